@@ -1,0 +1,26 @@
+"""The README's two set-up commands are the ones CI runs."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def setup_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    return [c.strip() for c in re.findall(r"```sh\n(.*?)```", section, re.S)]
+
+
+def test_readme_shows_exactly_two_setup_commands() -> None:
+    main_job, tests = setup_commands()
+    assert "pip install" in main_job and "detente " in main_job
+    assert "pip install" in tests and "pytest" in tests
+
+
+def test_ci_runs_the_readme_test_command_and_main_job() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    main_job, tests = setup_commands()
+    assert tests in ci
+    job = main_job.split("&& ", 2)[-1].replace(".venv/bin/", "")
+    assert job.split(" --orders ")[0] in ci.replace(".venv/bin/", "")
