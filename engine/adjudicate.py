@@ -1,0 +1,204 @@
+"""Adjudication: sealed orders in, events out, in the ruleset's fixed order.
+
+:class:`Resolution` is the working context the ruleset's resolvers write to.
+Every change goes through it as an event, and each event is folded at once, so a
+later step sees what an earlier one did, and the events alone rebuild the result.
+Rolls come from :mod:`detente.engine.dice` keyed by (seed, turn, roll id) and are
+recorded with their inputs, so a report can say why something happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from detente.engine import dice
+from detente.engine.events import Event, fold, get_value
+from detente.engine.ruleset import MoveType, Ruleset
+from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES
+from detente.engine.state import Order, State
+
+Vis = str | list[str]
+
+
+def default_vis(value: str, of: Sequence[str]) -> Vis:
+    """Who sees a change of ``value`` by default: pair values everyone; directed values the
+    holder; actor values the actor; cohesion the alliance's members."""
+    kind = VALUE_KINDS[value]
+    if kind == "pair":
+        return "all"
+    if kind in ("directed", "actor"):
+        return [of[0]]
+    return "all"
+
+
+def clamp(value: str, x: Any) -> Any:
+    """``x`` kept within the value's range; integers stay integers, fractions keep 3 decimals."""
+    rng = VALUE_RANGES.get(value)
+    if rng is None:
+        return x
+    lo, hi = rng
+    if isinstance(lo, float):
+        return round(min(hi, max(lo, float(x))), 3)
+    return int(min(hi, max(lo, round(x))))
+
+
+class Resolution:
+    """The working context of one adjudication (or of one answer in communications)."""
+
+    def __init__(self, state: State, ruleset: Ruleset, seed: int) -> None:
+        self.state = state
+        self.ruleset = ruleset
+        self.seed = seed
+        self.numbers = state.numbers
+        self.events: list[Event] = []
+
+    @property
+    def turn(self) -> int:
+        """The turn being resolved."""
+        return self.state.turn
+
+    def emit(self, kind: str, vis: Vis = "all", **fields: Any) -> Event:
+        """Record an event and fold it into the working state."""
+        event: Event = {"kind": kind, **fields, "vis": vis}
+        self.state = fold(self.state, event)
+        self.events.append(event)
+        return event
+
+    def change(
+        self,
+        value: str,
+        of: Sequence[str],
+        *,
+        add: float | None = None,
+        to: Any = None,
+        cause: str,
+        vis: Vis | None = None,
+    ) -> Any:
+        """Add to (or set) a tracked value, kept within its range; emits ``changed`` only if
+        the value really changes. Returns the new value."""
+        of = list(of)
+        old = get_value(self.state, value, of)
+        if to is None:
+            new = clamp(value, old + (add or 0))
+        else:
+            new = to if isinstance(to, bool) else clamp(value, to)
+        if new == old:
+            return old
+        by = new - old if not isinstance(new, bool) else None
+        if isinstance(by, float):
+            by = round(by, 3)
+        self.emit(
+            "changed", vis if vis is not None else default_vis(value, of),
+            value=value, of=of, to=new, by=by, cause=cause,
+        )
+        return new
+
+    def roll(self, roll_id: str, p: float, *, about: str, inputs: Mapping[str, Any] | None = None) -> bool:
+        """A seeded chance: True with probability ``p`` (clamped to 0–1). Logged for the facilitator."""
+        p = min(1.0, max(0.0, p))
+        value = dice.uniform(self.seed, self.turn, roll_id)
+        success = value < p
+        self.emit(
+            "roll", "fac", id=roll_id, p=round(p, 4), value=round(value, 4), success=success,
+            inputs=dict(inputs or {}), about=about,
+        )
+        return success
+
+    def dice(self, roll_id: str, *, n: int = 2, sides: int = 6, about: str,
+             inputs: Mapping[str, Any] | None = None) -> int:
+        """``n`` seeded dice of ``sides`` sides, summed (a 2d6 table roll by default). Logged."""
+        faces = [dice.die(self.seed, self.turn, f"{roll_id}#{i}", sides) for i in range(n)]
+        total = sum(faces)
+        self.emit(
+            "roll", "fac", id=roll_id, p=None, value=total, success=None,
+            inputs={**(inputs or {}), "dice": f"{n}d{sides}", "faces": faces}, about=about,
+        )
+        return total
+
+    def move(self, team: str, order: Order, text: str, *, result: str = "done", vis: Vis = "all") -> None:
+        """Record that ``team``'s move was resolved, with its result in words."""
+        self.emit("move", vis, team=team, order=order.to_dict(), result=result, text=text)
+
+
+@frozen
+class LegalMove:
+    """A move a team may make now, with its cost and valid arguments."""
+
+    move: MoveType
+    cost: int
+    choices: Mapping[str, tuple[str, ...]]
+    """Valid values for each listed argument."""
+
+
+def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = None) -> list[LegalMove]:
+    """Every move ``team`` may make in the current (or given) phase, affordable with
+    what is left of its budget, with valid targets and arguments."""
+    phase = phase or state.phase
+    left = state.actors[team].budget - state.spent.get(team, 0)
+    out = []
+    for mt in ruleset.moves.values():
+        if mt.phase != phase:
+            continue
+        cost = mt.cost(state.numbers)
+        if cost > left:
+            continue
+        choices = mt.choices(state, team)
+        missing = [
+            p for p in mt.params
+            if not p.optional and p.name != "text" and not choices.get(p.name)
+        ]
+        if missing:
+            continue
+        # A move without required arguments (raise readiness) is judged by its check alone.
+        required = [p for p in mt.params if not p.optional and p.name != "text"]
+        if not required and mt.check(state, team, Order(move=mt.name)) is not None:
+            continue
+        out.append(LegalMove(move=mt, cost=cost, choices=choices))
+    return out
+
+
+def check_order(state: State, team: str, order: Order, ruleset: Ruleset, phase: str) -> str | None:
+    """Why ``order`` is not a valid move for ``team`` now, or None if it is."""
+    mt = ruleset.moves.get(order.move)
+    if mt is None:
+        known = ", ".join(sorted(m for m, t in ruleset.moves.items() if t.phase == phase))
+        return f"unknown move {order.move!r} (moves in this phase: {known})"
+    if mt.phase != phase:
+        return f"{order.move} is made in the {mt.phase} phase, not in {phase}"
+    choices = mt.choices(state, team)
+    wanted = {p.name for p in mt.params}
+    for name in ("target", "region", "force", "choice", "targets", "text"):
+        given = getattr(order, name)
+        if given and name not in wanted:
+            return f"{order.move} takes no {name}"
+    for p in mt.params:
+        given = getattr(order, p.name)
+        if not given:
+            if not p.optional:
+                return f"{order.move} needs a {p.name} ({p.doc})"
+            continue
+        if p.name == "text":
+            continue
+        valid = choices.get(p.name, ())
+        values = given if p.name == "targets" else (given,)
+        for v in values:
+            if v not in valid:
+                shown = ", ".join(valid) or "none now"
+                return f"{v!r} is not a valid {p.name} for {order.move} (valid: {shown})"
+        if p.name == "targets" and len(set(values)) != len(values):
+            return f"{order.move} names the same target twice"
+    return mt.check(state, team, order)
+
+
+def adjudicate(state: State, ruleset: Ruleset, seed: int) -> list[Event]:
+    """Resolve this turn's sealed orders and turn-wide processes; returns the events.
+
+    Pure: the same state, ruleset and seed give the same events, whatever the order in
+    which teams submitted."""
+    r = Resolution(state, ruleset, seed)
+    for step in ruleset.steps:
+        step.run(r)
+    return r.events

@@ -1,0 +1,174 @@
+"""The ruleset interface: move types, pledge kinds, adjudication steps, and lookup by name.
+
+A ruleset is a plugin. It is found by name through the ``detente.rulesets``
+entry-point group, so the engine never imports :mod:`detente.rules`; the bundled
+``defense-diplomacy`` ruleset registers itself in ``pyproject.toml`` like any
+third-party one would.
+
+Each move type says when it can be made, what it costs, which arguments it
+takes and which values are valid now (``choices``), and how it resolves. Numbers
+live in the ruleset's TOML (``numbers``) and a scenario may override any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+
+from detente.engine.state import Order, Pledge, Proposal, State
+
+if TYPE_CHECKING:
+    from detente.engine.adjudicate import Resolution
+
+ENTRY_POINT_GROUP = "detente.rulesets"
+
+Numbers = Mapping[str, Mapping[str, Any]]
+
+#: Order fields a move parameter may name.
+PARAM_FIELDS = ("target", "targets", "region", "force", "choice", "text")
+
+
+@frozen
+class Param:
+    """One argument of a move."""
+
+    name: str
+    """The :class:`~detente.engine.state.Order` field it fills (one of :data:`PARAM_FIELDS`)."""
+    doc: str
+    """What to pick, in a few words (``"the force to deploy"``)."""
+    optional: bool = False
+    """Whether the move can be made without it."""
+
+
+def _no_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+    return {}
+
+
+def _no_check(state: State, team: str, order: Order) -> str | None:
+    return None
+
+
+@frozen
+class MoveType:
+    """A kind of move a team can make."""
+
+    name: str
+    """Identifier used in orders files and logs (``"hotline_call"``)."""
+    family: str
+    """The rules module it belongs to (``"hotline"``, ``"transparency"`` …)."""
+    phase: str
+    """``"communications"`` (placed and answered live) or ``"orders"`` (sealed, resolved at adjudication)."""
+    description: str
+    """One line for the team's move list."""
+    params: tuple[Param, ...] = ()
+    """Its arguments."""
+    choices: Callable[[State, str], Mapping[str, tuple[str, ...]]] = _no_choices
+    """Valid values per argument for this team now. A required argument with no
+    valid value makes the move unavailable. ``text`` arguments are free and not listed."""
+    check: Callable[[State, str, Order], str | None] = _no_check
+    """A precondition beyond the choices: returns the reason the move is refused, or None."""
+    resolve: Callable[[Resolution, str, Order], None] | None = None
+    """Orders-phase moves: apply the move of ``team`` at adjudication."""
+    consent: bool = False
+    """Communications moves that the targets must answer (a call, a request, an offer)."""
+    accept: Callable[[Resolution, Proposal, str], None] | None = None
+    """Consent moves: a target (third argument) accepted."""
+    decline: Callable[[Resolution, Proposal, str, bool], None] | None = None
+    """Consent moves: a target declined (fourth argument False) or left it unanswered (True)."""
+    opens_call: bool = False
+    """Whether acceptance opens a call where the two sides talk and may pledge."""
+
+    def cost(self, numbers: Numbers) -> int:
+        """What it costs against the team's budget (``[costs]`` in the ruleset numbers)."""
+        return int(numbers["costs"].get(self.name, 1))
+
+
+@frozen
+class PledgeType:
+    """A kind of commitment a team can make on a call."""
+
+    name: str
+    """Identifier (``"no_deployment"``)."""
+    description: str
+    """What the pledging team promises, in words; ``{region}`` and ``{turns}`` are filled in."""
+    needs_region: bool
+    """Whether the pledge names a region."""
+    broken: Callable[[State, Pledge, tuple[Order, ...]], bool]
+    """Given the pledging team's sealed orders this turn, whether they break it."""
+
+
+@frozen
+class Step:
+    """One step of adjudication, run in the ruleset's fixed order."""
+
+    name: str
+    """What the step does, for the log and docs (``"incidents"``)."""
+    run: Callable[[Resolution], None]
+
+
+@frozen
+class Ruleset:
+    """A named set of move types, pledges, adjudication steps and their numbers."""
+
+    name: str
+    numbers: Numbers
+    """Default numbers, by section; a scenario may override any of them."""
+    moves: Mapping[str, MoveType]
+    """All move types, by name."""
+    pledges: Mapping[str, PledgeType] = field(factory=dict)
+    steps: tuple[Step, ...] = ()
+    """Adjudication, in order. A step may resolve one family of sealed orders or run a
+    turn-wide process (incidents, collective defence, end checks)."""
+    ladder: tuple[str, ...] = ()
+    """Names of the escalation-ladder rungs 0–10."""
+
+    def move(self, name: str) -> MoveType | None:
+        """The move type called ``name``, or None."""
+        return self.moves.get(name)
+
+
+class RulesetNotFound(LookupError):
+    """No installed ruleset has that name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        shown = ", ".join(sorted(known)) or "none"
+        super().__init__(f"unknown ruleset {name!r} (installed rulesets: {shown})")
+
+
+def available_rulesets() -> list[str]:
+    """Names of the installed rulesets."""
+    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+_LOADED: dict[str, Ruleset] = {}
+
+
+def find_ruleset(name: str) -> Ruleset:
+    """The installed ruleset called ``name`` (``RulesetNotFound`` if none).
+
+    >>> find_ruleset("defense-diplomacy").name
+    'defense-diplomacy'
+    """
+    if name in _LOADED:
+        return _LOADED[name]
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            rs = ep.load()
+            if callable(rs) and not isinstance(rs, Ruleset):
+                rs = rs()
+            _LOADED[name] = rs
+            return rs
+    raise RulesetNotFound(name, available_rulesets())
+
+
+def merge_numbers(defaults: Numbers, overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The ruleset's numbers with a scenario's overrides applied (checked by the loader)."""
+    merged = {section: dict(values) for section, values in defaults.items()}
+    for section, values in overrides.items():
+        merged.setdefault(section, {}).update(values)
+    return merged

@@ -1,0 +1,324 @@
+"""The scenario: what a facilitator writes in TOML, as frozen value objects.
+
+A scenario is static. Everything that changes during a session lives in
+:class:`detente.engine.state.State`. The loader (:mod:`detente.engine.loader`)
+turns a TOML file into a :class:`Scenario` and reports every mistake with its
+file, line and field; the models here only say what the fields are.
+
+Field names are the TOML keys. Conditions (``when``) are kept as source text
+here and compiled once by :func:`detente.engine.conditions.compile_scenario`.
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+#: Values an effect, an override or a condition can name, and what they belong to.
+#: ``pair`` values are symmetric (``of = [a, b]``); ``directed`` values are held by
+#: the first actor about the second; ``actor`` and ``alliance`` values take one id.
+VALUE_KINDS: dict[str, str] = {
+    "tension": "pair",
+    "hotline": "pair",
+    "agreement": "pair",
+    "trust": "directed",
+    "threat": "directed",
+    "information": "directed",
+    "answer": "directed",
+    "readiness": "actor",
+    "pressure": "actor",
+    "budget": "actor",
+    "cohesion": "alliance",
+}
+
+#: Inclusive ranges of the numeric values; booleans have none.
+VALUE_RANGES: dict[str, tuple[float, float]] = {
+    "tension": (0, 100),
+    "trust": (0, 100),
+    "threat": (0, 100),
+    "information": (0.0, 1.0),
+    "answer": (0.0, 1.0),
+    "readiness": (0, 4),
+    "pressure": (0, 100),
+    "budget": (0, 20),
+    "cohesion": (0, 100),
+}
+
+PHASES: tuple[str, ...] = ("briefing", "communications", "orders", "adjudication", "debrief")
+OUTCOMES: tuple[str, ...] = ("conflict", "de-escalation", "fracture", "scenario", "turn-limit", "ended")
+
+
+@frozen
+class Meta:
+    """The ``[scenario]`` table: who wrote it and what it is."""
+
+    id: str
+    """A short identifier, letters, digits and dashes (``"strait-standoff"``)."""
+    title: str
+    """The title shown on the start screen and in reports."""
+    summary: str = ""
+    """One or two sentences for the scenario list."""
+    author: str = ""
+    """Who wrote it."""
+    version: str = "1"
+    """The author's version of this scenario."""
+    seed: int = 0
+    """The default seed of the dice; ``--seed`` overrides it."""
+    briefing: str = ""
+    """The public briefing every team and observer reads at the start."""
+
+
+@frozen
+class Turns:
+    """The ``[turns]`` table: how long the exercise runs and what a turn is called."""
+
+    limit: int
+    """How many turns at most (1–200); the exercise ends after the last one."""
+    label: str = "Turn {turn}"
+    """How a turn is named; ``{turn}`` is replaced by its number (``"Day {turn}"``)."""
+    labels: tuple[str, ...] = ()
+    """Explicit names per turn (``["12 May", "13 May"]``); where given they win over ``label``."""
+
+    def name(self, turn: int) -> str:
+        """The name of ``turn`` (1-based).
+
+        >>> Turns(limit=3, label="Day {turn}").name(2)
+        'Day 2'
+        """
+        if 1 <= turn <= len(self.labels):
+            return self.labels[turn - 1]
+        return self.label.replace("{turn}", str(turn))
+
+
+@frozen
+class Rules:
+    """The ``[rules]`` table: which ruleset adjudicates, and the numbers this scenario changes."""
+
+    name: str = "defense-diplomacy"
+    """The ruleset's registered name."""
+    overrides: dict[str, dict[str, bool | int | float | str]] = field(factory=dict)
+    """``[rules.overrides.SECTION]`` tables; each key must exist in the ruleset with the same type."""
+
+
+@frozen
+class Actor:
+    """A state or organisation played by a team (``[[actors]]``)."""
+
+    id: str
+    """Short identifier used everywhere else (``"blue"``)."""
+    name: str
+    """Display name (``"Republic of Azuria"``)."""
+    colour: str = "white"
+    """Colour in the terminal: a name (``"blue"``) or ``"#rrggbb"``."""
+    briefing: str = ""
+    """The team's private briefing: no other team ever sees it."""
+    budget: int = 3
+    """Actions per turn (1–20); every move costs at least one."""
+    readiness: int = 1
+    """Starting military readiness, 0 (peacetime) to 4 (war footing)."""
+    pressure: int = 30
+    """Starting domestic pressure, 0–100."""
+
+
+@frozen
+class Alliance:
+    """A standing alliance (``[[alliances]]``); its cohesion is tracked."""
+
+    id: str
+    """Short identifier (``"pact"``)."""
+    name: str
+    """Display name."""
+    members: tuple[str, ...]
+    """Actor ids, two or more."""
+    cohesion: int = 70
+    """Starting cohesion, 0–100; below the ruleset's floor the alliance fractures."""
+
+
+@frozen
+class Region:
+    """A place where forces can go (``[[regions]]``)."""
+
+    id: str
+    """Short identifier (``"strait"``)."""
+    name: str
+    """Display name."""
+    near: tuple[str, ...] = ()
+    """Actors whose territory or waters the region borders: another actor's force here
+    raises proximity with each of them."""
+    description: str = ""
+    """What the region is, for briefings."""
+
+
+@frozen
+class Force:
+    """A unit that can be deployed (``[[forces]]``)."""
+
+    id: str
+    """Short identifier (``"blue-fleet"``)."""
+    owner: str
+    """The actor it belongs to."""
+    home: str
+    """The region it starts in and withdraws to."""
+    kind: str = "ground"
+    """``naval``, ``air``, ``ground`` or any word the scenario uses."""
+    name: str = ""
+    """Display name; the id if empty."""
+
+
+@frozen
+class Perspective:
+    """How one actor of a pair sees the other, where it differs from the pair's shared values."""
+
+    trust: int | None = None
+    """0–100."""
+    threat: int | None = None
+    """0–100."""
+    information: float | None = None
+    """0–1."""
+    answer: float | None = None
+    """0–1: the probability that the other side answers this actor's call."""
+
+
+@frozen
+class Relation:
+    """Starting values between two actors (``[[relations]]``).
+
+    Values left out come from the ruleset's ``[defaults]``. Directed values
+    (trust, threat, information, answer) apply both ways unless ``seen_by``
+    gives one side its own.
+    """
+
+    between: tuple[str, str]
+    """The two actor ids."""
+    tension: int | None = None
+    """0–100; the ladder rung is tension ÷ 10."""
+    proximity: int | None = None
+    """0–5: how close the two sides' forces already are."""
+    hotline: bool | None = None
+    """Whether a direct channel exists."""
+    agreement: bool | None = None
+    """Whether an incidents-at-sea style agreement is in force."""
+    trust: int | None = None
+    """0–100, both ways."""
+    threat: int | None = None
+    """0–100, both ways."""
+    information: float | None = None
+    """0–1, both ways."""
+    answer: float | None = None
+    """0–1, both ways."""
+    seen_by: dict[str, Perspective] = field(factory=dict)
+    """``[relations.seen_by.ACTOR]``: that actor's own trust, threat, information, answer."""
+
+
+@frozen
+class Effect:
+    """A change to the state that an inject (or the facilitator) makes."""
+
+    value: str
+    """What changes: one of :data:`VALUE_KINDS`."""
+    of: tuple[str, ...]
+    """Ids: one actor or alliance, or two actors (for directed values the first holds the view)."""
+    add: float | None = None
+    """Amount to add (negative to lower); the result is kept within range."""
+    set: bool | float | None = None
+    """Value to set instead of adding (``true``/``false`` for hotline and agreement)."""
+
+
+@frozen
+class Inject:
+    """A scripted event in the master scenario events list (``[[injects]]``)."""
+
+    id: str
+    """Short identifier."""
+    title: str
+    """Headline shown to its addressees."""
+    text: str = ""
+    """The message itself."""
+    turn: int | None = None
+    """Scheduled: the turn it arrives."""
+    phase: str = "briefing"
+    """Scheduled: the phase it arrives in (``briefing``, ``communications``, ``orders``)."""
+    when: str | None = None
+    """Conditional: an expression checked at each briefing; the inject fires when true."""
+    repeat: bool = False
+    """Conditional: may fire again on a later turn (at most once a turn)."""
+    to: tuple[str, ...] = ()
+    """Addressed teams; empty means everyone. Addressed text is private to them."""
+    effects: tuple[Effect, ...] = ()
+    """State changes applied when it fires."""
+
+
+@frozen
+class Objective:
+    """What a team is trying to achieve (``[[objectives]]``), scored at the end."""
+
+    id: str
+    """Short identifier."""
+    actor: str
+    """Whose objective it is."""
+    text: str
+    """What the team reads."""
+    when: str
+    """The condition that makes it met."""
+    check: str = "end"
+    """``end``: met if true when the game ends; ``ever``: met if true after any turn;
+    ``always``: met only if true after every turn."""
+    points: int = 1
+    """Weight in the team's score."""
+
+
+@frozen
+class Ending:
+    """A scenario-specific end condition (``[[endings]]``), beyond the ruleset's."""
+
+    id: str
+    """Short identifier."""
+    when: str
+    """The condition, checked when each turn's results are published."""
+    reason: str
+    """What the end screen and the report say."""
+    outcome: str = "scenario"
+    """``conflict``, ``de-escalation``, ``fracture`` or ``scenario``."""
+
+
+@frozen
+class Scenario:
+    """A whole scenario file."""
+
+    scenario: Meta
+    """The ``[scenario]`` table."""
+    turns: Turns
+    """The ``[turns]`` table."""
+    actors: tuple[Actor, ...]
+    """Two or more actors."""
+    rules: Rules = field(factory=Rules)
+    """The ``[rules]`` table."""
+    alliances: tuple[Alliance, ...] = ()
+    regions: tuple[Region, ...] = ()
+    forces: tuple[Force, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    injects: tuple[Inject, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    endings: tuple[Ending, ...] = ()
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (``KeyError`` if none)."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        """Actor ids in the order they were declared (the fixed resolution order)."""
+        return tuple(a.id for a in self.actors)
+
+    def ids(self) -> dict[str, frozenset[str]]:
+        """Every id by kind, for checking references and conditions."""
+        return {
+            "actor": frozenset(a.id for a in self.actors),
+            "alliance": frozenset(a.id for a in self.alliances),
+            "region": frozenset(r.id for r in self.regions),
+            "force": frozenset(f.id for f in self.forces),
+            "inject": frozenset(i.id for i in self.injects),
+            "objective": frozenset(o.id for o in self.objectives),
+        }
