@@ -1,0 +1,192 @@
+"""Direct channels: hotline calls, proposing a hotline, and the pledges made on calls.
+
+Grounding (DOMAIN.md): the 1963 Moscow–Washington hotline speeds messages but does not
+make them friendly; answering is a choice, and an unanswered call is itself a signal
+(the EP-3 collision, April 2001; the refused calls of February 2023).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from detente.engine.ruleset import MoveType, Param, PledgeType, Step
+from detente.engine.scenario import VALUE_RANGES
+from detente.engine.state import Order, Pledge, Proposal, State, pair
+from detente.rules.common import both_ways, name, notified, others, proposed, region_name
+
+if TYPE_CHECKING:
+    from detente.engine.adjudicate import Resolution
+
+
+# -- hotline_call ------------------------------------------------------------------------------
+
+def _call_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+    # One call to each counterpart a turn: a second call the same day adds nothing.
+    return {"target": tuple(
+        o for o in others(state, team)
+        if state.pairs[pair(team, o)].hotline and not proposed(state, team, "hotline_call", o)
+    )}
+
+
+def _call_accept(r: Resolution, p: Proposal, responder: str) -> None:
+    n = r.numbers["hotline"]
+    a, b = pair(p.by, responder)
+    parties = [a, b]
+    cause = f"hotline call between {name(r.state, p.by)} and {name(r.state, responder)} answered"
+    # The call is private: third parties see the tension but not why it moved.
+    r.change("tension", parties, add=-n["answered_tension"], cause=cause, vis=parties)
+    both_ways(r, "trust", p.by, responder, n["answered_trust"], cause)
+    r.emit("flag", "fac", flag=f"calm:{a}:{b}")
+
+
+def _call_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -> None:
+    n = r.numbers["hotline"]
+    how = "unanswered" if unanswered else "declined"
+    did = "left the call unanswered" if unanswered else "refused the call"
+    cause = f"{name(r.state, responder)} {did}"
+    r.change("threat", [p.by, responder], add=n[f"{how}_threat"], cause=cause)
+    r.change("trust", [p.by, responder], add=-n[f"{how}_trust"], cause=cause)
+
+
+hotline_call = MoveType(
+    name="hotline_call",
+    family="hotline",
+    phase="communications",
+    description="Call a counterpart on the hotline; if answered, talk and perhaps pledge",
+    params=(Param("target", "whom to call (an actor you share a hotline with)"),),
+    choices=_call_choices,
+    consent=True,
+    accept=_call_accept,
+    decline=_call_decline,
+    opens_call=True,
+)
+
+
+# -- propose_hotline ---------------------------------------------------------------------------
+
+def _propose_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+    return {"target": tuple(
+        o for o in others(state, team)
+        if not state.pairs[pair(team, o)].hotline
+        and not proposed(state, team, "propose_hotline", o)
+    )}
+
+
+def _propose_accept(r: Resolution, p: Proposal, responder: str) -> None:
+    n = r.numbers["hotline"]
+    cause = f"{name(r.state, p.by)} and {name(r.state, responder)} agreed to set up a hotline"
+    # Like the 1963 memorandum, a new channel is announced.
+    r.change("hotline", [p.by, responder], to=True, cause=cause, vis="all")
+    both_ways(r, "trust", p.by, responder, n["established_trust"], cause)
+
+
+def _propose_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -> None:
+    n = r.numbers["hotline"]
+    did = "ignored" if unanswered else "turned down"
+    cause = f"{name(r.state, responder)} {did} the offer of a hotline"
+    r.change("trust", [p.by, responder], add=-n["refused_trust"], cause=cause)
+
+
+propose_hotline = MoveType(
+    name="propose_hotline",
+    family="hotline",
+    phase="communications",
+    description="Offer to set up a hotline with an actor you have no channel with",
+    params=(Param("target", "whom to offer a hotline (no channel yet)"),),
+    choices=_propose_choices,
+    consent=True,
+    accept=_propose_accept,
+    decline=_propose_decline,
+)
+
+MOVES = (hotline_call, propose_hotline)
+
+
+# -- pledges -----------------------------------------------------------------------------------
+
+def _in_force(state: State, p: Pledge) -> bool:
+    return p.made <= state.turn <= p.until
+
+
+def _no_deployment(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+    return _in_force(state, p) and any(o.move == "deploy" and o.region == p.region for o in orders)
+
+
+def _no_readiness_increase(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+    return _in_force(state, p) and any(o.move == "raise_readiness" for o in orders)
+
+
+def _stand_down(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+    # A promise to stand down is kept by ordering it each turn it is in force; a team
+    # already at peacetime readiness has nothing left to stand down from.
+    if not _in_force(state, p) or state.actors[p.by].readiness <= VALUE_RANGES["readiness"][0]:
+        return False
+    return not any(o.move == "stand_down" for o in orders)
+
+
+def _notify_activities(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+    if not _in_force(state, p):
+        return False
+    for o in orders:
+        if o.move == "deploy" and not notified(state, p.by, "deploy", o.region):
+            return True
+        if o.move == "joint_exercise" and not notified(state, p.by, "exercise", o.region):
+            return True
+    return False
+
+
+PLEDGES = (
+    PledgeType("no_deployment", "deploy no forces into {region} for {turns}", True, _no_deployment),
+    PledgeType("no_readiness_increase", "raise readiness no further for {turns}", False,
+               _no_readiness_increase),
+    PledgeType("stand_down", "stand down one level of readiness each turn for {turns}", False,
+               _stand_down),
+    PledgeType("notify_activities",
+               "give a turn's notice of every deployment and exercise for {turns}", False,
+               _notify_activities),
+)
+
+
+def watching(state: State, team: str, region: str) -> frozenset[str]:
+    """Teams that hold a pledge from ``team`` in force now that covers deployments into
+    ``region``: they watch for a breach, so they see the deployment that breaks it."""
+    return frozenset(
+        p.to for p in state.pledges.values()
+        if p.by == team and _in_force(state, p)
+        and (p.kind == "notify_activities" or (p.kind == "no_deployment" and p.region == region))
+    )
+
+
+def _describe(state: State, p: Pledge) -> str:
+    what = {
+        "no_deployment": f"no deployment into {region_name(state, p.region)}",
+        "no_readiness_increase": "no increase of readiness",
+        "stand_down": "standing down",
+        "notify_activities": "notice of every activity",
+    }.get(p.kind, p.kind)
+    return f"{name(state, p.by)}'s pledge to {name(state, p.to)} ({what})"
+
+
+def check_pledges(r: Resolution) -> None:
+    """Adjudication step: break or keep each pledge in force, against this turn's orders."""
+    n = r.numbers["pledges"]
+    st = r.state
+    for pid in sorted(st.pledges):
+        p = st.pledges[pid]
+        kind = r.ruleset.pledges.get(p.kind)
+        if p.status != "active" or kind is None:
+            continue
+        parties = sorted({p.by, p.to})
+        if kind.broken(r.state, p, r.state.orders.get(p.by, ())):
+            cause = f"{_describe(r.state, p)} was broken"
+            r.emit("pledge_status", parties, id=p.id, status="broken")
+            r.change("trust", [p.to, p.by], add=-n["broken_trust"], cause=cause)
+            r.change("threat", [p.to, p.by], add=n["broken_threat"], cause=cause)
+        elif p.until <= r.turn:
+            cause = f"{_describe(r.state, p)} was kept"
+            r.emit("pledge_status", parties, id=p.id, status="kept")
+            r.change("trust", [p.to, p.by], add=n["kept_trust"], cause=cause)
+
+
+STEPS = (Step("pledges", check_pledges),)

@@ -1,0 +1,169 @@
+"""Transparency measures: prior notification, observers, data exchange, inspection.
+
+Grounding (DOMAIN.md): the Vienna Document's prior notification, observers, annual
+information exchange and inspections; Open Skies' observation flights. Transparency
+makes a move easier to tell apart from preparation for attack (Jervis), so it lowers
+the threat the same move causes; refusing a request is itself a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from detente.engine.ruleset import MoveType, Param
+from detente.engine.state import Order, Proposal, State
+from detente.rules.common import (
+    each_order,
+    name,
+    order_step,
+    others,
+    proposed,
+    region_name,
+)
+
+if TYPE_CHECKING:
+    from detente.engine.adjudicate import Resolution
+
+ACTIVITIES = ("deploy", "exercise")
+
+
+def _reveal_forces(r: Resolution, owner: str, to: str, parties: list[str]) -> None:
+    """``to`` learns where ``owner``'s forces are now."""
+    for fid, fs in r.state.forces.items():
+        if r.state.owner(fid) == owner and to not in fs.known_to:
+            r.emit("known", parties, force=fid, by=[to])
+
+
+def _targets(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+    return {"target": others(state, team)}
+
+
+# -- notify_activity ---------------------------------------------------------------------------
+
+def _notify_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+    return {"choice": ACTIVITIES, "region": tuple(rg.id for rg in state.scenario.regions)}
+
+
+def _notify(r: Resolution, team: str, order: Order) -> None:
+    n = r.numbers["transparency"]
+    what = "a deployment" if order.choice == "deploy" else "an exercise"
+    where = region_name(r.state, order.region)
+    r.emit("notice", "all", by=team, activity=order.choice, region=order.region)
+    r.move(team, order, f"{name(r.state, team)} gave notice of {what} in {where}")
+    cause = f"{name(r.state, team)} gave notice of {what} in {where}"
+    for o in others(r.state, team):
+        r.change("trust", [o, team], add=n["notice_trust"], cause=cause)
+
+
+notify_activity = MoveType(
+    name="notify_activity",
+    family="transparency",
+    phase="orders",
+    description="Give public notice of a deployment or exercise you plan for a later turn",
+    params=(Param("choice", "the activity: deploy or exercise"), Param("region", "where")),
+    choices=_notify_choices,
+    resolve=_notify,
+)
+
+
+# -- invite_observers --------------------------------------------------------------------------
+
+def _observers(r: Resolution, team: str, order: Order) -> None:
+    n = r.numbers["transparency"]
+    t = order.target
+    parties = sorted({team, t})
+    cause = f"{name(r.state, t)} observers were invited by {name(r.state, team)}"
+    text = f"{name(r.state, team)} hosted observers from {name(r.state, t)}"
+    r.move(team, order, text, vis=parties)
+    r.change("information", [t, team], add=n["observers_information"], cause=cause)
+    r.change("trust", [t, team], add=n["observers_trust"], cause=cause)
+    _reveal_forces(r, team, t, parties)
+    # The observers are on the ground this turn: they see this turn's deployments too.
+    r.emit("flag", "fac", flag=f"observers:{team}:{t}")
+
+
+invite_observers = MoveType(
+    name="invite_observers",
+    family="transparency",
+    phase="orders",
+    description="Invite another actor's observers: they learn where your forces are",
+    params=(Param("target", "whose observers to invite"),),
+    choices=_targets,
+    resolve=_observers,
+)
+
+
+# -- data_exchange -----------------------------------------------------------------------------
+
+def _exchange(r: Resolution, team: str, order: Order) -> None:
+    n = r.numbers["transparency"]
+    t = order.target
+    mutual = any(tm == t and o.target == team for tm, o in each_order(r.state, ("data_exchange",)))
+    how = "exchanged data with" if mutual else "shared its data with"
+    r.move(team, order, f"{name(r.state, team)} {how} {name(r.state, t)}", vis=sorted({team, t}))
+    cause = f"{name(r.state, team)} shared military data"
+    # One direction per order: a mutual exchange is two orders, so both ways, each once.
+    r.change("information", [t, team], add=n["exchange_information"], cause=cause)
+    r.change("trust", [t, team], add=n["exchange_trust"], cause=cause)
+
+
+data_exchange = MoveType(
+    name="data_exchange",
+    family="transparency",
+    phase="orders",
+    description="Share military data: the target learns more about you (both ways if mutual)",
+    params=(Param("target", "with whom"),),
+    choices=_targets,
+    resolve=_exchange,
+)
+
+
+# -- request_inspection ------------------------------------------------------------------------
+
+def _request_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+    return {"target": tuple(
+        o for o in others(state, team) if not proposed(state, team, "request_inspection", o)
+    )}
+
+
+def _inspection_accept(r: Resolution, p: Proposal, responder: str) -> None:
+    n = r.numbers["transparency"]
+    parties = sorted({p.by, responder})
+    cause = f"{name(r.state, responder)} accepted an inspection"
+    r.change("information", [p.by, responder], add=n["inspection_information"], cause=cause)
+    r.change("trust", [p.by, responder], add=n["inspection_trust"], cause=cause)
+    _reveal_forces(r, responder, p.by, parties)
+
+
+def _inspection_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -> None:
+    n = r.numbers["transparency"]
+    how = "left the request for inspection unanswered" if unanswered else "refused an inspection"
+    cause = f"{name(r.state, responder)} {how}"
+    r.change("threat", [p.by, responder], add=n["inspection_refused_threat"], cause=cause)
+    r.change("trust", [p.by, responder], add=-n["inspection_refused_trust"], cause=cause)
+
+
+request_inspection = MoveType(
+    name="request_inspection",
+    family="transparency",
+    phase="communications",
+    description="Ask to inspect another actor's forces; a refusal is a signal",
+    params=(Param("target", "whom to inspect"),),
+    choices=_request_choices,
+    consent=True,
+    accept=_inspection_accept,
+    decline=_inspection_decline,
+)
+
+MOVES = (notify_activity, invite_observers, data_exchange, request_inspection)
+
+STEPS = (order_step(
+    "transparency",
+    ("notify_activity", "invite_observers", "data_exchange"),
+    once={
+        "notify_activity": lambda team, o: ("notice", team, o.choice, o.region),
+        "invite_observers": lambda team, o: ("observers", team, o.target),
+        "data_exchange": lambda team, o: ("exchange", team, o.target),
+    },
+),)

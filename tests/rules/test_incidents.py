@@ -1,0 +1,136 @@
+"""Incidents, collective defence and the drift of tension."""
+
+from __future__ import annotations
+
+import pytest
+from rules_support import (
+    N,
+    QUIET,
+    changed,
+    give,
+    next_turn,
+    of_kind,
+    put,
+    run,
+    start,
+)
+
+from detente.engine.events import fold
+from detente.engine.state import ForceState, Order, State
+from detente.rules.incidents import conflict_chance, incident_chance
+
+I = N["incidents"]
+
+
+def close(state: State) -> State:
+    """Red's fleet in the strait, near blue: proximity 1, seen by everyone."""
+    everyone = frozenset({"blue", "red", "green"})
+    forces = {**state.forces, "red-fleet": ForceState("strait", everyone)}
+    return state.replace(forces=forces)
+
+
+def sure(**more: int | float) -> dict[str, dict[str, int | float]]:
+    """Numbers under which every close pair has an incident."""
+    return {**QUIET, "incidents": {"base": 1.0, "cap": 1.0, **more}}
+
+
+def test_incident_chance_follows_the_formula() -> None:
+    st = close(start())
+    assert st.proximity("blue", "red") == 1
+    ready = st.actors["blue"].readiness + st.actors["red"].readiness
+    info = N["defaults"]["information"]
+    p = I["base"] + I["proximity"] * 1 + I["readiness"] * ready + I["information"] * (1 - info)
+    assert incident_chance(st, "blue", "red") == pytest.approx(min(I["cap"], p))
+    agreed = put(st, "agreement", ("blue", "red"), True)
+    assert incident_chance(agreed, "blue", "red") == pytest.approx(p - I["agreement"])
+    calm = fold(st, {"kind": "flag", "flag": "calm:blue:red", "vis": "fac"})
+    assert incident_chance(calm, "blue", "red") == pytest.approx(p * I["calm_factor"])
+
+
+def test_no_incidents_far_apart_or_between_allies() -> None:
+    st = start()
+    assert incident_chance(st, "blue", "red") == 0.0
+    forces = {**st.forces, "green-fleet": ForceState("bay", frozenset({"blue", "red", "green"}))}
+    st = st.replace(forces=forces)
+    assert st.proximity("blue", "green") == 1
+    assert incident_chance(st, "blue", "green") == 0.0
+
+
+def test_an_incident_raises_tension_threat_and_pressure_by_its_severity() -> None:
+    st = close(start(sure()))
+    events, after = run(st, seed=5)
+    (inc,) = of_kind(events, "incident")
+    assert inc["vis"] == "all" and inc["between"] == ["blue", "red"]
+    sev = inc["severity"]
+    assert inc["level"] == ("minor", "serious", "grave").index(sev) + 1
+    assert changed(events, "tension", ("blue", "red"), "incident") == I[f"{sev}_tension"]
+    for a, b in (("blue", "red"), ("red", "blue")):
+        assert changed(events, "threat", (a, b)) == I[f"{sev}_threat"]
+        assert changed(events, "pressure", (a,)) == I[f"{sev}_pressure"]
+    assert after.pairs[("blue", "red")].incidents == 1
+    rolls = {e["id"] for e in of_kind(events, "roll")}
+    assert rolls == {"incident:blue:red", "severity:blue:red"}
+
+
+@pytest.mark.parametrize(("total", "severity"), [(2, "minor"), (8, "serious"), (12, "grave")])
+def test_severity_table(total: int, severity: str) -> None:
+    from detente.rules.incidents import severity as table
+    assert table(start(), total) == severity
+    assert table(start(), I["serious_min"] - 1) == "minor"
+    assert table(start(), I["grave_min"]) == "grave"
+
+
+def grave_at(tension: int) -> State:
+    st = close(start(sure(serious_min=2, grave_min=2)))
+    return put(st, "tension", ("blue", "red"), tension)
+
+
+def test_grave_incident_at_high_tension_is_conflict() -> None:
+    events, after = run(grave_at(I["grave_conflict_tension"]))
+    assert of_kind(events, "incident")[0]["severity"] == "grave"
+    assert "conflict" in after.marks
+    _, calm = run(grave_at(I["grave_conflict_tension"] - 1))
+    assert "conflict" not in calm.marks
+
+
+def test_conflict_chance_only_at_high_tension() -> None:
+    assert conflict_chance(grave_at(I["grave_conflict_tension"] - 1), "blue", "red") == 0
+    sure_conflict = conflict_chance(grave_at(I["grave_conflict_tension"]), "blue", "red")
+    assert sure_conflict == pytest.approx(1.0)
+
+
+def test_grave_incident_draws_in_the_victims_allies() -> None:
+    events, after = run(grave_at(30))
+    assert changed(events, "tension", ("green", "red")) == I["solidarity_tension"]
+    assert after.marks["solidarity:pact:blue:red"] == 1
+    # Next turn green says nothing: the alliance pays for it.
+    quiet = next_turn(after).replace(numbers=start(QUIET).numbers)
+    events, later = run(quiet)
+    assert later.cohesion["pact"] == after.cohesion["pact"] - I["solidarity_cohesion"]
+    assert "solidarity:pact:blue:red" not in later.marks
+
+
+@pytest.mark.parametrize("order", [
+    Order("public_statement", choice="support", target="blue"),
+    Order("joint_exercise", target="blue", region="north"),
+    Order("deploy", force="green-fleet", region="strait"),
+])
+def test_standing_by_an_attacked_ally_holds_the_alliance(order: Order) -> None:
+    _, after = run(grave_at(30))
+    st = give(next_turn(after).replace(numbers=start(QUIET).numbers), "green", order)
+    events, _ = run(st)
+    assert changed(events, "cohesion", ("pact",), "stood by") == I["solidarity_kept_cohesion"]
+
+
+def test_tension_drifts_toward_perceived_threat() -> None:
+    st = start({**QUIET, "drift": {"rate": N["drift"]["rate"]}})
+    st = put(put(st, "threat", ("blue", "red"), 60), "threat", ("red", "blue"), 40)
+    events, _ = run(st)
+    tension = N["defaults"]["tension"]
+    expected = round(N["drift"]["rate"] * (50 - tension))
+    assert expected > 0
+    assert changed(events, "tension", ("blue", "red")) == expected
+    # And down again when the threat felt is low.
+    st = put(put(st, "threat", ("blue", "red"), 0), "threat", ("red", "blue"), 0)
+    events, _ = run(st)
+    assert changed(events, "tension", ("blue", "red")) == round(-N["drift"]["rate"] * tension)

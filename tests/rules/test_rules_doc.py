@@ -1,0 +1,32 @@
+"""docs/rules.md keeps up with the ruleset: every number, move, pledge and step is described."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from detente.rules import ruleset
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text("utf-8")
+
+
+def test_every_number_is_documented() -> None:
+    missing = [
+        f"{section}.{key}"
+        for section, values in ruleset.numbers.items() if section not in ("ladder", "costs")
+        for key in values
+        if f"{section}.{key}" not in DOC and f"`{key}`" not in DOC and f"`{key} =" not in DOC
+    ]
+    assert not missing, missing
+
+
+def test_every_move_and_pledge_is_documented() -> None:
+    for name in (*ruleset.moves, *ruleset.pledges):
+        assert f"`{name}`" in DOC, name
+    for name, cost in ruleset.numbers["costs"].items():
+        assert cost == 1 or f"`costs.{name} = {cost}`" in DOC, name
+
+
+def test_steps_are_documented_in_order() -> None:
+    positions = [DOC.find(f"**{step.name}") for step in ruleset.steps]
+    assert -1 not in positions, positions
+    assert positions == sorted(positions)
