@@ -1,0 +1,186 @@
+"""Commands: what a team or the facilitator asks the session to do.
+
+A command is an intent. :meth:`detente.engine.session.Session.apply` either
+rejects it with a reason (the state does not change) or turns it into events.
+Accepted commands are logged before their events, so ``replay --verify`` can run
+them again and compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from attrs import asdict, fields, frozen
+
+from detente.engine.scenario import Effect
+from detente.engine.state import Order
+
+FACILITATOR = "facilitator"
+
+
+@frozen
+class Start:
+    """Begin the session: turn 1, briefing."""
+
+    type: ClassVar[str] = "start"
+
+
+@frozen
+class Advance:
+    """The facilitator moves on to the next phase (and at the end of a debrief, the next turn)."""
+
+    type: ClassVar[str] = "advance"
+
+
+@frozen
+class Propose:
+    """A team places a communications move: a hotline call, a request, an offer."""
+
+    type: ClassVar[str] = "propose"
+    team: str
+    order: Order
+
+
+@frozen
+class Respond:
+    """A target answers a proposal: accept (answer the call) or decline."""
+
+    type: ClassVar[str] = "respond"
+    team: str
+    proposal: str
+    accept: bool
+
+
+@frozen
+class Say:
+    """A line said on an answered call."""
+
+    type: ClassVar[str] = "say"
+    team: str
+    proposal: str
+    text: str
+
+
+@frozen
+class MakePledge:
+    """A team pledges something on an answered call (a ruleset pledge kind)."""
+
+    type: ClassVar[str] = "pledge"
+    team: str
+    proposal: str
+    kind: str
+    region: str = ""
+    turns: int = 1
+    """How many turns it stays in force, counting the current one."""
+
+
+@frozen
+class HangUp:
+    """Either side ends a call."""
+
+    type: ClassVar[str] = "hang_up"
+    team: str
+    proposal: str
+
+
+@frozen
+class SubmitOrders:
+    """A team seals its orders for the turn (an empty list passes)."""
+
+    type: ClassVar[str] = "orders"
+    team: str
+    orders: tuple[Order, ...]
+
+
+@frozen
+class AddInject:
+    """The facilitator delivers an ad-hoc inject."""
+
+    type: ClassVar[str] = "inject"
+    title: str
+    text: str = ""
+    to: tuple[str, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+@frozen
+class Override:
+    """The facilitator sets a value, with a reason that is logged."""
+
+    type: ClassVar[str] = "override"
+    value: str
+    of: tuple[str, ...]
+    to: Any
+    reason: str
+
+
+@frozen
+class Note:
+    """The facilitator records an observation for the debrief."""
+
+    type: ClassVar[str] = "note"
+    text: str
+
+
+@frozen
+class End:
+    """The facilitator ends the session early."""
+
+    type: ClassVar[str] = "end"
+    reason: str
+
+
+Command = (
+    Start | Advance | Propose | Respond | Say | MakePledge | HangUp | SubmitOrders | AddInject
+    | Override | Note | End
+)
+
+_TYPES: dict[str, type] = {
+    c.type: c
+    for c in (Start, Advance, Propose, Respond, Say, MakePledge, HangUp, SubmitOrders, AddInject,
+              Override, Note, End)
+}
+
+
+def actor_of(command: Command) -> str:
+    """Who issues the command: a team id, or ``facilitator``."""
+    return getattr(command, "team", FACILITATOR)
+
+
+def command_to_dict(command: Command) -> dict[str, Any]:
+    """The command as a JSON-ready dict (as logged)."""
+    d: dict[str, Any] = {"type": command.type}
+    for f in fields(type(command)):
+        v = getattr(command, f.name)
+        if isinstance(v, Order):
+            v = v.to_dict()
+        elif f.name == "orders":
+            v = [o.to_dict() for o in v]
+        elif f.name == "effects":
+            v = [{k: x for k, x in asdict(e).items() if x is not None} for e in v]
+            for e in v:
+                e["of"] = list(e["of"])
+        elif isinstance(v, tuple):
+            v = list(v)
+        d[f.name] = v
+    return d
+
+
+def command_from_dict(d: Mapping[str, Any]) -> Command:
+    """The inverse of :func:`command_to_dict`."""
+    cls = _TYPES[d["type"]]
+    kw = {k: v for k, v in d.items() if k != "type"}
+    if "order" in kw:
+        kw["order"] = Order.from_dict(kw["order"])
+    if "orders" in kw:
+        kw["orders"] = tuple(Order.from_dict(o) for o in kw["orders"])
+    if "effects" in kw:
+        kw["effects"] = tuple(
+            Effect(value=e["value"], of=tuple(e["of"]), add=e.get("add"), set=e.get("set"))
+            for e in kw["effects"]
+        )
+    for k in ("to", "of"):
+        if isinstance(kw.get(k), list):
+            kw[k] = tuple(kw[k])
+    return cls(**kw)  # type: ignore[no-any-return]

@@ -1,0 +1,287 @@
+"""Scripted play: an orders file says what each team does each turn, and
+:func:`next_command` turns it into the next command for the current state.
+
+Because the next command depends only on the state and the script, a run that
+was stopped at any moment and resumed from its log carries on with exactly the
+commands it would have issued: nothing is skipped and nothing is done twice.
+
+The orders file format is documented in docs/authoring.md::
+
+    [[turn]]
+    turn = 1
+      [[turn.moves]]                 # communications moves, in order
+      team = "blue"
+      move = "hotline_call"
+      target = "red"
+      [[turn.answers]]               # answers to this turn's proposals
+      team = "red"
+      from = "blue"
+      move = "hotline_call"
+      accept = true
+      transcript = [ { by = "blue", text = "..." } ]
+      pledges = [ { by = "blue", kind = "no_deployment", region = "strait", turns = 2 } ]
+      [turn.orders]                  # sealed orders per team
+      blue = [ { move = "deploy", force = "blue-fleet", region = "strait" } ]
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import frozen
+
+from detente.engine.commands import (
+    Advance,
+    Command,
+    HangUp,
+    MakePledge,
+    Propose,
+    Respond,
+    Say,
+    Start,
+    SubmitOrders,
+)
+from detente.engine.state import Order, State
+
+_ORDER_KEYS = ("move", "target", "targets", "region", "force", "choice", "text")
+
+
+@frozen
+class Answer:
+    """How a target answers a proposal, and for a call what is said and pledged."""
+
+    team: str
+    by: str
+    """The proposer (``from`` in the file)."""
+    move: str
+    accept: bool
+    transcript: tuple[tuple[str, str], ...] = ()
+    pledges: tuple[tuple[str, str, str, int], ...] = ()
+    """(by, kind, region, turns)."""
+
+
+@frozen
+class TurnScript:
+    turn: int
+    moves: tuple[tuple[str, Order], ...] = ()
+    answers: tuple[Answer, ...] = ()
+    orders: Mapping[str, tuple[Order, ...]] = {}
+
+
+@frozen
+class Script:
+    """A whole orders file."""
+
+    turns: Mapping[int, TurnScript]
+    path: str = ""
+
+    def for_turn(self, turn: int) -> TurnScript:
+        return self.turns.get(turn) or TurnScript(turn=turn)
+
+
+class ScriptError(Exception):
+    """An orders file that cannot be read; ``str()`` names the file, line and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Checker:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.problems: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        line = _line_of(self.text, where)
+        place = f"{self.path}:{line}" if line else self.path
+        self.problems.append(f"{place}: {where}: {message}")
+
+    def get(self, table: Mapping[str, Any], where: str, key: str, kind: type, default: Any = None,
+            required: bool = False) -> Any:
+        if key not in table:
+            if required:
+                self.fail(where, f"missing required field '{key}'")
+            return default
+        v = table[key]
+        ok = isinstance(v, kind) and not (kind is int and isinstance(v, bool))
+        if not ok:
+            names = {str: "text in quotes", int: "a whole number", bool: "true or false", list: "a list"}
+            self.fail(f"{where}.{key}", f"expected {names.get(kind, kind.__name__)}, got {v!r}")
+            return default
+        return v
+
+    def unknown(self, table: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> None:
+        for k in table:
+            if k not in allowed:
+                self.fail(f"{where}.{k}" if where else k, f"unknown field '{k}' (fields: {', '.join(allowed)})")
+
+    def order(self, d: Any, where: str) -> Order | None:
+        if not isinstance(d, dict):
+            self.fail(where, "expected a table like { move = \"deploy\", force = \"...\" }")
+            return None
+        self.unknown(d, where, _ORDER_KEYS + ("team",))
+        move = self.get(d, where, "move", str, required=True)
+        targets = self.get(d, where, "targets", list, ())
+        if any(not isinstance(t, str) for t in targets):
+            self.fail(f"{where}.targets", "expected a list of team ids")
+            targets = ()
+        if move is None:
+            return None
+        return Order(
+            move=move,
+            target=self.get(d, where, "target", str, ""),
+            targets=tuple(targets),
+            region=self.get(d, where, "region", str, ""),
+            force=self.get(d, where, "force", str, ""),
+            choice=self.get(d, where, "choice", str, ""),
+            text=self.get(d, where, "text", str, ""),
+        )
+
+
+def _line_of(text: str, where: str) -> int | None:
+    """The line of a field path such as ``turn[1].orders.blue[0].move`` (best effort)."""
+    try:
+        from detente.engine.loader import line_of_path
+    except ImportError:
+        return None
+    try:
+        return line_of_path(text, where)
+    except Exception:  # a best-effort location must never hide the real error
+        return None
+
+
+def parse_script(text: str, path: str = "<orders>") -> Script:
+    """An orders file's text as a :class:`Script`; ``ScriptError`` lists every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScriptError([f"{path}: {exc}"]) from None
+    c = _Checker(path, text)
+    c.unknown(data, "", ("turn",))
+    turns: dict[int, TurnScript] = {}
+    for i, t in enumerate(data.get("turn", [])):
+        w = f"turn[{i}]"
+        if not isinstance(t, dict):
+            c.fail(w, "expected a [[turn]] table")
+            continue
+        c.unknown(t, w, ("turn", "moves", "answers", "orders"))
+        number = c.get(t, w, "turn", int, required=True)
+        moves = []
+        for j, m in enumerate(c.get(t, w, "moves", list, [])):
+            team = c.get(m, f"{w}.moves[{j}]", "team", str, required=True) if isinstance(m, dict) else None
+            o = c.order(m, f"{w}.moves[{j}]")
+            if o is not None and team is not None:
+                moves.append((team, o))
+        answers = []
+        for j, a in enumerate(c.get(t, w, "answers", list, [])):
+            wa = f"{w}.answers[{j}]"
+            if not isinstance(a, dict):
+                c.fail(wa, "expected a table")
+                continue
+            c.unknown(a, wa, ("team", "from", "move", "accept", "transcript", "pledges"))
+            lines = []
+            for k, line in enumerate(c.get(a, wa, "transcript", list, [])):
+                wl = f"{wa}.transcript[{k}]"
+                if isinstance(line, dict):
+                    c.unknown(line, wl, ("by", "text"))
+                    by, said = c.get(line, wl, "by", str, required=True), c.get(line, wl, "text", str, required=True)
+                    if by and said:
+                        lines.append((by, said))
+                else:
+                    c.fail(wl, "expected { by = \"team\", text = \"...\" }")
+            pledges = []
+            for k, p in enumerate(c.get(a, wa, "pledges", list, [])):
+                wp = f"{wa}.pledges[{k}]"
+                if isinstance(p, dict):
+                    c.unknown(p, wp, ("by", "kind", "region", "turns"))
+                    by, kind = c.get(p, wp, "by", str, required=True), c.get(p, wp, "kind", str, required=True)
+                    if by and kind:
+                        pledges.append((by, kind, c.get(p, wp, "region", str, ""), c.get(p, wp, "turns", int, 1)))
+                else:
+                    c.fail(wp, "expected { by = \"team\", kind = \"...\" }")
+            fields = [c.get(a, wa, k, typ, required=True)
+                      for k, typ in (("team", str), ("from", str), ("move", str), ("accept", bool))]
+            if None not in fields:
+                answers.append(Answer(*fields, transcript=tuple(lines), pledges=tuple(pledges)))
+        orders: dict[str, tuple[Order, ...]] = {}
+        raw = c.get(t, w, "orders", dict, {})
+        for team, lst in raw.items():
+            if not isinstance(lst, list):
+                c.fail(f"{w}.orders.{team}", "expected a list of orders")
+                continue
+            got = [c.order(o, f"{w}.orders.{team}[{k}]") for k, o in enumerate(lst)]
+            orders[team] = tuple(o for o in got if o is not None)
+        if number is not None:
+            if number in turns:
+                c.fail(f"{w}.turn", f"turn {number} is scripted twice")
+            turns[number] = TurnScript(turn=number, moves=tuple(moves), answers=tuple(answers), orders=orders)
+    if c.problems:
+        raise ScriptError(c.problems)
+    return Script(turns=turns, path=path)
+
+
+def load_script(path: str | os.PathLike[str]) -> Script:
+    """Read an orders file (``ScriptError`` if it cannot be read or is malformed)."""
+    p = str(path)
+    try:
+        with open(p, "rb") as fh:
+            text = fh.read().decode("utf-8-sig")
+    except OSError as exc:
+        raise ScriptError([f"{p}: cannot read the orders file ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise ScriptError([f"{p}:1: the orders file is not UTF-8 text"]) from None
+    return parse_script(text, p)
+
+
+def next_command(state: State, script: Script) -> Command | None:
+    """The command a scripted run issues next, or None when the session is over."""
+    if state.ended:
+        return None
+    if state.phase == "setup":
+        return Start()
+    ts = script.for_turn(state.turn)
+    if state.phase == "communications":
+        for team, order in ts.moves:
+            if not _placed(state, team, order):
+                return Propose(team=team, order=order)
+        for p in state.proposals.values():
+            answer = _answer_for(ts, p.by, p.order.move)
+            if p.status == "open":
+                for target in p.to:
+                    a = _answer_for(ts, p.by, p.order.move, target)
+                    if a is not None and target not in p.answers:
+                        return Respond(team=target, proposal=p.id, accept=a.accept)
+            elif p.status == "talking":
+                a = answer or _answer_for(ts, p.by, p.order.move, p.to[0])
+                said = len(p.transcript)
+                if a is not None and said < len(a.transcript):
+                    by, text = a.transcript[said]
+                    return Say(team=by, proposal=p.id, text=text)
+                made = sum(1 for pl in state.pledges.values() if pl.id.startswith(f"{p.id}-"))
+                if a is not None and made < len(a.pledges):
+                    by, kind, region, turns = a.pledges[made]
+                    return MakePledge(team=by, proposal=p.id, kind=kind, region=region, turns=turns)
+                return HangUp(team=p.to[0], proposal=p.id)
+        return Advance()
+    if state.phase == "orders":
+        for team in state.scenario.actor_ids:
+            if team not in state.orders:
+                return SubmitOrders(team=team, orders=tuple(ts.orders.get(team, ())))
+        return Advance()
+    return Advance()
+
+
+def _placed(state: State, team: str, order: Order) -> bool:
+    return any(p.by == team and p.order == order for p in state.proposals.values())
+
+
+def _answer_for(ts: TurnScript, by: str, move: str, target: str | None = None) -> Answer | None:
+    for a in ts.answers:
+        if a.by == by and a.move == move and (target is None or a.team == target):
+            return a
+    return None

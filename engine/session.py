@@ -1,0 +1,523 @@
+"""The session: commands in, events out, phase by phase.
+
+:class:`Session` holds the current state and nothing else that changes. It does
+no I/O: :mod:`detente.engine.recorder` writes each accepted command and its events
+to the log before the session moves on.
+
+>>> from detente.engine.session import Session
+>>> from detente.engine.commands import Start, Advance
+>>> s = Session.from_file("scenarios/strait_standoff.toml")   # doctest: +SKIP
+>>> s.apply(Start()).accepted                                  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import frozen
+
+from detente.engine.adjudicate import Resolution, adjudicate, check_order, clamp, default_vis
+from detente.engine.commands import (
+    AddInject,
+    Advance,
+    Command,
+    End,
+    HangUp,
+    MakePledge,
+    Note,
+    Override,
+    Propose,
+    Respond,
+    Say,
+    Start,
+    SubmitOrders,
+)
+from detente.engine.conditions import Facts, compile_scenario
+from detente.engine.events import Event, fold_all, get_value
+from detente.engine.expr import Condition
+from detente.engine.ruleset import Ruleset, find_ruleset
+from detente.engine.scenario import PHASES, VALUE_KINDS, VALUE_RANGES, Effect, Inject, Scenario
+from detente.engine.state import Proposal, State, initial_state, pair, rung
+
+MAX_TEXT = 2000
+"""Longest message, note or statement accepted, in characters."""
+
+
+@frozen
+class Accepted:
+    """The command was accepted; these events happened."""
+
+    events: tuple[Event, ...]
+    accepted = True
+
+
+@frozen
+class Rejected:
+    """The command was refused; nothing changed."""
+
+    reason: str
+    accepted = False
+
+
+Result = Accepted | Rejected
+
+
+class Session:
+    """A running exercise: the scenario, its ruleset, the seed and the current state."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        ruleset: Ruleset,
+        seed: int,
+        numbers: Mapping[str, Mapping[str, Any]],
+        state: State | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.ruleset = ruleset
+        self.seed = seed
+        self.numbers = numbers
+        self.conditions: dict[str, Condition] = compile_scenario(scenario)
+        self.state = state if state is not None else initial_state(scenario, numbers)
+
+    # -- the two halves of applying a command ------------------------------------------
+    def decide(self, command: Command) -> Result:
+        """What ``command`` would do now, without doing it. Pure."""
+        state = self.state
+        if state.ended and not isinstance(command, Note):
+            return Rejected(f"the session has ended ({state.outcome.result})")  # type: ignore[union-attr]
+        if state.phase == "setup" and not isinstance(command, Start):
+            return Rejected("the session has not started yet")
+        handler = _HANDLERS[type(command)]
+        out = handler(self, command)
+        if isinstance(out, str):
+            return Rejected(out)
+        return Accepted(tuple(out))
+
+    def commit(self, result: Accepted) -> State:
+        """Fold an accepted command's events into the state."""
+        self.state = fold_all(self.state, result.events)
+        return self.state
+
+    def apply(self, command: Command) -> Result:
+        """Decide and commit in one step (no log: see :mod:`detente.engine.recorder`)."""
+        result = self.decide(command)
+        if isinstance(result, Accepted):
+            self.commit(result)
+        return result
+
+    # -- helpers -------------------------------------------------------------------------
+    def _resolution(self, state: State | None = None) -> Resolution:
+        return Resolution(state or self.state, self.ruleset, self.seed)
+
+    def _team(self, team: str) -> str | None:
+        if team not in self.state.actors:
+            return f"unknown team {team!r} (teams: {', '.join(self.scenario.actor_ids)})"
+        return None
+
+    def waiting_for(self) -> tuple[str, ...]:
+        """Teams the current phase is still waiting for (the facilitator may move on anyway)."""
+        st = self.state
+        if st.phase == "orders":
+            return tuple(a for a in self.scenario.actor_ids if a not in st.orders)
+        if st.phase == "communications":
+            waiting: list[str] = []
+            for p in st.proposals.values():
+                if p.status == "open":
+                    waiting += [t for t in p.to if t not in p.answers]
+                elif p.status == "talking":
+                    waiting += [p.by, *p.to]
+            return tuple(a for a in self.scenario.actor_ids if a in waiting)
+        return ()
+
+    def condition(self, source: str) -> Condition:
+        return self.conditions[source]
+
+    # -- injects and end of turn -----------------------------------------------------------
+    def _deliver(self, r: Resolution, inject: Inject) -> None:
+        to = list(inject.to)
+        r.emit("inject", to or "all", id=inject.id, title=inject.title, text=inject.text, to=to)
+        for effect in inject.effects:
+            _apply_effect(r, effect, f"inject {inject.id}", to or None)
+
+    def _injects_for_phase(self, r: Resolution) -> None:
+        st = r.state
+        facts: Facts | None = None
+        for inj in self.scenario.injects:
+            if inj.turn is not None:
+                if inj.turn == st.turn and inj.phase == st.phase and inj.id not in st.fired:
+                    self._deliver(r, inj)
+            elif st.phase == "briefing" and inj.when is not None:
+                last = st.fired.get(inj.id)
+                if last is not None and (not inj.repeat or last >= st.turn):
+                    continue
+                facts = Facts(r.state)
+                if self.conditions[inj.when](facts):
+                    self._deliver(r, inj)
+
+    def _close_communications(self, r: Resolution) -> None:
+        for p in list(r.state.proposals.values()):
+            if p.status == "open":
+                silent = [t for t in p.to if t not in p.answers]
+                mt = self.ruleset.moves[p.order.move]
+                r.emit("unanswered", _parties(p), id=p.id, by=silent)
+                if mt.decline is not None:
+                    for t in silent:
+                        mt.decline(r, r.state.proposals[p.id], t, True)
+            elif p.status == "talking":
+                r.emit("hang_up", _parties(p), id=p.id, by="facilitator")
+
+    def _publish(self, r: Resolution) -> None:
+        """Results are out: track objectives and check whether the game ends."""
+        st = r.state
+        facts = Facts(st)
+        for obj in self.scenario.objectives:
+            if obj.check == "end":
+                continue
+            now = bool(self.conditions[obj.when](facts))
+            was = st.met.get(obj.id)
+            new = (bool(was) or now) if obj.check == "ever" else ((was is not False) and now)
+            if new != was:
+                r.emit("objective", [obj.actor], id=obj.id, actor=obj.actor, met=new)
+        end = st.numbers.get("end", {})
+        outcome = self._ending(r, end)
+        if outcome is not None:
+            self._finish(r, *outcome)
+
+    def _ending(self, r: Resolution, end: Mapping[str, Any]) -> tuple[str, str] | None:
+        st = r.state
+        ladder = self.ruleset.ladder
+        conflict = st.marks.get("conflict")
+        if conflict:
+            return "conflict", str(conflict)
+        conflict_rung = end.get("conflict_rung", 9)
+        for (a, b), ps in st.pairs.items():
+            if rung(ps.tension) >= conflict_rung:
+                name = ladder[rung(ps.tension)] if ladder else ""
+                return "conflict", f"{_name(st, a)} and {_name(st, b)} reached rung {rung(ps.tension)} ({name})"
+        floor = end.get("fracture_floor", 30)
+        for al in self.scenario.alliances:
+            if st.cohesion[al.id] < floor:
+                return "fracture", f"{al.name} fractured: cohesion fell to {st.cohesion[al.id]} (floor {floor})"
+        calm = all(
+            rung(ps.tension) <= end.get("deescalation_rung", 2)
+            and st.proximity(a, b) <= end.get("deescalation_proximity", 1)
+            for (a, b), ps in st.pairs.items()
+        )
+        calm_turns = (int(st.marks.get("calm_turns", 0)) + 1) if calm else 0
+        if calm_turns != st.marks.get("calm_turns", 0):
+            r.emit("mark", "fac", key="calm_turns", value=calm_turns)
+        if calm_turns >= end.get("deescalation_turns", 2):
+            return "de-escalation", f"every pair stayed low and forces apart for {calm_turns} turns"
+        facts = Facts(r.state)
+        for ending in self.scenario.endings:
+            if self.conditions[ending.when](facts):
+                return ending.outcome, ending.reason
+        if st.turn >= self.scenario.turns.limit:
+            return "turn-limit", f"the exercise reached its last turn ({st.label()})"
+        return None
+
+    def _finish(self, r: Resolution, result: str, reason: str) -> None:
+        facts = Facts(r.state)
+        scores = {a: 0 for a in self.scenario.actor_ids}
+        for obj in self.scenario.objectives:
+            if obj.check == "end":
+                met = bool(self.conditions[obj.when](facts))
+                r.emit("objective", [obj.actor], id=obj.id, actor=obj.actor, met=met)
+            else:
+                met = bool(r.state.met.get(obj.id))
+            if met:
+                scores[obj.actor] += obj.points
+        r.emit("outcome", "all", result=result, reason=reason, turn=r.state.turn, scores=scores)
+
+
+# -- command handlers: each returns the events or a reason for refusing ----------------------
+
+def _start(s: Session, c: Start) -> list[Event] | str:
+    if s.state.phase != "setup":
+        return "the session has already started"
+    r = s._resolution()
+    r.emit("start", "all", seed=s.seed)
+    r.emit("phase", "all", turn=1, phase="briefing")
+    s._injects_for_phase(r)
+    return r.events
+
+
+def _advance(s: Session, c: Advance) -> list[Event] | str:
+    st = s.state
+    r = s._resolution()
+    if st.phase == "debrief":
+        r.emit("phase", "all", turn=st.turn + 1, phase="briefing")
+        s._injects_for_phase(r)
+        return r.events
+    nxt = PHASES[PHASES.index(st.phase) + 1]
+    if st.phase == "communications":
+        s._close_communications(r)
+    r.emit("phase", "all", turn=st.turn, phase=nxt)
+    if nxt == "adjudication":
+        r.events += adjudicate(r.state, s.ruleset, s.seed)
+    elif nxt == "debrief":
+        s._publish(r)
+    else:
+        s._injects_for_phase(r)
+    return r.events
+
+
+def _propose(s: Session, c: Propose) -> list[Event] | str:
+    st = s.state
+    if (err := s._team(c.team)) is not None:
+        return err
+    if st.phase != "communications":
+        return f"calls and proposals are made in the communications phase (now: {st.phase})"
+    reason = check_order(st, c.team, c.order, s.ruleset, "communications")
+    if reason:
+        return reason
+    mt = s.ruleset.moves[c.order.move]
+    cost = mt.cost(st.numbers)
+    left = st.actors[c.team].budget - st.spent.get(c.team, 0)
+    if cost > left:
+        return f"{c.order.move} costs {cost} and {c.team} has {left} left this turn"
+    to = tuple(c.order.targets) if c.order.targets else (c.order.target,)
+    for p in st.proposals.values():
+        if p.by == c.team and p.order.move == c.order.move and set(p.to) & set(to):
+            return f"{c.team} has already made a {c.order.move} to {', '.join(sorted(set(p.to) & set(to)))} this turn"
+    r = s._resolution()
+    pid = f"{st.turn}-{st.count + 1}"
+    r.emit("proposal", sorted({c.team, *to}), id=pid, by=c.team, to=list(to), order=c.order.to_dict(), cost=cost)
+    return r.events
+
+
+def _proposal_for(s: Session, team: str, pid: str) -> Proposal | str:
+    if (err := s._team(team)) is not None:
+        return err
+    p = s.state.proposals.get(pid)
+    if p is None:
+        return f"no call or proposal {pid!r} this turn"
+    return p
+
+
+def _respond(s: Session, c: Respond) -> list[Event] | str:
+    p = _proposal_for(s, c.team, c.proposal)
+    if isinstance(p, str):
+        return p
+    if s.state.phase != "communications":
+        return "answers are given in the communications phase"
+    if c.team not in p.to:
+        return f"{c.team} is not a target of {p.order.move} {p.id}"
+    if c.team in p.answers or p.status != "open":
+        return f"{c.team} has already answered {p.order.move} {p.id}"
+    mt = s.ruleset.moves[p.order.move]
+    r = s._resolution()
+    r.emit("response", _parties(p), id=p.id, by=c.team, accept=c.accept)
+    current = r.state.proposals[p.id]
+    if c.accept and mt.accept is not None:
+        mt.accept(r, current, c.team)
+    elif not c.accept and mt.decline is not None:
+        mt.decline(r, current, c.team, False)
+    after = r.state.proposals[p.id]
+    if after.status == "open" and all(t in after.answers for t in after.to):
+        r.emit("settled", _parties(p), id=p.id)
+    return r.events
+
+
+def _talking(s: Session, team: str, pid: str) -> Proposal | str:
+    p = _proposal_for(s, team, pid)
+    if isinstance(p, str):
+        return p
+    if p.status != "talking":
+        return f"call {p.id} is not open (it is {p.status})"
+    if team != p.by and team not in p.to:
+        return f"{team} is not on call {p.id}"
+    return p
+
+
+def _say(s: Session, c: Say) -> list[Event] | str:
+    p = _talking(s, c.team, c.proposal)
+    if isinstance(p, str):
+        return p
+    text = c.text.strip()
+    if not text:
+        return "say something: the message is empty"
+    if len(text) > MAX_TEXT:
+        return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
+    r = s._resolution()
+    r.emit("message", _parties(p), id=p.id, by=c.team, text=text)
+    return r.events
+
+
+def _pledge(s: Session, c: MakePledge) -> list[Event] | str:
+    p = _talking(s, c.team, c.proposal)
+    if isinstance(p, str):
+        return p
+    kind = s.ruleset.pledges.get(c.kind)
+    if kind is None:
+        return f"unknown pledge {c.kind!r} (pledges: {', '.join(s.ruleset.pledges)})"
+    regions = s.scenario.ids()["region"]
+    if kind.needs_region and c.region not in regions:
+        return f"pledge {c.kind} needs a region (one of: {', '.join(sorted(regions))})"
+    if not kind.needs_region and c.region:
+        return f"pledge {c.kind} takes no region"
+    left = s.scenario.turns.limit - s.state.turn + 1
+    if not 1 <= c.turns <= left:
+        return f"a pledge lasts 1 to {left} turns (the turns left in the exercise)"
+    other = p.to[0] if c.team == p.by else p.by
+    n = sum(1 for pl in s.state.pledges.values() if pl.id.startswith(f"{p.id}-"))
+    r = s._resolution()
+    r.emit(
+        "pledge", _parties(p), id=f"{p.id}-{n + 1}", call=p.id, by=c.team, to=other, pledge=c.kind,
+        region=c.region, until=s.state.turn + c.turns - 1,
+    )
+    return r.events
+
+
+def _hang_up(s: Session, c: HangUp) -> list[Event] | str:
+    p = _talking(s, c.team, c.proposal)
+    if isinstance(p, str):
+        return p
+    r = s._resolution()
+    r.emit("hang_up", _parties(p), id=p.id, by=c.team)
+    return r.events
+
+
+def _orders(s: Session, c: SubmitOrders) -> list[Event] | str:
+    st = s.state
+    if (err := s._team(c.team)) is not None:
+        return err
+    if st.phase != "orders":
+        return f"orders are submitted in the orders phase (now: {st.phase})"
+    if c.team in st.orders:
+        return f"{c.team}'s orders are already sealed for this turn"
+    cost = 0
+    forces: set[str] = set()
+    for i, order in enumerate(c.orders, 1):
+        reason = check_order(st, c.team, order, s.ruleset, "orders")
+        if reason:
+            return f"order {i}: {reason}"
+        if order.force:
+            if order.force in forces:
+                return f"order {i}: {order.force} already has an order this turn"
+            forces.add(order.force)
+        cost += s.ruleset.moves[order.move].cost(st.numbers)
+    left = st.actors[c.team].budget - st.spent.get(c.team, 0)
+    if cost > left:
+        return f"these orders cost {cost} and {c.team} has {left} left this turn"
+    r = s._resolution()
+    r.emit("orders", [c.team], team=c.team, orders=[o.to_dict() for o in c.orders], cost=cost)
+    return r.events
+
+
+def _check_effect(s: Session, e: Effect) -> str | None:
+    kind = VALUE_KINDS.get(e.value)
+    if kind is None:
+        return f"unknown value {e.value!r} (values: {', '.join(VALUE_KINDS)})"
+    ids = s.scenario.ids()
+    need = {"pair": ("actor", 2), "directed": ("actor", 2), "actor": ("actor", 1), "alliance": ("alliance", 1)}[kind]
+    if len(e.of) != need[1] or any(x not in ids[need[0]] for x in e.of) or len(set(e.of)) != len(e.of):
+        return f"{e.value} takes {need[1]} {need[0]} id{'s' if need[1] > 1 else ''}"
+    if (e.add is None) == (e.set is None):
+        return "give either add or set"
+    if isinstance(e.set, bool) != (e.value in ("hotline", "agreement")) and e.set is not None:
+        return f"{e.value} is set to {'true or false' if e.value in ('hotline', 'agreement') else 'a number'}"
+    return None
+
+
+def _apply_effect(r: Resolution, e: Effect, cause: str, vis: list[str] | None) -> None:
+    v = default_vis(e.value, e.of) if vis is None else vis
+    if e.set is not None:
+        r.change(e.value, e.of, to=e.set, cause=cause, vis=v)
+    else:
+        r.change(e.value, e.of, add=e.add, cause=cause, vis=v)
+
+
+def _inject(s: Session, c: AddInject) -> list[Event] | str:
+    if not c.title.strip():
+        return "an inject needs a title"
+    actors = s.scenario.ids()["actor"]
+    for t in c.to:
+        if t not in actors:
+            return f"unknown team {t!r} in addressees"
+    for e in c.effects:
+        if (err := _check_effect(s, e)) is not None:
+            return f"effect on {e.value}: {err}"
+    n = sum(1 for k in s.state.fired if k.startswith("adhoc-")) + 1
+    inj = Inject(id=f"adhoc-{n}", title=c.title.strip(), text=c.text, to=c.to, effects=c.effects)
+    r = s._resolution()
+    s._deliver(r, inj)
+    return r.events
+
+
+def _override(s: Session, c: Override) -> list[Event] | str:
+    if not c.reason.strip():
+        return "an override needs a reason (it goes in the log and the report)"
+    e = Effect(value=c.value, of=c.of, set=c.to)
+    if (err := _check_effect(s, e)) is not None:
+        return err
+    if not isinstance(c.to, bool):
+        lo, hi = VALUE_RANGES[c.value]
+        if not lo <= c.to <= hi:
+            return f"{c.value} must be between {lo} and {hi}"
+    old = get_value(s.state, c.value, c.of)
+    new = c.to if isinstance(c.to, bool) else clamp(c.value, c.to)
+    if new == old:
+        return f"{c.value} is already {old}"
+    r = s._resolution()
+    r.emit("override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip())
+    return r.events
+
+
+def _note(s: Session, c: Note) -> list[Event] | str:
+    text = c.text.strip()
+    if not text:
+        return "the note is empty"
+    if len(text) > MAX_TEXT:
+        return f"the note is too long ({len(text)} characters; at most {MAX_TEXT})"
+    r = s._resolution()
+    r.emit("note", "fac", text=text)
+    return r.events
+
+
+def _end(s: Session, c: End) -> list[Event] | str:
+    if not c.reason.strip():
+        return "say why the session ends (it goes in the log and the report)"
+    r = s._resolution()
+    s._finish(r, "ended", c.reason.strip())
+    return r.events
+
+
+_HANDLERS: dict[type, Any] = {
+    Start: _start,
+    Advance: _advance,
+    Propose: _propose,
+    Respond: _respond,
+    Say: _say,
+    MakePledge: _pledge,
+    HangUp: _hang_up,
+    SubmitOrders: _orders,
+    AddInject: _inject,
+    Override: _override,
+    Note: _note,
+    End: _end,
+}
+
+
+def _parties(p: Proposal) -> list[str]:
+    return sorted({p.by, *p.to})
+
+
+def _name(state: State, actor: str) -> str:
+    return state.scenario.actor(actor).name
+
+
+def new_session(scenario: Scenario, seed: int | None = None, numbers: Mapping[str, Any] | None = None) -> Session:
+    """A session of ``scenario`` with its ruleset (found by name) and the scenario's seed
+    unless ``seed`` is given."""
+    from detente.engine.loader import ruleset_numbers
+
+    ruleset = find_ruleset(scenario.rules.name)
+    nums = numbers if numbers is not None else ruleset_numbers(scenario)
+    return Session(scenario, ruleset, scenario.scenario.seed if seed is None else seed, nums)
+
+
+__all__ = ["Accepted", "Rejected", "Result", "Session", "new_session", "pair"]

@@ -1,0 +1,267 @@
+"""What each role may see: one function for every screen, report and network message.
+
+``view(state, role)`` is the only way a front end reads a state. A team sees its
+own briefing, orders, outlooks and the injects addressed to it; public facts
+(tension, notifications, readiness, where forces are known to be); and nothing
+else: not another team's sealed orders, private briefing or addressed injects,
+not an undetected deployment, not a roll. The facilitator sees everything; the
+``public`` role sees only what everyone sees.
+
+During adjudication, teams still see the state as it was when orders closed:
+results reach them when the facilitator publishes (the debrief).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from attrs import frozen
+
+from detente.engine.commands import FACILITATOR
+from detente.engine.events import visible_to
+from detente.engine.state import Delivery, Order, Outcome, State, rung
+
+PUBLIC = "public"
+
+
+@frozen
+class PairView:
+    """A pair of actors as the role sees it."""
+
+    a: str
+    b: str
+    tension: int
+    """0–100 (public)."""
+    rung: int
+    """0–10."""
+    hotline: bool
+    agreement: bool
+    proximity: int
+    """0–5, counting only the forces the role knows about."""
+    incidents: int
+
+
+@frozen
+class OutlookView:
+    """What ``holder`` holds about ``other`` (a team sees only its own)."""
+
+    holder: str
+    other: str
+    trust: int
+    threat: int
+    information: float
+    answer: float
+
+
+@frozen
+class ActorView:
+    """An actor as the role sees it."""
+
+    id: str
+    name: str
+    colour: str
+    readiness: int
+    """Public: mobilisation is observable."""
+    budget: int | None
+    """Own team and facilitator only."""
+    spent: int | None
+    pressure: int | None
+    submitted: bool
+    """Whether its orders are sealed this turn (public: everyone sees who is still deciding)."""
+
+
+@frozen
+class ForceView:
+    """A force; ``region`` is None where the role does not know where it is."""
+
+    id: str
+    name: str
+    owner: str
+    kind: str
+    home: str
+    region: str | None
+
+
+@frozen
+class ProposalView:
+    """A call or proposal the role is party to (the facilitator sees all)."""
+
+    id: str
+    by: str
+    to: tuple[str, ...]
+    order: Mapping[str, Any]
+    answers: Mapping[str, bool]
+    status: str
+    transcript: tuple[tuple[str, str], ...]
+
+
+@frozen
+class PledgeView:
+    id: str
+    by: str
+    to: str
+    kind: str
+    region: str
+    until: int
+    status: str
+
+
+@frozen
+class View:
+    """Everything one role may see at one moment."""
+
+    role: str
+    title: str
+    turn: int
+    label: str
+    phase: str
+    briefing: str
+    """The public briefing."""
+    private_briefing: str
+    """The team's own briefing (empty for the public; the facilitator's view has none: see ``briefings``)."""
+    briefings: Mapping[str, str]
+    """Every team's private briefing: facilitator only."""
+    inbox: tuple[Delivery, ...]
+    actors: tuple[ActorView, ...]
+    pairs: tuple[PairView, ...]
+    outlooks: tuple[OutlookView, ...]
+    cohesion: Mapping[str, int]
+    """Alliances the role belongs to (all for the facilitator)."""
+    forces: tuple[ForceView, ...]
+    orders: Mapping[str, tuple[Order, ...]]
+    """Sealed orders the role may see: its own (all for the facilitator)."""
+    proposals: tuple[ProposalView, ...]
+    pledges: tuple[PledgeView, ...]
+    notices: tuple[tuple[str, str, str, int], ...]
+    """Public notifications: (by, activity, region, turn)."""
+    outcome: Outcome | None
+    ladder: tuple[str, ...]
+
+
+def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
+    """The state as ``role`` sees it: a team id, ``"facilitator"`` or ``"public"``."""
+    scenario = state.scenario
+    fac = role == FACILITATOR
+    team = role if role in state.actors else None
+    if not fac and team is None and role != PUBLIC:
+        raise ValueError(f"unknown role {role!r}")
+    shown = state
+    if not fac and state.phase == "adjudication" and state.before is not None:
+        # Results are not out yet: teams see the state as it stood when orders closed.
+        shown = state.before.replace(phase="adjudication")
+    st = shown
+
+    def knows(actor: str) -> bool:
+        return fac or actor == team
+
+    actors = tuple(
+        ActorView(
+            id=a.id, name=a.name, colour=a.colour, readiness=st.actors[a.id].readiness,
+            budget=st.actors[a.id].budget if knows(a.id) else None,
+            spent=st.spent.get(a.id, 0) if knows(a.id) else None,
+            pressure=st.actors[a.id].pressure if knows(a.id) else None,
+            submitted=a.id in st.orders,
+        )
+        for a in scenario.actors
+    )
+    forces = []
+    for f in scenario.forces:
+        fs = st.forces[f.id]
+        known = fac or (team is not None and (team in fs.known_to or f.owner == team))
+        forces.append(ForceView(
+            id=f.id, name=f.name or f.id, owner=f.owner, kind=f.kind, home=f.home,
+            region=fs.region if known else None,
+        ))
+    pairs = tuple(
+        PairView(
+            a=a, b=b, tension=ps.tension, rung=rung(ps.tension), hotline=ps.hotline,
+            agreement=ps.agreement, proximity=_known_proximity(st, a, b, forces), incidents=ps.incidents,
+        )
+        for (a, b), ps in st.pairs.items()
+    )
+    outlooks = tuple(
+        OutlookView(holder=h, other=o, trust=ol.trust, threat=ol.threat,
+                    information=ol.information, answer=ol.answer)
+        for (h, o), ol in st.outlooks.items()
+        if fac or h == team
+    )
+    mine = set(st.alliances_of(team)) if team else set()
+    cohesion = {k: v for k, v in st.cohesion.items() if fac or k in mine}
+    proposals = tuple(
+        ProposalView(
+            id=p.id, by=p.by, to=p.to, order=p.order.to_dict(), answers=dict(p.answers),
+            status=p.status, transcript=tuple((m.by, m.text) for m in p.transcript),
+        )
+        for p in st.proposals.values()
+        if fac or (team is not None and (team == p.by or team in p.to))
+    )
+    pledges = tuple(
+        PledgeView(id=p.id, by=p.by, to=p.to, kind=p.kind, region=p.region, until=p.until, status=p.status)
+        for p in st.pledges.values()
+        if fac or team in (p.by, p.to)
+    )
+    inbox = tuple(d for d in st.inbox if not d.to or fac or (team is not None and team in d.to))
+    return View(
+        role=role,
+        title=scenario.scenario.title,
+        turn=st.turn,
+        label=st.label() if st.turn else "Setup",
+        phase=st.phase,
+        briefing=scenario.scenario.briefing,
+        private_briefing=scenario.actor(team).briefing if team else "",
+        briefings={a.id: a.briefing for a in scenario.actors} if fac else {},
+        inbox=inbox,
+        actors=actors,
+        pairs=pairs,
+        outlooks=outlooks,
+        cohesion=cohesion,
+        forces=tuple(forces),
+        orders={k: v for k, v in st.orders.items() if fac or k == team},
+        proposals=proposals,
+        pledges=pledges,
+        notices=tuple((n.by, n.activity, n.region, n.turn) for n in st.notices),
+        outcome=st.outcome,
+        ladder=ladder,
+    )
+
+
+def _known_proximity(st: State, a: str, b: str, forces: list[ForceView]) -> int:
+    total = st.pairs[(a, b) if a < b else (b, a)].proximity
+    near = {r.id: r.near for r in st.scenario.regions}
+    for f in forces:
+        if f.region is None:
+            continue
+        if (f.owner == a and b in near.get(f.region, ())) or (f.owner == b and a in near.get(f.region, ())):
+            total += 1
+    return min(5, total)
+
+
+def timeline(events: Iterable[Mapping[str, Any]], role: str) -> list[Mapping[str, Any]]:
+    """The events ``role`` may see, in order. Results of an adjudication reach teams only
+    once the facilitator publishes them; rolls and notes stay with the facilitator."""
+    out: list[Mapping[str, Any]] = []
+    held: list[Mapping[str, Any]] = []
+    in_review = False
+    for e in events:
+        kind = e["kind"]
+        if kind == "command" or not visible_to(e, role):
+            continue
+        if kind == "phase":
+            if e["phase"] == "adjudication":
+                in_review = role != FACILITATOR
+                if in_review:
+                    out.append(e)
+                    continue
+            elif in_review:
+                # Published: the results follow the phase change that released them.
+                out.append(e)
+                out.extend(held)
+                held = []
+                in_review = False
+                continue
+        if in_review:
+            held.append(e)
+        else:
+            out.append(e)
+    return out
