@@ -1,0 +1,255 @@
+"""The ``detente`` command: one entry point, a subcommand per job.
+
+Every user error ends with a one-line message naming the file and the place, and a
+non-zero exit code — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+
+from detente import engine
+from detente.engine.commands import FACILITATOR
+from detente.engine.events import Event
+from detente.engine.log import LogError
+from detente.engine.state import State, rung
+from detente.engine.views import PUBLIC, timeline, view
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one message, exit code 1."""
+
+
+def _say(*lines: str) -> None:
+    print(*lines, sep="\n", flush=True)
+
+
+def _err(message: str) -> None:
+    print(f"detente: {message}", file=sys.stderr, flush=True)
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+
+def bundled_scenarios() -> list[Path]:
+    """The scenario files shipped with Détente."""
+    root = files("detente.scenarios")
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+def resolve_scenario(name: str) -> Path:
+    """A scenario path, or the id / file stem of a bundled scenario."""
+    p = Path(name)
+    if p.exists():
+        return p
+    for b in bundled_scenarios():
+        if name in (b.stem, b.stem.replace("_", "-")):
+            return b
+    raise UserError(f"{name}: no such scenario file (bundled: {', '.join(b.stem for b in bundled_scenarios())})")
+
+
+def _load(path: Path):  # -> Scenario
+    from detente.engine.loader import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise UserError(str(exc)) from None
+
+
+# -- validate ---------------------------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from detente.engine.loader import ScenarioError, load_scenario
+
+    code = EXIT_OK
+    for name in args.paths:
+        try:
+            load_scenario(name)
+        except ScenarioError as exc:
+            _say(str(exc))
+            code = EXIT_ERROR
+        else:
+            _say(f"{name}: ok")
+    return code
+
+
+# -- run --------------------------------------------------------------------------------------
+
+def _default_log(scenario_id: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    base = Path("sessions") / f"{scenario_id}-{stamp}"
+    path, n = base.with_suffix(".jsonl"), 1
+    while path.exists():
+        n += 1
+        path = Path(f"{base}-{n}.jsonl")
+    return path
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from detente.engine.recorder import RecordedSession
+    from detente.engine.script import ScriptError, load_script, next_command
+
+    try:
+        script = load_script(args.orders)
+    except ScriptError as exc:
+        raise UserError(str(exc)) from None
+    if args.resume:
+        if args.scenario or args.seed is not None or args.log:
+            raise UserError("--resume takes the scenario, seed and log from the log itself: "
+                            "give only --resume LOG --orders FILE")
+        rec = RecordedSession.resume(args.resume)
+        for w in rec.warnings:
+            _err(f"warning: {args.resume}: {w}")
+        _say(f"Resuming {rec.session.scenario.scenario.title} at {rec.state.label()}, {rec.state.phase}")
+    else:
+        if not args.scenario:
+            raise UserError("name a scenario (or --resume LOG)")
+        path = resolve_scenario(args.scenario)
+        scenario = _load(path)
+        log_path = Path(args.log) if args.log else _default_log(scenario.scenario.id)
+        try:
+            rec = RecordedSession.create(scenario, log_path, seed=args.seed, source=str(path))
+        except LogError as exc:
+            raise UserError(str(exc)) from None
+        _say(f"{scenario.scenario.title} — seed {rec.session.seed}, {scenario.turns.limit} turns")
+    with rec:
+        return _drive(rec, script, next_command)
+
+
+def _drive(rec, script, next_command: Callable) -> int:  # type: ignore[no-untyped-def]
+    from detente.engine.commands import command_to_dict
+
+    session = rec.session
+    ladder = session.ruleset.ladder
+    turn_events: list[Event] = []
+    rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
+    try:
+        while (command := next_command(session.state, script)) is not None:
+            before_phase = session.state.phase
+            result = rec.apply(command)
+            if not result.accepted:
+                where = f"{script.path}: turn {session.state.turn}"
+                raise UserError(
+                    f"{where}: {command_to_dict(command)['type']} by "
+                    f"{getattr(command, 'team', FACILITATOR)} was refused: {result.reason}. "
+                    f"The log holds everything up to here; fix the orders file and continue with "
+                    f"detente run --resume {rec.path} --orders {script.path}"
+                )
+            turn_events += result.events
+            if before_phase == "adjudication":
+                v = view(session.state, FACILITATOR, ladder)
+                shown = [e for e in timeline(turn_events, FACILITATOR) if e["kind"] != "roll"]
+                _say(*_summary(session.scenario, v, shown, rungs))
+                rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
+                turn_events = []
+    except KeyboardInterrupt:
+        _err(f"stopped. Nothing is lost: continue with detente run --resume {rec.path} --orders {script.path}")
+        return EXIT_INTERRUPTED
+    state = session.state
+    if state.outcome is None:
+        _say(f"Stopped at {state.label()}, {state.phase}.")
+    _say(f"Log: {rec.path}")
+    return EXIT_OK
+
+
+def _summary(scenario, v, events, rungs) -> list[str]:  # type: ignore[no-untyped-def]
+    from detente.tui.text import turn_summary
+
+    return turn_summary(scenario, v, events, {k: r for k, r in rungs.items()})
+
+
+# -- replay -----------------------------------------------------------------------------------
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from detente.engine.recorder import replay, states_by_turn, verify
+    from detente.tui.text import render_view
+
+    rep = replay(args.log)
+    for w in rep.contents.warnings:
+        _err(f"warning: {args.log}: {w}")
+    session = rep.session
+    role = args.as_role or FACILITATOR
+    if role not in (FACILITATOR, PUBLIC) and role not in session.state.actors:
+        raise UserError(f"--as {role}: not a role in this session "
+                        f"(roles: facilitator, public, {', '.join(session.scenario.actor_ids)})")
+    state: State = session.state
+    if args.turn is not None:
+        by_turn = states_by_turn(session, rep.events)
+        if args.turn not in by_turn:
+            raise UserError(f"--turn {args.turn}: the log holds turns {min(by_turn)} to {max(by_turn)}")
+        state = by_turn[args.turn]
+    if args.verify:
+        problems = verify(args.log)
+        if problems:
+            _say(*problems)
+            _err(f"{args.log}: does not verify: {problems[0]}")
+            return EXIT_ERROR
+    _say(render_view(view(state, role, session.ruleset.ladder)))
+    if args.verify:
+        _say("", "Verified: re-adjudicating every logged command gives the logged events.")
+    return EXIT_OK
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="detente",
+        description="Détente: run, check and replay defence-diplomacy crisis exercises.",
+    )
+    p.add_argument("--version", action="version", version=f"detente {engine.__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check scenario files and report every problem with file and line")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.set_defaults(func=cmd_validate)
+
+    r = sub.add_parser("run", help="play a scenario headless from an orders file, writing the log")
+    r.add_argument("scenario", nargs="?", help="a scenario file, or the name of a bundled one")
+    r.add_argument("--orders", required=True, metavar="FILE", help="the orders file (see docs/authoring.md)")
+    r.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
+    r.add_argument("--log", metavar="PATH", help="where to write the log (default: sessions/ID-TIME.jsonl)")
+    r.add_argument("--resume", metavar="LOG", help="continue a log from exactly where it stopped")
+    r.set_defaults(func=cmd_run)
+
+    rp = sub.add_parser("replay", help="rebuild a session from its log and print the state or a view")
+    rp.add_argument("log", metavar="LOG")
+    rp.add_argument("--turn", type=int, help="show the state at the end of this turn")
+    rp.add_argument("--as", dest="as_role", metavar="ROLE", help="a team id, facilitator (default) or public")
+    rp.add_argument("--verify", action="store_true", help="re-adjudicate every command and compare")
+    rp.set_defaults(func=cmd_replay)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        _err(str(exc))
+    except LogError as exc:
+        _err(str(exc))
+    except OSError as exc:
+        _err(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except KeyboardInterrupt:
+        _err("stopped")
+        return EXIT_INTERRUPTED
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["main", "build_parser", "bundled_scenarios", "resolve_scenario"]
