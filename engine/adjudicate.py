@@ -199,6 +199,11 @@ def adjudicate(state: State, ruleset: Ruleset, seed: int) -> list[Event]:
     Pure: the same state, ruleset and seed give the same events, whatever the order in
     which teams submitted."""
     r = Resolution(state, ruleset, seed)
-    for step in ruleset.steps:
-        step.run(r)
+    resolve_turn(r)
     return r.events
+
+
+def resolve_turn(r: Resolution) -> None:
+    """Run the ruleset's adjudication steps, in order, on a working resolution."""
+    for step in r.ruleset.steps:
+        step.run(r)

@@ -16,7 +16,6 @@ from typing import Any
 
 from detente.engine.scenario import VALUE_KINDS
 from detente.engine.state import (
-    ActorState,
     Delivery,
     ForceState,
     Message,
@@ -27,6 +26,7 @@ from detente.engine.state import (
     Proposal,
     State,
     pair,
+    with_changes,
 )
 
 Event = dict[str, Any]
@@ -72,16 +72,16 @@ def set_value(state: State, value: str, of: list[str] | tuple[str, ...], to: Any
     if kind == "pair":
         key = pair(of[0], of[1])
         pairs = dict(state.pairs)
-        pairs[key] = pairs[key].__class__(**{**_fields(pairs[key]), value: to})
+        pairs[key] = with_changes(pairs[key], {value: to})
         return state.replace(pairs=pairs)
     if kind == "directed":
         key = (of[0], of[1])
         outlooks = dict(state.outlooks)
-        outlooks[key] = outlooks[key].__class__(**{**_fields(outlooks[key]), value: to})
+        outlooks[key] = with_changes(outlooks[key], {value: to})
         return state.replace(outlooks=outlooks)
     if kind == "actor":
         actors = dict(state.actors)
-        actors[of[0]] = ActorState(**{**_fields(actors[of[0]]), value: to})
+        actors[of[0]] = with_changes(actors[of[0]], {value: to})
         return state.replace(actors=actors)
     cohesion = dict(state.cohesion)
     cohesion[of[0]] = to
@@ -98,10 +98,6 @@ def get_value(state: State, value: str, of: list[str] | tuple[str, ...]) -> Any:
     if kind == "actor":
         return getattr(state.actors[of[0]], value)
     return state.cohesion[of[0]]
-
-
-def _fields(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in obj.__slots__ if not name.startswith("__")}
 
 
 def _phase(state: State, e: Event) -> State:
@@ -148,7 +144,7 @@ def _proposal(state: State, e: Event) -> State:
 def _update_proposal(state: State, pid: str, **changes: Any) -> State:
     proposals = dict(state.proposals)
     p = proposals[pid]
-    proposals[pid] = Proposal(**{**_fields(p), **changes})
+    proposals[pid] = with_changes(p, changes)
     return state.replace(proposals=proposals)
 
 
@@ -198,7 +194,7 @@ def _pledge(state: State, e: Event) -> State:
 def _pledge_status(state: State, e: Event) -> State:
     pledges = dict(state.pledges)
     p = pledges[e["id"]]
-    pledges[e["id"]] = Pledge(**{**_fields(p), "status": e["status"]})
+    pledges[e["id"]] = with_changes(p, {"status": e["status"]})
     return state.replace(pledges=pledges)
 
 
@@ -237,7 +233,7 @@ def _incident(state: State, e: Event) -> State:
     key = pair(*e["between"])
     pairs = dict(state.pairs)
     ps = pairs[key]
-    pairs[key] = ps.__class__(**{**_fields(ps), "incidents": ps.incidents + 1})
+    pairs[key] = with_changes(ps, {"incidents": ps.incidents + 1})
     return state.replace(pairs=pairs)
 
 

@@ -93,8 +93,9 @@ def _orders(session: Session, st: State, team: str, rng: random.Random) -> tuple
     left = st.actors[team].budget - st.spent.get(team, 0)
     orders: list[Order] = []
     forces: set[str] = set()
+    legal = legal_moves(st, team, session.ruleset, "orders")  # the state does not change meanwhile
     for _ in range(4):
-        options = [lm for lm in legal_moves(st, team, session.ruleset, "orders") if lm.cost <= left]
+        options = [lm for lm in legal if lm.cost <= left]
         if not options:
             break
         lm = rng.choice(options)

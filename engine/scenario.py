@@ -11,6 +11,8 @@ here and compiled once by :func:`detente.engine.conditions.compile_scenario`.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from attrs import field, frozen
 
 #: Values an effect, an override or a condition can name, and what they belong to.
@@ -307,7 +309,7 @@ class Scenario:
                 return a
         raise KeyError(actor_id)
 
-    @property
+    @cached_property
     def actor_ids(self) -> tuple[str, ...]:
         """Actor ids in the order they were declared (the fixed resolution order)."""
         return tuple(a.id for a in self.actors)

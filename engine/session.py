@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
-from detente.engine.adjudicate import Resolution, adjudicate, check_order, clamp, default_vis
+from detente.engine.adjudicate import Resolution, check_order, clamp, default_vis, resolve_turn
 from detente.engine.commands import (
     AddInject,
     Advance,
@@ -50,6 +50,8 @@ class Accepted:
     """The command was accepted; these events happened."""
 
     events: tuple[Event, ...]
+    state: State | None = field(default=None, eq=False, repr=False)
+    """The state after the events (the fold of them, computed while deciding)."""
     accepted = True
 
 
@@ -94,11 +96,11 @@ class Session:
         out = handler(self, command)
         if isinstance(out, str):
             return Rejected(out)
-        return Accepted(tuple(out))
+        return Accepted(tuple(out.events), out.state)
 
     def commit(self, result: Accepted) -> State:
         """Fold an accepted command's events into the state."""
-        self.state = fold_all(self.state, result.events)
+        self.state = result.state if result.state is not None else fold_all(self.state, result.events)
         return self.state
 
     def apply(self, command: Command) -> Result:
@@ -235,37 +237,37 @@ class Session:
 
 # -- command handlers: each returns the events or a reason for refusing ----------------------
 
-def _start(s: Session, c: Start) -> list[Event] | str:
+def _start(s: Session, c: Start) -> Resolution | str:
     if s.state.phase != "setup":
         return "the session has already started"
     r = s._resolution()
     r.emit("start", "all", seed=s.seed)
     r.emit("phase", "all", turn=1, phase="briefing")
     s._injects_for_phase(r)
-    return r.events
+    return r
 
 
-def _advance(s: Session, c: Advance) -> list[Event] | str:
+def _advance(s: Session, c: Advance) -> Resolution | str:
     st = s.state
     r = s._resolution()
     if st.phase == "debrief":
         r.emit("phase", "all", turn=st.turn + 1, phase="briefing")
         s._injects_for_phase(r)
-        return r.events
+        return r
     nxt = PHASES[PHASES.index(st.phase) + 1]
     if st.phase == "communications":
         s._close_communications(r)
     r.emit("phase", "all", turn=st.turn, phase=nxt)
     if nxt == "adjudication":
-        r.events += adjudicate(r.state, s.ruleset, s.seed)
+        resolve_turn(r)
     elif nxt == "debrief":
         s._publish(r)
     else:
         s._injects_for_phase(r)
-    return r.events
+    return r
 
 
-def _propose(s: Session, c: Propose) -> list[Event] | str:
+def _propose(s: Session, c: Propose) -> Resolution | str:
     st = s.state
     if (err := s._team(c.team)) is not None:
         return err
@@ -286,7 +288,7 @@ def _propose(s: Session, c: Propose) -> list[Event] | str:
     r = s._resolution()
     pid = f"{st.turn}-{st.count + 1}"
     r.emit("proposal", sorted({c.team, *to}), id=pid, by=c.team, to=list(to), order=c.order.to_dict(), cost=cost)
-    return r.events
+    return r
 
 
 def _proposal_for(s: Session, team: str, pid: str) -> Proposal | str:
@@ -298,7 +300,7 @@ def _proposal_for(s: Session, team: str, pid: str) -> Proposal | str:
     return p
 
 
-def _respond(s: Session, c: Respond) -> list[Event] | str:
+def _respond(s: Session, c: Respond) -> Resolution | str:
     p = _proposal_for(s, c.team, c.proposal)
     if isinstance(p, str):
         return p
@@ -319,7 +321,7 @@ def _respond(s: Session, c: Respond) -> list[Event] | str:
     after = r.state.proposals[p.id]
     if after.status == "open" and all(t in after.answers for t in after.to):
         r.emit("settled", _parties(p), id=p.id)
-    return r.events
+    return r
 
 
 def _talking(s: Session, team: str, pid: str) -> Proposal | str:
@@ -333,7 +335,7 @@ def _talking(s: Session, team: str, pid: str) -> Proposal | str:
     return p
 
 
-def _say(s: Session, c: Say) -> list[Event] | str:
+def _say(s: Session, c: Say) -> Resolution | str:
     p = _talking(s, c.team, c.proposal)
     if isinstance(p, str):
         return p
@@ -344,10 +346,10 @@ def _say(s: Session, c: Say) -> list[Event] | str:
         return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
     r = s._resolution()
     r.emit("message", _parties(p), id=p.id, by=c.team, text=text)
-    return r.events
+    return r
 
 
-def _pledge(s: Session, c: MakePledge) -> list[Event] | str:
+def _pledge(s: Session, c: MakePledge) -> Resolution | str:
     p = _talking(s, c.team, c.proposal)
     if isinstance(p, str):
         return p
@@ -369,19 +371,19 @@ def _pledge(s: Session, c: MakePledge) -> list[Event] | str:
         "pledge", _parties(p), id=f"{p.id}-{n + 1}", call=p.id, by=c.team, to=other, pledge=c.kind,
         region=c.region, until=s.state.turn + c.turns - 1,
     )
-    return r.events
+    return r
 
 
-def _hang_up(s: Session, c: HangUp) -> list[Event] | str:
+def _hang_up(s: Session, c: HangUp) -> Resolution | str:
     p = _talking(s, c.team, c.proposal)
     if isinstance(p, str):
         return p
     r = s._resolution()
     r.emit("hang_up", _parties(p), id=p.id, by=c.team)
-    return r.events
+    return r
 
 
-def _orders(s: Session, c: SubmitOrders) -> list[Event] | str:
+def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
     st = s.state
     if (err := s._team(c.team)) is not None:
         return err
@@ -405,7 +407,7 @@ def _orders(s: Session, c: SubmitOrders) -> list[Event] | str:
         return f"these orders cost {cost} and {c.team} has {left} left this turn"
     r = s._resolution()
     r.emit("orders", [c.team], team=c.team, orders=[o.to_dict() for o in c.orders], cost=cost)
-    return r.events
+    return r
 
 
 def _check_effect(s: Session, e: Effect) -> str | None:
@@ -431,7 +433,7 @@ def _apply_effect(r: Resolution, e: Effect, cause: str, vis: list[str] | None) -
         r.change(e.value, e.of, add=e.add, cause=cause, vis=v)
 
 
-def _inject(s: Session, c: AddInject) -> list[Event] | str:
+def _inject(s: Session, c: AddInject) -> Resolution | str:
     if not c.title.strip():
         return "an inject needs a title"
     actors = s.scenario.ids()["actor"]
@@ -445,10 +447,10 @@ def _inject(s: Session, c: AddInject) -> list[Event] | str:
     inj = Inject(id=f"adhoc-{n}", title=c.title.strip(), text=c.text, to=c.to, effects=c.effects)
     r = s._resolution()
     s._deliver(r, inj)
-    return r.events
+    return r
 
 
-def _override(s: Session, c: Override) -> list[Event] | str:
+def _override(s: Session, c: Override) -> Resolution | str:
     if not c.reason.strip():
         return "an override needs a reason (it goes in the log and the report)"
     e = Effect(value=c.value, of=c.of, set=c.to)
@@ -464,10 +466,10 @@ def _override(s: Session, c: Override) -> list[Event] | str:
         return f"{c.value} is already {old}"
     r = s._resolution()
     r.emit("override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip())
-    return r.events
+    return r
 
 
-def _note(s: Session, c: Note) -> list[Event] | str:
+def _note(s: Session, c: Note) -> Resolution | str:
     text = c.text.strip()
     if not text:
         return "the note is empty"
@@ -475,15 +477,15 @@ def _note(s: Session, c: Note) -> list[Event] | str:
         return f"the note is too long ({len(text)} characters; at most {MAX_TEXT})"
     r = s._resolution()
     r.emit("note", "fac", text=text)
-    return r.events
+    return r
 
 
-def _end(s: Session, c: End) -> list[Event] | str:
+def _end(s: Session, c: End) -> Resolution | str:
     if not c.reason.strip():
         return "say why the session ends (it goes in the log and the report)"
     r = s._resolution()
     s._finish(r, "ended", c.reason.strip())
-    return r.events
+    return r
 
 
 _HANDLERS: dict[type, Any] = {

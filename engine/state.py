@@ -9,11 +9,13 @@ are built; a change copies the dict it touches and evolves the state.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 
 from detente.engine.scenario import Scenario
+
+T = TypeVar("T")
 
 Pair = tuple[str, str]
 """Two actor ids. Symmetric values use the sorted pair (:func:`pair`); directed
@@ -38,7 +40,7 @@ def rung(tension: int) -> int:
     return min(10, max(0, tension // 10))
 
 
-@frozen
+@frozen(slots=False)
 class ActorState:
     """What changes about one actor."""
 
@@ -50,7 +52,7 @@ class ActorState:
     """Actions per turn, 0–20."""
 
 
-@frozen
+@frozen(slots=False)
 class PairState:
     """Symmetric values between two actors."""
 
@@ -66,7 +68,7 @@ class PairState:
     """Incidents so far."""
 
 
-@frozen
+@frozen(slots=False)
 class Outlook:
     """What one actor holds about another (directed)."""
 
@@ -80,7 +82,7 @@ class Outlook:
     """Probability that the other side answers this actor's call, 0–1."""
 
 
-@frozen
+@frozen(slots=False)
 class ForceState:
     """Where a force is and who knows it."""
 
@@ -145,7 +147,7 @@ class Message:
     text: str
 
 
-@frozen
+@frozen(slots=False)
 class Proposal:
     """A communications move that needs an answer: a call, a request, an offer."""
 
@@ -165,7 +167,7 @@ class Proposal:
     """For an answered call: what was said."""
 
 
-@frozen
+@frozen(slots=False)
 class Pledge:
     """A commitment made on a call, checked at each adjudication while in force."""
 
@@ -223,7 +225,7 @@ class Outcome:
     """Objective points per actor."""
 
 
-@frozen(eq=False)
+@frozen(eq=False, slots=False)
 class State:
     """The whole state of a session at one moment."""
 
@@ -318,8 +320,21 @@ class State:
         return self.scenario.turns.name(self.turn)
 
     def replace(self, **changes: Any) -> State:
-        """A copy with some fields changed."""
-        return evolve(self, **changes)
+        """A copy with some fields changed (no validation: the fold is the only writer)."""
+        return with_changes(self, changes)
+
+
+def with_changes(obj: T, changes: Mapping[str, Any]) -> T:
+    """A copy of a frozen (non-slotted) value object with some fields changed.
+
+    ``attrs.evolve`` re-runs ``__init__``, which costs several microseconds for the state's
+    two dozen fields; folding a long log does this once per event, so the copy is a plain
+    dictionary update instead. Only for classes declared ``slots=False`` in this module."""
+    new = object.__new__(obj.__class__)
+    d = new.__dict__
+    d.update(obj.__dict__)
+    d.update(changes)
+    return new
 
 
 _STATIC_CACHE: dict[int, tuple[Scenario, tuple[Any, ...]]] = {}
