@@ -18,9 +18,9 @@ from attrs import frozen
 from detente import engine
 from detente.engine.commands import Command, command_from_dict, command_to_dict
 from detente.engine.events import Event, fold_all
-from detente.engine.loader import structure_scenario, unstructure_scenario
+from detente.engine.loader import ScenarioError, structure_scenario, unstructure_scenario
 from detente.engine.log import FORMAT, FORMAT_VERSION, LogContents, LogError, LogWriter, canonical_sha256, read_log
-from detente.engine.ruleset import find_ruleset
+from detente.engine.ruleset import RulesetNotFound, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Result, Session, new_session
 from detente.engine.state import State, initial_state
@@ -56,6 +56,10 @@ def session_from_header(header: Mapping[str, Any], path: str = "<log>") -> Sessi
         seed = int(header["seed"])
     except LogError:
         raise
+    except ScenarioError as exc:
+        raise LogError(path, 1, f"the scenario in the header does not load: {exc.problems[0]}") from None
+    except RulesetNotFound as exc:
+        raise LogError(path, 1, f"the log was written with {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise LogError(path, 1, f"the header is incomplete or damaged ({exc})") from None
     if canonical_sha256(header["scenario"]) != header.get("scenario_sha256"):

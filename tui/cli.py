@@ -7,6 +7,7 @@ non-zero exit code — never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -240,6 +241,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
     except LogError as exc:
         _err(str(exc))
+    except BrokenPipeError:
+        # The reader went away (``detente replay LOG | head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         _err(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:

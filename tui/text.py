@@ -91,32 +91,54 @@ def turn_summary(scenario: Scenario, v: View, events: Iterable[Mapping[str, Any]
         was = before.get((p.a, p.b))
         delta = "" if was is None or was == p.rung else (" ▲" if p.rung > was else " ▼") + f" from {was}"
         lines.append(f"  {p.a}–{p.b}: rung {p.rung} ({_rung_name(v.ladder, p.rung)}){delta}")
+    proposals: dict[str, Mapping[str, Any]] = {}
     for e in events:
-        text = notable(scenario, e)
+        if e["kind"] == "proposal":
+            proposals[e["id"]] = e
+        text = notable(scenario, e, proposals)
         if text:
             lines.append(f"  - {text}")
     return lines
 
 
-def notable(scenario: Scenario, e: Mapping[str, Any]) -> str | None:
-    """One line for an event worth calling out in a summary, or None."""
+_MOVE_WORDS = {
+    "hotline_call": "hotline call",
+    "propose_hotline": "offer of a hotline",
+    "request_inspection": "request for an inspection",
+    "defense_cooperation_agreement": "offer of a defence cooperation agreement",
+    "alliance_commitment": "offer of an alliance commitment",
+    "multilateral_dialogue": "invitation to a dialogue",
+}
+
+
+def notable(scenario: Scenario, e: Mapping[str, Any],
+            proposals: Mapping[str, Mapping[str, Any]] | None = None) -> str | None:
+    """One line for an event worth calling out in a summary, or None. ``proposals`` (by id)
+    lets answers name what they answer."""
     k = e["kind"]
     n = lambda a: _name(scenario, a)  # noqa: E731
+
+    def what(pid: str) -> str:
+        p = (proposals or {}).get(pid)
+        if p is None:
+            return f"proposal {pid}"
+        return f"{n(p['by'])}'s {_MOVE_WORDS.get(p['order']['move'], p['order']['move'])}"
     if k == "inject":
         return f"inject: {e['title']}" + (f" (to {', '.join(e['to'])})" if e["to"] else "")
     if k == "proposal":
-        return f"{n(e['by'])}: {e['order']['move']} to {', '.join(n(t) for t in e['to'])}"
+        move = _MOVE_WORDS.get(e["order"]["move"], e["order"]["move"])
+        return f"{n(e['by'])}: {move} to {', '.join(n(t) for t in e['to'])}"
     if k == "response":
-        return f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} ({e['id']})"
+        return f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} {what(e['id'])}"
     if k == "unanswered":
-        return f"no answer from {', '.join(n(t) for t in e['by'])} ({e['id']})"
+        return f"{', '.join(n(t) for t in e['by'])} left {what(e['id'])} unanswered"
     if k == "pledge":
         region = f" in {e['region']}" if e.get("region") else ""
         return f"pledge: {n(e['by'])} to {n(e['to'])}: {e['pledge']}{region} until turn {e['until']}"
     if k == "pledge_status" and e["status"] == "broken":
         return f"pledge {e['id']} broken"
     if k == "incident":
-        return f"incident ({e.get('level', e.get('severity'))}) between {' and '.join(n(a) for a in e['between'])}"
+        return str(e['text'])
     if k == "move" and e.get("result") not in (None, "done"):
         return f"{n(e['team'])}: {e['text']}"
     if k == "move" and e["order"]["move"] in ("deploy", "raise_readiness", "joint_exercise", "public_statement"):
