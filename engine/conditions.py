@@ -1,0 +1,154 @@
+"""A scenario's conditions, compiled once, and the facts they are evaluated against.
+
+>>> from detente.engine.loader import EXAMPLE, load_scenario_text, ruleset_numbers
+>>> from detente.engine.state import initial_state
+>>> s = load_scenario_text(EXAMPLE)
+>>> facts = Facts(initial_state(s, ruleset_numbers(s)))
+>>> facts.tension("blue", "red"), facts.hotline("red", "blue")
+(35, False)
+"""
+
+from __future__ import annotations
+
+from detente.engine.expr import Condition, compile_condition
+from detente.engine.scenario import Scenario
+from detente.engine.state import State, pair, rung
+
+__all__ = ["Facts", "compile_scenario"]
+
+
+def compile_scenario(s: Scenario) -> dict[str, Condition]:
+    """Every distinct ``when`` of the scenario (injects, objectives, endings), compiled, by its
+    source. The scenario must have been checked by the loader (``ExpressionError`` otherwise).
+
+    >>> from detente.engine.loader import EXAMPLE, load_scenario_text
+    >>> compile_scenario(load_scenario_text(EXAMPLE))
+    {}
+    """
+    ids = s.ids()
+    known = tuple(sorted(ids.items()))
+    sources = [i.when for i in s.injects if i.when is not None]
+    sources += [o.when for o in s.objectives]
+    sources += [e.when for e in s.endings]
+    compiled: dict[str, Condition] = {}
+    for source in sources:
+        if source in compiled:
+            continue
+        key = (source, known)
+        condition = _COMPILED.get(key)
+        if condition is None:
+            condition = compile_condition(source, ids)
+            if len(_COMPILED) >= _CACHE_SIZE:
+                _COMPILED.clear()
+            _COMPILED[key] = condition
+        compiled[source] = condition
+    return compiled
+
+
+# Compiling a condition takes about a millisecond; a simulation or a replay starts thousands
+# of sessions of one scenario. A condition is a pure function of its source and the ids it
+# may name, so compiled ones are kept (a cache, not state).
+_COMPILED: dict[tuple[str, tuple[tuple[str, frozenset[str]], ...]], Condition] = {}
+_CACHE_SIZE = 8192
+
+
+class Facts:
+    """What a condition can ask about one state (:class:`detente.engine.expr.Facts`).
+
+    Built once per check point: construction only keeps references, and each question reads
+    the state directly. Ids are assumed valid (conditions are checked at load time).
+    """
+
+    __slots__ = ("_state", "turn", "turns")
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+        self.turn: int = state.turn
+        """The current turn, counting from 1 (0 before the start)."""
+        self.turns: int = state.scenario.turns.limit
+        """The turn limit."""
+
+    # -- pairs (symmetric) --------------------------------------------------------------
+    def tension(self, a: str, b: str, /) -> int:
+        """0–100."""
+        return self._state.pairs[pair(a, b)].tension
+
+    def rung(self, a: str, b: str, /) -> int:
+        """0–10: tension ÷ 10."""
+        return rung(self._state.pairs[pair(a, b)].tension)
+
+    def proximity(self, a: str, b: str, /) -> int:
+        """0–5, counting forces deployed near the other side."""
+        return self._state.proximity(a, b)
+
+    def hotline(self, a: str, b: str, /) -> bool:
+        return self._state.pairs[pair(a, b)].hotline
+
+    def agreement(self, a: str, b: str, /) -> bool:
+        return self._state.pairs[pair(a, b)].agreement
+
+    def incidents(self, a: str, b: str, /) -> int:
+        return self._state.pairs[pair(a, b)].incidents
+
+    # -- outlooks (directed: what a holds about b) --------------------------------------
+    def trust(self, a: str, b: str, /) -> int:
+        return self._state.outlooks[(a, b)].trust
+
+    def threat(self, a: str, b: str, /) -> int:
+        return self._state.outlooks[(a, b)].threat
+
+    def information(self, a: str, b: str, /) -> float:
+        return self._state.outlooks[(a, b)].information
+
+    def answer(self, a: str, b: str, /) -> float:
+        return self._state.outlooks[(a, b)].answer
+
+    # -- actors and alliances -----------------------------------------------------------
+    def readiness(self, actor: str, /) -> int:
+        return self._state.actors[actor].readiness
+
+    def pressure(self, actor: str, /) -> int:
+        return self._state.actors[actor].pressure
+
+    def cohesion(self, alliance: str, /) -> int:
+        return self._state.cohesion[alliance]
+
+    # -- forces -------------------------------------------------------------------------
+    def deployed(self, force: str, region: str, /) -> bool:
+        """Whether the force is in the region now."""
+        return self._state.forces[force].region == region
+
+    def forces_in(self, actor: str, region: str, /) -> int:
+        """How many of the actor's forces are in the region now."""
+        state = self._state
+        owner = state.owner
+        forces = state.forces.items()
+        return sum(1 for fid, fs in forces if fs.region == region and owner(fid) == actor)
+
+    # -- calls and pledges --------------------------------------------------------------
+    def called(self, a: str, b: str, /) -> bool:
+        """Whether ``a`` has placed a hotline call to ``b``."""
+        return (a, b, "called") in self._state.calls
+
+    def answered(self, a: str, b: str, /) -> bool:
+        """Whether ``b`` answered a call from ``a``."""
+        return (a, b, "answered") in self._state.calls
+
+    def declined(self, a: str, b: str, /) -> bool:
+        """Whether ``b`` declined (or left unanswered) a call from ``a``."""
+        return (a, b, "declined") in self._state.calls
+
+    def pledged(self, a: str, b: str, /) -> bool:
+        """Whether ``a`` has a pledge to ``b`` in force."""
+        return any(
+            p.by == a and p.to == b and p.status == "active" for p in self._state.pledges.values()
+        )
+
+    def broken(self, actor: str, /) -> int:
+        """How many pledges the actor has broken."""
+        pledges = self._state.pledges.values()
+        return sum(1 for p in pledges if p.by == actor and p.status == "broken")
+
+    # -- injects ------------------------------------------------------------------------
+    def fired(self, inject: str, /) -> bool:
+        return inject in self._state.fired

@@ -1,0 +1,1068 @@
+"""Scenario files: TOML text in, a checked :class:`~detente.engine.scenario.Scenario` out.
+
+Facilitators write scenarios by hand, so every mistake in a file is reported at
+once, each as ``FILE:LINE: field.path: message``, sorted by line — never just
+the first, never a traceback:
+
+>>> load_scenario_text('[scenario]\\nid = "x"\\n', "demo.toml")
+Traceback (most recent call last):
+...
+detente.engine.loader.ScenarioError: demo.toml: turns: missing required table [turns]
+demo.toml: actors: missing required [[actors]] tables
+demo.toml:1: scenario.title: missing required field 'title'
+
+The pipeline: bytes are decoded as UTF-8 (a byte-order mark is allowed) and
+parsed with :mod:`tomllib`; a strict cattrs converter turns the tables into the
+models (the TOML keys are the models' field names, and nothing is coerced:
+``"false"`` is not ``false``, ``0.9`` is not a whole number); then the
+references, ranges, ruleset overrides and ``when`` conditions are checked on
+the parsed data, so that a type mistake does not hide a bad reference. Only if
+something is wrong is the text parsed again with tomlkit, to find the line of
+each field path (:func:`_lines`); a good file never pays for that.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import difflib
+import json
+import math
+import os
+import re
+import tomllib
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+import attrs
+import cattrs
+import tomli_w
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from detente.engine import expr
+from detente.engine.expr import ExpressionError
+from detente.engine.ruleset import RulesetNotFound, find_ruleset, merge_numbers
+from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES, Scenario
+
+__all__ = [
+    "Problem",
+    "ScenarioError",
+    "dump_scenario",
+    "line_of_path",
+    "load_scenario",
+    "load_scenario_text",
+    "ruleset_numbers",
+    "structure_scenario",
+    "unstructure_scenario",
+]
+
+FieldPath = tuple[str | int, ...]
+"""A field path: table keys and list indexes (``("actors", 2, "budget")``)."""
+
+ID = re.compile(r"[A-Za-z0-9_-]+")
+"""What an id (and a bare TOML key) is made of."""
+
+
+# -- problems --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Problem:
+    """One mistake in a scenario file."""
+
+    path: str
+    """The file (or ``"<scenario>"``, ``"<log header>"``)."""
+    line: int | None
+    """1-based line in the file; None when unknown (a table missing altogether, a log header)."""
+    field: str
+    """The field path, ``actors[2].budget``; ``<syntax>``, ``<encoding>`` or ``<file>`` when the
+    file could not be read as TOML at all."""
+    message: str
+    """What is wrong, in words for facilitators."""
+    column: int | None = None
+    """1-based column, when known (syntax errors)."""
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.field}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file with mistakes; ``str()`` lists every problem, one a line."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# -- the public functions --------------------------------------------------------------------
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and check a scenario file (``ScenarioError`` listing every mistake)."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise ScenarioError(name, [Problem(name, None, "<file>", _os_message(e))]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        at = e.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # the codec skips the BOM
+        line = raw.count(b"\n", 0, at) + 1
+        start = raw.rfind(b"\n", 0, at) + 1
+        column = len(raw[start:at].decode("utf-8", "replace")) + 1
+        message = (f"the file is not UTF-8 text (byte 0x{raw[at]:02x} cannot be read); "
+                   "save it with the UTF-8 encoding")  # fmt: skip
+        raise ScenarioError(name, [Problem(name, line, "<encoding>", message, column)]) from None
+    return load_scenario_text(text, name)
+
+
+def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
+    """Check a scenario given as TOML text; ``path`` names it in the problems.
+
+    >>> s = load_scenario_text(EXAMPLE)
+    >>> s.actor_ids, s.turns.limit
+    (('blue', 'red'), 6)
+    """
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(path, [_syntax_problem(e, text, path)]) from None
+    return _load(data, path, text)
+
+
+def structure_scenario(data: Mapping[str, Any], path: str = "<log header>") -> Scenario:
+    """A scenario from its unstructured form (a log header), with the same checks as a file;
+    the problems have no lines."""
+    return _load(data, path, None)
+
+
+def unstructure_scenario(s: Scenario) -> dict[str, Any]:
+    """The scenario as plain dicts and lists, ready for JSON or TOML; None fields are left out.
+
+    >>> unstructure_scenario(load_scenario_text(EXAMPLE))["actors"][0]["id"]
+    'blue'
+    """
+    return _plain(_converter.unstructure(s))
+
+
+def dump_scenario(s: Scenario) -> str:
+    """The scenario as TOML text that :func:`load_scenario_text` reads back equal."""
+    return tomli_w.dumps(unstructure_scenario(s))
+
+
+def ruleset_numbers(s: Scenario) -> dict[str, dict[str, Any]]:
+    """The numbers the session plays with: the ruleset's defaults with the scenario's overrides.
+
+    >>> ruleset_numbers(load_scenario_text(EXAMPLE))["defaults"]["tension"]
+    35
+    """
+    return merge_numbers(find_ruleset(s.rules.name).numbers, s.rules.overrides)
+
+
+EXAMPLE = """\
+[scenario]
+id = "example"
+title = "An example"
+
+[turns]
+limit = 6
+
+[rules.overrides.defaults]
+tension = 35
+
+[[actors]]
+id = "blue"
+name = "Azuria"
+
+[[actors]]
+id = "red"
+name = "Rubria"
+"""
+"""A small valid scenario, for examples."""
+
+
+# -- strict structuring ----------------------------------------------------------------------
+
+
+class _WrongType(TypeError):
+    """A value of the wrong kind; the message is finished where the field path is known."""
+
+    def __init__(self, expected: str, value: Any, note: str = "") -> None:
+        super().__init__(expected, value)
+        self.expected = expected
+        self.value = value
+        self.note = note
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {json.dumps(shown, ensure_ascii=False)}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime | date | time):
+        return f"the date/time {value.isoformat()}"
+    return f"a {type(value).__name__}"
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
+
+
+def _unquote_hint(value: Any, parse: Callable[[str], Any]) -> str:
+    """' (remove the quotes)' when a text would be right without its quotes."""
+    if isinstance(value, str):
+        try:
+            parse(value.strip())
+        except ValueError:
+            return ""
+        return " (remove the quotes)"
+    return ""
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    note = _unquote_hint(value, int)
+    if isinstance(value, float) and not note:
+        note = f" (write {int(value)})" if value.is_integer() else " (no fractions here)"
+    raise _WrongType("a whole number", value, note)
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) is float and math.isfinite(value):
+        return value
+    if type(value) is int:
+        return float(value)
+    if type(value) is float:
+        raise _WrongType("a finite number", value)
+    raise _WrongType("a number", value, _unquote_hint(value, float))
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if type(value) is bool:
+        return value
+    note = ""
+    if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+        note = " (write true or false without quotes)"
+    raise _WrongType("true or false", value, note)
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if type(value) is str:
+        return value
+    raise _WrongType("text in quotes", value)
+
+
+def _structure_setting(value: Any, _: Any) -> bool | float | None:
+    """``Effect.set``: true/false, or a number."""
+    if value is None or type(value) is bool:
+        return value
+    if type(value) in (int, float):
+        return _structure_float(value, float)
+    raise _WrongType("a number or true/false", value)
+
+
+def _structure_override(value: Any, _: Any) -> Any:
+    """A ruleset number: checked against the ruleset's own value later, so kept as written."""
+    if type(value) in (bool, int, str) or (type(value) is float and math.isfinite(value)):
+        return value
+    if isinstance(value, list):
+        return list(value)
+    raise _WrongType("a number, text, true/false or a list", value)
+
+
+def _fail(errors: list[Exception], message: str, t: Any) -> None:
+    if errors:
+        raise IterableValidationError(message, errors, t)
+
+
+def _tuple_hook(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    args = typing.get_args(t)
+    homogeneous = len(args) == 2 and args[1] is Ellipsis
+    kinds = (args[0],) if homogeneous else args
+    hooks = [_converter.get_structure_hook(k) for k in kinds]
+    of_tables = attrs.has(kinds[0])
+
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise _WrongType("[[{key}]] tables" if of_tables else "a list in [ ]", value)
+        if not homogeneous and len(value) != len(kinds):
+            raise _WrongType(f"a list of {len(kinds)} values", value,
+                             f" with {len(value)}")  # fmt: skip
+        if homogeneous:
+            try:  # the common case, fast; on any error, again with every error noted
+                return tuple([hooks[0](item, kinds[0]) for item in value])
+            except Exception:  # noqa: BLE001
+                pass
+        out = []
+        errors: list[Exception] = []
+        for i, item in enumerate(value):
+            k = kinds[0] if homogeneous else kinds[i]
+            try:
+                out.append(hooks[0 if homogeneous else i](item, k))
+            except Exception as e:
+                e.add_note(IterableValidationNote(f"Structuring {t} @ index {i}", i, k))
+                errors.append(e)
+        _fail(errors, f"While structuring {t}", t)
+        return tuple(out)
+
+    return structure
+
+
+def _dict_hook(t: Any) -> Callable[[Any, Any], dict[str, Any]]:
+    value_type = typing.get_args(t)[1]
+    hook = _converter.get_structure_hook(value_type)
+
+    def structure(value: Any, _: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _WrongType("a table", value)
+        out = {}
+        errors: list[Exception] = []
+        for k, v in value.items():
+            try:
+                out[k] = hook(v, value_type)
+            except Exception as e:
+                e.add_note(IterableValidationNote(f"Structuring {t} @ key {k!r}", k, value_type))
+                errors.append(e)
+        _fail(errors, f"While structuring {t}", t)
+        return out
+
+    return structure
+
+
+def _class_hook(cl: type) -> Callable[[Any, Any], Any]:
+    generated = make_dict_structure_fn(cl, _converter)
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _WrongType("a table", value)
+        return generated(value, cl)
+
+    return structure
+
+
+def _is_tuple(t: Any) -> bool:
+    return typing.get_origin(t) is tuple
+
+
+def _is_dict(t: Any) -> bool:
+    return typing.get_origin(t) is dict
+
+
+def _make_converter() -> cattrs.Converter:
+    c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    c.register_structure_hook(int, _structure_int)
+    c.register_structure_hook(float, _structure_float)
+    c.register_structure_hook(bool, _structure_bool)
+    c.register_structure_hook(str, _structure_str)
+    c.register_structure_hook(bool | float | None, _structure_setting)
+    c.register_structure_hook(bool | int | float | str, _structure_override)
+    c.register_structure_hook_factory(_is_tuple, _tuple_hook)
+    c.register_structure_hook_factory(_is_dict, _dict_hook)
+    c.register_structure_hook_factory(attrs.has, _class_hook)
+    return c
+
+
+_converter = _make_converter()
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists and None fields dropped, all the way down."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- turning cattrs' exception group into problems ------------------------------------------
+
+
+def _field_names(cl: Any) -> list[str]:
+    return [a.name for a in attrs.fields(cl)] if attrs.has(cl) else []
+
+
+def _missing(name: str, t: Any) -> str:
+    if attrs.has(t):
+        return f"missing required table [{name}]"
+    if _is_tuple(t) and attrs.has(typing.get_args(t)[0]):
+        return f"missing required [[{name}]] tables"
+    return f"missing required field '{name}'"
+
+
+def _type_message(e: _WrongType, path: FieldPath) -> str:
+    tables = ".".join(p for p in path if isinstance(p, str))
+    expected = e.expected.replace("{key}", tables)
+    return f"expected {expected}, got {_describe(e.value)}{e.note}"
+
+
+def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath, str]]) -> None:
+    """Every leaf error of a cattrs exception group, with its field path."""
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, (*path, note.name), note.type, out)
+        for sub in without:
+            if isinstance(sub, ForbiddenExtraKeysError):
+                known = _field_names(sub.cl)
+                for key in sorted(sub.extra_fields):
+                    out.append(((*path, key), f"unknown field '{key}'{_suggest(key, known)}"))
+            else:
+                _walk(sub, path, None, out)
+    elif isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, (*path, note.index), note.type, out)
+        for sub in without:
+            _walk(sub, path, None, out)
+    elif isinstance(exc, KeyError) and path:
+        out.append((path, _missing(str(path[-1]), t)))
+    elif isinstance(exc, _WrongType):
+        out.append((path, _type_message(exc, path)))
+    else:
+        out.append((path, f"cannot read this value ({exc})"))
+
+
+def _suggest(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _format_path(path: FieldPath) -> str:
+    """``("actors", 2, "budget")`` → ``actors[2].budget``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            key = part if ID.fullmatch(part) else json.dumps(part, ensure_ascii=False)
+            out += f".{key}" if out else key
+    return out
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+def _load(data: Mapping[str, Any], path: str, text: str | None) -> Scenario:
+    found: list[tuple[FieldPath, str]] = []
+    scenario = None
+    try:
+        scenario = _converter.structure(data, Scenario)
+    except Exception as e:
+        _walk(e, (), Scenario, found)
+    found += _Checks(data).run()
+    if not found:
+        assert scenario is not None
+        return scenario
+    raise ScenarioError(path, _problems(found, path, text))
+
+
+def _problems(found: list[tuple[FieldPath, str]], path: str, text: str | None) -> list[Problem]:
+    lines = _lines(text) if text is not None else {}
+    seen = set()
+    problems = []
+    for field_path, message in found:
+        if (field_path, message) in seen:
+            continue
+        seen.add((field_path, message))
+        line = next((lines[field_path[:n]] for n in range(len(field_path), 0, -1)
+                     if field_path[:n] in lines), None)  # fmt: skip
+        problems.append(Problem(path, line, _format_path(field_path) or "<scenario>", message))
+    # Problems without a line are about the file as a whole: they come first.
+    problems.sort(key=lambda p: -1 if p.line is None else p.line)
+    return problems
+
+
+ID_KINDS = (
+    ("actor", "actors"),
+    ("alliance", "alliances"),
+    ("region", "regions"),
+    ("force", "forces"),
+    ("inject", "injects"),
+    ("objective", "objectives"),
+    ("ending", "endings"),
+)
+INJECT_PHASES = ("briefing", "communications", "orders")
+CHECKS = ("end", "ever", "always")
+ENDING_OUTCOMES = ("conflict", "de-escalation", "fracture", "scenario")
+LIMITS: dict[str, tuple[float, float]] = {
+    **VALUE_RANGES,
+    "budget": (1, 20),
+    "proximity": (0, 5),
+}
+"""Starting values' ranges (a starting budget of 0 would leave a team with no moves)."""
+_PAIRED = {"pair": 2, "directed": 2, "actor": 1, "alliance": 1}
+_COUNT_WORDS = {1: "one", 2: "two"}
+
+COLOURS = frozenset(
+    """aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue
+    blueviolet brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson
+    cyan darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta
+    darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen darkslateblue
+    darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey
+    dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray
+    green greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush
+    lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen
+    lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray lightslategrey
+    lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue
+    mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise
+    mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive
+    olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred
+    papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue
+    saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue slategray
+    slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white
+    whitesmoke yellow yellowgreen ansi_black ansi_red ansi_green ansi_yellow ansi_blue
+    ansi_magenta ansi_cyan ansi_white ansi_bright_black ansi_bright_red ansi_bright_green
+    ansi_bright_yellow ansi_bright_blue ansi_bright_magenta ansi_bright_cyan ansi_bright_white
+    """.split()
+)
+"""Colour names the terminal understands (the CSS names and the 16 ANSI ones)."""
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _is_int(v: Any) -> bool:
+    return type(v) is int
+
+
+def _is_number(v: Any) -> bool:
+    return type(v) in (int, float)
+
+
+def _range_text(lo: float, hi: float) -> str:
+    return f"{lo:g}–{hi:g}"
+
+
+def _listing(kind: str, known: Iterable[str]) -> str:
+    names = sorted(known)
+    if not names:
+        return f"the scenario has no {kind}s"
+    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    return f"{kind}s: {shown}"
+
+
+class _Checks:
+    """The checks beyond types, on the parsed data so that every mistake is found in one go.
+
+    Values of the wrong type are skipped here: structuring has reported them already.
+    """
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data if isinstance(data, Mapping) else {}
+        self.found: list[tuple[FieldPath, str]] = []
+        self.ids: dict[str, set[str]] = {}
+        self.compiled: dict[str, ExpressionError | None] = {}
+        turns = self.table("turns")
+        limit = turns.get("limit")
+        self.limit: int | None = limit if _is_int(limit) and limit >= 1 else None
+
+    # helpers
+    def add(self, path: FieldPath, message: str) -> None:
+        self.found.append((path, message))
+
+    def table(self, key: str, within: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        v = (self.data if within is None else within).get(key)
+        return v if isinstance(v, dict) else {}
+
+    def tables(self, key: str) -> list[tuple[int, Mapping[str, Any]]]:
+        v = self.data.get(key)
+        if not isinstance(v, list):
+            return []
+        return [(i, t) for i, t in enumerate(v) if isinstance(t, dict)]
+
+    def within(self, path: FieldPath, value: Any, lo: float, hi: float, what: str = "") -> None:
+        if _is_number(value) and math.isfinite(value) and not lo <= value <= hi:
+            name = what or str(path[-1])
+            self.add(path, f"{name} must be {_range_text(lo, hi)}, got {value!r}")
+
+    def ref(self, path: FieldPath, value: Any, kind: str) -> bool:
+        """Whether ``value`` is a known id of ``kind``; reports it if not."""
+        if not isinstance(value, str):
+            return False
+        known = self.ids.get(kind, set())
+        if value in known:
+            return True
+        close = difflib.get_close_matches(value, sorted(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else _listing(kind, known)
+        self.add(path, f"unknown {kind} '{value}' ({hint})")
+        return False
+
+    # the checks
+    def run(self) -> list[tuple[FieldPath, str]]:
+        self.collect_ids()
+        self.check_meta()
+        self.check_actors()
+        self.check_alliances()
+        self.check_regions_and_forces()
+        self.check_relations()
+        self.check_injects()
+        self.check_objectives_and_endings()
+        self.check_rules()
+        return self.found
+
+    def collect_ids(self) -> None:
+        for kind, key in ID_KINDS:
+            first: dict[str, int] = {}
+            for i, t in self.tables(key):
+                v = t.get("id")
+                if not isinstance(v, str):
+                    continue
+                if not ID.fullmatch(v):
+                    self.add((key, i, "id"), f"the id {json.dumps(v, ensure_ascii=False)} may "
+                             "contain only letters, digits, '-' and '_'")  # fmt: skip
+                if v in first:
+                    self.add((key, i, "id"), f"the {kind} id '{v}' is already used by "
+                             f"{key}[{first[v]}]")  # fmt: skip
+                else:
+                    first[v] = i
+            self.ids[kind] = set(first)
+
+    def check_meta(self) -> None:
+        v = self.table("scenario").get("id")
+        if isinstance(v, str) and not ID.fullmatch(v):
+            self.add(("scenario", "id"), f"the id {json.dumps(v, ensure_ascii=False)} may contain "
+                     "only letters, digits, '-' and '_'")  # fmt: skip
+        turns = self.table("turns")
+        self.within(("turns", "limit"), turns.get("limit"), 1, 200)
+        labels = turns.get("labels")
+        if isinstance(labels, list) and self.limit is not None and len(labels) > self.limit:
+            self.add(("turns", "labels"), f"{len(labels)} labels for {self.limit} turns; "
+                     "give at most one per turn")  # fmt: skip
+
+    def check_actors(self) -> None:
+        actors = self.data.get("actors")
+        if isinstance(actors, list) and len(actors) < 2:
+            self.add(("actors",), f"a scenario needs at least two actors (it has {len(actors)})")
+        for i, t in self.tables("actors"):
+            for name in ("budget", "readiness", "pressure"):
+                lo, hi = LIMITS[name]
+                self.within(("actors", i, name), t.get(name), lo, hi)
+            colour = t.get("colour")
+            if (isinstance(colour, str) and colour not in COLOURS
+                    and not _HEX_COLOUR.fullmatch(colour)):  # fmt: skip
+                hint = _suggest(colour.lower().replace(" ", ""), COLOURS)
+                self.add(("actors", i, "colour"), f"unknown colour '{colour}'{hint}; use a colour "
+                         'name such as "blue" or "#rrggbb"')  # fmt: skip
+
+    def check_alliances(self) -> None:
+        for i, t in self.tables("alliances"):
+            members = t.get("members")
+            if isinstance(members, list):
+                distinct = []
+                for j, m in enumerate(members):
+                    if isinstance(m, str) and m in distinct:
+                        self.add(("alliances", i, "members", j), f"'{m}' is listed twice")
+                    elif self.ref(("alliances", i, "members", j), m, "actor"):
+                        distinct.append(m)
+                if len(set(m for m in members if isinstance(m, str))) < 2:
+                    self.add(("alliances", i, "members"), "an alliance needs at least two members")
+            self.within(("alliances", i, "cohesion"), t.get("cohesion"), *LIMITS["cohesion"])
+
+    def check_regions_and_forces(self) -> None:
+        for i, t in self.tables("regions"):
+            near = t.get("near")
+            if isinstance(near, list):
+                for j, a in enumerate(near):
+                    self.ref(("regions", i, "near", j), a, "actor")
+        for i, t in self.tables("forces"):
+            self.ref(("forces", i, "owner"), t.get("owner"), "actor")
+            self.ref(("forces", i, "home"), t.get("home"), "region")
+
+    def check_relations(self) -> None:
+        first: dict[frozenset[str], int] = {}
+        for i, t in self.tables("relations"):
+            pair: list[str] = []
+            between = t.get("between")
+            if isinstance(between, list) and len(between) == 2:
+                ok = [self.ref(("relations", i, "between", j), a, "actor")
+                      for j, a in enumerate(between)]  # fmt: skip
+                if all(ok):
+                    pair = list(between)
+                    if pair[0] == pair[1]:
+                        self.add(("relations", i, "between"),
+                                 f"a relation is between two different actors, not '{pair[0]}' "
+                                 "and itself")  # fmt: skip
+                        pair = []
+                    elif frozenset(pair) in first:
+                        self.add(("relations", i, "between"),
+                                 f"{pair[0]} and {pair[1]} already have a relation: "
+                                 f"relations[{first[frozenset(pair)]}]")  # fmt: skip
+                    else:
+                        first[frozenset(pair)] = i
+            for name in ("tension", "proximity", "trust", "threat", "information", "answer"):
+                self.within(("relations", i, name), t.get(name), *LIMITS[name])
+            seen_by = t.get("seen_by")
+            if isinstance(seen_by, dict):
+                for who, view in seen_by.items():
+                    if pair and who not in pair:
+                        self.add(("relations", i, "seen_by", who),
+                                 f"'{who}' is not one of the pair; seen_by takes '{pair[0]}' or "
+                                 f"'{pair[1]}'")  # fmt: skip
+                    if isinstance(view, dict):
+                        for name in ("trust", "threat", "information", "answer"):
+                            self.within(("relations", i, "seen_by", who, name), view.get(name),
+                                        *LIMITS[name])  # fmt: skip
+
+    def check_injects(self) -> None:
+        for i, t in self.tables("injects"):
+            here: FieldPath = ("injects", i)
+            turn, when = t.get("turn"), t.get("when")
+            if turn is None and when is None:
+                self.add(here, "an inject needs either turn = N (scheduled) or when = \"...\" "
+                         "(conditional)")  # fmt: skip
+            elif turn is not None and when is not None:
+                self.add((*here, "when"), "an inject has either turn (scheduled) or when "
+                         "(conditional), not both")  # fmt: skip
+            if _is_int(turn):
+                if self.limit is not None and not 1 <= turn <= self.limit:
+                    self.add((*here, "turn"), f"turn must be 1–{self.limit} (the turn limit), "
+                             f"got {turn}")  # fmt: skip
+                elif turn < 1:
+                    self.add((*here, "turn"), f"turn must be 1 or more, got {turn}")
+            phase = t.get("phase")
+            if isinstance(phase, str) and phase not in INJECT_PHASES:
+                self.add((*here, "phase"), _one_of("phase", phase, INJECT_PHASES))
+            if t.get("repeat") is True and when is None:
+                self.add((*here, "repeat"), "repeat = true needs a condition (when); a scheduled "
+                         "inject fires once")  # fmt: skip
+            to = t.get("to")
+            if isinstance(to, list):
+                for j, a in enumerate(to):
+                    self.ref((*here, "to", j), a, "actor")
+            effects = t.get("effects")
+            if isinstance(effects, list):
+                for j, e in enumerate(effects):
+                    if isinstance(e, dict):
+                        self.check_effect((*here, "effects", j), e)
+            self.condition((*here, "when"), when)
+
+    def check_effect(self, here: FieldPath, e: Mapping[str, Any]) -> None:
+        value = e.get("value")
+        kind = VALUE_KINDS.get(value) if isinstance(value, str) else None
+        if isinstance(value, str) and kind is None:
+            hint = _suggest(value, VALUE_KINDS) or f" (values: {', '.join(VALUE_KINDS)})"
+            self.add((*here, "value"), f"unknown value '{value}'{hint}")
+        add, setting = e.get("add"), e.get("set")
+        if add is None and setting is None:
+            self.add(here, "an effect needs add = N or set = N")
+        elif add is not None and setting is not None:
+            self.add((*here, "set"), "an effect has either add or set, not both")
+        if kind is not None:
+            boolean = value in ("hotline", "agreement")
+            if boolean and add is not None:
+                self.add((*here, "add"), f"{value} is true or false: use set = true or set = false")
+            if boolean and setting is not None and type(setting) is not bool:
+                self.add((*here, "set"), f"{value} is true or false, got {_describe(setting)}")
+            if not boolean and type(setting) is bool:
+                self.add((*here, "set"), f"{value} is a number, got {_describe(setting)}")
+            if not boolean and value in VALUE_RANGES:
+                self.within((*here, "set"), setting, *VALUE_RANGES[value], what=value)
+            of = e.get("of")
+            if isinstance(of, list):
+                self.check_of((*here, "of"), value, kind, of)
+
+    def check_of(self, here: FieldPath, value: str, kind: str, of: list[Any]) -> None:
+        wanted = _PAIRED[kind]
+        id_kind = "alliance" if kind == "alliance" else "actor"
+        if len(of) != wanted:
+            example = ('["blue", "red"]' if wanted == 2
+                       else '["pact"]' if id_kind == "alliance" else '["blue"]')  # fmt: skip
+            held = f"{_COUNT_WORDS[wanted]} {id_kind}{'s' if wanted > 1 else ''}"
+            self.add(here, f"{value} is held by {held}: of = {example}; this has {len(of)}")
+            return
+        for j, x in enumerate(of):
+            self.ref((*here, j), x, id_kind)
+        if wanted == 2 and of[0] == of[1] and isinstance(of[0], str):
+            self.add(here, f"{value} is between two different actors, not '{of[0]}' twice")
+
+    def check_objectives_and_endings(self) -> None:
+        for i, t in self.tables("objectives"):
+            self.ref(("objectives", i, "actor"), t.get("actor"), "actor")
+            check = t.get("check")
+            if isinstance(check, str) and check not in CHECKS:
+                self.add(("objectives", i, "check"), _one_of("check", check, CHECKS))
+            points = t.get("points")
+            if _is_int(points) and points < 0:
+                self.add(("objectives", i, "points"), f"points must be 0 or more, got {points}")
+            self.condition(("objectives", i, "when"), t.get("when"))
+        for i, t in self.tables("endings"):
+            outcome = t.get("outcome")
+            if isinstance(outcome, str) and outcome not in ENDING_OUTCOMES:
+                self.add(("endings", i, "outcome"), _one_of("outcome", outcome, ENDING_OUTCOMES))
+            self.condition(("endings", i, "when"), t.get("when"))
+
+    def condition(self, here: FieldPath, source: Any) -> None:
+        if not isinstance(source, str):
+            return
+        if source not in self.compiled:
+            try:
+                _check_condition(source, self.ids)
+                self.compiled[source] = None
+            except ExpressionError as e:
+                self.compiled[source] = e
+            except Exception as e:  # noqa: BLE001 - a bug in the checker must not hide the rest
+                self.compiled[source] = ExpressionError(f"cannot check this condition ({e!r})", 1,
+                                                        source)  # fmt: skip
+        error = self.compiled[source]
+        if error is not None:
+            where = f"column {error.column}"
+            if error.line > 1:
+                where = f"line {error.line} of the condition, {where}"
+            self.add(here, f"{where}: {error.message}")
+
+    def check_rules(self) -> None:
+        rules = self.table("rules")
+        name = rules.get("name", "defense-diplomacy")
+        if not isinstance(name, str):
+            return
+        try:
+            ruleset = find_ruleset(name)
+        except RulesetNotFound as e:
+            close = difflib.get_close_matches(name, e.known, n=1)
+            self.add(("rules", "name"), str(e) + (f"; did you mean '{close[0]}'?" if close else ""))
+            return
+        overrides = rules.get("overrides")
+        if not isinstance(overrides, dict):
+            return
+        numbers = ruleset.numbers
+        for section, values in overrides.items():
+            here: FieldPath = ("rules", "overrides", section)
+            if section not in numbers:
+                hint = _suggest(section, numbers) or f" (sections: {', '.join(numbers)})"
+                self.add(here, f"the {name} ruleset has no section [{section}]{hint}")
+                continue
+            if not isinstance(values, dict):
+                continue
+            defaults = numbers[section]
+            for key, v in values.items():
+                if key in defaults:
+                    default = defaults[key]
+                elif section == "costs" and key in ruleset.moves:
+                    default = 1  # a move not listed in [costs] costs one action
+                else:
+                    hint = _suggest(key, defaults)
+                    self.add((*here, key), f"the {name} ruleset has no number '{key}' in "
+                             f"[{section}]{hint}")  # fmt: skip
+                    continue
+                self.check_override((*here, key), v, default)
+                if section == "defaults" and key in LIMITS:
+                    self.within((*here, key), v, *LIMITS[key])
+
+    def check_override(self, here: FieldPath, v: Any, default: Any) -> None:
+        if type(default) is bool:
+            ok, wanted = type(v) is bool, "true or false"
+        elif type(default) is int:
+            ok, wanted = type(v) is int, "a whole number"
+        elif type(default) is float:
+            ok, wanted = type(v) in (int, float), "a number"
+        elif type(default) is str:
+            ok, wanted = type(v) is str, "text in quotes"
+        elif isinstance(default, list):
+            ok, wanted = isinstance(v, list), "a list"
+        else:
+            ok, wanted = True, ""
+        if not ok:
+            if isinstance(default, list):
+                self.add(here, f"expected {wanted} like the ruleset's value, got {_describe(v)}")
+                return
+            shown = (json.dumps(default, ensure_ascii=False) if type(default) is str
+                     else str(default).lower() if type(default) is bool else repr(default))
+            self.add(here, f"expected {wanted} like the ruleset's value ({shown}), "
+                     f"got {_describe(v)}")  # fmt: skip
+
+
+def _check_condition(source: str, ids: Mapping[str, Any]) -> None:
+    """Raise ExpressionError if ``source`` is not a valid condition. Only checks: compiling
+    costs twice as much again, and sessions compile (once, cached) when they start."""
+    expr.check_condition(source, ids)
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    return (f"{name} must be one of {', '.join(allowed)}; got '{value}'"
+            f"{_suggest(value, allowed)}")  # fmt: skip
+
+
+# -- reading errors --------------------------------------------------------------------------
+
+_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def _syntax_problem(e: tomllib.TOMLDecodeError, text: str, path: str) -> Problem:
+    raw = str(e)
+    m = _AT.search(raw)
+    message = raw[: m.start()] if m else raw
+    if m and m.group(1):
+        line, column = int(m.group(1)), int(m.group(2))
+    else:
+        line = text.count("\n") + 1 if text else 1
+        column = len(text) - (text.rfind("\n") + 1) + 1
+    lines = text.split("\n")
+    here = lines[line - 1][column - 1 :] if line <= len(lines) else ""
+    if message == "Invalid value" and re.match(r"[A-Za-z]", here):
+        message += " — text must be in quotes, e.g. name = \"Azuria\""
+    elif message == "Cannot overwrite a value":
+        message += " — a key is given twice"
+    elif m2 := re.fullmatch(r"Cannot declare (\(.*\)) twice", message):
+        try:
+            name = ".".join(ast.literal_eval(m2.group(1)))
+        except (ValueError, SyntaxError, TypeError):
+            name = m2.group(1)
+        message = f"the table [{name}] is declared twice"
+    return Problem(path, line, "<syntax>", message, column)
+
+
+def _os_message(e: OSError) -> str:
+    return f"cannot read the file: {e.strerror or e}"
+
+
+# -- lines -----------------------------------------------------------------------------------
+
+_PART = re.compile(r'\[(\d+)\]|"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_-]+)|(\.)')
+
+
+def line_of_path(text: str, field: str) -> int | None:
+    """The line of a field path such as ``actors[2].budget`` in TOML ``text`` (or of the
+    nearest table that holds it), for any TOML file; None if the text has no such place.
+
+    >>> line_of_path(EXAMPLE, "actors[1].name")
+    17
+    """
+    path: list[str | int] = []
+    for m in _PART.finditer(field):
+        index, quoted, bare, _dot = m.groups()
+        if index is not None:
+            path.append(int(index))
+        elif quoted is not None:
+            path.append(json.loads(f'"{quoted}"'))
+        elif bare is not None:
+            path.append(bare)
+    lines = _lines(text)
+    return next((lines[tuple(path[:n])] for n in range(len(path), 0, -1)
+                 if tuple(path[:n]) in lines), None)  # fmt: skip
+
+
+
+def _lines(text: str) -> dict[FieldPath, int]:
+    """The line of every key, table header, array-of-tables element and list item, by path.
+
+    A table's line is its ``[header]`` (or, for one that is only implied by a dotted key or a
+    deeper header, the first line that implies it). The text has already parsed with tomllib;
+    if tomlkit cannot read it or its internals change, lines are left out rather than failing.
+    """
+    try:
+        return _Locator(text).lines
+    except Exception:  # noqa: BLE001 - lines are a courtesy; the problems stand without them
+        return {}
+
+
+class _Locator:
+    """Finds lines with tomlkit: a parser that notes where each key, value and table starts,
+    then a walk of the document it builds (which keeps every key, even out-of-order tables)."""
+
+    def __init__(self, text: str) -> None:
+        from tomlkit.parser import Parser
+
+        starts: dict[int, int] = {}
+        keep: list[Any] = []  # the ids above stay valid while the objects live
+
+        def note(obj: Any, at: int) -> Any:
+            starts.setdefault(id(obj), at)
+            keep.append(obj)
+            return obj
+
+        class Noting(Parser):
+            def _parse_bare_key(self) -> Any:
+                at = self._idx
+                return note(super()._parse_bare_key(), at)
+
+            def _parse_quoted_key(self) -> Any:
+                at = self._idx
+                return note(super()._parse_quoted_key(), at)
+
+            def _parse_value(self) -> Any:
+                at = self._idx
+                return note(super()._parse_value(), at)
+
+            def _parse_table(self, parent_name: Any = None, parent: Any = None) -> Any:
+                at = self._idx
+                key, table = super()._parse_table(parent_name, parent)
+                _note_header(table, at, note)
+                return key, table
+
+        doc = Noting(text).parse()
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        self._line = lambda obj: (
+            None if id(obj) not in starts else bisect.bisect_left(newlines, starts[id(obj)]) + 1
+        )
+        self.lines: dict[FieldPath, int] = {}
+        self.headers: set[FieldPath] = set()
+        self._container(doc, ())
+
+    def _set(self, path: FieldPath, line: int | None, header: bool = False) -> None:
+        if line is None:
+            return
+        if header and path not in self.headers:
+            self.lines[path] = line  # an explicit [header] wins over a dotted key implying it
+            self.headers.add(path)
+        else:
+            self.lines.setdefault(path, line)
+
+    def _container(self, container: Any, path: FieldPath) -> None:
+        for key, item in container.body:
+            if key is None:
+                continue
+            parts = list(key)
+            for n, part in enumerate(parts, 1):
+                self._set((*path, *(p.key for p in parts[:n])), self._line(part))
+            self._item(item, (*path, *(p.key for p in parts)))
+
+    def _item(self, item: Any, path: FieldPath) -> None:
+        from tomlkit.items import AoT, Array, InlineTable, Table
+
+        if isinstance(item, Table):
+            if not item.is_super_table():
+                self._set(path, self._line(item), header=True)
+            self._container(item.value, path)
+        elif isinstance(item, InlineTable):
+            self._container(item.value, path)
+        elif isinstance(item, AoT):
+            for i, table in enumerate(item.body):
+                self._set((*path, i), self._line(table), header=True)
+                self._container(table.value, (*path, i))
+        elif isinstance(item, Array):
+            for i, element in enumerate(item):
+                self._set((*path, i), self._line(element))
+                self._item(element, (*path, i))
+
+
+def _note_header(table: Any, at: int, note: Callable[[Any, int], Any]) -> None:
+    """Note the table a ``[header]`` or ``[[header]]`` at ``at`` opened. An array of tables
+    comes back whole from its first header; a dotted header's tables are found by their keys."""
+    from tomlkit.items import AoT, Table
+
+    if isinstance(table, AoT):
+        table = table.body[0]
+    if isinstance(table, Table) and not table.is_super_table():
+        note(table, at)

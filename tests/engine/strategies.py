@@ -1,0 +1,189 @@
+"""Hypothesis strategies for scenarios: every scenario drawn is valid (the loader accepts it)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from hypothesis import strategies as st
+
+from detente.engine.scenario import (
+    VALUE_KINDS,
+    VALUE_RANGES,
+    Actor,
+    Alliance,
+    Effect,
+    Ending,
+    Force,
+    Inject,
+    Meta,
+    Objective,
+    Perspective,
+    Region,
+    Relation,
+    Rules,
+    Scenario,
+    Turns,
+)
+
+ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True)
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=24)
+colours = st.one_of(
+    st.sampled_from(["white", "blue", "red", "dodgerblue", "ansi_bright_green", "navy"]),
+    st.from_regex(r"#[0-9a-fA-F]{6}", fullmatch=True),
+)
+percent = st.integers(0, 100)
+fraction = st.floats(0.0, 1.0, allow_nan=False)
+
+
+def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return st.none() | strategy
+
+
+@st.composite
+def conditions(draw: st.DrawFn, known: dict[str, list[str]]) -> str:
+    """A valid condition over the ids in ``known`` (by kind)."""
+    actors = known["actor"]
+    a, b = draw(st.permutations(actors))[:2]
+    number = draw(st.integers(0, 100))
+    atoms = [
+        f"tension('{a}', '{b}') >= {number}",
+        f"turn >= {draw(st.integers(1, 10))}",
+        f"hotline('{a}', '{b}')",
+        f"readiness('{a}') > {draw(st.integers(0, 4))}",
+        f"trust('{a}', '{b}') < {number} or rung('{a}', '{b}') == 3",
+        f"information('{b}', '{a}') <= 0.5",
+    ]
+    if known["alliance"]:
+        atoms.append(f"cohesion('{draw(st.sampled_from(known['alliance']))}') < {number}")
+    if known["force"] and known["region"]:
+        force = draw(st.sampled_from(known["force"]))
+        region = draw(st.sampled_from(known["region"]))
+        atoms.append(f"deployed('{force}', '{region}')")
+        atoms.append(f"forces_in('{a}', '{region}') >= 1")
+    if known["inject"]:
+        atoms.append(f"fired('{draw(st.sampled_from(known['inject']))}')")
+    chosen = draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=3))
+    joined = ""
+    for atom in chosen:
+        if draw(st.booleans()):
+            atom = f"not ({atom})"
+        joined = atom if not joined else f"{joined} {draw(st.sampled_from(['and', 'or']))} {atom}"
+    return joined
+
+
+@st.composite
+def effects(draw: st.DrawFn, known: dict[str, list[str]]) -> Effect:
+    values = [v for v, kind in VALUE_KINDS.items() if kind != "alliance" or known["alliance"]]
+    value = draw(st.sampled_from(values))
+    kind = VALUE_KINDS[value]
+    if kind in ("pair", "directed"):
+        of = tuple(draw(st.permutations(known["actor"]))[:2])
+    elif kind == "actor":
+        of = (draw(st.sampled_from(known["actor"])),)
+    else:
+        of = (draw(st.sampled_from(known["alliance"])),)
+    if value in ("hotline", "agreement"):
+        return Effect(value=value, of=of, set=draw(st.booleans()))
+    lo, hi = VALUE_RANGES[value]
+    if draw(st.booleans()):
+        return Effect(value=value, of=of, set=draw(st.floats(lo, hi, allow_nan=False)))
+    return Effect(value=value, of=of, add=draw(st.floats(-50, 50, allow_nan=False)))
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3) -> Scenario:
+    """A valid scenario: distinct ids, references that resolve, values in range, conditions
+    that compile."""
+    small = {"max_size": max_items}
+    actor_ids = draw(st.lists(ids, min_size=2, max_size=max_actors, unique=True))
+    alliance_ids = draw(st.lists(ids, unique=True, **small))
+    region_ids = draw(st.lists(ids, unique=True, **small))
+    force_ids = draw(st.lists(ids, unique=True, **small)) if region_ids else []
+    inject_ids = draw(st.lists(ids, unique=True, **small))
+    known = {"actor": actor_ids, "alliance": alliance_ids, "region": region_ids,
+             "force": force_ids, "inject": inject_ids}  # fmt: skip
+    limit = draw(st.integers(1, 30))
+
+    actors = tuple(
+        Actor(id=a, name=draw(texts), colour=draw(colours), briefing=draw(texts),
+              budget=draw(st.integers(1, 20)), readiness=draw(st.integers(0, 4)),
+              pressure=draw(percent))  # fmt: skip
+        for a in actor_ids
+    )
+    alliances = tuple(
+        Alliance(id=al, name=draw(texts),
+                 members=tuple(draw(st.lists(st.sampled_from(actor_ids), min_size=2,
+                                             unique=True))),
+                 cohesion=draw(percent))  # fmt: skip
+        for al in alliance_ids
+    )
+    regions = tuple(
+        Region(id=r, name=draw(texts), description=draw(texts),
+               near=tuple(draw(st.lists(st.sampled_from(actor_ids), unique=True))))  # fmt: skip
+        for r in region_ids
+    )
+    forces = tuple(
+        Force(id=f, owner=draw(st.sampled_from(actor_ids)), home=draw(st.sampled_from(region_ids)),
+              kind=draw(st.sampled_from(["naval", "air", "ground", "cyber"])), name=draw(texts))
+        for f in force_ids
+    )  # fmt: skip
+    pairs = draw(st.lists(st.sampled_from(list(combinations(actor_ids, 2))), unique=True))
+    relations = []
+    for a, b in pairs:
+        seen_by = {
+            who: Perspective(trust=draw(maybe(percent)), threat=draw(maybe(percent)),
+                             information=draw(maybe(fraction)), answer=draw(maybe(fraction)))
+            for who in draw(st.lists(st.sampled_from([a, b]), unique=True))
+        }  # fmt: skip
+        relations.append(Relation(
+            between=(a, b) if draw(st.booleans()) else (b, a),
+            tension=draw(maybe(percent)), proximity=draw(maybe(st.integers(0, 5))),
+            hotline=draw(maybe(st.booleans())), agreement=draw(maybe(st.booleans())),
+            trust=draw(maybe(percent)), threat=draw(maybe(percent)),
+            information=draw(maybe(fraction)), answer=draw(maybe(fraction)), seen_by=seen_by,
+        ))  # fmt: skip
+    injects = []
+    for i in inject_ids:
+        scheduled = draw(st.booleans())
+        injects.append(Inject(
+            id=i, title=draw(texts), text=draw(texts),
+            turn=draw(st.integers(1, limit)) if scheduled else None,
+            phase=draw(st.sampled_from(["briefing", "communications", "orders"])),
+            when=None if scheduled else draw(conditions(known)),
+            repeat=False if scheduled else draw(st.booleans()),
+            to=tuple(draw(st.lists(st.sampled_from(actor_ids), unique=True))),
+            effects=tuple(draw(st.lists(effects(known), max_size=2))),
+        ))  # fmt: skip
+    objectives = tuple(
+        Objective(id=o, actor=draw(st.sampled_from(actor_ids)), text=draw(texts),
+                  when=draw(conditions(known)),
+                  check=draw(st.sampled_from(["end", "ever", "always"])),
+                  points=draw(st.integers(0, 10)))  # fmt: skip
+        for o in draw(st.lists(ids, unique=True, **small))
+    )
+    endings = tuple(
+        Ending(id=e, when=draw(conditions(known)), reason=draw(texts),
+               outcome=draw(st.sampled_from(["conflict", "de-escalation", "fracture", "scenario"])))
+        for e in draw(st.lists(ids, unique=True, **small))
+    )  # fmt: skip
+    defaults = draw(st.fixed_dictionaries({}, optional={
+        "tension": percent, "proximity": st.integers(0, 5), "hotline": st.booleans(),
+        "trust": percent, "information": fraction, "answer": fraction,
+    }))  # fmt: skip
+    rules = Rules(overrides={"defaults": defaults} if defaults else {})
+    return Scenario(
+        scenario=Meta(id=draw(ids), title=draw(texts), summary=draw(texts), author=draw(texts),
+                      version=draw(texts), seed=draw(st.integers(-(2**63), 2**63 - 1)),
+                      briefing=draw(texts)),  # fmt: skip
+        turns=Turns(limit=limit, label=draw(texts),
+                    labels=tuple(draw(st.lists(texts, max_size=limit)))),  # fmt: skip
+        actors=actors,
+        rules=rules,
+        alliances=alliances,
+        regions=regions,
+        forces=forces,
+        relations=tuple(relations),
+        injects=tuple(injects),
+        objectives=objectives,
+        endings=endings,
+    )
