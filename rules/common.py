@@ -15,7 +15,20 @@ if TYPE_CHECKING:
 
 def others(state: State, team: str) -> tuple[str, ...]:
     """Every actor but ``team``, in the scenario's order."""
-    return tuple(a for a in state.scenario.actor_ids if a != team)
+    scenario = state.scenario
+    hit = _OTHERS.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_OTHERS) > 64:
+            _OTHERS.clear()
+        ids = scenario.actor_ids
+        hit = (scenario, {t: tuple(a for a in ids if a != t) for t in ids})
+        _OTHERS[id(scenario)] = hit
+    return hit[1][team]
+
+
+# Move choices ask "who else is there?" thousands of times a game; the answer depends only on
+# the scenario, so it is computed once per scenario object (a cache, not state).
+_OTHERS: dict[int, tuple[object, dict[str, tuple[str, ...]]]] = {}
 
 
 def third_parties(state: State, a: str, b: str) -> tuple[str, ...]:
