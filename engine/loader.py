@@ -48,6 +48,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from detente.engine import expr
+from detente.engine.bulk import paused_gc
 from detente.engine.expr import ExpressionError
 from detente.engine.ruleset import RulesetNotFound, find_ruleset, merge_numbers
 from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES, Scenario
@@ -144,7 +145,8 @@ def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(path, [_syntax_problem(e, text, path)]) from None
-    return _load(data, path, text)
+    with paused_gc():
+        return _load(data, path, text)
 
 
 def structure_scenario(data: Mapping[str, Any], path: str = "<log header>") -> Scenario:

@@ -36,6 +36,8 @@ from typing import Any
 
 import attrs
 
+from detente.engine.bulk import paused_gc
+
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
@@ -180,7 +182,8 @@ def read_log(path: str | os.PathLike[str], *, tolerant: bool = False) -> LogCont
         raise LogError(path, None, "not a Détente log")
     header = _read_header(path, lines[0])
 
-    scan = _scan(lines, header["sha256"])
+    with paused_gc():
+        scan = _scan(lines, header["sha256"])
     records = scan.records
     warnings: list[str] = []
     bad: tuple[int, str] | None = None  # the first damaged line and what is wrong with it

@@ -16,6 +16,7 @@ from typing import Any
 from attrs import frozen
 
 from detente import engine
+from detente.engine.bulk import paused_gc
 from detente.engine.commands import Command, command_from_dict, command_to_dict
 from detente.engine.events import Event, fold_all
 from detente.engine.loader import ScenarioError, structure_scenario, unstructure_scenario
@@ -84,7 +85,8 @@ def replay(path: str | os.PathLike[str], *, tolerant: bool = False) -> Replayed:
     session = session_from_header(contents.header, str(path))
     events = tuple(r for r in contents.records if r["kind"] != "command")
     try:
-        session.state = fold_all(session.state, events)
+        with paused_gc():
+            session.state = fold_all(session.state, events)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LogError(path, None, f"an event in the log does not fit the scenario ({exc!r})") from None
     return Replayed(contents=contents, session=session, events=events)
