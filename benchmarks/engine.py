@@ -31,11 +31,11 @@ import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from detente.engine.loader import load_scenario, load_scenario_text  # noqa: E402
-from detente.engine.randomplay import play_random_game, random_commands  # noqa: E402
-from detente.engine.log import LogWriter  # noqa: E402
-from detente.engine.recorder import RecordedSession, make_header, replay  # noqa: E402
-from detente.engine.session import Session, new_session  # noqa: E402
+from detente.engine.loader import load_scenario, load_scenario_text
+from detente.engine.log import LogWriter
+from detente.engine.randomplay import play_random_game, random_commands
+from detente.engine.recorder import RecordedSession, make_header, replay
+from detente.engine.session import Session, new_session
 
 
 def _best(fn, repeat: int = 5, *, gc_paused: bool = False) -> float:  # type: ignore[no-untyped-def]
@@ -69,7 +69,10 @@ def games_per_second(seconds: float) -> tuple[float, str]:
         events += play_random_game(session, random.Random(games))
         games += 1
     elapsed = time.perf_counter() - start
-    detail = f"{games} games of {path.stem} ({len(scenario.actors)} actors) in {elapsed:.1f} s, {events / games:.0f} events a game"
+    detail = (
+        f"{games} games of {path.stem} ({len(scenario.actors)} actors) in {elapsed:.1f} s, "
+        f"{events / games:.0f} events a game"
+    )
     return games / elapsed, detail
 
 

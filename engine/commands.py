@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from attrs import asdict, fields, frozen
-
 from detente.engine.scenario import Effect
 from detente.engine.state import Order
 
@@ -132,14 +131,36 @@ class End:
 
 
 Command = (
-    Start | Advance | Propose | Respond | Say | MakePledge | HangUp | SubmitOrders | AddInject
-    | Override | Note | End
+    Start
+    | Advance
+    | Propose
+    | Respond
+    | Say
+    | MakePledge
+    | HangUp
+    | SubmitOrders
+    | AddInject
+    | Override
+    | Note
+    | End
 )
 
 _TYPES: dict[str, type] = {
     c.type: c
-    for c in (Start, Advance, Propose, Respond, Say, MakePledge, HangUp, SubmitOrders, AddInject,
-              Override, Note, End)
+    for c in (
+        Start,
+        Advance,
+        Propose,
+        Respond,
+        Say,
+        MakePledge,
+        HangUp,
+        SubmitOrders,
+        AddInject,
+        Override,
+        Note,
+        End,
+    )
 }
 
 

@@ -264,7 +264,9 @@ a number — compare it, e.g. `turn >= 3` (column 1)
     return Condition(source, calls, _build(body, _CONDITION))
 
 
-def check_condition(source: str, ids: Mapping[str, Collection[str]]) -> frozenset[tuple[str, tuple[str, ...]]]:
+def check_condition(
+    source: str, ids: Mapping[str, Collection[str]]
+) -> frozenset[tuple[str, tuple[str, ...]]]:
     """Check a condition without compiling it; returns the calls it makes.
 
     Same errors as :func:`compile_condition` at about a third of the cost: the loader checks

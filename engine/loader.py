@@ -46,7 +46,6 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn
-
 from detente.engine import expr
 from detente.engine.bulk import paused_gc
 from detente.engine.expr import ExpressionError
@@ -128,7 +127,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         start = raw.rfind(b"\n", 0, at) + 1
         column = len(raw[start:at].decode("utf-8", "replace")) + 1
         message = (f"the file is not UTF-8 text (byte 0x{raw[at]:02x} cannot be read); "
-                   "save it with the UTF-8 encoding")  # fmt: skip
+                   "save it with the UTF-8 encoding")
         raise ScenarioError(name, [Problem(name, line, "<encoding>", message, column)]) from None
     return load_scenario_text(text, name)
 
@@ -313,11 +312,11 @@ def _tuple_hook(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
             raise _WrongType("[[{key}]] tables" if of_tables else "a list in [ ]", value)
         if not homogeneous and len(value) != len(kinds):
             raise _WrongType(f"a list of {len(kinds)} values", value,
-                             f" with {len(value)}")  # fmt: skip
+                             f" with {len(value)}")
         if homogeneous:
             try:  # the common case, fast; on any error, again with every error noted
                 return tuple([hooks[0](item, kinds[0]) for item in value])
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
         out = []
         errors: list[Exception] = []
@@ -491,7 +490,7 @@ def _problems(found: list[tuple[FieldPath, str]], path: str, text: str | None) -
             continue
         seen.add((field_path, message))
         line = next((lines[field_path[:n]] for n in range(len(field_path), 0, -1)
-                     if field_path[:n] in lines), None)  # fmt: skip
+                     if field_path[:n] in lines), None)
         problems.append(Problem(path, line, _format_path(field_path) or "<scenario>", message))
     # Problems without a line are about the file as a whole: they come first.
     problems.sort(key=lambda p: -1 if p.line is None else p.line)
@@ -520,26 +519,7 @@ _PAIRED = {"pair": 2, "directed": 2, "actor": 1, "alliance": 1}
 _COUNT_WORDS = {1: "one", 2: "two"}
 
 COLOURS = frozenset(
-    """aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue
-    blueviolet brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson
-    cyan darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta
-    darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen darkslateblue
-    darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey
-    dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray
-    green greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush
-    lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen
-    lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray lightslategrey
-    lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue
-    mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise
-    mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive
-    olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred
-    papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue
-    saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue slategray
-    slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white
-    whitesmoke yellow yellowgreen ansi_black ansi_red ansi_green ansi_yellow ansi_blue
-    ansi_magenta ansi_cyan ansi_white ansi_bright_black ansi_bright_red ansi_bright_green
-    ansi_bright_yellow ansi_bright_blue ansi_bright_magenta ansi_bright_cyan ansi_bright_white
-    """.split()
+    ["aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black", "blanchedalmond", "blue", "blueviolet", "brown", "burlywood", "cadetblue", "chartreuse", "chocolate", "coral", "cornflowerblue", "cornsilk", "crimson", "cyan", "darkblue", "darkcyan", "darkgoldenrod", "darkgray", "darkgreen", "darkgrey", "darkkhaki", "darkmagenta", "darkolivegreen", "darkorange", "darkorchid", "darkred", "darksalmon", "darkseagreen", "darkslateblue", "darkslategray", "darkslategrey", "darkturquoise", "darkviolet", "deeppink", "deepskyblue", "dimgray", "dimgrey", "dodgerblue", "firebrick", "floralwhite", "forestgreen", "fuchsia", "gainsboro", "ghostwhite", "gold", "goldenrod", "gray", "green", "greenyellow", "grey", "honeydew", "hotpink", "indianred", "indigo", "ivory", "khaki", "lavender", "lavenderblush", "lawngreen", "lemonchiffon", "lightblue", "lightcoral", "lightcyan", "lightgoldenrodyellow", "lightgray", "lightgreen", "lightgrey", "lightpink", "lightsalmon", "lightseagreen", "lightskyblue", "lightslategray", "lightslategrey", "lightsteelblue", "lightyellow", "lime", "limegreen", "linen", "magenta", "maroon", "mediumaquamarine", "mediumblue", "mediumorchid", "mediumpurple", "mediumseagreen", "mediumslateblue", "mediumspringgreen", "mediumturquoise", "mediumvioletred", "midnightblue", "mintcream", "mistyrose", "moccasin", "navajowhite", "navy", "oldlace", "olive", "olivedrab", "orange", "orangered", "orchid", "palegoldenrod", "palegreen", "paleturquoise", "palevioletred", "papayawhip", "peachpuff", "peru", "pink", "plum", "powderblue", "purple", "rebeccapurple", "red", "rosybrown", "royalblue", "saddlebrown", "salmon", "sandybrown", "seagreen", "seashell", "sienna", "silver", "skyblue", "slateblue", "slategray", "slategrey", "snow", "springgreen", "steelblue", "tan", "teal", "thistle", "tomato", "turquoise", "violet", "wheat", "white", "whitesmoke", "yellow", "yellowgreen", "ansi_black", "ansi_red", "ansi_green", "ansi_yellow", "ansi_blue", "ansi_magenta", "ansi_cyan", "ansi_white", "ansi_bright_black", "ansi_bright_red", "ansi_bright_green", "ansi_bright_yellow", "ansi_bright_blue", "ansi_bright_magenta", "ansi_bright_cyan", "ansi_bright_white"]  # noqa: E501
 )
 """Colour names the terminal understands (the CSS names and the 16 ANSI ones)."""
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -633,10 +613,10 @@ class _Checks:
                     continue
                 if not ID.fullmatch(v):
                     self.add((key, i, "id"), f"the id {json.dumps(v, ensure_ascii=False)} may "
-                             "contain only letters, digits, '-' and '_'")  # fmt: skip
+                             "contain only letters, digits, '-' and '_'")
                 if v in first:
                     self.add((key, i, "id"), f"the {kind} id '{v}' is already used by "
-                             f"{key}[{first[v]}]")  # fmt: skip
+                             f"{key}[{first[v]}]")
                 else:
                     first[v] = i
             self.ids[kind] = set(first)
@@ -645,13 +625,13 @@ class _Checks:
         v = self.table("scenario").get("id")
         if isinstance(v, str) and not ID.fullmatch(v):
             self.add(("scenario", "id"), f"the id {json.dumps(v, ensure_ascii=False)} may contain "
-                     "only letters, digits, '-' and '_'")  # fmt: skip
+                     "only letters, digits, '-' and '_'")
         turns = self.table("turns")
         self.within(("turns", "limit"), turns.get("limit"), 1, 200)
         labels = turns.get("labels")
         if isinstance(labels, list) and self.limit is not None and len(labels) > self.limit:
             self.add(("turns", "labels"), f"{len(labels)} labels for {self.limit} turns; "
-                     "give at most one per turn")  # fmt: skip
+                     "give at most one per turn")
 
     def check_actors(self) -> None:
         actors = self.data.get("actors")
@@ -663,10 +643,10 @@ class _Checks:
                 self.within(("actors", i, name), t.get(name), lo, hi)
             colour = t.get("colour")
             if (isinstance(colour, str) and colour not in COLOURS
-                    and not _HEX_COLOUR.fullmatch(colour)):  # fmt: skip
+                    and not _HEX_COLOUR.fullmatch(colour)):
                 hint = _suggest(colour.lower().replace(" ", ""), COLOURS)
                 self.add(("actors", i, "colour"), f"unknown colour '{colour}'{hint}; use a colour "
-                         'name such as "blue" or "#rrggbb"')  # fmt: skip
+                         'name such as "blue" or "#rrggbb"')
 
     def check_alliances(self) -> None:
         for i, t in self.tables("alliances"):
@@ -699,18 +679,18 @@ class _Checks:
             between = t.get("between")
             if isinstance(between, list) and len(between) == 2:
                 ok = [self.ref(("relations", i, "between", j), a, "actor")
-                      for j, a in enumerate(between)]  # fmt: skip
+                      for j, a in enumerate(between)]
                 if all(ok):
                     pair = list(between)
                     if pair[0] == pair[1]:
                         self.add(("relations", i, "between"),
                                  f"a relation is between two different actors, not '{pair[0]}' "
-                                 "and itself")  # fmt: skip
+                                 "and itself")
                         pair = []
                     elif frozenset(pair) in first:
                         self.add(("relations", i, "between"),
                                  f"{pair[0]} and {pair[1]} already have a relation: "
-                                 f"relations[{first[frozenset(pair)]}]")  # fmt: skip
+                                 f"relations[{first[frozenset(pair)]}]")
                     else:
                         first[frozenset(pair)] = i
             for name in ("tension", "proximity", "trust", "threat", "information", "answer"):
@@ -721,11 +701,11 @@ class _Checks:
                     if pair and who not in pair:
                         self.add(("relations", i, "seen_by", who),
                                  f"'{who}' is not one of the pair; seen_by takes '{pair[0]}' or "
-                                 f"'{pair[1]}'")  # fmt: skip
+                                 f"'{pair[1]}'")
                     if isinstance(view, dict):
                         for name in ("trust", "threat", "information", "answer"):
                             self.within(("relations", i, "seen_by", who, name), view.get(name),
-                                        *LIMITS[name])  # fmt: skip
+                                        *LIMITS[name])
 
     def check_injects(self) -> None:
         for i, t in self.tables("injects"):
@@ -733,14 +713,14 @@ class _Checks:
             turn, when = t.get("turn"), t.get("when")
             if turn is None and when is None:
                 self.add(here, "an inject needs either turn = N (scheduled) or when = \"...\" "
-                         "(conditional)")  # fmt: skip
+                         "(conditional)")
             elif turn is not None and when is not None:
                 self.add((*here, "when"), "an inject has either turn (scheduled) or when "
-                         "(conditional), not both")  # fmt: skip
+                         "(conditional), not both")
             if _is_int(turn):
                 if self.limit is not None and not 1 <= turn <= self.limit:
                     self.add((*here, "turn"), f"turn must be 1–{self.limit} (the turn limit), "
-                             f"got {turn}")  # fmt: skip
+                             f"got {turn}")
                 elif turn < 1:
                     self.add((*here, "turn"), f"turn must be 1 or more, got {turn}")
             phase = t.get("phase")
@@ -748,7 +728,7 @@ class _Checks:
                 self.add((*here, "phase"), _one_of("phase", phase, INJECT_PHASES))
             if t.get("repeat") is True and when is None:
                 self.add((*here, "repeat"), "repeat = true needs a condition (when); a scheduled "
-                         "inject fires once")  # fmt: skip
+                         "inject fires once")
             to = t.get("to")
             if isinstance(to, list):
                 for j, a in enumerate(to):
@@ -790,7 +770,7 @@ class _Checks:
         id_kind = "alliance" if kind == "alliance" else "actor"
         if len(of) != wanted:
             example = ('["blue", "red"]' if wanted == 2
-                       else '["pact"]' if id_kind == "alliance" else '["blue"]')  # fmt: skip
+                       else '["pact"]' if id_kind == "alliance" else '["blue"]')
             held = f"{_COUNT_WORDS[wanted]} {id_kind}{'s' if wanted > 1 else ''}"
             self.add(here, f"{value} is held by {held}: of = {example}; this has {len(of)}")
             return
@@ -824,9 +804,9 @@ class _Checks:
                 self.compiled[source] = None
             except ExpressionError as e:
                 self.compiled[source] = e
-            except Exception as e:  # noqa: BLE001 - a bug in the checker must not hide the rest
+            except Exception as e:
                 self.compiled[source] = ExpressionError(f"cannot check this condition ({e!r})", 1,
-                                                        source)  # fmt: skip
+                                                        source)
         error = self.compiled[source]
         if error is not None:
             where = f"column {error.column}"
@@ -866,7 +846,7 @@ class _Checks:
                 else:
                     hint = _suggest(key, defaults)
                     self.add((*here, key), f"the {name} ruleset has no number '{key}' in "
-                             f"[{section}]{hint}")  # fmt: skip
+                             f"[{section}]{hint}")
                     continue
                 self.check_override((*here, key), v, default)
                 if section == "defaults" and key in LIMITS:
@@ -892,7 +872,7 @@ class _Checks:
             shown = (json.dumps(default, ensure_ascii=False) if type(default) is str
                      else str(default).lower() if type(default) is bool else repr(default))
             self.add(here, f"expected {wanted} like the ruleset's value ({shown}), "
-                     f"got {_describe(v)}")  # fmt: skip
+                     f"got {_describe(v)}")
 
 
 def _check_condition(source: str, ids: Mapping[str, Any]) -> None:
@@ -903,7 +883,7 @@ def _check_condition(source: str, ids: Mapping[str, Any]) -> None:
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return (f"{name} must be one of {', '.join(allowed)}; got '{value}'"
-            f"{_suggest(value, allowed)}")  # fmt: skip
+            f"{_suggest(value, allowed)}")
 
 
 # -- reading errors --------------------------------------------------------------------------
@@ -962,7 +942,7 @@ def line_of_path(text: str, field: str) -> int | None:
             path.append(bare)
     lines = _lines(text)
     return next((lines[tuple(path[:n])] for n in range(len(path), 0, -1)
-                 if tuple(path[:n]) in lines), None)  # fmt: skip
+                 if tuple(path[:n]) in lines), None)
 
 
 
@@ -975,7 +955,7 @@ def _lines(text: str) -> dict[FieldPath, int]:
     """
     try:
         return _Locator(text).lines
-    except Exception:  # noqa: BLE001 - lines are a courtesy; the problems stand without them
+    except Exception:
         return {}
 
 

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-
 from detente.engine.bulk import paused_gc
 
 __all__ = [

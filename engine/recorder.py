@@ -14,20 +14,29 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
-
 from detente import engine
 from detente.engine.bulk import paused_gc
 from detente.engine.commands import Command, command_from_dict, command_to_dict
 from detente.engine.events import Event, fold_all
 from detente.engine.loader import ScenarioError, structure_scenario, unstructure_scenario
-from detente.engine.log import FORMAT, FORMAT_VERSION, LogContents, LogError, LogWriter, canonical_sha256, read_log
+from detente.engine.log import (
+    FORMAT,
+    FORMAT_VERSION,
+    LogContents,
+    LogError,
+    LogWriter,
+    canonical_sha256,
+    read_log,
+)
 from detente.engine.ruleset import RulesetNotFound, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Result, Session, new_session
 from detente.engine.state import State, initial_state
 
 
-def make_header(session: Session, source: str = "", parent: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def make_header(
+    session: Session, source: str = "", parent: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The log header of a new session: the scenario and ruleset numbers as loaded, their
     SHA-256, the seed, and for a branch its parent."""
     scenario = unstructure_scenario(session.scenario)
@@ -125,9 +134,14 @@ def verify(path: str | os.PathLike[str]) -> list[str]:
             want = {k: v for k, v in want.items() if k not in ("seq", "sha256")}
             have = _jsonish(have)
             if want != have:
-                return [f"line {line + 1 + j}: logged {_short(want)} but re-adjudication gives {_short(have)}"]
+                return [
+                    f"line {line + 1 + j}: logged {_short(want)} but re-adjudication gives {_short(have)}"
+                ]
         if len(got) != len(logged):
-            return [f"line {line}: the log holds {len(logged)} events for this command, re-adjudication gives {len(got)}"]
+            return [
+                f"line {line}: the log holds {len(logged)} events for this command, "
+                f"re-adjudication gives {len(got)}"
+            ]
         session.commit(result)
         i += 1 + n
     return []
@@ -163,8 +177,14 @@ class RecordedSession:
         return self.session.state
 
     @classmethod
-    def create(cls, scenario: Scenario, log_path: str | os.PathLike[str], *, seed: int | None = None,
-               source: str = "") -> RecordedSession:
+    def create(
+        cls,
+        scenario: Scenario,
+        log_path: str | os.PathLike[str],
+        *,
+        seed: int | None = None,
+        source: str = "",
+    ) -> RecordedSession:
         """Start a new session and its log (which must not exist yet)."""
         session = new_session(scenario, seed)
         writer = LogWriter.create(log_path, make_header(session, source))

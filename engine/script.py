@@ -32,7 +32,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import frozen
-
 from detente.engine.commands import (
     Advance,
     Command,
@@ -101,8 +100,15 @@ class _Checker:
         place = f"{self.path}:{line}" if line else self.path
         self.problems.append(f"{place}: {where}: {message}")
 
-    def get(self, table: Mapping[str, Any], where: str, key: str, kind: type, default: Any = None,
-            required: bool = False) -> Any:
+    def get(
+        self,
+        table: Mapping[str, Any],
+        where: str,
+        key: str,
+        kind: type,
+        default: Any = None,
+        required: bool = False,
+    ) -> Any:
         if key not in table:
             if required:
                 self.fail(where, f"missing required field '{key}'")
@@ -118,13 +124,15 @@ class _Checker:
     def unknown(self, table: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> None:
         for k in table:
             if k not in allowed:
-                self.fail(f"{where}.{k}" if where else k, f"unknown field '{k}' (fields: {', '.join(allowed)})")
+                self.fail(
+                    f"{where}.{k}" if where else k, f"unknown field '{k}' (fields: {', '.join(allowed)})"
+                )
 
     def order(self, d: Any, where: str) -> Order | None:
         if not isinstance(d, dict):
-            self.fail(where, "expected a table like { move = \"deploy\", force = \"...\" }")
+            self.fail(where, 'expected a table like { move = "deploy", force = "..." }')
             return None
-        self.unknown(d, where, _ORDER_KEYS + ("team",))
+        self.unknown(d, where, (*_ORDER_KEYS, "team"))
         move = self.get(d, where, "move", str, required=True)
         targets = self.get(d, where, "targets", list, ())
         if any(not isinstance(t, str) for t in targets):
@@ -189,23 +197,33 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
                 wl = f"{wa}.transcript[{k}]"
                 if isinstance(line, dict):
                     c.unknown(line, wl, ("by", "text"))
-                    by, said = c.get(line, wl, "by", str, required=True), c.get(line, wl, "text", str, required=True)
+                    by, said = (
+                        c.get(line, wl, "by", str, required=True),
+                        c.get(line, wl, "text", str, required=True),
+                    )
                     if by and said:
                         lines.append((by, said))
                 else:
-                    c.fail(wl, "expected { by = \"team\", text = \"...\" }")
+                    c.fail(wl, 'expected { by = "team", text = "..." }')
             pledges = []
             for k, p in enumerate(c.get(a, wa, "pledges", list, [])):
                 wp = f"{wa}.pledges[{k}]"
                 if isinstance(p, dict):
                     c.unknown(p, wp, ("by", "kind", "region", "turns"))
-                    by, kind = c.get(p, wp, "by", str, required=True), c.get(p, wp, "kind", str, required=True)
+                    by, kind = (
+                        c.get(p, wp, "by", str, required=True),
+                        c.get(p, wp, "kind", str, required=True),
+                    )
                     if by and kind:
-                        pledges.append((by, kind, c.get(p, wp, "region", str, ""), c.get(p, wp, "turns", int, 1)))
+                        pledges.append(
+                            (by, kind, c.get(p, wp, "region", str, ""), c.get(p, wp, "turns", int, 1))
+                        )
                 else:
-                    c.fail(wp, "expected { by = \"team\", kind = \"...\" }")
-            fields = [c.get(a, wa, k, typ, required=True)
-                      for k, typ in (("team", str), ("from", str), ("move", str), ("accept", bool))]
+                    c.fail(wp, 'expected { by = "team", kind = "..." }')
+            fields = [
+                c.get(a, wa, k, typ, required=True)
+                for k, typ in (("team", str), ("from", str), ("move", str), ("accept", bool))
+            ]
             if None not in fields:
                 answers.append(Answer(*fields, transcript=tuple(lines), pledges=tuple(pledges)))
         orders: dict[str, tuple[Order, ...]] = {}

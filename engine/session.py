@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import field, frozen
-
 from detente.engine.adjudicate import Resolution, check_order, clamp, default_vis, resolve_turn
 from detente.engine.commands import (
     AddInject,
@@ -198,11 +197,17 @@ class Session:
         for (a, b), ps in st.pairs.items():
             if rung(ps.tension) >= conflict_rung:
                 name = ladder[rung(ps.tension)] if ladder else ""
-                return "conflict", f"{_name(st, a)} and {_name(st, b)} reached rung {rung(ps.tension)} ({name})"
+                return (
+                    "conflict",
+                    f"{_name(st, a)} and {_name(st, b)} reached rung {rung(ps.tension)} ({name})",
+                )
         floor = end.get("fracture_floor", 30)
         for al in self.scenario.alliances:
             if st.cohesion[al.id] < floor:
-                return "fracture", f"{al.name} fractured: cohesion fell to {st.cohesion[al.id]} (floor {floor})"
+                return (
+                    "fracture",
+                    f"{al.name} fractured: cohesion fell to {st.cohesion[al.id]} (floor {floor})",
+                )
         calm = all(
             rung(ps.tension) <= end.get("deescalation_rung", 2)
             and st.proximity(a, b) <= end.get("deescalation_proximity", 1)
@@ -236,6 +241,7 @@ class Session:
 
 
 # -- command handlers: each returns the events or a reason for refusing ----------------------
+
 
 def _start(s: Session, c: Start) -> Resolution | str:
     if s.state.phase != "setup":
@@ -284,10 +290,13 @@ def _propose(s: Session, c: Propose) -> Resolution | str:
     to = tuple(c.order.targets) if c.order.targets else (c.order.target,)
     for p in st.proposals.values():
         if p.by == c.team and p.order.move == c.order.move and set(p.to) & set(to):
-            return f"{c.team} has already made a {c.order.move} to {', '.join(sorted(set(p.to) & set(to)))} this turn"
+            again = ", ".join(sorted(set(p.to) & set(to)))
+            return f"{c.team} has already made a {c.order.move} to {again} this turn"
     r = s._resolution()
     pid = f"{st.turn}-{st.count + 1}"
-    r.emit("proposal", sorted({c.team, *to}), id=pid, by=c.team, to=list(to), order=c.order.to_dict(), cost=cost)
+    r.emit(
+        "proposal", sorted({c.team, *to}), id=pid, by=c.team, to=list(to), order=c.order.to_dict(), cost=cost
+    )
     return r
 
 
@@ -368,8 +377,15 @@ def _pledge(s: Session, c: MakePledge) -> Resolution | str:
     n = sum(1 for pl in s.state.pledges.values() if pl.id.startswith(f"{p.id}-"))
     r = s._resolution()
     r.emit(
-        "pledge", _parties(p), id=f"{p.id}-{n + 1}", call=p.id, by=c.team, to=other, pledge=c.kind,
-        region=c.region, until=s.state.turn + c.turns - 1,
+        "pledge",
+        _parties(p),
+        id=f"{p.id}-{n + 1}",
+        call=p.id,
+        by=c.team,
+        to=other,
+        pledge=c.kind,
+        region=c.region,
+        until=s.state.turn + c.turns - 1,
     )
     return r
 
@@ -415,7 +431,12 @@ def _check_effect(s: Session, e: Effect) -> str | None:
     if kind is None:
         return f"unknown value {e.value!r} (values: {', '.join(VALUE_KINDS)})"
     ids = s.scenario.ids()
-    need = {"pair": ("actor", 2), "directed": ("actor", 2), "actor": ("actor", 1), "alliance": ("alliance", 1)}[kind]
+    need = {
+        "pair": ("actor", 2),
+        "directed": ("actor", 2),
+        "actor": ("actor", 1),
+        "alliance": ("alliance", 1),
+    }[kind]
     if len(e.of) != need[1] or any(x not in ids[need[0]] for x in e.of) or len(set(e.of)) != len(e.of):
         return f"{e.value} takes {need[1]} {need[0]} id{'s' if need[1] > 1 else ''}"
     if (e.add is None) == (e.set is None):
@@ -465,7 +486,9 @@ def _override(s: Session, c: Override) -> Resolution | str:
     if new == old:
         return f"{c.value} is already {old}"
     r = s._resolution()
-    r.emit("override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip())
+    r.emit(
+        "override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip()
+    )
     return r
 
 
@@ -512,7 +535,9 @@ def _name(state: State, actor: str) -> str:
     return state.scenario.actor(actor).name
 
 
-def new_session(scenario: Scenario, seed: int | None = None, numbers: Mapping[str, Any] | None = None) -> Session:
+def new_session(
+    scenario: Scenario, seed: int | None = None, numbers: Mapping[str, Any] | None = None
+) -> Session:
     """A session of ``scenario`` with its ruleset (found by name) and the scenario's seed
     unless ``seed`` is given."""
     from detente.engine.loader import ruleset_numbers

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import frozen
-
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import visible_to
 from detente.engine.state import Delivery, Order, Outcome, State, rung
@@ -157,7 +156,10 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
 
     actors = tuple(
         ActorView(
-            id=a.id, name=a.name, colour=a.colour, readiness=st.actors[a.id].readiness,
+            id=a.id,
+            name=a.name,
+            colour=a.colour,
+            readiness=st.actors[a.id].readiness,
             budget=st.actors[a.id].budget if knows(a.id) else None,
             spent=st.spent.get(a.id, 0) if knows(a.id) else None,
             pressure=st.actors[a.id].pressure if knows(a.id) else None,
@@ -169,20 +171,33 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     for f in scenario.forces:
         fs = st.forces[f.id]
         known = fac or (team is not None and (team in fs.known_to or f.owner == team))
-        forces.append(ForceView(
-            id=f.id, name=f.name or f.id, owner=f.owner, kind=f.kind, home=f.home,
-            region=fs.region if known else None,
-        ))
+        forces.append(
+            ForceView(
+                id=f.id,
+                name=f.name or f.id,
+                owner=f.owner,
+                kind=f.kind,
+                home=f.home,
+                region=fs.region if known else None,
+            )
+        )
     pairs = tuple(
         PairView(
-            a=a, b=b, tension=ps.tension, rung=rung(ps.tension), hotline=ps.hotline,
-            agreement=ps.agreement, proximity=_known_proximity(st, a, b, forces), incidents=ps.incidents,
+            a=a,
+            b=b,
+            tension=ps.tension,
+            rung=rung(ps.tension),
+            hotline=ps.hotline,
+            agreement=ps.agreement,
+            proximity=_known_proximity(st, a, b, forces),
+            incidents=ps.incidents,
         )
         for (a, b), ps in st.pairs.items()
     )
     outlooks = tuple(
-        OutlookView(holder=h, other=o, trust=ol.trust, threat=ol.threat,
-                    information=ol.information, answer=ol.answer)
+        OutlookView(
+            holder=h, other=o, trust=ol.trust, threat=ol.threat, information=ol.information, answer=ol.answer
+        )
         for (h, o), ol in st.outlooks.items()
         if fac or h == team
     )
@@ -190,8 +205,13 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     cohesion = {k: v for k, v in st.cohesion.items() if fac or k in mine}
     proposals = tuple(
         ProposalView(
-            id=p.id, by=p.by, to=p.to, order=p.order.to_dict(), answers=dict(p.answers),
-            status=p.status, transcript=tuple((m.by, m.text) for m in p.transcript),
+            id=p.id,
+            by=p.by,
+            to=p.to,
+            order=p.order.to_dict(),
+            answers=dict(p.answers),
+            status=p.status,
+            transcript=tuple((m.by, m.text) for m in p.transcript),
         )
         for p in st.proposals.values()
         if fac or (team is not None and (team == p.by or team in p.to))

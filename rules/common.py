@@ -52,7 +52,7 @@ def whole(x: float) -> int:
     >>> whole(2.5), whole(-2.5), whole(0.4)
     (3, -3, 0)
     """
-    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+    return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
 
 
 def name(state: State, actor: str) -> str:

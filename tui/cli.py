@@ -38,6 +38,7 @@ def _err(message: str) -> None:
 
 # -- scenarios ---------------------------------------------------------------------------------
 
+
 def bundled_scenarios() -> list[Path]:
     """The scenario files shipped with Détente."""
     root = files("detente.scenarios")
@@ -52,7 +53,9 @@ def resolve_scenario(name: str) -> Path:
     for b in bundled_scenarios():
         if name in (b.stem, b.stem.replace("_", "-")):
             return b
-    raise UserError(f"{name}: no such scenario file (bundled: {', '.join(b.stem for b in bundled_scenarios())})")
+    raise UserError(
+        f"{name}: no such scenario file (bundled: {', '.join(b.stem for b in bundled_scenarios())})"
+    )
 
 
 def _load(path: Path):  # -> Scenario
@@ -65,6 +68,7 @@ def _load(path: Path):  # -> Scenario
 
 
 # -- validate ---------------------------------------------------------------------------------
+
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from detente.engine.loader import ScenarioError, load_scenario
@@ -82,6 +86,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 # -- run --------------------------------------------------------------------------------------
+
 
 def _default_log(scenario_id: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -103,8 +108,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if args.resume:
         if args.scenario or args.seed is not None or args.log:
-            raise UserError("--resume takes the scenario, seed and log from the log itself: "
-                            "give only --resume LOG --orders FILE")
+            raise UserError(
+                "--resume takes the scenario, seed and log from the log itself: "
+                "give only --resume LOG --orders FILE"
+            )
         rec = RecordedSession.resume(args.resume)
         for w in rec.warnings:
             _err(f"warning: {args.resume}: {w}")
@@ -151,7 +158,9 @@ def _drive(rec, script, next_command: Callable) -> int:  # type: ignore[no-untyp
                 rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
                 turn_events = []
     except KeyboardInterrupt:
-        _err(f"stopped. Nothing is lost: continue with detente run --resume {rec.path} --orders {script.path}")
+        _err(
+            f"stopped. Nothing is lost: continue with detente run --resume {rec.path} --orders {script.path}"
+        )
         return EXIT_INTERRUPTED
     state = session.state
     if state.outcome is None:
@@ -168,6 +177,7 @@ def _summary(scenario, v, events, rungs) -> list[str]:  # type: ignore[no-untype
 
 # -- replay -----------------------------------------------------------------------------------
 
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from detente.engine.recorder import replay, states_by_turn, verify
     from detente.tui.text import render_view
@@ -178,8 +188,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     session = rep.session
     role = args.as_role or FACILITATOR
     if role not in (FACILITATOR, PUBLIC) and role not in session.state.actors:
-        raise UserError(f"--as {role}: not a role in this session "
-                        f"(roles: facilitator, public, {', '.join(session.scenario.actor_ids)})")
+        raise UserError(
+            f"--as {role}: not a role in this session "
+            f"(roles: facilitator, public, {', '.join(session.scenario.actor_ids)})"
+        )
     state: State = session.state
     if args.turn is not None:
         by_turn = states_by_turn(session, rep.events)
@@ -199,6 +211,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 # -- entry point ------------------------------------------------------------------------------
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -258,4 +271,4 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-__all__ = ["main", "build_parser", "bundled_scenarios", "resolve_scenario"]
+__all__ = ["build_parser", "bundled_scenarios", "main", "resolve_scenario"]

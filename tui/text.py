@@ -49,7 +49,9 @@ def render_view(v: View) -> str:
     if v.outlooks:
         out.append("Outlooks (holder → other: trust, threat, information, answer)")
         for o in v.outlooks:
-            out.append(f"  {o.holder} → {o.other}: {o.trust}, {o.threat}, {o.information:.2f}, {o.answer:.2f}")
+            out.append(
+                f"  {o.holder} → {o.other}: {o.trust}, {o.threat}, {o.information:.2f}, {o.answer:.2f}"
+            )
     if v.cohesion:
         out.append("Alliances")
         for k, c in v.cohesion.items():
@@ -82,8 +84,9 @@ def _order_text(o: Mapping[str, Any]) -> str:
     return o["move"] + (f" {' '.join(args)}" if args else "")
 
 
-def turn_summary(scenario: Scenario, v: View, events: Iterable[Mapping[str, Any]],
-                 before: Mapping[tuple[str, str], int]) -> list[str]:
+def turn_summary(
+    scenario: Scenario, v: View, events: Iterable[Mapping[str, Any]], before: Mapping[tuple[str, str], int]
+) -> list[str]:
     """A few lines on a turn that has just been published: each pair's rung (with its change)
     and the notable events among ``events`` (this turn's, as the view's role may see them)."""
     lines = [f"{v.label}:"]
@@ -111,8 +114,9 @@ _MOVE_WORDS = {
 }
 
 
-def notable(scenario: Scenario, e: Mapping[str, Any],
-            proposals: Mapping[str, Mapping[str, Any]] | None = None) -> str | None:
+def notable(
+    scenario: Scenario, e: Mapping[str, Any], proposals: Mapping[str, Mapping[str, Any]] | None = None
+) -> str | None:
     """One line for an event worth calling out in a summary, or None. ``proposals`` (by id)
     lets answers name what they answer."""
     k = e["kind"]
@@ -123,6 +127,7 @@ def notable(scenario: Scenario, e: Mapping[str, Any],
         if p is None:
             return f"proposal {pid}"
         return f"{n(p['by'])}'s {_MOVE_WORDS.get(p['order']['move'], p['order']['move'])}"
+
     if k == "inject":
         return f"inject: {e['title']}" + (f" (to {', '.join(e['to'])})" if e["to"] else "")
     if k == "proposal":
@@ -138,10 +143,15 @@ def notable(scenario: Scenario, e: Mapping[str, Any],
     if k == "pledge_status" and e["status"] == "broken":
         return f"pledge {e['id']} broken"
     if k == "incident":
-        return str(e['text'])
+        return str(e["text"])
     if k == "move" and e.get("result") not in (None, "done"):
         return f"{n(e['team'])}: {e['text']}"
-    if k == "move" and e["order"]["move"] in ("deploy", "raise_readiness", "joint_exercise", "public_statement"):
+    if k == "move" and e["order"]["move"] in (
+        "deploy",
+        "raise_readiness",
+        "joint_exercise",
+        "public_statement",
+    ):
         return f"{n(e['team'])}: {e['text']}"
     if k == "override":
         return f"facilitator set {e['value']} of {'/'.join(e['of'])} to {e['to']}: {e['reason']}"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from hypothesis import strategies as st
-
 from detente.engine.scenario import (
     VALUE_KINDS,
     VALUE_RANGES,
@@ -24,6 +22,7 @@ from detente.engine.scenario import (
     Scenario,
     Turns,
 )
+from hypothesis import strategies as st
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True)
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=24)
@@ -101,32 +100,32 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3) -> Scena
     force_ids = draw(st.lists(ids, unique=True, **small)) if region_ids else []
     inject_ids = draw(st.lists(ids, unique=True, **small))
     known = {"actor": actor_ids, "alliance": alliance_ids, "region": region_ids,
-             "force": force_ids, "inject": inject_ids}  # fmt: skip
+             "force": force_ids, "inject": inject_ids}
     limit = draw(st.integers(1, 30))
 
     actors = tuple(
         Actor(id=a, name=draw(texts), colour=draw(colours), briefing=draw(texts),
               budget=draw(st.integers(1, 20)), readiness=draw(st.integers(0, 4)),
-              pressure=draw(percent))  # fmt: skip
+              pressure=draw(percent))
         for a in actor_ids
     )
     alliances = tuple(
         Alliance(id=al, name=draw(texts),
                  members=tuple(draw(st.lists(st.sampled_from(actor_ids), min_size=2,
                                              unique=True))),
-                 cohesion=draw(percent))  # fmt: skip
+                 cohesion=draw(percent))
         for al in alliance_ids
     )
     regions = tuple(
         Region(id=r, name=draw(texts), description=draw(texts),
-               near=tuple(draw(st.lists(st.sampled_from(actor_ids), unique=True))))  # fmt: skip
+               near=tuple(draw(st.lists(st.sampled_from(actor_ids), unique=True))))
         for r in region_ids
     )
     forces = tuple(
         Force(id=f, owner=draw(st.sampled_from(actor_ids)), home=draw(st.sampled_from(region_ids)),
               kind=draw(st.sampled_from(["naval", "air", "ground", "cyber"])), name=draw(texts))
         for f in force_ids
-    )  # fmt: skip
+    )
     pairs = draw(st.lists(st.sampled_from(list(combinations(actor_ids, 2))), unique=True))
     relations = []
     for a, b in pairs:
@@ -134,14 +133,14 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3) -> Scena
             who: Perspective(trust=draw(maybe(percent)), threat=draw(maybe(percent)),
                              information=draw(maybe(fraction)), answer=draw(maybe(fraction)))
             for who in draw(st.lists(st.sampled_from([a, b]), unique=True))
-        }  # fmt: skip
+        }
         relations.append(Relation(
             between=(a, b) if draw(st.booleans()) else (b, a),
             tension=draw(maybe(percent)), proximity=draw(maybe(st.integers(0, 5))),
             hotline=draw(maybe(st.booleans())), agreement=draw(maybe(st.booleans())),
             trust=draw(maybe(percent)), threat=draw(maybe(percent)),
             information=draw(maybe(fraction)), answer=draw(maybe(fraction)), seen_by=seen_by,
-        ))  # fmt: skip
+        ))
     injects = []
     for i in inject_ids:
         scheduled = draw(st.booleans())
@@ -153,30 +152,30 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3) -> Scena
             repeat=False if scheduled else draw(st.booleans()),
             to=tuple(draw(st.lists(st.sampled_from(actor_ids), unique=True))),
             effects=tuple(draw(st.lists(effects(known), max_size=2))),
-        ))  # fmt: skip
+        ))
     objectives = tuple(
         Objective(id=o, actor=draw(st.sampled_from(actor_ids)), text=draw(texts),
                   when=draw(conditions(known)),
                   check=draw(st.sampled_from(["end", "ever", "always"])),
-                  points=draw(st.integers(0, 10)))  # fmt: skip
+                  points=draw(st.integers(0, 10)))
         for o in draw(st.lists(ids, unique=True, **small))
     )
     endings = tuple(
         Ending(id=e, when=draw(conditions(known)), reason=draw(texts),
                outcome=draw(st.sampled_from(["conflict", "de-escalation", "fracture", "scenario"])))
         for e in draw(st.lists(ids, unique=True, **small))
-    )  # fmt: skip
+    )
     defaults = draw(st.fixed_dictionaries({}, optional={
         "tension": percent, "proximity": st.integers(0, 5), "hotline": st.booleans(),
         "trust": percent, "information": fraction, "answer": fraction,
-    }))  # fmt: skip
+    }))
     rules = Rules(overrides={"defaults": defaults} if defaults else {})
     return Scenario(
         scenario=Meta(id=draw(ids), title=draw(texts), summary=draw(texts), author=draw(texts),
                       version=draw(texts), seed=draw(st.integers(-(2**63), 2**63 - 1)),
-                      briefing=draw(texts)),  # fmt: skip
+                      briefing=draw(texts)),
         turns=Turns(limit=limit, label=draw(texts),
-                    labels=tuple(draw(st.lists(texts, max_size=limit)))),  # fmt: skip
+                    labels=tuple(draw(st.lists(texts, max_size=limit)))),
         actors=actors,
         rules=rules,
         alliances=alliances,

@@ -8,10 +8,6 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from strategies import scenarios
-
 from detente.engine.loader import (
     EXAMPLE,
     Problem,
@@ -25,6 +21,9 @@ from detente.engine.loader import (
     unstructure_scenario,
 )
 from detente.engine.scenario import Scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import scenarios
 
 DATA = Path(__file__).parent.parent / "data"
 BAD = DATA / "bad"
@@ -191,7 +190,7 @@ def test_wrong_types_are_all_reported_with_their_lines() -> None:
         (32, "injects[0].repeat",
          'expected true or false, got the text "yes" (write true or false without quotes)'),
         (33, "injects[0].to", 'expected a list in [ ], got the text "blue"'),
-    ]  # fmt: skip
+    ]
 
 
 BASE = EXAMPLE + '\n[[relations]]\nbetween = ["blue", "red"]\n'
@@ -297,7 +296,7 @@ def test_unknown_references() -> None:
         (45, "injects[0].effects[0].of[1]", "unknown actor 'gren' (did you mean 'green'?)"),
         (46, "injects[0].effects[1].of[0]", "unknown alliance 'blue' (alliances: pact)"),
         (51, "objectives[0].actor", "unknown actor 'bleu' (did you mean 'blue'?)"),
-    ]  # fmt: skip
+    ]
 
 
 def test_effects() -> None:
@@ -316,7 +315,7 @@ def test_effects() -> None:
          "unknown value 'mood' (values: tension, hotline, agreement, trust, threat, information, "
          "answer, readiness, pressure, budget, cohesion)"),
         (69, "injects[0].effects[8].set", "tension must be 0–100, got 150"),
-    ]  # fmt: skip
+    ]
 
 
 def test_out_of_range_values_and_bad_ids() -> None:
@@ -343,7 +342,7 @@ def test_out_of_range_values_and_bad_ids() -> None:
         (41, "objectives[0].check", "check must be one of end, ever, always; got 'sometimes'"),
         (47, "endings[0].outcome",
          "outcome must be one of conflict, de-escalation, fracture, scenario; got 'war'"),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(("limit", "ok"), [(0, False), (1, True), (200, True), (201, False)])
@@ -366,7 +365,7 @@ def test_injects_scheduled_or_conditional() -> None:
          "phase must be one of briefing, communications, orders; got 'night'"),
         (41, "injects[4].repeat",
          "repeat = true needs a condition (when); a scheduled inject fires once"),
-    ]  # fmt: skip
+    ]
 
 
 def test_counts_of_actors_and_members() -> None:
@@ -382,14 +381,14 @@ def test_a_pair_described_twice() -> None:
     assert text_problems(text) == [
         (RELATION_LINE + 2, "relations[1].between",
          "red and blue already have a relation: relations[0]"),
-    ]  # fmt: skip
+    ]
 
 
 def test_unknown_ruleset_names_the_installed_ones() -> None:
     assert problems("ruleset.toml") == [
         (9, "rules.name", "unknown ruleset 'defence-diplomacy' (installed rulesets: "
          "defense-diplomacy); did you mean 'defense-diplomacy'?"),
-    ]  # fmt: skip
+    ]
 
 
 def test_overrides_unknown_keys_and_wrong_types() -> None:
@@ -408,7 +407,7 @@ def test_overrides_unknown_keys_and_wrong_types() -> None:
          'expected a list like the ruleset\'s value, got the text "Peacetime"'),
         (18, "rules.overrides.defualts",
          "the defense-diplomacy ruleset has no section [defualts] (did you mean 'defaults'?)"),
-    ]  # fmt: skip
+    ]
 
 
 def test_an_int_override_of_a_float_number_is_fine() -> None:
@@ -518,7 +517,7 @@ def test_quoted_keys_have_lines_too() -> None:
 toml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),  # fmt: skip
+                                                                max_size=3),
     max_leaves=6,
 )
 
@@ -555,7 +554,7 @@ toml_scalars = st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats() | 
 toml_data = st.recursive(
     toml_scalars,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),  # fmt: skip
+                                                                max_size=3),
     max_leaves=6,
 )
 

@@ -12,9 +12,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from detente.engine.log import (
     FORMAT_VERSION,
     LogError,
@@ -24,6 +21,8 @@ from detente.engine.log import (
     read_log,
     write_log,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 HEADER = {
     "format": "detente-log",
@@ -321,7 +320,7 @@ def test_bad_utf8_is_reported_with_its_line(tmp_path):
     start = line_starts(data)[6]
     path = tmp_path / "bad.jsonl"
     path.write_bytes(data[: start + 3] + b"\xff" + data[start + 4 :])
-    with pytest.raises(LogError, match="line 7 .* not valid UTF-8"):
+    with pytest.raises(LogError, match=r"line 7 .* not valid UTF-8"):
         read_log(path)
     contents = read_log(path, tolerant=True)  # line 7 is in group 3 (lines 6-9)
     assert plain(contents.records) == flat(GROUPS[:2])
@@ -331,7 +330,7 @@ def test_bad_utf8_is_reported_with_its_line(tmp_path):
 def test_line_endings_changed_by_an_editor_are_named(tmp_path):
     path = write(tmp_path / "s.jsonl", GROUPS)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    with pytest.raises(LogError, match="line 1 .* line endings were changed"):
+    with pytest.raises(LogError, match=r"line 1 .* line endings were changed"):
         read_log(path)
 
 
@@ -373,7 +372,7 @@ def test_unfinished_group_in_the_middle_is_damage_not_a_crash(tmp_path):
 def test_event_without_a_command_is_reported(tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_text(recipe([HEADER, {"kind": "changed", "to": 3}]), encoding="utf-8")
-    with pytest.raises(LogError, match="line 2 records an event .* belongs to no command"):
+    with pytest.raises(LogError, match=r"line 2 records an event .* belongs to no command"):
         read_log(path)
 
 

@@ -12,9 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log, write_log
@@ -22,8 +19,9 @@ from detente.engine.randomplay import random_commands
 from detente.engine.recorder import RecordedSession, replay, verify
 from detente.engine.scenario import VALUE_RANGES
 from detente.engine.script import load_script, next_command
-from detente.engine.session import new_session
 from detente.engine.views import view
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
@@ -31,7 +29,9 @@ STRAIT_ORDERS = ROOT / "scenarios" / "examples" / "strait_standoff.orders.toml"
 FORUM = ROOT / "scenarios" / "regional_forum.toml"
 
 
-def scripted_log(path: Path, scenario: Path = STRAIT, orders: Path = STRAIT_ORDERS, seed: int | None = None) -> Path:
+def scripted_log(
+    path: Path, scenario: Path = STRAIT, orders: Path = STRAIT_ORDERS, seed: int | None = None
+) -> Path:
     script = load_script(orders)
     with RecordedSession.create(load_scenario(scenario), path, seed=seed) as rec:
         while (cmd := next_command(rec.state, script)) is not None:
@@ -41,10 +41,7 @@ def scripted_log(path: Path, scenario: Path = STRAIT, orders: Path = STRAIT_ORDE
 
 def events_of(path: Path) -> list[dict]:
     """Every record without the wall-clock field and the hash (which covers it)."""
-    return [
-        {k: v for k, v in r.items() if k not in ("at", "sha256")}
-        for r in read_log(path).records
-    ]
+    return [{k: v for k, v in r.items() if k not in ("at", "sha256")} for r in read_log(path).records]
 
 
 def test_same_scenario_seed_and_orders_give_the_same_events(tmp_path: Path) -> None:
@@ -109,18 +106,25 @@ def test_a_run_killed_at_any_moment_resumes_to_the_same_events(tmp_path: Path, k
     jitter = random.Random(kill_after).uniform(0, 0.1)
     proc = subprocess.Popen(
         _detente("run", str(STRAIT), "--orders", str(STRAIT_ORDERS), "--log", str(log)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     time.sleep(kill_after + jitter)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     if not log.exists():  # killed before the header was written: start again
-        out = subprocess.run(_detente("run", str(STRAIT), "--orders", str(STRAIT_ORDERS), "--log", str(log)),
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            _detente("run", str(STRAIT), "--orders", str(STRAIT_ORDERS), "--log", str(log)),
+            capture_output=True,
+            text=True,
+        )
     else:
-        out = subprocess.run(_detente("run", "--resume", str(log), "--orders", str(STRAIT_ORDERS)),
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            _detente("run", "--resume", str(log), "--orders", str(STRAIT_ORDERS)),
+            capture_output=True,
+            text=True,
+        )
     assert out.returncode == 0, out.stderr
     assert events_of(log) == reference
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from detente.engine.adjudicate import legal_moves
+from detente.engine.state import Order
+from detente.rules import ruleset
 from rules_support import (
-    N,
     QUIET,
+    N,
     answer,
     changed,
     give,
@@ -17,10 +20,6 @@ from rules_support import (
     run,
     start,
 )
-
-from detente.engine.adjudicate import legal_moves
-from detente.engine.state import Order
-from detente.rules import ruleset
 
 H = N["hotline"]
 P = N["pledges"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from detente.engine.events import fold
+from detente.engine.state import ForceState, Order, State
+from detente.rules.incidents import conflict_chance, incident_chance
 from rules_support import (
-    N,
     QUIET,
+    N,
     changed,
     give,
     next_turn,
@@ -15,11 +18,7 @@ from rules_support import (
     start,
 )
 
-from detente.engine.events import fold
-from detente.engine.state import ForceState, Order, State
-from detente.rules.incidents import conflict_chance, incident_chance
-
-I = N["incidents"]
+INC = N["incidents"]
 
 
 def close(state: State) -> State:
@@ -39,12 +38,12 @@ def test_incident_chance_follows_the_formula() -> None:
     assert st.proximity("blue", "red") == 1
     ready = st.actors["blue"].readiness + st.actors["red"].readiness
     info = N["defaults"]["information"]
-    p = I["base"] + I["proximity"] * 1 + I["readiness"] * ready + I["information"] * (1 - info)
-    assert incident_chance(st, "blue", "red") == pytest.approx(min(I["cap"], p))
+    p = INC["base"] + INC["proximity"] * 1 + INC["readiness"] * ready + INC["information"] * (1 - info)
+    assert incident_chance(st, "blue", "red") == pytest.approx(min(INC["cap"], p))
     agreed = put(st, "agreement", ("blue", "red"), True)
-    assert incident_chance(agreed, "blue", "red") == pytest.approx(p - I["agreement"])
+    assert incident_chance(agreed, "blue", "red") == pytest.approx(p - INC["agreement"])
     calm = fold(st, {"kind": "flag", "flag": "calm:blue:red", "vis": "fac"})
-    assert incident_chance(calm, "blue", "red") == pytest.approx(p * I["calm_factor"])
+    assert incident_chance(calm, "blue", "red") == pytest.approx(p * INC["calm_factor"])
 
 
 def test_no_incidents_far_apart_or_between_allies() -> None:
@@ -63,10 +62,10 @@ def test_an_incident_raises_tension_threat_and_pressure_by_its_severity() -> Non
     assert inc["vis"] == "all" and inc["between"] == ["blue", "red"]
     sev = inc["severity"]
     assert inc["level"] == ("minor", "serious", "grave").index(sev) + 1
-    assert changed(events, "tension", ("blue", "red"), "incident") == I[f"{sev}_tension"]
+    assert changed(events, "tension", ("blue", "red"), "incident") == INC[f"{sev}_tension"]
     for a, b in (("blue", "red"), ("red", "blue")):
-        assert changed(events, "threat", (a, b)) == I[f"{sev}_threat"]
-        assert changed(events, "pressure", (a,)) == I[f"{sev}_pressure"]
+        assert changed(events, "threat", (a, b)) == INC[f"{sev}_threat"]
+        assert changed(events, "pressure", (a,)) == INC[f"{sev}_pressure"]
     assert after.pairs[("blue", "red")].incidents == 1
     rolls = {e["id"] for e in of_kind(events, "roll")}
     assert rolls == {"incident:blue:red", "severity:blue:red"}
@@ -76,8 +75,8 @@ def test_an_incident_raises_tension_threat_and_pressure_by_its_severity() -> Non
 def test_severity_table(total: int, severity: str) -> None:
     from detente.rules.incidents import severity as table
     assert table(start(), total) == severity
-    assert table(start(), I["serious_min"] - 1) == "minor"
-    assert table(start(), I["grave_min"]) == "grave"
+    assert table(start(), INC["serious_min"] - 1) == "minor"
+    assert table(start(), INC["grave_min"]) == "grave"
 
 
 def grave_at(tension: int) -> State:
@@ -86,27 +85,27 @@ def grave_at(tension: int) -> State:
 
 
 def test_grave_incident_at_high_tension_is_conflict() -> None:
-    events, after = run(grave_at(I["grave_conflict_tension"]))
+    events, after = run(grave_at(INC["grave_conflict_tension"]))
     assert of_kind(events, "incident")[0]["severity"] == "grave"
     assert "conflict" in after.marks
-    _, calm = run(grave_at(I["grave_conflict_tension"] - 1))
+    _, calm = run(grave_at(INC["grave_conflict_tension"] - 1))
     assert "conflict" not in calm.marks
 
 
 def test_conflict_chance_only_at_high_tension() -> None:
-    assert conflict_chance(grave_at(I["grave_conflict_tension"] - 1), "blue", "red") == 0
-    sure_conflict = conflict_chance(grave_at(I["grave_conflict_tension"]), "blue", "red")
+    assert conflict_chance(grave_at(INC["grave_conflict_tension"] - 1), "blue", "red") == 0
+    sure_conflict = conflict_chance(grave_at(INC["grave_conflict_tension"]), "blue", "red")
     assert sure_conflict == pytest.approx(1.0)
 
 
 def test_grave_incident_draws_in_the_victims_allies() -> None:
     events, after = run(grave_at(30))
-    assert changed(events, "tension", ("green", "red")) == I["solidarity_tension"]
+    assert changed(events, "tension", ("green", "red")) == INC["solidarity_tension"]
     assert after.marks["solidarity:pact:blue:red"] == 1
     # Next turn green says nothing: the alliance pays for it.
     quiet = next_turn(after).replace(numbers=start(QUIET).numbers)
     events, later = run(quiet)
-    assert later.cohesion["pact"] == after.cohesion["pact"] - I["solidarity_cohesion"]
+    assert later.cohesion["pact"] == after.cohesion["pact"] - INC["solidarity_cohesion"]
     assert "solidarity:pact:blue:red" not in later.marks
 
 
@@ -119,7 +118,7 @@ def test_standing_by_an_attacked_ally_holds_the_alliance(order: Order) -> None:
     _, after = run(grave_at(30))
     st = give(next_turn(after).replace(numbers=start(QUIET).numbers), "green", order)
     events, _ = run(st)
-    assert changed(events, "cohesion", ("pact",), "stood by") == I["solidarity_kept_cohesion"]
+    assert changed(events, "cohesion", ("pact",), "stood by") == INC["solidarity_kept_cohesion"]
 
 
 def test_tension_drifts_toward_perceived_threat() -> None:

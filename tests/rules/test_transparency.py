@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from detente.engine.state import ForceState, Order
+from detente.rules.common import whole
 from rules_support import (
-    N,
     QUIET,
+    N,
     answer,
     changed,
     give,
@@ -16,9 +18,6 @@ from rules_support import (
     run,
     start,
 )
-
-from detente.engine.state import ForceState, Order
-from detente.rules.common import whole
 
 T = N["transparency"]
 D = N["deployment"]

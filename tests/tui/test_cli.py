@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from detente.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +20,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_validate_reports_ok_and_errors_with_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_ok_and_errors_with_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[scenario]\nid = "x"\ntitle = "X"\n\n[turns]\nlimit = "eight"\n', encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(STRAIT))
@@ -62,18 +63,25 @@ def test_run_refuses_to_overwrite_a_log(tmp_path: Path, capsys: pytest.CaptureFi
     assert log.read_text(encoding="utf-8") == "precious\n"
 
 
-def test_run_with_a_bad_orders_file_names_file_line_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_with_a_bad_orders_file_names_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     orders = tmp_path / "o.toml"
     orders.write_text('[[turn]]\nturn = 1\n[turn.orders]\nblue = [ { mvoe = "deploy" } ]\n', encoding="utf-8")
-    code, _, err = run(capsys, "run", str(STRAIT), "--orders", str(orders), "--log", str(tmp_path / "x.jsonl"))
+    code, _, err = run(
+        capsys, "run", str(STRAIT), "--orders", str(orders), "--log", str(tmp_path / "x.jsonl")
+    )
     assert code == 1
     assert str(orders) in err and "mvoe" in err
 
 
-def test_run_with_an_illegal_order_stops_and_says_how_to_resume(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_with_an_illegal_order_stops_and_says_how_to_resume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     orders = tmp_path / "o.toml"
     orders.write_text(
-        '[[turn]]\nturn = 1\n[turn.orders]\nblue = [ { move = "deploy", force = "no-such-force", region = "x" } ]\n',
+        '[[turn]]\nturn = 1\n[turn.orders]\n'
+        'blue = [ { move = "deploy", force = "no-such-force", region = "x" } ]\n',
         encoding="utf-8",
     )
     log = tmp_path / "x.jsonl"
@@ -83,11 +91,15 @@ def test_run_with_an_illegal_order_stops_and_says_how_to_resume(tmp_path: Path, 
     assert log.exists()
 
 
-def test_replay_output_is_the_same_for_two_runs_with_the_same_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_output_is_the_same_for_two_runs_with_the_same_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outs = []
     for name in ("a", "b"):
         log = tmp_path / f"{name}.jsonl"
-        assert run(capsys, "run", str(STRAIT), "--orders", str(ORDERS), "--log", str(log), "--seed", "5")[0] == 0
+        assert (
+            run(capsys, "run", str(STRAIT), "--orders", str(ORDERS), "--log", str(log), "--seed", "5")[0] == 0
+        )
         for args in ([], ["--turn", "2"], ["--as", "red"], ["--as", "public"], ["--verify"]):
             code, out, _ = run(capsys, "replay", str(log), *args)
             assert code == 0
@@ -117,5 +129,7 @@ def test_replay_of_a_corrupted_log_names_the_line(tmp_path: Path, capsys: pytest
 
 
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, )
+    code, out, _ = run(
+        capsys,
+    )
     assert code == 2 and "validate" in out
