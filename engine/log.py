@@ -488,13 +488,25 @@ class LogWriter:
         _check_header(header)
         path = Path(path)
         text, prev = _encode_header(header)
-        fd = _open_new(path)
+        if path.exists():
+            raise LogError(path, None, "already exists; choose another name, or resume it")
+        # The header is written and fsync'd under a temporary name, then linked into place, so
+        # a crash at any moment leaves either no log or a log with its whole header.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        fd = _open_new(tmp)
         try:
             _write_all(fd, text.encode("utf-8"))
+            os.fsync(fd)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise LogError(path, None, "already exists; choose another name, or resume it") from None
         except BaseException:
             os.close(fd)
-            path.unlink(missing_ok=True)
             raise
+        finally:
+            tmp.unlink(missing_ok=True)
         _sync_directory(path)
         return cls(path, fd, 1, prev, clock)
 
