@@ -277,13 +277,15 @@ class State:
         """What ``holder`` holds about ``other``."""
         return self.outlooks[(holder, other)]
 
-    def proximity(self, a: str, b: str) -> int:
+    def proximity(self, a: str, b: str, seen_by: str | None = None) -> int:
         """Force proximity, 0–5: the starting value plus each force of one side
-        in a region near the other."""
+        in a region near the other. With ``seen_by``, only the forces that team knows of."""
         total = self.pairs[pair(a, b)].proximity
         regions = self._near
         for fid, fs in self.forces.items():
             owner = self._owner[fid]
+            if seen_by is not None and owner != seen_by and seen_by not in fs.known_to:
+                continue
             near = regions.get(fs.region, ())
             if (owner == a and b in near) or (owner == b and a in near):
                 total += 1

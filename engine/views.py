@@ -189,7 +189,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
             rung=rung(ps.tension),
             hotline=ps.hotline,
             agreement=ps.agreement,
-            proximity=_known_proximity(st, a, b, forces),
+            proximity=st.proximity(a, b, None if fac else (team or PUBLIC)),
             incidents=ps.incidents,
         )
         for (a, b), ps in st.pairs.items()
@@ -244,17 +244,6 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         outcome=st.outcome,
         ladder=ladder,
     )
-
-
-def _known_proximity(st: State, a: str, b: str, forces: list[ForceView]) -> int:
-    total = st.pairs[(a, b) if a < b else (b, a)].proximity
-    near = {r.id: r.near for r in st.scenario.regions}
-    for f in forces:
-        if f.region is None:
-            continue
-        if (f.owner == a and b in near.get(f.region, ())) or (f.owner == b and a in near.get(f.region, ())):
-            total += 1
-    return min(5, total)
 
 
 def timeline(events: Iterable[Mapping[str, Any]], role: str) -> list[Mapping[str, Any]]:
