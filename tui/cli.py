@@ -210,6 +210,40 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- play -------------------------------------------------------------------------------------
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """The facilitated session in the terminal (Textual), hot-seat."""
+    from detente.tui.app import DetenteApp
+    from detente.tui.client import LocalClient
+    from detente.tui.screens.start import new_log_path
+
+    sessions = Path(args.sessions)
+    client = None
+    if args.resume:
+        if args.scenario:
+            raise UserError("--resume takes the scenario from the log: give only --resume LOG")
+        client = LocalClient.resume(args.resume)
+        for w in client.warnings:
+            _err(f"warning: {args.resume}: {w}")
+    elif args.scenario:
+        path = resolve_scenario(args.scenario)
+        scenario = _load(path)
+        try:
+            client = LocalClient.new(
+                scenario, new_log_path(scenario.scenario.id, sessions), seed=args.seed, source=str(path)
+            )
+        except LogError as exc:
+            raise UserError(str(exc)) from None
+    app = DetenteApp(client=client, scenarios=bundled_scenarios(), seed=args.seed, sessions=sessions)
+    app.run()
+    if app.client is not None:
+        _say(f"Log: {app.client.log_path}")
+        _say(f"Resume with: detente play --resume {app.client.log_path}")
+    return EXIT_OK
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 
@@ -220,6 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"detente {engine.__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    pl = sub.add_parser("play", help="run a facilitated session in the terminal (hot-seat)")
+    pl.add_argument("scenario", nargs="?", help="a scenario file or bundled name (default: choose on screen)")
+    pl.add_argument("--resume", metavar="LOG", help="continue a session from its log")
+    pl.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
+    pl.add_argument(
+        "--sessions", default="sessions", metavar="DIR", help="where new logs go (default: sessions/)"
+    )
+    pl.set_defaults(func=cmd_play)
 
     v = sub.add_parser("validate", help="check scenario files and report every problem with file and line")
     v.add_argument("paths", nargs="+", metavar="PATH")

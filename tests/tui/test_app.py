@@ -1,0 +1,203 @@
+"""The terminal UI driven through Textual's pilot: the facilitator console, hand-over,
+team screens, orders, calls, and that no team's screen shows another team's secrets."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Select
+
+from detente.engine.loader import load_scenario
+from detente.tui.app import DetenteApp
+from detente.tui.client import LocalClient
+from detente.tui.screens.console import ConsoleScreen
+from detente.tui.screens.modals import ChooseModal, OrderModal
+from detente.tui.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
+SIZE = (100, 34)
+
+
+def client_for(tmp_path: Path, scenario: Path = STRAIT) -> LocalClient:
+    return LocalClient.new(load_scenario(scenario), tmp_path / "s.jsonl")
+
+
+def screen_text(app: DetenteApp) -> str:
+    """The words on screen now (from the rendered screenshot)."""
+    svg = app.export_screenshot()
+    return html.unescape(" ".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+async def take_keyboard(pilot, team: str) -> TeamScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("t")
+    await pilot.pause()
+    assert isinstance(app.screen, ChooseModal)
+    options = app.screen.query_one(OptionList)
+    index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == team)
+    options.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, HandoverScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, TeamScreen)
+    return app.screen
+
+
+async def choose_action(pilot, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    actions = pilot.app.screen.query_one("#actions", OptionList)
+    ids = [actions.get_option_at_index(i).id or "" for i in range(actions.option_count)]
+    index = next(i for i, key in enumerate(ids) if key.startswith(prefix))
+    actions.highlighted = index
+    actions.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def fill_order(pilot, **values: str) -> None:  # type: ignore[no-untyped-def]
+    modal = pilot.app.screen
+    assert isinstance(modal, OrderModal)
+    for name, value in values.items():
+        modal.query_one(f"#p-{name}", Select).value = value
+    await pilot.pause()
+    await pilot.click("#ok")
+    await pilot.pause()
+
+
+async def give_back(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReturnScreen)
+    assert "SALTGLASS" not in screen_text(pilot.app)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConsoleScreen)
+
+
+async def test_console_starts_the_session_and_moves_through_phases(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        assert client.view("facilitator").phase == "briefing"
+        assert "Day 1" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert client.view("facilitator").phase == "communications"
+        await pilot.press("n")
+        await pilot.pause()
+        # Nobody waits in communications here: no confirmation needed.
+        assert client.view("facilitator").phase == "orders"
+        await pilot.press("n")  # teams have not sealed: confirm
+        await pilot.pause()
+        assert "Still to act" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert client.view("facilitator").phase == "adjudication"
+
+
+async def test_a_call_placed_answered_talked_pledged_and_hung_up_through_the_ui(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await take_keyboard(pilot, "blue")
+        await choose_action(pilot, "mv:hotline_call")
+        await fill_order(pilot, target="red")
+        assert [p.order["move"] for p in client.view("blue").proposals] == ["hotline_call"]
+        await give_back(pilot)
+
+        await take_keyboard(pilot, "red")
+        assert "hotline_call" in screen_text(app)
+        await choose_action(pilot, "in:")
+        assert isinstance(app.screen, ChooseModal)
+        await pilot.press("enter")  # Accept / answer
+        await pilot.pause()
+        (call,) = client.view("red").proposals
+        assert call.status == "talking"
+        await choose_action(pilot, "call:")
+        assert isinstance(app.screen, CallScreen)
+        await pilot.press(*"We mean no harm", "enter")
+        await pilot.pause()
+        (call,) = client.view("red").proposals
+        assert call.transcript == (("red", "We mean no harm"),)
+        await pilot.press("f3")  # hang up
+        await pilot.pause()
+        (call,) = client.view("red").proposals
+        assert call.status == "ended"
+        await give_back(pilot)
+
+
+async def test_orders_are_composed_from_valid_choices_and_sealed(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert client.view("facilitator").phase == "orders"
+        await take_keyboard(pilot, "red")
+        await choose_action(pilot, "mv:deploy")
+        modal = app.screen
+        assert isinstance(modal, OrderModal)
+        forces = modal.lm.choices["force"]
+        assert forces and all(f.startswith("red") for f in forces), "only red's own forces are offered"
+        await fill_order(pilot, force=forces[0], region="strait")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm sealing
+        await pilot.pause()
+        assert client.view("red").orders["red"][0].move == "deploy"
+        assert client.view("blue").orders == {}
+        await give_back(pilot)
+        assert "red" not in client.waiting_for()
+
+
+@pytest.mark.parametrize("phase_presses", [0, 1, 2])
+async def test_no_team_screen_shows_another_teams_secrets(tmp_path: Path, phase_presses: int) -> None:
+    scenario = load_scenario(STRAIT)
+    secrets = {a.id: re.findall(r"\b[A-Z]{5,}(?:-\d+)?\b", a.briefing) for a in scenario.actors}
+    assert all(secrets.values()), "each private briefing carries a codeword"
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(phase_presses):
+            await pilot.press("n")
+            await pilot.pause()
+        for team in scenario.actor_ids:
+            await take_keyboard(pilot, team)
+            text = screen_text(app)
+            assert any(w in text for w in secrets[team]), "the team's own briefing is on its screen"
+            for other, words in secrets.items():
+                for w in words:
+                    if other != team:
+                        assert w not in text, f"{team}'s screen shows {other}'s secret {w}"
+            await give_back(pilot)
+
+
+async def test_quit_and_resume_continues_at_the_same_phase(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    resumed = LocalClient.resume(tmp_path / "s.jsonl")
+    assert resumed.view("facilitator").phase == "orders"
+    assert resumed.view("facilitator").label == "Day 1"
+    app2 = DetenteApp(client=resumed)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app2.screen, ConsoleScreen)
+        assert "orders" in screen_text(app2)

@@ -1,0 +1,76 @@
+"""The Détente terminal app: a start screen, then the facilitator console of a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from detente.engine.loader import ScenarioError, load_scenario
+from detente.engine.log import LogError
+from detente.tui.client import LocalClient
+from detente.tui.screens.console import ConsoleScreen
+from detente.tui.screens.modals import HelpModal
+from detente.tui.screens.start import StartScreen, new_log_path
+
+
+class DetenteApp(App[None]):
+    """Runs one facilitated session at a time; every command is logged as it happens."""
+
+    CSS_PATH = "detente.tcss"
+    TITLE = "Détente"
+
+    def __init__(
+        self,
+        *,
+        client: LocalClient | None = None,
+        scenarios: list[Path] | None = None,
+        seed: int | None = None,
+        sessions: Path = Path("sessions"),
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.scenarios = scenarios or []
+        self.seed = seed
+        self.sessions = sessions
+
+    def on_mount(self) -> None:
+        if self.client is not None:
+            self.push_screen(ConsoleScreen(self.client))
+        else:
+            self.push_screen(StartScreen(self.scenarios))
+
+    def start_session(self, scenario_path: Path) -> None:
+        """Load a scenario (errors shown on screen) and open its console."""
+        try:
+            scenario = load_scenario(scenario_path)
+            log = new_log_path(scenario.scenario.id, self.sessions)
+            client = LocalClient.new(scenario, log, seed=self.seed, source=str(scenario_path))
+        except ScenarioError as exc:
+            self.push_screen(HelpModal("scenario errors", [], str(exc)))
+            return
+        except (LogError, OSError) as exc:
+            self.notify(str(exc), title="Cannot start", severity="error")
+            return
+        self._open(client)
+
+    def resume_session(self, log_path: Path) -> None:
+        """Re-open a logged session exactly where it stopped."""
+        try:
+            client = LocalClient.resume(log_path)
+        except (LogError, OSError) as exc:
+            self.notify(str(exc), title="Cannot resume", severity="error")
+            return
+        for w in client.warnings:
+            self.notify(w, title="Log repaired", severity="warning", timeout=10)
+        self._open(client)
+
+    def _open(self, client: LocalClient) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.client = client
+        self.push_screen(ConsoleScreen(client))
+
+    def on_unmount(self) -> None:
+        if self.client is not None:
+            self.client.close()

@@ -1,0 +1,121 @@
+"""The session as the terminal UI sees it: commands in, views out.
+
+Screens talk to a :class:`SessionClient`, never to a state. :class:`LocalClient`
+runs the session in this process and writes its log (the hot-seat default); a
+network client for ``detente join`` will implement the same interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from detente.engine.adjudicate import LegalMove, legal_moves
+from detente.engine.commands import FACILITATOR, Command
+from detente.engine.events import Event
+from detente.engine.recorder import RecordedSession
+from detente.engine.scenario import Scenario
+from detente.engine.session import Result
+from detente.engine.views import View, timeline, view
+
+
+class SessionClient(Protocol):
+    """What a front end may ask of a running session."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def ladder(self) -> tuple[str, ...]: ...
+
+    @property
+    def log_path(self) -> str: ...
+
+    def view(self, role: str) -> View:
+        """The session as ``role`` sees it now."""
+        ...
+
+    def timeline(self, role: str) -> list[Any]:
+        """The events ``role`` may see so far."""
+        ...
+
+    def apply(self, command: Command) -> Result:
+        """Send a command; it is logged before the result comes back."""
+        ...
+
+    def waiting_for(self) -> tuple[str, ...]:
+        """Teams the current phase still waits for."""
+        ...
+
+    def moves(self, team: str) -> list[LegalMove]:
+        """The moves ``team`` may make in the current phase."""
+        ...
+
+
+class LocalClient:
+    """A session in this process, recorded to its log as it goes."""
+
+    def __init__(self, recorded: RecordedSession, events: Sequence[Event] = ()) -> None:
+        self._rec = recorded
+        self._events: list[Event] = list(events)
+
+    @classmethod
+    def new(
+        cls, scenario: Scenario, log_path: str | Path, seed: int | None = None, source: str = ""
+    ) -> LocalClient:
+        """Start a new session of a loaded scenario, logging to ``log_path`` (which must not exist)."""
+        return cls(RecordedSession.create(scenario, log_path, seed=seed, source=source))
+
+    @classmethod
+    def resume(cls, log_path: str | Path) -> LocalClient:
+        """Re-open a session from its log, exactly where it stopped."""
+        from detente.engine.log import read_log
+
+        rec = RecordedSession.resume(log_path)
+        events = [r for r in read_log(log_path).records if r["kind"] != "command"]
+        return cls(rec, events)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._rec.warnings
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._rec.session.scenario
+
+    @property
+    def ladder(self) -> tuple[str, ...]:
+        return self._rec.session.ruleset.ladder
+
+    @property
+    def log_path(self) -> str:
+        return self._rec.path
+
+    def view(self, role: str) -> View:
+        return view(self._rec.state, role, self.ladder)
+
+    def timeline(self, role: str) -> list[Any]:
+        return timeline(self._events, role)
+
+    def apply(self, command: Command) -> Result:
+        result = self._rec.apply(command)
+        if result.accepted:
+            self._events += result.events  # type: ignore[union-attr]
+        return result
+
+    def waiting_for(self) -> tuple[str, ...]:
+        return self._rec.session.waiting_for()
+
+    def moves(self, team: str) -> list[LegalMove]:
+        return legal_moves(self._rec.state, team, self._rec.session.ruleset)
+
+    def pledge_kinds(self) -> dict[str, tuple[str, bool]]:
+        """The ruleset's pledges: name → (description, needs a region)."""
+        return {k: (p.description, p.needs_region) for k, p in self._rec.session.ruleset.pledges.items()}
+
+    def close(self) -> None:
+        self._rec.close()
+
+
+__all__ = ["FACILITATOR", "LocalClient", "SessionClient"]

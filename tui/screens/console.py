@@ -1,0 +1,263 @@
+"""The facilitator console: the home screen of a running session.
+
+It shows the facilitator's view (everything) and sends facilitator commands. Teams
+take the keyboard through a hand-over screen that shows no team's information.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, RichLog, Static
+
+from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
+from detente.engine.views import View
+from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.screens.modals import (
+    ChooseModal,
+    ConfirmModal,
+    HelpModal,
+    InjectModal,
+    OverrideModal,
+    TextModal,
+    screen_keys,
+)
+from detente.tui.text import notable
+
+#: Colour of each ladder rung, from calm to war.
+RUNG_STYLE = [
+    "green",
+    "green",
+    "green",
+    "yellow",
+    "yellow",
+    "dark_orange",
+    "dark_orange",
+    "red",
+    "red",
+    "bold red",
+    "bold red",
+]
+
+MATRIX_VALUES = ("tension", "trust", "threat")
+
+PHASE_HINT = {
+    "briefing": "teams read their briefings; n moves on to communications",
+    "communications": "teams place calls and proposals and answer them",
+    "orders": "teams seal their orders",
+    "adjudication": "review the results (o to override), then n publishes them",
+    "debrief": "results are out; n starts the next turn",
+}
+
+
+class ConsoleScreen(Screen[None]):
+    """Escalation, relations, timeline and the facilitator's controls."""
+
+    BINDINGS = [
+        Binding("n", "advance", "Next phase"),
+        Binding("t", "team", "Team's turn"),
+        Binding("i", "inject", "Inject"),
+        Binding("o", "override", "Override"),
+        Binding("b", "note", "Note"),
+        Binding("m", "matrix", "Matrix value"),
+        Binding("e", "end", "End session"),
+        Binding("f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, client: LocalClient) -> None:
+        super().__init__()
+        self.client = client
+        self.matrix_value = "tension"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="console"):
+            with Vertical(id="left"):
+                yield Static("Escalation", classes="panel-title")
+                yield DataTable(id="ladder", cursor_type="none", zebra_stripes=True)
+                yield Static("", id="matrix-title", classes="panel-title")
+                yield DataTable(id="matrix", cursor_type="none")
+                yield Static("", id="cohesion")
+            with Vertical(id="right"):
+                yield Static("Timeline", classes="panel-title")
+                yield RichLog(id="timeline", wrap=True, markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.client.view(FACILITATOR).phase == "setup":
+            self.client.apply(Start())
+        # After the first layout, so the timeline wraps at its real width.
+        self.call_after_refresh(self.refresh_view)
+
+    # -- rendering, from the facilitator's view only ------------------------------------
+    def refresh_view(self) -> None:
+        v = self.client.view(FACILITATOR)
+        self._status(v)
+        self._ladder(v)
+        self._matrix(v)
+        self._timeline()
+
+    def _status(self, v: View) -> None:
+        waiting = self.client.waiting_for()
+        wait = f"waiting for: {', '.join(waiting)}" if waiting else PHASE_HINT.get(v.phase, "")
+        line = Text.assemble(
+            (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
+        )
+        if v.outcome is not None:
+            line = Text.assemble(
+                (v.title, "bold"),
+                "  ·  ",
+                ("ENDED: ", "bold red"),
+                f"{v.outcome.result} — {v.outcome.reason}  ·  log: {self.client.log_path}",
+            )
+        self.query_one("#status", Static).update(line)
+
+    def _ladder(self, v: View) -> None:
+        table = self.query_one("#ladder", DataTable)
+        table.clear(columns=True)
+        table.add_columns("pair", "rung", "", "tension", "prox")
+        for p in v.pairs:
+            style = RUNG_STYLE[p.rung]
+            name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
+            table.add_row(
+                f"{p.a}–{p.b}",
+                Text(str(p.rung), style=style),
+                Text(name, style=style),
+                str(p.tension),
+                str(p.proximity),
+            )
+
+    def _matrix(self, v: View) -> None:
+        value = self.matrix_value
+        self.query_one("#matrix-title", Static).update(f"Relations: {value} (m switches)")
+        table = self.query_one("#matrix", DataTable)
+        table.clear(columns=True)
+        ids = [a.id for a in v.actors]
+        table.add_columns("holder \\ about", *ids)
+        outlook = {(o.holder, o.other): o for o in v.outlooks}
+        tension = {(p.a, p.b): p.tension for p in v.pairs}
+        for a in ids:
+            cells: list[Any] = [a]
+            for b in ids:
+                if a == b:
+                    cells.append("·")
+                    continue
+                n = (
+                    tension.get((a, b), tension.get((b, a), 0))
+                    if value == "tension"
+                    else getattr(outlook[(a, b)], value)
+                )
+                style = "red" if n >= 70 else "yellow" if n >= 40 else "green"
+                if value == "trust":
+                    style = "green" if n >= 60 else "yellow" if n >= 30 else "red"
+                cells.append(Text(str(n), style=style))
+            table.add_row(*cells)
+        cohesion = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
+        self.query_one("#cohesion", Static).update(f"Cohesion  {cohesion}" if cohesion else "")
+
+    def _timeline(self) -> None:
+        log = self.query_one("#timeline", RichLog)
+        log.clear()
+        proposals: dict[str, Any] = {}
+        for e in self.client.timeline(FACILITATOR):
+            if e["kind"] == "proposal":
+                proposals[e["id"]] = e
+            if e["kind"] == "phase":
+                log.write(
+                    Text(f"— {self.client.scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold")
+                )
+                continue
+            if e["kind"] == "note":
+                log.write(Text(f"note: {e['text']}", style="italic"))
+                continue
+            text = notable(self.client.scenario, e, proposals)
+            if text:
+                log.write(text)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _send(self, command: object) -> bool:
+        result = self.client.apply(command)  # type: ignore[arg-type]
+        if not result.accepted:
+            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+        self.refresh_view()
+        return result.accepted
+
+    @work
+    async def action_advance(self) -> None:
+        v = self.client.view(FACILITATOR)
+        if v.outcome is not None:
+            self.notify("The session has ended.", severity="warning")
+            return
+        waiting = self.client.waiting_for()
+        if waiting:
+            detail = "Still to act: " + ", ".join(waiting) + ". Teams that have not acted pass; "
+            detail += "unanswered calls and requests count as unanswered."
+            if not await self.app.push_screen_wait(ConfirmModal(f"Leave {v.phase} and move on?", detail)):
+                return
+        self._send(Advance())
+
+    @work
+    async def action_team(self) -> None:
+        from detente.tui.screens.team import HandoverScreen
+
+        v = self.client.view(FACILITATOR)
+        if v.outcome is not None or v.phase in ("adjudication",):
+            self.notify("No team acts in this phase.", severity="warning")
+            return
+        waiting = set(self.client.waiting_for())
+        options = [(a.id, f"{a.name}{'  (waiting)' if a.id in waiting else ''}") for a in v.actors]
+        team = await self.app.push_screen_wait(ChooseModal("Which team takes the keyboard?", options))
+        if team:
+            await self.app.push_screen_wait(HandoverScreen(self.client, team))
+            self.refresh_view()
+
+    @work
+    async def action_inject(self) -> None:
+        got = await self.app.push_screen_wait(InjectModal(self.client.scenario))
+        if got is not None:
+            title, text, to = got
+            self._send(AddInject(title=title, text=text, to=to))
+
+    @work
+    async def action_override(self) -> None:
+        got = await self.app.push_screen_wait(OverrideModal(self.client.scenario))
+        if got is not None:
+            value, of, to, reason = got
+            self._send(Override(value=value, of=of, to=to, reason=reason))
+
+    @work
+    async def action_note(self) -> None:
+        text = await self.app.push_screen_wait(TextModal("Observation for the debrief"))
+        if text:
+            self._send(Note(text=text))
+
+    @work
+    async def action_end(self) -> None:
+        reason = await self.app.push_screen_wait(TextModal("End the session now? Say why (logged)"))
+        if reason:
+            self._send(End(reason=reason))
+
+    def action_matrix(self) -> None:
+        i = MATRIX_VALUES.index(self.matrix_value)
+        self.matrix_value = MATRIX_VALUES[(i + 1) % len(MATRIX_VALUES)]
+        self._matrix(self.client.view(FACILITATOR))
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpModal(
+                "facilitator console",
+                screen_keys(self),
+                PHASE_HINT.get(self.client.view(FACILITATOR).phase, ""),
+            )
+        )
+
+    @on(DataTable.HeaderSelected)
+    def _ignore(self) -> None:
+        pass

@@ -1,0 +1,103 @@
+"""The start screen: bundled scenarios, a scenario file, or a session to resume."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from detente.engine.loader import ScenarioError, load_scenario
+from detente.engine.log import LogError
+from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
+
+SESSIONS = Path("sessions")
+
+
+def new_log_path(scenario_id: str, folder: Path = SESSIONS) -> Path:
+    """``sessions/<id>-<UTC time>.jsonl``, never an existing file."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    path, n = folder / f"{scenario_id}-{stamp}.jsonl", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
+    return path
+
+
+def recent_logs(folder: Path = SESSIONS) -> list[Path]:
+    """Session logs, newest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+class StartScreen(Screen[None]):
+    """Pick a bundled scenario, open a file, or resume a session."""
+
+    BINDINGS = [Binding("f1", "help", "Help"), Binding("q", "quit", "Quit")]
+
+    def __init__(self, scenarios: list[Path]) -> None:
+        super().__init__()
+        self.scenarios = scenarios
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start"):
+            yield Static("Détente — crisis exercises", classes="title")
+            yield Static("Choose a scenario to start a facilitated session, or resume one.", classes="hint")
+            options = []
+            for path in self.scenarios:
+                try:
+                    s = load_scenario(path)
+                except ScenarioError:
+                    options.append(
+                        Option(f"{path.stem} (has errors: choose it to see them)", id=f"scn:{path}")
+                    )
+                    continue
+                options.append(
+                    Option(
+                        f"{s.scenario.title} — {len(s.actors)} teams, {s.turns.limit} turns\n"
+                        f"  {s.scenario.summary}",
+                        id=f"scn:{path}",
+                    )
+                )
+            options.append(Option("Open a scenario file…", id="open"))
+            options.append(Option("Resume a session…", id="resume"))
+            yield OptionList(*options, id="menu")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @work
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id or ""
+        if key.startswith("scn:"):
+            self.app.start_session(Path(key[4:]))  # type: ignore[attr-defined]
+        elif key == "open":
+            path = await self.app.push_screen_wait(
+                TextModal("Scenario file to open", "path/to/scenario.toml")
+            )
+            if path:
+                self.app.start_session(Path(path))  # type: ignore[attr-defined]
+        elif key == "resume":
+            logs = recent_logs()
+            if not logs:
+                self.notify("No sessions in sessions/ yet.", severity="warning")
+                return
+            chosen = await self.app.push_screen_wait(
+                ChooseModal("Resume which session?", [(str(p), p.name) for p in logs])
+            )
+            if chosen:
+                self.app.resume_session(Path(chosen))  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpModal("start", screen_keys(self), "Enter chooses; arrows move."))
+
+
+__all__ = ["LogError", "StartScreen", "new_log_path", "recent_logs"]
