@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from attrs import asdict, fields, frozen
+
 from detente.engine.scenario import Effect
 from detente.engine.state import Order
 

@@ -46,6 +46,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn
+
 from detente.engine import expr
 from detente.engine.bulk import paused_gc
 from detente.engine.expr import ExpressionError

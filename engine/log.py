@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
 from detente.engine.bulk import paused_gc
 
 __all__ = [

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
+
 from detente import engine
 from detente.engine.bulk import paused_gc
 from detente.engine.commands import Command, command_from_dict, command_to_dict

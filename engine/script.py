@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import frozen
+
 from detente.engine.commands import (
     Advance,
     Command,

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import frozen
+
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import visible_to
 from detente.engine.state import Delivery, Order, Outcome, State, rung

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from hypothesis import strategies as st
+
 from detente.engine.scenario import (
     VALUE_KINDS,
     VALUE_RANGES,
@@ -22,7 +24,6 @@ from detente.engine.scenario import (
     Scenario,
     Turns,
 )
-from hypothesis import strategies as st
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True)
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=24)

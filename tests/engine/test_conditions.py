@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import scenarios
+
 from detente.engine.conditions import Facts, compile_scenario
 from detente.engine.expr import FUNCTIONS, VARIABLES
 from detente.engine.loader import load_scenario, ruleset_numbers
 from detente.engine.scenario import Scenario
 from detente.engine.state import ForceState, PairState, Pledge, State, initial_state
-from hypothesis import HealthCheck, given, settings
-from strategies import scenarios
 
 VALID = Path(__file__).parent.parent / "data" / "valid.toml"
 

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from detente.engine import expr
 from detente.engine.expr import (
     FUNCTIONS,
@@ -23,8 +26,6 @@ from detente.engine.expr import (
     compile_expression,
     reference_table,
 )
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 IDS: dict[str, set[str]] = {
     "actor": {"blue", "red", "green"},

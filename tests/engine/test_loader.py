@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import scenarios
+
 from detente.engine.loader import (
     EXAMPLE,
     Problem,
@@ -21,9 +25,6 @@ from detente.engine.loader import (
     unstructure_scenario,
 )
 from detente.engine.scenario import Scenario
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from strategies import scenarios
 
 DATA = Path(__file__).parent.parent / "data"
 BAD = DATA / "bad"

@@ -12,6 +12,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from detente.engine.log import (
     FORMAT_VERSION,
     LogError,
@@ -21,8 +24,6 @@ from detente.engine.log import (
     read_log,
     write_log,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 HEADER = {
     "format": "detente-log",

@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log, write_log
@@ -20,8 +23,6 @@ from detente.engine.recorder import RecordedSession, replay, verify
 from detente.engine.scenario import VALUE_RANGES
 from detente.engine.script import load_script, next_command
 from detente.engine.views import view
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
 from detente.engine.script import load_script, next_command

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from detente.engine.adjudicate import check_order, legal_moves
-from detente.engine.state import Order
-from detente.rules import ruleset
-from detente.rules.common import whole
 from rules_support import (
     QUIET,
     N,
@@ -20,6 +16,11 @@ from rules_support import (
     run,
     start,
 )
+
+from detente.engine.adjudicate import check_order, legal_moves
+from detente.engine.state import Order
+from detente.rules import ruleset
+from detente.rules.common import whole
 
 C = N["cooperation"]
 PER = N["perception"]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from detente.engine.adjudicate import legal_moves
-from detente.engine.state import Order
-from detente.rules import ruleset
 from rules_support import (
     QUIET,
     N,
@@ -20,6 +17,10 @@ from rules_support import (
     run,
     start,
 )
+
+from detente.engine.adjudicate import legal_moves
+from detente.engine.state import Order
+from detente.rules import ruleset
 
 H = N["hotline"]
 P = N["pledges"]

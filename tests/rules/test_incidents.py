@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from detente.engine.events import fold
-from detente.engine.state import ForceState, Order, State
-from detente.rules.incidents import conflict_chance, incident_chance
 from rules_support import (
     QUIET,
     N,
@@ -17,6 +14,10 @@ from rules_support import (
     run,
     start,
 )
+
+from detente.engine.events import fold
+from detente.engine.state import ForceState, Order, State
+from detente.rules.incidents import conflict_chance, incident_chance
 
 INC = N["incidents"]
 

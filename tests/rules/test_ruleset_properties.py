@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+from rules_support import N, answer, give, next_turn, pledge, propose, put, run, start
+
 from detente.engine.adjudicate import LegalMove, adjudicate, check_order, legal_moves
 from detente.engine.events import Event, fold
 from detente.engine.scenario import VALUE_RANGES
 from detente.engine.state import Order, State
 from detente.rules import ruleset
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as hs
-from rules_support import N, answer, give, next_turn, pledge, propose, put, run, start
 
 
 def test_every_move_has_a_cost_and_a_resolver() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from detente.engine.state import ForceState, Order
-from detente.rules.common import whole
 from rules_support import (
     QUIET,
     N,
@@ -18,6 +16,9 @@ from rules_support import (
     run,
     start,
 )
+
+from detente.engine.state import ForceState, Order
+from detente.rules.common import whole
 
 T = N["transparency"]
 D = N["deployment"]
