@@ -68,7 +68,7 @@ class ConsoleScreen(Screen[None]):
         Binding("m", "matrix", "Matrix value"),
         Binding("e", "end", "End session"),
         Binding("f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self, client: LocalClient) -> None:
@@ -87,7 +87,7 @@ class ConsoleScreen(Screen[None]):
                 yield Static("", id="cohesion")
             with Vertical(id="right"):
                 yield Static("Timeline", classes="panel-title")
-                yield RichLog(id="timeline", wrap=True, markup=False)
+                yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -40,7 +40,7 @@ def recent_logs(folder: Path = SESSIONS) -> list[Path]:
 class StartScreen(Screen[None]):
     """Pick a bundled scenario, open a file, or resume a session."""
 
-    BINDINGS = [Binding("f1", "help", "Help"), Binding("q", "quit", "Quit")]
+    BINDINGS = [Binding("f1", "help", "Help"), Binding("q", "app.quit", "Quit")]
 
     def __init__(self, scenarios: list[Path]) -> None:
         super().__init__()

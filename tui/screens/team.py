@@ -337,7 +337,7 @@ class CallScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="call-status")
-        yield RichLog(id="transcript", wrap=True, markup=False)
+        yield RichLog(id="transcript", wrap=True, markup=False, min_width=20)
         yield Input(placeholder="type a line and press Enter (as the speaker shown above)", id="say")
         yield Footer()
 
