@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, RichLog, Static
 from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
 from detente.engine.views import View
 from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.modals import (
     ChooseModal,
     ConfirmModal,
@@ -66,6 +67,8 @@ class ConsoleScreen(Screen[None]):
         Binding("o", "override", "Override"),
         Binding("b", "note", "Note"),
         Binding("m", "matrix", "Matrix value"),
+        Binding("r", "review", "Review"),
+        Binding("d", "debrief", "Debrief"),
         Binding("e", "end", "End session"),
         Binding("f1", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -201,7 +204,36 @@ class ConsoleScreen(Screen[None]):
             detail += "unanswered calls and requests count as unanswered."
             if not await self.app.push_screen_wait(ConfirmModal(f"Leave {v.phase} and move on?", detail)):
                 return
-        self._send(Advance())
+        if self._send(Advance()):
+            await self._follow_phase()
+
+    async def _follow_phase(self) -> None:
+        """Open what the new phase needs: the review after adjudication, the debrief after
+        publishing, the end screen when the session is over."""
+        v = self.client.view(FACILITATOR)
+        if v.phase == "adjudication":
+            await self.app.push_screen_wait(ReviewScreen(self.client))
+            v = self.client.view(FACILITATOR)
+            if v.phase == "debrief":
+                await self.app.push_screen_wait(DebriefScreen(self.client))
+        elif v.phase == "debrief":
+            await self.app.push_screen_wait(DebriefScreen(self.client))
+        if self.client.view(FACILITATOR).outcome is not None:
+            await self.app.push_screen_wait(EndScreen(self.client))
+        self.refresh_view()
+
+    def action_review(self) -> None:
+        if self.client.view(FACILITATOR).phase != "adjudication":
+            self.notify("The review is open during adjudication.", severity="warning")
+            return
+        self._push_then_follow()
+
+    @work
+    async def _push_then_follow(self) -> None:
+        await self._follow_phase()
+
+    def action_debrief(self) -> None:
+        self.app.push_screen(DebriefScreen(self.client), callback=lambda _: self.refresh_view())
 
     @work
     async def action_team(self) -> None:

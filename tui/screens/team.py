@@ -20,6 +20,7 @@ from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, S
 from detente.engine.state import Order
 from detente.engine.views import ProposalView, View
 from detente.tui.client import LocalClient
+from detente.tui.screens.debrief import this_turn
 from detente.tui.screens.modals import (
     ChooseModal,
     ConfirmModal,
@@ -28,7 +29,7 @@ from detente.tui.screens.modals import (
     TextModal,
     screen_keys,
 )
-from detente.tui.text import _order_text
+from detente.tui.text import _order_text, notable
 
 
 class HandoverScreen(Screen[None]):
@@ -208,6 +209,17 @@ class TeamScreen(Screen[None]):
         elif v.phase == "orders":
             title.update("Your orders are sealed")
             draft.update("\n".join(_order_text(o.to_dict()) for o in v.orders.get(self.team, ())) or "pass")
+        elif v.phase == "debrief":
+            title.update("Debrief: what changed this turn, as you saw it")
+            proposals: dict[str, object] = {}
+            lines = []
+            for e in this_turn(self.client.timeline(self.team)):
+                if e["kind"] == "proposal":
+                    proposals[e["id"]] = e
+                text = notable(self.client.scenario, e, proposals)  # type: ignore[arg-type]
+                if text:
+                    lines.append(f"• {text}")
+            draft.update("\n".join(lines) or "Nothing notable.")
         else:
             title.update(f"Nothing to do in the {v.phase} phase")
 

@@ -1,0 +1,258 @@
+"""Adjudication review (facilitator only), the debrief, and the end of the session.
+
+All three read a role's timeline and view through the client. The review shows the
+facilitator every resolved move, roll and change before anything reaches the teams;
+publishing is the facilitator's next-phase command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+
+from detente.engine.commands import Advance, Override
+from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.screens.modals import HelpModal, OverrideModal, screen_keys
+from detente.tui.text import notable
+
+
+def since_last(events: Sequence[Mapping[str, Any]], phase: str) -> list[Mapping[str, Any]]:
+    """The events after the last ``phase`` event (this turn's adjudication, say)."""
+    for i in range(len(events) - 1, -1, -1):
+        e = events[i]
+        if e["kind"] == "phase" and e["phase"] == phase:
+            return list(events[i + 1 :])
+    return []
+
+
+def this_turn(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The events of the current turn, from its briefing on."""
+    return since_last(events, "briefing")
+
+
+def tension_series(events: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], list[int]]:
+    """Tension per pair at each published turn (public values), from the changes and overrides."""
+    current: dict[tuple[str, str], int] = {}
+    series: dict[tuple[str, str], list[int]] = {}
+    for e in events:
+        if e["kind"] in ("changed", "override") and e["value"] == "tension":
+            a, b = sorted(e["of"])
+            current[(a, b)] = e["to"]
+        elif e["kind"] == "phase" and e["phase"] == "debrief":
+            for key, value in current.items():
+                series.setdefault(key, []).append(value)
+    return series
+
+
+class ReviewScreen(Screen[None]):
+    """What adjudication did, with the rolls and their probabilities: facilitator only."""
+
+    BINDINGS = [
+        Binding("o", "override", "Override"),
+        Binding("p", "publish", "Publish results"),
+        Binding("f1", "help", "Help"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, client: LocalClient) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-status")
+        with VerticalScroll():
+            yield Label("Moves and results", classes="panel-title")
+            yield DataTable(id="moves", cursor_type="row", zebra_stripes=True)
+            yield Label("Rolls", classes="panel-title")
+            yield DataTable(id="rolls", cursor_type="row", zebra_stripes=True)
+            yield Label("Changes", classes="panel-title")
+            yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        v = self.client.view(FACILITATOR)
+        events = since_last(self.client.timeline(FACILITATOR), "adjudication")
+        self.query_one("#review-status", Static).update(
+            Text.assemble(
+                ("Adjudication review", "bold"),
+                f"  ·  {v.label}  ·  teams see nothing of this until you publish (p)",
+            )
+        )
+        moves = self.query_one("#moves", DataTable)
+        moves.clear(columns=True)
+        moves.add_columns("team", "move", "result", "what happened")
+        rolls = self.query_one("#rolls", DataTable)
+        rolls.clear(columns=True)
+        rolls.add_columns("roll", "p", "drawn", "result", "about")
+        changes = self.query_one("#changes", DataTable)
+        changes.clear(columns=True)
+        changes.add_columns("value", "of", "by", "now", "why")
+        for e in events:
+            if e["kind"] == "move":
+                moves.add_row(e["team"], e["order"]["move"], e.get("result", ""), e.get("text", ""))
+            elif e["kind"] == "roll":
+                p = "table" if e["p"] is None else f"{e['p']:.2f}"
+                result = "" if e["success"] is None else ("yes" if e["success"] else "no")
+                rolls.add_row(e["id"], p, str(e["value"]), result, e.get("about", ""))
+            elif e["kind"] in ("changed", "override"):
+                why = e.get("cause") or f"override: {e.get('reason', '')}"
+                changes.add_row(e["value"], "/".join(e["of"]), str(e.get("by", "")), str(e["to"]), why)
+
+    @work
+    async def action_override(self) -> None:
+        got = await self.app.push_screen_wait(OverrideModal(self.client.scenario))
+        if got is not None:
+            value, of, to, reason = got
+            result = self.client.apply(Override(value=value, of=of, to=to, reason=reason))
+            if not result.accepted:
+                self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+            self.refresh_view()
+
+    def action_publish(self) -> None:
+        result = self.client.apply(Advance())
+        if not result.accepted:
+            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+            return
+        self.dismiss(None)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpModal(
+                "adjudication review", screen_keys(self), "Nothing here reaches the teams until you publish."
+            )
+        )
+
+
+class DebriefScreen(Screen[None]):
+    """What changed this turn as ``role`` may see it, the tension charts, and what to discuss."""
+
+    BINDINGS = [Binding("f1", "help", "Help"), Binding("escape", "back", "Back")]
+
+    def __init__(self, client: LocalClient, role: str = FACILITATOR) -> None:
+        super().__init__()
+        self.client = client
+        self.role = role
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="debrief-status")
+        with Horizontal():
+            with VerticalScroll(id="debrief-left"):
+                yield Label("This turn", classes="panel-title")
+                yield Static(id="changes")
+                yield Label("To discuss", classes="panel-title")
+                yield Static(id="callouts")
+            with VerticalScroll(id="debrief-right"):
+                yield Label("Tension per pair, turn by turn", classes="panel-title")
+                yield Vertical(id="charts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        v = self.client.view(self.role)
+        events = self.client.timeline(self.role)
+        turn = this_turn(events)
+        who = (
+            "facilitator (everything)"
+            if self.role == FACILITATOR
+            else self.client.scenario.actor(self.role).name
+        )
+        self.query_one("#debrief-status", Static).update(
+            Text.assemble(("Debrief", "bold"), f"  ·  {v.label}  ·  as seen by {who}")
+        )
+        proposals: dict[str, Any] = {}
+        lines = []
+        for e in turn:
+            if e["kind"] == "proposal":
+                proposals[e["id"]] = e
+            text = notable(self.client.scenario, e, proposals)
+            if text:
+                lines.append(f"• {text}")
+        self.query_one("#changes", Static).update("\n".join(lines) or "Nothing notable.")
+        self.query_one("#callouts", Static).update("\n".join(self._callouts(turn, proposals)) or "Nothing.")
+        charts = self.query_one("#charts", Vertical)
+        names = {a.id: a.name for a in v.actors}
+        for (a, b), values in tension_series(events).items():
+            last = values[-1]
+            charts.mount(Label(f"{names[a]} – {names[b]}: {last} (rung {last // 10})"))
+            charts.mount(Sparkline(values, summary_function=max))
+
+    def _callouts(self, events: Sequence[Mapping[str, Any]], proposals: Mapping[str, Any]) -> list[str]:
+        out = []
+        for e in events:
+            if e["kind"] == "pledge_status" and e["status"] == "broken":
+                out.append(f"⚠ pledge {e['id']} was broken")
+            elif e["kind"] == "incident":
+                out.append(f"⚠ {e['text']}")
+            elif e["kind"] == "unanswered" or (e["kind"] == "response" and not e["accept"]):
+                text = notable(self.client.scenario, e, proposals)
+                out.append(f"⚠ {text}")
+        return out
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpModal("debrief", screen_keys(self)))
+
+
+class EndScreen(Screen[None]):
+    """The outcome, its reason, objectives scored per team, and where the log is."""
+
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "app.quit", "Quit")]
+
+    def __init__(self, client: LocalClient) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        v = self.client.view(FACILITATOR)
+        outcome = v.outcome
+        with VerticalScroll(id="end"):
+            yield Label("The exercise has ended", classes="title")
+            if outcome is not None:
+                yield Static(
+                    Text.assemble(
+                        ("Outcome: ", "bold"),
+                        outcome.result,
+                        "\n",
+                        ("Why: ", "bold"),
+                        outcome.reason,
+                        "\n",
+                        f"Ended on {self.client.scenario.turns.name(outcome.turn)}",
+                    )
+                )
+                table = DataTable(id="scores", cursor_type="none")
+                table.add_columns("team", "objective", "met", "points")
+                met = {
+                    e["id"]: e["met"] for e in self.client.timeline(FACILITATOR) if e["kind"] == "objective"
+                }
+                for obj in self.client.scenario.objectives:
+                    table.add_row(obj.actor, obj.text, "yes" if met.get(obj.id) else "no", str(obj.points))
+                yield table
+                scores = ", ".join(f"{k}: {s}" for k, s in outcome.scores.items())
+                yield Static(Text.assemble(("Scores: ", "bold"), scores))
+            yield Static(
+                Text.assemble(
+                    ("Log: ", "bold"),
+                    self.client.log_path,
+                    "\n",
+                    f"Replay it with: detente replay {self.client.log_path}",
+                )
+            )
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
