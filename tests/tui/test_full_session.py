@@ -152,7 +152,7 @@ async def test_a_whole_scenario_through_the_ui_with_a_quit_and_resume(tmp_path: 
                 await pilot.press("enter")
             elif isinstance(app.screen, ReviewScreen):
                 await pilot.press("p")
-            elif isinstance(app.screen, DebriefScreen) or isinstance(app.screen, ChooseModal):
+            elif isinstance(app.screen, (DebriefScreen, ChooseModal)):
                 await pilot.press("escape")
             else:
                 await pilot.press("n")
