@@ -201,3 +201,20 @@ async def test_quit_and_resume_continues_at_the_same_phase(tmp_path: Path) -> No
         await pilot.pause()
         assert isinstance(app2.screen, ConsoleScreen)
         assert "orders" in screen_text(app2)
+
+
+async def test_every_facilitator_action_is_in_the_command_palette(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"next phase")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert client.view("facilitator").phase == "communications"

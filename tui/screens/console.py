@@ -6,12 +6,14 @@ take the keyboard through a hand-over screen that shows no team's information.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, RichLog, Static
@@ -57,8 +59,35 @@ PHASE_HINT = {
 }
 
 
+class FacilitatorCommands(Provider):
+    """Every facilitator action of the console, in the command palette (ctrl+p)."""
+
+    def _actions(self) -> list[tuple[str, str, str]]:
+        screen = self.screen
+        return [
+            (b.description, b.action, f"key {b.key}")
+            for b in screen.BINDINGS  # type: ignore[union-attr]
+            if isinstance(b, Binding) and b.action not in ("app.quit", "help")
+        ]
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self._actions():
+            yield DiscoveryHit(name, partial(self.screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text
+                )
+
+
 class ConsoleScreen(Screen[None]):
     """Escalation, relations, timeline and the facilitator's controls."""
+
+    COMMANDS = {FacilitatorCommands}
 
     BINDINGS = [
         Binding("n", "advance", "Next phase"),
