@@ -108,6 +108,22 @@ class PledgeView:
 
 
 @frozen
+class InjectView:
+    """A scripted inject as the facilitator tracks it (the facilitator's view only)."""
+
+    id: str
+    title: str
+    schedule: str
+    """``turn 3, briefing`` for a scheduled inject, or the condition of a conditional one."""
+    to: tuple[str, ...]
+    """Addressees; empty for everyone."""
+    fired: int | None
+    """The turn it last fired, or None."""
+    armed: bool
+    """Whether it can still fire."""
+
+
+@frozen
 class View:
     """Everything one role may see at one moment."""
 
@@ -137,6 +153,8 @@ class View:
     """Public notifications: (by, activity, region, turn)."""
     outcome: Outcome | None
     ladder: tuple[str, ...]
+    injects: tuple[InjectView, ...] = ()
+    """The scenario's injects and whether each can still fire: facilitator only."""
 
 
 def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
@@ -244,7 +262,37 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         notices=tuple((n.by, n.activity, n.region, n.turn) for n in st.notices),
         outcome=st.outcome,
         ladder=ladder,
+        injects=_injects(st) if fac else (),
     )
+
+
+def _injects(st: State) -> tuple[InjectView, ...]:
+    out = []
+    for inj in st.scenario.injects:
+        fired = st.fired.get(inj.id)
+        if inj.turn is not None:
+            schedule = f"{st.scenario.turns.name(inj.turn)}, {inj.phase}"
+            armed = fired is None and (inj.turn, _PHASE_ORDER[inj.phase]) >= (
+                st.turn,
+                _PHASE_ORDER.get(st.phase, 0),
+            )
+        else:
+            schedule = f"when {inj.when}" + (" (repeats)" if inj.repeat else "")
+            armed = fired is None or inj.repeat
+        out.append(
+            InjectView(
+                id=inj.id,
+                title=inj.title,
+                schedule=schedule,
+                to=tuple(inj.to),
+                fired=fired,
+                armed=armed and st.outcome is None,
+            )
+        )
+    return tuple(out)
+
+
+_PHASE_ORDER = {"setup": -1, "briefing": 0, "communications": 1, "orders": 2, "adjudication": 3, "debrief": 4}
 
 
 def timeline(events: Iterable[Mapping[str, Any]], role: str) -> list[Mapping[str, Any]]:

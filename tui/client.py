@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from detente.engine.adjudicate import LegalMove, legal_moves
 from detente.engine.commands import FACILITATOR, Command
 from detente.engine.events import Event
-from detente.engine.recorder import RecordedSession
+from detente.engine.recorder import RecordedSession, states_by_turn
 from detente.engine.scenario import Scenario
 from detente.engine.session import Result
 from detente.engine.views import View, timeline, view
@@ -109,6 +109,13 @@ class LocalClient:
 
     def moves(self, team: str) -> list[LegalMove]:
         return legal_moves(self._rec.state, team, self._rec.session.ruleset)
+
+    def tension_history(self) -> dict[tuple[str, str], list[int]]:
+        """Tension per pair at the end of each turn so far (tension is public)."""
+        by_turn = states_by_turn(self._rec.session, self._events)
+        turns = sorted(t for t in by_turn if t >= 1)
+        pairs = self._rec.state.pairs
+        return {key: [by_turn[t].pairs[key].tension for t in turns] for key in pairs}
 
     def pledge_kinds(self) -> dict[str, tuple[str, bool]]:
         """The ruleset's pledges: name → (description, needs a region)."""

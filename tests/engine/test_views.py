@@ -45,6 +45,7 @@ def check_view(state: State, events: list[dict], role: str) -> None:
         assert team in (p.by, *p.to), f"{role} sees a proposal it is not party to"
     assert all(o.holder == team for o in v.outlooks)
     assert v.briefings == {}
+    assert v.injects == (), f"{role} sees the facilitator's inject schedule"
     seen_events = timeline(events, role)
     in_review = False
     for e in seen_events:
@@ -82,6 +83,9 @@ def test_every_team_view_at_every_step_holds_only_what_it_may_know(path: Path) -
     full = view(session.state, FACILITATOR)
     assert set(full.briefings) == set(scenario.actor_ids)
     assert len(timeline(events, FACILITATOR)) == len(events)
+    fired = {i.id for i in full.injects if i.fired}
+    assert fired == set(session.state.fired)
+    assert all(not i.armed for i in full.injects), "nothing can fire after the end"
     assert steps > 10
 
 

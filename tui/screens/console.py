@@ -6,6 +6,7 @@ take the keyboard through a hand-over screen that shows no team's information.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -59,6 +60,50 @@ PHASE_HINT = {
 }
 
 
+KINDS: tuple[tuple[str, str], ...] = (
+    ("", "all kinds"),
+    ("injects", "injects"),
+    ("calls", "calls, proposals and pledges"),
+    ("moves", "moves and their results"),
+    ("incidents", "incidents"),
+    ("changes", "value changes and overrides"),
+    ("notes", "facilitator notes"),
+)
+
+_KIND_GROUPS = {
+    "injects": {"inject"},
+    "calls": {
+        "proposal",
+        "response",
+        "unanswered",
+        "settled",
+        "message",
+        "pledge",
+        "pledge_status",
+        "hang_up",
+    },
+    "moves": {"move", "orders", "notice", "force", "known"},
+    "incidents": {"incident"},
+    "changes": {"changed", "override"},
+    "notes": {"note"},
+}
+
+
+def _involves(e: Mapping[str, Any], team: str) -> bool:
+    for key in ("team", "by", "to", "of", "between"):
+        value = e.get(key)
+        if value == team or (isinstance(value, list) and team in value):
+            return True
+    return False
+
+
+def _matches(e: Mapping[str, Any], team: str, kind: str) -> bool:
+    """Whether an event passes the timeline filter (team "" and kind "" pass everything)."""
+    if kind and e["kind"] not in _KIND_GROUPS[kind]:
+        return False
+    return not team or _involves(e, team)
+
+
 class FacilitatorCommands(Provider):
     """Every facilitator action of the console, in the command palette (ctrl+p)."""
 
@@ -96,6 +141,7 @@ class ConsoleScreen(Screen[None]):
         Binding("o", "override", "Override"),
         Binding("b", "note", "Note"),
         Binding("m", "matrix", "Matrix value"),
+        Binding("f", "filter", "Filter timeline"),
         Binding("r", "review", "Review"),
         Binding("d", "debrief", "Debrief"),
         Binding("e", "end", "End session"),
@@ -107,6 +153,8 @@ class ConsoleScreen(Screen[None]):
         super().__init__()
         self.client = client
         self.matrix_value = "tension"
+        self.filter: tuple[str, str] = ("", "")
+        """Timeline filter: (team id or "" for all, kind group or "" for all)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -118,8 +166,10 @@ class ConsoleScreen(Screen[None]):
                 yield DataTable(id="matrix", cursor_type="none")
                 yield Static("", id="cohesion")
             with Vertical(id="right"):
-                yield Static("Timeline", classes="panel-title")
+                yield Static("Timeline", id="timeline-title", classes="panel-title")
                 yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
+                yield Static("Injects: scheduled and armed", classes="panel-title")
+                yield DataTable(id="injects", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -135,6 +185,7 @@ class ConsoleScreen(Screen[None]):
         self._ladder(v)
         self._matrix(v)
         self._timeline()
+        self._injects(v)
 
     def _status(self, v: View) -> None:
         waiting = self.client.waiting_for()
@@ -154,17 +205,12 @@ class ConsoleScreen(Screen[None]):
     def _ladder(self, v: View) -> None:
         table = self.query_one("#ladder", DataTable)
         table.clear(columns=True)
-        table.add_columns("pair", "rung", "", "tension", "prox")
+        table.add_columns("pair", "tension", "prox", "rung")
         for p in v.pairs:
             style = RUNG_STYLE[p.rung]
             name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
-            table.add_row(
-                f"{p.a}–{p.b}",
-                Text(str(p.rung), style=style),
-                Text(name, style=style),
-                str(p.tension),
-                str(p.proximity),
-            )
+            rung_text = Text(f"{p.rung} {name}", style=style)
+            table.add_row(f"{p.a}–{p.b}", str(p.tension), str(p.proximity), rung_text)
 
     def _matrix(self, v: View) -> None:
         value = self.matrix_value
@@ -197,10 +243,15 @@ class ConsoleScreen(Screen[None]):
     def _timeline(self) -> None:
         log = self.query_one("#timeline", RichLog)
         log.clear()
+        team, kind = self.filter
+        shown = "everything" if (team, kind) == ("", "") else f"{team or 'all teams'}, {kind or 'all kinds'}"
+        self.query_one("#timeline-title", Static).update(f"Timeline: {shown} (f filters)")
         proposals: dict[str, Any] = {}
         for e in self.client.timeline(FACILITATOR):
             if e["kind"] == "proposal":
                 proposals[e["id"]] = e
+            if e["kind"] != "phase" and not _matches(e, team, kind):
+                continue
             if e["kind"] == "phase":
                 log.write(
                     Text(f"— {self.client.scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold")
@@ -213,7 +264,31 @@ class ConsoleScreen(Screen[None]):
             if text:
                 log.write(text)
 
+    def _injects(self, v: View) -> None:
+        table = self.query_one("#injects", DataTable)
+        table.clear(columns=True)
+        table.add_columns("inject", "when", "to", "status")
+        for i in v.injects:
+            status = f"fired {self.client.scenario.turns.name(i.fired)}" if i.fired else ""
+            status = (status + ("; armed" if status else "armed")) if i.armed else (status or "not reached")
+            style = "bold" if i.armed else "dim"
+            table.add_row(Text(i.title, style=style), i.schedule, ", ".join(i.to) or "all", status)
+
     # -- actions ---------------------------------------------------------------------------
+    @work
+    async def action_filter(self) -> None:
+        teams = [("", "all teams"), *[(a.id, a.name) for a in self.client.scenario.actors]]
+        team = await self.app.push_screen_wait(ChooseModal("Show events involving…", teams))
+        if team is None:
+            return
+        kind = await self.app.push_screen_wait(
+            ChooseModal("Show which kind?", [(k, label) for k, label in KINDS])
+        )
+        if kind is None:
+            return
+        self.filter = (team, kind)
+        self._timeline()
+
     def _send(self, command: object) -> bool:
         result = self.client.apply(command)  # type: ignore[arg-type]
         if not result.accepted:

@@ -38,20 +38,6 @@ def this_turn(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return since_last(events, "briefing")
 
 
-def tension_series(events: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], list[int]]:
-    """Tension per pair at each published turn (public values), from the changes and overrides."""
-    current: dict[tuple[str, str], int] = {}
-    series: dict[tuple[str, str], list[int]] = {}
-    for e in events:
-        if e["kind"] in ("changed", "override") and e["value"] == "tension":
-            a, b = sorted(e["of"])
-            current[(a, b)] = e["to"]
-        elif e["kind"] == "phase" and e["phase"] == "debrief":
-            for key, value in current.items():
-                series.setdefault(key, []).append(value)
-    return series
-
-
 class ReviewScreen(Screen[None]):
     """What adjudication did, with the rolls and their probabilities: facilitator only."""
 
@@ -184,9 +170,11 @@ class DebriefScreen(Screen[None]):
         self.query_one("#callouts", Static).update("\n".join(self._callouts(turn, proposals)) or "Nothing.")
         charts = self.query_one("#charts", Vertical)
         names = {a.id: a.name for a in v.actors}
-        for (a, b), values in tension_series(events).items():
+        for (a, b), values in self.client.tension_history().items():
             last = values[-1]
-            charts.mount(Label(f"{names[a]} – {names[b]}: {last} (rung {last // 10})"))
+            label = Label(f"{a}–{b}: tension {last}, rung {last // 10}")
+            label.tooltip = f"{names[a]} – {names[b]}"
+            charts.mount(label)
             charts.mount(Sparkline(values, summary_function=max))
 
     def _callouts(self, events: Sequence[Mapping[str, Any]], proposals: Mapping[str, Any]) -> list[str]:
