@@ -155,6 +155,9 @@ class ConsoleScreen(Screen[None]):
         self.matrix_value = "tension"
         self.filter: tuple[str, str] = ("", "")
         """Timeline filter: (team id or "" for all, kind group or "" for all)."""
+        self._shown_filter: tuple[str, str] | None = None
+        self._shown_count = 0
+        self._proposals: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -241,13 +244,20 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#cohesion", Static).update(f"Cohesion  {cohesion}" if cohesion else "")
 
     def _timeline(self) -> None:
+        """Append the events not shown yet; start again only when the filter changed."""
         log = self.query_one("#timeline", RichLog)
-        log.clear()
         team, kind = self.filter
-        shown = "everything" if (team, kind) == ("", "") else f"{team or 'all teams'}, {kind or 'all kinds'}"
-        self.query_one("#timeline-title", Static).update(f"Timeline: {shown} (f filters)")
-        proposals: dict[str, Any] = {}
-        for e in self.client.timeline(FACILITATOR):
+        events = self.client.timeline(FACILITATOR)
+        if self._shown_filter != self.filter or self._shown_count > len(events):
+            log.clear()
+            self._shown_count = 0
+            self._proposals = {}
+            self._shown_filter = self.filter
+            shown = f"{team or 'all teams'}, {kind or 'all kinds'}" if team or kind else "everything"
+            self.query_one("#timeline-title", Static).update(f"Timeline: {shown} (f filters)")
+        new, self._shown_count = events[self._shown_count :], len(events)
+        proposals = self._proposals
+        for e in new:
             if e["kind"] == "proposal":
                 proposals[e["id"]] = e
             if e["kind"] != "phase" and not _matches(e, team, kind):
