@@ -218,3 +218,23 @@ async def test_every_facilitator_action_is_in_the_command_palette(tmp_path: Path
         await pilot.press("enter")
         await pilot.pause(0.5)
         assert client.view("facilitator").phase == "communications"
+
+
+def test_every_screen_has_a_help_key() -> None:
+    from textual.binding import Binding
+    from textual.screen import ModalScreen, Screen
+
+    import detente.tui.screens.console as console
+    import detente.tui.screens.debrief as debrief
+    import detente.tui.screens.start as start
+    import detente.tui.screens.team as team
+
+    screens = [
+        obj for module in (console, debrief, start, team) for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Screen) and not issubclass(obj, ModalScreen)
+        and obj.__module__ == module.__name__
+    ]
+    assert len(screens) >= 7
+    for screen in screens:
+        keys = {b.key for b in screen.BINDINGS if isinstance(b, Binding)}
+        assert "f1" in keys, f"{screen.__name__} has no F1 help"

@@ -199,7 +199,11 @@ class DebriefScreen(Screen[None]):
 class EndScreen(Screen[None]):
     """The outcome, its reason, objectives scored per team, and where the log is."""
 
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "app.quit", "Quit")]
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("f1", "help", "Help"),
+    ]
 
     def __init__(self, client: LocalClient) -> None:
         super().__init__()
@@ -244,3 +248,12 @@ class EndScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpModal(
+                "end of the session",
+                screen_keys(self),
+                "Escape goes back to the console, where notes can still be added.",
+            )
+        )

@@ -35,7 +35,11 @@ from detente.tui.text import _order_text, notable
 class HandoverScreen(Screen[None]):
     """'Pass the keyboard to …': shows no team's information."""
 
-    BINDINGS = [Binding("enter", "ready", "Ready"), Binding("escape", "cancel", "Back")]
+    BINDINGS = [
+        Binding("enter", "ready", "Ready"),
+        Binding("escape", "cancel", "Back"),
+        Binding("f1", "help", "Help"),
+    ]
 
     def __init__(self, client: LocalClient, team: str) -> None:
         super().__init__()
@@ -59,11 +63,18 @@ class HandoverScreen(Screen[None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpModal(
+                "hand-over", screen_keys(self), "Nothing of any team is shown here: the next team may look."
+            )
+        )
+
 
 class ReturnScreen(Screen[None]):
     """'Hand the keyboard back to the facilitator': blank, no information."""
 
-    BINDINGS = [Binding("enter", "done", "Facilitator is ready")]
+    BINDINGS = [Binding("enter", "done", "Facilitator is ready"), Binding("f1", "help", "Help")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="handover"):
@@ -73,6 +84,13 @@ class ReturnScreen(Screen[None]):
 
     def action_done(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpModal(
+                "hand back", screen_keys(self), "The team's screen has been cleared; the console opens next."
+            )
+        )
 
 
 MOVE_WORDS = {"accept": "Accept", "decline": "Decline"}
