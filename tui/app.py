@@ -11,6 +11,7 @@ from detente.engine.log import LogError
 from detente.tui.client import LocalClient
 from detente.tui.screens.console import ConsoleScreen
 from detente.tui.screens.modals import HelpModal
+from detente.tui.screens.replay import ReplayScreen, Tape
 from detente.tui.screens.start import StartScreen, new_log_path
 
 
@@ -27,17 +28,19 @@ class DetenteApp(App[None]):
         scenarios: list[Path] | None = None,
         seed: int | None = None,
         sessions: Path = Path("sessions"),
+        replay: str | Path | Tape | None = None,
     ) -> None:
         super().__init__()
         self.client = client
         self.scenarios = scenarios or []
         self.seed = seed
         self.sessions = sessions
+        self.replay = replay
 
     def on_mount(self) -> None:
         if self.client is not None:
             self.push_screen(ConsoleScreen(self.client))
-        else:
+        elif self.replay is None or not self.open_replay(self.replay):
             self.push_screen(StartScreen(self.scenarios))
 
     def start_session(self, scenario_path: Path) -> None:
@@ -64,6 +67,16 @@ class DetenteApp(App[None]):
         for w in client.warnings:
             self.notify(w, title="Log repaired", severity="warning", timeout=10)
         self._open(client)
+
+    def open_replay(self, log: str | Path | Tape) -> bool:
+        """Open the replay viewer on a log (or a tape already read); False if it cannot be read."""
+        try:
+            tape = log if isinstance(log, Tape) else Tape.load(log)
+        except (LogError, OSError) as exc:
+            self.notify(str(exc), title="Cannot replay", severity="error", timeout=10)
+            return False
+        self.push_screen(ReplayScreen(tape))
+        return True
 
     def _open(self, client: LocalClient) -> None:
         if self.client is not None:

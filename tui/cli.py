@@ -221,7 +221,14 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     sessions = Path(args.sessions)
     client = None
-    if args.resume:
+    tape = None
+    if args.replay:
+        if args.scenario or args.resume:
+            raise UserError("--replay takes everything from the log: give only --replay LOG")
+        from detente.tui.screens.replay import Tape
+
+        tape = Tape.load(args.replay)  # a log that cannot be read at all is a LogError: one line, exit 1
+    elif args.resume:
         if args.scenario:
             raise UserError("--resume takes the scenario from the log: give only --resume LOG")
         client = LocalClient.resume(args.resume)
@@ -236,7 +243,9 @@ def cmd_play(args: argparse.Namespace) -> int:
             )
         except LogError as exc:
             raise UserError(str(exc)) from None
-    app = DetenteApp(client=client, scenarios=bundled_scenarios(), seed=args.seed, sessions=sessions)
+    app = DetenteApp(
+        client=client, scenarios=bundled_scenarios(), seed=args.seed, sessions=sessions, replay=tape
+    )
     app.run()
     if app.client is not None:
         _say(f"Log: {app.client.log_path}")
@@ -258,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("play", help="run a facilitated session in the terminal (hot-seat)")
     pl.add_argument("scenario", nargs="?", help="a scenario file or bundled name (default: choose on screen)")
     pl.add_argument("--resume", metavar="LOG", help="continue a session from its log")
+    pl.add_argument(
+        "--replay", metavar="LOG", help="step through a logged session, as the facilitator or one team"
+    )
     pl.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
     pl.add_argument(
         "--sessions", default="sessions", metavar="DIR", help="where new logs go (default: sessions/)"

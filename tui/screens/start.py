@@ -68,6 +68,7 @@ class StartScreen(Screen[None]):
                 )
             options.append(Option("Open a scenario file…", id="open"))
             options.append(Option("Resume a session…", id="resume"))
+            options.append(Option("Replay a session…", id="replay"))
             yield OptionList(*options, id="menu")
         yield Footer()
 
@@ -95,6 +96,16 @@ class StartScreen(Screen[None]):
             )
             if chosen:
                 self.app.resume_session(Path(chosen))  # type: ignore[attr-defined]
+        elif key == "replay":
+            logs = recent_logs(getattr(self.app, "sessions", SESSIONS))
+            if not logs:
+                self.notify("No sessions to replay in sessions/ yet.", severity="warning")
+                return
+            chosen = await self.app.push_screen_wait(
+                ChooseModal("Replay which session?", [(str(p), p.name) for p in logs])
+            )
+            if chosen:
+                self.app.open_replay(Path(chosen))  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal("start", screen_keys(self), "Enter chooses; arrows move."))

@@ -1,0 +1,45 @@
+"""Snapshots of every main screen at 80x24 (pytest-textual-snapshot). After an intended
+change of look, run `pytest tests/tui/test_snapshots.py --snapshot-update` and review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detente.engine.loader import load_scenario
+from detente.tui.app import DetenteApp
+from detente.tui.cli import bundled_scenarios
+from detente.tui.client import LocalClient
+
+ROOT = Path(__file__).resolve().parents[2]
+STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> DetenteApp:
+    return DetenteApp(client=LocalClient.new(load_scenario(STRAIT), tmp_path / "s.jsonl"))
+
+
+class TestScreens:
+    def test_start(self, snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(DetenteApp(scenarios=bundled_scenarios(), sessions=tmp_path), terminal_size=SIZE)
+
+    def test_console(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["n"])
+
+    def test_handover(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["n", "t", "enter"])
+
+    def test_team(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["n", "t", "enter", "enter"])
+
+    def test_review(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["n", "n", "n", "enter"])
+
+    def test_debrief(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["n", "n", "n", "enter", "p"])
+
+    def test_help(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["f1"])

@@ -1,0 +1,465 @@
+"""The replay viewer: step through a logged session event by event, as one role saw it.
+
+A :class:`Tape` is a log read back: its events and the state at any position, rebuilt by
+folding the events from the session's initial state (no re-adjudication). The
+:class:`ReplayScreen` renders only ``view(state, role)`` and ``timeline(events, role)``, so a
+team's perspective shows that team's view and nothing else, at every position.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Label, RichLog, Static
+
+from detente.engine.commands import FACILITATOR
+from detente.engine.events import Event, fold, fold_all, visible_to
+from detente.engine.log import LogError, read_log
+from detente.engine.recorder import session_from_header
+from detente.engine.scenario import Scenario
+from detente.engine.state import State
+from detente.engine.views import PUBLIC, View, timeline, view
+from detente.tui.screens.modals import ChooseModal, HelpModal
+from detente.tui.text import _order_text, notable
+
+#: Fold at most this many events to reach any position (a checkpoint every so often).
+CHECKPOINT_EVERY = 64
+
+#: Timeline lines rendered at most (the newest); older ones are summarised in one line.
+TIMELINE_LINES = 120
+
+#: Colour of each ladder rung, from calm to war (as on the facilitator console).
+RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2
+
+MATRIX_VALUES = ("tension", "trust", "threat")
+
+
+class Tape:
+    """A session log read back for replay: its events, and the state after any number of them.
+
+    Positions run from 0 (before the first event: the scenario as loaded) to ``len(events)``
+    (the end of the log). States are cached at every phase change (and every
+    :data:`CHECKPOINT_EVERY` events), so reaching any position folds only a few events.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        scenario: Scenario,
+        ladder: tuple[str, ...],
+        events: Sequence[Event],
+        checkpoints: dict[int, State],
+        warnings: Sequence[str] = (),
+    ) -> None:
+        self.path = path
+        self.scenario = scenario
+        self.ladder = ladder
+        self.events: tuple[Event, ...] = tuple(events)
+        """Every event of the log (not the command records), in order."""
+        self.warnings = list(warnings)
+        """What was dropped or where reading stopped, in plain words (each names its line)."""
+        self._checkpoints = checkpoints
+        self._marks = sorted(checkpoints)
+        self._pos, self._state = 0, checkpoints[0]
+        self.turn_starts: dict[int, int] = {0: 0}
+        """Turn → the position just after its briefing began (turn 0: the setup, position 0)."""
+        for i, e in enumerate(self.events):
+            if e["kind"] == "phase" and e["phase"] == "briefing":
+                self.turn_starts.setdefault(e["turn"], i + 1)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Tape:
+        """Read a log for replay. A damaged or cut-short log is read up to its last good
+        command, with a warning naming the line; :class:`LogError` if it cannot be read at all."""
+        contents = read_log(path, tolerant=True)
+        session = session_from_header(contents.header, os.fspath(path))
+        warnings = list(contents.warnings)
+        state = session.state
+        checkpoints = {0: state}
+        events: list[Event] = []
+        for record in contents.records:
+            if record["kind"] == "command":
+                continue
+            try:
+                state = fold(state, record)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                warnings.append(
+                    f"line {record.get('seq', 0) + 1}: an event does not fit the scenario ({exc!r}); "
+                    "the replay stops before it"
+                )
+                break
+            events.append(record)
+            if record["kind"] == "phase" or len(events) % CHECKPOINT_EVERY == 0:
+                checkpoints[len(events)] = state
+        checkpoints[len(events)] = state
+        return cls(os.fspath(path), session.scenario, session.ruleset.ladder, events, checkpoints, warnings)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def state_at(self, pos: int) -> State:
+        """The state after the first ``pos`` events."""
+        pos = max(0, min(pos, len(self.events)))
+        if pos == self._pos:
+            return self._state
+        if pos > self._pos and pos - self._pos <= CHECKPOINT_EVERY:
+            start, state = self._pos, self._state
+        else:
+            start = max(m for m in self._marks if m <= pos)
+            state = self._checkpoints[start]
+        state = fold_all(state, self.events[start:pos])
+        self._pos, self._state = pos, state
+        return state
+
+    def step(self, pos: int, by: int, role: str) -> int:
+        """The position ``by`` events (±1) from ``pos``, counting only events ``role`` may see."""
+        end = len(self.events)
+        p = pos + by
+        while 0 < p < end and not visible_to(self.events[p - 1], role):
+            p += by
+        return max(0, min(p, end))
+
+    def next_turn(self, pos: int) -> int:
+        """The start of the next turn after ``pos`` (the end of the log after the last)."""
+        return min((p for p in self.turn_starts.values() if p > pos), default=len(self.events))
+
+    def previous_turn(self, pos: int) -> int:
+        """The start of the turn before ``pos`` (or of this one, if ``pos`` is inside it)."""
+        return max((p for p in self.turn_starts.values() if p < pos), default=0)
+
+
+def role_name(scenario: Scenario, role: str) -> str:
+    if role == FACILITATOR:
+        return "facilitator"
+    if role == PUBLIC:
+        return "public"
+    return f"{scenario.actor(role).name} ({role})"
+
+
+def timeline_lines(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> list[Text]:
+    """One line per event worth showing, from events a role may see (already filtered)."""
+    name = {a.id: a.name for a in scenario.actors}
+    lines: list[Text] = []
+    proposals: dict[str, Any] = {}
+    for e in events:
+        k = e["kind"]
+        if k == "proposal":
+            proposals[e["id"]] = e
+        if k == "phase":
+            lines.append(Text(f"— {scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold"))
+        elif k == "note":
+            lines.append(Text(f"note: {e['text']}", style="italic"))
+        elif k == "orders":
+            shown = "; ".join(_order_text(o) for o in e["orders"]) or "pass"
+            lines.append(Text(f"sealed orders — {name.get(e['team'], e['team'])}: {shown}", style="cyan"))
+        elif k == "roll":
+            verdict = "success" if e["success"] else "failure"
+            lines.append(Text(f"roll: {e['about']}: {e['value']} vs p {e['p']} — {verdict}", style="dim"))
+        elif k == "message":
+            lines.append(Text(f"{name.get(e['by'], e['by'])} on the call: {e['text']}"))
+        elif k == "objective":
+            met = "met" if e["met"] else "not met"
+            lines.append(Text(f"objective {e['id']} of {name.get(e['actor'], e['actor'])}: {met}"))
+        else:
+            text = notable(scenario, e, proposals)
+            if text:
+                lines.append(Text(text))
+    return lines
+
+
+class BriefingModal(ModalScreen[None]):
+    """Briefings as one perspective has them, scrollable."""
+
+    BINDINGS = [Binding("escape,b,q", "close", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="briefing"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.text, markup=False)
+            yield Static("Escape closes; arrows scroll", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ReplayScreen(Screen[None]):
+    """A logged session, read-only, at any position and from any role's perspective."""
+
+    # The VCR keys win over the tables' and the timeline's own arrows (those scroll with the mouse).
+    EVENT = Binding.Group("Event", compact=True)
+    TURN = Binding.Group("Turn", compact=True)
+    ENDS = Binding.Group("Start/End")
+    BINDINGS = [
+        Binding("left", "step(-1)", "Previous event", group=EVENT, priority=True),
+        Binding("right", "step(1)", "Next event", group=EVENT, priority=True),
+        Binding("left_square_bracket", "turn(-1)", "Previous turn", key_display="[", group=TURN),
+        Binding("right_square_bracket", "turn(1)", "Next turn", key_display="]", group=TURN),
+        Binding("pageup", "turn(-1)", "Previous turn", show=False, priority=True),
+        Binding("pagedown", "turn(1)", "Next turn", show=False, priority=True),
+        Binding("home", "start", "Start", group=ENDS, priority=True),
+        Binding("end", "end", "End", group=ENDS, priority=True),
+        Binding("g", "goto", "Go to"),
+        Binding("p", "perspective", "View as"),
+        Binding("b", "briefing", "Briefing"),
+        Binding("m", "matrix", "Matrix", show=False),  # the matrix's title says so
+        Binding("f1", "help", "Help"),
+        Binding("escape", "close", "Close", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    HELP_KEYS = [
+        ("← / →", "previous / next event (only events the perspective may see)"),
+        ("[ / ]", "previous / next turn (also PageUp / PageDown)"),
+        ("Home / End", "start / end of the log"),
+        ("g", "go to a turn"),
+        ("p", "choose the perspective: the facilitator, the public or one team"),
+        ("b", "the briefing as the perspective has it (a team: only its own)"),
+        ("m", "switch the relations matrix: tension, trust, threat"),
+        ("Escape", "close the replay (back to the start screen)"),
+        ("q", "quit"),
+        ("F1", "this help"),
+    ]
+
+    def __init__(self, tape: Tape, role: str = FACILITATOR) -> None:
+        super().__init__()
+        self.tape = tape
+        self.role = role
+        self.pos = 0
+        self.matrix_value = "tension"
+        self.status_line = ""
+        """The status line as plain text (tests read it)."""
+        self.timeline_plain: list[str] = []
+        """The timeline's lines as plain text, before wrapping (tests read it)."""
+        self._tables: dict[str, list[list[str]]] = {}
+        self._statics: dict[str, Text] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="replay"):
+            with Vertical(id="left"):
+                yield Static("Escalation", classes="panel-title")
+                yield DataTable(id="ladder", cursor_type="none", zebra_stripes=True)
+                yield Static("", id="matrix-title", classes="panel-title")
+                yield DataTable(id="matrix", cursor_type="none")
+                yield Static("", id="cohesion")
+            with Vertical(id="right"):
+                yield Static("Timeline", classes="panel-title")
+                yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for w in self.tape.warnings:
+            self.notify(w, title="Log damaged: replay stops early", severity="warning", timeout=15)
+        # After the first layout, so the timeline wraps at its real width.
+        self.call_after_refresh(self.refresh_view)
+
+    # -- rendering: view(state, role) and timeline(events, role) only ---------------------------
+    def current_view(self) -> View:
+        return view(self.tape.state_at(self.pos), self.role, self.tape.ladder)
+
+    def refresh_view(self) -> None:
+        v = self.current_view()
+        self._status(v)
+        self._ladder(v)
+        self._matrix(v)
+        self._timeline()
+
+    def _status(self, v: View) -> None:
+        line = Text.assemble(
+            ("REPLAY", "reverse"),
+            "  ",
+            (v.title, "bold"),
+            "  ·  ",
+            (v.label, "bold"),
+            "  ·  ",
+            (v.phase, "reverse"),
+            "  ·  ",
+            f"event {self.pos} of {len(self.tape)}",
+            "  ·  as ",
+            (role_name(self.tape.scenario, self.role), "bold"),
+        )
+        if v.outcome is not None:
+            line.append(f"\nENDED: {v.outcome.result} — {v.outcome.reason}", style="bold red")
+        elif v.phase == "adjudication" and self.role != FACILITATOR:
+            line.append("\nresults reach the teams when the facilitator publishes them", style="italic")
+        self.status_line = line.plain
+        self._set("#status", line)
+
+    def _ladder(self, v: View) -> None:
+        rows = []
+        for p in v.pairs:
+            style = RUNG_STYLE[min(p.rung, len(RUNG_STYLE) - 1)]
+            name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
+            rows.append(
+                [
+                    f"{p.a}–{p.b}",
+                    Text(str(p.rung), style=style),
+                    Text(name, style=style),
+                    str(p.tension),
+                    str(p.proximity),
+                ]
+            )
+        self._fill(self.query_one("#ladder", DataTable), ("pair", "rung", "", "tension", "prox"), rows)
+
+    def _matrix(self, v: View) -> None:
+        value = self.matrix_value
+        self._set("#matrix-title", Text(f"Relations: {value} (m switches)"))
+        ids = [a.id for a in v.actors]
+        outlook = {(o.holder, o.other): o for o in v.outlooks}
+        tension = {(p.a, p.b): p.tension for p in v.pairs}
+        rows = []
+        for a in ids:
+            cells: list[Any] = [a]
+            for b in ids:
+                if a == b:
+                    cells.append("·")
+                    continue
+                if value == "tension":
+                    n = tension.get((a, b), tension.get((b, a), 0))
+                elif (a, b) in outlook:
+                    n = getattr(outlook[(a, b)], value)
+                else:  # another team's outlook: not this perspective's to see
+                    cells.append(Text("–", style="dim"))
+                    continue
+                style = "red" if n >= 70 else "yellow" if n >= 40 else "green"
+                if value == "trust":
+                    style = "green" if n >= 60 else "yellow" if n >= 30 else "red"
+                cells.append(Text(str(n), style=style))
+            rows.append(cells)
+        self._fill(self.query_one("#matrix", DataTable), ("holder \\ about", *ids), rows)
+        cohesion = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
+        self._set("#cohesion", Text(f"Cohesion  {cohesion}" if cohesion else ""))
+
+    def _set(self, selector: str, text: Text) -> None:
+        """Update a Static only if its text changed, and lay the screen out again only if its
+        height did: a layout pass is most of what a step costs."""
+        old = self._statics.get(selector)
+        if old is not None and old.plain == text.plain and old.spans == text.spans:
+            return
+        self._statics[selector] = text
+        relayout = old is None or old.plain.count("\n") != text.plain.count("\n")
+        self.query_one(selector, Static).update(text, layout=relayout)
+
+    def _fill(self, table: DataTable[Any], columns: Sequence[str], rows: list[list[Any]]) -> None:
+        """Put ``rows`` in ``table``, touching it only if something changed (repainting a
+        table costs more than the fold that moved the replay)."""
+        if not table.columns:
+            table.add_columns(*columns)
+        shown = [[str(c) for c in r] for r in rows]
+        if shown == self._tables.get(table.id or ""):
+            return
+        table.clear()
+        table.add_rows(rows)
+        self._tables[table.id or ""] = shown
+
+    def _timeline(self) -> None:
+        log = self.query_one("#timeline", RichLog)
+        lines = timeline_lines(self.tape.scenario, timeline(self.tape.events[: self.pos], self.role))
+        plain = [t.plain for t in lines]
+        old = self.timeline_plain
+        self.timeline_plain = plain
+        if plain == old and log.lines:
+            return
+        if old and log.lines and len(plain) > len(old) and plain[: len(old)] == old:
+            # Forward: only the new lines (rewrapping the whole timeline is what costs).
+            log.write(Text("\n").join(lines[len(old) :]))
+            return
+        log.clear()
+        if len(lines) > TIMELINE_LINES:
+            log.write(
+                Text(f"… {len(lines) - TIMELINE_LINES} earlier lines (go back to see them)", style="dim")
+            )
+            lines = lines[-TIMELINE_LINES:]
+        if lines:
+            log.write(Text("\n").join(lines))
+
+    # -- moving --------------------------------------------------------------------------------
+    def go(self, pos: int) -> None:
+        """Show the session after the first ``pos`` events."""
+        self.pos = max(0, min(pos, len(self.tape)))
+        self.refresh_view()
+
+    def action_step(self, by: int) -> None:
+        self.go(self.tape.step(self.pos, by, self.role))
+
+    def action_turn(self, by: int) -> None:
+        self.go(self.tape.next_turn(self.pos) if by > 0 else self.tape.previous_turn(self.pos))
+
+    def action_start(self) -> None:
+        self.go(0)
+
+    def action_end(self) -> None:
+        self.go(len(self.tape))
+
+    @work
+    async def action_goto(self) -> None:
+        turns = self.tape.scenario.turns
+        options = [(str(t), "Setup" if t == 0 else turns.name(t)) for t in sorted(self.tape.turn_starts)]
+        chosen = await self.app.push_screen_wait(ChooseModal("Go to which turn?", options))
+        if chosen is not None:
+            self.go(self.tape.turn_starts[int(chosen)])
+
+    @work
+    async def action_perspective(self) -> None:
+        options = [(FACILITATOR, "Facilitator (everything)"), (PUBLIC, "Public (what everyone sees)")]
+        options += [(a.id, f"{a.name} — only what this team saw") for a in self.tape.scenario.actors]
+        chosen = await self.app.push_screen_wait(ChooseModal("Whose perspective?", options))
+        if chosen is not None:
+            self.role = chosen
+            self.refresh_view()
+
+    def action_matrix(self) -> None:
+        i = MATRIX_VALUES.index(self.matrix_value)
+        self.matrix_value = MATRIX_VALUES[(i + 1) % len(MATRIX_VALUES)]
+        self._matrix(self.current_view())
+
+    def action_briefing(self) -> None:
+        v = self.current_view()
+        parts = []
+        if v.private_briefing:
+            parts.append(("Your private briefing", v.private_briefing))
+        for team, briefing in v.briefings.items():
+            parts.append((f"Private briefing of {role_name(self.tape.scenario, team)}", briefing))
+        parts.append(("Public briefing", v.briefing))
+        text = "\n\n".join(f"{head}:\n{body.strip()}" for head, body in parts if body.strip())
+        self.app.push_screen(BriefingModal(f"Briefing as {role_name(self.tape.scenario, self.role)}", text))
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpModal(
+                "replay",
+                self.HELP_KEYS,
+                f"{self.tape.path}: {len(self.tape)} events. A team's perspective shows only what "
+                "that team saw; results of an adjudication reach it when they were published.",
+            )
+        )
+
+    def action_close(self) -> None:
+        # Opened from the start screen: go back to it; opened from the command line: quit.
+        if len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+        else:
+            self.app.exit()
+
+    @on(DataTable.HeaderSelected)
+    def _ignore(self) -> None:
+        pass
+
+
+__all__ = ["LogError", "ReplayScreen", "Tape", "timeline_lines"]
