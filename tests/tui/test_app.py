@@ -65,7 +65,7 @@ async def fill_order(pilot, **values: str) -> None:  # type: ignore[no-untyped-d
     for name, value in values.items():
         modal.query_one(f"#p-{name}", Select).value = value
     await pilot.pause()
-    await pilot.click("#ok")
+    await pilot.press("ctrl+s")
     await pilot.pause()
 
 
@@ -238,3 +238,20 @@ def test_every_screen_has_a_help_key() -> None:
     for screen in screens:
         keys = {b.key for b in screen.BINDINGS if isinstance(b, Binding)}
         assert "f1" in keys, f"{screen.__name__} has no F1 help"
+
+
+async def test_a_scenario_with_errors_shows_them_on_screen(tmp_path: Path) -> None:
+    from detente.tui.screens.modals import HelpModal
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nid = "bad"\ntitle = "Bad"\n\n[turns]\nlimit = "eight"\n', encoding="utf-8")
+    app = DetenteApp(scenarios=[bad], sessions=tmp_path / "sessions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        text = screen_text(app)
+        flat = re.sub(r"[^\w:.]", "", text)
+        assert "bad.toml:6:turns.limit" in flat, text
+        assert not (tmp_path / "sessions").exists(), "no log is started for a scenario that does not load"

@@ -40,8 +40,14 @@ async def first_turn(pilot, client: LocalClient) -> None:  # type: ignore[no-unt
     await type_into(pilot, "#title", "Storm warning")
     await type_into(pilot, "#text", "A storm closes the strait tomorrow.")
     app.screen.query_one("#to", SelectionList).select("red")
-    await pilot.click("#ok")
+    app.screen.query_one("#value", Select).value = "pressure"
     await pilot.pause()
+    app.screen.query_one("#of", Select).value = "red"
+    await type_into(pilot, "#add", "10")
+    pressure = client.view(FACILITATOR).actors[1].pressure
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert next(a for a in client.view(FACILITATOR).actors if a.id == "red").pressure == (pressure or 0) + 10
     assert any(d.title == "Storm warning" for d in client.view("red").inbox)
     assert not any(d.title == "Storm warning" for d in client.view("blue").inbox)
 
@@ -118,7 +124,7 @@ async def first_turn(pilot, client: LocalClient) -> None:  # type: ignore[no-unt
     modal.query_one("#of", Select).value = "blue,red"
     await type_into(pilot, "#to", "55")
     await type_into(pilot, "#reason", "the fleets are closer than the model thinks")
-    await pilot.click("#ok")
+    await pilot.press("ctrl+s")
     await pilot.pause()
     (pair,) = [p for p in client.view(FACILITATOR).pairs if {p.a, p.b} == {"blue", "red"}]
     assert pair.tension == 55

@@ -368,8 +368,8 @@ class ConsoleScreen(Screen[None]):
     async def action_inject(self) -> None:
         got = await self.app.push_screen_wait(InjectModal(self.client.scenario))
         if got is not None:
-            title, text, to = got
-            self._send(AddInject(title=title, text=text, to=to))
+            title, text, to, effects = got
+            self._send(AddInject(title=title, text=text, to=to, effects=effects))
 
     @work
     async def action_override(self) -> None:

@@ -133,7 +133,7 @@ def screen_keys(screen: object) -> list[tuple[str, str]]:
 class OrderModal(ModalScreen[Order | None]):
     """Fill in a move's arguments from lists of valid choices only."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
     def __init__(self, lm: LegalMove, labels: dict[str, str]) -> None:
         super().__init__()
@@ -160,6 +160,7 @@ class OrderModal(ModalScreen[Order | None]):
                         allow_blank=True,
                         id=f"p-{p.name}",
                     )
+            yield Static("Enter in a field or ctrl+s submits; Escape cancels", classes="hint")
             yield Static("", id="problem", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Add", variant="primary", id="ok")
@@ -168,7 +169,14 @@ class OrderModal(ModalScreen[Order | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.dismiss(None)
-            return
+        else:
+            self.action_submit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in any field submits the form (the buttons may be below a small terminal's edge)."""
+        self.action_submit()
+
+    def action_submit(self) -> None:
         args: dict[str, object] = {}
         for p in self.lm.move.params:
             if p.name == "text":
@@ -187,10 +195,10 @@ class OrderModal(ModalScreen[Order | None]):
         self.dismiss(None)
 
 
-class InjectModal(ModalScreen[tuple[str, str, tuple[str, ...]] | None]):
-    """An ad-hoc inject: title, text and addressees (none ticked: everyone)."""
+class InjectModal(ModalScreen[tuple[str, str, tuple[str, ...], tuple[Effect, ...]] | None]):
+    """An ad-hoc inject: title, text, addressees (none ticked: everyone) and one optional effect."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
@@ -203,6 +211,11 @@ class InjectModal(ModalScreen[tuple[str, str, tuple[str, ...]] | None]):
             yield Input(placeholder="the message", id="text")
             yield Label("Addressed to (none ticked: everyone)")
             yield SelectionList[str](*[(a.name, a.id) for a in self.scenario.actors], id="to")
+            yield Label("Effect (optional): a value, whose, and how much to add")
+            yield Select([(v, v) for v in _numeric_values(self.scenario)], prompt="no effect", id="value")
+            yield Select([], prompt="of whom", id="of")
+            yield Input(placeholder="amount to add, e.g. 10 or -0.2", id="add")
+            yield Static("Enter in a field or ctrl+s submits; Escape cancels", classes="hint")
             yield Static("", id="problem", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Deliver", variant="primary", id="ok")
@@ -214,16 +227,50 @@ class InjectModal(ModalScreen[tuple[str, str, tuple[str, ...]] | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.dismiss(None)
-            return
+        else:
+            self.action_submit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in any field submits the form (the buttons may be below a small terminal's edge)."""
+        self.action_submit()
+
+    def action_submit(self) -> None:
         title = self.query_one("#title", Input).value.strip()
         if not title:
             self.query_one("#problem", Static).update("an inject needs a headline")
             return
         to = tuple(self.query_one("#to", SelectionList).selected)
-        self.dismiss((title, self.query_one("#text", Input).value.strip(), to))
+        effects: tuple[Effect, ...] = ()
+        value = self.query_one("#value", Select).value
+        if isinstance(value, str):
+            of = self.query_one("#of", Select).value
+            raw = self.query_one("#add", Input).value.strip()
+            try:
+                amount = float(raw)
+            except ValueError:
+                self.query_one("#problem", Static).update(f"the effect needs a number to add, not {raw!r}")
+                return
+            if not isinstance(of, str):
+                self.query_one("#problem", Static).update("say whose value the effect changes")
+                return
+            effects = (Effect(value=value, of=tuple(of.split(",")), add=amount),)
+        self.dismiss((title, self.query_one("#text", Input).value.strip(), to, effects))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "value" and isinstance(event.value, str):
+            options = value_targets(self.scenario, event.value)
+            self.query_one("#of", Select).set_options([(label, ",".join(ids)) for label, ids in options])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _numeric_values(scenario: Scenario) -> list[str]:
+    return [
+        v
+        for v, kind in VALUE_KINDS.items()
+        if v not in ("hotline", "agreement") and (kind != "alliance" or scenario.alliances)
+    ]
 
 
 def value_targets(scenario: Scenario, value: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -243,7 +290,7 @@ def value_targets(scenario: Scenario, value: str) -> list[tuple[str, tuple[str, 
 class OverrideModal(ModalScreen[tuple[str, tuple[str, ...], object, str] | None]):
     """Set a tracked value, with a reason that goes into the log and the report."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
@@ -257,6 +304,7 @@ class OverrideModal(ModalScreen[tuple[str, tuple[str, ...], object, str] | None]
             yield Select([], prompt="of whom", id="of")
             yield Input(placeholder="new value (a number, or true/false)", id="to")
             yield Input(placeholder="reason (required, logged)", id="reason")
+            yield Static("Enter in a field or ctrl+s submits; Escape cancels", classes="hint")
             yield Static("", id="problem", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Set", variant="primary", id="ok")
@@ -270,7 +318,14 @@ class OverrideModal(ModalScreen[tuple[str, tuple[str, ...], object, str] | None]
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.dismiss(None)
-            return
+        else:
+            self.action_submit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in any field submits the form (the buttons may be below a small terminal's edge)."""
+        self.action_submit()
+
+    def action_submit(self) -> None:
         problem = self.query_one("#problem", Static)
         value = self.query_one("#value", Select).value
         of = self.query_one("#of", Select).value
@@ -300,7 +355,6 @@ class OverrideModal(ModalScreen[tuple[str, tuple[str, ...], object, str] | None]
 __all__ = [
     "ChooseModal",
     "ConfirmModal",
-    "Effect",
     "HelpModal",
     "InjectModal",
     "OrderModal",
