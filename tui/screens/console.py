@@ -22,6 +22,14 @@ from textual.widgets import DataTable, Footer, RichLog, Static
 from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
 from detente.engine.views import View
 from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.panels import (
+    LADDER_COLUMNS,
+    MATRIX_VALUES,
+    cohesion_text,
+    ladder_rows,
+    matrix_columns,
+    matrix_rows,
+)
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.modals import (
     ChooseModal,
@@ -33,23 +41,6 @@ from detente.tui.screens.modals import (
     screen_keys,
 )
 from detente.tui.text import notable
-
-#: Colour of each ladder rung, from calm to war.
-RUNG_STYLE = [
-    "green",
-    "green",
-    "green",
-    "yellow",
-    "yellow",
-    "dark_orange",
-    "dark_orange",
-    "red",
-    "red",
-    "bold red",
-    "bold red",
-]
-
-MATRIX_VALUES = ("tension", "trust", "threat")
 
 PHASE_HINT = {
     "briefing": "teams read their briefings; n moves on to communications",
@@ -208,40 +199,16 @@ class ConsoleScreen(Screen[None]):
     def _ladder(self, v: View) -> None:
         table = self.query_one("#ladder", DataTable)
         table.clear(columns=True)
-        table.add_columns("pair", "tension", "prox", "rung")
-        for p in v.pairs:
-            style = RUNG_STYLE[p.rung]
-            name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
-            rung_text = Text(f"{p.rung} {name}", style=style)
-            table.add_row(f"{p.a}–{p.b}", str(p.tension), str(p.proximity), rung_text)
+        table.add_columns(*LADDER_COLUMNS)
+        table.add_rows(ladder_rows(v))
 
     def _matrix(self, v: View) -> None:
-        value = self.matrix_value
-        self.query_one("#matrix-title", Static).update(f"Relations: {value} (m switches)")
+        self.query_one("#matrix-title", Static).update(f"Relations: {self.matrix_value} (m switches)")
         table = self.query_one("#matrix", DataTable)
         table.clear(columns=True)
-        ids = [a.id for a in v.actors]
-        table.add_columns("holder \\ about", *ids)
-        outlook = {(o.holder, o.other): o for o in v.outlooks}
-        tension = {(p.a, p.b): p.tension for p in v.pairs}
-        for a in ids:
-            cells: list[Any] = [a]
-            for b in ids:
-                if a == b:
-                    cells.append("·")
-                    continue
-                n = (
-                    tension.get((a, b), tension.get((b, a), 0))
-                    if value == "tension"
-                    else getattr(outlook[(a, b)], value)
-                )
-                style = "red" if n >= 70 else "yellow" if n >= 40 else "green"
-                if value == "trust":
-                    style = "green" if n >= 60 else "yellow" if n >= 30 else "red"
-                cells.append(Text(str(n), style=style))
-            table.add_row(*cells)
-        cohesion = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
-        self.query_one("#cohesion", Static).update(f"Cohesion  {cohesion}" if cohesion else "")
+        table.add_columns(*matrix_columns(v))
+        table.add_rows(matrix_rows(v, self.matrix_value))
+        self.query_one("#cohesion", Static).update(cohesion_text(v))
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""

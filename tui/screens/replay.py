@@ -27,6 +27,14 @@ from detente.engine.recorder import session_from_header
 from detente.engine.scenario import Scenario
 from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view
+from detente.tui.panels import (
+    LADDER_COLUMNS,
+    MATRIX_VALUES,
+    cohesion_text,
+    ladder_rows,
+    matrix_columns,
+    matrix_rows,
+)
 from detente.tui.screens.modals import ChooseModal, HelpModal
 from detente.tui.text import _order_text, notable
 
@@ -35,11 +43,6 @@ CHECKPOINT_EVERY = 64
 
 #: Timeline lines rendered at most (the newest); older ones are summarised in one line.
 TIMELINE_LINES = 120
-
-#: Colour of each ladder rung, from calm to war (as on the facilitator console).
-RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2
-
-MATRIX_VALUES = ("tension", "trust", "threat")
 
 
 class Tape:
@@ -302,49 +305,12 @@ class ReplayScreen(Screen[None]):
         self._set("#status", line)
 
     def _ladder(self, v: View) -> None:
-        rows = []
-        for p in v.pairs:
-            style = RUNG_STYLE[min(p.rung, len(RUNG_STYLE) - 1)]
-            name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
-            rows.append(
-                [
-                    f"{p.a}–{p.b}",
-                    Text(str(p.rung), style=style),
-                    Text(name, style=style),
-                    str(p.tension),
-                    str(p.proximity),
-                ]
-            )
-        self._fill(self.query_one("#ladder", DataTable), ("pair", "rung", "", "tension", "prox"), rows)
+        self._fill(self.query_one("#ladder", DataTable), LADDER_COLUMNS, ladder_rows(v))
 
     def _matrix(self, v: View) -> None:
-        value = self.matrix_value
-        self._set("#matrix-title", Text(f"Relations: {value} (m switches)"))
-        ids = [a.id for a in v.actors]
-        outlook = {(o.holder, o.other): o for o in v.outlooks}
-        tension = {(p.a, p.b): p.tension for p in v.pairs}
-        rows = []
-        for a in ids:
-            cells: list[Any] = [a]
-            for b in ids:
-                if a == b:
-                    cells.append("·")
-                    continue
-                if value == "tension":
-                    n = tension.get((a, b), tension.get((b, a), 0))
-                elif (a, b) in outlook:
-                    n = getattr(outlook[(a, b)], value)
-                else:  # another team's outlook: not this perspective's to see
-                    cells.append(Text("–", style="dim"))
-                    continue
-                style = "red" if n >= 70 else "yellow" if n >= 40 else "green"
-                if value == "trust":
-                    style = "green" if n >= 60 else "yellow" if n >= 30 else "red"
-                cells.append(Text(str(n), style=style))
-            rows.append(cells)
-        self._fill(self.query_one("#matrix", DataTable), ("holder \\ about", *ids), rows)
-        cohesion = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
-        self._set("#cohesion", Text(f"Cohesion  {cohesion}" if cohesion else ""))
+        self._set("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
+        self._fill(self.query_one("#matrix", DataTable), matrix_columns(v), matrix_rows(v, self.matrix_value))
+        self._set("#cohesion", Text(cohesion_text(v)))
 
     def _set(self, selector: str, text: Text) -> None:
         """Update a Static only if its text changed, and lay the screen out again only if its

@@ -1,0 +1,63 @@
+"""Rows of the escalation and relations panels, built from a view; the console and the
+replay viewer both show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from detente.engine.views import View
+
+#: Colour of each ladder rung, from calm to war.
+RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2
+
+MATRIX_VALUES = ("tension", "trust", "threat")
+
+LADDER_COLUMNS = ("pair", "tension", "prox", "rung")
+
+
+def ladder_rows(v: View) -> list[list[Any]]:
+    """One row per pair: ids, tension, proximity, and the rung with its name, coloured."""
+    rows = []
+    for p in v.pairs:
+        style = RUNG_STYLE[min(p.rung, len(RUNG_STYLE) - 1)]
+        name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
+        rows.append([f"{p.a}–{p.b}", str(p.tension), str(p.proximity), Text(f"{p.rung} {name}", style=style)])
+    return rows
+
+
+def matrix_columns(v: View) -> tuple[str, ...]:
+    return ("holder \\ about", *(a.id for a in v.actors))
+
+
+def matrix_rows(v: View, value: str) -> list[list[Any]]:
+    """Who holds what about whom (tension is the pair's); outlooks the view does not hold show "–"."""
+    ids = [a.id for a in v.actors]
+    outlook = {(o.holder, o.other): o for o in v.outlooks}
+    tension = {(p.a, p.b): p.tension for p in v.pairs}
+    rows = []
+    for a in ids:
+        cells: list[Any] = [a]
+        for b in ids:
+            if a == b:
+                cells.append("·")
+                continue
+            if value == "tension":
+                n = tension.get((a, b), tension.get((b, a), 0))
+            elif (a, b) in outlook:
+                n = getattr(outlook[(a, b)], value)
+            else:  # another team's outlook: not this view's to see
+                cells.append(Text("–", style="dim"))
+                continue
+            style = "red" if n >= 70 else "yellow" if n >= 40 else "green"
+            if value == "trust":
+                style = "green" if n >= 60 else "yellow" if n >= 30 else "red"
+            cells.append(Text(str(n), style=style))
+        rows.append(cells)
+    return rows
+
+
+def cohesion_text(v: View) -> str:
+    shown = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
+    return f"Cohesion  {shown}" if shown else ""
