@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
+
 from detente.engine import dice
 from detente.engine.events import Event, fold, get_value
 from detente.engine.ruleset import MoveType, Ruleset

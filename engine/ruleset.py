@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
+
 from detente.engine.state import Order, Pledge, Proposal, State
 
 if TYPE_CHECKING:

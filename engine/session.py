@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import field, frozen
+
 from detente.engine.adjudicate import Resolution, check_order, clamp, default_vis, resolve_turn
 from detente.engine.commands import (
     AddInject,

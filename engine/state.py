@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import field, frozen
+
 from detente.engine.scenario import Scenario
 
 T = TypeVar("T")
