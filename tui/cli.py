@@ -294,6 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--as", dest="as_role", metavar="ROLE", help="a team id, facilitator (default) or public")
     rp.add_argument("--verify", action="store_true", help="re-adjudicate every command and compare")
     rp.set_defaults(func=cmd_replay)
+
+    # Further jobs live in their own modules, ``detente.tui.cmd_<job>``, each with a
+    # ``register(subparsers)`` that adds its subcommand; they import their heavy parts lazily.
+    import pkgutil
+    from importlib import import_module
+
+    from detente import tui
+
+    for info in sorted(pkgutil.iter_modules(tui.__path__), key=lambda i: i.name):
+        if info.name.startswith("cmd_"):
+            import_module(f"detente.tui.{info.name}").register(sub)
     return p
 
 
