@@ -28,6 +28,7 @@ from detente.engine.log import (
     LogWriter,
     canonical_sha256,
     read_log,
+    write_log,
 )
 from detente.engine.ruleset import RulesetNotFound, find_ruleset
 from detente.engine.scenario import Scenario
@@ -146,6 +147,104 @@ def verify(path: str | os.PathLike[str]) -> list[str]:
         session.commit(result)
         i += 1 + n
     return []
+
+
+@frozen
+class Branch:
+    """A branch written by :func:`branch`: where it was cut and what it holds."""
+
+    path: str
+    """The new log."""
+    turn: int
+    """The turn of the branch point."""
+    phase: str
+    """The phase of the branch point: the branch holds the session just after it began."""
+    groups: int
+    """How many of the parent's commands (with their events) the branch holds."""
+    state: State
+    """The session's state at the branch point, where the branch continues."""
+
+
+def branch_cut(records: Sequence[Mapping[str, Any]], turn: int, phase: str) -> int | None:
+    """How many of ``records`` (whole groups) hold the session up to the moment ``phase`` of
+    ``turn`` began, or None if the log never reached it.
+
+    >>> records = [{"kind": "command", "n": 1}, {"kind": "phase", "turn": 1, "phase": "briefing"},
+    ...            {"kind": "command", "n": 1}, {"kind": "phase", "turn": 1, "phase": "orders"}]
+    >>> [branch_cut(records, 1, p) for p in ("briefing", "orders", "debrief")]
+    [2, 4, None]
+    """
+    i = 0
+    while i < len(records):
+        end = i + 1 + records[i]["n"]
+        for e in records[i + 1 : end]:
+            if e["kind"] == "phase" and e["turn"] == turn and e["phase"] == phase:
+                return end
+        i = end
+    return None
+
+
+def branch(
+    parent: str | os.PathLike[str], out: str | os.PathLike[str], turn: int, phase: str = "briefing"
+) -> Branch:
+    """Write a new log holding the session of ``parent`` up to the moment ``phase`` of ``turn``
+    began, with a header that names its parent, the SHA-256 of the parent's last line it keeps and
+    the branch point. The new log then continues with :meth:`RecordedSession.resume`.
+
+    Raises :class:`LogError` if the parent does not read, never reached that point, or ``out``
+    exists."""
+    contents = read_log(parent)
+    records = contents.records
+    cut = branch_cut(records, turn, phase)
+    if cut is None:
+        turns = sorted({r["turn"] for r in records if r["kind"] == "phase"})
+        reached = f"turns {turns[0]} to {turns[-1]}" if turns else "no turn at all"
+        raise LogError(parent, None, f"the session never reached turn {turn}, {phase} (it holds {reached})")
+    header = {k: v for k, v in contents.header.items() if k not in ("seq", "sha256")}
+    last = records[cut - 1]
+    lineage: dict[str, Any] = {
+        "path": str(parent),
+        "sha256": last["sha256"],
+        "seq": last["seq"],
+        "at": {"turn": turn, "phase": phase},
+    }
+    if "parent" in contents.header:
+        lineage["parent"] = contents.header["parent"]
+    header["parent"] = lineage
+    session = session_from_header(contents.header, str(parent))
+    events = [r for r in records[:cut] if r["kind"] != "command"]
+    with paused_gc():
+        state = fold_all(session.state, events)
+    if os.path.exists(out):
+        raise LogError(out, None, "already exists; a branch never overwrites a log")
+    write_log(out, header, records[:cut])
+    groups = sum(1 for r in records[:cut] if r["kind"] == "command")
+    return Branch(path=str(out), turn=turn, phase=phase, groups=groups, state=state)
+
+
+def lineage(header: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The logs a branched log descends from, nearest first (empty for an original session).
+
+    >>> lineage({"parent": {"path": "b.jsonl", "at": {"turn": 3}, "parent": {"path": "a.jsonl"}}})[1]["path"]
+    'a.jsonl'
+    """
+    out: list[Mapping[str, Any]] = []
+    node = header.get("parent")
+    while isinstance(node, Mapping):
+        out.append(node)
+        node = node.get("parent")
+    return out
+
+
+def describe_lineage(header: Mapping[str, Any]) -> list[str]:
+    """One line per ancestor, for reports and the replay viewer."""
+    lines = []
+    for p in lineage(header):
+        at = p.get("at", {})
+        where = f"turn {at.get('turn', '?')}, {at.get('phase', '?')}"
+        lines.append(f"branched from {p.get('path', '?')} at {where} (line {p.get('seq', '?')}, "
+                     f"sha256 {str(p.get('sha256', '?'))[:12]}…)")
+    return lines
 
 
 def _jsonish(e: Mapping[str, Any]) -> Any:

@@ -179,12 +179,14 @@ def _summary(scenario, v, events, rungs) -> list[str]:  # type: ignore[no-untype
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from detente.engine.recorder import replay, states_by_turn, verify
+    from detente.engine.recorder import describe_lineage, replay, states_by_turn, verify
     from detente.tui.text import render_view
 
     rep = replay(args.log)
     for w in rep.contents.warnings:
         _err(f"warning: {args.log}: {w}")
+    for line in describe_lineage(rep.contents.header):
+        _say(line)
     session = rep.session
     role = args.as_role or FACILITATOR
     if role not in (FACILITATOR, PUBLIC) and role not in session.state.actors:
