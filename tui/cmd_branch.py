@@ -6,8 +6,9 @@ import argparse
 
 from detente.engine.scenario import PHASES
 
-#: Phases a branch can start at (setup is before the first turn; adjudication is held by the engine).
-BRANCH_PHASES = tuple(p for p in PHASES if p != "adjudication")
+#: Phases a branch can start at. At ``adjudication`` the rolls are made but not yet published, so a
+#: facilitator can try another override.
+BRANCH_PHASES = PHASES
 
 
 def parse_at(text: str) -> tuple[int, str]:

@@ -101,6 +101,8 @@ def test_cli_branch_then_resume_and_replay_shows_lineage(
     assert main(["branch", str(parent), "--at", "three", "-o", str(tmp_path / "c.jsonl")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("detente: --at three:") and "Traceback" not in err
+    assert main(["branch", str(parent), "--at", "3:x", "-o", str(tmp_path / "c.jsonl")]) == 1
+    assert "briefing, communications, orders, adjudication, debrief" in capsys.readouterr().err
     assert main(["replay", str(out)]) == 0
     assert f"branched from {parent} at turn 3, orders" in capsys.readouterr().out
     header = json.loads(out.read_text().splitlines()[0])

@@ -418,3 +418,30 @@ def test_snapshot_of_the_replay_at_80x24(snap_compare, log: Path) -> None:  # ty
     """Day 2's orders as the facilitator replays them, at the smallest supported size."""
     keys = ["right_square_bracket", "right_square_bracket", *["right"] * 12]
     assert snap_compare(DetenteApp(replay=log), terminal_size=(80, 24), press=keys)
+
+
+async def test_w_branches_a_what_if_from_the_phase_shown_and_opens_it_in_the_console(
+    log: Path, tmp_path: Path
+) -> None:
+    from detente.tui.screens.console import ConsoleScreen
+    from detente.tui.screens.modals import ConfirmModal
+
+    before = log.read_bytes()
+    app = DetenteApp(replay=log, sessions=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await press(pilot, "right_square_bracket", "right_square_bracket", "right", "right")
+        label, phase, _ = where(screen)
+        await press(pilot, "w")
+        assert isinstance(app.screen, ConfirmModal)
+        assert f"{label}, {phase}" in app.screen.question
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        branched = next(tmp_path.glob("*-whatif-*.jsonl"))
+        assert app.client is not None and app.client.log_path == str(branched)
+        v = app.client.view(FACILITATOR)
+        assert (v.label, v.phase) == (label, phase)
+        assert read_log(branched).header["parent"]["path"] == str(log)
+    assert log.read_bytes() == before

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -23,7 +24,7 @@ from textual.widgets import DataTable, Footer, Label, RichLog, Static
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import Event, fold, fold_all, visible_to
 from detente.engine.log import LogError, read_log
-from detente.engine.recorder import session_from_header
+from detente.engine.recorder import branch, describe_lineage, session_from_header
 from detente.engine.scenario import Scenario
 from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view
@@ -35,7 +36,7 @@ from detente.tui.panels import (
     matrix_columns,
     matrix_rows,
 )
-from detente.tui.screens.modals import ChooseModal, HelpModal
+from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal
 from detente.tui.text import _order_text, notable
 
 #: Fold at most this many events to reach any position (a checkpoint every so often).
@@ -43,6 +44,16 @@ CHECKPOINT_EVERY = 64
 
 #: Timeline lines rendered at most (the newest); older ones are summarised in one line.
 TIMELINE_LINES = 120
+
+
+def branch_log_path(parent: str | os.PathLike[str], turn: int, phase: str, folder: Path) -> Path:
+    """``<folder>/<parent>-whatif-t<turn>-<phase>.jsonl``, never an existing file."""
+    stem = Path(parent).stem
+    path, n = folder / f"{stem}-whatif-t{turn}-{phase}.jsonl", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-whatif-t{turn}-{phase}-{n}.jsonl"
+    return path
 
 
 class Tape:
@@ -69,6 +80,8 @@ class Tape:
         """Every event of the log (not the command records), in order."""
         self.warnings = list(warnings)
         """What was dropped or where reading stopped, in plain words (each names its line)."""
+        self.lineage: list[str] = []
+        """For a branched log, one line per log it descends from, nearest first."""
         self._checkpoints = checkpoints
         self._marks = sorted(checkpoints)
         self._pos, self._state = 0, checkpoints[0]
@@ -103,7 +116,9 @@ class Tape:
             if record["kind"] == "phase" or len(events) % CHECKPOINT_EVERY == 0:
                 checkpoints[len(events)] = state
         checkpoints[len(events)] = state
-        return cls(os.fspath(path), session.scenario, session.ruleset.ladder, events, checkpoints, warnings)
+        tape = cls(os.fspath(path), session.scenario, session.ruleset.ladder, events, checkpoints, warnings)
+        tape.lineage = describe_lineage(contents.header)
+        return tape
 
     def __len__(self) -> int:
         return len(self.events)
@@ -221,6 +236,7 @@ class ReplayScreen(Screen[None]):
         Binding("p", "perspective", "View as"),
         Binding("b", "briefing", "Briefing"),
         Binding("m", "matrix", "Matrix", show=False),  # the matrix's title says so
+        Binding("w", "branch", "What-if"),
         Binding("f1", "help", "Help"),
         Binding("escape", "close", "Close", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -234,6 +250,7 @@ class ReplayScreen(Screen[None]):
         ("p", "choose the perspective: the facilitator, the public or one team"),
         ("b", "the briefing as the perspective has it (a team: only its own)"),
         ("m", "switch the relations matrix: tension, trust, threat"),
+        ("w", "what-if: branch a new session from the start of the phase shown and play it on"),
         ("Escape", "close the replay (back to the start screen)"),
         ("q", "quit"),
         ("F1", "this help"),
@@ -269,6 +286,8 @@ class ReplayScreen(Screen[None]):
     def on_mount(self) -> None:
         for w in self.tape.warnings:
             self.notify(w, title="Log damaged: replay stops early", severity="warning", timeout=15)
+        if self.tape.lineage:
+            self.notify("\n".join(self.tape.lineage), title="A what-if branch", timeout=10)
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
 
@@ -390,6 +409,28 @@ class ReplayScreen(Screen[None]):
             self.role = chosen
             self.refresh_view()
 
+    @work
+    async def action_branch(self) -> None:
+        state = self.tape.state_at(self.pos)
+        if state.turn < 1:
+            self.notify("Step into a turn first: a what-if starts at one of its phases.", severity="warning")
+            return
+        label = self.tape.scenario.turns.name(state.turn)
+        path = branch_log_path(self.tape.path, state.turn, state.phase, self.app.sessions)  # type: ignore[attr-defined]
+        question = f"Start a what-if from {label}, {state.phase}?"
+        detail = (
+            f"A new log, {path}, will hold this session up to the moment the {state.phase} phase of "
+            f"{label} began, and open in the console to be played on. {self.tape.path} is not changed."
+        )
+        if not await self.app.push_screen_wait(ConfirmModal(question, detail)):
+            return
+        try:
+            branch(self.tape.path, path, state.turn, state.phase)
+        except (LogError, OSError) as exc:
+            self.notify(str(exc), title="Cannot branch", severity="error", timeout=10)
+            return
+        self.app.resume_session(path)  # type: ignore[attr-defined]
+
     def action_matrix(self) -> None:
         i = MATRIX_VALUES.index(self.matrix_value)
         self.matrix_value = MATRIX_VALUES[(i + 1) % len(MATRIX_VALUES)]
@@ -411,8 +452,14 @@ class ReplayScreen(Screen[None]):
             HelpModal(
                 "replay",
                 self.HELP_KEYS,
-                f"{self.tape.path}: {len(self.tape)} events. A team's perspective shows only what "
-                "that team saw; results of an adjudication reach it when they were published.",
+                " ".join(
+                    [
+                        f"{self.tape.path}: {len(self.tape)} events. A team's perspective shows only "
+                        "what that team saw; results of an adjudication reach it when they were "
+                        "published.",
+                        *(f"It was {line}." for line in self.tape.lineage),
+                    ]
+                ),
             )
         )
 
