@@ -1,0 +1,868 @@
+"""The after-action report's facts: what happened in a session, as one role may know it.
+
+:func:`build` turns a session's events into a :class:`Report`, a frozen value that the
+front ends render as Markdown, HTML or CSV (``detente.tui.report``). It is pure: no
+files, no clock, no randomness. Every fact a role's report holds comes from
+:func:`~detente.engine.views.timeline` (the events the role may see) and
+:func:`~detente.engine.views.view` of the state at the end of each turn — never from the
+raw events — so a team's report cannot hold anything the team could not see. The one
+facilitator-only fact is the *risk that was run*, because it comes from the dice.
+
+Definitions (docs/report.md explains them for facilitators):
+
+- **p_conflict of a roll**: for an ``incident:A:B`` roll, the roll's probability times the
+  share of the 36 severity outcomes (2d6 plus the severity modifier) that would have started
+  open conflict: a grave incident at ``incidents.grave_conflict_tension`` or more, or an
+  incident whose tension rise alone lifts the pair to ``end.conflict_rung`` — measured on the
+  state just before the roll, ignoring the drift later in the same adjudication.
+- **p_conflict of a turn**: ``1 − Π(1 − p)`` over that turn's incident rolls.
+- **risk run**: ``1 − Π(1 − p_conflict of each turn)``.
+- **near miss**: a pair ending a turn one rung below open conflict; a grave incident that
+  came within :data:`NEAR_TENSION` points of the conflict tension; and, for the
+  facilitator, an incident roll that could have started a conflict and missed by less than
+  :data:`NEAR_ROLL`, or an incident that happened while a conflict-starting severity was
+  possible and whose severity dice fell short.
+- **gap between words and deeds**: a team that publicly reassured a party (a
+  ``public_statement`` with the ``reassure`` stance) or pledged it restraint, and then —
+  that turn or within :data:`GAP_TURNS` turns, or while the pledge was in force — deployed
+  a force into a region bordering that party, raised readiness, or held a joint exercise
+  in such a region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import product
+from typing import Any
+
+from attrs import field, frozen
+
+from detente.engine.commands import FACILITATOR
+from detente.engine.events import fold
+from detente.engine.state import Outcome, State, pair, rung
+from detente.engine.views import PUBLIC, View, timeline, view
+
+NEAR_ROLL = 0.05
+"""A conflict-capable incident roll whose draw missed by less than this is a near miss."""
+NEAR_TENSION = 10
+"""A grave incident within this many tension points below the conflict tension is a near miss."""
+GAP_TURNS = 1
+"""How many turns after a reassuring statement an escalatory move still counts as a gap."""
+RESTRAINT_PLEDGES = ("no_deployment", "no_readiness_increase", "stand_down", "notify_activities")
+"""Pledge kinds that promise restraint (any of them makes a later escalatory move a gap)."""
+ESCALATORY_MOVES = ("deploy", "raise_readiness", "joint_exercise")
+"""Moves that contradict a promise of restraint (deploy and exercise only near the party)."""
+
+
+# -- the report's value objects ------------------------------------------------------------------
+
+
+@frozen
+class Team:
+    """A team (actor) of the scenario."""
+
+    id: str
+    name: str
+    alliances: tuple[str, ...]
+    """Ids of the alliances it belongs to."""
+
+
+@frozen
+class AllianceInfo:
+    """An alliance of the scenario."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+
+
+@frozen
+class Entry:
+    """One line of the turn-by-turn timeline."""
+
+    turn: int
+    """0 before the first turn."""
+    phase: str
+    """The phase the role saw it in (a team sees adjudication results at the debrief)."""
+    kind: str
+    """``inject``, ``orders``, ``call``, ``answer``, ``said``, ``pledge``, ``proposal``,
+    ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``override``, ``note``,
+    ``objective`` or ``outcome``."""
+    text: str
+    """The entry in words (team-written text inside is not escaped: renderers escape)."""
+
+
+@frozen
+class RiskRoll:
+    """One incident roll and the share of it that could have started open conflict."""
+
+    turn: int
+    between: tuple[str, str]
+    p_incident: float
+    """The roll's probability of an incident, 0–1."""
+    p_conflict_if_incident: float
+    """The share of severity outcomes that would have started conflict, 0–1."""
+    value: float
+    """The draw; an incident happened when value < p_incident."""
+    incident: bool
+
+    @property
+    def p_conflict(self) -> float:
+        """p_incident × p_conflict_if_incident."""
+        return self.p_incident * self.p_conflict_if_incident
+
+
+@frozen
+class TurnRisk:
+    """One turn's chances, from its incident rolls."""
+
+    turn: int
+    p_conflict: float
+    """1 − Π(1 − p_conflict) over the turn's incident rolls."""
+    p_incident: float
+    """1 − Π(1 − p_incident): the chance of at least one incident."""
+    rolls: tuple[RiskRoll, ...]
+
+
+@frozen
+class Risk:
+    """The risk that was run: the facilitator's report only (it comes from the dice)."""
+
+    turns: tuple[TurnRisk, ...]
+    total: float
+    """1 − Π(1 − p_conflict per turn), 0–1."""
+    incident_total: float
+    """1 − Π(1 − p_incident per turn): the chance of at least one incident in the session."""
+    incidents_expected: float
+    """The expected number of incidents (the sum of the incident rolls' probabilities)."""
+    computable: bool = True
+    """False when the ruleset's numbers lack what the definition needs (then every p_conflict is 0)."""
+
+
+@frozen
+class Call:
+    """A hotline call and how each callee answered."""
+
+    id: str
+    turn: int
+    by: str
+    to: tuple[str, ...]
+    answers: Mapping[str, str]
+    """Callee → ``answered``, ``declined`` or ``unanswered`` (missing while still open)."""
+    transcript: tuple[tuple[str, str], ...]
+    """(speaker, words) in order."""
+    pledges: tuple[str, ...] = ()
+    """Ids of the pledges made on the call."""
+
+
+@frozen
+class PledgeFact:
+    """A pledge made on a call and what became of it."""
+
+    id: str
+    call: str
+    turn: int
+    """The turn it was made."""
+    by: str
+    to: str
+    kind: str
+    region: str
+    until: int
+    """The last turn it was in force."""
+    status: str
+    """``kept``, ``broken`` or ``active`` (still in force when the log ends)."""
+    settled: int | None
+    """The turn it was kept or broken."""
+
+
+@frozen
+class IncidentFact:
+    """An incident and how it was contained."""
+
+    turn: int
+    between: tuple[str, str]
+    severity: str
+    text: str
+    tension_before: int | None
+    """The pair's tension just before the incident, 0–100."""
+    tension_after: int | None
+    """Just after its own rise."""
+    tension_end: int | None
+    """At the end of the incident's turn."""
+    tension_next: int | None
+    """At the end of the next turn (None if the log ends first)."""
+    agreement: bool | None
+    """Whether an incidents agreement was in force (None when the role cannot tell)."""
+    calls: tuple[str, ...]
+    """Ids of answered calls between the two, that turn or the next (as far as the role saw)."""
+    conflict: bool
+    """Whether the session ended in conflict on that turn."""
+
+    @property
+    def contained(self) -> bool:
+        """No conflict followed, and tension was no higher a turn later than just after it."""
+        later = self.tension_next if self.tension_next is not None else self.tension_end
+        if self.conflict:
+            return False
+        return later is None or self.tension_after is None or later <= self.tension_after
+
+
+@frozen
+class NearMiss:
+    """A moment the session came close to open conflict (see the module's definitions)."""
+
+    turn: int
+    kind: str
+    """``rung``, ``grave``, ``dice`` or ``severity``."""
+    between: tuple[str, str]
+    text: str
+
+
+@frozen
+class Gap:
+    """A team said one thing and did another."""
+
+    team: str
+    to: str
+    """The party it reassured or pledged restraint to."""
+    said_turn: int
+    said: str
+    did_turn: int
+    did: str
+
+
+@frozen
+class Change:
+    """A value at the start and at the end."""
+
+    of: tuple[str, ...]
+    """(holder, other) for trust; (alliance,) for cohesion."""
+    start: int
+    end: int
+
+    @property
+    def delta(self) -> int:
+        return self.end - self.start
+
+
+@frozen
+class ObjectiveFact:
+    """An objective and whether it was met."""
+
+    id: str
+    actor: str
+    text: str
+    points: int
+    met: bool | None
+    """None when its status was never tracked (a log that ends before the first debrief)."""
+
+
+@frozen
+class PairTurn:
+    """Every value tracked between two actors at the end of a turn (None: not visible to the role)."""
+
+    turn: int
+    a: str
+    b: str
+    tension: int
+    rung: int
+    rung_name: str
+    hotline: bool
+    agreement: bool
+    proximity: int
+    incidents: int
+    readiness_a: int
+    readiness_b: int
+    trust_ab: int | None
+    trust_ba: int | None
+    threat_ab: int | None
+    threat_ba: int | None
+    information_ab: float | None
+    information_ba: float | None
+    answer_ab: float | None
+    answer_ba: float | None
+
+
+@frozen
+class AllianceTurn:
+    """An alliance's cohesion at the end of a turn."""
+
+    turn: int
+    alliance: str
+    cohesion: int
+
+
+@frozen
+class Report:
+    """Everything an after-action report says, for one role."""
+
+    role: str
+    """A team id, ``facilitator`` or ``public``."""
+    title: str
+    scenario_id: str
+    summary: str
+    source: str
+    """The scenario file's name, from the log header."""
+    seed: int | None
+    engine: str
+    lineage: tuple[tuple[str, str], ...]
+    """For a branched log: the header's ``parent`` keys and values, in words."""
+    teams: tuple[Team, ...]
+    alliances: tuple[AllianceInfo, ...]
+    ladder: tuple[str, ...]
+    conflict_rung: int
+    turns: int
+    """The last turn the log reaches."""
+    labels: Mapping[int, str]
+    """Turn → its name (``Day 3``); 0 is ``Start``."""
+    outcome: Outcome | None
+    risk: Risk | None
+    """None for a team or the public: the dice are the facilitator's."""
+    timeline: tuple[Entry, ...]
+    calls: tuple[Call, ...]
+    pledges: tuple[PledgeFact, ...]
+    incidents: tuple[IncidentFact, ...]
+    near_misses: tuple[NearMiss, ...]
+    gaps: tuple[Gap, ...]
+    trust: tuple[Change, ...]
+    cohesion: tuple[Change, ...]
+    objectives: tuple[ObjectiveFact, ...]
+    scores: Mapping[str, int]
+    """Objective points per team: the outcome's, or what is met so far."""
+    opening: tuple[PairTurn, ...]
+    """The pairs before the first turn."""
+    series: tuple[PairTurn, ...]
+    """One per pair per turn (turns 1..turns), in turn then pair order."""
+    cohesion_series: tuple[AllianceTurn, ...]
+    """Cohesion per alliance per turn the role may see, from turn 0."""
+    warnings: tuple[str, ...] = ()
+    """What the log reader dropped (a log cut short)."""
+    pairs: tuple[tuple[str, str], ...] = field(default=())
+    """Every pair, in the scenario's order."""
+
+    # -- derived counts --------------------------------------------------------------------
+    def count_calls(self, how: str | None = None) -> int:
+        """Calls placed (``how`` None), or callee answers of one kind (``answered``,
+        ``declined``, ``unanswered``)."""
+        if how is None:
+            return len(self.calls)
+        return sum(1 for c in self.calls for a in c.answers.values() if a == how)
+
+    def name(self, actor: str) -> str:
+        """A team's display name (the id if unknown)."""
+        for t in self.teams:
+            if t.id == actor:
+                return t.name
+        for al in self.alliances:
+            if al.id == actor:
+                return al.name
+        return actor
+
+    def peak(self, a: str, b: str) -> int:
+        """The pair's highest tension at the start or at the end of any turn."""
+        return max(p.tension for p in (*self.opening, *self.series) if (p.a, p.b) == pair(a, b))
+
+
+# -- building ------------------------------------------------------------------------------------
+
+
+def build(
+    initial: State,
+    events: Sequence[Mapping[str, Any]],
+    role: str = FACILITATOR,
+    *,
+    ladder: tuple[str, ...] = (),
+    header: Mapping[str, Any] | None = None,
+    warnings: Sequence[str] = (),
+) -> Report:
+    """The report on a session for ``role``, from its starting state and its events (the log's
+    records without the command records, as :func:`detente.engine.recorder.replay` gives them).
+
+    ``header`` is the log header (for the source file, seed and a branch's parent);
+    ``warnings`` are the log reader's (a log cut short still reports up to its last good line).
+    Raises ``ValueError`` for an unknown role.
+    """
+    if role not in (FACILITATOR, PUBLIC) and role not in initial.actors:
+        raise ValueError(f"unknown role {role!r}")
+    header = header or {}
+    scenario = initial.scenario
+    states, risk = _fold(initial, events, role == FACILITATOR)
+    views = {t: view(s, role, ladder) for t, s in states.items()}
+    start = view(initial, role, ladder)
+    last = max(views) if views else 0
+    final = views[last] if views else start
+    seen = timeline(events, role)
+    conflict_rung = int(initial.numbers.get("end", {}).get("conflict_rung", 9))
+    labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
+    entries = _entries(initial, seen)
+    calls, pledges = _calls_and_pledges(seen)
+    outcome = final.outcome
+    series = tuple(p for t in sorted(views) if t >= 1 for p in _pair_rows(views[t], t))
+    opening = _pair_rows(start, 0)
+    incidents = _incidents(initial, seen, views, calls, outcome)
+    objectives = _objectives(initial, seen, role)
+    scores = dict(outcome.scores) if outcome is not None else {
+        a: sum(o.points for o in objectives if o.actor == a and o.met) for a in scenario.actor_ids
+    }
+    return Report(
+        role=role,
+        title=scenario.scenario.title,
+        scenario_id=scenario.scenario.id,
+        summary=scenario.scenario.summary,
+        source=str(header.get("source", "")),
+        seed=header.get("seed"),
+        engine=str(header.get("engine", "")),
+        lineage=_lineage(header.get("parent")),
+        teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id)) for a in scenario.actors),
+        alliances=tuple(AllianceInfo(al.id, al.name, tuple(al.members)) for al in scenario.alliances),
+        ladder=tuple(ladder),
+        conflict_rung=conflict_rung,
+        turns=last,
+        labels=labels,
+        outcome=outcome,
+        risk=risk,
+        timeline=entries,
+        calls=calls,
+        pledges=pledges,
+        incidents=incidents,
+        near_misses=_near_misses(initial, views, incidents, risk, conflict_rung, outcome),
+        gaps=_gaps(initial, seen, pledges),
+        trust=tuple(
+            Change((o.holder, o.other), o.trust, _outlook(final, o.holder, o.other).trust)
+            for o in start.outlooks
+        ),
+        cohesion=tuple(Change((k,), v, final.cohesion[k]) for k, v in start.cohesion.items()),
+        objectives=objectives,
+        scores=scores,
+        opening=opening,
+        series=series,
+        cohesion_series=tuple(
+            AllianceTurn(t, k, c)
+            for t, v in sorted({0: start, **views}.items())
+            for k, c in v.cohesion.items()
+        ),
+        warnings=tuple(warnings),
+        pairs=tuple(initial.pairs),
+    )
+
+
+def _fold(
+    initial: State, events: Sequence[Mapping[str, Any]], with_risk: bool
+) -> tuple[dict[int, State], Risk | None]:
+    """The state at the end of each turn (as :func:`detente.engine.recorder.states_by_turn`),
+    and for the facilitator the risk read off the incident rolls on the way."""
+    state = initial
+    out: dict[int, State] = {}
+    rolls: list[RiskRoll] = []
+    computable = True
+    for e in events:
+        kind = e["kind"]
+        if kind == "command":
+            continue
+        if kind == "phase" and e["phase"] == "briefing" and state.turn >= 1:
+            out[state.turn] = state
+        if with_risk and kind == "roll" and e.get("p") is not None and str(e["id"]).startswith("incident:"):
+            _, a, b = str(e["id"]).split(":", 2)
+            share = conflict_share(state, a, b)
+            computable = computable and share is not None
+            rolls.append(RiskRoll(
+                turn=state.turn, between=pair(a, b), p_incident=float(e["p"]),
+                p_conflict_if_incident=share or 0.0, value=float(e["value"]), incident=bool(e["success"]),
+            ))
+        state = fold(state, e)
+    if state.turn >= 1:
+        out[state.turn] = state
+    if not with_risk:
+        return out, None
+    turns = []
+    for t in sorted(out):
+        mine = tuple(r for r in rolls if r.turn == t)
+        p_conflict, p_incident = either(r.p_conflict for r in mine), either(r.p_incident for r in mine)
+        turns.append(TurnRisk(t, p_conflict, p_incident, mine))
+    return out, Risk(
+        turns=tuple(turns),
+        total=either(t.p_conflict for t in turns),
+        incident_total=either(t.p_incident for t in turns),
+        incidents_expected=sum(r.p_incident for r in rolls),
+        computable=computable,
+    )
+
+
+def either(ps: Any) -> float:
+    """The chance that at least one of independent events happens: 1 − Π(1 − p).
+
+    >>> round(either([0.5, 0.5]), 3), either([])
+    (0.75, 0.0)
+    """
+    miss = 1.0
+    for p in ps:
+        miss *= 1.0 - p
+    return 1.0 - miss
+
+
+_SEVERITY_KEYS = (
+    "serious_min", "grave_min", "agreement_severity", "readiness_severity", "readiness_severity_at",
+    "minor_tension", "serious_tension", "grave_tension", "grave_conflict_tension",
+)
+
+
+def conflict_share(state: State, a: str, b: str) -> float | None:
+    """The share of an incident's 2d6 severity outcomes between ``a`` and ``b`` that would start
+    open conflict, on ``state`` (just before the incident roll); None when the ruleset's numbers
+    do not say how severity works."""
+    n = state.numbers.get("incidents", {})
+    if any(k not in n for k in _SEVERITY_KEYS):
+        return None
+    top = int(state.numbers.get("end", {}).get("conflict_rung", 9))
+    ps = state.pairs[pair(a, b)]
+    mod = -n["agreement_severity"] if ps.agreement else 0
+    if state.actors[a].readiness + state.actors[b].readiness >= n["readiness_severity_at"]:
+        mod += n["readiness_severity"]
+    hits = 0
+    for d1, d2 in product(range(1, 7), repeat=2):
+        total = d1 + d2 + mod
+        sev = "grave" if total >= n["grave_min"] else "serious" if total >= n["serious_min"] else "minor"
+        grave_conflict = sev == "grave" and ps.tension >= n["grave_conflict_tension"]
+        climbs = rung(min(100, ps.tension + n[f"{sev}_tension"])) >= top
+        hits += grave_conflict or climbs
+    return hits / 36
+
+
+def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(parent, Mapping):
+        return ()
+    out = []
+    for k, v in parent.items():
+        if isinstance(v, Mapping) and ("turn" in v or "phase" in v):
+            text = ", ".join(f"{x} {v[x]}" for x in ("turn", "phase") if x in v)
+            extra = [f"{x} {y}" for x, y in v.items() if x not in ("turn", "phase")]
+            v = ", ".join([text, *extra])
+        out.append((str(k), str(v)))
+    return tuple(out)
+
+
+def _outlook(v: View, holder: str, other: str) -> Any:
+    for o in v.outlooks:
+        if (o.holder, o.other) == (holder, other):
+            return o
+    raise KeyError((holder, other))
+
+
+def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
+    out = {(o.holder, o.other): o for o in v.outlooks}
+    ready = {a.id: a.readiness for a in v.actors}
+    rows = []
+    for p in v.pairs:
+        ab, ba = out.get((p.a, p.b)), out.get((p.b, p.a))
+        rows.append(PairTurn(
+            turn=turn, a=p.a, b=p.b, tension=p.tension, rung=p.rung,
+            rung_name=v.ladder[p.rung] if 0 <= p.rung < len(v.ladder) else "",
+            hotline=p.hotline, agreement=p.agreement, proximity=p.proximity, incidents=p.incidents,
+            readiness_a=ready[p.a], readiness_b=ready[p.b],
+            trust_ab=ab.trust if ab else None, trust_ba=ba.trust if ba else None,
+            threat_ab=ab.threat if ab else None, threat_ba=ba.threat if ba else None,
+            information_ab=ab.information if ab else None, information_ba=ba.information if ba else None,
+            answer_ab=ab.answer if ab else None, answer_ba=ba.answer if ba else None,
+        ))
+    return tuple(rows)
+
+
+# -- the timeline --------------------------------------------------------------------------------
+
+_MOVE_WORDS = {
+    "hotline_call": "a hotline call",
+    "propose_hotline": "the offer of a hotline",
+    "request_inspection": "a request for an inspection",
+    "defense_cooperation_agreement": "the offer of a defence cooperation agreement",
+    "alliance_commitment": "the offer of an alliance commitment",
+    "multilateral_dialogue": "an invitation to a dialogue",
+}
+
+# Changes of these values are timeline entries; the rest (trust, threat, …) are in the series.
+_CHANGES_SHOWN = ("tension", "hotline", "agreement", "readiness", "cohesion")
+
+
+def order_words(o: Mapping[str, Any]) -> str:
+    """A logged order in words: ``deploy red-fleet strait``, ``public statement (warn red): "…"``."""
+    move = str(o["move"]).replace("_", " ")
+    args = [str(o[k]) for k in ("force", "target", "region") if o.get(k)]
+    if o.get("targets"):
+        args.append("+".join(o["targets"]))
+    if o.get("choice"):
+        args.insert(0, str(o["choice"]))
+    text = move + (f" ({' '.join(args)})" if args else "")
+    if o.get("text"):
+        text += f': "{o["text"]}"'
+    return text
+
+
+def _entries(initial: State, seen: Sequence[Mapping[str, Any]]) -> tuple[Entry, ...]:
+    sc = initial.scenario
+
+    def n(actor: str) -> str:
+        try:
+            return sc.actor(actor).name
+        except KeyError:
+            return actor
+
+    turn, phase = 0, "setup"
+    proposals: dict[str, Mapping[str, Any]] = {}
+    out: list[Entry] = []
+
+    def add(kind: str, text: str) -> None:
+        out.append(Entry(turn, phase, kind, text))
+
+    for e in seen:
+        k = e["kind"]
+        if k == "phase":
+            turn, phase = e["turn"], e["phase"]
+        elif k == "inject":
+            to = f" (to {', '.join(n(t) for t in e['to'])})" if e["to"] else ""
+            add("inject", f"{e['title']}{to}: {e['text']}" if e.get("text") else f"{e['title']}{to}")
+        elif k == "orders":
+            shown = "; ".join(order_words(o) for o in e["orders"]) or "no orders"
+            add("orders", f"{n(e['team'])} sealed its orders: {shown}")
+        elif k == "proposal":
+            proposals[e["id"]] = e
+            move = _MOVE_WORDS.get(e["order"]["move"], e["order"]["move"].replace("_", " "))
+            kind = "call" if e["order"]["move"] == "hotline_call" else "proposal"
+            add(kind, f"{n(e['by'])} made {move} to {', '.join(n(t) for t in e['to'])}")
+        elif k in ("response", "unanswered"):
+            p = proposals.get(e["id"])
+            what = (_MOVE_WORDS.get(p["order"]["move"], p["order"]["move"]) + f" from {n(p['by'])}"
+                    if p else f"proposal {e['id']}")
+            if k == "response":
+                add("answer", f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} {what}")
+            else:
+                add("answer", f"{', '.join(n(t) for t in e['by'])} left {what} unanswered")
+        elif k == "message":
+            add("said", f"{n(e['by'])} on call {e['id']}: \"{e['text']}\"")
+        elif k == "pledge":
+            region = f" in {e['region']}" if e.get("region") else ""
+            add("pledge", f"{n(e['by'])} pledged to {n(e['to'])}: {str(e['pledge']).replace('_', ' ')}"
+                          f"{region} until turn {e['until']}")
+        elif k == "pledge_status":
+            add("pledge", f"pledge {e['id']} was {e['status']}")
+        elif k == "move":
+            result = "" if e.get("result") in (None, "done") else f" [{e['result']}]"
+            add("result", f"{e['text']}{result}")
+        elif k == "roll":
+            add("roll", roll_words(e))
+        elif k == "changed" and e["value"] in _CHANGES_SHOWN:
+            by = e.get("by")
+            delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
+            add("change", f"{e['value']} of {'–'.join(e['of'])} to {e['to']}{delta}: {e.get('cause', '')}")
+        elif k == "incident":
+            add("incident", str(e["text"]))
+        elif k == "notice":
+            add("notice", f"{n(e['by'])} gave notice of {e['activity']} in {e['region']}")
+        elif k == "override":
+            add("override", f"the facilitator set {e['value']} of {'–'.join(e['of'])} to {e['to']}: "
+                            f"{e['reason']}")
+        elif k == "note":
+            add("note", str(e["text"]))
+        elif k == "objective":
+            add("objective", f"{n(e['actor'])}'s objective {e['id']}: {'met' if e['met'] else 'not met'}")
+        elif k == "outcome":
+            add("outcome", f"{e['result']}: {e['reason']}")
+    return tuple(out)
+
+
+def roll_words(e: Mapping[str, Any]) -> str:
+    """A roll in words, with its probability, draw and inputs."""
+    inputs = ", ".join(f"{k} {v}" for k, v in e.get("inputs", {}).items())
+    if e.get("p") is None:
+        return f"{e['about']}: rolled {e['value']}" + (f" ({inputs})" if inputs else "")
+    verdict = "yes" if e["success"] else "no"
+    return f"{e['about']}: p {e['p']:.2f}, drew {e['value']:.2f} → {verdict}" + (
+        f" ({inputs})" if inputs else ""
+    )
+
+
+# -- calls, pledges, incidents -------------------------------------------------------------------
+
+
+def _calls_and_pledges(seen: Sequence[Mapping[str, Any]]) -> tuple[tuple[Call, ...], tuple[PledgeFact, ...]]:
+    turn = 0
+    calls: dict[str, dict[str, Any]] = {}
+    pledges: dict[str, dict[str, Any]] = {}
+    for e in seen:
+        k = e["kind"]
+        if k == "phase":
+            turn = e["turn"]
+        elif k == "proposal" and e["order"]["move"] == "hotline_call":
+            calls[e["id"]] = {"id": e["id"], "turn": turn, "by": e["by"], "to": tuple(e["to"]),
+                              "answers": {}, "transcript": [], "pledges": []}
+        elif k == "response" and e["id"] in calls:
+            calls[e["id"]]["answers"][e["by"]] = "answered" if e["accept"] else "declined"
+        elif k == "unanswered" and e["id"] in calls:
+            for t in e["by"]:
+                calls[e["id"]]["answers"][t] = "unanswered"
+        elif k == "message" and e["id"] in calls:
+            calls[e["id"]]["transcript"].append((e["by"], e["text"]))
+        elif k == "pledge":
+            if e.get("call") in calls:
+                calls[e["call"]]["pledges"].append(e["id"])
+            pledges[e["id"]] = {"id": e["id"], "call": e.get("call", ""), "turn": turn, "by": e["by"],
+                                "to": e["to"], "kind": e["pledge"], "region": e.get("region", ""),
+                                "until": e["until"], "status": "active", "settled": None}
+        elif k == "pledge_status" and e["id"] in pledges:
+            pledges[e["id"]].update(status=e["status"], settled=turn)
+    return (
+        tuple(Call(id=c["id"], turn=c["turn"], by=c["by"], to=c["to"], answers=c["answers"],
+                   transcript=tuple(c["transcript"]), pledges=tuple(c["pledges"])) for c in calls.values()),
+        tuple(PledgeFact(**p) for p in pledges.values()),
+    )
+
+
+def _incidents(
+    initial: State,
+    seen: Sequence[Mapping[str, Any]],
+    views: Mapping[int, View],
+    calls: Sequence[Call],
+    outcome: Outcome | None,
+) -> tuple[IncidentFact, ...]:
+    tension = {k: ps.tension for k, ps in initial.pairs.items()}
+    turn = 0
+    found: list[dict[str, Any]] = []
+    for e in seen:
+        k = e["kind"]
+        if k == "phase":
+            turn = e["turn"]
+        elif k == "incident":
+            key = pair(*e["between"])
+            found.append({"turn": turn, "between": key, "severity": e["severity"], "text": e["text"],
+                          "tension_before": tension[key], "tension_after": tension[key]})
+        elif k in ("changed", "override") and e["value"] == "tension":
+            key = pair(*e["of"])
+            tension[key] = e["to"]
+            for f in found:
+                if f["between"] == key and e.get("cause") == f["text"]:
+                    f["tension_after"] = e["to"]
+    out = []
+    for f in found:
+        a, b = f["between"]
+        t = f["turn"]
+
+        def at(turn: int, a: str = a, b: str = b) -> Any:
+            v = views.get(turn)
+            return next((p for p in v.pairs if (p.a, p.b) == (a, b)), None) if v else None
+
+        end, nxt = at(t), at(t + 1)
+        answered = tuple(
+            c.id for c in calls
+            if c.turn in (t, t + 1) and {c.by, *c.to} >= {a, b} and "answered" in c.answers.values()
+        )
+        out.append(IncidentFact(
+            turn=t, between=(a, b), severity=f["severity"], text=f["text"],
+            tension_before=f["tension_before"], tension_after=f["tension_after"],
+            tension_end=end.tension if end else None, tension_next=nxt.tension if nxt else None,
+            agreement=end.agreement if end else None, calls=answered,
+            conflict=outcome is not None and outcome.result == "conflict" and outcome.turn == t,
+        ))
+    return tuple(out)
+
+
+def _near_misses(
+    initial: State,
+    views: Mapping[int, View],
+    incidents: Sequence[IncidentFact],
+    risk: Risk | None,
+    top: int,
+    outcome: Outcome | None,
+) -> tuple[NearMiss, ...]:
+    out: list[NearMiss] = []
+    for t in sorted(views):
+        if t < 1 or (outcome is not None and outcome.result == "conflict" and outcome.turn == t):
+            continue
+        for p in views[t].pairs:
+            if p.rung == top - 1:
+                out.append(NearMiss(t, "rung", (p.a, p.b),
+                                    f"{p.a}–{p.b} ended the turn at rung {p.rung}, one below open conflict "
+                                    f"(tension {p.tension})"))
+    line = initial.numbers.get("incidents", {}).get("grave_conflict_tension")
+    if line is not None:
+        for i in incidents:
+            before = i.tension_before
+            if i.severity == "grave" and before is not None and line - NEAR_TENSION <= before < line:
+                out.append(NearMiss(i.turn, "grave", i.between,
+                                    f"a grave incident at tension {before}, {line - before} below the "
+                                    f"{line} at which a grave incident starts open conflict"))
+    if risk is not None:
+        for tr in risk.turns:
+            for r in tr.rolls:
+                if r.p_conflict <= 0:
+                    continue
+                if not r.incident and r.value - r.p_incident < NEAR_ROLL:
+                    out.append(NearMiss(r.turn, "dice", r.between,
+                                        f"the incident roll drew {r.value:.3f} against p {r.p_incident:.3f}: "
+                                        f"an incident with a {r.p_conflict_if_incident:.0%} chance of "
+                                        f"starting open conflict was missed by {r.value - r.p_incident:.3f}"))
+                elif r.incident and not (outcome is not None and outcome.result == "conflict"
+                                         and outcome.turn == r.turn):
+                    out.append(NearMiss(r.turn, "severity", r.between,
+                                        f"an incident happened while {r.p_conflict_if_incident:.0%} of its "
+                                        f"severities would have started open conflict; the dice fell short"))
+    out.sort(key=lambda m: (m.turn, m.between, m.kind))
+    return tuple(out)
+
+
+# -- words and deeds -----------------------------------------------------------------------------
+
+
+def _gaps(
+    initial: State, seen: Sequence[Mapping[str, Any]], pledges: Sequence[PledgeFact]
+) -> tuple[Gap, ...]:
+    near = {rg.id: tuple(rg.near) for rg in initial.scenario.regions}
+    turn = 0
+    promises: list[tuple[str, str, int, int, str]] = []  # (team, to, from turn, until turn, words)
+    deeds: list[tuple[str, int, Mapping[str, Any], str]] = []  # (team, turn, order, words)
+    for e in seen:
+        k = e["kind"]
+        if k == "phase":
+            turn = e["turn"]
+        elif k == "move" and e.get("result", "done") == "done":
+            o = e["order"]
+            if o["move"] == "public_statement" and o.get("choice") == "reassure" and o.get("target"):
+                promises.append((e["team"], o["target"], turn, turn + GAP_TURNS,
+                                 f"public statement reassuring {o['target']}"
+                                 + (f': "{o["text"]}"' if o.get("text") else "")))
+            elif o["move"] in ESCALATORY_MOVES:
+                deeds.append((e["team"], turn, o, str(e["text"])))
+    for p in pledges:
+        if p.kind in RESTRAINT_PLEDGES:
+            region = f" in {p.region}" if p.region else ""
+            promises.append((p.by, p.to, p.turn, p.until,
+                             f"pledge to {p.to}: {p.kind.replace('_', ' ')}{region} until turn {p.until}"))
+    out = []
+    for team, to, since, until, words in promises:
+        for who, t, o, did in deeds:
+            if who != team or not since <= t <= until:
+                continue
+            if o["move"] != "raise_readiness" and to not in near.get(o.get("region", ""), ()):
+                continue
+            out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did))
+    out.sort(key=lambda g: (g.said_turn, g.did_turn, g.team, g.to))
+    return tuple(out)
+
+
+# -- objectives ----------------------------------------------------------------------------------
+
+
+def _objectives(initial: State, seen: Sequence[Mapping[str, Any]], role: str) -> tuple[ObjectiveFact, ...]:
+    met: dict[str, bool] = {}
+    for e in seen:
+        if e["kind"] == "objective":
+            met[e["id"]] = bool(e["met"])
+    return tuple(
+        ObjectiveFact(id=o.id, actor=o.actor, text=o.text, points=o.points, met=met.get(o.id))
+        for o in initial.scenario.objectives
+        if role == FACILITATOR or o.actor == role
+    )
+
+
+__all__ = [
+    "GAP_TURNS", "NEAR_ROLL", "NEAR_TENSION", "Call", "Change", "Entry", "Gap", "IncidentFact",
+    "NearMiss", "ObjectiveFact", "PairTurn", "PledgeFact", "Report", "Risk", "RiskRoll", "TurnRisk",
+    "build", "conflict_share", "either", "order_words", "roll_words",
+]
