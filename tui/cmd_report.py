@@ -1,0 +1,70 @@
+"""``detente report LOG``: the after-action report of a logged session (docs/report.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+_EPILOG = """\
+output: Markdown and CSV go to standard output unless -o PATH is given; HTML goes to a file
+beside the log (LOG's name + .report.html, or .report-ROLE.html for --as ROLE) unless -o PATH
+is given. -o - writes any format to standard output.
+
+definitions (risk run, near miss, gap between words and deeds): docs/report.md"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``report`` subcommand."""
+    p = subparsers.add_parser(
+        "report",
+        help="write the after-action report of a logged session (Markdown, HTML or CSV)",
+        description="The after-action report of a logged session: outcome and the risk that was run, "
+        "calls, pledges, incidents, near misses, gaps between words and deeds, trust and cohesion, "
+        "objectives, and a turn-by-turn timeline.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("log", metavar="LOG", help="the session's log")
+    p.add_argument(
+        "--format", dest="fmt", choices=("md", "html", "csv"), default="md",
+        help="md (default): Markdown; html: one self-contained page with charts; csv: one row per pair "
+        "per turn with every tracked value",
+    )
+    p.add_argument("-o", "--output", metavar="PATH", help="where to write it (- for standard output)")
+    p.add_argument(
+        "--as", dest="as_role", metavar="ROLE", default="facilitator",
+        help="facilitator (default: everything), public, or a team id: that team's view only",
+    )
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report; a user's mistake is one line and exit 1 (via UserError or LogError)."""
+    from detente.tui.cli import UserError
+    from detente.tui.report import default_path, load_report, render
+
+    if not Path(args.log).is_file():
+        raise UserError(f"{args.log}: no such log file")
+    try:
+        report = load_report(args.log, args.as_role)
+    except ValueError as exc:
+        raise UserError(f"{args.log}: {exc}") from None
+    for w in report.warnings:
+        print(f"detente: warning: {args.log}: {w}", file=sys.stderr, flush=True)
+    text = render(report, args.fmt)
+    out = args.output
+    if out is None and args.fmt == "html":
+        out = str(default_path(args.log, "html", args.as_role))
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    path = Path(out)
+    if path.is_dir():
+        raise UserError(f"{out}: is a folder; give a file name")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.replace(path)
+    print(f"Report: {path}", flush=True)
+    return 0

@@ -1,0 +1,620 @@
+"""The after-action report as a file: Markdown, a self-contained HTML page, or CSV.
+
+The facts come from :func:`detente.engine.aar.build`; this module only lays them out.
+Both text formats are rendered from one document (a list of blocks), so the Markdown and
+the HTML say the same things; the HTML adds charts as inline SVG drawn by matplotlib
+(imported only when an HTML report is written). Team-written text — statements, call
+transcripts, notes, override reasons — is escaped for the format it goes into.
+
+The TUI's end screen calls :func:`write_report`.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from attrs import frozen
+
+from detente.engine.aar import PairTurn, Report, build
+from detente.engine.commands import FACILITATOR
+from detente.engine.state import initial_state
+from detente.engine.views import PUBLIC
+
+FORMATS = ("md", "html", "csv")
+"""The report formats, by the ``--format`` names."""
+SUFFIX = {"md": ".md", "html": ".html", "csv": ".csv"}
+
+
+# -- from a log ----------------------------------------------------------------------------------
+
+
+def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Report:
+    """The report on a logged session for ``role`` (a team id, ``facilitator`` or ``public``).
+
+    A log cut short (a crash mid-write) reports up to its last complete command, with the
+    reader's warning in :attr:`Report.warnings`. Raises :class:`~detente.engine.log.LogError`
+    for a missing, damaged or unreadable log and ``ValueError`` for an unknown role.
+    """
+    from detente.engine.recorder import replay
+
+    rep = replay(log_path)
+    session = rep.session
+    if role not in (FACILITATOR, PUBLIC) and role not in session.scenario.actor_ids:
+        roles = ", ".join(["facilitator", "public", *session.scenario.actor_ids])
+        raise ValueError(f"--as {role}: not a role in this session (roles: {roles})")
+    return build(
+        initial_state(session.scenario, session.numbers),
+        rep.events,
+        role,
+        ladder=session.ruleset.ladder,
+        header=rep.contents.header,
+        warnings=rep.contents.warnings,
+    )
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as text in ``fmt`` (``md``, ``html`` or ``csv``)."""
+    if fmt == "md":
+        return render_markdown(report)
+    if fmt == "html":
+        return render_html(report)
+    if fmt == "csv":
+        return render_csv(report)
+    raise ValueError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})")
+
+
+def default_path(log_path: str | os.PathLike[str], fmt: str, role: str = FACILITATOR) -> Path:
+    """Where a report goes when no path is given: beside the log, ``NAME.report[-ROLE].EXT``."""
+    log = Path(log_path)
+    who = "" if role == FACILITATOR else f"-{role}"
+    return log.with_name(f"{log.stem}.report{who}{SUFFIX[fmt]}")
+
+
+def write_report(
+    log_path: str | os.PathLike[str],
+    fmt: str = "html",
+    out_path: str | os.PathLike[str] | None = None,
+    role: str = FACILITATOR,
+) -> Path:
+    """Write the report on the session logged at ``log_path`` and return where it went.
+
+    ``fmt`` is ``md``, ``html`` or ``csv``; ``out_path`` defaults to :func:`default_path`
+    (beside the log); ``role`` is ``facilitator``, ``public`` or a team id. Raises
+    :class:`~detente.engine.log.LogError` (the log), ``ValueError`` (role or format) or
+    ``OSError`` (writing)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})")
+    text = render(load_report(log_path, role), fmt)
+    out = Path(out_path) if out_path is not None else default_path(log_path, fmt, role)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, out)
+    return out
+
+
+# -- the document both text formats share ----------------------------------------------------------
+
+
+@frozen
+class Heading:
+    level: int
+    text: str
+
+
+@frozen
+class Para:
+    text: str
+    strong: bool = False
+
+
+@frozen
+class Table:
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@frozen
+class Items:
+    items: tuple[str, ...]
+
+
+@frozen
+class Quote:
+    lines: tuple[str, ...]
+
+
+@frozen
+class Chart:
+    """A chart in the HTML (the Markdown has the same series as a table)."""
+
+    name: str
+
+
+Block = Heading | Para | Table | Items | Quote | Chart
+
+
+def _pct(p: float) -> str:
+    return f"{p:.1%}"
+
+
+def _role_words(r: Report) -> str:
+    if r.role == FACILITATOR:
+        return "the facilitator (everything)"
+    if r.role == PUBLIC:
+        return "the public (what every team saw)"
+    return f"{r.name(r.role)} ({r.role}): only what this team saw"
+
+
+def _pair_label(a: str, b: str) -> str:
+    return f"{a}–{b}"
+
+
+def _turn(r: Report, t: int) -> str:
+    return r.labels.get(t, f"turn {t}")
+
+
+def document(r: Report) -> list[Block]:
+    """The report as blocks, in reading order."""
+    out: list[Block] = [Heading(1, f"After-action report: {r.title}")]
+    facts = [f"scenario {r.scenario_id}"]
+    if r.source:
+        facts.append(f"file {r.source}")
+    if r.seed is not None:
+        facts.append(f"seed {r.seed}")
+    if r.engine:
+        facts.append(f"Détente {r.engine}")
+    out.append(Para(" · ".join(facts)))
+    out.append(Para(f"Report for {_role_words(r)}."))
+    for w in r.warnings:
+        out.append(Para(f"Warning: the log was cut short, so this report stops at its last complete "
+                        f"entry ({w}).", strong=True))
+    if r.lineage:
+        out += [Heading(2, "Lineage"), Para("This session was branched from another log."),
+                Table(("", ""), tuple((k, v) for k, v in r.lineage))]
+    out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r)
+    out += _calls(r) + _pledges(r) + _incidents(r) + _near_misses(r) + _gaps(r) + _objectives(r)
+    out += _timeline(r)
+    out.append(Para("Definitions (risk run, near miss, gap between words and deeds): see docs/report.md."))
+    return out
+
+
+def _teams(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Scenario and teams")]
+    if r.summary:
+        out.append(Para(r.summary))
+    rows = tuple((t.id, t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
+    out.append(Table(("team", "name", "alliances"), rows))
+    if r.alliances:
+        out.append(Items(tuple(f"{al.name} ({al.id}): {', '.join(r.name(m) for m in al.members)}"
+                               for al in r.alliances)))
+    return out
+
+
+def _outcome(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Outcome")]
+    if r.outcome is None:
+        out.append(Para(f"The log ends at {_turn(r, r.turns)} before the session ended."))
+    else:
+        o = r.outcome
+        out.append(Para(f"{o.result} on {_turn(r, o.turn)}: {o.reason}", strong=True))
+    out.append(Table(("team", "objective points"), tuple((r.name(k), str(v)) for k, v in r.scores.items())))
+    return out
+
+
+def _risk(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "The risk that was run")]
+    realised = r.outcome.result if r.outcome else "none yet (the log ends before the session did)"
+    if r.risk is None:
+        out.append(Para(f"Realised outcome: {realised}. The risk run is computed from the dice, which "
+                        "only the facilitator sees; it is in the facilitator's report."))
+        return out
+    k = r.risk
+    happened = len(r.incidents)
+    out.append(Para(f"Realised outcome: {realised}. Risk of open conflict run: {_pct(k.total)} "
+                    f"(1 − Π(1 − p_conflict per turn)).", strong=True))
+    out.append(Para(f"Chance of at least one incident: {_pct(k.incident_total)}; expected incidents "
+                    f"{k.incidents_expected:.2f}, incidents that happened {happened}."))
+    if not k.computable:
+        out.append(Para("This ruleset's numbers do not say how incident severity works, so p_conflict "
+                        "could not be computed and is shown as 0."))
+    rows = []
+    for t in k.turns:
+        rolls = "; ".join(
+            f"{_pair_label(*x.between)}: p {x.p_incident:.3f} × {x.p_conflict_if_incident:.0%} "
+            f"→ drew {x.value:.3f}{' (incident)' if x.incident else ''}"
+            for x in t.rolls
+        ) or "no incident roll"
+        rows.append((_turn(r, t.turn), _pct(t.p_conflict), _pct(t.p_incident), rolls))
+    out.append(Table(("turn", "p_conflict", "p(incident)", "incident rolls: p × share conflict-starting"),
+                     tuple(rows)))
+    return out
+
+
+def _series_table(
+    r: Report, value: Callable[[PairTurn], str]
+) -> Table:
+    turns: dict[int, dict[tuple[str, str], PairTurn]] = {}
+    for p in (*r.opening, *r.series):
+        turns.setdefault(p.turn, {})[(p.a, p.b)] = p
+    head = ("turn", *(_pair_label(a, b) for a, b in r.pairs))
+    rows = tuple(
+        (_turn(r, t), *(value(ps[k]) if k in ps else "" for k in r.pairs)) for t, ps in sorted(turns.items())
+    )
+    return Table(head, rows)
+
+
+def _escalation(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Escalation: tension and ladder rung per pair"), Chart("tension"),
+                        Chart("rung")]
+    out.append(_series_table(r, lambda p: f"{p.tension} (rung {p.rung})"))
+    last = {(p.a, p.b): p for p in (*r.opening, *r.series)}
+    rows = tuple(
+        (_pair_label(a, b), str(r.peak(a, b)), str(last[(a, b)].tension),
+         f"{last[(a, b)].rung} {last[(a, b)].rung_name}".strip())
+        for a, b in r.pairs
+    )
+    out.append(Table(("pair", "peak tension", "final tension", "final rung"), rows))
+    return out
+
+
+def _directed(r: Report) -> list[tuple[str, str]]:
+    return [c.of for c in r.trust]  # type: ignore[misc]
+
+
+def _trust_of(p: PairTurn, holder: str) -> int | None:
+    return p.trust_ab if holder == p.a else p.trust_ba
+
+
+def _trust(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Trust")]
+    if not r.trust:
+        out.append(Para("This role holds no trust values (they belong to the teams)."))
+        return out
+    out.append(Chart("trust"))
+    turns: dict[int, dict[tuple[str, str], PairTurn]] = {}
+    for p in (*r.opening, *r.series):
+        turns.setdefault(p.turn, {})[(p.a, p.b)] = p
+    directed = _directed(r)
+    head = ("turn", *(f"{h}→{o}" for h, o in directed))
+    rows = []
+    for t, ps in sorted(turns.items()):
+        cells = []
+        for h, o in directed:
+            p = ps.get((h, o)) or ps.get((o, h))
+            v = _trust_of(p, h) if p else None
+            cells.append("" if v is None else str(v))
+        rows.append((_turn(r, t), *cells))
+    out.append(Table(head, tuple(rows)))
+    changes = tuple((f"{c.of[0]}→{c.of[1]}", str(c.start), str(c.end), f"{c.delta:+}") for c in r.trust)
+    out.append(Table(("holder → other", "start", "end", "change"), changes))
+    return out
+
+
+def _cohesion(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Alliance cohesion")]
+    if not r.cohesion:
+        none = "No alliance this role belongs to." if r.alliances else "The scenario has no alliance."
+        out.append(Para(none))
+        return out
+    out.append(Chart("cohesion"))
+    names = [c.of[0] for c in r.cohesion]
+    by_turn: dict[int, dict[str, int]] = {}
+    for x in r.cohesion_series:
+        by_turn.setdefault(x.turn, {})[x.alliance] = x.cohesion
+    rows = tuple((_turn(r, t), *(str(v.get(a, "")) for a in names)) for t, v in sorted(by_turn.items()))
+    out.append(Table(("turn", *(r.name(a) for a in names)), rows))
+    out.append(Table(("alliance", "start", "end", "change"),
+                     tuple((r.name(c.of[0]), str(c.start), str(c.end), f"{c.delta:+}") for c in r.cohesion)))
+    return out
+
+
+def _calls(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Hotline calls")]
+    out.append(Para(f"Placed {r.count_calls()}, answered {r.count_calls('answered')}, declined "
+                    f"{r.count_calls('declined')}, unanswered {r.count_calls('unanswered')}."))
+    if r.role != FACILITATOR:
+        out.append(Para("Only the calls this role was party to are shown."))
+    for c in r.calls:
+        answers = ", ".join(f"{r.name(t)} {_HOW[how]}" for t, how in c.answers.items()) or "no answer yet"
+        out.append(Heading(3, f"{_turn(r, c.turn)}: {r.name(c.by)} called "
+                              f"{', '.join(r.name(t) for t in c.to)} — {answers}"))
+        if c.transcript:
+            out.append(Quote(tuple(f"{r.name(by)}: {text}" for by, text in c.transcript)))
+        if c.pledges:
+            out.append(Para(f"Pledges made on this call: {', '.join(c.pledges)}."))
+    return out
+
+
+_HOW = {"answered": "answered", "declined": "declined", "unanswered": "did not answer"}
+
+
+def _pledges(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Pledges")]
+    counts = {s: sum(1 for p in r.pledges if p.status == s) for s in ("kept", "broken", "active")}
+    out.append(Para(f"Made {len(r.pledges)}: kept {counts['kept']}, broken {counts['broken']}, still in "
+                    f"force when the log ends {counts['active']}."))
+    if r.pledges:
+        out.append(Table(
+            ("pledge", "made", "by", "to", "what", "until", "status"),
+            tuple((p.id, _turn(r, p.turn), r.name(p.by), r.name(p.to),
+                   p.kind.replace("_", " ") + (f" in {p.region}" if p.region else ""), f"turn {p.until}",
+                   p.status if p.settled is None else f"{p.status} ({_turn(r, p.settled)})")
+                  for p in r.pledges)))
+    return out
+
+
+def _incidents(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Incidents and how they were contained")]
+    if not r.incidents:
+        out.append(Para("No incident."))
+        return out
+
+    def n(x: int | None) -> str:
+        return "—" if x is None else str(x)
+
+    rows = []
+    for i in r.incidents:
+        how = []
+        if i.agreement:
+            how.append("an incidents agreement was in force")
+        if i.calls:
+            how.append(f"answered call {', '.join(i.calls)}")
+        verdict = "conflict followed" if i.conflict else "contained" if i.contained else "tension kept rising"
+        trace = " → ".join(n(x) for x in (i.tension_before, i.tension_after, i.tension_end, i.tension_next))
+        rows.append((_turn(r, i.turn), _pair_label(*i.between), i.severity, i.text, trace,
+                     "; ".join(how) or "—", verdict))
+    out.append(Table(("turn", "pair", "severity", "what", "tension: before → after → turn end → next turn",
+                      "what helped", "result"), tuple(rows)))
+    return out
+
+
+def _near_misses(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Near misses")]
+    if r.near_misses:
+        out.append(Items(tuple(f"{_turn(r, m.turn)} ({m.kind}): {m.text}" for m in r.near_misses)))
+    else:
+        out.append(Para("None."))
+    if r.role != FACILITATOR:
+        out.append(Para("Near misses read from the dice are in the facilitator's report only."))
+    return out
+
+
+def _gaps(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Gaps between words and deeds")]
+    if not r.gaps:
+        out.append(Para("None seen."))
+        return out
+    out.append(Table(("team", "to", "said", "then did"),
+                     tuple((r.name(g.team), r.name(g.to), f"{_turn(r, g.said_turn)}: {g.said}",
+                            f"{_turn(r, g.did_turn)}: {g.did}") for g in r.gaps)))
+    return out
+
+
+def _objectives(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Objectives")]
+    if not r.objectives:
+        out.append(Para("The teams' objectives are in their own reports."))
+        return out
+    met = {True: "met", False: "not met", None: "not yet scored"}
+    out.append(Table(("team", "objective", "points", "status"),
+                     tuple((r.name(o.actor), o.text, str(o.points), met[o.met]) for o in r.objectives)))
+    return out
+
+
+def _timeline(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(2, "Timeline")]
+    turns: dict[int, list[str]] = {}
+    for e in r.timeline:
+        turns.setdefault(e.turn, []).append(f"{e.phase} · {e.kind}: {e.text}")
+    for t, lines in sorted(turns.items()):
+        out += [Heading(3, _turn(r, t)), Items(tuple(lines))]
+    return out
+
+
+# -- Markdown ------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md_escape(text: object) -> str:
+    """Text safe inside Markdown (and a table cell): markup characters backslash-escaped,
+    line breaks folded into spaces."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def render_markdown(r: Report) -> str:
+    """The report in Markdown; the charts' series are tables."""
+    lines: list[str] = []
+    for b in document(r):
+        if isinstance(b, Heading):
+            lines += ["#" * b.level + " " + md_escape(b.text), ""]
+        elif isinstance(b, Para):
+            text = md_escape(b.text)
+            lines += [f"**{text}**" if b.strong else text, ""]
+        elif isinstance(b, Table):
+            lines.append("| " + " | ".join(md_escape(h) for h in b.head) + " |")
+            lines.append("|" + "|".join("---" for _ in b.head) + "|")
+            lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in b.rows]
+            lines.append("")
+        elif isinstance(b, Items):
+            lines += [f"- {md_escape(i)}" for i in b.items] + [""]
+        elif isinstance(b, Quote):
+            lines += [f"> {md_escape(x)}  " for x in b.lines] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+_CSS = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232a;
+       max-width: 72rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.7rem; border-bottom: 2px solid #1d232a; padding-bottom: .3rem; }
+h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #c8ced4; }
+h3 { font-size: 1.05rem; margin-bottom: .3rem; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .9rem; }
+th, td { border: 1px solid #c8ced4; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef1f4; }
+blockquote { border-left: 3px solid #7a8794; margin: .4rem 0 .8rem; padding: .1rem .8rem; color: #38424c; }
+.strong { font-weight: 600; }
+.warning { background: #fff4d6; border: 1px solid #e0b84c; padding: .5rem .8rem; }
+figure { margin: .5rem 0 1rem; }
+svg { max-width: 100%; height: auto; }
+@media print { h2 { page-break-after: avoid; } }
+"""
+
+
+def render_html(r: Report) -> str:
+    """The report as one self-contained HTML page: inline CSS and inline SVG charts, no script,
+    no external link — it opens offline."""
+    esc = html.escape
+    charts = _charts(r)
+    body: list[str] = []
+    for b in document(r):
+        if isinstance(b, Heading):
+            body.append(f"<h{b.level}>{esc(b.text)}</h{b.level}>")
+        elif isinstance(b, Para):
+            cls = ""
+            if b.strong:
+                cls = ' class="warning"' if b.text.startswith("Warning:") else ' class="strong"'
+            body.append(f"<p{cls}>{esc(b.text)}</p>")
+        elif isinstance(b, Table):
+            head = "".join(f"<th>{esc(h)}</th>" for h in b.head)
+            rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in b.rows)
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif isinstance(b, Items):
+            body.append("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in b.items) + "</ul>")
+        elif isinstance(b, Quote):
+            body.append("<blockquote>" + "<br>".join(esc(x) for x in b.lines) + "</blockquote>")
+        elif isinstance(b, Chart) and b.name in charts:
+            body.append(f"<figure>{charts[b.name]}</figure>")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{esc('After-action report: ' + r.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _charts(r: Report) -> dict[str, str]:
+    """The charts as inline SVG, by name."""
+    turns = sorted({p.turn for p in (*r.opening, *r.series)})
+    rows = {(p.turn, p.a, p.b): p for p in (*r.opening, *r.series)}
+    labels = [_turn(r, t) for t in turns]
+    out: dict[str, str] = {}
+
+    def series(get: Callable[[PairTurn], float | None], a: str, b: str) -> list[float | None]:
+        return [get(rows[(t, a, b)]) if (t, a, b) in rows else None for t in turns]
+
+    top = r.conflict_rung
+    out["tension"] = _svg(
+        "Tension per pair (0–100)", labels,
+        [(_pair_label(a, b), series(lambda p: p.tension, a, b)) for a, b in r.pairs],
+        ylim=(0, 100), line=(top * 10, f"open conflict (rung {top})"),
+    )
+    out["rung"] = _svg(
+        "Escalation-ladder rung per pair", labels,
+        [(_pair_label(a, b), series(lambda p: p.rung, a, b)) for a, b in r.pairs],
+        ylim=(0, 10), line=(top, _rung_name(r, top) or "open conflict"), step=True,
+    )
+    if r.trust:
+        lines = []
+        for h, o in _directed(r):
+            a, b = (h, o) if (h, o) in r.pairs else (o, h)
+            lines.append((f"{h}→{o}", series(lambda p, h=h: _trust_of(p, h), a, b)))
+        out["trust"] = _svg("Trust (holder → other, 0–100)", labels, lines, ylim=(0, 100))
+    if r.cohesion:
+        by = {(x.turn, x.alliance): x.cohesion for x in r.cohesion_series}
+        lines = [(r.name(c.of[0]), [by.get((t, c.of[0])) for t in turns]) for c in r.cohesion]
+        out["cohesion"] = _svg("Alliance cohesion (0–100)", labels, lines, ylim=(0, 100))
+    return out
+
+
+def _rung_name(r: Report, n: int) -> str:
+    return r.ladder[n] if 0 <= n < len(r.ladder) else ""
+
+
+_SVG_CLEAN = (
+    re.compile(r"<\?xml.*?\?>\s*", re.S),
+    re.compile(r"<!DOCTYPE.*?>\s*", re.S),
+    re.compile(r"<!--.*?-->\s*", re.S),
+    re.compile(r"<metadata>.*?</metadata>\s*", re.S),
+)
+
+
+def _svg(
+    title: str,
+    labels: Sequence[str],
+    lines: Iterable[tuple[str, Sequence[float | None]]],
+    *,
+    ylim: tuple[float, float],
+    line: tuple[float, str] | None = None,
+    step: bool = False,
+) -> str:
+    """One line chart as an ``<svg>`` element: same data, same bytes (fixed hash salt, no date,
+    text kept as text rather than glyph paths)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    settings = {"svg.hashsalt": "detente-report", "svg.fonttype": "none", "font.size": 9,
+                "axes.prop_cycle": matplotlib.cycler(color=matplotlib.colormaps["tab20"].colors)}
+    with matplotlib.rc_context(settings):
+        lines = list(lines)
+        ncol = 1 if len(lines) <= 12 else 2
+        fig = Figure(figsize=(8 + 1.6 * (ncol - 1), max(3.2, 0.19 * len(lines) / ncol + 0.9)))
+        ax = fig.add_subplot()
+        xs = list(range(len(labels)))
+        for name, ys in lines:
+            vals = [float("nan") if y is None else y for y in ys]
+            if step:
+                ax.step(xs, vals, where="post", label=name, linewidth=1.6)
+            else:
+                ax.plot(xs, vals, marker="o", markersize=3, label=name, linewidth=1.6)
+        if line is not None:
+            ax.axhline(line[0], color="#b3261e", linestyle="--", linewidth=1)
+            ax.text(0, line[0], f" {line[1]}", color="#b3261e", va="bottom", fontsize=8)
+        ax.set_ylim(*ylim)
+        crowded = len(labels) > 8
+        ax.set_xticks(xs, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
+        ax.set_title(title, loc="left")
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False, ncol=ncol)
+        fig.subplots_adjust(left=0.07, right=0.78 if ncol == 1 else 0.64, bottom=0.2, top=0.88)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    for pattern in _SVG_CLEAN:
+        text = pattern.sub("", text)
+    return text.strip()
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "turn", "label", "pair", "a", "b", "tension", "rung", "rung_name", "hotline", "agreement", "proximity",
+    "incidents", "readiness_a", "readiness_b", "trust_ab", "trust_ba", "threat_ab", "threat_ba",
+    "information_ab", "information_ba", "answer_ab", "answer_ba",
+)
+"""The CSV's columns: ``_ab`` is held by ``a`` about ``b``; empty where the role may not see it."""
+
+
+def render_csv(r: Report) -> str:
+    """One row per pair per turn (turns 1 to the last), with every value tracked per pair."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for p in r.series:
+        row = {**{k: getattr(p, k) for k in CSV_COLUMNS if hasattr(p, k)},
+               "label": _turn(r, p.turn), "pair": _pair_label(p.a, p.b)}
+        w.writerow(["" if row[k] is None else str(row[k]).lower() if isinstance(row[k], bool) else row[k]
+                    for k in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+__all__ = ["CSV_COLUMNS", "FORMATS", "default_path", "document", "load_report", "md_escape", "render",
+           "render_csv", "render_html", "render_markdown", "write_report"]
