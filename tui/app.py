@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from detente.engine.loader import ScenarioError, load_scenario
-from detente.engine.log import LogError
-from detente.tui.client import LocalClient
-from detente.tui.screens.console import ConsoleScreen
-from detente.tui.screens.modals import HelpModal
-from detente.tui.screens.replay import ReplayScreen, Tape
 from detente.tui.screens.start import StartScreen, new_log_path
+
+if TYPE_CHECKING:
+    from detente.tui.client import LocalClient
+    from detente.tui.screens.replay import Tape
+
+# The engine, the console and the replay viewer are imported when first needed, not before the
+# start screen's first frame: a trainer waits for that in front of the room.
 
 
 class DetenteApp(App[None]):
@@ -39,12 +41,19 @@ class DetenteApp(App[None]):
 
     def on_mount(self) -> None:
         if self.client is not None:
+            from detente.tui.screens.console import ConsoleScreen
+
             self.push_screen(ConsoleScreen(self.client))
         elif self.replay is None or not self.open_replay(self.replay):
             self.push_screen(StartScreen(self.scenarios))
 
     def start_session(self, scenario_path: Path) -> None:
         """Load a scenario (errors shown on screen) and open its console."""
+        from detente.engine.loader import ScenarioError, load_scenario
+        from detente.engine.log import LogError
+        from detente.tui.client import LocalClient
+        from detente.tui.screens.modals import HelpModal
+
         try:
             scenario = load_scenario(scenario_path)
             log = new_log_path(scenario.scenario.id, self.sessions)
@@ -59,6 +68,9 @@ class DetenteApp(App[None]):
 
     def resume_session(self, log_path: Path) -> None:
         """Re-open a logged session exactly where it stopped."""
+        from detente.engine.log import LogError
+        from detente.tui.client import LocalClient
+
         try:
             client = LocalClient.resume(log_path)
         except (LogError, OSError) as exc:
@@ -70,6 +82,9 @@ class DetenteApp(App[None]):
 
     def open_replay(self, log: str | Path | Tape) -> bool:
         """Open the replay viewer on a log (or a tape already read); False if it cannot be read."""
+        from detente.engine.log import LogError
+        from detente.tui.screens.replay import ReplayScreen, Tape
+
         try:
             tape = log if isinstance(log, Tape) else Tape.load(log)
         except (LogError, OSError) as exc:
@@ -79,6 +94,8 @@ class DetenteApp(App[None]):
         return True
 
     def _open(self, client: LocalClient) -> None:
+        from detente.tui.screens.console import ConsoleScreen
+
         if self.client is not None:
             self.client.close()
         self.client = client

@@ -3,9 +3,11 @@ replay viewer both show them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
+from textual.widgets import DataTable, Static
 
 from detente.engine.views import View
 
@@ -61,3 +63,45 @@ def matrix_rows(v: View, value: str) -> list[list[Any]]:
 def cohesion_text(v: View) -> str:
     shown = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
     return f"Cohesion  {shown}" if shown else ""
+
+
+class Panels:
+    """Screen mixin: update a panel only when what it shows changed.
+
+    A key press on the console or a step of the replay refreshes every panel; repainting an
+    unchanged table, or laying the screen out again for an unchanged line, is most of what that
+    would cost."""
+
+    query_one: Any  # provided by the Screen this is mixed into
+
+    def _panel_cache(self) -> dict[str, Any]:
+        cache: dict[str, Any] | None = self.__dict__.get("_panels_shown")
+        if cache is None:
+            cache = self.__dict__["_panels_shown"] = {}
+        return cache
+
+    def set_text(self, selector: str, text: Text) -> None:
+        """Update a Static only if its text changed; lay out again only if its height did."""
+        cache = self._panel_cache()
+        old = cache.get(selector)
+        if old is not None and old.plain == text.plain and old.spans == text.spans:
+            return
+        cache[selector] = text
+        relayout = old is None or old.plain.count("\n") != text.plain.count("\n")
+        self.query_one(selector, Static).update(text, layout=relayout)
+
+    def fill_table(self, selector: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Put ``rows`` under ``columns`` in a DataTable, touching it only if something changed."""
+        cache = self._panel_cache()
+        shown = (tuple(columns), [[c.markup if isinstance(c, Text) else str(c) for c in r] for r in rows])
+        if shown == cache.get(selector):
+            return
+        table = self.query_one(selector, DataTable)
+        if cache.get(selector, ((),))[0] != shown[0]:
+            table.clear(columns=True)
+            table.add_columns(*columns)
+        else:
+            table.clear()
+        table.add_rows(rows)
+        cache[selector] = shown
+

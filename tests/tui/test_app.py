@@ -14,7 +14,8 @@ from detente.engine.loader import load_scenario
 from detente.tui.app import DetenteApp
 from detente.tui.client import LocalClient
 from detente.tui.screens.console import ConsoleScreen
-from detente.tui.screens.modals import ChooseModal, OrderModal
+from detente.tui.screens.forms import OrderModal
+from detente.tui.screens.modals import ChooseModal
 from detente.tui.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
 
 ROOT = Path(__file__).resolve().parents[2]

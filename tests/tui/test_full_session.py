@@ -14,7 +14,8 @@ from detente.tui.app import DetenteApp
 from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.screens.console import ConsoleScreen
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
-from detente.tui.screens.modals import ChooseModal, ConfirmModal, InjectModal, OverrideModal, TextModal
+from detente.tui.screens.forms import InjectModal, OverrideModal
+from detente.tui.screens.modals import ChooseModal, ConfirmModal, TextModal
 from detente.tui.screens.team import CallScreen
 
 

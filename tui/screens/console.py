@@ -25,21 +25,15 @@ from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
+    Panels,
     cohesion_text,
     ladder_rows,
     matrix_columns,
     matrix_rows,
 )
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
-from detente.tui.screens.modals import (
-    ChooseModal,
-    ConfirmModal,
-    HelpModal,
-    InjectModal,
-    OverrideModal,
-    TextModal,
-    screen_keys,
-)
+from detente.tui.screens.forms import InjectModal, OverrideModal
+from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
 from detente.tui.text import notable
 
 PHASE_HINT = {
@@ -120,7 +114,7 @@ class FacilitatorCommands(Provider):
                 )
 
 
-class ConsoleScreen(Screen[None]):
+class ConsoleScreen(Panels, Screen[None]):
     """Escalation, relations, timeline and the facilitator's controls."""
 
     COMMANDS = {FacilitatorCommands}
@@ -197,18 +191,12 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#status", Static).update(line)
 
     def _ladder(self, v: View) -> None:
-        table = self.query_one("#ladder", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*LADDER_COLUMNS)
-        table.add_rows(ladder_rows(v))
+        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v))
 
     def _matrix(self, v: View) -> None:
-        self.query_one("#matrix-title", Static).update(f"Relations: {self.matrix_value} (m switches)")
-        table = self.query_one("#matrix", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*matrix_columns(v))
-        table.add_rows(matrix_rows(v, self.matrix_value))
-        self.query_one("#cohesion", Static).update(cohesion_text(v))
+        self.set_text("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
+        self.fill_table("#matrix", matrix_columns(v), matrix_rows(v, self.matrix_value))
+        self.set_text("#cohesion", Text(cohesion_text(v)))
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""
@@ -242,14 +230,13 @@ class ConsoleScreen(Screen[None]):
                 log.write(text)
 
     def _injects(self, v: View) -> None:
-        table = self.query_one("#injects", DataTable)
-        table.clear(columns=True)
-        table.add_columns("inject", "when", "to", "status")
+        rows = []
         for i in v.injects:
             status = f"fired {self.client.scenario.turns.name(i.fired)}" if i.fired else ""
             status = (status + ("; armed" if status else "armed")) if i.armed else (status or "not reached")
             style = "bold" if i.armed else "dim"
-            table.add_row(Text(i.title, style=style), i.schedule, ", ".join(i.to) or "all", status)
+            rows.append([Text(i.title, style=style), i.schedule, ", ".join(i.to) or "all", status])
+        self.fill_table("#injects", ("inject", "when", "to", "status"), rows)
 
     # -- actions ---------------------------------------------------------------------------
     @work

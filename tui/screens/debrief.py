@@ -20,7 +20,8 @@ from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
 from detente.engine.commands import Advance, Override
 from detente.tui.client import FACILITATOR, LocalClient
-from detente.tui.screens.modals import HelpModal, OverrideModal, screen_keys
+from detente.tui.screens.forms import OverrideModal
+from detente.tui.screens.modals import HelpModal, screen_keys
 from detente.tui.text import notable
 
 

@@ -31,6 +31,7 @@ from detente.engine.views import PUBLIC, View, timeline, view
 from detente.tui.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
+    Panels,
     cohesion_text,
     ladder_rows,
     matrix_columns,
@@ -216,7 +217,7 @@ class BriefingModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(Panels, Screen[None]):
     """A logged session, read-only, at any position and from any role's perspective."""
 
     # The VCR keys win over the tables' and the timeline's own arrows (those scroll with the mouse).
@@ -266,8 +267,6 @@ class ReplayScreen(Screen[None]):
         """The status line as plain text (tests read it)."""
         self.timeline_plain: list[str] = []
         """The timeline's lines as plain text, before wrapping (tests read it)."""
-        self._tables: dict[str, list[list[str]]] = {}
-        self._statics: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -321,37 +320,15 @@ class ReplayScreen(Screen[None]):
         elif v.phase == "adjudication" and self.role != FACILITATOR:
             line.append("\nresults reach the teams when the facilitator publishes them", style="italic")
         self.status_line = line.plain
-        self._set("#status", line)
+        self.set_text("#status", line)
 
     def _ladder(self, v: View) -> None:
-        self._fill(self.query_one("#ladder", DataTable), LADDER_COLUMNS, ladder_rows(v))
+        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v))
 
     def _matrix(self, v: View) -> None:
-        self._set("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
-        self._fill(self.query_one("#matrix", DataTable), matrix_columns(v), matrix_rows(v, self.matrix_value))
-        self._set("#cohesion", Text(cohesion_text(v)))
-
-    def _set(self, selector: str, text: Text) -> None:
-        """Update a Static only if its text changed, and lay the screen out again only if its
-        height did: a layout pass is most of what a step costs."""
-        old = self._statics.get(selector)
-        if old is not None and old.plain == text.plain and old.spans == text.spans:
-            return
-        self._statics[selector] = text
-        relayout = old is None or old.plain.count("\n") != text.plain.count("\n")
-        self.query_one(selector, Static).update(text, layout=relayout)
-
-    def _fill(self, table: DataTable[Any], columns: Sequence[str], rows: list[list[Any]]) -> None:
-        """Put ``rows`` in ``table``, touching it only if something changed (repainting a
-        table costs more than the fold that moved the replay)."""
-        if not table.columns:
-            table.add_columns(*columns)
-        shown = [[str(c) for c in r] for r in rows]
-        if shown == self._tables.get(table.id or ""):
-            return
-        table.clear()
-        table.add_rows(rows)
-        self._tables[table.id or ""] = shown
+        self.set_text("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
+        self.fill_table("#matrix", matrix_columns(v), matrix_rows(v, self.matrix_value))
+        self.set_text("#cohesion", Text(cohesion_text(v)))
 
     def _timeline(self) -> None:
         log = self.query_one("#timeline", RichLog)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -13,8 +15,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from detente.engine.loader import ScenarioError, load_scenario
-from detente.engine.log import LogError
 from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
 
 SESSIONS = Path("sessions")
@@ -37,6 +37,22 @@ def recent_logs(folder: Path = SESSIONS) -> list[Path]:
     return sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+def scenario_line(path: Path) -> str:
+    """The menu line of a scenario file: title, teams, turns and summary.
+
+    Read with ``tomllib`` alone, so the menu is up in a blink; the full check (with every error's
+    file, line and field) runs when the scenario is chosen."""
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        head = data["scenario"]
+        title, summary = str(head["title"]), str(head.get("summary", "")).strip()
+        teams = len(data.get("actors", []))
+        limit = data.get("turns", {}).get("limit", "?")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError):
+        return f"{path.stem} (has errors: choose it to see them)"
+    return f"{title} — {teams} teams, {limit} turns\n  {summary}"
+
+
 class StartScreen(Screen[None]):
     """Pick a bundled scenario, open a file, or resume a session."""
 
@@ -50,22 +66,7 @@ class StartScreen(Screen[None]):
         with Vertical(id="start"):
             yield Static("Détente — crisis exercises", classes="title")
             yield Static("Choose a scenario to start a facilitated session, or resume one.", classes="hint")
-            options = []
-            for path in self.scenarios:
-                try:
-                    s = load_scenario(path)
-                except ScenarioError:
-                    options.append(
-                        Option(f"{path.stem} (has errors: choose it to see them)", id=f"scn:{path}")
-                    )
-                    continue
-                options.append(
-                    Option(
-                        f"{s.scenario.title} — {len(s.actors)} teams, {s.turns.limit} turns\n"
-                        f"  {s.scenario.summary}",
-                        id=f"scn:{path}",
-                    )
-                )
+            options = [Option(scenario_line(path), id=f"scn:{path}") for path in self.scenarios]
             options.append(Option("Open a scenario file…", id="open"))
             options.append(Option("Resume a session…", id="resume"))
             options.append(Option("Replay a session…", id="replay"))
@@ -87,7 +88,7 @@ class StartScreen(Screen[None]):
             if path:
                 self.app.start_session(Path(path))  # type: ignore[attr-defined]
         elif key == "resume":
-            logs = recent_logs()
+            logs = recent_logs(getattr(self.app, "sessions", SESSIONS))
             if not logs:
                 self.notify("No sessions in sessions/ yet.", severity="warning")
                 return
@@ -111,4 +112,4 @@ class StartScreen(Screen[None]):
         self.app.push_screen(HelpModal("start", screen_keys(self), "Enter chooses; arrows move."))
 
 
-__all__ = ["LogError", "StartScreen", "new_log_path", "recent_logs"]
+__all__ = ["StartScreen", "new_log_path", "recent_logs", "scenario_line"]

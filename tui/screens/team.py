@@ -21,14 +21,8 @@ from detente.engine.state import Order
 from detente.engine.views import ProposalView, View
 from detente.tui.client import LocalClient
 from detente.tui.screens.debrief import this_turn
-from detente.tui.screens.modals import (
-    ChooseModal,
-    ConfirmModal,
-    HelpModal,
-    OrderModal,
-    TextModal,
-    screen_keys,
-)
+from detente.tui.screens.forms import OrderModal
+from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
 from detente.tui.text import _order_text, notable
 
 
