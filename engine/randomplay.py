@@ -20,6 +20,7 @@ from detente.engine.commands import (
     Start,
     SubmitOrders,
 )
+from detente.engine.ruleset import Ruleset
 from detente.engine.session import Session
 from detente.engine.state import Order, State
 
@@ -63,7 +64,7 @@ def random_commands(session: Session, rng: random.Random, *, max_commands: int =
             if team is None:
                 yield Advance()
                 continue
-            yield SubmitOrders(team=team, orders=_orders(session, st, team, rng))
+            yield SubmitOrders(team=team, orders=random_orders(st, team, session.ruleset, rng))
             continue
         yield Advance()
 
@@ -80,29 +81,40 @@ def _communications(session: Session, st: State, rng: random.Random) -> Command 
     for team in st.scenario.actor_ids:
         if team in proposed or rng.random() < 0.5:
             continue
-        options = legal_moves(st, team, session.ruleset, "communications")
-        if options:
-            lm = rng.choice(options)
-            order = random_order(st, team, lm, rng)
-            if check_order(st, team, order, session.ruleset, "communications") is None:
-                return Propose(team=team, order=order)
+        order = random_proposal(st, team, session.ruleset, rng)
+        if order is not None:
+            return Propose(team=team, order=order)
     return None
 
 
-def _orders(session: Session, st: State, team: str, rng: random.Random) -> tuple[Order, ...]:
-    left = st.actors[team].budget - st.spent.get(team, 0)
+def random_proposal(state: State, team: str, ruleset: Ruleset, rng: random.Random) -> Order | None:
+    """A random legal communications move for ``team`` (a call, a request, an offer), or
+    None if the one drawn does not pass :func:`check_order`."""
+    options = legal_moves(state, team, ruleset, "communications")
+    if not options:
+        return None
+    order = random_order(state, team, rng.choice(options), rng)
+    if check_order(state, team, order, ruleset, "communications") is not None:
+        return None
+    return order
+
+
+def random_orders(state: State, team: str, ruleset: Ruleset, rng: random.Random) -> tuple[Order, ...]:
+    """Up to four random legal sealed orders for ``team`` within its budget (often fewer:
+    after each order there is a 30% chance to stop), never two for the same force."""
+    left = state.actors[team].budget - state.spent.get(team, 0)
     orders: list[Order] = []
     forces: set[str] = set()
-    legal = legal_moves(st, team, session.ruleset, "orders")  # the state does not change meanwhile
+    legal = legal_moves(state, team, ruleset, "orders")  # the state does not change meanwhile
     for _ in range(4):
         options = [lm for lm in legal if lm.cost <= left]
         if not options:
             break
         lm = rng.choice(options)
-        order = random_order(st, team, lm, rng)
+        order = random_order(state, team, lm, rng)
         if order.force and order.force in forces:
             continue
-        if check_order(st, team, order, session.ruleset, "orders") is not None:
+        if check_order(state, team, order, ruleset, "orders") is not None:
             continue
         orders.append(order)
         if order.force:
