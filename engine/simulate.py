@@ -1,0 +1,239 @@
+"""Dry runs: play a scenario many times in memory with bots, and sum up how it tends to go.
+
+Pure: no files, no clock, no processes. Run ``i`` of a dry run with seed ``S`` plays with the
+seed :func:`run_seed` ``(S, i)`` and nothing else, so runs can be shared among processes in
+any way and still give the same results, and any single run can be replayed on its own.
+
+>>> results = [play_run(scenario, {"red": BOTS["hawk"]}, seed=7, run=i) for i in range(100)]  # doctest: +SKIP
+>>> summarise(scenario, results).outcomes[0]                                               # doctest: +SKIP
+Share(outcome='conflict', count=31, share=0.31, low=0.229, high=0.404)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from detente.engine.bots import BOTS, Policy, next_command
+from detente.engine.scenario import Scenario
+from detente.engine.session import Accepted, Session, new_session
+
+MAIN_OUTCOMES: tuple[str, ...] = ("conflict", "de-escalation", "fracture", "turn-limit")
+"""Outcomes always listed in a summary, even when no run ended that way. A scenario's own
+endings (``scenario``) and a facilitator's early end (``ended``) are listed when they occur."""
+
+MAX_COMMANDS = 100_000
+"""A run that has not ended after this many commands is a bug in a policy or a rule."""
+
+
+@frozen
+class RunResult:
+    """How one run went."""
+
+    run: int
+    """Its index in the dry run, from 0."""
+    seed: int
+    """The session seed it played with (see :func:`run_seed`)."""
+    outcome: str
+    """One of :data:`detente.engine.scenario.OUTCOMES`."""
+    reason: str
+    turn: int
+    """The turn it ended on."""
+    peak_tension: int
+    """The highest tension of any pair at any moment, 0–100."""
+    injects: tuple[str, ...]
+    """Ids of the scripted injects that fired at least once, in the scenario's order."""
+    scores: Mapping[str, int]
+    """Objective points per team."""
+
+    @property
+    def conflict_turn(self) -> int | None:
+        """The turn conflict broke out, or None if the run did not end in conflict."""
+        return self.turn if self.outcome == "conflict" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record."""
+        return {
+            "run": self.run,
+            "seed": self.seed,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "turn": self.turn,
+            "conflict_turn": self.conflict_turn,
+            "peak_tension": self.peak_tension,
+            "scores": dict(self.scores),
+            "injects": list(self.injects),
+        }
+
+
+def run_seed(seed: int, run: int) -> int:
+    """The session seed of run ``run`` of a dry run seeded ``seed`` (48 bits of BLAKE2b).
+
+    >>> run_seed(7, 0) == run_seed(7, 0) != run_seed(7, 1)
+    True
+    """
+    digest = hashlib.blake2b(f"{seed}:run:{run}".encode(), digest_size=6).digest()
+    return int.from_bytes(digest, "big")
+
+
+def play_run(
+    scenario: Scenario,
+    bots: Mapping[str, Policy],
+    *,
+    seed: int,
+    run: int,
+    template: Session | None = None,
+) -> RunResult:
+    """Play run ``run`` to its end in memory: ``bots`` play their teams and ``random`` the
+    others. ``template`` (a session of the same scenario) saves looking up its ruleset again."""
+    base = template if template is not None else new_session(scenario)
+    s = run_seed(seed, run)
+    session = Session(scenario, base.ruleset, s, base.numbers)
+    players = {team: bots.get(team, BOTS["random"]) for team in scenario.actor_ids}
+    events: list[Any] = []
+    peak = max((p.tension for p in session.state.pairs.values()), default=0)
+    for _ in range(MAX_COMMANDS):
+        cmd = next_command(session.state, session.ruleset, players, seed=s, events=events)
+        if cmd is None:
+            break
+        result = session.decide(cmd)
+        if not isinstance(result, Accepted):  # pragma: no cover - a bot only issues legal commands
+            raise AssertionError(f"run {run}: a bot issued a refused command {cmd!r}: {result.reason}")
+        session.commit(result)
+        for e in result.events:
+            if e["kind"] == "changed" and e["value"] == "tension" and e["to"] > peak:
+                peak = e["to"]
+        events += result.events
+    else:  # pragma: no cover
+        raise AssertionError(f"run {run} did not end after {MAX_COMMANDS} commands")
+    st = session.state
+    assert st.outcome is not None
+    return RunResult(
+        run=run,
+        seed=s,
+        outcome=st.outcome.result,
+        reason=st.outcome.reason,
+        turn=st.outcome.turn,
+        peak_tension=int(peak),
+        injects=tuple(inj.id for inj in scenario.injects if inj.id in st.fired),
+        scores={a: int(st.outcome.scores.get(a, 0)) for a in scenario.actor_ids},
+    )
+
+
+def play_runs(
+    scenario: Scenario, bots: Mapping[str, Policy], *, seed: int, runs: Iterable[int]
+) -> list[RunResult]:
+    """:func:`play_run` for each index in ``runs``."""
+    template = new_session(scenario)
+    return [play_run(scenario, bots, seed=seed, run=i, template=template) for i in runs]
+
+
+# -- summing up ----------------------------------------------------------------------------------
+
+
+@frozen
+class Share:
+    """How many runs ended one way, with a 95% Wilson score interval for the share."""
+
+    outcome: str
+    count: int
+    share: float
+    """0–1."""
+    low: float
+    high: float
+
+
+@frozen
+class Spread:
+    """Mean, standard deviation (of the sample), least and greatest of some numbers."""
+
+    n: int
+    mean: float
+    sd: float
+    min: float
+    max: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread | None:
+        """None for no values."""
+        if not values:
+            return None
+        n = len(values)
+        mean = sum(values) / n
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
+        return cls(n=n, mean=mean, sd=sd, min=min(values), max=max(values))
+
+
+@frozen
+class Summary:
+    """What a dry run shows."""
+
+    runs: int
+    outcomes: tuple[Share, ...]
+    """The main outcomes first (see :data:`MAIN_OUTCOMES`), then any other that occurred."""
+    peak_tension: Spread
+    injects: tuple[tuple[str, str, float], ...]
+    """Every scripted inject: (id, title, share of runs in which it fired)."""
+    scores: Mapping[str, Spread]
+    """Objective points per team."""
+    conflict_turns: Mapping[int, int]
+    """Turn → runs in which conflict broke out then (sorted by turn)."""
+    conflict_turn: Spread | None
+    """When conflict broke out, over the runs that ended in conflict."""
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval for a share of ``k`` out of ``n`` (95% by default).
+
+    >>> [round(x, 3) for x in wilson(0, 10)]
+    [0.0, 0.278]
+    """
+    if n <= 0:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / d
+    half = z / d * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
+    """Sum up a dry run's results (at least one)."""
+    n = len(results)
+    if n == 0:
+        raise ValueError("no runs to sum up")
+    counts = Counter(r.outcome for r in results)
+    names = [*MAIN_OUTCOMES, *sorted(o for o in counts if o not in MAIN_OUTCOMES)]
+    outcomes = tuple(Share(o, counts[o], counts[o] / n, *wilson(counts[o], n)) for o in names)
+    fired = Counter(i for r in results for i in r.injects)
+    conflict = [r.turn for r in results if r.outcome == "conflict"]
+    peak = Spread.of([r.peak_tension for r in results])
+    assert peak is not None
+    return Summary(
+        runs=n,
+        outcomes=outcomes,
+        peak_tension=peak,
+        injects=tuple((inj.id, inj.title, fired[inj.id] / n) for inj in scenario.injects),
+        scores={a: Spread.of([r.scores.get(a, 0) for r in results]) for a in scenario.actor_ids},  # type: ignore[misc]
+        conflict_turns=dict(sorted(Counter(conflict).items())),
+        conflict_turn=Spread.of(conflict),
+    )
+
+
+__all__ = [
+    "MAIN_OUTCOMES",
+    "RunResult",
+    "Share",
+    "Spread",
+    "Summary",
+    "play_run",
+    "play_runs",
+    "run_seed",
+    "summarise",
+    "wilson",
+]
