@@ -1,0 +1,227 @@
+"""``detente simulate``: a dry run of a scenario with bots, to see how it tends to play out.
+
+The runs are played in memory (no logs) by :mod:`detente.engine.simulate`; this module shares
+them among processes, shows progress, prints the summary and writes the per-run results.
+Run ``i`` depends only on the seed and ``i``, so ``--jobs`` changes the speed, not the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+OUT_FORMATS = (".csv", ".json")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    s = sub.add_parser(
+        "simulate",
+        help="play a scenario many times with bots and sum up how it tends to go",
+        description=(
+            "Play a scenario many times in memory with bots (no logs are written) and print the "
+            "outcome distribution with 95%% confidence intervals, the peak tension, how often each "
+            "inject fired, each team's objective score and the turn conflict broke out. Teams without "
+            "a --bot are played by the random bot. The same --seed gives the same results whatever "
+            "--jobs is."
+        ),
+    )
+    s.add_argument("scenario", help="a scenario file, or the name of a bundled one")
+    s.add_argument(
+        "--runs", type=int, default=100, metavar="N", help="how many sessions to play (default: 100)"
+    )
+    s.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="TEAM=POLICY",
+        help="a bot for a team: random, dove, hawk or tit-for-tat (repeatable; default: random)",
+    )
+    s.add_argument("--jobs", type=int, default=1, metavar="J", help="processes to play in (default: 1)")
+    s.add_argument("--seed", type=int, help="seed of the dry run (default: the scenario's)")
+    s.add_argument("--out", metavar="FILE", help="write every run's result to FILE (.csv or .json)")
+    s.set_defaults(func=cmd_simulate)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from detente.engine.bots import BotSpecError, parse_bot_specs
+    from detente.engine.simulate import summarise
+    from detente.tui.cli import UserError, _load, resolve_scenario
+
+    if args.runs < 1:
+        raise UserError(f"--runs {args.runs}: play at least one run")
+    if args.jobs < 1:
+        raise UserError(f"--jobs {args.jobs}: use at least one process")
+    if args.out and Path(args.out).suffix.lower() not in OUT_FORMATS:
+        raise UserError(f"--out {args.out}: the file must end in .csv or .json")
+    path = resolve_scenario(args.scenario)
+    scenario = _load(path)
+    try:
+        bots = parse_bot_specs(args.bot, scenario)
+    except BotSpecError as exc:
+        raise UserError(f"--bot {exc}") from None
+    seed = scenario.scenario.seed if args.seed is None else args.seed
+    names = {team: bots[team].name if team in bots else "random" for team in scenario.actor_ids}
+    results = run_all(str(path), names, seed, args.runs, args.jobs, _progress_bar(args.runs))
+    summary = summarise(scenario, results)
+    print("\n".join(render(scenario.scenario.title, names, seed, summary)), flush=True)
+    if args.out:
+        write_results(Path(args.out), scenario, names, seed, results)
+        print(f"Results: {args.out}", flush=True)
+    return 0
+
+
+# -- playing -------------------------------------------------------------------------------------
+
+_CACHE: dict[str, Any] = {}
+
+
+def play_chunk(path: str, names: Mapping[str, str], seed: int, runs: Sequence[int]) -> list[Any]:
+    """Play some runs of the scenario at ``path`` (a process loads it once)."""
+    from detente.engine.bots import BOTS
+    from detente.engine.loader import load_scenario
+    from detente.engine.session import new_session
+    from detente.engine.simulate import play_run
+
+    if path not in _CACHE:
+        scenario = load_scenario(path)
+        _CACHE[path] = (scenario, new_session(scenario))
+    scenario, template = _CACHE[path]
+    bots = {team: BOTS[name] for team, name in names.items()}
+    return [play_run(scenario, bots, seed=seed, run=i, template=template) for i in runs]
+
+
+def run_all(
+    path: str,
+    names: Mapping[str, str],
+    seed: int,
+    runs: int,
+    jobs: int,
+    advance: Callable[[int], None] | None = None,
+) -> list[Any]:
+    """Every run's result, sorted by run index; ``advance(k)`` is told of each finished chunk."""
+    size = max(1, min(25, -(-runs // (jobs * 8))))
+    chunks = [list(range(i, min(runs, i + size))) for i in range(0, runs, size)]
+    results: list[Any] = []
+    tick = advance or (lambda k: None)
+    try:
+        if jobs == 1:
+            for chunk in chunks:
+                results += play_chunk(path, names, seed, chunk)
+                tick(len(chunk))
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(play_chunk, path, dict(names), seed, chunk) for chunk in chunks]
+                for fut in as_completed(futures):
+                    got = fut.result()
+                    results += got
+                    tick(len(got))
+    finally:
+        if advance is not None and hasattr(advance, "close"):
+            advance.close()
+    return sorted(results, key=lambda r: r.run)
+
+
+class _Bar:
+    """A progress bar on standard error (only when it is a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("Playing", total=total)
+        self.progress.start()
+
+    def __call__(self, k: int) -> None:
+        self.progress.advance(self.task, k)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def _progress_bar(total: int) -> Callable[[int], None] | None:
+    return _Bar(total) if sys.stderr.isatty() else None
+
+
+# -- showing and writing ---------------------------------------------------------------------------
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}" if x != int(x) else str(int(x))
+
+
+def render(title: str, names: Mapping[str, str], seed: int, summary: Any) -> list[str]:
+    """The summary as lines of text."""
+    n = summary.runs
+    bots = ", ".join(f"{t}={p}" for t, p in names.items())
+    out = [f"{title}: {n} run{'s' if n != 1 else ''}, seed {seed}, bots {bots}", ""]
+    out.append(f"{'Outcome':<16}{'runs':>6}{'share':>9}   95% CI")
+    for s in summary.outcomes:
+        out.append(f"{s.outcome:<16}{s.count:>6}{_pct(s.share):>9}   {_pct(s.low)} – {_pct(s.high)}")
+    p = summary.peak_tension
+    out += ["", f"Peak tension: mean {p.mean:.1f}, sd {p.sd:.1f}, min {_num(p.min)}, max {_num(p.max)}"]
+    c = summary.conflict_turn
+    if c is None:
+        out.append("Conflict turn: no run ended in conflict")
+    else:
+        by_turn = ", ".join(f"turn {t}: {k}" for t, k in summary.conflict_turns.items())
+        out.append(f"Conflict turn: mean {c.mean:.1f}, min {_num(c.min)}, max {_num(c.max)} ({by_turn})")
+    out += ["", "Injects fired (share of runs):"]
+    out += [f"  {share * 100:5.1f}%  {iid}: {t}" for iid, t, share in summary.injects] or ["  (none)"]
+    out += ["", "Objective scores:"]
+    for team, s in summary.scores.items():
+        out.append(f"  {team:<12} mean {s.mean:.2f}, sd {s.sd:.2f}, min {_num(s.min)}, max {_num(s.max)}")
+    return out
+
+
+def write_results(
+    path: Path, scenario: Any, names: Mapping[str, str], seed: int, results: Sequence[Any]
+) -> None:
+    """Every run's result as CSV (one row a run) or JSON, chosen by the file's extension."""
+    if path.suffix.lower() == ".json":
+        import json
+
+        doc = {
+            "scenario": scenario.scenario.id,
+            "seed": seed,
+            "runs": len(results),
+            "bots": dict(names),
+            "results": [r.to_dict() for r in results],
+        }
+        path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    import csv
+
+    teams = list(names)
+    injects = [inj.id for inj in scenario.injects]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            ["run", "seed", "outcome", "turn", "conflict_turn", "peak_tension"]
+            + [f"score_{t}" for t in teams]
+            + [f"fired_{i}" for i in injects]
+            + ["reason"]
+        )
+        for r in results:
+            w.writerow(
+                [r.run, r.seed, r.outcome, r.turn, r.conflict_turn or "", r.peak_tension]
+                + [r.scores.get(t, 0) for t in teams]
+                + [int(i in r.injects) for i in injects]
+                + [r.reason]
+            )
