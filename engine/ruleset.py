@@ -124,6 +124,11 @@ class Ruleset:
     turn-wide process (incidents, collective defence, end checks)."""
     ladder: tuple[str, ...] = ()
     """Names of the escalation-ladder rungs 0–10."""
+    changes: Mapping[str, tuple[str, ...]] | None = None
+    """What each move type and each adjudication step can change, by name, in the names
+    conditions read (``"tension"``, ``"deployed"``, ``"pledged"`` …; see
+    :data:`detente.engine.expr.FUNCTIONS`). The scenario linter uses it to find objectives
+    no move can affect; None if the ruleset does not say (then anything may change)."""
 
     def move(self, name: str) -> MoveType | None:
         """The move type called ``name``, or None."""

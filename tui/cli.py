@@ -71,14 +71,28 @@ def _load(path: Path):  # -> Scenario
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Load each file as a session would; with ``--strict`` also lint it, and count a warning
+    as a failure (like a compiler's -Werror), so that CI can insist on clean scenarios."""
     from detente.engine.loader import ScenarioError, load_scenario
 
     code = EXIT_OK
     for name in args.paths:
         try:
-            load_scenario(name)
+            scenario = load_scenario(name)
         except ScenarioError as exc:
             _say(str(exc))
+            code = EXIT_ERROR
+            continue
+        lint = []
+        if args.strict:
+            from detente.engine.lint import lint_scenario
+
+            # It just loaded, so it reads and decodes.
+            text = Path(name).read_text(encoding="utf-8-sig")
+            lint = lint_scenario(scenario, text, name)
+        if lint:
+            _say(*(str(w) for w in lint))
+            _say(f"{name}: {len(lint)} warning{'s' if len(lint) > 1 else ''}")
             code = EXIT_ERROR
         else:
             _say(f"{name}: ok")
@@ -278,8 +292,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pl.set_defaults(func=cmd_play)
 
-    v = sub.add_parser("validate", help="check scenario files and report every problem with file and line")
+    v = sub.add_parser(
+        "validate",
+        help="check scenario files and report every problem with file and line",
+        description="Check scenario files and report every problem with file and line. Exit "
+        "status: 0 if every file is fine, 1 if any has an error (or, with --strict, a warning).",
+    )
     v.add_argument("paths", nargs="+", metavar="PATH")
+    v.add_argument(
+        "--strict",
+        action="store_true",
+        help="also lint: warn of what is legal but probably a mistake (an inject that can never "
+        "fire, an objective no move affects, an unused region, an override that changes nothing "
+        "...); any warning makes the exit status 1, as errors do (see docs/authoring.md)",
+    )
     v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("run", help="play a scenario headless from an orders file, writing the log")
