@@ -303,3 +303,19 @@ def test_conflict_share_counts_the_severities_that_start_conflict(rich: Replayed
     share = conflict_share(hot, "blue", "red")
     grave_or_serious = sum(1 for a in range(1, 7) for b in range(1, 7) if a + b >= 8) / 36
     assert share == pytest.approx(grave_or_serious)
+
+
+def test_the_report_facts_need_no_ui_plotting_or_disk() -> None:
+    """engine.aar is pure: importing it pulls in no UI, network or plotting library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, detente.engine.aar\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'websockets', 'matplotlib', 'detente.tui'))\n"
+        "bad += [m for m in sys.modules if m.startswith(('detente.tui', 'detente.rules'))]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
