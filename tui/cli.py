@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -113,39 +113,62 @@ def _default_log(scenario_id: str) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from detente.engine.bots import BotSpecError, parse_bot_specs, without_teams
+    from detente.engine.log import read_log
     from detente.engine.recorder import RecordedSession
-    from detente.engine.script import ScriptError, load_script, next_command
+    from detente.engine.script import Script, ScriptError, load_script
 
-    try:
-        script = load_script(args.orders)
-    except ScriptError as exc:
-        raise UserError(str(exc)) from None
+    if not args.orders and not args.bot:
+        raise UserError("say who plays: an orders file (--orders FILE), bots (--bot TEAM=POLICY), or both")
+    script = Script(turns={})
+    if args.orders:
+        try:
+            script = load_script(args.orders)
+        except ScriptError as exc:
+            raise UserError(str(exc)) from None
+    events: list[Event] = []
     if args.resume:
         if args.scenario or args.seed is not None or args.log:
             raise UserError(
                 "--resume takes the scenario, seed and log from the log itself: "
-                "give only --resume LOG --orders FILE"
+                "give only --resume LOG with --orders FILE and/or --bot TEAM=POLICY"
             )
         rec = RecordedSession.resume(args.resume)
-        for w in rec.warnings:
-            _err(f"warning: {args.resume}: {w}")
-        _say(f"Resuming {rec.session.scenario.scenario.title} at {rec.state.label()}, {rec.state.phase}")
+        scenario = rec.session.scenario
+        events = [r for r in read_log(rec.path).records if r["kind"] != "command"]
     else:
         if not args.scenario:
             raise UserError("name a scenario (or --resume LOG)")
         path = resolve_scenario(args.scenario)
         scenario = _load(path)
+    try:
+        bots = parse_bot_specs(args.bot, scenario)
+    except BotSpecError as exc:
+        if args.resume:
+            rec.close()
+        raise UserError(f"--bot {exc}") from None
+    if args.resume:
+        for w in rec.warnings:
+            _err(f"warning: {args.resume}: {w}")
+        _say(f"Resuming {scenario.scenario.title} at {rec.state.label()}, {rec.state.phase}")
+    else:
         log_path = Path(args.log) if args.log else _default_log(scenario.scenario.id)
         try:
             rec = RecordedSession.create(scenario, log_path, seed=args.seed, source=str(path))
         except LogError as exc:
             raise UserError(str(exc)) from None
         _say(f"{scenario.scenario.title} — seed {rec.session.seed}, {scenario.turns.limit} turns")
+    if bots:
+        _say("Bots: " + ", ".join(f"{t}={p.name}" for t, p in bots.items()))
+    again = f"detente run --resume {rec.path}" + (f" --orders {args.orders}" if args.orders else "")
+    again += "".join(f" --bot {t}={p.name}" for t, p in bots.items())
     with rec:
-        return _drive(rec, script, next_command)
+        return _drive(rec, without_teams(script, bots), bots, events, again)
 
 
-def _drive(rec, script, next_command: Callable) -> int:  # type: ignore[no-untyped-def]
+def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: ignore[no-untyped-def]
+    """Play on to the end: bots for their teams, the orders file for the others (the rest pass)."""
+    from detente.engine.bots import next_command
     from detente.engine.commands import command_to_dict
 
     session = rec.session
@@ -153,17 +176,24 @@ def _drive(rec, script, next_command: Callable) -> int:  # type: ignore[no-untyp
     turn_events: list[Event] = []
     rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
     try:
-        while (command := next_command(session.state, script)) is not None:
+        while (
+            command := next_command(
+                session.state, session.ruleset, bots, seed=session.seed, events=events, script=script
+            )
+        ) is not None:
             before_phase = session.state.phase
             result = rec.apply(command)
             if not result.accepted:
-                where = f"{script.path}: turn {session.state.turn}"
+                who = getattr(command, "team", FACILITATOR)
+                where = f"turn {session.state.turn}"
+                if script.path:
+                    where = f"{script.path}: {where}"
+                by = f"the {bots[who].name} bot for {who}" if who in bots else who
                 raise UserError(
-                    f"{where}: {command_to_dict(command)['type']} by "
-                    f"{getattr(command, 'team', FACILITATOR)} was refused: {result.reason}. "
-                    f"The log holds everything up to here; fix the orders file and continue with "
-                    f"detente run --resume {rec.path} --orders {script.path}"
+                    f"{where}: {command_to_dict(command)['type']} by {by} was refused: {result.reason}. "
+                    f"The log holds everything up to here; fix the orders file and continue with {again}"
                 )
+            events += result.events
             turn_events += result.events
             if before_phase == "adjudication":
                 v = view(session.state, FACILITATOR, ladder)
@@ -172,9 +202,7 @@ def _drive(rec, script, next_command: Callable) -> int:  # type: ignore[no-untyp
                 rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
                 turn_events = []
     except KeyboardInterrupt:
-        _err(
-            f"stopped. Nothing is lost: continue with detente run --resume {rec.path} --orders {script.path}"
-        )
+        _err(f"stopped. Nothing is lost: continue with {again}")
         return EXIT_INTERRUPTED
     state = session.state
     if state.outcome is None:
@@ -308,12 +336,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.set_defaults(func=cmd_validate)
 
-    r = sub.add_parser("run", help="play a scenario headless from an orders file, writing the log")
+    r = sub.add_parser(
+        "run",
+        help="play a scenario headless from an orders file and/or bots, writing the log",
+        description="Play a scenario headless to its end, writing the log. Bots (--bot) play their "
+        "teams; the orders file (--orders) plays the others, and what it says for a team that has "
+        "a bot is ignored. A team with neither passes every turn (no moves, no answers). Give "
+        "--orders, --bot, or both.",
+    )
     r.add_argument("scenario", nargs="?", help="a scenario file, or the name of a bundled one")
-    r.add_argument("--orders", required=True, metavar="FILE", help="the orders file (see docs/authoring.md)")
+    r.add_argument("--orders", metavar="FILE", help="the orders file (see docs/authoring.md)")
+    r.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="TEAM=POLICY",
+        help="a bot plays TEAM: random, dove, hawk or tit-for-tat (repeatable)",
+    )
     r.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
     r.add_argument("--log", metavar="PATH", help="where to write the log (default: sessions/ID-TIME.jsonl)")
-    r.add_argument("--resume", metavar="LOG", help="continue a log from exactly where it stopped")
+    r.add_argument(
+        "--resume", metavar="LOG", help="continue a log from exactly where it stopped (give the same --bot)"
+    )
     r.set_defaults(func=cmd_run)
 
     rp = sub.add_parser("replay", help="rebuild a session from its log and print the state or a view")
