@@ -191,8 +191,8 @@ class IncidentFact:
     """At the end of the incident's turn."""
     tension_next: int | None
     """At the end of the next turn (None if the log ends first)."""
-    agreement: bool | None
-    """Whether an incidents agreement was in force (None when the role cannot tell)."""
+    agreement: bool
+    """Whether an incidents agreement was in force at the time."""
     calls: tuple[str, ...]
     """Ids of answered calls between the two, that turn or the next (as far as the role saw)."""
     conflict: bool
@@ -723,6 +723,7 @@ def _incidents(
     outcome: Outcome | None,
 ) -> tuple[IncidentFact, ...]:
     tension = {k: ps.tension for k, ps in initial.pairs.items()}
+    agreement = {k: ps.agreement for k, ps in initial.pairs.items()}
     turn = 0
     found: list[dict[str, Any]] = []
     for e in seen:
@@ -732,7 +733,10 @@ def _incidents(
         elif k == "incident":
             key = pair(*e["between"])
             found.append({"turn": turn, "between": key, "severity": e["severity"], "text": e["text"],
-                          "tension_before": tension[key], "tension_after": tension[key]})
+                          "tension_before": tension[key], "tension_after": tension[key],
+                          "agreement": agreement[key]})
+        elif k in ("changed", "override") and e["value"] == "agreement":
+            agreement[pair(*e["of"])] = bool(e["to"])
         elif k in ("changed", "override") and e["value"] == "tension":
             key = pair(*e["of"])
             tension[key] = e["to"]
@@ -757,7 +761,7 @@ def _incidents(
             turn=t, between=(a, b), severity=f["severity"], text=f["text"],
             tension_before=f["tension_before"], tension_after=f["tension_after"],
             tension_end=end.tension if end else None, tension_next=nxt.tension if nxt else None,
-            agreement=end.agreement if end else None, calls=answered,
+            agreement=f["agreement"], calls=answered,
             conflict=outcome is not None and outcome.result == "conflict" and outcome.turn == t,
         ))
     return tuple(out)

@@ -19,15 +19,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser(
         "report",
         help="write the after-action report of a logged session (Markdown, HTML or CSV)",
-        description="The after-action report of a logged session: outcome and the risk that was run, "
-        "calls, pledges, incidents, near misses, gaps between words and deeds, trust and cohesion, "
-        "objectives, and a turn-by-turn timeline.",
+        description="The after-action report of a logged session: outcome and the risk that was run,\n"
+        "calls, pledges, incidents, near misses, gaps between words and deeds, trust and\n"
+        "cohesion, objectives, and a turn-by-turn timeline.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("log", metavar="LOG", help="the session's log")
     p.add_argument(
-        "--format", dest="fmt", choices=("md", "html", "csv"), default="md",
+        "--format", dest="fmt", metavar="FORMAT", default="md",
         help="md (default): Markdown; html: one self-contained page with charts; csv: one row per pair "
         "per turn with every tracked value",
     )
@@ -42,8 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the report; a user's mistake is one line and exit 1 (via UserError or LogError)."""
     from detente.tui.cli import UserError
-    from detente.tui.report import default_path, load_report, render
+    from detente.tui.report import FORMATS, default_path, load_report, render
 
+    if args.fmt not in FORMATS:
+        raise UserError(f"--format {args.fmt}: not a report format (formats: {', '.join(FORMATS)})")
     if not Path(args.log).is_file():
         raise UserError(f"{args.log}: no such log file")
     try:

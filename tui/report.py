@@ -198,8 +198,10 @@ def _teams(r: Report) -> list[Block]:
 
 def _outcome(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Outcome")]
-    if r.outcome is None:
-        out.append(Para(f"The log ends at {_turn(r, r.turns)} before the session ended."))
+    if r.outcome is None and r.turns == 0:
+        out.append(Para("The log ends before the first turn."))
+    elif r.outcome is None:
+        out.append(Para(f"The log ends at {_turn(r, r.turns)} before the session ended; points so far."))
     else:
         o = r.outcome
         out.append(Para(f"{o.result} on {_turn(r, o.turn)}: {o.reason}", strong=True))
