@@ -1,0 +1,145 @@
+"""``detente simulate`` and ``detente run --bot``: dry runs that give the same results for any
+number of processes, their per-run files, one-line errors, and bot runs that replay."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from detente.tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+MINI = str(ROOT / "tests" / "data" / "mini.toml")
+OUTCOME_LINE = re.compile(r"^(conflict|de-escalation|fracture|turn-limit|scenario|ended)\s+(\d+)\s", re.M)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def simulate(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code, out, err = run(capsys, "simulate", MINI, *args)
+    assert code == 0, err
+    return out
+
+
+def test_one_job_and_two_give_the_same_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    common = ("--runs", "14", "--seed", "5", "--bot", "red=hawk")
+    out1 = simulate(capsys, *common, "--jobs", "1", "--out", str(one))
+    out2 = simulate(capsys, *common, "--jobs", "2", "--out", str(two))
+    assert out1.replace(str(one), "F") == out2.replace(str(two), "F")
+    assert one.read_bytes() == two.read_bytes()
+    # Another seed plays other games.
+    other = tmp_path / "other.json"
+    simulate(capsys, "--runs", "14", "--seed", "6", "--bot", "red=hawk", "--out", str(other))
+    assert json.loads(other.read_text())["results"] != json.loads(one.read_text())["results"]
+
+
+def test_the_summary_accounts_for_every_run(capsys: pytest.CaptureFixture[str]) -> None:
+    out = simulate(capsys, "--runs", "12", "--bot", "blue=dove", "--bot", "red=tit-for-tat")
+    counts = {m.group(1): int(m.group(2)) for m in OUTCOME_LINE.finditer(out)}
+    assert {"conflict", "de-escalation", "fracture", "turn-limit"} <= set(counts)
+    assert sum(counts.values()) == 12
+    assert "95% CI" in out and "Peak tension: mean" in out and "Conflict turn" in out
+    # Every inject of the scenario is listed with its share; the opening one always fires.
+    assert re.search(r"100\.0%\s+opening:", out)
+    assert "red-only" in out and "tense" in out
+    assert re.search(r"blue\s+mean \d", out) and re.search(r"red\s+mean \d", out)
+    assert "bots blue=dove, red=tit-for-tat" in out
+
+
+def test_out_writes_one_row_or_record_per_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    c, j = tmp_path / "r.csv", tmp_path / "r.json"
+    simulate(capsys, "--runs", "6", "--seed", "1", "--out", str(c))
+    simulate(capsys, "--runs", "6", "--seed", "1", "--out", str(j))
+    rows = list(csv.DictReader(c.open(encoding="utf-8")))
+    doc = json.loads(j.read_text(encoding="utf-8"))
+    assert [int(r["run"]) for r in rows] == list(range(6)) == [r["run"] for r in doc["results"]]
+    assert doc["runs"] == 6 and doc["seed"] == 1 and doc["bots"] == {"blue": "random", "red": "random"}
+    for row, rec in zip(rows, doc["results"], strict=True):
+        assert row["outcome"] == rec["outcome"] and int(row["peak_tension"]) == rec["peak_tension"]
+        assert int(row["score_blue"]) == rec["scores"]["blue"]
+        assert row["fired_opening"] == "1" and "opening" in rec["injects"]
+        assert 40 <= rec["peak_tension"] <= 100  # mini starts at tension 40
+        assert (rec["conflict_turn"] is not None) == (rec["outcome"] == "conflict")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no-such-scenario"], "no-such-scenario: no such scenario file"),
+        ([MINI, "--bot", "purple=hawk"], "unknown team 'purple' (teams: blue, red)"),
+        ([MINI, "--bot", "red=owl"], "unknown policy 'owl' (policies: random, dove, hawk, tit-for-tat)"),
+        ([MINI, "--bot", "red"], "expected TEAM=POLICY"),
+        ([MINI, "--out", "results.txt"], "--out results.txt: the file must end in .csv or .json"),
+        ([MINI, "--runs", "0"], "--runs 0: play at least one run"),
+        ([MINI, "--jobs", "0"], "--jobs 0"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "simulate", *args)
+    assert code == 1 and out == ""
+    assert err.startswith("detente: ") and err.count("\n") == 1 and message in err
+
+
+def _events(log: Path) -> list[dict]:
+    lines = log.read_text(encoding="utf-8").splitlines()[1:]
+    return [{k: v for k, v in json.loads(x).items() if k not in ("sha256", "at")} for x in lines]
+
+
+def test_run_with_bots_plays_to_the_end_and_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "bots.jsonl"
+    bots = ("--bot", "blue=dove", "--bot", "red=tit-for-tat")
+    code, out, _ = run(capsys, "run", MINI, *bots, "--log", str(log))
+    assert code == 0 and "Bots: blue=dove, red=tit-for-tat" in out and "OUTCOME:" in out
+    code, out, _ = run(capsys, "replay", str(log), "--verify")
+    assert code == 0 and "Verified" in out
+    kinds = {json.loads(x)["kind"] for x in log.read_text(encoding="utf-8").splitlines()[1:]}
+    assert {"orders", "proposal", "response", "outcome"} <= kinds
+
+    # Stopped part-way and resumed with the same bots, the run carries on exactly as it would have.
+    cut = tmp_path / "cut.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    code, _, _ = run(capsys, "run", "--resume", str(cut), *bots)
+    assert code == 0
+    assert _events(cut) == _events(log)
+
+
+def test_run_with_bots_and_orders_ignores_the_orders_of_bot_teams(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = tmp_path / "o.toml"
+    orders.write_text(
+        '[[turn]]\nturn = 1\n[turn.orders]\nblue = [ { move = "raise_readiness" } ]\n'
+        'red = [ { move = "raise_readiness" } ]\n',
+        encoding="utf-8",
+    )
+    log = tmp_path / "mixed.jsonl"
+    code, _, err = run(capsys, "run", MINI, "--orders", str(orders), "--bot", "blue=dove", "--log", str(log))
+    assert code == 0, err
+    sealed = [e for e in _events(log) if e["kind"] == "orders" and e["team"] in ("blue", "red")]
+    first = {e["team"]: [o["move"] for o in e["orders"]] for e in sealed[:2]}
+    assert first["red"] == ["raise_readiness"]
+    assert "raise_readiness" not in first["blue"] and first["blue"]
+
+
+def test_run_needs_orders_or_bots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "run", MINI, "--log", str(tmp_path / "x.jsonl"))
+    assert code == 1 and "--orders" in err and "--bot" in err
+    assert not (tmp_path / "x.jsonl").exists()
+    code, _, err = run(capsys, "run", MINI, "--bot", "green=dove", "--log", str(tmp_path / "y.jsonl"))
+    assert code == 1 and "unknown team 'green'" in err
+    assert not (tmp_path / "y.jsonl").exists()
