@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
 
 from detente.engine.views import View
 
@@ -104,4 +105,24 @@ class Panels:
             table.clear()
         table.add_rows(rows)
         cache[selector] = shown
+
+
+class SteadyFooter(Footer):
+    """A footer that redraws its keys only when they changed.
+
+    Textual's footer rebuilds every key each time the focus moves or a dialog opens and
+    closes over its screen; on the console that rebuild cost more than the key press itself."""
+
+    _shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        keys = tuple(
+            (b.key, b.description, enabled, tooltip)
+            for (_, b, enabled, tooltip) in screen.active_bindings.values()
+            if b.show
+        )
+        if keys == self._shown and self.children:
+            return
+        self._shown = keys
+        super().bindings_changed(screen)
 

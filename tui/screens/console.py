@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, RichLog, Static
+from textual.widgets import DataTable, RichLog, Static
 
 from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
 from detente.engine.views import View
@@ -26,6 +26,7 @@ from detente.tui.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
     Panels,
+    SteadyFooter,
     cohesion_text,
     ladder_rows,
     matrix_columns,
@@ -158,7 +159,7 @@ class ConsoleScreen(Panels, Screen[None]):
                 yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
                 yield Static("Injects: scheduled and armed", classes="panel-title")
                 yield DataTable(id="injects", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         if self.client.view(FACILITATOR).phase == "setup":

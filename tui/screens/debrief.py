@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Sparkline, Static
 
 from detente.engine.commands import Advance, Override
 from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.panels import SteadyFooter
 from detente.tui.screens.forms import OverrideModal
 from detente.tui.screens.modals import HelpModal, screen_keys
 from detente.tui.text import notable
@@ -62,7 +63,7 @@ class ReviewScreen(Screen[None]):
             yield DataTable(id="rolls", cursor_type="row", zebra_stripes=True)
             yield Label("Changes", classes="panel-title")
             yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -145,7 +146,7 @@ class DebriefScreen(Screen[None]):
             with VerticalScroll(id="debrief-right"):
                 yield Label("Tension per pair, turn by turn", classes="panel-title")
                 yield Vertical(id="charts")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         v = self.client.view(self.role)
@@ -245,7 +246,7 @@ class EndScreen(Screen[None]):
                     f"Replay it with: detente replay {self.client.log_path}",
                 )
             )
-        yield Footer()
+        yield SteadyFooter()
 
     def action_back(self) -> None:
         self.dismiss(None)

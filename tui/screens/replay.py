@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Label, RichLog, Static
+from textual.widgets import DataTable, Label, RichLog, Static
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import Event, fold, fold_all, visible_to
@@ -32,6 +32,7 @@ from detente.tui.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
     Panels,
+    SteadyFooter,
     cohesion_text,
     ladder_rows,
     matrix_columns,
@@ -280,7 +281,7 @@ class ReplayScreen(Panels, Screen[None]):
             with Vertical(id="right"):
                 yield Static("Timeline", classes="panel-title")
                 yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         for w in self.tape.warnings:

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, RichLog, Static
+from textual.widgets import Input, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, SubmitOrders
 from detente.engine.state import Order
 from detente.engine.views import ProposalView, View
 from detente.tui.client import LocalClient
+from detente.tui.panels import SteadyFooter
 from detente.tui.screens.debrief import this_turn
 from detente.tui.screens.forms import OrderModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
@@ -45,7 +46,7 @@ class HandoverScreen(Screen[None]):
         with Vertical(classes="handover"):
             yield Static(f"Pass the keyboard to {name}", classes="handover-title")
             yield Static(f"Press Enter when {name} is ready.  Escape goes back to the console.")
-        yield Footer()
+        yield SteadyFooter()
 
     @work
     async def action_ready(self) -> None:
@@ -74,7 +75,7 @@ class ReturnScreen(Screen[None]):
         with Vertical(classes="handover"):
             yield Static("Hand the keyboard back to the facilitator", classes="handover-title")
             yield Static("Press Enter when the facilitator is at the keyboard.")
-        yield Footer()
+        yield SteadyFooter()
 
     def action_done(self) -> None:
         self.dismiss(None)
@@ -119,7 +120,7 @@ class TeamScreen(Screen[None]):
                 yield Static("", id="actions-title", classes="panel-title")
                 yield OptionList(id="actions")
                 yield Static("", id="draft")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -363,7 +364,7 @@ class CallScreen(Screen[None]):
         yield Static(id="call-status")
         yield RichLog(id="transcript", wrap=True, markup=False, min_width=20)
         yield Input(placeholder="type a line and press Enter (as the speaker shown above)", id="say")
-        yield Footer()
+        yield SteadyFooter()
 
     def _proposal(self) -> ProposalView | None:
         return next((p for p in self.client.view(self.team).proposals if p.id == self.call), None)
