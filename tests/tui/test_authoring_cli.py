@@ -201,3 +201,17 @@ def test_new_refuses_to_overwrite_and_checks_the_actor_count(
         code, _, err = run(capsys, "new", "other", "--actors", n)
         assert code == 1 and err.count("\n") == 1 and "2 to 8 actors" in err
     assert not (tmp_path / "other.toml").exists()
+
+
+def test_the_docs_example_of_warnings_is_real_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    command = "$ detente validate --strict harbour_dispute.toml\n"
+    shown = doc[doc.index(command) + len(command):].split("```", 1)[0].splitlines()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "harbour_dispute.toml").write_text(
+        LINTY.replace("blue", "north").replace("red", "south"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", "--strict", "harbour_dispute.toml")
+    assert code == 1
+    assert out.splitlines() == shown
