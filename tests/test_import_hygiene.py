@@ -3,15 +3,16 @@ importing them must not import textual or websockets (checked in a clean interpr
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Every engine module (found on disk, so a new one is checked too) and the rules.
 MODULES = [
-    "detente.engine.scenario", "detente.engine.loader", "detente.engine.expr",
-    "detente.engine.conditions", "detente.engine.state", "detente.engine.events",
-    "detente.engine.adjudicate", "detente.engine.session", "detente.engine.views",
-    "detente.engine.log", "detente.engine.recorder", "detente.engine.script",
-    "detente.engine.ruleset", "detente.rules",
+    *(f"detente.engine.{p.stem}" for p in sorted((ROOT / "engine").glob("*.py")) if p.stem != "__init__"),
+    "detente.rules",
 ]
 
 
@@ -42,3 +43,23 @@ def test_engine_never_imports_rules_or_tui() -> None:
         if pattern.search(text):
             offenders.append(path.name)
     assert offenders == []
+
+
+def test_the_start_screen_and_the_cli_wait_for_no_heavy_module() -> None:
+    """`detente play` shows its first frame without loading the scenario machinery (cattrs,
+    tomlkit), the plotting library or the console; `detente --help` without textual at all."""
+    code = (
+        "import sys\n"
+        "from detente.tui import cli\n"
+        "cli.build_parser()\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'cattrs', 'tomlkit', 'matplotlib', 'attrs'))))\n"
+        "from detente.tui.app import DetenteApp\n"
+        "heavy = ('cattrs', 'tomlkit', 'matplotlib', 'detente.engine.loader', "
+        "'detente.tui.screens.console', 'detente.tui.screens.replay')\n"
+        "print(','.join(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    cli_modules, app_modules = out.stdout.splitlines()
+    assert cli_modules == "", f"detente --help imports {cli_modules}"
+    assert app_modules == "", f"the start screen imports {app_modules}"

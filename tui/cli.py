@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from detente import engine
-from detente.engine.commands import FACILITATOR
-from detente.engine.events import Event
-from detente.engine.log import LogError
-from detente.engine.state import State, rung
-from detente.engine.views import PUBLIC, timeline, view
+
+if TYPE_CHECKING:
+    from detente.engine.events import Event
+    from detente.engine.state import State
+
+# Each command imports the parts of the engine it needs when it runs, so `detente play` shows its
+# first frame without waiting for the rest (and `detente --help` is instant).
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -114,7 +117,7 @@ def _default_log(scenario_id: str) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from detente.engine.bots import BotSpecError, parse_bot_specs, without_teams
-    from detente.engine.log import read_log
+    from detente.engine.log import LogError, read_log
     from detente.engine.recorder import RecordedSession
     from detente.engine.script import Script, ScriptError, load_script
 
@@ -167,6 +170,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: ignore[no-untyped-def]
+    from detente.engine.commands import FACILITATOR
+    from detente.engine.state import rung
+    from detente.engine.views import timeline, view
     """Play on to the end: bots for their teams, the orders file for the others (the rest pass)."""
     from detente.engine.bots import next_command
     from detente.engine.commands import command_to_dict
@@ -221,7 +227,9 @@ def _summary(scenario, v, events, rungs) -> list[str]:  # type: ignore[no-untype
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from detente.engine.commands import FACILITATOR
     from detente.engine.recorder import describe_lineage, replay, states_by_turn, verify
+    from detente.engine.views import PUBLIC, view
     from detente.tui.text import render_view
 
     rep = replay(args.log)
@@ -259,6 +267,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """The facilitated session in the terminal (Textual), hot-seat."""
+    from detente.engine.log import LogError
     from detente.tui.app import DetenteApp
     from detente.tui.client import LocalClient
     from detente.tui.screens.start import new_log_path
@@ -390,8 +399,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except UserError as exc:
         _err(str(exc))
-    except LogError as exc:
-        _err(str(exc))
     except BrokenPipeError:
         # The reader went away (``detente replay LOG | head``): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -402,6 +409,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("stopped")
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        from detente.engine.log import LogError  # a damaged or missing log: the user's to fix
+
+        if not isinstance(exc, LogError):
+            raise
+        _err(str(exc))
     return EXIT_ERROR
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from detente.engine.scenario import PHASES
-
-#: Phases a branch can start at. At ``adjudication`` the rolls are made but not yet published, so a
+#: Phases a branch can start at (the engine's PHASES, written out so ``detente --help`` need not
+#: import the engine). At ``adjudication`` the rolls are made but not yet published, so a
 #: facilitator can try another override.
-BRANCH_PHASES = PHASES
+BRANCH_PHASES = ("briefing", "communications", "orders", "adjudication", "debrief")
 
 
 def parse_at(text: str) -> tuple[int, str]:
