@@ -9,13 +9,17 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import scenarios
 
 from detente.engine import lint
 from detente.engine.lint import RULES, LintWarning, lint_scenario
 from detente.engine.loader import load_scenario, load_scenario_text
 from detente.engine.randomplay import random_commands
 from detente.engine.ruleset import find_ruleset
-from detente.engine.session import Session
+from detente.engine.scenario import Scenario
+from detente.engine.session import Session, new_session
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -397,8 +401,6 @@ when = "tension('blue', 'red') >= 5"
     flagged = {w.field for w in lint_scenario(scenario, text) if w.rule == "never-true"}
     assert flagged == {"injects[0].when"}
     fired: set[str] = set()
-    from detente.engine.session import new_session
-
     for seed in range(20):
         session = new_session(scenario, seed=seed)
         for command in random_commands(session, random.Random(seed)):
@@ -406,3 +408,42 @@ when = "tension('blue', 'red') >= 5"
             fired |= {e["id"] for e in result.events if e["kind"] == "inject"}
     assert fired == {"maybe"}
 
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**16))
+def test_what_is_flagged_never_true_never_happens_in_random_scenarios(s: Scenario, seed: int) -> None:
+    """Soundness on any valid scenario: the linter runs, and an inject or objective it says can
+    never be true does not fire, or is not met, in a random game."""
+    found = lint_scenario(s)
+    assert all(w.rule in RULES for w in found)
+    never = {w.field for w in found if w.rule == "never-true"}
+    session = new_session(s, seed=seed)
+    events = []
+    for command in random_commands(session, random.Random(seed)):
+        events += session.apply(command).events  # type: ignore[union-attr]
+    index = {inj.id: i for i, inj in enumerate(s.injects)}
+    for e in events:
+        if e["kind"] == "inject" and e["id"] in index:
+            assert f"injects[{index[e['id']]}].when" not in never, e
+    objectives = {o.id: i for i, o in enumerate(s.objectives)}
+    for e in events:
+        if e["kind"] == "objective" and e["met"]:
+            assert f"objectives[{objectives[e['id']]}].when" not in never, e
+
+
+def test_the_authoring_modules_need_no_ui_network_or_validator() -> None:
+    """engine/lint.py and engine/schema.py stay in the pure core (like tests/test_import_hygiene.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import detente.engine.lint, detente.engine.schema\n"
+        "detente.engine.schema.scenario_schema()\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'websockets',\n"
+        "             'jsonschema') or m.startswith('detente.tui'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
