@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -31,6 +32,7 @@ class DetenteApp(App[None]):
         seed: int | None = None,
         sessions: Path = Path("sessions"),
         replay: str | Path | Tape | None = None,
+        bot_specs: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.client = client
@@ -38,6 +40,8 @@ class DetenteApp(App[None]):
         self.seed = seed
         self.sessions = sessions
         self.replay = replay
+        self.bot_specs = list(bot_specs)
+        """``TEAM=POLICY`` seats for bots in the session the start screen opens."""
 
     def on_mount(self) -> None:
         if self.client is not None:
@@ -56,8 +60,11 @@ class DetenteApp(App[None]):
 
         try:
             scenario = load_scenario(scenario_path)
+            bots = self._bots(scenario)
+            if bots is None:
+                return
             log = new_log_path(scenario.scenario.id, self.sessions)
-            client = LocalClient.new(scenario, log, seed=self.seed, source=str(scenario_path))
+            client = LocalClient.new(scenario, log, seed=self.seed, source=str(scenario_path), bots=bots)
         except ScenarioError as exc:
             self.push_screen(HelpModal("scenario errors", [], str(exc)))
             return
@@ -78,7 +85,24 @@ class DetenteApp(App[None]):
             return
         for w in client.warnings:
             self.notify(w, title="Log repaired", severity="warning", timeout=10)
+        bots = self._bots(client.scenario)
+        if bots is None:
+            client.close()
+            return
+        client.bots = bots
+        client.play_bots()
         self._open(client)
+
+    def _bots(self, scenario: Any) -> Mapping[str, Any] | None:
+        """The bot seats asked for on the command line, for this scenario; None (and a
+        notification) if they do not fit it."""
+        from detente.engine.bots import BotSpecError, parse_bot_specs
+
+        try:
+            return parse_bot_specs(self.bot_specs, scenario)
+        except BotSpecError as exc:
+            self.notify(f"--bot {exc}", title="Cannot seat the bots", severity="error", timeout=10)
+            return None
 
     def open_replay(self, log: str | Path | Tape) -> bool:
         """Open the replay viewer on a log (or a tape already read); False if it cannot be read."""

@@ -281,29 +281,53 @@ def cmd_play(args: argparse.Namespace) -> int:
         from detente.tui.screens.replay import Tape
 
         tape = Tape.load(args.replay)  # a log that cannot be read at all is a LogError: one line, exit 1
+        if args.bot:
+            raise UserError("--replay shows a logged session: bots (--bot) have nothing to play")
     elif args.resume:
         if args.scenario:
             raise UserError("--resume takes the scenario from the log: give only --resume LOG")
         client = LocalClient.resume(args.resume)
         for w in client.warnings:
             _err(f"warning: {args.resume}: {w}")
+        client.bots = _bots(args.bot, client.scenario)
+        client.play_bots()
     elif args.scenario:
         path = resolve_scenario(args.scenario)
         scenario = _load(path)
+        bots = _bots(args.bot, scenario)
         try:
             client = LocalClient.new(
-                scenario, new_log_path(scenario.scenario.id, sessions), seed=args.seed, source=str(path)
+                scenario,
+                new_log_path(scenario.scenario.id, sessions),
+                seed=args.seed,
+                source=str(path),
+                bots=bots,
             )
         except LogError as exc:
             raise UserError(str(exc)) from None
     app = DetenteApp(
-        client=client, scenarios=bundled_scenarios(), seed=args.seed, sessions=sessions, replay=tape
+        client=client,
+        scenarios=bundled_scenarios(),
+        seed=args.seed,
+        sessions=sessions,
+        replay=tape,
+        bot_specs=args.bot,
     )
     app.run()
     if app.client is not None:
         _say(f"Log: {app.client.log_path}")
-        _say(f"Resume with: detente play --resume {app.client.log_path}")
+        seats = "".join(f" --bot {t}={p.name}" for t, p in app.client.bots.items())
+        _say(f"Resume with: detente play --resume {app.client.log_path}{seats}")
     return EXIT_OK
+
+
+def _bots(specs: Sequence[str], scenario):  # type: ignore[no-untyped-def]  # -> dict[str, Policy]
+    from detente.engine.bots import BotSpecError, parse_bot_specs
+
+    try:
+        return parse_bot_specs(specs, scenario)
+    except BotSpecError as exc:
+        raise UserError(f"--bot {exc}") from None
 
 
 # -- entry point ------------------------------------------------------------------------------
@@ -326,6 +350,14 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
     pl.add_argument(
         "--sessions", default="sessions", metavar="DIR", help="where new logs go (default: sessions/)"
+    )
+    pl.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="TEAM=POLICY",
+        help="a bot plays TEAM: random, dove, hawk or tit-for-tat (repeatable; give the same "
+        "again with --resume)",
     )
     pl.set_defaults(func=cmd_play)
 

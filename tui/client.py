@@ -7,9 +7,9 @@ network client for ``detente join`` will implement the same interface.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from detente.engine.adjudicate import LegalMove, legal_moves
 from detente.engine.commands import FACILITATOR, Command
@@ -18,6 +18,12 @@ from detente.engine.recorder import RecordedSession, states_by_turn
 from detente.engine.scenario import Scenario
 from detente.engine.session import Result
 from detente.engine.views import View, timeline, view
+
+if TYPE_CHECKING:
+    from detente.engine.bots import Policy
+
+#: Most commands the bots may make in a row before a person acts (a guard, far above a phase's worth).
+MAX_BOT_COMMANDS = 1000
 
 
 class SessionClient(Protocol):
@@ -56,25 +62,42 @@ class SessionClient(Protocol):
 class LocalClient:
     """A session in this process, recorded to its log as it goes."""
 
-    def __init__(self, recorded: RecordedSession, events: Sequence[Event] = ()) -> None:
+    def __init__(
+        self,
+        recorded: RecordedSession,
+        events: Sequence[Event] = (),
+        bots: Mapping[str, Policy] | None = None,
+    ) -> None:
         self._rec = recorded
         self._events: list[Event] = list(events)
+        self.bots: dict[str, Policy] = dict(bots or {})
+        """Teams a bot plays (team → policy); they act as soon as a phase lets them."""
+        self.bot_problems: list[str] = []
+        """Commands a bot made that the session refused (the bots stop until the next command)."""
 
     @classmethod
     def new(
-        cls, scenario: Scenario, log_path: str | Path, seed: int | None = None, source: str = ""
+        cls,
+        scenario: Scenario,
+        log_path: str | Path,
+        seed: int | None = None,
+        source: str = "",
+        bots: Mapping[str, Policy] | None = None,
     ) -> LocalClient:
         """Start a new session of a loaded scenario, logging to ``log_path`` (which must not exist)."""
-        return cls(RecordedSession.create(scenario, log_path, seed=seed, source=source))
+        return cls(RecordedSession.create(scenario, log_path, seed=seed, source=source), bots=bots)
 
     @classmethod
-    def resume(cls, log_path: str | Path) -> LocalClient:
-        """Re-open a session from its log, exactly where it stopped."""
+    def resume(cls, log_path: str | Path, bots: Mapping[str, Policy] | None = None) -> LocalClient:
+        """Re-open a session from its log, exactly where it stopped (bots catch up at once)."""
         from detente.engine.log import read_log
 
         rec = RecordedSession.resume(log_path)
         events = [r for r in read_log(log_path).records if r["kind"] != "command"]
-        return cls(rec, events)
+        client = cls(rec, events, bots)
+        if client.view(FACILITATOR).phase != "setup":
+            client.play_bots()
+        return client
 
     @property
     def warnings(self) -> list[str]:
@@ -99,10 +122,42 @@ class LocalClient:
         return timeline(self._events, role)
 
     def apply(self, command: Command) -> Result:
+        """Apply a person's command; then the bots make whatever moves it opened to them."""
+        result = self._apply(command)
+        if result.accepted:
+            self.play_bots()
+        return result
+
+    def _apply(self, command: Command) -> Result:
         result = self._rec.apply(command)
         if result.accepted:
             self._events += result.events  # type: ignore[union-attr]
         return result
+
+    def play_bots(self) -> int:
+        """Let the bots act until none has anything left to do in this phase; how many commands
+        they made. Bots answer calls, seal orders and talk through the same commands a team
+        at the keyboard uses, each logged like any other."""
+        if not self.bots:
+            return 0
+        from detente.engine.bots import next_bot_command
+
+        session = self._rec.session
+        for made in range(MAX_BOT_COMMANDS):
+            if session.state.ended:
+                return made
+            cmd = next_bot_command(
+                session.state, session.ruleset, self.bots, seed=session.seed, events=self._events
+            )
+            if cmd is None:
+                return made
+            result = self._apply(cmd)
+            if not result.accepted:
+                team = getattr(cmd, "team", "?")
+                reason = getattr(result, "reason", "")
+                self.bot_problems.append(f"the {self.bots[team].name} bot for {team}: {reason}")
+                return made
+        return MAX_BOT_COMMANDS
 
     def waiting_for(self) -> tuple[str, ...]:
         return self._rec.session.waiting_for()

@@ -256,3 +256,48 @@ async def test_a_scenario_with_errors_shows_them_on_screen(tmp_path: Path) -> No
         flat = re.sub(r"[^\w:.]", "", text)
         assert "bad.toml:6:turns.limit" in flat, text
         assert not (tmp_path / "sessions").exists(), "no log is started for a scenario that does not load"
+
+
+async def test_bots_fill_seats_answer_a_call_and_seal_orders_while_a_team_plays_by_hand(
+    tmp_path: Path,
+) -> None:
+    from detente.engine.bots import parse_bot_specs
+    from detente.engine.recorder import verify
+
+    scenario = load_scenario(STRAIT)
+    bots = parse_bot_specs(["red=dove", "green=hawk"], scenario)
+    client = LocalClient.new(scenario, tmp_path / "s.jsonl", bots=bots)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "bots: red (dove), green (hawk)" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert client.view("facilitator").phase == "communications"
+        await take_keyboard(pilot, "blue")
+        await choose_action(pilot, "mv:hotline_call")
+        await fill_order(pilot, target="red")
+        # The dove answered at once: the call is open when blue is still at the keyboard.
+        (call,) = [p for p in client.view("blue").proposals if p.order["move"] == "hotline_call"]
+        assert call.status == "talking"
+        await give_back(pilot)
+        await pilot.press("n")  # blue's call is still open: confirm hanging up by moving on
+        await pilot.pause()
+        if not isinstance(app.screen, ConsoleScreen):
+            await pilot.press("enter")
+            await pilot.pause()
+        assert client.view("facilitator").phase == "orders"
+        # Both bots sealed their orders as the phase began; only blue is waited for.
+        assert client.waiting_for() == ("blue",)
+        submitted = {a.id: a.submitted for a in client.view("facilitator").actors}
+        assert submitted == {"blue": False, "red": True, "green": True}
+    client.close()
+    assert verify(tmp_path / "s.jsonl") == []
+
+
+def test_play_with_a_bot_for_an_unknown_team_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.tui.cli import main
+
+    assert main(["play", "strait_standoff", "--bot", "purple=hawk"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("detente: --bot purple=hawk: unknown team 'purple'") and "Traceback" not in err

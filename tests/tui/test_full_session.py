@@ -4,6 +4,7 @@ override, quitting and resuming, the review, the debrief and the end screen."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from test_app import SIZE, choose_action, client_for, fill_order, give_back, screen_text, take_keyboard
@@ -168,6 +169,23 @@ async def test_a_whole_scenario_through_the_ui_with_a_quit_and_resume(tmp_path: 
         text = screen_text(app)
         assert "Outcome:" in text and "Scores:" in text
         assert str(tmp_path / "s.jsonl") in text
+        # The end screen writes the after-action report: the facilitator's, then one per team.
+        end = app.screen
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseModal)
+        await pilot.press("enter")  # HTML, the facilitator's
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("end", "enter")  # HTML for each team
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        facilitators, *teams = (Path(p) for p in end.report_paths)
+        assert len(teams) == len(resumed.scenario.actors)
+        outcome_text = resumed.view(FACILITATOR).outcome.reason  # type: ignore[union-attr]
+        assert html.escape(outcome_text, quote=False) in facilitators.read_text()
+        assert "red" in teams[1].name and "SALTGLASS" not in teams[1].read_text()
     outcome = resumed.view(FACILITATOR).outcome
     assert outcome is not None
     records = read_log(tmp_path / "s.jsonl").records

@@ -169,6 +169,8 @@ class ConsoleScreen(Panels, Screen[None]):
 
     # -- rendering, from the facilitator's view only ------------------------------------
     def refresh_view(self) -> None:
+        while self.client.bot_problems:
+            self.notify(self.client.bot_problems.pop(0), title="A bot's move was refused", severity="warning")
         v = self.client.view(FACILITATOR)
         self._status(v)
         self._ladder(v)
@@ -182,6 +184,8 @@ class ConsoleScreen(Panels, Screen[None]):
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
+        if self.client.bots:
+            line.append("  ·  bots: " + ", ".join(f"{t} ({p.name})" for t, p in self.client.bots.items()))
         if v.outcome is not None:
             line = Text.assemble(
                 (v.title, "bold"),
@@ -313,7 +317,15 @@ class ConsoleScreen(Panels, Screen[None]):
             self.notify("No team acts in this phase.", severity="warning")
             return
         waiting = set(self.client.waiting_for())
-        options = [(a.id, f"{a.name}{'  (waiting)' if a.id in waiting else ''}") for a in v.actors]
+        bots = self.client.bots
+        options = [
+            (
+                a.id,
+                f"{a.name}{'  (waiting)' if a.id in waiting else ''}"
+                f"{f'  (played by the {bots[a.id].name} bot)' if a.id in bots else ''}",
+            )
+            for a in v.actors
+        ]
         team = await self.app.push_screen_wait(ChooseModal("Which team takes the keyboard?", options))
         if team:
             await self.app.push_screen_wait(HandoverScreen(self.client, team))

@@ -22,7 +22,7 @@ from detente.engine.commands import Advance, Override
 from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.panels import SteadyFooter
 from detente.tui.screens.forms import OverrideModal
-from detente.tui.screens.modals import HelpModal, screen_keys
+from detente.tui.screens.modals import ChooseModal, HelpModal, screen_keys
 from detente.tui.text import notable
 
 
@@ -117,6 +117,35 @@ class ReviewScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    @work
+    async def action_report(self) -> None:
+        from detente.engine.log import LogError
+        from detente.tui.report import write_report
+
+        options = [
+            ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
+            ("md", "Markdown, the facilitator's"),
+            ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
+            ("teams", "HTML for each team, from its own view only (to hand out)"),
+        ]
+        chosen = await self.app.push_screen_wait(ChooseModal("Write which report?", options))
+        if chosen is None:
+            return
+        jobs = (
+            [("html", a.id) for a in self.client.scenario.actors]
+            if chosen == "teams"
+            else [(chosen, FACILITATOR)]
+        )
+        written = []
+        try:
+            for fmt, role in jobs:
+                written.append(str(write_report(self.client.log_path, fmt, role=role)))
+        except (LogError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot write the report", severity="error", timeout=10)
+            return
+        self.report_paths += written
+        self.notify("\n".join(written), title="Report written", timeout=15)
+
     def action_help(self) -> None:
         self.app.push_screen(
             HelpModal(
@@ -194,6 +223,35 @@ class DebriefScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    @work
+    async def action_report(self) -> None:
+        from detente.engine.log import LogError
+        from detente.tui.report import write_report
+
+        options = [
+            ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
+            ("md", "Markdown, the facilitator's"),
+            ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
+            ("teams", "HTML for each team, from its own view only (to hand out)"),
+        ]
+        chosen = await self.app.push_screen_wait(ChooseModal("Write which report?", options))
+        if chosen is None:
+            return
+        jobs = (
+            [("html", a.id) for a in self.client.scenario.actors]
+            if chosen == "teams"
+            else [(chosen, FACILITATOR)]
+        )
+        written = []
+        try:
+            for fmt, role in jobs:
+                written.append(str(write_report(self.client.log_path, fmt, role=role)))
+        except (LogError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot write the report", severity="error", timeout=10)
+            return
+        self.report_paths += written
+        self.notify("\n".join(written), title="Report written", timeout=15)
+
     def action_help(self) -> None:
         self.app.push_screen(HelpModal("debrief", screen_keys(self)))
 
@@ -202,6 +260,7 @@ class EndScreen(Screen[None]):
     """The outcome, its reason, objectives scored per team, and where the log is."""
 
     BINDINGS = [
+        Binding("w", "report", "Write report"),
         Binding("escape", "back", "Back"),
         Binding("q", "app.quit", "Quit"),
         Binding("f1", "help", "Help"),
@@ -210,6 +269,8 @@ class EndScreen(Screen[None]):
     def __init__(self, client: LocalClient) -> None:
         super().__init__()
         self.client = client
+        self.report_paths: list[str] = []
+        """The reports written from this screen (tests read it)."""
 
     def compose(self) -> ComposeResult:
         v = self.client.view(FACILITATOR)
@@ -243,13 +304,45 @@ class EndScreen(Screen[None]):
                     ("Log: ", "bold"),
                     self.client.log_path,
                     "\n",
-                    f"Replay it with: detente replay {self.client.log_path}",
+                    f"Step through it with: detente play --replay {self.client.log_path}",
+                    "\n",
+                    ("w", "bold"),
+                    " writes the after-action report (HTML, Markdown, CSV, or one per team)",
                 )
             )
         yield SteadyFooter()
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    @work
+    async def action_report(self) -> None:
+        from detente.engine.log import LogError
+        from detente.tui.report import write_report
+
+        options = [
+            ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
+            ("md", "Markdown, the facilitator's"),
+            ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
+            ("teams", "HTML for each team, from its own view only (to hand out)"),
+        ]
+        chosen = await self.app.push_screen_wait(ChooseModal("Write which report?", options))
+        if chosen is None:
+            return
+        jobs = (
+            [("html", a.id) for a in self.client.scenario.actors]
+            if chosen == "teams"
+            else [(chosen, FACILITATOR)]
+        )
+        written = []
+        try:
+            for fmt, role in jobs:
+                written.append(str(write_report(self.client.log_path, fmt, role=role)))
+        except (LogError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot write the report", severity="error", timeout=10)
+            return
+        self.report_paths += written
+        self.notify("\n".join(written), title="Report written", timeout=15)
 
     def action_help(self) -> None:
         self.app.push_screen(
