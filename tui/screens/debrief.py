@@ -117,35 +117,6 @@ class ReviewScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    @work
-    async def action_report(self) -> None:
-        from detente.engine.log import LogError
-        from detente.tui.report import write_report
-
-        options = [
-            ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
-            ("md", "Markdown, the facilitator's"),
-            ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
-            ("teams", "HTML for each team, from its own view only (to hand out)"),
-        ]
-        chosen = await self.app.push_screen_wait(ChooseModal("Write which report?", options))
-        if chosen is None:
-            return
-        jobs = (
-            [("html", a.id) for a in self.client.scenario.actors]
-            if chosen == "teams"
-            else [(chosen, FACILITATOR)]
-        )
-        written = []
-        try:
-            for fmt, role in jobs:
-                written.append(str(write_report(self.client.log_path, fmt, role=role)))
-        except (LogError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="Cannot write the report", severity="error", timeout=10)
-            return
-        self.report_paths += written
-        self.notify("\n".join(written), title="Report written", timeout=15)
-
     def action_help(self) -> None:
         self.app.push_screen(
             HelpModal(
@@ -222,35 +193,6 @@ class DebriefScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
-
-    @work
-    async def action_report(self) -> None:
-        from detente.engine.log import LogError
-        from detente.tui.report import write_report
-
-        options = [
-            ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
-            ("md", "Markdown, the facilitator's"),
-            ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
-            ("teams", "HTML for each team, from its own view only (to hand out)"),
-        ]
-        chosen = await self.app.push_screen_wait(ChooseModal("Write which report?", options))
-        if chosen is None:
-            return
-        jobs = (
-            [("html", a.id) for a in self.client.scenario.actors]
-            if chosen == "teams"
-            else [(chosen, FACILITATOR)]
-        )
-        written = []
-        try:
-            for fmt, role in jobs:
-                written.append(str(write_report(self.client.log_path, fmt, role=role)))
-        except (LogError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="Cannot write the report", severity="error", timeout=10)
-            return
-        self.report_paths += written
-        self.notify("\n".join(written), title="Report written", timeout=15)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal("debrief", screen_keys(self)))
