@@ -46,7 +46,7 @@ from detente.engine.scenario import Scenario
 from detente.engine.script import Script
 from detente.engine.script import next_command as script_command
 from detente.engine.state import Order, State
-from detente.engine.views import ProposalView, View, timeline, view
+from detente.engine.views import ProposalView, View, proposal_view, timeline, view
 
 Event = Mapping[str, Any]
 
@@ -148,17 +148,7 @@ class Seat:
             return self._view.proposals
         team = self.team
         return tuple(
-            ProposalView(
-                id=p.id,
-                by=p.by,
-                to=p.to,
-                order=p.order.to_dict(),
-                answers=dict(p.answers),
-                status=p.status,
-                transcript=tuple((m.by, m.text) for m in p.transcript),
-            )
-            for p in self._state.proposals.values()
-            if team == p.by or team in p.to
+            proposal_view(p) for p in self._state.proposals.values() if team == p.by or team in p.to
         )
 
     @property

@@ -20,7 +20,7 @@ from attrs import frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import visible_to
-from detente.engine.state import Delivery, Order, Outcome, State, rung
+from detente.engine.state import Delivery, Order, Outcome, Proposal, State, rung
 
 PUBLIC = "public"
 
@@ -157,6 +157,19 @@ class View:
     """The scenario's injects and whether each can still fire: facilitator only."""
 
 
+def proposal_view(p: Proposal) -> ProposalView:
+    """A call or proposal as its parties see it."""
+    return ProposalView(
+        id=p.id,
+        by=p.by,
+        to=p.to,
+        order=p.order.to_dict(),
+        answers=dict(p.answers),
+        status=p.status,
+        transcript=tuple((m.by, m.text) for m in p.transcript),
+    )
+
+
 def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     """The state as ``role`` sees it: a team id, ``"facilitator"`` or ``"public"``."""
     scenario = state.scenario
@@ -223,15 +236,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     mine = set(st.alliances_of(team)) if team else set()
     cohesion = {k: v for k, v in st.cohesion.items() if fac or k in mine}
     proposals = tuple(
-        ProposalView(
-            id=p.id,
-            by=p.by,
-            to=p.to,
-            order=p.order.to_dict(),
-            answers=dict(p.answers),
-            status=p.status,
-            transcript=tuple((m.by, m.text) for m in p.transcript),
-        )
+        proposal_view(p)
         for p in st.proposals.values()
         if fac or (team is not None and (team == p.by or team in p.to))
     )
