@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 # start screen's first frame: a trainer waits for that in front of the room.
 
 
+#: Short names for the themes that read best in a dark and a light room; any Textual theme name works
+#: too, and ctrl+p → "Theme" switches while a session runs.
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
 class DetenteApp(App[None]):
     """Runs one facilitated session at a time; every command is logged as it happens."""
 
@@ -33,6 +38,7 @@ class DetenteApp(App[None]):
         sessions: Path = Path("sessions"),
         replay: str | Path | Tape | None = None,
         bot_specs: Sequence[str] = (),
+        theme: str = "dark",
     ) -> None:
         super().__init__()
         self.client = client
@@ -40,10 +46,12 @@ class DetenteApp(App[None]):
         self.seed = seed
         self.sessions = sessions
         self.replay = replay
+        self.start_theme = THEMES.get(theme, theme)
         self.bot_specs = list(bot_specs)
         """``TEAM=POLICY`` seats for bots in the session the start screen opens."""
 
     def on_mount(self) -> None:
+        self.theme = self.start_theme
         if self.client is not None:
             from detente.tui.screens.console import ConsoleScreen
 

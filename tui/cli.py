@@ -267,14 +267,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """The facilitated session in the terminal (Textual), hot-seat."""
-    from detente.engine.log import LogError
-    from detente.tui.app import DetenteApp
-    from detente.tui.client import LocalClient
-    from detente.tui.screens.start import new_log_path
+    from textual.theme import BUILTIN_THEMES
 
+    from detente.tui.app import THEMES, DetenteApp
+
+    if THEMES.get(args.theme, args.theme) not in BUILTIN_THEMES:
+        raise UserError(
+            f"--theme {args.theme}: not a theme (dark, light, or one of {', '.join(BUILTIN_THEMES)})"
+        )
     sessions = Path(args.sessions)
     client = None
     tape = None
+    # Only what the chosen start needs is imported before the first frame.
     if args.replay:
         if args.scenario or args.resume:
             raise UserError("--replay takes everything from the log: give only --replay LOG")
@@ -284,6 +288,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         if args.bot:
             raise UserError("--replay shows a logged session: bots (--bot) have nothing to play")
     elif args.resume:
+        from detente.tui.client import LocalClient
+
         if args.scenario:
             raise UserError("--resume takes the scenario from the log: give only --resume LOG")
         client = LocalClient.resume(args.resume)
@@ -292,6 +298,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         client.bots = _bots(args.bot, client.scenario)
         client.play_bots()
     elif args.scenario:
+        from detente.engine.log import LogError
+        from detente.tui.client import LocalClient
+        from detente.tui.screens.start import new_log_path
+
         path = resolve_scenario(args.scenario)
         scenario = _load(path)
         bots = _bots(args.bot, scenario)
@@ -312,6 +322,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         sessions=sessions,
         replay=tape,
         bot_specs=args.bot,
+        theme=args.theme,
     )
     app.run()
     if app.client is not None:
@@ -350,6 +361,12 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
     pl.add_argument(
         "--sessions", default="sessions", metavar="DIR", help="where new logs go (default: sessions/)"
+    )
+    pl.add_argument(
+        "--theme",
+        default="dark",
+        metavar="NAME",
+        help="dark (default) or light, for a bright room or a projector; or any Textual theme name",
     )
     pl.add_argument(
         "--bot",

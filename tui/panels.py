@@ -92,15 +92,27 @@ class Panels:
         self.query_one(selector, Static).update(text, layout=relayout)
 
     def fill_table(self, selector: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Put ``rows`` under ``columns`` in a DataTable, touching it only if something changed."""
+        """Put ``rows`` under ``columns`` in a DataTable, touching it only if something changed.
+
+        Column widths are measured here and given to the table: left to measure them itself
+        after the rows arrive, a DataTable can keep drawing the rows it cached at the
+        headers' widths until something else makes it redraw."""
         cache = self._panel_cache()
-        shown = (tuple(columns), [[c.markup if isinstance(c, Text) else str(c) for c in r] for r in rows])
+        cells = [[c.markup if isinstance(c, Text) else str(c) for c in r] for r in rows]
+        by_column = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+        widths = tuple(
+            max([len(label), *(len(c.plain if isinstance(c, Text) else str(c)) for c in column)])
+            for label, column in zip(columns, by_column, strict=True)
+        )
+        shown = (tuple(columns), widths, cells)
         if shown == cache.get(selector):
             return
         table = self.query_one(selector, DataTable)
-        if cache.get(selector, ((),))[0] != shown[0]:
+        old = cache.get(selector)
+        if old is None or old[:2] != shown[:2]:
             table.clear(columns=True)
-            table.add_columns(*columns)
+            for label, width in zip(columns, widths, strict=True):
+                table.add_column(label, width=width)
         else:
             table.clear()
         table.add_rows(rows)

@@ -301,3 +301,21 @@ def test_play_with_a_bot_for_an_unknown_team_is_a_one_line_error(capsys: pytest.
     assert main(["play", "strait_standoff", "--bot", "purple=hawk"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("detente: --bot purple=hawk: unknown team 'purple'") and "Traceback" not in err
+
+
+async def test_enter_on_an_inject_shows_its_whole_condition(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from detente.tui.screens.modals import HelpModal
+
+    app = DetenteApp(client=client_for(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#injects", DataTable)
+        table.focus()
+        table.move_cursor(row=6)  # "Close encounter at sea": a long condition, cut short in the table
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert "when proximity('blue', 'red')" in app.screen.text
+        assert "…" not in app.screen.text

@@ -43,3 +43,14 @@ class TestScreens:
 
     def test_help(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app, terminal_size=SIZE, press=["f1"])
+
+
+class TestThemesAndSizes:
+    """The console in the light theme (a bright room, a projector) and on a large terminal."""
+
+    def test_console_light(self, snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        client = LocalClient.new(load_scenario(STRAIT), tmp_path / "s.jsonl")
+        assert snap_compare(DetenteApp(client=client, theme="light"), terminal_size=SIZE, press=["n"])
+
+    def test_console_large(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=(160, 48), press=["n"])

@@ -95,8 +95,9 @@ class FacilitatorCommands(Provider):
 
     def _actions(self) -> list[tuple[str, str, str]]:
         screen = self.screen
+        # The footer's word and what it does, so "phase" or "advance" find "Next" too.
         return [
-            (b.description, b.action, f"key {b.key}")
+            (f"{b.description}: {b.tooltip}" if b.tooltip else b.description, b.action, f"key {b.key}")
             for b in screen.BINDINGS  # type: ignore[union-attr]
             if isinstance(b, Binding) and b.action not in ("app.quit", "help")
         ]
@@ -115,22 +116,30 @@ class FacilitatorCommands(Provider):
                 )
 
 
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class ConsoleScreen(Panels, Screen[None]):
     """Escalation, relations, timeline and the facilitator's controls."""
 
     COMMANDS = {FacilitatorCommands}
 
     BINDINGS = [
-        Binding("n", "advance", "Next phase"),
-        Binding("t", "team", "Team's turn"),
-        Binding("i", "inject", "Inject"),
-        Binding("o", "override", "Override"),
-        Binding("b", "note", "Note"),
-        Binding("m", "matrix", "Matrix value"),
-        Binding("f", "filter", "Filter timeline"),
-        Binding("r", "review", "Review"),
-        Binding("d", "debrief", "Debrief"),
-        Binding("e", "end", "End session"),
+        # Short words for the footer (it must fit 80 columns); the help screen shows the tooltips.
+        Binding("n", "advance", "Next", tooltip="advance to the next phase (asks if a team has not acted)"),
+        Binding("t", "team", "Team", tooltip="hand the keyboard to a team (a hand-over screen first)"),
+        Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect"),
+        Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged"),
+        Binding("b", "note", "Note", tooltip="an observation for the debrief and the report"),
+        Binding("m", "matrix", "Matrix", tooltip="switch the relations matrix: tension, trust, threat"),
+        Binding("f", "filter", "Filter", tooltip="show the timeline's events of one team or kind"),
+        Binding(
+            "r", "review", "Review", tooltip="the adjudication review: results, rolls, overrides, publish"
+        ),
+        Binding("d", "debrief", "Debrief", tooltip="what changed this turn, as each team saw it; charts"),
+        Binding("e", "end", "End", tooltip="end the session now (asks first)"),
         Binding("f1", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -144,6 +153,7 @@ class ConsoleScreen(Panels, Screen[None]):
         self._shown_filter: tuple[str, str] | None = None
         self._shown_count = 0
         self._proposals: dict[str, Any] = {}
+        self._inject_details: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -154,11 +164,11 @@ class ConsoleScreen(Panels, Screen[None]):
                 yield Static("", id="matrix-title", classes="panel-title")
                 yield DataTable(id="matrix", cursor_type="none")
                 yield Static("", id="cohesion")
+                yield Static("Injects (Enter: details)", classes="panel-title")
+                yield DataTable(id="injects", cursor_type="row", zebra_stripes=True)
             with Vertical(id="right"):
                 yield Static("Timeline", id="timeline-title", classes="panel-title")
                 yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
-                yield Static("Injects: scheduled and armed", classes="panel-title")
-                yield DataTable(id="injects", cursor_type="row", zebra_stripes=True)
         yield SteadyFooter()
 
     def on_mount(self) -> None:
@@ -236,12 +246,21 @@ class ConsoleScreen(Panels, Screen[None]):
 
     def _injects(self, v: View) -> None:
         rows = []
+        self._inject_details = []
         for i in v.injects:
             status = f"fired {self.client.scenario.turns.name(i.fired)}" if i.fired else ""
             status = (status + ("; armed" if status else "armed")) if i.armed else (status or "not reached")
             style = "bold" if i.armed else "dim"
-            rows.append([Text(i.title, style=style), i.schedule, ", ".join(i.to) or "all", status])
-        self.fill_table("#injects", ("inject", "when", "to", "status"), rows)
+            to = ", ".join(i.to) or "all"
+            # A condition can be a line long: the table shows its start, Enter shows it all.
+            rows.append([Text(_clip(i.title, 30), style=style), _clip(i.schedule, 22), status, to])
+            self._inject_details.append(f"{i.title}\n\nwhen: {i.schedule}\nto: {to}\nstatus: {status}")
+        self.fill_table("#injects", ("inject", "when", "status", "to"), rows)
+
+    @on(DataTable.RowSelected, "#injects")
+    def _inject_chosen(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self._inject_details):
+            self.app.push_screen(HelpModal("inject", [], self._inject_details[event.cursor_row]))
 
     # -- actions ---------------------------------------------------------------------------
     @work

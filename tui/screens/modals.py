@@ -125,7 +125,7 @@ def screen_keys(screen: object) -> list[tuple[str, str]]:
     out = []
     for b in getattr(screen, "BINDINGS", []):
         if isinstance(b, Binding) and b.description:
-            out.append((b.key.replace("_", " "), b.description))
+            out.append((b.key.replace("_", " "), b.tooltip or b.description))
     return out
 
 
