@@ -529,15 +529,17 @@ def conflict_share(state: State, a: str, b: str) -> float | None:
 
 
 def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
-    if not isinstance(parent, Mapping):
-        return ()
+    """One row per log this one descends from, nearest first: its path, then where the branch was
+    cut and the SHA-256 of the last line kept (a branch of a branch nests its parent's)."""
     out = []
-    for k, v in parent.items():
-        if isinstance(v, Mapping) and ("turn" in v or "phase" in v):
-            text = ", ".join(f"{x} {v[x]}" for x in ("turn", "phase") if x in v)
-            extra = [f"{x} {y}" for x, y in v.items() if x not in ("turn", "phase")]
-            v = ", ".join([text, *extra])
-        out.append((str(k), str(v)))
+    while isinstance(parent, Mapping):
+        at = parent.get("at") if isinstance(parent.get("at"), Mapping) else {}
+        where = ", ".join(f"{x} {at[x]}" for x in ("turn", "phase") if x in at) or "?"
+        kept = f"line {parent['seq']}, " if "seq" in parent else ""
+        label = "branched from" if not out else "which was branched from"
+        digest = parent.get("sha256", "?")
+        out.append((label, f"{parent.get('path', '?')} at {where} ({kept}sha256 {digest})"))
+        parent = parent.get("parent")
     return tuple(out)
 
 

@@ -197,9 +197,10 @@ def branch(
     records = contents.records
     cut = branch_cut(records, turn, phase)
     if cut is None:
-        turns = sorted({r["turn"] for r in records if r["kind"] == "phase"})
-        reached = f"turns {turns[0]} to {turns[-1]}" if turns else "no turn at all"
-        raise LogError(parent, None, f"the session never reached turn {turn}, {phase} (it holds {reached})")
+        phases = [r for r in records if r["kind"] == "phase"]
+        last = phases[-1] if phases else None
+        reached = f"it ends at turn {last['turn']}, {last['phase']}" if last else "it never started"
+        raise LogError(parent, None, f"the session never reached turn {turn}, {phase} ({reached})")
     header = {k: v for k, v in contents.header.items() if k not in ("seq", "sha256")}
     last = records[cut - 1]
     lineage: dict[str, Any] = {

@@ -287,10 +287,15 @@ def test_unknown_role_is_refused(rich: Replayed) -> None:
 def test_lineage_from_the_header(rich: Replayed) -> None:
     s = rich.session
     header: dict[str, Any] = {**rich.contents.header,
-                              "parent": {"log": "day3.jsonl", "sha256": "ab" * 32,
-                                         "at": {"turn": 3, "phase": "orders"}}}
+                              "parent": {"path": "day3.jsonl", "sha256": "ab" * 32, "seq": 40,
+                                         "at": {"turn": 3, "phase": "orders"},
+                                         "parent": {"path": "day1.jsonl", "sha256": "cd" * 32, "seq": 9,
+                                                    "at": {"turn": 1, "phase": "debrief"}}}}
     r = build(initial_state(s.scenario, s.numbers), rich.events, header=header)
-    assert dict(r.lineage) == {"log": "day3.jsonl", "sha256": "ab" * 32, "at": "turn 3, phase orders"}
+    assert r.lineage == (
+        ("branched from", f"day3.jsonl at turn 3, phase orders (line 40, sha256 {'ab' * 32})"),
+        ("which was branched from", f"day1.jsonl at turn 1, phase debrief (line 9, sha256 {'cd' * 32})"),
+    )
 
 
 def test_conflict_share_counts_the_severities_that_start_conflict(rich: Replayed) -> None:

@@ -310,7 +310,7 @@ def test_missing_and_corrupt_logs_exit_1(tmp_path: Path, logs: dict[str, Path],
 
 def test_a_branched_log_shows_its_lineage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     session = new_session(load_scenario(ROOT / "scenarios" / "strait_standoff.toml"))
-    parent = {"log": "parent.jsonl", "sha256": "c0ffee" * 10 + "abcd", "at": {"turn": 3, "phase": "orders"}}
+    parent = {"path": "parent.jsonl", "sha256": "c0ffee" * 10 + "abcd", "at": {"turn": 3, "phase": "orders"}}
     log = tmp_path / "branch.jsonl"
     with RecordedSession(session, LogWriter.create(log, make_header(session, "s.toml", parent))) as rec:
         assert rec.apply(Start()).accepted
