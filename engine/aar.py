@@ -531,9 +531,10 @@ def conflict_share(state: State, a: str, b: str) -> float | None:
 def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
     """One row per log this one descends from, nearest first: its path, then where the branch was
     cut and the SHA-256 of the last line kept (a branch of a branch nests its parent's)."""
-    out = []
+    out: list[tuple[str, str]] = []
     while isinstance(parent, Mapping):
-        at = parent.get("at") if isinstance(parent.get("at"), Mapping) else {}
+        cut = parent.get("at")
+        at: Mapping[str, Any] = cut if isinstance(cut, Mapping) else {}
         where = ", ".join(f"{x} {at[x]}" for x in ("turn", "phase") if x in at) or "?"
         kept = f"line {parent['seq']}, " if "seq" in parent else ""
         label = "branched from" if not out else "which was branched from"

@@ -329,16 +329,19 @@ class Policy:
         """The team's sealed orders for the turn."""
         pool = seat.candidates("orders", rng)
         weights = [self.weight(seat, o) for o, _ in pool]
-        left, chosen, forces, keys = seat.left, [], set(), set()
+        left = seat.left
+        chosen: list[Order] = []
+        forces: set[str] = set()
+        keys: set[tuple[str, str, tuple[str, ...]]] = set()
         while len(chosen) < MAX_ORDERS:
             for i, (o, cost) in enumerate(pool):
                 if cost > left or _key(o) in keys or (o.force and o.force in forces):
                     weights[i] = 0
-            i = _pick(rng, pool, weights)
-            if i is None:
+            picked = _pick(rng, pool, weights)
+            if picked is None:
                 break
-            o, cost = pool[i]
-            weights[i] = 0
+            o, cost = pool[picked]
+            weights[picked] = 0
             if seat.check(o, "orders") is not None:
                 continue
             if self.honours_pledges and seat.breaks_pledge((*chosen, o)):

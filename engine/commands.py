@@ -205,4 +205,4 @@ def command_from_dict(d: Mapping[str, Any]) -> Command:
     for k in ("to", "of"):
         if isinstance(kw.get(k), list):
             kw[k] = tuple(kw[k])
-    return cls(**kw)  # type: ignore[no-any-return]
+    return cls(**kw)

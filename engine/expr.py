@@ -658,7 +658,7 @@ class _Checker:
     def example(self, signature: Signature) -> str:
         """A call of ``signature`` with ids from this scenario where there are any."""
         used: dict[str, int] = {}
-        args = []
+        args: list[str] = []
         for kind in signature.params:
             if kind == "number":
                 args.append(str(10 * (len(args) + 1)))

@@ -359,7 +359,7 @@ class _Linter:
             for key, v in values.items():
                 default = defaults.get(section, {}).get(key)
                 if (type(default) is float and 0 <= default <= 1 and not key.endswith("_factor")
-                        and type(v) in (int, float) and not 0 <= v <= 1):
+                        and (type(v) is int or type(v) is float) and not 0 <= v <= 1):
                     self.add(("rules", "overrides", section, key),
                              f"{key} is a probability or a share (the ruleset's is {default:g}), "
                              f"so it must be 0–1, got {v:g}", "probability")
@@ -405,7 +405,9 @@ def _calls(source: str) -> set[Key]:
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id not in _ARITHMETIC):
-            args = tuple(a.value for a in node.args if isinstance(a, ast.Constant))
+            # In a valid condition only min, max and abs take numbers: every other argument is an id.
+            args = tuple(a.value for a in node.args
+                         if isinstance(a, ast.Constant) and isinstance(a.value, str))
             out.add(_key(node.func.id, args))
     return out
 
@@ -466,7 +468,7 @@ class _Solver:
         return _ANY
 
     def compare(self, node: ast.Compare, positive: bool) -> list[Conjunct]:
-        pieces = []
+        pieces: list[tuple[ast.expr, type[ast.cmpop], ast.expr]] = []
         left = node.left
         for op, right in zip(node.ops, node.comparators, strict=True):
             pieces.append((left, type(op), right))
@@ -481,7 +483,7 @@ class _Solver:
         joined = [c for lt, op, rt in pieces for c in self.piece(lt, _NEGATE[op], rt)]
         return joined if len(joined) <= _MAX_ALTERNATIVES else _ANY
 
-    def piece(self, left: ast.expr, op: type, right: ast.expr) -> list[Conjunct]:
+    def piece(self, left: ast.expr, op: type[ast.cmpop], right: ast.expr) -> list[Conjunct]:
         text = f"{_source(left)} {_SYMBOL[op]} {_source(right)}"
         for var, other, o in ((left, right, op), (right, left, _FLIP[op])):
             key = self.variable(var)
@@ -502,7 +504,7 @@ class _Solver:
                             f"{_source(right)} is {hi})")
         return []
 
-    def numeric(self, key: Key, op: type, c: float, text: str) -> list[Conjunct]:
+    def numeric(self, key: Key, op: type[ast.cmpop], c: float, text: str) -> list[Conjunct]:
         if op is ast.NotEq:
             return (self.numeric(key, ast.Lt, c, text) + self.numeric(key, ast.Gt, c, text))
         integer = key[0] not in _FRACTIONS and key[0] != "turns"
@@ -574,15 +576,16 @@ class _Solver:
         if isinstance(node, ast.Name) and node.id == "turn":
             return ("turn", ())
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id not in _ARITHMETIC
-                and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                        for a in node.args)):
-            return _key(node.func.id, tuple(a.value for a in node.args))  # type: ignore[union-attr]
+                and node.func.id not in _ARITHMETIC):
+            ids = tuple(a.value for a in node.args
+                        if isinstance(a, ast.Constant) and isinstance(a.value, str))
+            if len(ids) == len(node.args):  # every argument a literal id
+                return _key(node.func.id, ids)
         return None
 
     def value(self, node: ast.expr) -> Span | None:
         """The range of a numeric expression, or None if unknown."""
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if isinstance(node, ast.Constant) and (type(node.value) is int or type(node.value) is float):
             return Span(node.value, node.value)
         if isinstance(node, ast.Name) and node.id == "turns":
             return self.linter.static(("turns", ()))
@@ -640,7 +643,7 @@ def _meet(a: Span | frozenset[bool], b: Span | frozenset[bool]) -> Span | frozen
     return None
 
 
-def _possible(op: type, a: Span, b: Span) -> bool:
+def _possible(op: type[ast.cmpop], a: Span, b: Span) -> bool:
     """Whether ``x op y`` can hold for some x in ``a`` and y in ``b`` (ends taken as closed)."""
     if op is ast.Lt:
         return a.lo < b.hi

@@ -34,7 +34,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 import cattrs
@@ -356,7 +356,7 @@ def _dict_hook(t: Any) -> Callable[[Any, Any], dict[str, Any]]:
 
 
 def _class_hook(cl: type) -> Callable[[Any, Any], Any]:
-    generated = make_dict_structure_fn(cl, _converter)
+    generated: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(cl, _converter)
 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
@@ -435,10 +435,10 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
             else:
                 _walk(sub, path, None, out)
     elif isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            _walk(sub, (*path, note.index), note.type, out)
-        for sub in without:
+        at_index, unplaced = exc.group_exceptions()
+        for sub, item in at_index:
+            _walk(sub, (*path, item.index), item.type, out)
+        for sub in unplaced:
             _walk(sub, path, None, out)
     elif isinstance(exc, KeyError) and path:
         out.append((path, _missing(str(path[-1]), t)))
@@ -526,7 +526,7 @@ COLOURS = frozenset(
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: Any) -> TypeGuard[int]:
     return type(v) is int
 
 
@@ -752,7 +752,7 @@ class _Checks:
             self.add(here, "an effect needs add = N or set = N")
         elif add is not None and setting is not None:
             self.add((*here, "set"), "an effect has either add or set, not both")
-        if kind is not None:
+        if kind is not None and isinstance(value, str):  # kind is found only for a str value
             boolean = value in ("hotline", "agreement")
             if boolean and add is not None:
                 self.add((*here, "add"), f"{value} is true or false: use set = true or set = false")

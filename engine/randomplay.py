@@ -132,5 +132,5 @@ def play_random_game(session: Session, rng: random.Random) -> int:
         result = session.apply(cmd)
         if not result.accepted:  # pragma: no cover - a bug: random play only issues legal commands
             raise AssertionError(f"random play issued a refused command {cmd!r}: {result.reason}")
-        n += len(result.events)  # type: ignore[union-attr]
+        n += len(result.events)
     return n

@@ -221,12 +221,15 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
                         )
                 else:
                     c.fail(wp, 'expected { by = "team", kind = "..." }')
-            fields = [
+            answerer, proposer, move, accept = (
                 c.get(a, wa, k, typ, required=True)
                 for k, typ in (("team", str), ("from", str), ("move", str), ("accept", bool))
-            ]
-            if None not in fields:
-                answers.append(Answer(*fields, transcript=tuple(lines), pledges=tuple(pledges)))
+            )
+            if None not in (answerer, proposer, move, accept):
+                answers.append(
+                    Answer(answerer, proposer, move, accept, transcript=tuple(lines),
+                           pledges=tuple(pledges))
+                )
         orders: dict[str, tuple[Order, ...]] = {}
         raw = c.get(t, w, "orders", dict, {})
         for team, lst in raw.items():

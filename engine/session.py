@@ -14,7 +14,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from attrs import field, frozen
 
@@ -52,7 +52,7 @@ class Accepted:
     events: tuple[Event, ...]
     state: State | None = field(default=None, eq=False, repr=False)
     """The state after the events (the fold of them, computed while deciding)."""
-    accepted = True
+    accepted: ClassVar[Literal[True]] = True
 
 
 @frozen
@@ -60,7 +60,7 @@ class Rejected:
     """The command was refused; nothing changed."""
 
     reason: str
-    accepted = False
+    accepted: ClassVar[Literal[False]] = False
 
 
 Result = Accepted | Rejected
