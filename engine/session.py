@@ -420,7 +420,9 @@ def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
             forces.add(order.force)
         cost += s.ruleset.moves[order.move].cost(st.numbers)
     left = st.actors[c.team].budget - st.spent.get(c.team, 0)
-    if cost > left:
+    # An inject or override can cut a budget below what was already spent this turn; orders
+    # that cost nothing (a pass included) must still go through, or the phase could never end.
+    if cost > 0 and cost > left:
         return f"these orders cost {cost} and {c.team} has {left} left this turn"
     r = s._resolution()
     r.emit("orders", [c.team], team=c.team, orders=[o.to_dict() for o in c.orders], cost=cost)

@@ -236,3 +236,19 @@ def test_conflict_rung_ends_the_game(session: Session) -> None:
     result = ok(session, Advance())
     outcome = [e for e in result.events if e["kind"] == "outcome"]
     assert outcome and outcome[0]["result"] == "conflict"
+
+
+def test_a_budget_cut_below_what_was_spent_still_lets_a_team_pass(session: Session) -> None:
+    """An override (or an inject's effect) can leave a team with less than nothing this turn:
+    it can no longer pay for a move, but it can still seal its (empty) orders."""
+    ok(session, Start())
+    while session.state.phase != "communications":
+        ok(session, Advance())
+    ok(session, Propose("blue", Order("hotline_call", target="red")))
+    while session.state.phase != "orders":
+        ok(session, Advance())
+    assert session.state.spent["blue"] >= 1
+    ok(session, Override(value="budget", of=("blue",), to=0, reason="sanctions"))
+    refused = session.apply(SubmitOrders(team="blue", orders=(Order("public_statement", choice="neutral"),)))
+    assert isinstance(refused, Rejected) and "left this turn" in refused.reason
+    ok(session, SubmitOrders(team="blue", orders=()))
