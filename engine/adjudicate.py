@@ -15,7 +15,7 @@ from typing import Any
 from attrs import frozen
 
 from detente.engine import dice
-from detente.engine.events import Event, fold, get_value
+from detente.engine.events import Event, fold, get_value, set_value
 from detente.engine.ruleset import MoveType, Ruleset
 from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES
 from detente.engine.state import Order, State
@@ -90,9 +90,13 @@ class Resolution:
         by = new - old if not isinstance(new, bool) else None
         if isinstance(by, float):
             by = round(by, 3)
-        self.emit(
-            "changed", vis if vis is not None else default_vis(value, of),
-            value=value, of=of, to=new, by=by, cause=cause,
+        if vis is None:
+            vis = default_vis(value, of)
+        # What emit("changed", ...) does, without its generic dispatch: a tracked value
+        # changes tens of thousands of times a game. set_value is the fold of this event.
+        self.state = set_value(self.state, value, of, new)
+        self.events.append(
+            {"kind": "changed", "value": value, "of": of, "to": new, "by": by, "cause": cause, "vis": vis}
         )
         return new
 
@@ -138,23 +142,19 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
     what is left of its budget, with valid targets and arguments."""
     phase = phase or state.phase
     left = state.actors[team].budget - state.spent.get(team, 0)
+    numbers = state.numbers
     out = []
-    for mt in ruleset.moves.values():
-        if mt.phase != phase:
-            continue
-        cost = mt.cost(state.numbers)
+    for mt in ruleset.moves_by_phase.get(phase, ()):
+        cost = mt.cost(numbers)
         if cost > left:
             continue
         choices = mt.choices(state, team)
-        missing = [
-            p for p in mt.params
-            if not p.optional and p.name != "text" and not choices.get(p.name)
-        ]
-        if missing:
-            continue
+        required = mt.required
+        if required:
+            if not all(choices.get(name) for name in required):
+                continue
         # A move without required arguments (raise readiness) is judged by its check alone.
-        required = [p for p in mt.params if not p.optional and p.name != "text"]
-        if not required and mt.check(state, team, Order(move=mt.name)) is not None:
+        elif mt.check(state, team, Order(move=mt.name)) is not None:
             continue
         out.append(LegalMove(move=mt, cost=cost, choices=choices))
     return out
@@ -169,7 +169,7 @@ def check_order(state: State, team: str, order: Order, ruleset: Ruleset, phase: 
     if mt.phase != phase:
         return f"{order.move} is made in the {mt.phase} phase, not in {phase}"
     choices = mt.choices(state, team)
-    wanted = {p.name for p in mt.params}
+    wanted = mt.param_names
     for name in ("target", "region", "force", "choice", "targets", "text"):
         given = getattr(order, name)
         if given and name not in wanted:

@@ -13,6 +13,7 @@ live in the ruleset's TOML (``numbers``) and a scenario may override any of them
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,17 @@ class MoveType:
         """What it costs against the team's budget (``[costs]`` in the ruleset numbers)."""
         return int(numbers["costs"].get(self.name, 1))
 
+    @cached_property
+    def required(self) -> tuple[str, ...]:
+        """The arguments that must be given and picked from the choices (all but optional
+        ones and free text)."""
+        return tuple(p.name for p in self.params if not p.optional and p.name != "text")
+
+    @cached_property
+    def param_names(self) -> frozenset[str]:
+        """The names of all its arguments."""
+        return frozenset(p.name for p in self.params)
+
 
 @frozen
 class PledgeType:
@@ -133,6 +145,14 @@ class Ruleset:
     def move(self, name: str) -> MoveType | None:
         """The move type called ``name``, or None."""
         return self.moves.get(name)
+
+    @cached_property
+    def moves_by_phase(self) -> Mapping[str, tuple[MoveType, ...]]:
+        """The move types made in each phase, in the order of :attr:`moves`."""
+        by_phase: dict[str, tuple[MoveType, ...]] = {}
+        for mt in self.moves.values():
+            by_phase[mt.phase] = (*by_phase.get(mt.phase, ()), mt)
+        return by_phase
 
 
 class RulesetNotFound(LookupError):

@@ -11,6 +11,7 @@ here and compiled once by :func:`detente.engine.conditions.compile_scenario`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
 from attrs import field, frozen
@@ -313,6 +314,76 @@ class Scenario:
     def actor_ids(self) -> tuple[str, ...]:
         """Actor ids in the order they were declared (the fixed resolution order)."""
         return tuple(a.id for a in self.actors)
+
+    # Lookup tables the engine and the rules ask thousands of times a game. A scenario is
+    # frozen, so each is a pure function of it, computed on first use and kept with it.
+
+    @cached_property
+    def actor_names(self) -> Mapping[str, str]:
+        """Actor id → display name."""
+        return {a.id: a.name for a in reversed(self.actors)}
+
+    @cached_property
+    def others(self) -> Mapping[str, tuple[str, ...]]:
+        """Actor id → every other actor id, in declared order."""
+        ids = self.actor_ids
+        return {t: tuple(a for a in ids if a != t) for t in ids}
+
+    @cached_property
+    def alliances_by_actor(self) -> Mapping[str, tuple[str, ...]]:
+        """Actor id → ids of the alliances it belongs to, in declared order (absent if none)."""
+        member: dict[str, tuple[str, ...]] = {}
+        for al in self.alliances:
+            for m in al.members:
+                member[m] = (*member.get(m, ()), al.id)
+        return member
+
+    @cached_property
+    def allies(self) -> Mapping[str, frozenset[str]]:
+        """Actor id → the actors it shares an alliance with, itself included (absent if none)."""
+        allies: dict[str, frozenset[str]] = {}
+        for al in self.alliances:
+            for m in al.members:
+                allies[m] = allies.get(m, frozenset()) | frozenset(al.members)
+        return allies
+
+    @cached_property
+    def region_ids(self) -> tuple[str, ...]:
+        """Region ids in declared order."""
+        return tuple(r.id for r in self.regions)
+
+    @cached_property
+    def region_names(self) -> Mapping[str, str]:
+        """Region id → display name."""
+        return {r.id: r.name for r in reversed(self.regions)}
+
+    @cached_property
+    def region_near(self) -> Mapping[str, tuple[str, ...]]:
+        """Region id → the actors it borders (:attr:`Region.near`)."""
+        return {r.id: tuple(r.near) for r in reversed(self.regions)}
+
+    @cached_property
+    def force_owner(self) -> Mapping[str, str]:
+        """Force id → the actor it belongs to."""
+        return {f.id: f.owner for f in self.forces}
+
+    @cached_property
+    def force_home(self) -> Mapping[str, str]:
+        """Force id → its home region."""
+        return {f.id: f.home for f in reversed(self.forces)}
+
+    @cached_property
+    def force_names(self) -> Mapping[str, str]:
+        """Force id → display name (its id if it has none)."""
+        return {f.id: f.name or f.id for f in reversed(self.forces)}
+
+    @cached_property
+    def forces_of(self) -> Mapping[str, tuple[str, ...]]:
+        """Actor id → ids of its forces, in declared order (absent if it has none)."""
+        own: dict[str, tuple[str, ...]] = {}
+        for f in self.forces:
+            own[f.owner] = (*own.get(f.owner, ()), f.id)
+        return own
 
     def ids(self) -> dict[str, frozenset[str]]:
         """Every id by kind, for checking references and conditions."""

@@ -282,35 +282,29 @@ class State:
         """Force proximity, 0–5: the starting value plus each force of one side
         in a region near the other. With ``seen_by``, only the forces that team knows of."""
         total = self.pairs[pair(a, b)].proximity
-        regions = self._near
-        for fid, fs in self.forces.items():
-            owner = self._owner[fid]
-            if seen_by is not None and owner != seen_by and seen_by not in fs.known_to:
-                continue
-            near = regions.get(fs.region, ())
-            if (owner == a and b in near) or (owner == b and a in near):
-                total += 1
+        scenario = self.scenario
+        near = scenario.region_near
+        forces = self.forces
+        for owner, other in ((a, b), (b, a)):
+            for fid in scenario.forces_of.get(owner, ()):
+                fs = forces[fid]
+                if seen_by is not None and owner != seen_by and seen_by not in fs.known_to:
+                    continue
+                if other in near.get(fs.region, ()):
+                    total += 1
         return min(5, total)
-
-    @property
-    def _owner(self) -> Mapping[str, str]:
-        return _static(self.scenario)[0]
-
-    @property
-    def _near(self) -> Mapping[str, tuple[str, ...]]:
-        return _static(self.scenario)[1]
 
     def owner(self, force: str) -> str:
         """The actor a force belongs to."""
-        return self._owner[force]
+        return self.scenario.force_owner[force]
 
     def alliances_of(self, actor: str) -> tuple[str, ...]:
         """Ids of the alliances the actor belongs to."""
-        return _static(self.scenario)[2].get(actor, ())
+        return self.scenario.alliances_by_actor.get(actor, ())
 
     def allied(self, a: str, b: str) -> bool:
         """Whether ``a`` and ``b`` share an alliance."""
-        return bool(set(self.alliances_of(a)) & set(self.alliances_of(b)))
+        return b in self.scenario.allies.get(a, ())
 
     @property
     def ended(self) -> bool:
@@ -331,33 +325,15 @@ def with_changes(obj: T, changes: Mapping[str, Any]) -> T:
 
     ``attrs.evolve`` re-runs ``__init__``, which costs several microseconds for the state's
     two dozen fields; folding a long log does this once per event, so the copy is a plain
-    dictionary update instead. Only for classes declared ``slots=False`` in this module."""
-    new = object.__new__(obj.__class__)
-    d = new.__dict__
-    d.update(obj.__dict__)
-    d.update(changes)
+    dictionary merge instead. Only for classes declared ``slots=False`` in this module."""
+    new = _new(obj.__class__)
+    # The frozen class refuses ``new.__dict__ = ...``; object's own setter does not ask it.
+    _set(new, "__dict__", obj.__dict__ | changes)  # type: ignore[operator]
     return new
 
 
-_STATIC_CACHE: dict[int, tuple[Scenario, tuple[Any, ...]]] = {}
-
-
-def _static(scenario: Scenario) -> tuple[Any, ...]:
-    """Lookup tables derived once per scenario object (pure: a cache of a function of it)."""
-    hit = _STATIC_CACHE.get(id(scenario))
-    if hit is not None and hit[0] is scenario:
-        return hit[1]
-    owner = {f.id: f.owner for f in scenario.forces}
-    near = {r.id: tuple(r.near) for r in scenario.regions}
-    member: dict[str, tuple[str, ...]] = {}
-    for al in scenario.alliances:
-        for m in al.members:
-            member[m] = (*member.get(m, ()), al.id)
-    tables = (owner, near, member)
-    if len(_STATIC_CACHE) > 64:
-        _STATIC_CACHE.clear()
-    _STATIC_CACHE[id(scenario)] = (scenario, tables)
-    return tables
+_new = object.__new__
+_set = object.__setattr__
 
 
 def initial_state(scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]]) -> State:

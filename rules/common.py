@@ -15,20 +15,7 @@ if TYPE_CHECKING:
 
 def others(state: State, team: str) -> tuple[str, ...]:
     """Every actor but ``team``, in the scenario's order."""
-    scenario = state.scenario
-    hit = _OTHERS.get(id(scenario))
-    if hit is None or hit[0] is not scenario:
-        if len(_OTHERS) > 64:
-            _OTHERS.clear()
-        ids = scenario.actor_ids
-        hit = (scenario, {t: tuple(a for a in ids if a != t) for t in ids})
-        _OTHERS[id(scenario)] = hit
-    return hit[1][team]
-
-
-# Move choices ask "who else is there?" thousands of times a game; the answer depends only on
-# the scenario, so it is computed once per scenario object (a cache, not state).
-_OTHERS: dict[int, tuple[object, dict[str, tuple[str, ...]]]] = {}
+    return state.scenario.others[team]
 
 
 def third_parties(state: State, a: str, b: str) -> tuple[str, ...]:
@@ -57,31 +44,22 @@ def whole(x: float) -> int:
 
 def name(state: State, actor: str) -> str:
     """An actor's display name."""
-    return state.scenario.actor(actor).name
+    return state.scenario.actor_names[actor]
 
 
 def region_name(state: State, region: str) -> str:
     """A region's display name."""
-    for rg in state.scenario.regions:
-        if rg.id == region:
-            return rg.name
-    return region
+    return state.scenario.region_names.get(region, region)
 
 
 def force_name(state: State, force: str) -> str:
     """A force's display name (its id if it has none)."""
-    for f in state.scenario.forces:
-        if f.id == force:
-            return f.name or f.id
-    return force
+    return state.scenario.force_names.get(force, force)
 
 
 def near(state: State, region: str) -> tuple[str, ...]:
     """Actors whose territory or waters ``region`` borders."""
-    for rg in state.scenario.regions:
-        if rg.id == region:
-            return tuple(rg.near)
-    return ()
+    return state.scenario.region_near.get(region, ())
 
 
 def notified(state: State, team: str, activity: str, region: str) -> bool:

@@ -65,7 +65,7 @@ def _dilemma(r: Resolution, a: str, b: str, base: float, cause: str) -> None:
 # -- joint_exercise ----------------------------------------------------------------------------
 
 def _exercise_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    return {"target": others(state, team), "region": tuple(rg.id for rg in state.scenario.regions)}
+    return {"target": others(state, team), "region": state.scenario.region_ids}
 
 
 def _exercise(r: Resolution, team: str, order: Order) -> None:

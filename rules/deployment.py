@@ -33,14 +33,13 @@ if TYPE_CHECKING:
 
 
 def _own_forces(state: State, team: str) -> tuple[str, ...]:
-    return tuple(f.id for f in state.scenario.forces if f.owner == team)
+    return state.scenario.forces_of.get(team, ())
 
 
 # -- deploy ------------------------------------------------------------------------------------
 
 def _deploy_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    regions = tuple(rg.id for rg in state.scenario.regions)
-    return {"force": _own_forces(state, team), "region": regions}
+    return {"force": _own_forces(state, team), "region": state.scenario.region_ids}
 
 
 def _deploy_check(state: State, team: str, order: Order) -> str | None:
@@ -112,7 +111,7 @@ deploy = MoveType(
 # -- withdraw ----------------------------------------------------------------------------------
 
 def _withdraw_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    home = {f.id: f.home for f in state.scenario.forces}
+    home = state.scenario.force_home
     away = tuple(f for f in _own_forces(state, team) if state.forces[f].region != home[f])
     return {"force": away}
 
@@ -121,7 +120,7 @@ def _withdraw(r: Resolution, team: str, order: Order) -> None:
     n = r.numbers["deployment"]
     st = r.state
     force = order.force
-    home = next(f.home for f in st.scenario.forces if f.id == force)
+    home = st.scenario.force_home[force]
     left = st.forces[force].region
     if left == home:
         r.move(team, order, f"{force_name(st, force)} was already home", result="void", vis=[team])

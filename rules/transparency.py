@@ -42,7 +42,7 @@ def _targets(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
 # -- notify_activity ---------------------------------------------------------------------------
 
 def _notify_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    return {"choice": ACTIVITIES, "region": tuple(rg.id for rg in state.scenario.regions)}
+    return {"choice": ACTIVITIES, "region": state.scenario.region_ids}
 
 
 def _notify(r: Resolution, team: str, order: Order) -> None:
