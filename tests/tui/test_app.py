@@ -280,6 +280,17 @@ async def test_bots_fill_seats_answer_a_call_and_seal_orders_while_a_team_plays_
         # The dove answered at once: the call is open when blue is still at the keyboard.
         (call,) = [p for p in client.view("blue").proposals if p.order["move"] == "hotline_call"]
         assert call.status == "talking"
+        # On the call, blue keeps the keyboard: the bot speaks for red.
+        await choose_action(pilot, "call:")
+        assert isinstance(app.screen, CallScreen)
+        await pilot.press(*"Stand down your fleet", "enter")
+        await pilot.pause()
+        assert app.screen.speaker == "blue"
+        (call,) = [p for p in client.view("blue").proposals if p.id == call.id]
+        assert ("blue", "Stand down your fleet") in call.transcript
+        assert "red" in {by for by, _ in call.transcript}
+        await pilot.press("escape")
+        await pilot.pause()
         await give_back(pilot)
         await pilot.press("n")  # blue's call is still open: confirm hanging up by moving on
         await pilot.pause()

@@ -386,7 +386,9 @@ class CallScreen(Screen[None]):
                 f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {p.status}  ·  ",
                 ("speaking: ", "bold"),
                 names[self.speaker],
-                f"  (after each line the keyboard passes to {names[other]})",
+                f"  (the {self.client.bots[other].name} bot speaks for {names[other]})"
+                if other in self.client.bots
+                else f"  (after each line the keyboard passes to {names[other]})",
             )
         )
         log = self.query_one("#transcript", RichLog)
@@ -403,8 +405,11 @@ class CallScreen(Screen[None]):
             self.notify(result.reason, severity="error")  # type: ignore[union-attr]
             return
         event.input.value = ""
-        # Hot-seat: the facilitator hands the keyboard across after each line.
-        self.speaker = p.to[0] if self.speaker == p.by else p.by
+        # Hot-seat: the facilitator hands the keyboard across after each line, unless a bot
+        # holds the other end (it has answered already, through the client).
+        other = p.to[0] if self.speaker == p.by else p.by
+        if other not in self.client.bots:
+            self.speaker = other
         self.refresh_view()
 
     @work
