@@ -73,19 +73,19 @@ def set_value(state: State, value: str, of: list[str] | tuple[str, ...], to: Any
         key = pair(of[0], of[1])
         pairs = dict(state.pairs)
         pairs[key] = with_changes(pairs[key], {value: to})
-        return state.replace(pairs=pairs)
+        return with_changes(state, {"pairs": pairs})
     if kind == "directed":
         key = (of[0], of[1])
         outlooks = dict(state.outlooks)
         outlooks[key] = with_changes(outlooks[key], {value: to})
-        return state.replace(outlooks=outlooks)
+        return with_changes(state, {"outlooks": outlooks})
     if kind == "actor":
         actors = dict(state.actors)
         actors[of[0]] = with_changes(actors[of[0]], {value: to})
-        return state.replace(actors=actors)
+        return with_changes(state, {"actors": actors})
     cohesion = dict(state.cohesion)
     cohesion[of[0]] = to
-    return state.replace(cohesion=cohesion)
+    return with_changes(state, {"cohesion": cohesion})
 
 
 def get_value(state: State, value: str, of: list[str] | tuple[str, ...]) -> Any:

@@ -93,9 +93,11 @@ class MoveType:
         return tuple(p.name for p in self.params if not p.optional and p.name != "text")
 
     @cached_property
-    def param_names(self) -> frozenset[str]:
-        """The names of all its arguments."""
-        return frozenset(p.name for p in self.params)
+    def unused_fields(self) -> tuple[str, ...]:
+        """The :class:`~detente.engine.state.Order` fields it takes no argument in, in the
+        order :func:`~detente.engine.adjudicate.check_order` names them."""
+        taken = {p.name for p in self.params}
+        return tuple(f for f in ("target", "region", "force", "choice", "targets", "text") if f not in taken)
 
 
 @frozen

@@ -117,10 +117,16 @@ class Order:
     def to_dict(self) -> dict[str, Any]:
         """The order as a compact dict, leaving out empty arguments (as logged)."""
         d: dict[str, Any] = {"move": self.move}
-        for name in ("target", "region", "force", "choice", "text"):
-            v = getattr(self, name)
-            if v:
-                d[name] = v
+        if self.target:
+            d["target"] = self.target
+        if self.region:
+            d["region"] = self.region
+        if self.force:
+            d["force"] = self.force
+        if self.choice:
+            d["choice"] = self.choice
+        if self.text:
+            d["text"] = self.text
         if self.targets:
             d["targets"] = list(self.targets)
         return d

@@ -78,6 +78,18 @@ def proposed(state: State, team: str, move: str, target: str) -> bool:
     )
 
 
+def not_proposed(state: State, team: str, move: str, targets: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``targets`` that ``team`` has not yet made ``move`` to this turn, in order
+    (what :func:`proposed` says of each, with one pass over the proposals)."""
+    if not state.proposals:
+        return targets
+    done: set[str] = set()
+    for p in state.proposals.values():
+        if p.by == team and p.order.move == move:
+            done.update(p.to)
+    return tuple(t for t in targets if t not in done) if done else targets
+
+
 def perceived(
     r: Resolution, observer: str, actor: str, base: float, what: str, *, ahead: bool = False,
 ) -> int:

@@ -18,6 +18,7 @@ from detente.engine.state import Order, Proposal, State, pair
 from detente.rules.common import (
     both_ways,
     name,
+    not_proposed,
     notified,
     order_step,
     others,
@@ -226,9 +227,7 @@ def lasting_agreements(r: Resolution) -> None:
 # -- alliance_commitment -----------------------------------------------------------------------
 
 def _commit_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    return {"target": tuple(
-        o for o in others(state, team) if not proposed(state, team, "alliance_commitment", o)
-    )}
+    return {"target": not_proposed(state, team, "alliance_commitment", others(state, team))}
 
 
 def _commit_accept(r: Resolution, p: Proposal, responder: str) -> None:

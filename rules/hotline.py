@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from detente.engine.ruleset import MoveType, Param, PledgeType, Step
 from detente.engine.scenario import VALUE_RANGES
 from detente.engine.state import Order, Pledge, Proposal, State, pair
-from detente.rules.common import both_ways, name, notified, others, proposed, region_name
+from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -23,10 +23,8 @@ if TYPE_CHECKING:
 
 def _call_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
     # One call to each counterpart a turn: a second call the same day adds nothing.
-    return {"target": tuple(
-        o for o in others(state, team)
-        if state.pairs[pair(team, o)].hotline and not proposed(state, team, "hotline_call", o)
-    )}
+    linked = tuple(o for o in others(state, team) if state.pairs[pair(team, o)].hotline)
+    return {"target": not_proposed(state, team, "hotline_call", linked)}
 
 
 def _call_accept(r: Resolution, p: Proposal, responder: str) -> None:
@@ -66,11 +64,8 @@ hotline_call = MoveType(
 # -- propose_hotline ---------------------------------------------------------------------------
 
 def _propose_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    return {"target": tuple(
-        o for o in others(state, team)
-        if not state.pairs[pair(team, o)].hotline
-        and not proposed(state, team, "propose_hotline", o)
-    )}
+    unlinked = tuple(o for o in others(state, team) if not state.pairs[pair(team, o)].hotline)
+    return {"target": not_proposed(state, team, "propose_hotline", unlinked)}
 
 
 def _propose_accept(r: Resolution, p: Proposal, responder: str) -> None:

@@ -16,9 +16,9 @@ from detente.engine.state import Order, Proposal, State
 from detente.rules.common import (
     each_order,
     name,
+    not_proposed,
     order_step,
     others,
-    proposed,
     region_name,
 )
 
@@ -122,9 +122,7 @@ data_exchange = MoveType(
 # -- request_inspection ------------------------------------------------------------------------
 
 def _request_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    return {"target": tuple(
-        o for o in others(state, team) if not proposed(state, team, "request_inspection", o)
-    )}
+    return {"target": not_proposed(state, team, "request_inspection", others(state, team))}
 
 
 def _inspection_accept(r: Resolution, p: Proposal, responder: str) -> None:
