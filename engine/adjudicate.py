@@ -150,10 +150,10 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
     what is left of its budget, with valid targets and arguments."""
     phase = phase or state.phase
     left = state.actors[team].budget - state.spent.get(team, 0)
-    numbers = state.numbers
+    costs = state.numbers["costs"]
     out = []
     for mt in ruleset.moves_by_phase.get(phase, ()):
-        cost = mt.cost(numbers)
+        cost = int(costs.get(mt.name, 1))  # MoveType.cost, without a call per move
         if cost > left:
             continue
         choices = mt.choices(state, team)
@@ -164,19 +164,26 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
         # A move without required arguments (raise readiness) is judged by its check alone.
         elif mt.check(state, team, Order(move=mt.name)) is not None:
             continue
-        out.append(LegalMove(move=mt, cost=cost, choices=choices))
+        out.append(LegalMove(mt, cost, choices))
     return out
 
 
-def check_order(state: State, team: str, order: Order, ruleset: Ruleset, phase: str) -> str | None:
-    """Why ``order`` is not a valid move for ``team`` now, or None if it is."""
+def check_order(
+    state: State, team: str, order: Order, ruleset: Ruleset, phase: str,
+    choices: Mapping[str, tuple[str, ...]] | None = None,
+) -> str | None:
+    """Why ``order`` is not a valid move for ``team`` now, or None if it is.
+
+    ``choices``, if given, are the move's choices for ``team`` in this very ``state``
+    (:attr:`LegalMove.choices`), so they need not be worked out again."""
     mt = ruleset.moves.get(order.move)
     if mt is None:
         known = ", ".join(sorted(m for m, t in ruleset.moves.items() if t.phase == phase))
         return f"unknown move {order.move!r} (moves in this phase: {known})"
     if mt.phase != phase:
         return f"{order.move} is made in the {mt.phase} phase, not in {phase}"
-    choices = mt.choices(state, team)
+    if choices is None:
+        choices = mt.choices(state, team)
     for name in mt.unused_fields:
         if getattr(order, name):
             return f"{order.move} takes no {name}"

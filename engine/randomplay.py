@@ -39,7 +39,7 @@ def random_order(state: State, team: str, lm: LegalMove, rng: random.Random) -> 
             k = min(len(options), rng.randint(2, 3)) if len(options) >= 2 else len(options)
             kw["targets"] = tuple(sorted(rng.sample(list(options), k)))
         else:
-            kw[p.name] = rng.choice(list(options))
+            kw[p.name] = rng.choice(options)
     return Order(move=lm.move.name, **kw)  # type: ignore[arg-type]
 
 
@@ -93,8 +93,9 @@ def random_proposal(state: State, team: str, ruleset: Ruleset, rng: random.Rando
     options = legal_moves(state, team, ruleset, "communications")
     if not options:
         return None
-    order = random_order(state, team, rng.choice(options), rng)
-    if check_order(state, team, order, ruleset, "communications") is not None:
+    lm = rng.choice(options)
+    order = random_order(state, team, lm, rng)
+    if check_order(state, team, order, ruleset, "communications", lm.choices) is not None:
         return None
     return order
 
@@ -114,7 +115,7 @@ def random_orders(state: State, team: str, ruleset: Ruleset, rng: random.Random)
         order = random_order(state, team, lm, rng)
         if order.force and order.force in forces:
             continue
-        if check_order(state, team, order, ruleset, "orders") is not None:
+        if check_order(state, team, order, ruleset, "orders", lm.choices) is not None:
             continue
         orders.append(order)
         if order.force:
