@@ -15,7 +15,7 @@ from typing import Any
 from attrs import frozen
 
 from detente.engine import dice
-from detente.engine.events import Event, fold, get_value, set_value
+from detente.engine.events import Event, fold, locate, put_value
 from detente.engine.ruleset import MoveType, Ruleset
 from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES
 from detente.engine.state import Order, State
@@ -84,7 +84,10 @@ class Resolution:
         """Add to (or set) a tracked value, kept within its range; emits ``changed`` only if
         the value really changes. Returns the new value."""
         of = list(of)
-        old = get_value(self.state, value, of)
+        state = self.state
+        field, key = locate(value, of)
+        held = getattr(state, field)[key]
+        old = held if field == "cohesion" else getattr(held, value)
         if to is None:
             new = clamp(value, old + (add or 0))
         elif isinstance(to, bool):
@@ -100,8 +103,9 @@ class Resolution:
             if isinstance(by, float):
                 by = round(by, 3)
         # What emit("changed", ...) does, without its generic dispatch: a tracked value
-        # changes tens of thousands of times a game. set_value is the fold of this event.
-        self.state = set_value(self.state, value, of, new)
+        # changes tens of thousands of times a game. put_value is the fold of this event
+        # (set_value) with the value already located.
+        self.state = put_value(state, field, key, value, new)
         self.events.append({
             "kind": "changed", "value": value, "of": of, "to": new, "by": by, "cause": cause,
             "vis": default_vis(value, of) if vis is None else vis,

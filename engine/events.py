@@ -68,36 +68,33 @@ def _changed(state: State, e: Event) -> State:
 
 def set_value(state: State, value: str, of: list[str] | tuple[str, ...], to: Any) -> State:
     """The state with one tracked value set (no clamping: callers clamp)."""
-    kind = VALUE_KINDS[value]
-    if kind == "pair":
-        key = pair(of[0], of[1])
-        pairs = dict(state.pairs)
-        pairs[key] = with_changes(pairs[key], {value: to})
-        return with_changes(state, {"pairs": pairs})
-    if kind == "directed":
-        key = (of[0], of[1])
-        outlooks = dict(state.outlooks)
-        outlooks[key] = with_changes(outlooks[key], {value: to})
-        return with_changes(state, {"outlooks": outlooks})
-    if kind == "actor":
-        actors = dict(state.actors)
-        actors[of[0]] = with_changes(actors[of[0]], {value: to})
-        return with_changes(state, {"actors": actors})
-    cohesion = dict(state.cohesion)
-    cohesion[of[0]] = to
-    return with_changes(state, {"cohesion": cohesion})
+    field, key = locate(value, of)
+    return put_value(state, field, key, value, to)
+
+
+def put_value(state: State, field: str, key: Any, value: str, to: Any) -> State:
+    """:func:`set_value` for a value already located (:func:`locate`)."""
+    table = dict(getattr(state, field))
+    table[key] = to if field == "cohesion" else with_changes(table[key], {value: to})
+    return with_changes(state, {field: table})
 
 
 def get_value(state: State, value: str, of: list[str] | tuple[str, ...]) -> Any:
     """One tracked value (see :data:`detente.engine.scenario.VALUE_KINDS`)."""
+    field, key = locate(value, of)
+    held = getattr(state, field)[key]
+    return held if field == "cohesion" else getattr(held, value)
+
+
+def locate(value: str, of: list[str] | tuple[str, ...]) -> tuple[str, Any]:
+    """Where a tracked value is kept: the state's field (``pairs``, ``outlooks``, ``actors``
+    or ``cohesion``) and its key there."""
     kind = VALUE_KINDS[value]
     if kind == "pair":
-        return getattr(state.pairs[pair(of[0], of[1])], value)
+        return "pairs", pair(of[0], of[1])
     if kind == "directed":
-        return getattr(state.outlooks[(of[0], of[1])], value)
-    if kind == "actor":
-        return getattr(state.actors[of[0]], value)
-    return state.cohesion[of[0]]
+        return "outlooks", (of[0], of[1])
+    return ("actors" if kind == "actor" else "cohesion"), of[0]
 
 
 def _phase(state: State, e: Event) -> State:
