@@ -31,6 +31,7 @@ from detente.tui.panels import (
     ladder_rows,
     matrix_columns,
     matrix_rows,
+    settle_heap,
 )
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.forms import InjectModal, OverrideModal
@@ -176,6 +177,7 @@ class ConsoleScreen(Panels, Screen[None]):
             self.client.apply(Start())
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
+        self.call_after_refresh(settle_heap)
 
     # -- rendering, from the facilitator's view only ------------------------------------
     def refresh_view(self) -> None:

@@ -37,6 +37,7 @@ from detente.tui.panels import (
     ladder_rows,
     matrix_columns,
     matrix_rows,
+    settle_heap,
 )
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal
 from detente.tui.text import _order_text, notable
@@ -290,6 +291,7 @@ class ReplayScreen(Panels, Screen[None]):
             self.notify("\n".join(self.tape.lineage), title="A what-if branch", timeout=10)
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
+        self.call_after_refresh(settle_heap)
 
     # -- rendering: view(state, role) and timeline(events, role) only ---------------------------
     def current_view(self) -> View:
