@@ -150,3 +150,8 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
 
+
+def release_heap() -> None:
+    """Give what :func:`settle_heap` set aside back to the collector (the session was closed)."""
+    gc.unfreeze()
+

@@ -31,6 +31,7 @@ from detente.tui.panels import (
     ladder_rows,
     matrix_columns,
     matrix_rows,
+    release_heap,
     settle_heap,
 )
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
@@ -178,6 +179,9 @@ class ConsoleScreen(Panels, Screen[None]):
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
+
+    def on_unmount(self) -> None:
+        release_heap()
 
     # -- rendering, from the facilitator's view only ------------------------------------
     def refresh_view(self) -> None:

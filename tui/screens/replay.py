@@ -37,6 +37,7 @@ from detente.tui.panels import (
     ladder_rows,
     matrix_columns,
     matrix_rows,
+    release_heap,
     settle_heap,
 )
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal
@@ -292,6 +293,9 @@ class ReplayScreen(Panels, Screen[None]):
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
+
+    def on_unmount(self) -> None:
+        release_heap()
 
     # -- rendering: view(state, role) and timeline(events, role) only ---------------------------
     def current_view(self) -> View:
