@@ -12,28 +12,21 @@ objective no move can affect, a region nothing uses — and reports each warning
 example.toml:11: actors[0]: warning: blue has no objectives: nothing scores its play [no-objectives]
 example.toml:15: actors[1]: warning: red has no objectives: nothing scores its play [no-objectives]
 
-The analysis of conditions is sound but not complete: a warning that a condition can never be
-true is always right (given the ruleset's declared effects), but not every impossible condition
-is found. It works on intervals: each value a condition reads has a range (tension 0–100,
-``forces_in`` up to the actor's number of forces, a value nothing in the game can change only its
-starting value), and the condition is split into alternatives (``or``) of bounds (``and``).
+Whether a condition can ever be true, or is true whatever the teams do, is worked out in
+:mod:`detente.engine.bounds`; the rules here turn its answers into warnings.
 """
 
 from __future__ import annotations
 
-import ast
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from attrs import frozen
 
-from detente.engine.conditions import Facts
-from detente.engine.expr import compile_condition
+from detente.engine.bounds import FRACTIONS, Key, Ranges, call_text, calls, number
 from detente.engine.loader import _format_path, _lines, ruleset_numbers
 from detente.engine.ruleset import Ruleset, find_ruleset
-from detente.engine.scenario import VALUE_RANGES, Scenario
-from detente.engine.state import initial_state, pair
+from detente.engine.scenario import Scenario
 
 __all__ = ["RULES", "LintWarning", "lint_scenario"]
 
@@ -85,66 +78,8 @@ def lint_scenario(scenario: Scenario, text: str | None = None,
     return out
 
 
-# -- values and their ranges -----------------------------------------------------------------
-
 FieldPath = tuple[str | int, ...]
-Key = tuple[str, tuple[str, ...]]
-"""A value a condition reads: a function and its ids (``("tension", ("blue", "red"))``), or
-``("turn", ())``."""
-
-_SYMMETRIC = frozenset({"tension", "rung", "proximity", "hotline", "agreement", "incidents"})
-_BOOLEAN = frozenset({"hotline", "agreement", "deployed", "called", "answered", "declined",
-                      "pledged", "fired"})
-_FRACTIONS = frozenset({"information", "answer"})
-_ARITHMETIC = frozenset({"min", "max", "abs"})
-INF = math.inf
-
-
-@frozen
-class Span:
-    """An interval of numbers; ``lo_open``/``hi_open`` leave the end out."""
-
-    lo: float
-    hi: float
-    lo_open: bool = False
-    hi_open: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return self.lo > self.hi or (self.lo == self.hi and (self.lo_open or self.hi_open))
-
-    @property
-    def point(self) -> bool:
-        return self.lo == self.hi and not self.empty
-
-    def meet(self, other: Span) -> Span:
-        lo, lo_open = max((self.lo, self.lo_open), (other.lo, other.lo_open),
-                          key=lambda e: (e[0], e[1]))
-        hi, hi_open = min((self.hi, not self.hi_open), (other.hi, not other.hi_open),
-                          key=lambda e: (e[0], e[1]))
-        return Span(lo, hi, lo_open, not hi_open)
-
-    def __str__(self) -> str:
-        if self.point:
-            return _number(self.lo)
-        if self.hi == INF:
-            return f"{_number(self.lo)} or more"
-        return f"{_number(self.lo)}–{_number(self.hi)}"
-
-
-def _number(x: float) -> str:
-    return "∞" if x == INF else f"{x:g}"
-
-
-def _key(name: str, args: tuple[str, ...]) -> Key:
-    return (name, pair(*args) if name in _SYMMETRIC and len(args) == 2 else args)
-
-
-def _call_text(key: Key) -> str:
-    name, args = key
-    if not args and name in ("turn", "turns"):
-        return name
-    return f"{name}({', '.join(repr(a) for a in args)})"
+"""Where in the scenario a warning points: ``("injects", 2, "when")``."""
 
 
 class _Linter:
@@ -154,20 +89,8 @@ class _Linter:
         self.s = s
         self.ruleset = ruleset
         self.numbers = numbers
-        self.start = initial_state(s, numbers)
-        self.facts = Facts(self.start)
-        self.ids = s.ids()
+        self.ranges = Ranges(s, ruleset, numbers)
         self.found: list[tuple[FieldPath, str, str]] = []
-        changes = ruleset.changes
-        self.ruleset_changes: frozenset[str] | None = (
-            None if changes is None
-            else frozenset(v for values in changes.values() for v in values))
-        self.inject_changes: set[Key] = set()
-        for inj in s.injects:
-            for e in inj.effects:
-                self.inject_changes.add(_key(e.value, tuple(e.of)))
-        self.forces_of = {a: tuple(f.id for f in s.forces if f.owner == a) for a in s.actor_ids}
-        self.last_turn, self.cut_by = self._last_turn()
 
     def add(self, path: FieldPath, message: str, rule: str) -> None:
         self.found.append((path, message, rule))
@@ -182,93 +105,30 @@ class _Linter:
         self.check_probabilities()
         return self.found
 
-    # -- what can change ---------------------------------------------------------------
-    def moved_by_play(self, key: Key) -> bool:
-        """Whether a move, a step of the ruleset or an inject can change this value."""
-        name, args = key
-        if name == "fired":
-            return True  # injects fire as turns go by
-        value = "tension" if name == "rung" else name
-        if self.ruleset_changes is None or value in self.ruleset_changes:
-            return not self.static(key).point if name not in _BOOLEAN else True
-        return _key(value, args) in self.inject_changes
-
-    def static(self, key: Key) -> Span:
-        """The range a numeric value can take in this scenario, whatever happens."""
-        name, args = key
-        if name == "turn":
-            return Span(1, self.last_turn)
-        if name == "turns":
-            return Span(self.s.turns.limit, self.s.turns.limit)
-        if name == "rung":
-            return Span(0, 10)
-        if name in VALUE_RANGES:
-            return Span(*VALUE_RANGES[name])
-        if name == "proximity":
-            a, b = args
-            base = self.start.pairs[pair(a, b)].proximity
-            reach = sum(len(self.forces_of[x]) for x, y in ((a, b), (b, a))
-                        if any(y in r.near for r in self.s.regions))
-            return Span(min(5, base), min(5, base + reach))
-        if name == "forces_in":
-            return Span(0, len(self.forces_of[args[0]]))
-        return Span(0, INF)  # incidents, broken: counts
-
-    def start_value(self, key: Key) -> Any:
-        name, args = key
-        return getattr(self.facts, name)(*args)
-
-    def domain(self, key: Key) -> Span | frozenset[bool]:
-        """What a value can be during play: its range, or its starting value if nothing in
-        the game changes it."""
-        name = key[0]
-        if name in ("turn", "turns"):
-            return self.static(key)
-        moved = self.moved_by_play(key)
-        if name in _BOOLEAN:
-            return frozenset({False, True}) if moved else frozenset({bool(self.start_value(key))})
-        if moved:
-            return self.static(key)
-        v = self.start_value(key)
-        return Span(v, v)
-
-    def _last_turn(self) -> tuple[int, int | None]:
-        """The last turn that can be played, and the ending (index) that stops it there: an
-        ending that reads only the turn is certain to end the exercise."""
-        last, by = self.s.turns.limit, None
-        for i, e in enumerate(self.s.endings):
-            cond = compile_condition(e.when, self.ids)
-            if cond.names:
-                continue
-            for t in range(1, last):
-                if cond(_TurnOnly(t, self.s.turns.limit)):  # type: ignore[arg-type]
-                    last, by = t, i
-                    break
-        return last, by
-
     # -- the rules ---------------------------------------------------------------------
     def check_injects(self) -> None:
+        last, cut_by = self.ranges.last_turn, self.ranges.cut_by
         for i, inj in enumerate(self.s.injects):
-            if inj.turn is not None and inj.turn > self.last_turn and self.cut_by is not None:
-                ending = self.s.endings[self.cut_by]
+            if inj.turn is not None and inj.turn > last and cut_by is not None:
+                ending = self.s.endings[cut_by]
                 self.add(("injects", i, "turn"),
                          f"arrives on turn {inj.turn}, but ending '{ending.id}' always ends the "
-                         f"exercise after turn {self.last_turn}", "unreachable")
+                         f"exercise after turn {last}", "unreachable")
             if inj.when is not None:
                 # fired('itself') is false until the first time it fires, repeating or not
-                why = self.never(inj.when, {("fired", (inj.id,)): False})
+                why = self.ranges.never(inj.when, {("fired", (inj.id,)): False})
                 if why is not None:
                     self.add(("injects", i, "when"),
                              f"can never be true, so the inject never fires: {why}", "never-true")
 
     def check_objectives(self) -> None:
         for i, o in enumerate(self.s.objectives):
-            why = self.never(o.when, {})
+            why = self.ranges.never(o.when, {})
             if why is not None:
                 self.add(("objectives", i, "when"), f"can never be met: {why}", "never-true")
                 continue
-            reads = sorted(_calls(o.when))
-            if self.always(o.when):
+            reads = sorted(calls(o.when))
+            if self.ranges.always(o.when):
                 fixed = [self._describe_fixed(k) for k in reads if not self.affects_objective(k)]
                 because = f" ({', '.join(fixed)})" if fixed else ""
                 self.add(("objectives", i, "when"),
@@ -279,7 +139,7 @@ class _Linter:
                          "depends only on the turn: it is met or not whatever the teams do",
                          "unaffected")
                 continue
-            if self.ruleset_changes is None:
+            if self.ranges.ruleset_changes is None:
                 continue
             if not any(self.affects_objective(k) for k in reads):
                 shown = ", ".join(self._describe_fixed(k) for k in reads)
@@ -292,18 +152,18 @@ class _Linter:
             return any(inj.id == key[1][0] and inj.when is not None for inj in self.s.injects)
         if key[0] in ("turn", "turns"):
             return False
-        return self.moved_by_play(key)
+        return self.ranges.moved_by_play(key)
 
     def _describe_fixed(self, key: Key) -> str:
         if key[0] in ("turn", "turns", "fired"):
-            return _call_text(key)
-        v = self.start_value(key)
-        shown = str(v).lower() if isinstance(v, bool) else _number(v)
-        return f"{_call_text(key)} stays {shown}"
+            return call_text(key)
+        v = self.ranges.start_value(key)
+        shown = str(v).lower() if isinstance(v, bool) else number(v)
+        return f"{call_text(key)} stays {shown}"
 
     def check_endings(self) -> None:
         for i, e in enumerate(self.s.endings):
-            why = self.never(e.when, {})
+            why = self.ranges.never(e.when, {})
             if why is not None:
                 self.add(("endings", i, "when"),
                          f"can never be true, so this ending never happens: {why}", "never-true")
@@ -318,7 +178,7 @@ class _Linter:
     def check_regions_and_forces(self) -> None:
         named: set[str] = set()
         for source in self._conditions():
-            for _, args in _calls(source):
+            for _, args in calls(source):
                 named.update(args)
         homes = {f.home for f in self.s.forces}
         for i, r in enumerate(self.s.regions):
@@ -365,7 +225,7 @@ class _Linter:
                              f"so it must be 0–1, got {v:g}", "probability")
         for i, inj in enumerate(self.s.injects):
             for j, e in enumerate(inj.effects):
-                if e.value in _FRACTIONS and e.add is not None and abs(e.add) > 1:
+                if e.value in FRACTIONS and e.add is not None and abs(e.add) > 1:
                     self.add(("injects", i, "effects", j, "add"),
                              f"{e.value} is 0–1, so adding {e.add:g} always takes it to the end "
                              f"of its range (did you mean {e.add / 100:g}?)", "probability")
@@ -374,303 +234,3 @@ class _Linter:
         yield from (inj.when for inj in self.s.injects if inj.when is not None)
         yield from (o.when for o in self.s.objectives)
         yield from (e.when for e in self.s.endings)
-
-    # -- can a condition be true? ------------------------------------------------------
-    def never(self, source: str, fixed: Mapping[Key, bool]) -> str | None:
-        """Why ``source`` can never be true, or None if it may be."""
-        tree = ast.parse(source.lstrip(), mode="eval")
-        solver = _Solver(self, fixed)
-        if solver.alternatives(tree.body, True):
-            return None
-        return solver.reasons[0] if solver.reasons else "it is false whatever happens"
-
-    def always(self, source: str) -> bool:
-        """Whether ``source`` is true whatever happens (its negation can never hold)."""
-        tree = ast.parse(source.lstrip(), mode="eval")
-        return not _Solver(self, {}).alternatives(tree.body, False)
-
-
-class _TurnOnly:
-    """Facts for a condition that reads only the turn."""
-
-    def __init__(self, turn: int, turns: int) -> None:
-        self.turn = turn
-        self.turns = turns
-
-
-def _calls(source: str) -> set[Key]:
-    """The values a (valid) condition reads, ``turn`` included when it is used."""
-    tree = ast.parse(source.lstrip(), mode="eval")
-    out: set[Key] = set()
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id not in _ARITHMETIC):
-            # In a valid condition only min, max and abs take numbers: every other argument is an id.
-            args = tuple(a.value for a in node.args
-                         if isinstance(a, ast.Constant) and isinstance(a.value, str))
-            out.add(_key(node.func.id, args))
-    return out
-
-
-# A conjunct: every value it bounds, with its allowed values and the conditions that bound it.
-Bound = tuple[Span | frozenset[bool], tuple[str, ...]]
-Conjunct = dict[Key, Bound]
-
-_FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq,
-         ast.NotEq: ast.NotEq}
-_NEGATE = {ast.Lt: ast.GtE, ast.LtE: ast.Gt, ast.Gt: ast.LtE, ast.GtE: ast.Lt, ast.Eq: ast.NotEq,
-           ast.NotEq: ast.Eq}
-_SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-_MAX_ALTERNATIVES = 256
-_ANY: list[Conjunct] = [{}]
-
-
-class _Solver:
-    """Turns a condition into alternatives of bounds, dropping those that cannot hold."""
-
-    def __init__(self, linter: _Linter, fixed: Mapping[Key, bool]) -> None:
-        self.linter = linter
-        self.fixed = fixed
-        self.reasons: list[str] = []
-
-    def domain(self, key: Key) -> Span | frozenset[bool]:
-        if key in self.fixed:
-            return frozenset({self.fixed[key]})
-        return self.linter.domain(key)
-
-    def alternatives(self, node: ast.expr, positive: bool) -> list[Conjunct]:
-        """The conjuncts one of which holds whenever ``node`` is ``positive``; [{}] if unknown."""
-        if isinstance(node, ast.BoolOp):
-            conjunctive = isinstance(node.op, ast.And) == positive
-            parts = [self.alternatives(v, positive) for v in node.values]
-            if not conjunctive:
-                joined = [c for p in parts for c in p]
-                return joined if len(joined) <= _MAX_ALTERNATIVES else _ANY
-            out: list[Conjunct] = [{}]
-            for p in parts:
-                out = [m for a in out for b in p if (m := self.merge(a, b)) is not None]
-                if len(out) > _MAX_ALTERNATIVES:
-                    return _ANY
-            return out
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return self.alternatives(node.operand, not positive)
-        truth = _truth(node)
-        if truth is not None:
-            return _ANY if truth == positive else []
-        if isinstance(node, ast.Call):
-            key = self.variable(node)
-            if key is not None:
-                text = _source(node) if positive else f"not {_source(node)}"
-                return self.bound(key, frozenset({positive}), text)
-            return _ANY
-        if isinstance(node, ast.Compare):
-            return self.compare(node, positive)
-        return _ANY
-
-    def compare(self, node: ast.Compare, positive: bool) -> list[Conjunct]:
-        pieces: list[tuple[ast.expr, type[ast.cmpop], ast.expr]] = []
-        left = node.left
-        for op, right in zip(node.ops, node.comparators, strict=True):
-            pieces.append((left, type(op), right))
-            left = right
-        if positive:  # a < b < c: every piece holds
-            out: list[Conjunct] = [{}]
-            for piece in pieces:
-                out = [m for a in out for b in self.piece(*piece) if (m := self.merge(a, b))
-                       is not None]
-            return out
-        # not (a < b < c): one of the pieces fails
-        joined = [c for lt, op, rt in pieces for c in self.piece(lt, _NEGATE[op], rt)]
-        return joined if len(joined) <= _MAX_ALTERNATIVES else _ANY
-
-    def piece(self, left: ast.expr, op: type[ast.cmpop], right: ast.expr) -> list[Conjunct]:
-        text = f"{_source(left)} {_SYMBOL[op]} {_source(right)}"
-        for var, other, o in ((left, right, op), (right, left, _FLIP[op])):
-            key = self.variable(var)
-            if key is None:
-                continue
-            truth = _truth(other)
-            if key[0] in _BOOLEAN and truth is not None and o in (ast.Eq, ast.NotEq):
-                return self.bound(key, frozenset({truth == (o is ast.Eq)}), text)
-            c = self.value(other)
-            if key[0] not in _BOOLEAN and c is not None and c.point:
-                return self.numeric(key, o, c.lo, text)
-        lo, hi = self.value(left), self.value(right)
-        if lo is None or hi is None:
-            return _ANY
-        if _possible(op, lo, hi):
-            return _ANY
-        self.reasons.append(f"{text} is impossible ({_source(left)} is {lo}, "
-                            f"{_source(right)} is {hi})")
-        return []
-
-    def numeric(self, key: Key, op: type[ast.cmpop], c: float, text: str) -> list[Conjunct]:
-        if op is ast.NotEq:
-            return (self.numeric(key, ast.Lt, c, text) + self.numeric(key, ast.Gt, c, text))
-        integer = key[0] not in _FRACTIONS and key[0] != "turns"
-        if integer:
-            lo, hi = -INF, INF
-            if op is ast.Gt:
-                lo = math.floor(c) + 1
-            elif op is ast.GtE:
-                lo = math.ceil(c)
-            elif op is ast.Lt:
-                hi = math.ceil(c) - 1
-            elif op is ast.LtE:
-                hi = math.floor(c)
-            elif float(c).is_integer():
-                lo = hi = c
-            else:
-                lo, hi = 1, 0  # a whole number never equals a fraction
-            if key[0] == "rung":  # rung = tension // 10: bound the tension itself
-                key = ("tension", key[1])
-                lo, hi = lo * 10, (hi * 10 + 9 if hi != INF else INF)
-            span = Span(lo, hi)
-        else:
-            span = {
-                ast.Gt: Span(c, INF, lo_open=True), ast.GtE: Span(c, INF),
-                ast.Lt: Span(-INF, c, hi_open=True), ast.LtE: Span(-INF, c), ast.Eq: Span(c, c),
-            }[op]
-        return self.bound(key, span, text)
-
-    def bound(self, key: Key, allowed: Span | frozenset[bool], text: str) -> list[Conjunct]:
-        merged = self.merge({key: (self.domain(key), ())}, {key: (allowed, (text,))})
-        return [] if merged is None else [{key: merged[key]}]
-
-    def merge(self, a: Conjunct, b: Conjunct) -> Conjunct | None:
-        out = dict(a)
-        for key, (allowed, texts) in b.items():
-            if key not in out:
-                out[key] = (allowed, texts)
-                continue
-            had, had_texts = out[key]
-            both = _meet(had, allowed)
-            all_texts = had_texts + tuple(t for t in texts if t not in had_texts)
-            if both is None:
-                self.reasons.append(self.why(key, all_texts))
-                return None
-            out[key] = (both, all_texts)
-        return out
-
-    def why(self, key: Key, texts: tuple[str, ...]) -> str:
-        if len(texts) > 1:
-            return f"{' and '.join(texts)} cannot all hold"
-        text, call, d = texts[0], _call_text(key), self.domain(key)
-        shown = str(d) if isinstance(d, Span) else str(next(iter(d))).lower()
-        if key in self.fixed:
-            return f"{text} is impossible: an inject's own {call} is false until it has fired"
-        if key[0] == "turn":
-            cut = self.linter.cut_by
-            stop = (f"ending '{self.linter.s.endings[cut].id}' stops the exercise after turn "
-                    f"{self.linter.last_turn}" if cut is not None else "the turn limit")
-            return f"{text} is impossible: turn is {shown} ({stop})"
-        if key[0] not in _BOOLEAN and self.linter.static(key).point:
-            return f"{text} is impossible: {call} is always {shown} in this scenario"
-        if not self.linter.moved_by_play(key):
-            return (f"{text} is impossible: {call} is always {shown} (no move and no inject "
-                    "changes it)")
-        return f"{text} is impossible: {call} is {shown}"
-
-    def variable(self, node: ast.expr) -> Key | None:
-        """The value a node reads directly (a call or ``turn``), or None."""
-        if isinstance(node, ast.Name) and node.id == "turn":
-            return ("turn", ())
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id not in _ARITHMETIC):
-            ids = tuple(a.value for a in node.args
-                        if isinstance(a, ast.Constant) and isinstance(a.value, str))
-            if len(ids) == len(node.args):  # every argument a literal id
-                return _key(node.func.id, ids)
-        return None
-
-    def value(self, node: ast.expr) -> Span | None:
-        """The range of a numeric expression, or None if unknown."""
-        if isinstance(node, ast.Constant) and (type(node.value) is int or type(node.value) is float):
-            return Span(node.value, node.value)
-        if isinstance(node, ast.Name) and node.id == "turns":
-            return self.linter.static(("turns", ()))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            v = self.value(node.operand)
-            if v is None or isinstance(node.op, ast.UAdd):
-                return v
-            return Span(-v.hi, -v.lo)
-        if isinstance(node, ast.BinOp):
-            a, b = self.value(node.left), self.value(node.right)
-            if a is None or b is None:
-                return None
-            return _arithmetic(node.op, a, b)
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in _ARITHMETIC):
-            spans = [self.value(a) for a in node.args]
-            if any(s is None for s in spans):
-                return None
-            known = [s for s in spans if s is not None]
-            if node.func.id == "min":
-                return Span(min(s.lo for s in known), min(s.hi for s in known))
-            if node.func.id == "max":
-                return Span(max(s.lo for s in known), max(s.hi for s in known))
-            s = known[0]
-            if s.lo >= 0:
-                return Span(s.lo, s.hi)
-            return Span(0 if s.hi >= 0 else -s.hi, max(-s.lo, s.hi))
-        key = self.variable(node)
-        if key is not None and key[0] not in _BOOLEAN:
-            d = self.domain(key)
-            return d if isinstance(d, Span) else None
-        return None
-
-
-def _truth(node: ast.expr) -> bool | None:
-    """``true``/``false`` written in a condition, or None."""
-    if isinstance(node, ast.Name) and node.id in ("true", "false"):
-        return node.id == "true"
-    if isinstance(node, ast.Constant) and isinstance(node.value, bool):
-        return node.value
-    return None
-
-
-def _source(node: ast.expr) -> str:
-    return ast.unparse(node).replace('"', "'")
-
-
-def _meet(a: Span | frozenset[bool], b: Span | frozenset[bool]) -> Span | frozenset[bool] | None:
-    if isinstance(a, frozenset) and isinstance(b, frozenset):
-        both = a & b
-        return both or None
-    if isinstance(a, Span) and isinstance(b, Span):
-        m = a.meet(b)
-        return None if m.empty else m
-    return None
-
-
-def _possible(op: type[ast.cmpop], a: Span, b: Span) -> bool:
-    """Whether ``x op y`` can hold for some x in ``a`` and y in ``b`` (ends taken as closed)."""
-    if op is ast.Lt:
-        return a.lo < b.hi
-    if op is ast.LtE:
-        return a.lo <= b.hi
-    if op is ast.Gt:
-        return a.hi > b.lo
-    if op is ast.GtE:
-        return a.hi >= b.lo
-    if op is ast.Eq:
-        return a.lo <= b.hi and b.lo <= a.hi
-    return not (a.point and b.point and a.lo == b.lo)
-
-
-def _arithmetic(op: ast.operator, a: Span, b: Span) -> Span | None:
-    if isinstance(op, ast.Add):
-        return Span(a.lo + b.lo, a.hi + b.hi)
-    if isinstance(op, ast.Sub):
-        return Span(a.lo - b.hi, a.hi - b.lo)
-    if isinstance(op, ast.Mult | ast.Div):
-        if isinstance(op, ast.Div):
-            if b.lo <= 0 <= b.hi:
-                return None  # a division by zero makes the condition false; too rare to track
-            b = Span(1 / b.hi, 1 / b.lo)
-        corners = [x * y for x in (a.lo, a.hi) for y in (b.lo, b.hi)
-                   if not (math.isinf(x) and y == 0) and not (math.isinf(y) and x == 0)]
-        if not corners:
-            return None
-        return Span(min(corners), max(corners))
-    return None
