@@ -531,16 +531,16 @@ def conflict_share(state: State, a: str, b: str) -> float | None:
 def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
     """One row per log this one descends from, nearest first: its path, then where the branch was
     cut and the SHA-256 of the last line kept (a branch of a branch nests its parent's)."""
+    from detente.engine.recorder import lineage
+
     out: list[tuple[str, str]] = []
-    while isinstance(parent, Mapping):
-        cut = parent.get("at")
+    for p in lineage({"parent": parent}):
+        cut = p.get("at")
         at: Mapping[str, Any] = cut if isinstance(cut, Mapping) else {}
         where = ", ".join(f"{x} {at[x]}" for x in ("turn", "phase") if x in at) or "?"
-        kept = f"line {parent['seq']}, " if "seq" in parent else ""
+        kept = f"line {p['seq']}, " if "seq" in p else ""
         label = "branched from" if not out else "which was branched from"
-        digest = parent.get("sha256", "?")
-        out.append((label, f"{parent.get('path', '?')} at {where} ({kept}sha256 {digest})"))
-        parent = parent.get("parent")
+        out.append((label, f"{p.get('path', '?')} at {where} ({kept}sha256 {p.get('sha256', '?')})"))
     return tuple(out)
 
 
