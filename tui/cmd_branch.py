@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 #: Phases a branch can start at (the engine's PHASES, written out so ``detente --help`` need not
 #: import the engine). At ``adjudication`` the rolls are made but not yet published, so a
@@ -37,9 +38,15 @@ def parse_at(text: str) -> tuple[int, str]:
 
 def cmd_branch(args: argparse.Namespace) -> int:
     from detente.engine.recorder import branch
-    from detente.tui.cli import _say
+    from detente.tui.cli import UserError, _say
+    from detente.tui.output import check_name, check_output
 
     turn, phase = parse_at(args.at)
+    check_name(args.output)  # not empty, not a folder
+    # A branch never overwrites anything, not even /dev/null: the new log is made with O_EXCL.
+    if os.path.lexists(args.output):
+        raise UserError(f"{args.output}: already exists; a branch is always a new file (nothing was written)")
+    check_output(args.output, overwrite=False)  # and the folder it goes in must exist
     b = branch(args.log, args.output, turn, phase)
     _say(
         f"Branched {args.log} at turn {turn}, {phase} ({b.groups} commands kept) into {b.path}.",

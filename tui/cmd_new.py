@@ -365,19 +365,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_new(args: argparse.Namespace) -> int:
     """Write the starter; a mistake is one line and exit 1."""
     from detente.tui.cli import UserError
+    from detente.tui.output import check_name, write_output
 
     if not MIN_ACTORS <= args.actors <= MAX_ACTORS:
         raise UserError(f"--actors {args.actors}: a starter has {MIN_ACTORS} to {MAX_ACTORS} actors")
+    check_name(args.name)  # before .toml is added: "adir/" would become "adir/.toml"
     path = target(args.name)
+    if path.name == ".toml":
+        raise UserError(f"{args.name}: give the scenario a name, such as harbour_dispute")
     stem = path.name.removesuffix(".toml")
     scenario_id = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-").lower() or "scenario"
     title = re.sub(r"[-_\s]+", " ", stem).strip().capitalize() or "New scenario"
     text = starter(title, scenario_id, str(path), args.actors)
-    try:
-        with open(path, "x", encoding="utf-8") as f:  # "x": never overwrite
-            f.write(text)
-    except FileExistsError:
-        raise UserError(f"{path}: already exists; choose another name (nothing was written)") from None
+    write_output(path, text, overwrite=False)  # never overwrite
     print(f"Wrote {path}: {args.actors} actors, 6 turns.")
     print(f"Check it with: detente validate --strict {path}")
     print(f"Play it with:  detente play {path}")

@@ -9,7 +9,8 @@ from pathlib import Path
 _EPILOG = """\
 output: Markdown and CSV go to standard output unless -o PATH is given; HTML goes to a file
 beside the log (LOG's name + .report.html, or .report-ROLE.html for --as ROLE) unless -o PATH
-is given. -o - writes any format to standard output.
+is given. -o - writes any format to standard output. -o PATH replaces an existing file, but
+never a session log; a device or FIFO (/dev/stdout, a named pipe) is written through.
 
 definitions (risk run, near miss, gap between words and deeds): docs/report.md"""
 
@@ -42,12 +43,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the report; a user's mistake is one line and exit 1 (via UserError or LogError)."""
     from detente.tui.cli import UserError
+    from detente.tui.output import check_output, write_output
     from detente.tui.report import FORMATS, default_path, load_report, render
 
     if args.fmt not in FORMATS:
         raise UserError(f"--format {args.fmt}: not a report format (formats: {', '.join(FORMATS)})")
     if not Path(args.log).is_file():
         raise UserError(f"{args.log}: no such log file")
+    out = args.output
+    if out not in (None, "-"):
+        check_output(out, overwrite=True)  # refused before the work, and before any warning
     try:
         report = load_report(args.log, args.as_role)
     except ValueError as exc:
@@ -55,18 +60,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     for w in report.warnings:
         print(f"detente: warning: {args.log}: {w}", file=sys.stderr, flush=True)
     text = render(report, args.fmt)
-    out = args.output
     if out is None and args.fmt == "html":
         out = str(default_path(args.log, "html", args.as_role))
     if out is None or out == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
-    path = Path(out)
-    if path.is_dir():
-        raise UserError(f"{out}: is a folder; give a file name")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(path)
+    path = write_output(out, text, overwrite=True)
     print(f"Report: {path}", flush=True)
     return 0

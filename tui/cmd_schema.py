@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 _EPILOG = """\
 use it in an editor: save it beside your scenarios (detente schema -o scenario.schema.json)
@@ -28,7 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("-o", "--output", metavar="PATH", help="write it to PATH instead of printing it")
+    p.add_argument(
+        "-o", "--output", metavar="PATH",
+        help="write it to PATH instead of printing it (an existing file is replaced; a session log never is)",
+    )
     p.add_argument(
         "--ruleset", metavar="NAME",
         help="whose numbers [rules.overrides] may change (default: defense-diplomacy)",
@@ -41,14 +43,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from detente.engine.ruleset import RulesetNotFound
     from detente.engine.schema import scenario_schema
     from detente.tui.cli import UserError
+    from detente.tui.output import write_output
 
     try:
         schema = scenario_schema(args.ruleset)
     except RulesetNotFound as exc:
         raise UserError(f"--ruleset {args.ruleset}: {exc}") from None
     text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-    if args.output and args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8")
+    if args.output is not None and args.output != "-":
+        write_output(args.output, text, overwrite=True)
     else:
         sys.stdout.write(text)
     return 0

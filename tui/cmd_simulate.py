@@ -41,7 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     s.add_argument("--jobs", type=int, default=1, metavar="J", help="processes to play in (default: 1)")
     s.add_argument("--seed", type=int, help="seed of the dry run (default: the scenario's)")
-    s.add_argument("--out", metavar="FILE", help="write every run's result to FILE (.csv or .json)")
+    s.add_argument(
+        "--out", metavar="FILE",
+        help="write every run's result to FILE (.csv or .json); an existing file is replaced, a "
+        "session log never is",
+    )
     s.set_defaults(func=cmd_simulate)
 
 
@@ -49,6 +53,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from detente.engine.bots import BotSpecError, parse_bot_specs
     from detente.engine.simulate import summarise
     from detente.tui.cli import UserError, _load, resolve_scenario
+    from detente.tui.output import check_output
 
     if args.runs < 1:
         raise UserError(f"--runs {args.runs}: play at least one run")
@@ -56,6 +61,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise UserError(f"--jobs {args.jobs}: use at least one process")
     if args.out and Path(args.out).suffix.lower() not in OUT_FORMATS:
         raise UserError(f"--out {args.out}: the file must end in .csv or .json")
+    if args.out is not None:
+        check_output(args.out, overwrite=True)  # refused now, not after the runs
     path = resolve_scenario(args.scenario)
     scenario = _load(path)
     try:
@@ -67,7 +74,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     results = run_all(str(path), names, seed, args.runs, args.jobs, _progress_bar(args.runs))
     summary = summarise(scenario, results)
     print("\n".join(render(scenario.scenario.title, names, seed, summary)), flush=True)
-    if args.out:
+    if args.out is not None:
         write_results(Path(args.out), scenario, names, seed, results)
         print(f"Results: {args.out}", flush=True)
     return 0
@@ -194,6 +201,8 @@ def write_results(
     path: Path, scenario: Any, names: Mapping[str, str], seed: int, results: Sequence[Any]
 ) -> None:
     """Every run's result as CSV (one row a run) or JSON, chosen by the file's extension."""
+    from detente.tui.output import write_output
+
     if path.suffix.lower() == ".json":
         import json
 
@@ -204,13 +213,14 @@ def write_results(
             "bots": dict(names),
             "results": [r.to_dict() for r in results],
         }
-        path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_output(path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n", overwrite=True)
         return
     import csv
+    import io
 
     teams = list(names)
     injects = [inj.id for inj in scenario.injects]
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with io.StringIO(newline="") as fh:
         w = csv.writer(fh)
         w.writerow(
             ["run", "seed", "outcome", "turn", "conflict_turn", "peak_tension"]
@@ -225,3 +235,4 @@ def write_results(
                 + [int(i in r.injects) for i in injects]
                 + [r.reason]
             )
+        write_output(path, fh.getvalue(), overwrite=True)
