@@ -105,14 +105,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # -- run --------------------------------------------------------------------------------------
 
 
-def _default_log(scenario_id: str) -> Path:
+def _default_log(scenario_id: str, folder: Path = Path("sessions")) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    base = Path("sessions") / f"{scenario_id}-{stamp}"
+    base = folder / f"{scenario_id}-{stamp}"
     path, n = base.with_suffix(".jsonl"), 1
     while path.exists():
         n += 1
         path = Path(f"{base}-{n}.jsonl")
     return path
+
+
+def _log_path(given: str | None, scenario_id: str) -> Path:
+    """Where ``run --log`` writes: a file, or the default name in a folder (``--log runs/``)."""
+    if given is None:
+        return _default_log(scenario_id)
+    if not given:
+        raise UserError("--log '': give a file name, or a folder ending in /")
+    # A folder, existing or named with a trailing slash, gets a new log with the default name
+    # inside it; it is made if missing, as sessions/ is.
+    if given.endswith(("/", os.sep)) or Path(given).is_dir():
+        return _default_log(scenario_id, Path(given))
+    # A log file, though, is not worth a tree of folders made from a typo.
+    if not Path(given).parent.is_dir():
+        raise UserError(
+            f"--log {given}: there is no folder {Path(given).parent}; create it first, "
+            "or give a folder ending in / to have it made"
+        )
+    return Path(given)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -131,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
     events: list[Event] = []
     if args.resume:
-        if args.scenario or args.seed is not None or args.log:
+        if args.scenario or args.seed is not None or args.log is not None:
             raise UserError(
                 "--resume takes the scenario, seed and log from the log itself: "
                 "give only --resume LOG with --orders FILE and/or --bot TEAM=POLICY"
@@ -155,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             _err(f"warning: {args.resume}: {w}")
         _say(f"Resuming {scenario.scenario.title} at {rec.state.label()}, {rec.state.phase}")
     else:
-        log_path = Path(args.log) if args.log else _default_log(scenario.scenario.id)
+        log_path = _log_path(args.log, scenario.scenario.id)
         try:
             rec = RecordedSession.create(scenario, log_path, seed=args.seed, source=str(path))
         except LogError as exc:
@@ -275,7 +294,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise UserError(
             f"--theme {args.theme}: not a theme (dark, light, or one of {', '.join(BUILTIN_THEMES)})"
         )
+    if not args.sessions:  # Path("") would be the current folder
+        raise UserError("--sessions '': give a folder, such as sessions")
     sessions = Path(args.sessions)
+    if sessions.exists() and not sessions.is_dir():
+        raise UserError(f"--sessions {args.sessions}: is a file, not a folder")
     client = None
     tape = None
     # Only what the chosen start needs is imported before the first frame.
@@ -412,7 +435,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a bot plays TEAM: random, dove, hawk or tit-for-tat (repeatable)",
     )
     r.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
-    r.add_argument("--log", metavar="PATH", help="where to write the log (default: sessions/ID-TIME.jsonl)")
+    r.add_argument(
+        "--log", metavar="PATH",
+        help="where to write the log: a new file, or a folder ending in / for ID-TIME.jsonl in it "
+        "(default: sessions/ID-TIME.jsonl)",
+    )
     r.add_argument(
         "--resume", metavar="LOG", help="continue a log from exactly where it stopped (give the same --bot)"
     )
