@@ -260,7 +260,8 @@ class EndScreen(Screen[None]):
     @work
     async def action_report(self) -> None:
         from detente.engine.log import LogError
-        from detente.tui.report import write_report
+        from detente.tui.output import OutputError, write_output
+        from detente.tui.report import default_path, load_report, render
 
         options = [
             ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
@@ -279,8 +280,11 @@ class EndScreen(Screen[None]):
         written = []
         try:
             for fmt, role in jobs:
-                written.append(str(write_report(self.client.log_path, fmt, role=role)))
-        except (LogError, OSError, ValueError) as exc:
+                # The same rules as `detente report -o`: never over a log, atomic, no *.tmp left.
+                text = render(load_report(self.client.log_path, role), fmt)
+                out = write_output(default_path(self.client.log_path, fmt, role), text, overwrite=True)
+                written.append(str(out))
+        except (LogError, OSError, ValueError, OutputError) as exc:
             self.notify(str(exc), title="Cannot write the report", severity="error", timeout=10)
             return
         self.report_paths += written
