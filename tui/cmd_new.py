@@ -8,6 +8,7 @@ and an ending that name the first two actors — the pair the crisis is about.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from string import Template
@@ -365,14 +366,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_new(args: argparse.Namespace) -> int:
     """Write the starter; a mistake is one line and exit 1."""
     from detente.tui.cli import UserError
-    from detente.tui.output import check_name, write_output
+    from detente.tui.output import write_output
 
     if not MIN_ACTORS <= args.actors <= MAX_ACTORS:
         raise UserError(f"--actors {args.actors}: a starter has {MIN_ACTORS} to {MAX_ACTORS} actors")
-    check_name(args.name)  # before .toml is added: "adir/" would become "adir/.toml"
+    # Looked at before .toml is added, which would turn "adir/" into "adir/.toml" and "" into ".toml".
+    if args.name.endswith(("/", os.sep)):
+        raise UserError(f"{args.name} is a folder; give a file name, such as {args.name}harbour_dispute")
     path = target(args.name)
     if path.name == ".toml":
-        raise UserError(f"{args.name}: give the scenario a name, such as harbour_dispute")
+        raise UserError(f"{args.name!r}: give the scenario a name, such as harbour_dispute")
     stem = path.name.removesuffix(".toml")
     scenario_id = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-").lower() or "scenario"
     title = re.sub(r"[-_\s]+", " ", stem).strip().capitalize() or "New scenario"

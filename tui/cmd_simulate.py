@@ -59,10 +59,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise UserError(f"--runs {args.runs}: play at least one run")
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: use at least one process")
-    if args.out and Path(args.out).suffix.lower() not in OUT_FORMATS:
-        raise UserError(f"--out {args.out}: the file must end in .csv or .json")
     if args.out is not None:
         check_output(args.out, overwrite=True)  # refused now, not after the runs
+        if Path(args.out).suffix.lower() not in OUT_FORMATS:
+            raise UserError(f"--out {args.out}: the file must end in .csv or .json")
     path = resolve_scenario(args.scenario)
     scenario = _load(path)
     try:
