@@ -52,10 +52,11 @@ def clamp(value: str, x: Any) -> Any:
 class Resolution:
     """The working context of one adjudication (or of one answer in communications)."""
 
-    def __init__(self, state: State, ruleset: Ruleset, seed: int) -> None:
+    def __init__(self, state: State, ruleset: Ruleset, seed: int | str) -> None:
         self.state = state
         self.ruleset = ruleset
         self.seed = seed
+        """What the dice are keyed by: the session's seed, with its secret when it has one."""
         self.numbers = state.numbers
         self.events: list[Event] = []
 
@@ -210,7 +211,7 @@ def check_order(
     return mt.check(state, team, order)
 
 
-def adjudicate(state: State, ruleset: Ruleset, seed: int) -> list[Event]:
+def adjudicate(state: State, ruleset: Ruleset, seed: int | str) -> list[Event]:
     """Resolve this turn's sealed orders and turn-wide processes; returns the events.
 
     Pure: the same state, ruleset and seed give the same events, whatever the order in

@@ -29,14 +29,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from detente.engine.bulk import paused_gc
+
+if TYPE_CHECKING:
+    from detente.engine.signing import Key
 
 __all__ = [
     "FORMAT",
@@ -44,6 +49,7 @@ __all__ = [
     "LogContents",
     "LogError",
     "LogWriter",
+    "Signatures",
     "canonical_sha256",
     "iter_groups",
     "read_log",
@@ -62,6 +68,12 @@ Clock = Callable[[], datetime]
 # The end of every line: ',"sha256":"' (11 characters), 64 hex digits, '"}' (2 characters).
 _TAIL = 77
 _TAG = ',"sha256":"'
+# A signed command line has ',"sig":"', 128 hex digits and '"' just before that tail. The
+# signature is left out of the line's own hash (it signs the chain head after the group's last
+# line, which depends on this line), so the chain is computed as if it were not there.
+_SIG_TAG = ',"sig":"'
+_SIG = 137
+_SIGNED_TAIL = _TAIL + _SIG
 
 
 class LogError(Exception):
@@ -106,6 +118,26 @@ class LogContents:
     """The ``sha256`` of the last good line; the next line chains from it."""
     next_seq: int
     """The ``seq`` the next line will carry."""
+    signatures: Signatures = attrs.field(factory=lambda: Signatures(None, None, 0, ()))
+    """Who signed the complete groups; the last group's signature has been checked."""
+
+
+@attrs.frozen
+class Signatures:
+    """Who vouches for a log: the keys that signed its command groups (public keys, hex).
+
+    Each signature covers the chain head after its group, and the chain covers every line before
+    it, so the last group's signature (checked by :func:`read_log`) vouches for the whole log.
+    """
+
+    header: str | None
+    """The key the header names (the machine that began the session), or None: unsigned."""
+    last: str | None
+    """The key that signed the last complete group, or None if it is unsigned."""
+    unsigned: int
+    """How many command groups carry no signature."""
+    keys: tuple[str, ...]
+    """Every key that signed a group, in the order of first use."""
 
 
 def canonical_sha256(obj: Any) -> str:
@@ -220,7 +252,43 @@ def read_log(path: str | os.PathLike[str], *, tolerant: bool = False) -> LogCont
         good_bytes=_end_of_line(data, end, line_count, scan.complete),
         last_hash=records[-1]["sha256"] if records else header["sha256"],
         next_seq=scan.complete + 1,
+        signatures=_check_signatures(path, header, records),
     )
+
+
+def _check_signatures(path: Path, header: Record, records: list[Record]) -> Signatures:
+    """Check the last group's signature (it vouches for everything before it, through the chain)
+    and that a log whose header names a key has a signature on every group."""
+    signer = header.get("signer")
+    if signer is not None and (type(signer) is not str or len(signer) != 64):
+        raise LogError(path, 1, "the header's signing key is damaged")
+    keys: list[str] = []
+    unsigned = 0
+    last_command: Record | None = None
+    last_line = 0
+    for i, record in enumerate(records):
+        if record["kind"] != "command":
+            continue
+        last_command, last_line = record, i + 2
+        key = record.get("signer", signer)
+        if "sig" not in record:
+            if signer is not None:
+                raise LogError(path, last_line, "this command carries no signature, though the log "
+                               "is signed: a signature was removed or the line was forged")
+            unsigned += 1
+        elif type(key) is not str:
+            raise LogError(path, last_line, "this command carries a signature but names no key")
+        elif key not in keys:
+            keys.append(key)
+    last = None
+    if last_command is not None and "sig" in last_command:
+        from detente.engine.signing import check
+
+        last = last_command.get("signer", signer)
+        if not check(last, records[-1]["sha256"], last_command["sig"]):
+            raise LogError(path, last_line, "the signature does not match the log: it was changed "
+                           "after it was signed")
+    return Signatures(header=signer, last=last, unsigned=unsigned, keys=tuple(keys))
 
 
 def _decode(data: bytes, end: int) -> tuple[str, int | None]:
@@ -235,7 +303,7 @@ def _decode(data: bytes, end: int) -> tuple[str, int | None]:
 def _read_header(path: Path, line: str) -> Record:
     try:
         header = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise LogError(path, None, "not a Détente log")
@@ -253,7 +321,9 @@ def _read_header(path: Path, line: str) -> Record:
 
 def _checksum(prev: str, line: str) -> str:
     """The tail ``line`` must end with if it chains from ``prev``."""
-    digest = hashlib.sha256(f"{prev}{line[:-_TAIL]}}}".encode()).hexdigest()
+    signed = line[-_SIGNED_TAIL : -_SIGNED_TAIL + len(_SIG_TAG)] == _SIG_TAG
+    body = line[:-_SIGNED_TAIL] if signed else line[:-_TAIL]
+    digest = hashlib.sha256(f"{prev}{body}}}".encode()).hexdigest()
     return f'{_TAG}{digest}"}}'
 
 
@@ -282,16 +352,17 @@ def _scan(lines: list[str], prev: str) -> _Scan:
     try:
         # Literals rather than _TAIL and _TAG: a global lookup per line costs measurable time.
         for seq, line in enumerate(lines[1:], 1):
-            digest = sha256(f"{prev}{line[:-77]}}}".encode()).hexdigest()
+            signed = line[-214:-206] == ',"sig":"'  # _SIG_TAG, where a signed command has it
+            digest = sha256(f"{prev}{line[:-214] if signed else line[:-77]}}}".encode()).hexdigest()
             if line[-77:] != f',"sha256":"{digest}"}}':
                 bad = seq
                 break
             record, stop = decode(line)
-            if stop != len(line) or record["seq"] != seq:
+            if stop != len(line) or record["seq"] != seq or signed != ("sig" in record):
                 bad = seq
                 break
             if remaining:
-                if record["kind"] == "command":
+                if record["kind"] == "command" or signed:
                     bad = seq
                     break
                 remaining -= 1
@@ -309,7 +380,7 @@ def _scan(lines: list[str], prev: str) -> _Scan:
                     complete = seq
             append(record)
             prev = digest
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         bad = seq
     return _Scan(records, complete, bad, prev, remaining, start)
 
@@ -324,6 +395,8 @@ def _explain(line: str, seq: int, prev: str, remaining: int, group_line: int) ->
         return f"{damaged}: its line endings were changed (perhaps by a text editor)"
     try:
         record = json.loads(line)
+    except RecursionError:
+        return f"{damaged}: it nests too deeply to be a log line"
     except ValueError as error:
         return f"{damaged}: it is not valid JSON ({getattr(error, 'msg', error)})"
     if not isinstance(record, dict):
@@ -333,6 +406,8 @@ def _explain(line: str, seq: int, prev: str, remaining: int, group_line: int) ->
                 "expected (a line before it may have been deleted, or lines moved)")
     if len(line) < _TAIL or not line.endswith('"}') or line[-_TAIL : -_TAIL + len(_TAG)] != _TAG:
         return f"{damaged}: its checksum is missing"
+    if "sig" in record and record.get("kind") != "command":
+        return f"{damaged}: an event carries a signature"
     if _checksum(prev, line) != line[-_TAIL:]:
         return f"{damaged}: its checksum does not match"
     if seq == 0:
@@ -413,22 +488,49 @@ def _encode_header(header: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _encode(
-    records: Sequence[Mapping[str, Any]], seq: int, prev: str, at: str, keep_at: bool
+    records: Sequence[Mapping[str, Any]],
+    seq: int,
+    prev: str,
+    at: str,
+    keep_at: bool,
+    key: Key | None = None,
+    signer: str | None = None,
 ) -> tuple[str, int, str]:
-    """Lines for ``records``, numbered from ``seq`` and chained from ``prev``; returns the text,
-    the next seq and the last hash. Command records get ``at``, unless ``keep_at`` and they have
-    one."""
-    lines = []
+    """Lines for whole groups ``records``, numbered from ``seq`` and chained from ``prev``; returns
+    the text, the next seq and the last hash. Command records get ``at``, unless ``keep_at`` and
+    they have one. With ``key`` each group is signed: its command line gets ``sig`` over the chain
+    head after the group, and ``signer`` when the key is not the header's ``signer``. Signatures
+    and signers already in ``records`` (a branch copies its parent's lines) are dropped."""
+    lines: list[str] = []
+    command_at = -1
     for source in records:
         record = {"seq": seq, **source}
         record["seq"] = seq
         record.pop("sha256", None)
-        if record.get("kind") == "command" and not (keep_at and "at" in record):
-            record["at"] = at
+        if record.get("kind") == "command":
+            _sign_group(lines, command_at, prev, key)
+            command_at = len(lines)
+            record.pop("sig", None)
+            record.pop("signer", None)
+            if key is not None and key.public != signer:
+                record["signer"] = key.public
+            if not (keep_at and "at" in record):
+                record["at"] = at
         line, prev = _line(record, prev)
         lines.append(line)
         seq += 1
+    _sign_group(lines, command_at, prev, key)
     return "".join(lines), seq, prev
+
+
+def _sign_group(lines: list[str], command_at: int, head: str, key: Key | None) -> None:
+    """Put the signature of chain head ``head`` into the command line ``lines[command_at]``,
+    just before its checksum (which does not cover it)."""
+    if key is None or command_at < 0:
+        return
+    line = lines[command_at]
+    cut = len(line) - _TAIL - 1  # the tail and the newline
+    lines[command_at] = f'{line[:cut]}{_SIG_TAG}{key.sign(head)}"{line[cut:]}'
 
 
 def _open_new(path: Path) -> int:
@@ -465,72 +567,121 @@ class LogWriter:
     """Appends command groups to a log; each :meth:`append` is on disk before it returns.
 
     Make one with :meth:`create` or :meth:`resume`, not directly. The writer is the edge that reads
-    the wall clock: it stamps ``at`` on command records.
+    the wall clock: it stamps ``at`` on command records. It holds an exclusive lock on the log
+    for its life (see :class:`_Lock`), and signs each group when it has a key.
     """
 
-    def __init__(self, path: Path, fd: int, next_seq: int, last_hash: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        path: Path,
+        fd: int,
+        next_seq: int,
+        last_hash: str,
+        clock: Clock,
+        key: Key | None = None,
+        signer: str | None = None,
+        lock: _Lock | None = None,
+    ) -> None:
         self.path = path
         """The log file."""
         self._fd: int | None = fd
         self._seq = next_seq
         self._prev = last_hash
         self._clock = clock
+        self._key = key
+        self._signer = signer
+        self._lock = lock
 
     @classmethod
     def create(
-        cls, path: str | os.PathLike[str], header: Mapping[str, Any], *, clock: Clock = _utc_now
+        cls,
+        path: str | os.PathLike[str],
+        header: Mapping[str, Any],
+        *,
+        clock: Clock = _utc_now,
+        key: Key | None = None,
+        holder: str = "",
     ) -> LogWriter:
         """Start a new log at ``path`` with ``header`` as line 1, creating parent directories.
 
-        ``header`` must carry ``"format": "detente-log"`` and ``"version": 1``; the writer adds only
-        ``seq`` and ``sha256``. ``clock`` returns the time stamped on command records (UTC).
+        ``header`` must carry ``"format": "detente-log"`` and ``"version": 1``; the writer adds
+        ``seq`` and ``sha256``, and with ``key`` the ``signer`` (its public key). ``clock`` returns
+        the time stamped on command records (UTC); ``holder`` says who writes, for the message
+        another writer gets (default: this command line).
         Raises :class:`LogError` if the file already exists: a log is never overwritten.
         """
         _check_header(header)
         path = Path(path)
+        header = dict(header)
+        header.pop("signer", None)
+        if key is not None:
+            header["signer"] = key.public
         text, prev = _encode_header(header)
         if path.exists():
             raise LogError(path, None, "already exists; choose another name, or resume it")
-        # The header is written and fsync'd under a temporary name, then linked into place, so
-        # a crash at any moment leaves either no log or a log with its whole header.
+        # The header is written and fsync'd under a temporary name, locked, then linked into
+        # place, so a crash at any moment leaves either no log or a log with its whole header,
+        # and no other writer can slip in between the link and the lock.
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         fd = _open_new(tmp)
+        lock = None
         try:
             _write_all(fd, text.encode("utf-8"))
-            os.fsync(fd)
+            lock = _Lock.take(path, fd, holder)
             try:
                 os.link(tmp, path)
             except FileExistsError:
                 raise LogError(path, None, "already exists; choose another name, or resume it") from None
+            lock.announce()
         except BaseException:
+            if lock is not None:
+                lock.release()
             os.close(fd)
             raise
         finally:
             tmp.unlink(missing_ok=True)
         _sync_directory(path)
-        return cls(path, fd, 1, prev, clock)
+        return cls(path, fd, 1, prev, clock, key, header.get("signer"), lock)
 
     @classmethod
     def resume(
-        cls, path: str | os.PathLike[str], *, clock: Clock = _utc_now
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock = _utc_now,
+        key: Key | None = None,
+        holder: str = "",
     ) -> tuple[LogWriter, LogContents]:
         """Reopen an existing log for appending, after reading it with :func:`read_log`.
 
-        A dropped tail (a cut-short line, an unfinished command) is cut off the file, so the next
+        Another writer still holding the log is refused at once (:class:`LogError` naming it). A
+        dropped tail (a cut-short line, an unfinished command) is cut off the file, so the next
         group continues the sequence and the chain from the last complete one. Raises
-        :class:`LogError` if the log is damaged anywhere else.
+        :class:`LogError` if the log is damaged anywhere else or its signature does not match.
         """
-        contents = read_log(path)
-        fd = os.open(contents.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        path = Path(path)
         try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        except OSError as error:
+            raise LogError(path, None, f"cannot be opened for writing: {error.strerror or error}") from None
+        lock = None
+        try:
+            # Lock first, then read: what is read is then what this writer continues.
+            lock = _Lock.take(path, fd, holder)
+            contents = read_log(path)
             if os.fstat(fd).st_size != contents.good_bytes:
                 os.ftruncate(fd, contents.good_bytes)
                 os.fsync(fd)
+            lock.announce()
         except BaseException:
+            if lock is not None:
+                lock.release()
             os.close(fd)
             raise
-        return cls(contents.path, fd, contents.next_seq, contents.last_hash, clock), contents
+        signer = contents.header.get("signer")
+        writer = cls(contents.path, fd, contents.next_seq, contents.last_hash, clock, key, signer, lock)
+        return writer, contents
 
     @property
     def next_seq(self) -> int:
@@ -547,15 +698,15 @@ class LogWriter:
 
         ``group[0]`` is ``{"kind": "command", "n": K, ...}`` and exactly K event records follow it;
         otherwise :class:`ValueError` is raised and nothing is written. The writer adds ``seq`` and
-        ``sha256`` to every record and ``at`` (now, UTC) to the command. The group goes to the file
-        in one write, so a crash leaves at most a partial group at the end, which :func:`read_log`
-        drops.
+        ``sha256`` to every record, ``at`` (now, UTC) to the command, and its signature when it has
+        a key. The group goes to the file in one write, so a crash leaves at most a partial group
+        at the end, which :func:`read_log` drops.
         """
         if self._fd is None:
             raise ValueError("this log writer is closed")
         _check_group(group)
         at = _stamp(self._clock())
-        text, seq, prev = _encode(group, self._seq, self._prev, at, keep_at=False)
+        text, seq, prev = _encode(group, self._seq, self._prev, at, False, self._key, self._signer)
         data = text.encode("utf-8")
         size = os.lseek(self._fd, 0, os.SEEK_END)
         try:
@@ -571,9 +722,11 @@ class LogWriter:
         self._seq, self._prev = seq, prev
 
     def close(self) -> None:
-        """Close the file. Closing twice is harmless."""
+        """Close the file and give up the lock. Closing twice is harmless."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
+            if self._lock is not None:
+                self._lock.release()
             os.close(fd)
 
     def __enter__(self) -> LogWriter:
@@ -583,25 +736,90 @@ class LogWriter:
         self.close()
 
 
+class _Lock:
+    """One writer per log: an exclusive ``flock`` on the log's own file, held while the writer
+    lives, and a note beside it (``.NAME.lock``: pid, host, command, since) so a second writer
+    can be told who holds it. The kernel drops the lock when its process dies, so a killed
+    session never blocks the next one; its leftover note is simply replaced."""
+
+    def __init__(self, path: Path, note: Path, holder: str) -> None:
+        self.path = path
+        self.note = note
+        self.holder = holder
+
+    @classmethod
+    def take(cls, path: Path, fd: int, holder: str) -> _Lock:
+        note = path.with_name(f".{path.name}.lock")
+        try:
+            import fcntl
+        except ImportError:  # not a POSIX system: no lock, as before
+            return cls(path, note, holder)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LogError(path, None, f"is being written by another Détente ({_holder(note)}); "
+                           "close that one first, or open the log read-only (replay, report)") from None
+        except OSError:
+            pass  # a file system without locks (some network mounts): carry on as before
+        return cls(path, note, holder or " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]]))
+
+    def announce(self) -> None:
+        """Write the note that names this writer (best effort: the lock itself is what counts)."""
+        note = {"pid": os.getpid(), "host": socket.gethostname(), "command": self.holder,
+                "since": _stamp(_utc_now())}
+        tmp = self.note.with_name(f"{self.note.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.note)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """Remove the note if it is still this writer's (the kernel drops the lock on close)."""
+        try:
+            if json.loads(self.note.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                self.note.unlink()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+def _holder(note: Path) -> str:
+    """Who holds a log, from its lock note, in words."""
+    try:
+        info = json.loads(note.read_text(encoding="utf-8"))
+        who = f"pid {int(info['pid'])} on {info['host']}"
+        command = str(info.get("command", ""))[:120]
+        since = str(info.get("since", ""))
+        return who + (f", `{command}`" if command else "") + (f", since {since}" if since else "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return "another process; it left no note of who it is"
+
+
 def write_log(
     path: str | os.PathLike[str],
     header: Mapping[str, Any],
     records: Sequence[Mapping[str, Any]],
     *,
     clock: Clock = _utc_now,
+    key: Key | None = None,
 ) -> None:
     """Write a whole new log at once, for example a branch cut from another log.
 
     ``records`` must be whole groups, such as a prefix of :attr:`LogContents.records`. Sequence
-    numbers and checksums are rewritten; the ``at`` of each command record is kept (commands without
-    one get the current time). Raises :class:`LogError` if ``path`` exists.
+    numbers and checksums are rewritten, and the groups are signed anew with ``key`` (or left
+    unsigned without one); the ``at`` of each command record is kept (commands without one get
+    the current time). Raises :class:`LogError` if ``path`` exists.
     """
     _check_header(header)
     for command, events in iter_groups(records):
         _check_group([command, *events])
     path = Path(path)
+    header = dict(header)
+    header.pop("signer", None)
+    if key is not None:
+        header["signer"] = key.public
     head, prev = _encode_header(header)
-    body, _, _ = _encode(records, 1, prev, _stamp(clock()), keep_at=True)
+    body, _, _ = _encode(records, 1, prev, _stamp(clock()), True, key, header.get("signer"))
     fd = _open_new(path)
     try:
         _write_all(fd, (head + body).encode("utf-8"))

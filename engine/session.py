@@ -76,10 +76,15 @@ class Session:
         seed: int,
         numbers: Mapping[str, Mapping[str, Any]],
         state: State | None = None,
+        secret: str = "",
     ) -> None:
         self.scenario = scenario
         self.ruleset = ruleset
         self.seed = seed
+        self.secret = secret
+        """Mixed into every roll with the seed (kept in the facilitator's log header only), so a
+        seed shown to a team predicts nothing; empty for in-memory dry runs."""
+        self.dice_key: int | str = f"{seed}/{secret}" if secret else seed
         self.numbers = numbers
         self.conditions: dict[str, Condition] = compile_scenario(scenario)
         self.state = state if state is not None else initial_state(scenario, numbers)
@@ -112,7 +117,7 @@ class Session:
 
     # -- helpers -------------------------------------------------------------------------
     def _resolution(self, state: State | None = None) -> Resolution:
-        return Resolution(state or self.state, self.ruleset, self.seed)
+        return Resolution(state or self.state, self.ruleset, self.dice_key)
 
     def _team(self, team: str) -> str | None:
         if team not in self.state.actors:
@@ -539,15 +544,18 @@ def _name(state: State, actor: str) -> str:
 
 
 def new_session(
-    scenario: Scenario, seed: int | None = None, numbers: Mapping[str, Any] | None = None
+    scenario: Scenario,
+    seed: int | None = None,
+    numbers: Mapping[str, Any] | None = None,
+    secret: str = "",
 ) -> Session:
     """A session of ``scenario`` with its ruleset (found by name) and the scenario's seed
-    unless ``seed`` is given."""
+    unless ``seed`` is given; ``secret`` is mixed into the dice (see :attr:`Session.secret`)."""
     from detente.engine.loader import ruleset_numbers
 
     ruleset = find_ruleset(scenario.rules.name)
     nums = numbers if numbers is not None else ruleset_numbers(scenario)
-    return Session(scenario, ruleset, scenario.scenario.seed if seed is None else seed, nums)
+    return Session(scenario, ruleset, scenario.scenario.seed if seed is None else seed, nums, secret=secret)
 
 
 __all__ = ["Accepted", "Rejected", "Result", "Session", "new_session", "pair"]

@@ -469,7 +469,7 @@ def test_log_error_reads_like_a_compiler_message():
 
 # --- properties -----------------------------------------------------------------------------------
 
-RESERVED = {"kind", "n", "seq", "sha256", "at"}
+RESERVED = {"kind", "n", "seq", "sha256", "at", "sig", "signer"}
 scalars = (
     st.none()
     | st.booleans()
