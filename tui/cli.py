@@ -124,6 +124,8 @@ def _log_path(given: str | None, scenario_id: str) -> Path:
     # A folder, existing or named with a trailing slash, gets a new log with the default name
     # inside it; it is made if missing, as sessions/ is.
     if given.endswith(("/", os.sep)) or Path(given).is_dir():
+        if Path(given).exists() and not Path(given).is_dir():
+            raise UserError(f"--log {given}: {Path(given)} is a file, not a folder")
         return _default_log(scenario_id, Path(given))
     # A log file, though, is not worth a tree of folders made from a typo.
     if not Path(given).parent.is_dir():

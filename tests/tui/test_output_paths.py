@@ -318,6 +318,7 @@ def test_run_log_mistakes_are_one_line(
     assert refused(capsys, [*base, ""]) == "detente: --log '': give a file name, or a folder ending in /\n"
     assert "there is no folder nodir" in refused(capsys, [*base, "nodir/s.jsonl"])
     assert "already exists" in refused(capsys, [*base, str(log)])
+    assert "s.jsonl is a file, not a folder" in refused(capsys, [*base, "s.jsonl/"])
     assert sorted(p.name for p in log.parent.iterdir()) == ["s.jsonl"] and log.read_bytes() == log_bytes
 
 
