@@ -60,6 +60,7 @@ def check_output(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
     p = check_name(path)
     if is_log(p):
         raise OutputError(f"{p}: is a Détente session log; it is never overwritten (nothing was written)")
+    # Writing through a dangling link would make a file wherever it points, perhaps far away.
     if os.path.lexists(p) and not os.path.exists(p):
         raise OutputError(f"{p}: is a symlink to nothing; remove it or give another name")
     if not os.path.exists(p):
