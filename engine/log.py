@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "VERSIONS",
     "LogContents",
     "LogError",
     "LogWriter",
@@ -59,8 +60,12 @@ __all__ = [
 FORMAT = "detente-log"
 """The value of the header's ``format`` key."""
 
-FORMAT_VERSION = 1
-"""The only log format version this module reads and writes."""
+FORMAT_VERSION = 2
+"""The log format version this module writes: 2 may carry signatures (see docs/log-format.md)."""
+
+VERSIONS = (1, 2)
+"""The versions this module reads (and appends to). Version 1 logs are never signed: a version 1
+reader would take a signature for damage, so one is never added to them."""
 
 Record = dict[str, Any]
 Clock = Callable[[], datetime]
@@ -260,7 +265,7 @@ def _check_signatures(path: Path, header: Record, records: list[Record]) -> Sign
     """Check the last group's signature (it vouches for everything before it, through the chain)
     and that a log whose header names a key has a signature on every group."""
     signer = header.get("signer")
-    if signer is not None and (type(signer) is not str or len(signer) != 64):
+    if signer is not None and (type(signer) is not str or len(signer) != 64 or header["version"] < 2):
         raise LogError(path, 1, "the header's signing key is damaged")
     keys: list[str] = []
     unsigned = 0
@@ -271,6 +276,9 @@ def _check_signatures(path: Path, header: Record, records: list[Record]) -> Sign
             continue
         last_command, last_line = record, i + 2
         key = record.get("signer", signer)
+        if "sig" in record and header["version"] < 2:
+            raise LogError(path, last_line, "this command carries a signature, which a version 1 "
+                           "log never does")
         if "sig" not in record:
             if signer is not None:
                 raise LogError(path, last_line, "this command carries no signature, though the log "
@@ -308,9 +316,9 @@ def _read_header(path: Path, line: str) -> Record:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise LogError(path, None, "not a Détente log")
     version = header.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:
+    if type(version) is not int or version not in VERSIONS:
         message = (f"this log is in format version {version!r}, but this version of Détente reads "
-                   f"only version {FORMAT_VERSION}")
+                   f"only versions {' and '.join(map(str, VERSIONS))}")
         if type(version) is int and version > FORMAT_VERSION:
             message += "; it was written by a newer Détente, so upgrade to open it"
         raise LogError(path, None, message)
@@ -452,9 +460,9 @@ def _check_header(header: Mapping[str, Any]) -> None:
     if not isinstance(header, Mapping):
         raise TypeError(f"the header must be a dict, not {type(header).__name__}")
     version = header.get("version")
-    if header.get("format") != FORMAT or type(version) is not int or version != FORMAT_VERSION:
+    if header.get("format") != FORMAT or type(version) is not int or version not in VERSIONS:
         raise ValueError(
-            f"the header must have format {FORMAT!r} and version {FORMAT_VERSION}; got "
+            f"the header must have format {FORMAT!r} and a version in {VERSIONS}; got "
             f"{header.get('format')!r} and {header.get('version')!r}"
         )
 
@@ -604,7 +612,8 @@ class LogWriter:
     ) -> LogWriter:
         """Start a new log at ``path`` with ``header`` as line 1, creating parent directories.
 
-        ``header`` must carry ``"format": "detente-log"`` and ``"version": 1``; the writer adds
+        ``header`` must carry ``"format": "detente-log"`` and a ``version`` in :data:`VERSIONS`
+        (a version 1 log is written unsigned, whatever ``key``); the writer adds
         ``seq`` and ``sha256``, and with ``key`` the ``signer`` (its public key). ``clock`` returns
         the time stamped on command records (UTC); ``holder`` says who writes, for the message
         another writer gets (default: this command line).
@@ -614,6 +623,8 @@ class LogWriter:
         path = Path(path)
         header = dict(header)
         header.pop("signer", None)
+        if header["version"] < 2:
+            key = None  # a version 1 log is never signed
         if key is not None:
             header["signer"] = key.public
         text, prev = _encode_header(header)
@@ -680,6 +691,8 @@ class LogWriter:
             os.close(fd)
             raise
         signer = contents.header.get("signer")
+        if contents.header["version"] < 2:
+            key = None  # what it adds stays readable by a version 1 reader
         writer = cls(contents.path, fd, contents.next_seq, contents.last_hash, clock, key, signer, lock)
         return writer, contents
 
@@ -816,6 +829,8 @@ def write_log(
     path = Path(path)
     header = dict(header)
     header.pop("signer", None)
+    if header["version"] < 2:
+        key = None
     if key is not None:
         header["signer"] = key.public
     head, prev = _encode_header(header)

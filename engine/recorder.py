@@ -403,6 +403,7 @@ def branch(
         reached = f"it ends at turn {last['turn']}, {last['phase']}" if last else "it never started"
         raise LogError(parent, None, f"the session never reached turn {turn}, {phase} ({reached})")
     header = {k: v for k, v in contents.header.items() if k not in ("seq", "sha256")}
+    header["version"] = FORMAT_VERSION  # a new log, in the format this engine writes
     last = records[cut - 1]
     lineage: dict[str, Any] = {
         "path": str(parent),
@@ -414,9 +415,8 @@ def branch(
         lineage["parent"] = contents.header["parent"]
     header["parent"] = lineage
     session = session_from_header(contents.header, str(parent))
-    events = [r for r in records[:cut] if r["kind"] != "command"]
     with paused_gc():
-        state = fold_all(session.state, events)
+        state = _fold_logged(session.state, records[:cut], str(parent))
     if os.path.exists(out):
         raise LogError(out, None, "already exists; a branch never overwrites a log")
     write_log(out, header, records[:cut], key=_key(key))

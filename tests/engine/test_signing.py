@@ -274,3 +274,23 @@ def test_resume_and_replay_say_when_the_scenario_file_changed_or_went(tmp_path: 
     assert "has changed since the session began" in str(source_changed(header))
     os.remove(source)
     assert "is gone" in str(source_changed(header))
+
+
+def test_a_version_1_log_reads_resumes_unsigned_and_branches_into_version_2(signed: Path,
+                                                                             tmp_path: Path) -> None:
+    contents = read_log(signed)
+    old = tmp_path / "old.jsonl"
+    header = {**contents.header, "version": 1}
+    cut = next(i for i, r in enumerate(contents.records) if r["kind"] == "command" and i > 20)
+    write_log(old, header, contents.records[:cut], key=machine_key())  # as Détente 0.1 wrote them
+    assert read_log(old).header["version"] == 1
+    assert "sig" not in old.read_text(encoding="utf-8")
+    script = load_script(STRAIT_ORDERS)
+    with RecordedSession.resume(old) as rec:
+        rec.apply(next_command(rec.state, script))  # type: ignore[arg-type]
+    assert '"sig"' not in old.read_text(encoding="utf-8")  # a version 1 reader can still read it
+    assert describe(read_log(old).signatures, machine_key().public)[0] == "unsigned"  # type: ignore[union-attr]
+    out = branch(old, tmp_path / "b.jsonl", 1).path
+    assert read_log(out).header["version"] == 2
+    assert read_log(out).signatures.last == machine_key().public  # type: ignore[union-attr]
+    assert verify(out) == []
