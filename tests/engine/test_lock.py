@@ -46,7 +46,10 @@ def test_a_second_writer_is_refused_and_told_who_holds_the_log(tmp_path: Path) -
 
 def test_a_new_log_is_locked_from_its_first_byte(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
-    with RecordedSession.create(load_scenario(STRAIT), path), pytest.raises(LogError, match="another Détente"):
+    with (
+        RecordedSession.create(load_scenario(STRAIT), path),
+        pytest.raises(LogError, match="another Détente"),
+    ):
         LogWriter.resume(path)
 
 
@@ -78,8 +81,9 @@ time.sleep(60)
 
 def test_a_killed_writer_does_not_block_and_a_live_one_is_named(tmp_path: Path) -> None:
     path = started(tmp_path / "s.jsonl")
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "--marker"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), "--marker"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         with pytest.raises(LogError) as caught:

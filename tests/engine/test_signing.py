@@ -23,12 +23,12 @@ STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
 STRAIT_ORDERS = ROOT / "scenarios" / "examples" / "strait_standoff.orders.toml"
 
 
-def played(path: Path, *, key: Key | None | object = None, seed: int | None = None,
-           commands: int | None = None) -> Path:
+def played(
+    path: Path, *, key: Key | object | None = None, seed: int | None = None, commands: int | None = None
+) -> Path:
     script = load_script(STRAIT_ORDERS)
     kwargs = {} if key is None else {"key": key}
-    with RecordedSession.create(load_scenario(STRAIT), path, seed=seed, source=str(STRAIT),
-                                **kwargs) as rec:
+    with RecordedSession.create(load_scenario(STRAIT), path, seed=seed, source=str(STRAIT), **kwargs) as rec:
         done = 0
         while (cmd := next_command(rec.state, script)) is not None and done != commands:
             assert rec.apply(cmd).accepted
@@ -112,13 +112,19 @@ EDITS: dict[str, Callable[[list[dict]], None]] = {
 
 
 @pytest.mark.parametrize("edit", EDITS)
-def test_an_edit_with_a_recomputed_chain_is_refused_by_every_reader(signed: Path, tmp_path: Path,
-                                                                    edit: str) -> None:
+def test_an_edit_with_a_recomputed_chain_is_refused_by_every_reader(
+    signed: Path, tmp_path: Path, edit: str
+) -> None:
     records = records_of(signed)
     EDITS[edit](records)
     forged = rechain(records, tmp_path / "forged.jsonl")
-    for read in (read_log, replay, verify, RecordedSession.resume,
-                 lambda p: branch(p, tmp_path / "b.jsonl", 1)):
+    for read in (
+        read_log,
+        replay,
+        verify,
+        RecordedSession.resume,
+        lambda p: branch(p, tmp_path / "b.jsonl", 1),
+    ):
         with pytest.raises(LogError, match="signature does not match"):
             read(forged)
     assert not (tmp_path / "b.jsonl").exists()
@@ -140,8 +146,9 @@ def test_a_log_signed_elsewhere_reads_as_another_key(tmp_path: Path) -> None:
     assert verify(path) == []  # it holds together; it is only not vouched for by this machine
 
 
-def test_a_forger_who_signs_again_with_their_own_key_is_named_as_another_key(signed: Path,
-                                                                              tmp_path: Path) -> None:
+def test_a_forger_who_signs_again_with_their_own_key_is_named_as_another_key(
+    signed: Path, tmp_path: Path
+) -> None:
     contents = read_log(signed)
     records = [dict(r) for r in contents.records]
     records[first(records, "changed", 0)]["to"] = 99
@@ -231,8 +238,7 @@ def test_the_seed_alone_does_not_predict_the_dice(signed: Path) -> None:
 
 def test_same_machine_seed_and_orders_give_the_same_events(tmp_path: Path) -> None:
     def plain(p: Path) -> list[dict]:
-        return [{k: v for k, v in r.items() if k not in ("at", "sha256", "sig")}
-                for r in read_log(p).records]
+        return [{k: v for k, v in r.items() if k not in ("at", "sha256", "sig")} for r in read_log(p).records]
 
     assert plain(played(tmp_path / "a.jsonl", seed=5)) == plain(played(tmp_path / "b.jsonl", seed=5))
 
@@ -253,7 +259,9 @@ def test_a_damaged_key_file_is_refused_not_replaced(tmp_path: Path, monkeypatch:
     assert (tmp_path / "signing-key.pem").read_text() == "not a key"
 
 
-def test_no_writable_key_folder_writes_an_unsigned_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_writable_key_folder_writes_an_unsigned_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("DETENTE_CONFIG_DIR", str(blocker / "detente"))  # a folder under a file
@@ -276,8 +284,9 @@ def test_resume_and_replay_say_when_the_scenario_file_changed_or_went(tmp_path: 
     assert "is gone" in str(source_changed(header))
 
 
-def test_a_version_1_log_reads_resumes_unsigned_and_branches_into_version_2(signed: Path,
-                                                                             tmp_path: Path) -> None:
+def test_a_version_1_log_reads_resumes_unsigned_and_branches_into_version_2(
+    signed: Path, tmp_path: Path
+) -> None:
     contents = read_log(signed)
     old = tmp_path / "old.jsonl"
     header = {**contents.header, "version": 1}
