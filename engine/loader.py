@@ -34,6 +34,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
+from itertools import accumulate
 from typing import Any, TypeGuard
 
 import attrs
@@ -75,18 +76,51 @@ ID = re.compile(r"[A-Za-z0-9_-]+")
 # -- problems --------------------------------------------------------------------------------
 
 
+MAX_SHOWN = 60
+"""A key, id or text quoted in a message is cut to this many characters."""
+_MAX_FIELD = 200
+_MAX_MESSAGE = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters (ending in "…") with line breaks and other control
+    characters escaped, so that a message stays one line however a file is damaged.
+
+    >>> one_line("two\\nlines")
+    'two\\\\nlines'
+    >>> one_line("x" * 100, 5)
+    'xxxx…'
+    """
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def _one_field(text: str) -> str:
+    return one_line(text, _MAX_FIELD)
+
+
+def _one_message(text: str) -> str:
+    return one_line(text, _MAX_MESSAGE)
+
+
 @attrs.frozen
 class Problem:
-    """One mistake in a scenario file."""
+    """One mistake in a scenario file; the field and message are always one line."""
 
-    path: str
+    path: str = attrs.field(converter=_one_field)
     """The file (or ``"<scenario>"``, ``"<log header>"``)."""
     line: int | None
     """1-based line in the file; None when unknown (a table missing altogether, a log header)."""
-    field: str
+    field: str = attrs.field(converter=_one_field)
     """The field path, ``actors[2].budget``; ``<syntax>``, ``<encoding>`` or ``<file>`` when the
-    file could not be read as TOML at all."""
-    message: str
+    file could not be read as TOML at all or breaks a size limit (:data:`MAX_FILE_BYTES` …)."""
+    message: str = attrs.field(converter=_one_message)
     """What is wrong, in words for facilitators."""
     column: int | None = None
     """1-based column, when known (syntax errors)."""
@@ -117,9 +151,11 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     name = os.fspath(path)
     try:
         with open(name, "rb") as f:
-            raw = f.read()
+            raw = f.read(MAX_FILE_BYTES + 1)  # no more: a larger file is refused unread
     except OSError as e:
         raise ScenarioError(name, [Problem(name, None, "<file>", _os_message(e))]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(name, [_too_big(name, "scenario")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -141,10 +177,7 @@ def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
     (('blue', 'red'), 6)
     """
     text = text.removeprefix("\ufeff")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(path, [_syntax_problem(e, text, path)]) from None
+    data = read_toml(text, path, "scenario")
     with paused_gc():
         return _load(data, path, text)
 
@@ -200,6 +233,200 @@ name = "Rubria"
 """A small valid scenario, for examples."""
 
 
+# -- limits: what a file may hold, checked before the work grows -----------------------------
+
+MAX_FILE_BYTES = 2_000_000
+"""A scenario or orders file may be at most this many bytes (2 MB, over a hundred times the
+largest bundled scenario); a larger one is refused before it is read."""
+MAX_LINES = 10_000
+"""… and at most this many lines (the bundled scenarios have about 450)."""
+MAX_ITEMS = 10_000
+"""… and at most this many keys, table headers and list items (counted as the ``=`` signs, table
+headers and commas outside text and comments): parsing, and finding the lines of mistakes, take
+time in proportion to them."""
+MAX_DEPTH = 16
+"""Lists and inline tables nest at most this deep (a scenario needs four:
+``injects = [{effects = [{of = ["blue"]}]}]``)."""
+MAX_KEY_PARTS = 16
+"""A dotted key or table header has at most this many parts (``rules.overrides.defaults.tension``
+has four)."""
+MAX_COUNTS: dict[str, int] = {
+    "actors": 50,
+    "alliances": 20,
+    "regions": 100,
+    "forces": 200,
+    "relations": 50 * 49 // 2,  # every pair of 50 actors
+    "injects": 500,
+    "objectives": 200,
+    "endings": 50,
+}
+"""The most ``[[actors]]``, ``[[injects]]`` … tables a scenario may have. Play slows with the
+square of the number of actors and more (two turns of 50 actors take a third of a second, of
+200 a minute)."""
+MAX_EFFECTS = 20
+"""The most effects one inject may have."""
+MAX_CONDITION_LENGTH = 2_000
+"""A ``when`` condition is at most this many characters (it is checked every turn)."""
+INT_RANGE = (-(2**63), 2**63 - 1)
+"""Whole numbers are 64-bit, as TOML says they are: a larger one is refused wherever it is."""
+
+# Text and comments, blanked out before counting (strings keep their length and line breaks,
+# so positions still give lines). Possessive quantifiers: no backtracking on a damaged string.
+_LEXEME = re.compile(
+    r'"""(?:[^"\\]++|\\.|"(?!""))*+"{3,5}'
+    r"|'''(?:[^']++|'(?!''))*+'{3,5}"
+    r'|"(?:[^"\\\n]++|\\[^\n])*+"?'
+    r"|'[^'\n]*+'?"
+    r"|#[^\n]*+",
+    re.DOTALL,
+)
+_KEY_CHAIN = re.compile(  # a dotted key of more than MAX_KEY_PARTS parts
+    r"(?<![^\s\[{,])[^\s.=\[\]{},]++(?:[ \t]*+\.[ \t]*+[^\s.=\[\]{},]++)"
+    rf"{{{MAX_KEY_PARTS}}}"
+)
+_ITEM = re.compile(r"[=,]|^[ \t]*+\[", re.MULTILINE)
+_ARRAY_HEADER = re.compile(r"^[ \t]*+\[\[[ \t]*+([A-Za-z0-9_-]++)[ \t]*+\]\]", re.MULTILINE)
+_BRACKET = re.compile(r"[\[\]{}]")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_LONG_NUMBER = re.compile(r"(?<![\w.])[+-]?(?:[0-9]_?){4300,}")
+
+
+def _blank(m: re.Match[str]) -> str:
+    lexeme = m.group()
+    if lexeme[0] == "#":
+        return " " * len(lexeme)
+    if "\n" in lexeme:
+        return re.sub(r"[^\n]", "x", lexeme)
+    return "x" * len(lexeme)
+
+
+def _line_at(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
+
+
+def _column_at(text: str, at: int) -> int:
+    return at - text.rfind("\n", 0, at)
+
+
+def _nice(n: int) -> str:
+    return f"{n:,}"
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[0] in "aeiou" else f"a {what}"
+
+
+def _too_big(path: str, what: str) -> Problem:
+    return Problem(path, None, "<file>", f"the file is larger than {_nice(MAX_FILE_BYTES)} bytes, "
+                   f"the most {_a(what)} file may be")
+
+
+def check_size(text: str, path: str, what: str = "scenario") -> list[Problem]:
+    """The size limits a TOML ``text`` breaks, each as a problem with its line; checked in quick
+    passes over the text, before any parsing, so that no file can make reading it slow. ``what``
+    names the kind of file in the messages (``"scenario"``, ``"orders"``).
+
+    >>> [str(p) for p in check_size("x = " + "[" * 20 + "]" * 20, "deep.toml")]
+    ['deep.toml:1:21: <syntax>: lists and inline tables nested more than 16 deep']
+    """
+    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        return [_too_big(path, what)]
+    if text.count("\n") >= MAX_LINES:
+        return [Problem(path, MAX_LINES + 1, "<file>", f"more than {_nice(MAX_LINES)} lines, "
+                        f"the most {_a(what)} file may have")]
+    skeleton = _LEXEME.sub(_blank, text)
+    if skeleton.count("=") + skeleton.count(",") + skeleton.count("[") > MAX_ITEMS:
+        # a cheap upper bound first; the exact count only when it may be over
+        for n, m in enumerate(_ITEM.finditer(skeleton), 1):
+            if n > MAX_ITEMS:
+                return [Problem(path, _line_at(skeleton, m.start()), "<file>",
+                                f"more than {_nice(MAX_ITEMS)} keys, tables and list items, the "
+                                f"most {_a(what)} file may have")]
+    problems = []
+    steps = map(_DEPTH_STEP.__getitem__, _NOT_BRACKET.sub("", skeleton))
+    if max(accumulate(steps), default=0) > MAX_DEPTH:
+        depth = 0
+        for m in _BRACKET.finditer(skeleton):
+            depth += _DEPTH_STEP[m.group()]
+            if depth > MAX_DEPTH:
+                at = m.start()
+                problems.append(Problem(path, _line_at(skeleton, at), "<syntax>",
+                                        f"lists and inline tables nested more than {MAX_DEPTH} "
+                                        "deep", _column_at(skeleton, at)))
+                break
+    if chain := _KEY_CHAIN.search(skeleton):
+        at = chain.start()
+        problems.append(Problem(path, _line_at(skeleton, at), "<syntax>",
+                                f"a dotted key or table name of more than {MAX_KEY_PARTS} parts",
+                                _column_at(skeleton, at)))
+    if what == "scenario":
+        seen: dict[str, int] = {}
+        for m in _ARRAY_HEADER.finditer(skeleton):
+            key = m.group(1)
+            seen[key] = n = seen.get(key, 0) + 1
+            if key in MAX_COUNTS and n == MAX_COUNTS[key] + 1:
+                problems.append(Problem(path, _line_at(skeleton, m.start()), f"{key}[{n - 1}]",
+                                        _too_many(key)))
+    problems.sort(key=lambda p: p.line or 0)
+    return problems
+
+
+def _too_many(key: str) -> str:
+    return f"more than {_nice(MAX_COUNTS[key])} [[{key}]] tables, the most a scenario may have"
+
+
+def read_toml(text: str, path: str, what: str = "scenario") -> dict[str, Any]:
+    """``text`` parsed with :mod:`tomllib` after :func:`check_size`, with every way it can fail
+    (syntax, size, nesting, numbers too long or too large) as a :class:`ScenarioError`."""
+    if problems := check_size(text, path, what):
+        raise ScenarioError(path, problems)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(path, [_syntax_problem(e, text, path)]) from None
+    except ValueError:  # an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+        m = _LONG_NUMBER.search(_LEXEME.sub(_blank, text))
+        line = _line_at(text, m.start()) if m else None
+        raise ScenarioError(path, [Problem(path, line, "<syntax>", "a whole number of more "
+                                           "than 4,300 digits")]) from None
+    except RecursionError:  # not expected after check_size; never a traceback all the same
+        raise ScenarioError(path, [Problem(path, None, "<syntax>",
+                                           "lists or tables nested too deep")]) from None
+    if big := _big_numbers(data, ()):
+        raise ScenarioError(path, _problems(big, path, text))
+    return data
+
+
+def _big_numbers(value: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
+    """Whole numbers outside :data:`INT_RANGE` (TOML allows 64 bits; tomllib reads any)."""
+    if type(value) is int:
+        if INT_RANGE[0] <= value <= INT_RANGE[1]:
+            return []
+        return [(path, f"{_describe(value)} is too large: whole numbers are "
+                       f"{_nice(INT_RANGE[0])} to {_nice(INT_RANGE[1])}")]
+    out = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _big_numbers(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _big_numbers(v, (*path, i))
+    return out
+
+
+def _counts(data: Any) -> list[tuple[FieldPath, str]]:
+    """Tables of a kind beyond :data:`MAX_COUNTS` (written as inline lists, they pass
+    :func:`check_size`); found before any other check, which would take long on them."""
+    found: list[tuple[FieldPath, str]] = []
+    if isinstance(data, Mapping):
+        for key, most in MAX_COUNTS.items():
+            tables = data.get(key)
+            if isinstance(tables, list) and len(tables) > most:
+                found.append(((key, most), _too_many(key)))
+    return found
+
+
 # -- strict structuring ----------------------------------------------------------------------
 
 
@@ -216,6 +443,9 @@ class _WrongType(TypeError):
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if type(value) is int and not -(10**18) < value < 10**18:
+        digits = len(str(abs(value))) if value.bit_length() < 10_000 else "thousands of"
+        return f"a whole number of {digits} digits"
     if isinstance(value, int | float):
         return f"the number {value!r}"
     if isinstance(value, str):
@@ -431,7 +661,7 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
             if isinstance(sub, ForbiddenExtraKeysError):
                 known = _field_names(sub.cl)
                 for key in sorted(sub.extra_fields):
-                    out.append(((*path, key), f"unknown field '{key}'{_suggest(key, known)}"))
+                    out.append(((*path, key), f"unknown field '{one_line(key)}'{_suggest(key, known)}"))
             else:
                 _walk(sub, path, None, out)
     elif isinstance(exc, IterableValidationError):
@@ -449,6 +679,8 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
+    if len(word) > MAX_SHOWN:
+        return ""
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -460,6 +692,7 @@ def _format_path(path: FieldPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
+            part = _cut(part)
             key = part if ID.fullmatch(part) else json.dumps(part, ensure_ascii=False)
             out += f".{key}" if out else key
     return out
@@ -469,7 +702,9 @@ def _format_path(path: FieldPath) -> str:
 
 
 def _load(data: Mapping[str, Any], path: str, text: str | None) -> Scenario:
-    found: list[tuple[FieldPath, str]] = []
+    found = _counts(data)
+    if found:
+        raise ScenarioError(path, _problems(found, path, text))
     scenario = None
     try:
         scenario = _converter.structure(data, Scenario)
@@ -495,7 +730,15 @@ def _problems(found: list[tuple[FieldPath, str]], path: str, text: str | None) -
         problems.append(Problem(path, line, _format_path(field_path) or "<scenario>", message))
     # Problems without a line are about the file as a whole: they come first.
     problems.sort(key=lambda p: -1 if p.line is None else p.line)
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems[MAX_PROBLEMS:] = [Problem(path, None, "<file>", f"{_nice(more)} more problems "
+                                           f"(only the first {MAX_PROBLEMS} are listed)")]
     return problems
+
+
+MAX_PROBLEMS = 100
+"""At most this many problems are listed, then how many more there are."""
 
 
 ID_KINDS = (
@@ -542,7 +785,7 @@ def _listing(kind: str, known: Iterable[str]) -> str:
     names = sorted(known)
     if not names:
         return f"the scenario has no {kind}s"
-    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+    shown = ", ".join(one_line(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
     return f"{kind}s: {shown}"
 
 
@@ -589,7 +832,7 @@ class _Checks:
             return True
         close = difflib.get_close_matches(value, sorted(known), n=1)
         hint = f"did you mean '{close[0]}'?" if close else _listing(kind, known)
-        self.add(path, f"unknown {kind} '{value}' ({hint})")
+        self.add(path, f"unknown {kind} '{one_line(value)}' ({hint})")
         return False
 
     # the checks
@@ -613,10 +856,10 @@ class _Checks:
                 if not isinstance(v, str):
                     continue
                 if not ID.fullmatch(v):
-                    self.add((key, i, "id"), f"the id {json.dumps(v, ensure_ascii=False)} may "
+                    self.add((key, i, "id"), f"the id {json.dumps(_cut(v), ensure_ascii=False)} may "
                              "contain only letters, digits, '-' and '_'")
                 if v in first:
-                    self.add((key, i, "id"), f"the {kind} id '{v}' is already used by "
+                    self.add((key, i, "id"), f"the {kind} id '{one_line(v)}' is already used by "
                              f"{key}[{first[v]}]")
                 else:
                     first[v] = i
@@ -625,7 +868,7 @@ class _Checks:
     def check_meta(self) -> None:
         v = self.table("scenario").get("id")
         if isinstance(v, str) and not ID.fullmatch(v):
-            self.add(("scenario", "id"), f"the id {json.dumps(v, ensure_ascii=False)} may contain "
+            self.add(("scenario", "id"), f"the id {json.dumps(_cut(v), ensure_ascii=False)} may contain "
                      "only letters, digits, '-' and '_'")
         turns = self.table("turns")
         self.within(("turns", "limit"), turns.get("limit"), 1, 200)
@@ -646,7 +889,7 @@ class _Checks:
             if (isinstance(colour, str) and colour not in COLOURS
                     and not _HEX_COLOUR.fullmatch(colour)):
                 hint = _suggest(colour.lower().replace(" ", ""), COLOURS)
-                self.add(("actors", i, "colour"), f"unknown colour '{colour}'{hint}; use a colour "
+                self.add(("actors", i, "colour"), f"unknown colour '{one_line(colour)}'{hint}; use a colour "
                          'name such as "blue" or "#rrggbb"')
 
     def check_alliances(self) -> None:
@@ -656,7 +899,7 @@ class _Checks:
                 distinct = []
                 for j, m in enumerate(members):
                     if isinstance(m, str) and m in distinct:
-                        self.add(("alliances", i, "members", j), f"'{m}' is listed twice")
+                        self.add(("alliances", i, "members", j), f"'{one_line(m)}' is listed twice")
                     elif self.ref(("alliances", i, "members", j), m, "actor"):
                         distinct.append(m)
                 if len(set(m for m in members if isinstance(m, str))) < 2:
@@ -685,7 +928,7 @@ class _Checks:
                     pair = list(between)
                     if pair[0] == pair[1]:
                         self.add(("relations", i, "between"),
-                                 f"a relation is between two different actors, not '{pair[0]}' "
+                                 f"a relation is between two different actors, not '{one_line(pair[0])}' "
                                  "and itself")
                         pair = []
                     elif frozenset(pair) in first:
@@ -701,7 +944,7 @@ class _Checks:
                 for who, view in seen_by.items():
                     if pair and who not in pair:
                         self.add(("relations", i, "seen_by", who),
-                                 f"'{who}' is not one of the pair; seen_by takes '{pair[0]}' or "
+                                 f"'{one_line(who)}' is not one of the pair; seen_by takes '{pair[0]}' or "
                                  f"'{pair[1]}'")
                     if isinstance(view, dict):
                         for name in ("trust", "threat", "information", "answer"):
@@ -746,7 +989,7 @@ class _Checks:
         kind = VALUE_KINDS.get(value) if isinstance(value, str) else None
         if isinstance(value, str) and kind is None:
             hint = _suggest(value, VALUE_KINDS) or f" (values: {', '.join(VALUE_KINDS)})"
-            self.add((*here, "value"), f"unknown value '{value}'{hint}")
+            self.add((*here, "value"), f"unknown value '{one_line(value)}'{hint}")
         add, setting = e.get("add"), e.get("set")
         if add is None and setting is None:
             self.add(here, "an effect needs add = N or set = N")
@@ -778,7 +1021,7 @@ class _Checks:
         for j, x in enumerate(of):
             self.ref((*here, j), x, id_kind)
         if wanted == 2 and of[0] == of[1] and isinstance(of[0], str):
-            self.add(here, f"{value} is between two different actors, not '{of[0]}' twice")
+            self.add(here, f"{value} is between two different actors, not '{one_line(of[0])}' twice")
 
     def check_objectives_and_endings(self) -> None:
         for i, t in self.tables("objectives"):
@@ -834,7 +1077,7 @@ class _Checks:
             here: FieldPath = ("rules", "overrides", section)
             if section not in numbers:
                 hint = _suggest(section, numbers) or f" (sections: {', '.join(numbers)})"
-                self.add(here, f"the {name} ruleset has no section [{section}]{hint}")
+                self.add(here, f"the {name} ruleset has no section [{one_line(section)}]{hint}")
                 continue
             if not isinstance(values, dict):
                 continue
@@ -846,7 +1089,7 @@ class _Checks:
                     default = 1  # a move not listed in [costs] costs one action
                 else:
                     hint = _suggest(key, defaults)
-                    self.add((*here, key), f"the {name} ruleset has no number '{key}' in "
+                    self.add((*here, key), f"the {name} ruleset has no number '{one_line(key)}' in "
                              f"[{section}]{hint}")
                     continue
                 self.check_override((*here, key), v, default)
@@ -883,7 +1126,7 @@ def _check_condition(source: str, ids: Mapping[str, Any]) -> None:
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    return (f"{name} must be one of {', '.join(allowed)}; got '{value}'"
+    return (f"{name} must be one of {', '.join(allowed)}; got '{one_line(value)}'"
             f"{_suggest(value, allowed)}")
 
 
