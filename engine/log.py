@@ -706,6 +706,11 @@ class LogWriter:
         """The ``sha256`` of the last line written."""
         return self._prev
 
+    @property
+    def signing_key(self) -> str | None:
+        """The public key this writer signs with, or None: what it writes is unsigned."""
+        return self._key.public if self._key is not None else None
+
     def append(self, group: Sequence[Mapping[str, Any]]) -> None:
         """Write one command record and its events, then flush them to disk (fsync).
 

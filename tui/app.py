@@ -93,6 +93,11 @@ class DetenteApp(App[None]):
             return
         for w in client.warnings:
             self.notify(w, title="Log repaired", severity="warning", timeout=10)
+        status, lines = client.provenance
+        for line in lines:
+            # Who vouches for the log: a quiet word when it is this machine, a warning otherwise.
+            self.notify(line.split(": ", 1)[1], title="Log", timeout=10,
+                        severity="information" if status == "this machine" else "warning")
         bots = self._bots(client.scenario)
         if bots is None:
             client.close()

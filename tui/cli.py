@@ -138,9 +138,11 @@ def _log_path(given: str | None, scenario_id: str) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from detente.engine.bots import BotSpecError, parse_bot_specs, without_teams
-    from detente.engine.log import LogError, read_log
+    from detente.engine.log import LogError
     from detente.engine.recorder import RecordedSession
     from detente.engine.script import Script, ScriptError, load_script
+    from detente.engine.signing import key_dir
+    from detente.tui.provenance import notes
 
     if not args.orders and not args.bot:
         raise UserError("say who plays: an orders file (--orders FILE), bots (--bot TEAM=POLICY), or both")
@@ -159,7 +161,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         rec = RecordedSession.resume(args.resume)
         scenario = rec.session.scenario
-        events = [r for r in read_log(rec.path).records if r["kind"] != "command"]
+        assert rec.contents is not None
+        events = [r for r in rec.contents.records if r["kind"] != "command"]
+        for line in notes(args.resume, rec.contents.header, rec.contents.signatures)[1]:
+            _err(line)
     else:
         if not args.scenario:
             raise UserError("name a scenario (or --resume LOG)")
@@ -182,6 +187,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         except LogError as exc:
             raise UserError(str(exc)) from None
         _say(f"{scenario.scenario.title} — seed {rec.session.seed}, {scenario.turns.limit} turns")
+        if rec.writer.signing_key is None:
+            _err(f"warning: {rec.path}: written unsigned (no signing key could be kept in {key_dir()})")
     if bots:
         _say("Bots: " + ", ".join(f"{t}={p.name}" for t, p in bots.items()))
     again = f"detente run --resume {rec.path}" + (f" --orders {args.orders}" if args.orders else "")
@@ -251,11 +258,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from detente.engine.commands import FACILITATOR
     from detente.engine.recorder import describe_lineage, replay, states_by_turn, verify
     from detente.engine.views import PUBLIC, view
+    from detente.tui.provenance import located, notes
     from detente.tui.text import render_view
 
     rep = replay(args.log)
     for w in rep.contents.warnings:
         _err(f"warning: {args.log}: {w}")
+    for line in notes(args.log, rep.contents.header, rep.contents.signatures)[1]:
+        _err(line)
     for line in describe_lineage(rep.contents.header):
         _say(line)
     session = rep.session
@@ -274,8 +284,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.verify:
         problems = verify(args.log)
         if problems:
-            _say(*problems)
-            _err(f"{args.log}: does not verify: {problems[0]}")
+            for problem in problems:
+                _err(located(args.log, problem))
             return EXIT_ERROR
     _say(render_view(view(state, role, session.ruleset.ladder)))
     if args.verify:

@@ -90,11 +90,13 @@ class LocalClient:
     @classmethod
     def resume(cls, log_path: str | Path, bots: Mapping[str, Policy] | None = None) -> LocalClient:
         """Re-open a session from its log, exactly where it stopped (bots catch up at once)."""
-        from detente.engine.log import read_log
+        from detente.tui.provenance import notes
 
         rec = RecordedSession.resume(log_path)
-        events = [r for r in read_log(log_path).records if r["kind"] != "command"]
+        assert rec.contents is not None
+        events = [r for r in rec.contents.records if r["kind"] != "command"]
         client = cls(rec, events, bots)
+        client.provenance = notes(str(log_path), rec.contents.header, rec.contents.signatures)
         if client.view(FACILITATOR).phase != "setup":
             client.play_bots()
         return client
@@ -102,6 +104,10 @@ class LocalClient:
     @property
     def warnings(self) -> list[str]:
         return self._rec.warnings
+
+    provenance: tuple[str, list[str]] = ("", [])
+    """For a resumed session: who vouches for its log, and whether its scenario file changed
+    (see :func:`detente.tui.provenance.notes`)."""
 
     @property
     def scenario(self) -> Scenario:

@@ -37,9 +37,11 @@ def parse_at(text: str) -> tuple[int, str]:
 
 
 def cmd_branch(args: argparse.Namespace) -> int:
+    from detente.engine.log import read_log
     from detente.engine.recorder import branch
-    from detente.tui.cli import UserError, _say
+    from detente.tui.cli import UserError, _err, _say
     from detente.tui.output import check_name, check_output
+    from detente.tui.provenance import vouched
 
     turn, phase = parse_at(args.at)
     check_name(args.output)  # not empty, not a folder
@@ -47,6 +49,8 @@ def cmd_branch(args: argparse.Namespace) -> int:
     if os.path.lexists(args.output):
         raise UserError(f"{args.output}: already exists; a branch is always a new file (nothing was written)")
     check_output(args.output, overwrite=False)  # and the folder it goes in must exist
+    for line in vouched(args.log, read_log(args.log), "branch"):
+        _err(line)
     b = branch(args.log, args.output, turn, phase)
     _say(
         f"Branched {args.log} at turn {turn}, {phase} ({b.groups} commands kept) into {b.path}.",

@@ -42,8 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the report; a user's mistake is one line and exit 1 (via UserError or LogError)."""
+    from detente.engine.log import read_log
     from detente.tui.cli import UserError
     from detente.tui.output import check_output, write_output
+    from detente.tui.provenance import vouched
     from detente.tui.report import FORMATS, default_path, load_report, render
 
     if args.fmt not in FORMATS:
@@ -53,6 +55,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.output
     if out not in (None, "-"):
         check_output(out, overwrite=True)  # refused before the work, and before any warning
+    for line in vouched(args.log, read_log(args.log), "report"):
+        print(f"detente: {line}", file=sys.stderr, flush=True)
     try:
         report = load_report(args.log, args.as_role)
     except ValueError as exc:
