@@ -17,19 +17,21 @@ from attrs import frozen
 from detente.engine import dice
 from detente.engine.events import Event, fold, locate, put_value
 from detente.engine.ruleset import MoveType, Ruleset
-from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES
+from detente.engine.scenario import VALUE_RANGES
 from detente.engine.state import Order, State
+from detente.engine.visibility import HOLDER, value_audience
 
 Vis = str | list[str]
 
 
 def default_vis(value: str, of: Sequence[str]) -> Vis:
-    """Who sees a change of ``value`` by default: pair values everyone; directed values the
-    holder; actor values the actor; cohesion the alliance's members."""
-    kind = VALUE_KINDS[value]
-    if kind == "pair":
-        return "all"
-    if kind in ("directed", "actor"):
+    """The stamp of a change of ``value`` whose cause is public: the holder for a value only its
+    holder sees (directed and actor values but readiness), everyone otherwise. The stamp says who
+    may read why the value moved; who may see the value itself is the table in
+    :mod:`detente.engine.visibility`, applied when the event is read, so a cohesion change
+    stamped everyone still reaches only the alliance's members (the stamp cannot name them: it
+    is made without the scenario)."""
+    if value_audience(value) == HOLDER:
         return [of[0]]
     return "all"
 

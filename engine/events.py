@@ -1,8 +1,10 @@
 """Events: what happened, as plain dicts, and :func:`fold`, which applies one to a state.
 
-An event is a JSON-ready dict with a ``kind`` and a ``vis`` (who may see it:
-``"all"``, ``"fac"`` for the facilitator only, or a list of team ids; the
-facilitator sees everything). Events are dicts rather than classes because a
+An event is a JSON-ready dict with a ``kind`` and a ``vis`` (its stamp, who may see
+it: ``"all"``, ``"fac"`` for the facilitator only, or a list of team ids; the
+facilitator sees everything). The table in :mod:`detente.engine.visibility`
+narrows the stamp when events are read; front ends read them through
+:func:`detente.engine.views.timeline`. Events are dicts rather than classes because a
 replay reads hundreds of thousands of them and ``json.loads`` already gives dicts.
 
 The kinds and their fields are listed in :data:`KINDS`; docs/log-format.md
@@ -295,7 +297,9 @@ def fold_all(state: State, events: Iterable[Mapping[str, Any]]) -> State:
 
 
 def visible_to(event: Mapping[str, Any], role: str) -> bool:
-    """Whether ``role`` (a team id, ``"facilitator"`` or ``"public"``) may see ``event``."""
+    """Whether ``event``'s stamp (``vis``) lets ``role`` (a team id, ``"facilitator"`` or
+    ``"public"``) see it. The stamp alone: :func:`detente.engine.visibility.shown` applies
+    the table on top of it, and is what front ends use."""
     vis = event.get("vis", "all")
     if role == "facilitator":
         return True

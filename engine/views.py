@@ -1,11 +1,14 @@
 """What each role may see: one function for every screen, report and network message.
 
-``view(state, role)`` is the only way a front end reads a state. A team sees its
+``view(state, role)`` is the only way a front end reads a state, and
+``timeline(events, role, scenario)`` the only way it reads events. A team sees its
 own briefing, orders, outlooks and the injects addressed to it; public facts
 (tension, notifications, readiness, where forces are known to be); and nothing
 else: not another team's sealed orders, private briefing or addressed injects,
 not an undetected deployment, not a roll. The facilitator sees everything; the
-``public`` role sees only what everyone sees.
+``public`` role sees only what everyone sees. Who may see each tracked value and
+each event kind is the table in :mod:`detente.engine.visibility`; both functions
+apply it.
 
 During adjudication, teams still see the state as it was when orders closed:
 results reach them when the facilitator publishes (the debrief).
@@ -19,10 +22,14 @@ from typing import Any
 from attrs import frozen
 
 from detente.engine.commands import FACILITATOR
-from detente.engine.events import visible_to
+from detente.engine.scenario import Scenario
 from detente.engine.state import Delivery, Order, Outcome, Proposal, State, rung
+from detente.engine.visibility import may_see, shown
 
 PUBLIC = "public"
+
+#: The values an :class:`OutlookView` holds: a role sees an outlook only if it may see all four.
+OUTLOOK_VALUES = ("trust", "threat", "information", "answer")
 
 
 @frozen
@@ -177,28 +184,31 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     team = role if role in state.actors else None
     if not fac and team is None and role != PUBLIC:
         raise ValueError(f"unknown role {role!r}")
-    shown = state
+    st = state
     if not fac and state.phase == "adjudication" and state.before is not None:
         # Results are not out yet: teams see the state as it stood when orders closed.
-        shown = state.before.replace(phase="adjudication")
-    st = shown
+        st = state.before.replace(phase="adjudication")
 
-    def knows(actor: str) -> bool:
-        return fac or actor == team
+    def sees(value: str, *of: str) -> bool:
+        return fac or may_see(role, value, of, scenario)
 
-    actors = tuple(
-        ActorView(
-            id=a.id,
-            name=a.name,
-            colour=a.colour,
-            readiness=st.actors[a.id].readiness,
-            budget=st.actors[a.id].budget if knows(a.id) else None,
-            spent=st.spent.get(a.id, 0) if knows(a.id) else None,
-            pressure=st.actors[a.id].pressure if knows(a.id) else None,
-            submitted=a.id in st.orders,
+    actors = []
+    for a in scenario.actors:
+        held = st.actors[a.id]
+        budget = sees("budget", a.id)
+        actors.append(
+            ActorView(
+                id=a.id,
+                name=a.name,
+                colour=a.colour,
+                readiness=held.readiness,  # everyone's (visibility.VALUES); a test holds the two together
+                budget=held.budget if budget else None,
+                # What was spent tells the budget left: it goes with the budget.
+                spent=st.spent.get(a.id, 0) if budget else None,
+                pressure=held.pressure if sees("pressure", a.id) else None,
+                submitted=a.id in st.orders,
+            )
         )
-        for a in scenario.actors
-    )
     forces = []
     for f in scenario.forces:
         fs = st.forces[f.id]
@@ -231,10 +241,9 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
             holder=h, other=o, trust=ol.trust, threat=ol.threat, information=ol.information, answer=ol.answer
         )
         for (h, o), ol in st.outlooks.items()
-        if fac or h == team
+        if all(sees(value, h, o) for value in OUTLOOK_VALUES)
     )
-    mine = set(st.alliances_of(team)) if team else set()
-    cohesion = {k: v for k, v in st.cohesion.items() if fac or k in mine}
+    cohesion = {k: v for k, v in st.cohesion.items() if sees("cohesion", k)}
     proposals = tuple(
         proposal_view(p)
         for p in st.proposals.values()
@@ -256,7 +265,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         private_briefing=scenario.actor(team).briefing if team else "",
         briefings={a.id: a.briefing for a in scenario.actors} if fac else {},
         inbox=inbox,
-        actors=actors,
+        actors=tuple(actors),
         pairs=pairs,
         outlooks=outlooks,
         cohesion=cohesion,
@@ -300,15 +309,25 @@ def _injects(st: State) -> tuple[InjectView, ...]:
 _PHASE_ORDER = {"setup": -1, "briefing": 0, "communications": 1, "orders": 2, "adjudication": 3, "debrief": 4}
 
 
-def timeline(events: Iterable[Mapping[str, Any]], role: str) -> list[Mapping[str, Any]]:
-    """The events ``role`` may see, in order. Results of an adjudication reach teams only
-    once the facilitator publishes them; rolls and notes stay with the facilitator."""
+def timeline(
+    events: Iterable[Mapping[str, Any]], role: str, scenario: Scenario | None = None
+) -> list[Mapping[str, Any]]:
+    """The events ``role`` may see, in order, each as the role may see it
+    (:func:`detente.engine.visibility.shown`: a change whose why is private reaches third
+    parties without its cause; the seed, rolls and notes stay with the facilitator).
+    Results of an adjudication reach teams only once the facilitator publishes them.
+
+    ``scenario`` says who belongs to each alliance; without it a team sees no alliance value
+    in the timeline (its members are unknown)."""
     out: list[Mapping[str, Any]] = []
     held: list[Mapping[str, Any]] = []
     in_review = False
-    for e in events:
-        kind = e["kind"]
-        if kind == "command" or not visible_to(e, role):
+    for event in events:
+        kind = event["kind"]
+        if kind == "command":
+            continue
+        e = shown(event, role, scenario)
+        if e is None:
             continue
         if kind == "phase":
             if e["phase"] == "adjudication":

@@ -46,14 +46,17 @@ def check_view(state: State, events: list[dict], role: str) -> None:
     assert all(o.holder == team for o in v.outlooks)
     assert v.briefings == {}
     assert v.injects == (), f"{role} sees the facilitator's inject schedule"
-    seen_events = timeline(events, role)
+    seen_events = timeline(events, role, scenario)
     in_review = False
     for e in seen_events:
         assert e["kind"] not in ("roll", "note", "command"), f"{role} sees a {e['kind']}"
+        assert "seed" not in e, f"{role} sees the seed"
         if e["kind"] == "orders":
             assert e["team"] == team, f"{role} sees {e['team']}'s sealed orders"
         vis = e.get("vis", "all")
-        assert vis == "all" or (team is not None and team in vis)
+        if not (vis == "all" or (team is not None and team in vis)):
+            # Outside the stamp: a value the role may see, moved for a reason it may not read.
+            assert e["kind"] in ("changed", "override") and "cause" not in e and "reason" not in e, e
         if e["kind"] == "phase":
             in_review = e["phase"] == "adjudication"
         elif in_review:
@@ -114,3 +117,110 @@ def test_public_view_has_no_private_values() -> None:
     assert all(a.budget is None and a.pressure is None for a in v.actors)
     with pytest.raises(ValueError):
         view(session.state, "nobody")
+
+
+# -- the visibility table, applied when events are read (issue 8) --------------------------------------
+
+OLD_LOG = [  # as engines before the table stamped them
+    {"kind": "start", "seed": 1990, "vis": "all"},
+    {"kind": "phase", "turn": 1, "phase": "briefing", "vis": "all"},
+    {"kind": "inject", "id": "council", "title": "Council", "text": "for blue and green",
+     "to": ["blue", "green"], "vis": ["blue", "green"]},
+    {"kind": "changed", "value": "pressure", "of": ["blue"], "to": 40, "by": 5, "cause": "inject council",
+     "vis": ["blue", "green"]},
+    {"kind": "changed", "value": "cohesion", "of": ["compact"], "to": 65, "by": 5, "cause": "inject council",
+     "vis": ["blue", "green"]},
+    {"kind": "changed", "value": "cohesion", "of": ["compact"], "to": 70, "by": 5, "cause": "a statement",
+     "vis": "all"},
+    {"kind": "changed", "value": "tension", "of": ["blue", "red"], "to": 30, "by": -5,
+     "cause": "hotline call between blue and red answered", "vis": ["blue", "red"]},
+    {"kind": "override", "value": "cohesion", "of": ["compact"], "to": 50, "reason": "a judgement",
+     "vis": "all"},
+]
+
+
+def _strait():
+    return load_scenario(ROOT / "scenarios" / "strait_standoff.toml")
+
+
+def test_an_old_log_is_read_under_todays_table() -> None:
+    scenario = _strait()  # compact: blue and green; red is outside
+    red = timeline(OLD_LOG, "red", scenario)
+    assert red[0] == {"kind": "start", "vis": "all"}, "the seed stays with the facilitator"
+    assert [e["kind"] for e in red] == ["start", "phase", "changed"]
+    # red was on the call: it reads why.
+    assert red[2]["cause"] == "hotline call between blue and red answered"
+    green = timeline(OLD_LOG, "green", scenario)
+    kinds = [(e["kind"], e.get("value")) for e in green]
+    assert ("changed", "pressure") not in kinds, "blue's pressure is blue's, whoever the inject went to"
+    assert kinds.count(("changed", "cohesion")) == 2 and ("override", "cohesion") in kinds
+    # A third party sees the public tension move, not why.
+    tension = next(e for e in green if e.get("value") == "tension")
+    assert tension["to"] == 30 and "cause" not in tension
+    public = timeline(OLD_LOG, PUBLIC, scenario)
+    shown = [(e["kind"], e.get("value")) for e in public]
+    assert shown == [("start", None), ("phase", None), ("changed", "tension")]
+    assert timeline(OLD_LOG, FACILITATOR, scenario) == OLD_LOG
+
+
+def test_without_the_scenario_alliance_values_stay_with_the_facilitator() -> None:
+    blue = timeline(OLD_LOG, "blue")
+    assert all(e.get("value") != "cohesion" for e in blue)
+    assert any(e.get("value") == "cohesion" for e in timeline(OLD_LOG, "blue", _strait()))
+
+
+def test_a_private_inject_reaches_its_addressees_and_no_one_else() -> None:
+    """An inject to blue and red: red, outside the compact, gets neither the compact's cohesion
+    nor blue's pressure; green, a member but no addressee, sees cohesion move without the
+    inject named; the public sees the tension move, not why."""
+    from detente.engine.commands import AddInject, Advance, Start
+    from detente.engine.scenario import Effect
+
+    scenario = _strait()
+    session = new_session(scenario)
+    events: list[dict] = []
+    for c in (Start(), Advance(), AddInject(title="Cable", text="secret", to=("blue", "red"), effects=(
+        Effect("pressure", ("blue",), add=5), Effect("cohesion", ("compact",), add=5),
+        Effect("tension", ("blue", "red"), add=5),
+    ))):
+        result = session.apply(c)
+        assert isinstance(result, Accepted), result
+        events += result.events
+    changed = {
+        role: {e["value"]: e.get("cause") for e in timeline(events, role, scenario) if e["kind"] == "changed"}
+        for role in ("blue", "red", "green", PUBLIC)
+    }
+    assert changed["blue"] == dict.fromkeys(("pressure", "cohesion", "tension"), "inject adhoc-1")
+    assert changed["red"] == {"tension": "inject adhoc-1"}, "red is outside the compact and blue's pressure"
+    assert changed["green"] == {"cohesion": None, "tension": None}
+    assert changed[PUBLIC] == {"tension": None}
+
+
+def test_the_view_and_the_table_agree() -> None:
+    from detente.engine.views import OUTLOOK_VALUES
+    from detente.engine.visibility import EVERYONE, VALUES, may_see, value_audience
+
+    # The view shows readiness and pair values to everyone and bundles the outlook values.
+    for value in ("readiness", "tension", "hotline", "agreement"):
+        assert VALUES[value] == EVERYONE
+    assert len({value_audience(v) for v in OUTLOOK_VALUES}) == 1
+    assert not may_see("blue", "morale", ["blue"]), "an undeclared value is the facilitator's"
+    assert may_see(FACILITATOR, "morale", ["blue"])
+    session = new_session(_strait())
+    v = view(session.state, "red")
+    assert v.cohesion == {} and {o.holder for o in v.outlooks} == {"red"}
+    assert set(view(session.state, "green").cohesion) == {"compact"}
+
+
+def test_the_table_covers_every_event_kind_and_value_and_the_docs_list_them() -> None:
+    from detente.engine.events import KINDS
+    from detente.engine.scenario import VALUE_KINDS
+    from detente.engine.visibility import EVENTS, VALUES
+
+    assert set(KINDS) <= set(EVENTS)
+    assert set(VALUE_KINDS) == set(VALUES)
+    doc = (ROOT / "docs" / "log-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Who sees what"):]
+    section = section[: section.index("\n## ", 3)]
+    for name in [*KINDS, *VALUE_KINDS]:
+        assert f"`{name}`" in section, f"docs/log-format.md, Who sees what: {name} is missing"

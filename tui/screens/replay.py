@@ -22,12 +22,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, RichLog, Static
 
 from detente.engine.commands import FACILITATOR
-from detente.engine.events import Event, fold, fold_all, visible_to
+from detente.engine.events import Event, fold, fold_all
 from detente.engine.log import LogError, read_log
 from detente.engine.recorder import branch, describe_lineage, session_from_header
 from detente.engine.scenario import Scenario
 from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view
+from detente.engine.visibility import shown
 from detente.tui.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
@@ -145,7 +146,7 @@ class Tape:
         """The position ``by`` events (±1) from ``pos``, counting only events ``role`` may see."""
         end = len(self.events)
         p = pos + by
-        while 0 < p < end and not visible_to(self.events[p - 1], role):
+        while 0 < p < end and shown(self.events[p - 1], role, self.scenario) is None:
             p += by
         return max(0, min(p, end))
 
@@ -339,7 +340,8 @@ class ReplayScreen(Panels, Screen[None]):
 
     def _timeline(self) -> None:
         log = self.query_one("#timeline", RichLog)
-        lines = timeline_lines(self.tape.scenario, timeline(self.tape.events[: self.pos], self.role))
+        seen = timeline(self.tape.events[: self.pos], self.role, self.tape.scenario)
+        lines = timeline_lines(self.tape.scenario, seen)
         plain = [t.plain for t in lines]
         old = self.timeline_plain
         self.timeline_plain = plain

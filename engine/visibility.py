@@ -1,0 +1,192 @@
+"""Who may see what: one table for every tracked value and every event kind.
+
+:func:`~detente.engine.views.view` reads :data:`VALUES` to decide which values a role's view
+holds, and :func:`~detente.engine.views.timeline` passes every event through :func:`shown`.
+Nothing else decides what a role may see. docs/log-format.md ("Who sees what") is the same
+table for people who read logs.
+
+An event's ``vis`` is stamped when it is emitted (``"all"``, ``"fac"`` or a list of team
+ids). The table is applied on top of it when the event is read, so a log written before a
+rule was tightened is read under today's rule: an old cohesion change stamped ``"all"``
+still reaches only the alliance's members.
+
+For a change of a tracked value (``changed``, ``override``) the stamp says who may read
+*why* it changed; the table says who may see the value. A role in both sees the whole
+event; a role that may see the value but is outside the stamp sees the value move with
+the why taken out (third parties see a public value move, never why, when the why is
+private: an answered call, a dialogue's attendance, a private inject); anyone else sees
+nothing. So a private inject's effect reaches the intersection of its addressees and who
+may see that value.
+
+>>> shown({"kind": "note", "text": "x", "vis": "fac"}, "blue") is None
+True
+>>> shown({"kind": "start", "seed": 7, "vis": "all"}, "blue")
+{'kind': 'start', 'vis': 'all'}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from detente.engine.commands import FACILITATOR
+from detente.engine.scenario import VALUE_KINDS, Scenario
+
+EVERYONE = "everyone"
+"""Every team and the public."""
+HOLDER = "holder"
+"""The first id of ``of``: the actor holding a directed value (trust of A about B: A), or the
+actor an actor value belongs to."""
+MEMBERS = "members"
+"""The members of the alliance a value belongs to."""
+FACILITATOR_ONLY = "facilitator"
+"""Nobody but the facilitator (who sees everything)."""
+
+#: Who may see each tracked value, by name. The facilitator sees all of them.
+VALUES: dict[str, str] = {
+    "tension": EVERYONE,
+    "hotline": EVERYONE,
+    "agreement": EVERYONE,
+    "readiness": EVERYONE,  # mobilisation is observable
+    "trust": HOLDER,
+    "threat": HOLDER,
+    "information": HOLDER,
+    "answer": HOLDER,
+    "pressure": HOLDER,
+    "budget": HOLDER,
+    "cohesion": MEMBERS,
+}
+
+#: Who may see a value the table does not name, by its kind (:data:`VALUE_KINDS`).
+BY_KIND: dict[str, str] = {"pair": EVERYONE, "directed": HOLDER, "actor": HOLDER, "alliance": MEMBERS}
+
+
+@frozen
+class EventRule:
+    """Who may see one kind of event, and which of its fields."""
+
+    audience: str
+    """``stamped``: the event's ``vis``; ``value``: the stamp for the whole event, and whoever may
+    see the value (:data:`VALUES`) for the event without its :attr:`private` fields; or
+    ``facilitator``."""
+    owner: str | None = None
+    """A field naming the one team (besides the facilitator) the event belongs to, whatever its stamp."""
+    private: tuple[str, ...] = ()
+    """Fields only the stamped audience reads (the why of a change)."""
+    secret: tuple[str, ...] = ()
+    """Fields only the facilitator reads."""
+
+
+_STAMPED = EventRule("stamped")
+_FACILITATOR = EventRule(FACILITATOR_ONLY)
+
+#: Every event kind (:data:`detente.engine.events.KINDS`) and who may see it. A kind not
+#: listed is the facilitator's.
+EVENTS: dict[str, EventRule] = {
+    "start": EventRule("stamped", secret=("seed",)),
+    "phase": _STAMPED,
+    "inject": _STAMPED,  # stamped with its addressees
+    "changed": EventRule("value", private=("cause",)),
+    # Issue 9 makes the reason the facilitator's (secret) with an optional public text.
+    "override": EventRule("value", private=("reason",)),
+    "orders": EventRule("stamped", owner="team"),
+    "proposal": _STAMPED,  # stamped with the parties, as are the five kinds below
+    "response": _STAMPED,
+    "unanswered": _STAMPED,
+    "settled": _STAMPED,
+    "message": _STAMPED,
+    "pledge": _STAMPED,
+    "pledge_status": _STAMPED,
+    "hang_up": _STAMPED,
+    "move": _STAMPED,  # stamped by the rule that resolved it (a private move: its parties)
+    "roll": _FACILITATOR,
+    "force": _STAMPED,  # stamped with the teams that know where the force is
+    "known": _STAMPED,
+    "notice": _STAMPED,
+    "flag": _FACILITATOR,
+    "mark": _STAMPED,
+    "incident": _STAMPED,
+    "note": _FACILITATOR,
+    "objective": EventRule("stamped", owner="actor"),
+    "outcome": _STAMPED,
+    "command": _FACILITATOR,
+}
+
+#: Log header keys only the facilitator reads: the seed and the dice secret.
+HEADER_SECRET: tuple[str, ...] = ("seed", "secret")
+
+
+def value_audience(value: str) -> str:
+    """Who may see ``value``: one of :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS` or
+    :data:`FACILITATOR_ONLY` (a value nobody declared)."""
+    found = VALUES.get(value)
+    if found is not None:
+        return found
+    return BY_KIND.get(VALUE_KINDS.get(value, ""), FACILITATOR_ONLY)
+
+
+def may_see(role: str, value: str, of: Sequence[str], scenario: Scenario | None = None) -> bool:
+    """Whether ``role`` may see ``value`` of ``of``. Without the scenario, an alliance's
+    members are unknown, so only the facilitator sees its values.
+
+    >>> may_see("blue", "trust", ["blue", "red"]), may_see("red", "trust", ["blue", "red"])
+    (True, False)
+    """
+    if role == FACILITATOR:
+        return True
+    audience = value_audience(value)
+    if audience == EVERYONE:
+        return True
+    if audience == HOLDER:
+        return bool(of) and role == of[0]
+    if audience == MEMBERS:
+        return scenario is not None and bool(of) and of[0] in scenario.alliances_by_actor.get(role, ())
+    return False
+
+
+def shown(
+    event: Mapping[str, Any], role: str, scenario: Scenario | None = None
+) -> Mapping[str, Any] | None:
+    """``event`` as ``role`` may see it: the event itself, a copy without the fields ``role``
+    may not read, or None. ``scenario`` tells who belongs to an alliance (without it, alliance
+    values stay with the facilitator)."""
+    if role == FACILITATOR:
+        return event
+    rule = EVENTS.get(event["kind"], _FACILITATOR)
+    audience = rule.audience
+    if audience == FACILITATOR_ONLY:
+        return None
+    # visible_to(event, role), inlined: a bot reads the timeline at every decision.
+    vis = event.get("vis", "all")
+    whole = (vis == "all" or (vis != "fac" and role in vis)) and (
+        rule.owner is None or event.get(rule.owner) == role
+    )
+    if audience == "value":
+        if not may_see(role, event["value"], event["of"], scenario):
+            return None
+        if not whole:
+            return _without(event, rule.private)
+    elif not whole:
+        return None
+    return _without(event, rule.secret) if rule.secret else event
+
+
+def _without(event: Mapping[str, Any], fields: tuple[str, ...]) -> Mapping[str, Any]:
+    if not any(f in event for f in fields):
+        return event
+    return {k: v for k, v in event.items() if k not in fields}
+
+
+def header_for(header: Mapping[str, Any], role: str) -> Mapping[str, Any]:
+    """A log header as ``role`` may read it (no seed but for the facilitator)."""
+    if role == FACILITATOR:
+        return header
+    return {k: v for k, v in header.items() if k not in HEADER_SECRET}
+
+
+__all__ = [
+    "BY_KIND", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "VALUES",
+    "EventRule", "header_for", "may_see", "shown", "value_audience",
+]
