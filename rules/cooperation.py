@@ -285,13 +285,18 @@ def _dialogue_close(r: Resolution, p: Proposal) -> None:
     for i, a in enumerate(came):
         for b in came[i + 1:]:
             r.change("tension", [a, b], add=-n["dialogue_attendee_tension"],
-                     cause=f"{name(r.state, a)} and {name(r.state, b)} met at a dialogue")
+                     cause=f"{name(r.state, a)} and {name(r.state, b)} met at a dialogue", vis=_invited(p))
+
+
+def _invited(p: Proposal) -> list[str]:
+    # Who came is the invitees' business: third parties see tension ease, not why.
+    return sorted({p.by, *p.to})
 
 
 def _dialogue_accept(r: Resolution, p: Proposal, responder: str) -> None:
     n = r.numbers["cooperation"]
     text = f"{name(r.state, responder)} joined {name(r.state, p.by)}'s dialogue"
-    r.change("tension", [p.by, responder], add=-n["dialogue_tension"], cause=text)
+    r.change("tension", [p.by, responder], add=-n["dialogue_tension"], cause=text, vis=_invited(p))
     both_ways(r, "trust", p.by, responder, n["dialogue_trust"], text)
     _dialogue_close(r, p)
 
