@@ -5,8 +5,9 @@ front ends render as Markdown, HTML or CSV (``detente.tui.report``). It is pure:
 files, no clock, no randomness. Every fact a role's report holds comes from
 :func:`~detente.engine.views.timeline` (the events the role may see) and
 :func:`~detente.engine.views.view` of the state at the end of each turn — never from the
-raw events — so a team's report cannot hold anything the team could not see. The one
-facilitator-only fact is the *risk that was run*, because it comes from the dice.
+raw events — and the log header as :func:`~detente.engine.visibility.header_for` gives it,
+so a team's report cannot hold anything the team could not see. The facilitator-only facts
+are the *risk that was run*, because it comes from the dice, and the seed.
 
 Definitions (docs/report.md explains them for facilitators):
 
@@ -41,6 +42,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.events import fold
 from detente.engine.state import Outcome, State, pair, rung
 from detente.engine.views import PUBLIC, View, timeline, view
+from detente.engine.visibility import header_for
 
 NEAR_ROLL = 0.05
 """A conflict-capable incident roll whose draw missed by less than this is a near miss."""
@@ -304,6 +306,7 @@ class Report:
     source: str
     """The scenario file's name, from the log header."""
     seed: int | None
+    """The facilitator's report only (None for a team or the public)."""
     engine: str
     lineage: tuple[tuple[str, str], ...]
     """For a branched log: the header's ``parent`` keys and values, in words."""
@@ -384,14 +387,14 @@ def build(
     """
     if role not in (FACILITATOR, PUBLIC) and role not in initial.actors:
         raise ValueError(f"unknown role {role!r}")
-    header = header or {}
+    header = header_for(header or {}, role)
     scenario = initial.scenario
     states, risk = _fold(initial, events, role == FACILITATOR)
     views = {t: view(s, role, ladder) for t, s in states.items()}
     start = view(initial, role, ladder)
     last = max(views) if views else 0
     final = views[last] if views else start
-    seen = timeline(events, role)
+    seen = timeline(events, role, scenario)
     conflict_rung = int(initial.numbers.get("end", {}).get("conflict_rung", 9))
     labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
     entries = _entries(initial, seen)
@@ -654,14 +657,16 @@ def _entries(initial: State, seen: Sequence[Mapping[str, Any]]) -> tuple[Entry, 
         elif k == "changed" and e["value"] in _CHANGES_SHOWN:
             by = e.get("by")
             delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
-            add("change", f"{e['value']} of {'–'.join(e['of'])} to {e['to']}{delta}: {e.get('cause', '')}")
+            # Without a cause when the why is not the role's (a call it was not on).
+            cause = f": {e['cause']}" if e.get("cause") else ""
+            add("change", f"{e['value']} of {'–'.join(e['of'])} to {e['to']}{delta}{cause}")
         elif k == "incident":
             add("incident", str(e["text"]))
         elif k == "notice":
             add("notice", f"{n(e['by'])} gave notice of {e['activity']} in {e['region']}")
         elif k == "override":
-            add("override", f"the facilitator set {e['value']} of {'–'.join(e['of'])} to {e['to']}: "
-                            f"{e['reason']}")
+            reason = f": {e['reason']}" if e.get("reason") else ""
+            add("override", f"the facilitator set {e['value']} of {'–'.join(e['of'])} to {e['to']}{reason}")
         elif k == "note":
             add("note", str(e["text"]))
         elif k == "objective":

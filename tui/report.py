@@ -165,7 +165,7 @@ def document(r: Report) -> list[Block]:
     facts = [f"scenario {r.scenario_id}"]
     if r.source:
         facts.append(f"file {r.source}")
-    if r.seed is not None:
+    if r.seed is not None and r.role == FACILITATOR:  # the facts leave it out for the others too
         facts.append(f"seed {r.seed}")
     if r.engine:
         facts.append(f"Détente {r.engine}")

@@ -191,6 +191,25 @@ def test_public_report(logs: dict[str, Path], capsys: pytest.CaptureFixture[str]
     assert "Report for the public" in md and "sealed its orders" not in md and "SALTGLASS" not in md
 
 
+def test_outsiders_get_neither_cohesion_nor_the_seed(
+    logs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8: red, outside the pact, read "cohesion of pact to 65 (+5)" under "No alliance this
+    role belongs to", and every team and public report printed the seed."""
+    log = str(logs["border_exercise"])
+    seed = replay(logs["border_exercise"]).session.seed
+    for role, fmt in (("red", "md"), ("red", "html"), ("public", "md")):
+        code, text, _ = run(capsys, "report", log, "--as", role, "--format", fmt, "-o", "-")
+        assert code == 0
+        assert "No alliance this role belongs to" in text
+        assert "cohesion of pact" not in text
+        assert f"seed {seed}" not in text
+    code, text, _ = run(capsys, "report", log, "--as", "blue")
+    assert "cohesion of pact to" in text and f"seed {seed}" not in text
+    code, text, _ = run(capsys, "report", log)
+    assert f"seed {seed}" in text
+
+
 # -- a session with overrides, notes and team-written markup ------------------------------------------
 
 RICH = """
