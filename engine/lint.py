@@ -23,7 +23,7 @@ from typing import Any
 
 from attrs import frozen
 
-from detente.engine.bounds import FRACTIONS, Key, Ranges, call_text, calls, number
+from detente.engine.bounds import Key, Ranges, call_text, calls, number
 from detente.engine.loader import _format_path, _lines, ruleset_numbers
 from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
@@ -37,7 +37,6 @@ RULES: dict[str, str] = {
     "no-objectives": "an actor with no objectives",
     "unused": "a region or force that nothing uses",
     "same-as-ruleset": "a ruleset override equal to the ruleset's own number",
-    "probability": "a probability, share or change to a 0–1 value outside 0–1",
 }
 """The lint rules, by the name printed at the end of each warning."""
 
@@ -102,7 +101,6 @@ class _Linter:
         self.check_actors()
         self.check_regions_and_forces()
         self.check_overrides()
-        self.check_probabilities()
         return self.found
 
     # -- the rules ---------------------------------------------------------------------
@@ -210,25 +208,6 @@ class _Linter:
                     self.add(("rules", "overrides", section, key),
                              f"{v!r} is the ruleset's own value: this override changes nothing",
                              "same-as-ruleset")
-
-    def check_probabilities(self) -> None:
-        defaults = self.ruleset.numbers
-        for section, values in self.s.rules.overrides.items():
-            if section == "defaults":
-                continue  # the loader checks the starting values' ranges
-            for key, v in values.items():
-                default = defaults.get(section, {}).get(key)
-                if (type(default) is float and 0 <= default <= 1 and not key.endswith("_factor")
-                        and (type(v) is int or type(v) is float) and not 0 <= v <= 1):
-                    self.add(("rules", "overrides", section, key),
-                             f"{key} is a probability or a share (the ruleset's is {default:g}), "
-                             f"so it must be 0–1, got {v:g}", "probability")
-        for i, inj in enumerate(self.s.injects):
-            for j, e in enumerate(inj.effects):
-                if e.value in FRACTIONS and e.add is not None and abs(e.add) > 1:
-                    self.add(("injects", i, "effects", j, "add"),
-                             f"{e.value} is 0–1, so adding {e.add:g} always takes it to the end "
-                             f"of its range (did you mean {e.add / 100:g}?)", "probability")
 
     def _conditions(self) -> Iterator[str]:
         yield from (inj.when for inj in self.s.injects if inj.when is not None)

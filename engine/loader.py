@@ -759,6 +759,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "proximity": (0, 5),
 }
 """Starting values' ranges (a starting budget of 0 would leave a team with no moves)."""
+POINTS = (0, 1000)
+"""An objective's points."""
 _PAIRED = {"pair": 2, "directed": 2, "actor": 1, "alliance": 1}
 _COUNT_WORDS = {1: "one", 2: "two"}
 
@@ -773,7 +775,7 @@ def _is_int(v: Any) -> TypeGuard[int]:
     return type(v) is int
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: Any) -> TypeGuard[int | float]:
     return type(v) in (int, float)
 
 
@@ -978,7 +980,10 @@ class _Checks:
                 for j, a in enumerate(to):
                     self.ref((*here, "to", j), a, "actor")
             effects = t.get("effects")
-            if isinstance(effects, list):
+            if isinstance(effects, list) and len(effects) > MAX_EFFECTS:
+                self.add((*here, "effects", MAX_EFFECTS), f"more than {MAX_EFFECTS} effects, the "
+                         "most an inject may have")
+            elif isinstance(effects, list):
                 for j, e in enumerate(effects):
                     if isinstance(e, dict):
                         self.check_effect((*here, "effects", j), e)
@@ -1004,7 +1009,12 @@ class _Checks:
             if not boolean and type(setting) is bool:
                 self.add((*here, "set"), f"{value} is a number, got {_describe(setting)}")
             if not boolean and value in VALUE_RANGES:
-                self.within((*here, "set"), setting, *VALUE_RANGES[value], what=value)
+                lo, hi = VALUE_RANGES[value]
+                self.within((*here, "set"), setting, lo, hi, what=value)
+                if _is_number(add) and math.isfinite(add) and not lo - hi <= add <= hi - lo:
+                    hint = f" (did you mean {add / 100:g}?)" if hi - lo == 1 else ""
+                    self.add((*here, "add"), f"{value} is {_range_text(lo, hi)}, so add must be "
+                             f"between {lo - hi:g} and {hi - lo:g}, got {add:g}{hint}")
             of = e.get("of")
             if isinstance(of, list):
                 self.check_of((*here, "of"), value, kind, of)
@@ -1029,9 +1039,7 @@ class _Checks:
             check = t.get("check")
             if isinstance(check, str) and check not in CHECKS:
                 self.add(("objectives", i, "check"), _one_of("check", check, CHECKS))
-            points = t.get("points")
-            if _is_int(points) and points < 0:
-                self.add(("objectives", i, "points"), f"points must be 0 or more, got {points}")
+            self.within(("objectives", i, "points"), t.get("points"), *POINTS)
             self.condition(("objectives", i, "when"), t.get("when"))
         for i, t in self.tables("endings"):
             outcome = t.get("outcome")
@@ -1041,6 +1049,10 @@ class _Checks:
 
     def condition(self, here: FieldPath, source: Any) -> None:
         if not isinstance(source, str):
+            return
+        if len(source) > MAX_CONDITION_LENGTH:
+            self.add(here, f"a condition of {_nice(len(source))} characters; the most is "
+                     f"{_nice(MAX_CONDITION_LENGTH)}")
             return
         if source not in self.compiled:
             try:
@@ -1092,11 +1104,20 @@ class _Checks:
                     self.add((*here, key), f"the {name} ruleset has no number '{one_line(key)}' in "
                              f"[{section}]{hint}")
                     continue
-                self.check_override((*here, key), v, default)
-                if section == "defaults" and key in LIMITS:
-                    self.within((*here, key), v, *LIMITS[key])
+                if not self.check_override((*here, key), v, default):
+                    continue
+                # The starting values keep the game's own ranges; every other number has the
+                # range its ruleset declares next to it.
+                limits = (LIMITS.get(key) if section == "defaults"
+                          else ruleset.range_of(section, key))
+                if limits is not None:
+                    what = (f"{key} is a probability or a share, so it" if limits == (0, 1)
+                            and section != "defaults" else key)
+                    self.within((*here, key), v, *limits, what=what)
 
-    def check_override(self, here: FieldPath, v: Any, default: Any) -> None:
+    def check_override(self, here: FieldPath, v: Any, default: Any) -> bool:
+        """Whether ``v`` is of the kind of the ruleset's ``default`` (a list: as long, with
+        items of the same kinds); reports it if not."""
         if type(default) is bool:
             ok, wanted = type(v) is bool, "true or false"
         elif type(default) is int:
@@ -1112,11 +1133,24 @@ class _Checks:
         if not ok:
             if isinstance(default, list):
                 self.add(here, f"expected {wanted} like the ruleset's value, got {_describe(v)}")
-                return
+                return False
             shown = (json.dumps(default, ensure_ascii=False) if type(default) is str
                      else str(default).lower() if type(default) is bool else repr(default))
             self.add(here, f"expected {wanted} like the ruleset's value ({shown}), "
                      f"got {_describe(v)}")
+            return False
+        if isinstance(default, list):
+            kinds = {type(x) for x in default}
+            if len(v) != len(default) or any(type(x) not in kinds for x in v):
+                of = " or ".join(sorted(_KIND_WORDS.get(k, k.__name__) for k in kinds))
+                self.add(here, f"expected a list of {len(default)} like the ruleset's ({of}), "
+                         f"got {len(v)}" + ("" if len(v) != len(default) else
+                                            " with an item of another kind"))
+                return False
+        return True
+
+
+_KIND_WORDS = {str: "texts", int: "whole numbers", float: "numbers", bool: "true/false"}
 
 
 def _check_condition(source: str, ids: Mapping[str, Any]) -> None:

@@ -28,6 +28,13 @@ ENTRY_POINT_GROUP = "detente.rulesets"
 
 Numbers = Mapping[str, Mapping[str, Any]]
 
+Ranges = Mapping[str, Mapping[str, tuple[float, float]]]
+"""What each number may be, ``[lowest, highest]`` by section and name; ``"*"`` covers a
+section's numbers not named."""
+
+RANGES = "ranges"
+"""The section of a ruleset's numbers that holds :data:`Ranges` rather than numbers."""
+
 #: Order fields a move parameter may name.
 PARAM_FIELDS = ("target", "targets", "region", "force", "choice", "text")
 
@@ -129,7 +136,8 @@ class Ruleset:
 
     name: str
     numbers: Numbers
-    """Default numbers, by section; a scenario may override any of them."""
+    """Default numbers, by section; a scenario may override any of them. A ``[ranges]``
+    section (:data:`RANGES`) given here is taken out into :attr:`ranges`."""
     moves: Mapping[str, MoveType]
     """All move types, by name."""
     pledges: Mapping[str, PledgeType] = field(factory=dict)
@@ -143,6 +151,33 @@ class Ruleset:
     conditions read (``"tension"``, ``"deployed"``, ``"pledged"`` …; see
     :data:`detente.engine.expr.FUNCTIONS`). The scenario linter uses it to find objectives
     no move can affect; None if the ruleset does not say (then anything may change)."""
+
+    ranges: Ranges = field(factory=dict)
+    """What each number may be, declared as data next to the numbers (the ``[ranges]``
+    section of the ruleset's TOML, merged with any given here): the loader refuses an
+    override outside its range, so that no scenario can make play overflow or stall."""
+
+    def __attrs_post_init__(self) -> None:
+        declared = self.numbers.get(RANGES)
+        if declared is None:
+            return
+        ranges = {section: {key: (lo, hi) for key, (lo, hi) in values.items()}
+                  for section, values in declared.items()}
+        for section, values in self.ranges.items():
+            ranges.setdefault(section, {}).update(values)
+        # Frozen: the declaration is read once, here, and the numbers keep only numbers.
+        object.__setattr__(self, "numbers", {k: v for k, v in self.numbers.items() if k != RANGES})
+        object.__setattr__(self, "ranges", ranges)
+
+    def range_of(self, section: str, key: str) -> tuple[float, float] | None:
+        """The range of number ``key`` in ``section`` (its own or the section's ``"*"``), or
+        None if the ruleset declares none.
+
+        >>> find_ruleset("defense-diplomacy").range_of("perception", "misperception_base")
+        (0, 1)
+        """
+        values = self.ranges.get(section, {})
+        return values.get(key) or values.get("*")
 
     def move(self, name: str) -> MoveType | None:
         """The move type called ``name``, or None."""

@@ -35,7 +35,18 @@ from typing import Any
 import attrs
 
 from detente.engine import scenario as models
-from detente.engine.loader import CHECKS, COLOURS, ENDING_OUTCOMES, ID, INJECT_PHASES, LIMITS
+from detente.engine.loader import (
+    CHECKS,
+    COLOURS,
+    ENDING_OUTCOMES,
+    ID,
+    INJECT_PHASES,
+    LIMITS,
+    MAX_CONDITION_LENGTH,
+    MAX_COUNTS,
+    MAX_EFFECTS,
+    POINTS,
+)
 from detente.engine.ruleset import Ruleset, available_rulesets, find_ruleset
 from detente.engine.scenario import VALUE_KINDS, Scenario
 
@@ -63,9 +74,15 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Inject", "to"): {"items": _ID},
     ("Objective", "actor"): _ID,
     ("Objective", "check"): {"enum": list(CHECKS)},
-    ("Objective", "points"): {"minimum": 0},
+    ("Objective", "points"): {"minimum": POINTS[0], "maximum": POINTS[1]},
+    ("Objective", "when"): {"maxLength": MAX_CONDITION_LENGTH},
     ("Ending", "outcome"): {"enum": list(ENDING_OUTCOMES)},
-    ("Scenario", "actors"): {"minItems": 2},
+    ("Ending", "when"): {"maxLength": MAX_CONDITION_LENGTH},
+    ("Inject", "when"): {"maxLength": MAX_CONDITION_LENGTH},
+    ("Inject", "effects"): {"maxItems": MAX_EFFECTS},
+    ("Scenario", "actors"): {"minItems": 2, "maxItems": MAX_COUNTS["actors"]},
+    **{("Scenario", kind): {"maxItems": most} for kind, most in MAX_COUNTS.items()
+       if kind != "actors"},
 }
 _RANGED = ("Actor", "Alliance", "Relation", "Perspective")
 """Classes whose numeric fields named like a value (``budget``, ``trust``…) keep its range."""
@@ -189,10 +206,16 @@ def _overrides(ruleset: Ruleset) -> dict[str, Any]:
         if section == "costs":  # any move may be given a cost; unlisted ones cost 1
             props.update({m: {"type": "integer", "default": 1} for m in ruleset.moves
                           if m not in props})
-        if section == "defaults":
-            for key, (lo, hi) in LIMITS.items():
-                if key in props:
-                    props[key].update(minimum=lo, maximum=hi)
+        for key, prop in props.items():
+            limits = LIMITS.get(key) if section == "defaults" else ruleset.range_of(section, key)
+            if limits is not None and prop.get("type") in ("integer", "number"):
+                prop.update(minimum=limits[0], maximum=limits[1])
+            if prop.get("type") == "array":  # as long as the ruleset's, with items of its kinds
+                default = values[key]
+                prop.update(minItems=len(default), maxItems=len(default))
+                kinds = sorted({_number(x).get("type", "") for x in default} - {""})
+                if kinds:
+                    prop["items"] = {"type": kinds[0] if len(kinds) == 1 else kinds}
         sections[section] = {"type": "object", "properties": props, "additionalProperties": False}
     return {
         "type": "object",

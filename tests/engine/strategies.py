@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import combinations
 
 from hypothesis import strategies as st
@@ -24,6 +25,43 @@ from detente.engine.scenario import (
     Scenario,
     Turns,
 )
+
+
+@cache
+def _overridable() -> dict[str, dict[str, dict]]:
+    """Every ruleset number a scenario may override, with its type and range, read from the
+    scenario JSON Schema (which takes them from the ruleset's declared ranges)."""
+    from detente.engine.schema import scenario_schema
+
+    overrides = scenario_schema()["properties"]["rules"]["properties"]["overrides"]["properties"]
+    return {section: spec["properties"] for section, spec in overrides.items()}
+
+
+def _number_in(prop: dict) -> st.SearchStrategy:
+    kind = prop.get("type")
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "integer":
+        return st.integers(prop["minimum"], prop["maximum"])
+    if kind == "number":
+        lo, hi = prop["minimum"], prop["maximum"]
+        return st.sampled_from([lo, hi]) | st.floats(lo, hi, allow_nan=False)
+    if kind == "array":
+        return st.lists(texts, min_size=prop["minItems"], max_size=prop["maxItems"])
+    return texts
+
+
+@st.composite
+def rule_overrides(draw: st.DrawFn) -> dict[str, dict[str, object]]:
+    """Overrides of any of the ruleset's numbers, anywhere in their declared ranges (ends
+    included): whatever the schema allows, play must survive."""
+    out = {}
+    for section, props in _overridable().items():
+        keys = draw(st.lists(st.sampled_from(sorted(props)), unique=True, max_size=len(props)))
+        if keys:
+            out[section] = {k: draw(_number_in(props[k])) for k in keys}
+    return out
+
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True)
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=24)
@@ -87,13 +125,14 @@ def effects(draw: st.DrawFn, known: dict[str, list[str]]) -> Effect:
     lo, hi = VALUE_RANGES[value]
     if draw(st.booleans()):
         return Effect(value=value, of=of, set=draw(st.floats(lo, hi, allow_nan=False)))
-    return Effect(value=value, of=of, add=draw(st.floats(-50, 50, allow_nan=False)))
+    return Effect(value=value, of=of, add=draw(st.floats(lo - hi, hi - lo, allow_nan=False)))
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3) -> Scenario:
+def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
+              overrides: bool = False) -> Scenario:
     """A valid scenario: distinct ids, references that resolve, values in range, conditions
-    that compile."""
+    that compile; with ``overrides``, any of the ruleset's numbers changed within its range."""
     small = {"max_size": max_items}
     actor_ids = draw(st.lists(ids, min_size=2, max_size=max_actors, unique=True))
     alliance_ids = draw(st.lists(ids, unique=True, **small))
@@ -170,7 +209,10 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3) -> Scena
         "tension": percent, "proximity": st.integers(0, 5), "hotline": st.booleans(),
         "trust": percent, "information": fraction, "answer": fraction,
     }))
-    rules = Rules(overrides={"defaults": defaults} if defaults else {})
+    changed = draw(rule_overrides()) if overrides else {}
+    if defaults:
+        changed["defaults"] = {**changed.get("defaults", {}), **defaults}
+    rules = Rules(overrides=changed)
     return Scenario(
         scenario=Meta(id=draw(ids), title=draw(texts), summary=draw(texts), author=draw(texts),
                       version=draw(texts), seed=draw(st.integers(-(2**63), 2**63 - 1)),

@@ -15,7 +15,7 @@ from strategies import scenarios
 
 from detente.engine import lint
 from detente.engine.lint import RULES, LintWarning, lint_scenario
-from detente.engine.loader import load_scenario, load_scenario_text
+from detente.engine.loader import ScenarioError, load_scenario, load_scenario_text
 from detente.engine.randomplay import random_commands
 from detente.engine.ruleset import find_ruleset
 from detente.engine.scenario import Scenario
@@ -282,13 +282,13 @@ name = "Nowhere"
     assert "force 'blue-army' can never come near another actor" in w.message
 
 
-# -- overrides and probabilities ------------------------------------------------------------------
+# -- overrides ----------------------------------------------------------------------------------
 
-def test_overrides_that_change_nothing_and_probabilities_outside_0_1() -> None:
+def test_overrides_that_change_nothing() -> None:
     text = BASE + """
 [rules.overrides.incidents]
 cap = 0.5
-base = 1.2
+base = 0.2
 
 [rules.overrides.costs]
 deploy = 3
@@ -301,29 +301,19 @@ detect_near = 2.5
     found = {w.field: w for w in warnings_of(text)}
     assert {f: w.rule for f, w in found.items()} == {
         "rules.overrides.incidents.cap": "same-as-ruleset",
-        "rules.overrides.incidents.base": "probability",
         "rules.overrides.costs.withdraw": "same-as-ruleset",
         "rules.overrides.perception.misperception_factor": "same-as-ruleset",
     }
     assert found["rules.overrides.incidents.cap"].line == line_of(text, "cap = 0.5")
-    assert found["rules.overrides.incidents.base"].line == line_of(text, "base = 1.2")
-    assert "must be 0–1, got 1.2" in found["rules.overrides.incidents.base"].message
 
 
-def test_an_effect_that_adds_a_percentage_to_a_probability() -> None:
-    text = BASE + """
-[[injects]]
-id = "leak"
-title = "Leak"
-turn = 2
-  [[injects.effects]]
-  value = "answer"
-  of = ["blue", "red"]
-  add = -10
-"""
-    w = only(text, "probability")
-    assert (w.line, w.field) == (line_of(text, "add = -10"), "injects[0].effects[0].add")
-    assert "did you mean -0.1?" in w.message
+def test_probabilities_outside_0_1_are_errors_not_warnings() -> None:
+    # Plain `detente validate` refuses them (tests/engine/test_loader_ranges.py): no lint rule.
+    assert "probability" not in RULES
+    text = BASE + "\n[rules.overrides.incidents]\nbase = 1.2\n"
+    with pytest.raises(ScenarioError, match=r"base is a probability or a share, so it must be "
+                       r"0–1, got 1\.2"):
+        load_scenario_text(text)
 
 
 # -- what the linter claims holds in play ---------------------------------------------------------

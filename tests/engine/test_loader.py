@@ -339,7 +339,7 @@ def test_out_of_range_values_and_bad_ids() -> None:
         (31, "relations[0].proximity", "proximity must be 0–5, got 6"),
         (32, "relations[0].information", "information must be 0–1, got 1.5"),
         (33, "relations[0].tension", "tension must be 0–100, got -1"),
-        (40, "objectives[0].points", "points must be 0 or more, got -1"),
+        (40, "objectives[0].points", "points must be 0–1000, got -1"),
         (41, "objectives[0].check", "check must be one of end, ever, always; got 'sometimes'"),
         (47, "endings[0].outcome",
          "outcome must be one of conflict, de-escalation, fracture, scenario; got 'war'"),

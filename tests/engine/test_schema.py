@@ -117,7 +117,30 @@ def test_fields_carry_their_docstrings_and_defaults() -> None:
     assert SCHEMA["properties"]["injects"]["items"]["properties"]["effects"]["items"][
         "properties"]["value"]["description"] == "What changes: one of `VALUE_KINDS`."
     overrides = SCHEMA["properties"]["rules"]["properties"]["overrides"]["properties"]
-    assert overrides["incidents"]["properties"]["base"] == {"type": "number", "default": 0.02}
+    assert overrides["incidents"]["properties"]["base"] == {"type": "number", "default": 0.02,
+                                                            "minimum": 0, "maximum": 1}
+
+
+def test_every_ruleset_number_has_the_range_the_ruleset_declares() -> None:
+    overrides = SCHEMA["properties"]["rules"]["properties"]["overrides"]["properties"]
+    assert "ranges" not in overrides  # the declaration is not a number
+    perception = overrides["perception"]["properties"]
+    assert (perception["misperception_factor"]["minimum"],
+            perception["misperception_factor"]["maximum"]) == (0, 10)
+    assert overrides["costs"]["properties"]["public_statement"]["minimum"] == 1
+    for section, spec in overrides.items():
+        for key, prop in spec["properties"].items():
+            if prop["type"] in ("integer", "number"):
+                assert prop["minimum"] <= prop["default"] <= prop["maximum"], (section, key)
+    names = overrides["ladder"]["properties"]["names"]
+    assert (names["minItems"], names["maxItems"], names["items"]) == (11, 11, {"type": "string"})
+
+
+def test_the_schema_carries_the_size_limits() -> None:
+    props = SCHEMA["properties"]
+    assert props["actors"]["maxItems"] == 50 and props["injects"]["maxItems"] == 500
+    inject = props["injects"]["items"]["properties"]
+    assert inject["effects"]["maxItems"] == 20 and inject["when"]["maxLength"] == 2000
 
 
 def test_without_source_the_schema_still_builds(monkeypatch: pytest.MonkeyPatch) -> None:
