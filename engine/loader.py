@@ -156,8 +156,14 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(name, [Problem(name, None, "<file>", _os_message(e))]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError(name, [_too_big(name, "scenario")])
+    return load_scenario_text(decode(raw, name), name)
+
+
+def decode(raw: bytes, path: str) -> str:
+    """A file's bytes as text: UTF-8, with or without a byte-order mark (``ScenarioError``
+    naming the line and column of the first byte that is not)."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         at = e.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # the codec skips the BOM
         line = raw.count(b"\n", 0, at) + 1
@@ -165,8 +171,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         column = len(raw[start:at].decode("utf-8", "replace")) + 1
         message = (f"the file is not UTF-8 text (byte 0x{raw[at]:02x} cannot be read); "
                    "save it with the UTF-8 encoding")
-        raise ScenarioError(name, [Problem(name, line, "<encoding>", message, column)]) from None
-    return load_scenario_text(text, name)
+        raise ScenarioError(path, [Problem(path, line, "<encoding>", message, column)]) from None
 
 
 def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:

@@ -27,7 +27,6 @@ The orders file format is documented in docs/authoring.md::
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from typing import Any
 
@@ -90,26 +89,45 @@ class ScriptError(Exception):
         super().__init__("\n".join(problems))
 
 
+FieldPath = tuple[str | int, ...]
+
+MAX_TURN = 200
+"""The highest turn an orders file may script, and the most turns a pledge may last (the
+longest a scenario may be: ``[turns] limit`` is 1–200)."""
+
+
 class _Checker:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
         self.problems: list[str] = []
+        self._lines: dict[FieldPath, int] | None = None
 
-    def fail(self, where: str, message: str) -> None:
-        line = _line_of(self.text, where)
-        place = f"{self.path}:{line}" if line else self.path
-        self.problems.append(f"{place}: {where}: {message}")
+    def line(self, where: FieldPath) -> int | None:
+        from detente.engine.loader import _lines
+
+        if self._lines is None:  # once, on the first problem: the line finder reads the file
+            self._lines = _lines(self.text)
+        return next((self._lines[where[:n]] for n in range(len(where), 0, -1)
+                     if where[:n] in self._lines), None)
+
+    def fail(self, where: FieldPath, message: str) -> None:
+        from detente.engine.loader import Problem, _format_path
+
+        field = _format_path(where) or "<orders>"
+        self.problems.append(str(Problem(self.path, self.line(where), field, message)))
 
     def get(
         self,
         table: Mapping[str, Any],
-        where: str,
+        where: FieldPath,
         key: str,
         kind: type,
         default: Any = None,
         required: bool = False,
     ) -> Any:
+        from detente.engine.loader import _describe
+
         if key not in table:
             if required:
                 self.fail(where, f"missing required field '{key}'")
@@ -117,19 +135,30 @@ class _Checker:
         v = table[key]
         ok = isinstance(v, kind) and not (kind is int and isinstance(v, bool))
         if not ok:
-            names = {str: "text in quotes", int: "a whole number", bool: "true or false", list: "a list"}
-            self.fail(f"{where}.{key}", f"expected {names.get(kind, kind.__name__)}, got {v!r}")
+            names = {str: "text in quotes", int: "a whole number", bool: "true or false",
+                     list: "a list", dict: "a table"}
+            self.fail((*where, key), f"expected {names.get(kind, kind.__name__)}, "
+                      f"got {_describe(v)}")
             return default
         return v
 
-    def unknown(self, table: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> None:
+    def turns(self, table: Mapping[str, Any], where: FieldPath, key: str, default: Any = None,
+              required: bool = False) -> Any:
+        """A turn number or a number of turns: 1–:data:`MAX_TURN`."""
+        v = self.get(table, where, key, int, default, required)
+        if v is not None and v is not default and not 1 <= v <= MAX_TURN:
+            self.fail((*where, key), f"{key} must be 1–{MAX_TURN}, got {v}")
+            return default
+        return v
+
+    def unknown(self, table: Mapping[str, Any], where: FieldPath, allowed: tuple[str, ...]) -> None:
+        from detente.engine.loader import one_line
+
         for k in table:
             if k not in allowed:
-                self.fail(
-                    f"{where}.{k}" if where else k, f"unknown field '{k}' (fields: {', '.join(allowed)})"
-                )
+                self.fail((*where, k), f"unknown field '{one_line(k)}' (fields: {', '.join(allowed)})")
 
-    def order(self, d: Any, where: str) -> Order | None:
+    def order(self, d: Any, where: FieldPath) -> Order | None:
         if not isinstance(d, dict):
             self.fail(where, 'expected a table like { move = "deploy", force = "..." }')
             return None
@@ -137,7 +166,7 @@ class _Checker:
         move = self.get(d, where, "move", str, required=True)
         targets = self.get(d, where, "targets", list, ())
         if any(not isinstance(t, str) for t in targets):
-            self.fail(f"{where}.targets", "expected a list of team ids")
+            self.fail((*where, "targets"), "expected a list of team ids")
             targets = ()
         if move is None:
             return None
@@ -152,50 +181,47 @@ class _Checker:
         )
 
 
-def _line_of(text: str, where: str) -> int | None:
-    """The line of a field path such as ``turn[1].orders.blue[0].move`` (best effort)."""
-    try:
-        from detente.engine.loader import line_of_path
-    except ImportError:
-        return None
-    try:
-        return line_of_path(text, where)
-    except Exception:  # a best-effort location must never hide the real error
-        return None
-
-
 def parse_script(text: str, path: str = "<orders>") -> Script:
-    """An orders file's text as a :class:`Script`; ``ScriptError`` lists every problem."""
+    """An orders file's text as a :class:`Script`; ``ScriptError`` lists every problem, each as
+    ``FILE:LINE: field: message`` (the size limits of scenario files apply)."""
+    from detente.engine.loader import MAX_PROBLEMS, ScenarioError, read_toml
+
+    text = text.removeprefix("\ufeff")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScriptError([f"{path}: {exc}"]) from None
+        data = read_toml(text, path, "orders")
+    except ScenarioError as exc:
+        raise ScriptError([str(p) for p in exc.problems]) from None
     c = _Checker(path, text)
-    c.unknown(data, "", ("turn",))
+    c.unknown(data, (), ("turn",))
     turns: dict[int, TurnScript] = {}
-    for i, t in enumerate(data.get("turn", [])):
-        w = f"turn[{i}]"
+    listed = data.get("turn", [])
+    if not isinstance(listed, list):
+        c.fail(("turn",), "expected [[turn]] tables, one for each turn scripted")
+        listed = []
+    for i, t in enumerate(listed):
+        w: FieldPath = ("turn", i)
         if not isinstance(t, dict):
             c.fail(w, "expected a [[turn]] table")
             continue
         c.unknown(t, w, ("turn", "moves", "answers", "orders"))
-        number = c.get(t, w, "turn", int, required=True)
+        number = c.turns(t, w, "turn", required=True)
         moves = []
         for j, m in enumerate(c.get(t, w, "moves", list, [])):
-            team = c.get(m, f"{w}.moves[{j}]", "team", str, required=True) if isinstance(m, dict) else None
-            o = c.order(m, f"{w}.moves[{j}]")
+            wm = (*w, "moves", j)
+            team = c.get(m, wm, "team", str, required=True) if isinstance(m, dict) else None
+            o = c.order(m, wm)
             if o is not None and team is not None:
                 moves.append((team, o))
         answers = []
         for j, a in enumerate(c.get(t, w, "answers", list, [])):
-            wa = f"{w}.answers[{j}]"
+            wa = (*w, "answers", j)
             if not isinstance(a, dict):
                 c.fail(wa, "expected a table")
                 continue
             c.unknown(a, wa, ("team", "from", "move", "accept", "transcript", "pledges"))
             lines = []
             for k, line in enumerate(c.get(a, wa, "transcript", list, [])):
-                wl = f"{wa}.transcript[{k}]"
+                wl = (*wa, "transcript", k)
                 if isinstance(line, dict):
                     c.unknown(line, wl, ("by", "text"))
                     by, said = (
@@ -208,7 +234,7 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
                     c.fail(wl, 'expected { by = "team", text = "..." }')
             pledges = []
             for k, p in enumerate(c.get(a, wa, "pledges", list, [])):
-                wp = f"{wa}.pledges[{k}]"
+                wp = (*wa, "pledges", k)
                 if isinstance(p, dict):
                     c.unknown(p, wp, ("by", "kind", "region", "turns"))
                     by, kind = (
@@ -217,7 +243,7 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
                     )
                     if by and kind:
                         pledges.append(
-                            (by, kind, c.get(p, wp, "region", str, ""), c.get(p, wp, "turns", int, 1))
+                            (by, kind, c.get(p, wp, "region", str, ""), c.turns(p, wp, "turns", 1))
                         )
                 else:
                     c.fail(wp, 'expected { by = "team", kind = "..." }')
@@ -234,29 +260,39 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
         raw = c.get(t, w, "orders", dict, {})
         for team, lst in raw.items():
             if not isinstance(lst, list):
-                c.fail(f"{w}.orders.{team}", "expected a list of orders")
+                c.fail((*w, "orders", team), "expected a list of orders")
                 continue
-            got = [c.order(o, f"{w}.orders.{team}[{k}]") for k, o in enumerate(lst)]
+            got = [c.order(o, (*w, "orders", team, k)) for k, o in enumerate(lst)]
             orders[team] = tuple(o for o in got if o is not None)
         if number is not None:
             if number in turns:
-                c.fail(f"{w}.turn", f"turn {number} is scripted twice")
+                c.fail((*w, "turn"), f"turn {number} is scripted twice")
             turns[number] = TurnScript(turn=number, moves=tuple(moves), answers=tuple(answers), orders=orders)
     if c.problems:
-        raise ScriptError(c.problems)
+        shown = c.problems[:MAX_PROBLEMS]
+        if len(c.problems) > MAX_PROBLEMS:
+            shown.append(f"{path}: <orders>: {len(c.problems) - MAX_PROBLEMS:,} more problems "
+                         f"(only the first {MAX_PROBLEMS} are listed)")
+        raise ScriptError(shown)
     return Script(turns=turns, path=path)
 
 
 def load_script(path: str | os.PathLike[str]) -> Script:
     """Read an orders file (``ScriptError`` if it cannot be read or is malformed)."""
+    from detente.engine.loader import MAX_FILE_BYTES, ScenarioError, _too_big, decode
+
     p = str(path)
     try:
         with open(p, "rb") as fh:
-            text = fh.read().decode("utf-8-sig")
+            raw = fh.read(MAX_FILE_BYTES + 1)  # no more: a larger file is refused unread
     except OSError as exc:
         raise ScriptError([f"{p}: cannot read the orders file ({exc.strerror})"]) from None
-    except UnicodeDecodeError:
-        raise ScriptError([f"{p}:1: the orders file is not UTF-8 text"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScriptError([str(_too_big(p, "orders"))])
+    try:
+        text = decode(raw, p)
+    except ScenarioError as exc:
+        raise ScriptError([str(q) for q in exc.problems]) from None
     return parse_script(text, p)
 
 
