@@ -190,6 +190,8 @@ def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
 def structure_scenario(data: Mapping[str, Any], path: str = "<log header>") -> Scenario:
     """A scenario from its unstructured form (a log header), with the same checks as a file;
     the problems have no lines."""
+    if big := _big_numbers(data, ()):
+        raise ScenarioError(path, _problems(big, path, None))
     return _load(data, path, None)
 
 
@@ -403,20 +405,20 @@ def read_toml(text: str, path: str, what: str = "scenario") -> dict[str, Any]:
     return data
 
 
-def _big_numbers(value: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
-    """Whole numbers outside :data:`INT_RANGE` (TOML allows 64 bits; tomllib reads any)."""
-    if type(value) is int:
-        if INT_RANGE[0] <= value <= INT_RANGE[1]:
-            return []
-        return [(path, f"{_describe(value)} is too large: whole numbers are "
-                       f"{_nice(INT_RANGE[0])} to {_nice(INT_RANGE[1])}")]
+def _big_numbers(data: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
+    """Whole numbers outside :data:`INT_RANGE` (TOML allows 64 bits; tomllib and json read
+    any). A walk with its own stack: a log header's data may nest deeper than Python recurses."""
     out = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out += _big_numbers(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out += _big_numbers(v, (*path, i))
+    stack = [(path, data)]
+    while stack:
+        here, value = stack.pop()
+        if type(value) is int and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            out.append((here, f"{_describe(value)} is too large: whole numbers are "
+                              f"{_nice(INT_RANGE[0])} to {_nice(INT_RANGE[1])}"))
+        elif isinstance(value, dict):
+            stack.extend(((*here, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*here, i), v) for i, v in reversed(list(enumerate(value))))
     return out
 
 

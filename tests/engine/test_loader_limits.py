@@ -266,3 +266,21 @@ def test_validate_refuses_a_file_over_the_size_limit(tmp_path: Path,
     text = EXAMPLE + "[[actors]]\n" * (MAX_FILE_BYTES // 11 + 1)
     assert validate(tmp_path, capsys, text) == [
         ": <file>: the file is larger than 2,000,000 bytes, the most a scenario file may be"]
+
+
+def test_a_log_header_with_a_huge_or_deeply_nested_number() -> None:
+    data = unstructure_scenario(load_scenario_text(EXAMPLE))
+    data["actors"][0]["budget"] = 10**400
+    deep: list[object] = [1]
+    for _ in range(5000):
+        deep = [deep]
+    data["extra"] = deep
+    with pytest.raises(ScenarioError) as info:
+        structure_scenario(data)
+    assert [str(p) for p in info.value.problems] == [
+        "<log header>: actors[0].budget: a whole number of 401 digits is too large: whole numbers "
+        "are -9,223,372,036,854,775,808 to 9,223,372,036,854,775,807"]
+    data["actors"][0]["budget"] = 3
+    with pytest.raises(ScenarioError) as info:
+        structure_scenario(data)
+    assert [str(p) for p in info.value.problems] == ["<log header>: extra: unknown field 'extra'"]
