@@ -292,8 +292,8 @@ def _check_signatures(path: Path, header: Record, records: list[Record]) -> Sign
     if last_command is not None and "sig" in last_command:
         from detente.engine.signing import check
 
-        last = last_command.get("signer", signer)
-        if not check(last, records[-1]["sha256"], last_command["sig"]):
+        last = str(last_command.get("signer", signer))
+        if not check(last, records[-1]["sha256"], str(last_command["sig"])):
             raise LogError(path, last_line, "the signature does not match the log: it was changed "
                            "after it was signed")
     return Signatures(header=signer, last=last, unsigned=unsigned, keys=tuple(keys))

@@ -264,8 +264,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     rep = replay(args.log)
     for w in rep.contents.warnings:
         _err(f"warning: {args.log}: {w}")
-    for line in notes(args.log, rep.contents.header, rep.contents.signatures)[1]:
-        _err(line)
+    # Who vouches for the log heads what is shown of it (stdout: a mistake stays one line).
+    _say(*notes(args.log, rep.contents.header, rep.contents.signatures, label="Log")[1])
     for line in describe_lineage(rep.contents.header):
         _say(line)
     session = rep.session

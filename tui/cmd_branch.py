@@ -39,7 +39,7 @@ def parse_at(text: str) -> tuple[int, str]:
 def cmd_branch(args: argparse.Namespace) -> int:
     from detente.engine.log import read_log
     from detente.engine.recorder import branch
-    from detente.tui.cli import UserError, _err, _say
+    from detente.tui.cli import UserError, _say
     from detente.tui.output import check_name, check_output
     from detente.tui.provenance import vouched
 
@@ -49,10 +49,10 @@ def cmd_branch(args: argparse.Namespace) -> int:
     if os.path.lexists(args.output):
         raise UserError(f"{args.output}: already exists; a branch is always a new file (nothing was written)")
     check_output(args.output, overwrite=False)  # and the folder it goes in must exist
-    for line in vouched(args.log, read_log(args.log), "branch"):
-        _err(line)
+    provenance = vouched(args.log, read_log(args.log), "branch")
     b = branch(args.log, args.output, turn, phase)
     _say(
+        *provenance,
         f"Branched {args.log} at turn {turn}, {phase} ({b.groups} commands kept) into {b.path}.",
         "Continue it with:",
         f"  detente play --resume {b.path}",

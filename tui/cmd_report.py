@@ -55,8 +55,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.output
     if out not in (None, "-"):
         check_output(out, overwrite=True)  # refused before the work, and before any warning
-    for line in vouched(args.log, read_log(args.log), "report"):
-        print(f"detente: {line}", file=sys.stderr, flush=True)
+    provenance = vouched(args.log, read_log(args.log), "report")
     try:
         report = load_report(args.log, args.as_role)
     except ValueError as exc:
@@ -69,7 +68,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if out is None or out == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
-        return 0
-    path = write_output(out, text, overwrite=True)
-    print(f"Report: {path}", flush=True)
+    else:
+        path = write_output(out, text, overwrite=True)
+        print(f"Report: {path}", flush=True)
+    # Said once the report is out, so that a mistake before it stays one line.
+    for line in provenance:
+        print(f"detente: {line}", file=sys.stderr, flush=True)
     return 0

@@ -16,9 +16,12 @@ if TYPE_CHECKING:
     from detente.engine.log import LogContents, Signatures
 
 
-def notes(path: str, header: Mapping[str, Any], signatures: Signatures) -> tuple[str, list[str]]:
+def notes(
+    path: str, header: Mapping[str, Any], signatures: Signatures, *, label: str | None = None
+) -> tuple[str, list[str]]:
     """``(status, lines)``: the signature status (``"this machine"``, ``"another key"``,
-    ``"unsigned"``) and the lines to show, each starting with the log's path."""
+    ``"unsigned"``) and the lines to show, each starting with ``label`` (the log's path unless
+    given)."""
     from detente.engine.recorder import source_changed
     from detente.engine.signing import describe, machine_key
 
@@ -27,10 +30,11 @@ def notes(path: str, header: Mapping[str, Any], signatures: Signatures) -> tuple
     except OSError:
         mine = None  # a damaged key file: every log then reads as another key's, which is true
     status, sentence = describe(signatures, mine.public if mine else None)
-    lines = [f"{path}: {sentence}"]
+    label = path if label is None else label
+    lines = [f"{label}: {sentence}"]
     changed = source_changed(header)
     if changed:
-        lines.append(f"{path}: note: {changed}")
+        lines.append(f"{label}: note: {changed}")
     return status, lines
 
 

@@ -127,7 +127,7 @@ def test_verify_names_file_and_line_and_exits_1(
             *said, error = err.splitlines()
             assert re.match(rf"detente: {re.escape(str(log))}:\d+: \S", error), err
             assert "Traceback" not in err
-            assert all("unsigned: nothing vouches" in line for line in said)
+            assert all("unsigned: nothing vouches" in line for line in said)  # report and branch
 
 
 def test_a_line_nested_100000_deep_is_named_not_a_crash(
