@@ -125,7 +125,7 @@ class LocalClient:
         return view(self._rec.state, role, self.ladder)
 
     def timeline(self, role: str) -> list[Any]:
-        return timeline(self._events, role)
+        return timeline(self._events, role, self.scenario)
 
     def apply(self, command: Command) -> Result:
         """Apply a person's command; then the bots make whatever moves it opened to them."""

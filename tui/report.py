@@ -6,7 +6,7 @@ the HTML say the same things; the HTML adds charts as inline SVG drawn by matplo
 (imported only when an HTML report is written). Team-written text — statements, call
 transcripts, notes, override reasons — is escaped for the format it goes into.
 
-The TUI's end screen calls :func:`write_report`.
+The TUI's end screen renders with :func:`render` and writes through :mod:`detente.tui.output`.
 """
 
 from __future__ import annotations
@@ -87,15 +87,14 @@ def write_report(
     ``fmt`` is ``md``, ``html`` or ``csv``; ``out_path`` defaults to :func:`default_path`
     (beside the log); ``role`` is ``facilitator``, ``public`` or a team id. Raises
     :class:`~detente.engine.log.LogError` (the log), ``ValueError`` (role or format) or
-    ``OSError`` (writing)."""
+    :class:`~detente.tui.output.OutputError` (writing: never over a log, see that module)."""
+    from detente.tui.output import write_output
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})")
     text = render(load_report(log_path, role), fmt)
     out = Path(out_path) if out_path is not None else default_path(log_path, fmt, role)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, out)
-    return out
+    return write_output(out, text, overwrite=True)
 
 
 # -- the document both text formats share ----------------------------------------------------------

@@ -135,3 +135,22 @@ def test_two_run_resumes_at_once_never_corrupt_the_log(tmp_path: Path) -> None:
             _, err = p.communicate(timeout=120)
             assert p.returncode == 0 or "is being written by another Détente" in err, err
         assert verify(log) == []
+
+
+def test_the_client_timeline_shows_alliance_values_to_members_only(tmp_path: Path) -> None:
+    from detente.engine.commands import Advance, Override, Start
+    from detente.tui.client import LocalClient
+
+    client = LocalClient.new(load_scenario(ROOT / "scenarios" / "border_exercise.toml"), tmp_path / "s.jsonl")
+    try:
+        assert client.apply(Start()).accepted
+        assert client.apply(Advance()).accepted
+        assert client.apply(Override("cohesion", ("pact",), 40, "the pact wavers")).accepted
+        seen = {
+            role: [e for e in client.timeline(role) if e["kind"] == "override"]
+            for role in ("blue", "yellow", "red", "public")
+        }
+    finally:
+        client.close()
+    assert seen["blue"] and seen["yellow"]  # members of the pact
+    assert not seen["red"] and not seen["public"]

@@ -337,3 +337,13 @@ def test_a_branched_log_shows_its_lineage(tmp_path: Path, capsys: pytest.Capture
     assert code == 0
     assert "## Lineage" in md and "parent.jsonl" in md and parent["sha256"] in md
     assert "turn 3, phase orders" in md
+
+
+def test_write_report_never_replaces_a_log(rich: Path, tmp_path: Path) -> None:
+    from detente.tui.output import OutputError
+
+    before = rich.read_bytes()
+    with pytest.raises(OutputError):
+        write_report(rich, "md", rich)
+    assert rich.read_bytes() == before
+    assert not list(rich.parent.glob("*.tmp"))
