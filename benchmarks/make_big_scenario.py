@@ -23,8 +23,9 @@ from typing import Any
 from detente.engine import loader
 
 
-def make_big_scenario(actors: int = 60, injects: int = 2400, objectives: int = 240) -> str:
-    """A valid scenario of about 1 MB as TOML text, written the way a person would."""
+def make_big_scenario(actors: int = 50, injects: int = 500, objectives: int = 200) -> str:
+    """A valid scenario as TOML text, written the way a person would; by default as large as the
+    loader's limits allow (docs/authoring.md, Limits)."""
     ids = [f"state-{i:02d}" for i in range(actors)]
     regions = [f"region-{i:02d}" for i in range(actors // 2)]
     out = [

@@ -245,9 +245,9 @@ name = "Rubria"
 MAX_FILE_BYTES = 2_000_000
 """A scenario or orders file may be at most this many bytes (2 MB, over a hundred times the
 largest bundled scenario); a larger one is refused before it is read."""
-MAX_LINES = 10_000
+MAX_LINES = 20_000
 """… and at most this many lines (the bundled scenarios have about 450)."""
-MAX_ITEMS = 10_000
+MAX_ITEMS = 20_000
 """… and at most this many keys, table headers and list items (counted as the ``=`` signs, table
 headers and commas outside text and comments): parsing, and finding the lines of mistakes, take
 time in proportion to them."""

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 _folder = Path(tempfile.mkdtemp(prefix="detente-test-key-"))
 _key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 (_folder / "signing-key.pem").write_bytes(
-    _key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    _key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 )
 os.environ["DETENTE_CONFIG_DIR"] = str(_folder)

@@ -243,12 +243,17 @@ def test_same_machine_seed_and_orders_give_the_same_events(tmp_path: Path) -> No
     assert plain(played(tmp_path / "a.jsonl", seed=5)) == plain(played(tmp_path / "b.jsonl", seed=5))
 
 
-def test_the_key_is_made_once_outside_sessions_and_private(tmp_path: Path) -> None:
+def test_the_key_is_made_once_outside_sessions_and_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DETENTE_CONFIG_DIR", str(tmp_path / "detente"))
     assert "sessions" not in key_dir().parts
+    assert machine_key(create=False) is None
     first_key = machine_key()
     assert first_key is not None and machine_key().public == first_key.public  # type: ignore[union-attr]
     mode = (key_dir() / "signing-key.pem").stat().st_mode & 0o777
     assert mode == 0o600
+    assert not [p for p in key_dir().iterdir() if p.name != "signing-key.pem"]  # no temp file left
 
 
 def test_a_damaged_key_file_is_refused_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
