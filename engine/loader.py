@@ -291,7 +291,9 @@ _KEY_CHAIN = re.compile(  # a dotted key of more than MAX_KEY_PARTS parts
     r"(?<![^\s\[{,])[^\s.=\[\]{},]++(?:[ \t]*+\.[ \t]*+[^\s.=\[\]{},]++)"
     rf"{{{MAX_KEY_PARTS}}}"
 )
+_MANY_DOTS = re.compile(rf"^(?:[^.\n]*+\.){{{MAX_KEY_PARTS}}}", re.MULTILINE)
 _ITEM = re.compile(r"[=,]|^[ \t]*+\[", re.MULTILINE)
+_TABLE_START = re.compile(r"^[ \t]*+\[", re.MULTILINE)
 _ARRAY_HEADER = re.compile(r"^[ \t]*+\[\[[ \t]*+([A-Za-z0-9_-]++)[ \t]*+\]\]", re.MULTILINE)
 _BRACKET = re.compile(r"[\[\]{}]")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]++")
@@ -343,8 +345,8 @@ def check_size(text: str, path: str, what: str = "scenario") -> list[Problem]:
         return [Problem(path, MAX_LINES + 1, "<file>", f"more than {_nice(MAX_LINES)} lines, "
                         f"the most {_a(what)} file may have")]
     skeleton = _LEXEME.sub(_blank, text)
-    if skeleton.count("=") + skeleton.count(",") + skeleton.count("[") > MAX_ITEMS:
-        # a cheap upper bound first; the exact count only when it may be over
+    if skeleton.count("=") + skeleton.count(",") + len(_TABLE_START.findall(skeleton)) > MAX_ITEMS:
+        # counted at C speed; walked in Python only to find the line of the one too many
         for n, m in enumerate(_ITEM.finditer(skeleton), 1):
             if n > MAX_ITEMS:
                 return [Problem(path, _line_at(skeleton, m.start()), "<file>",
@@ -362,11 +364,17 @@ def check_size(text: str, path: str, what: str = "scenario") -> list[Problem]:
                                         f"lists and inline tables nested more than {MAX_DEPTH} "
                                         "deep", _column_at(skeleton, at)))
                 break
-    if chain := _KEY_CHAIN.search(skeleton):
+    # The key pattern looks behind at every character; only lines with enough dots can match.
+    for line in _MANY_DOTS.finditer(skeleton):
+        end = skeleton.find("\n", line.start())
+        chain = _KEY_CHAIN.search(skeleton, line.start(), len(skeleton) if end < 0 else end)
+        if chain is None:
+            continue
         at = chain.start()
         problems.append(Problem(path, _line_at(skeleton, at), "<syntax>",
                                 f"a dotted key or table name of more than {MAX_KEY_PARTS} parts",
                                 _column_at(skeleton, at)))
+        break
     if what == "scenario":
         seen: dict[str, int] = {}
         for m in _ARRAY_HEADER.finditer(skeleton):
