@@ -445,3 +445,13 @@ async def test_w_branches_a_what_if_from_the_phase_shown_and_opens_it_in_the_con
         assert (v.label, v.phase) == (label, phase)
         assert read_log(branched).header["parent"]["path"] == str(log)
     assert log.read_bytes() == before
+
+
+async def test_the_replay_viewer_says_who_vouches_for_the_log(log: Path) -> None:
+    tape = Tape.load(log)
+    assert tape.provenance == ("this machine", ["Log: signed by this machine's key"])
+    app = DetenteApp(replay=log)
+    shown = recording_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert ("information", "signed by this machine's key") in shown

@@ -41,6 +41,7 @@ from detente.tui.panels import (
     release_heap,
     settle_heap,
 )
+from detente.tui.provenance import notes
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal
 from detente.tui.text import _order_text, notable
 
@@ -86,6 +87,8 @@ class Tape:
         self.warnings = list(warnings)
         """What was dropped or where reading stopped, in plain words (each names its line)."""
         self.lineage: list[str] = []
+        self.provenance: tuple[str, list[str]] = ("", [])
+        """Who vouches for the log, and whether its scenario file changed (see tui/provenance.py)."""
         """For a branched log, one line per log it descends from, nearest first."""
         self._checkpoints = checkpoints
         self._marks = sorted(checkpoints)
@@ -111,7 +114,7 @@ class Tape:
                 continue
             try:
                 state = fold(state, record)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
                 warnings.append(
                     f"line {record.get('seq', 0) + 1}: an event does not fit the scenario ({exc!r}); "
                     "the replay stops before it"
@@ -123,6 +126,7 @@ class Tape:
         checkpoints[len(events)] = state
         tape = cls(os.fspath(path), session.scenario, session.ruleset.ladder, events, checkpoints, warnings)
         tape.lineage = describe_lineage(contents.header)
+        tape.provenance = notes(os.fspath(path), contents.header, contents.signatures, label="Log")
         return tape
 
     def __len__(self) -> int:
@@ -291,6 +295,10 @@ class ReplayScreen(Panels, Screen[None]):
             self.notify(w, title="Log damaged: replay stops early", severity="warning", timeout=15)
         if self.tape.lineage:
             self.notify("\n".join(self.tape.lineage), title="A what-if branch", timeout=10)
+        status, lines = self.tape.provenance
+        if lines:
+            self.notify("\n".join(line.removeprefix("Log: ") for line in lines), title="Log", timeout=10,
+                        severity="information" if status == "this machine" else "warning")
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
