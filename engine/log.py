@@ -599,6 +599,8 @@ class LogWriter:
         self._key = key
         self._signer = signer
         self._lock = lock
+        self._log_id = ""
+        """The header's ``sha256``: the name under which this machine notes the log's head."""
 
     @classmethod
     def create(
@@ -653,7 +655,9 @@ class LogWriter:
         finally:
             tmp.unlink(missing_ok=True)
         _sync_directory(path)
-        return cls(path, fd, 1, prev, clock, key, header.get("signer"), lock)
+        writer = cls(path, fd, 1, prev, clock, key, header.get("signer"), lock)
+        writer._log_id = prev
+        return writer
 
     @classmethod
     def resume(
@@ -694,6 +698,7 @@ class LogWriter:
         if contents.header["version"] < 2:
             key = None  # what it adds stays readable by a version 1 reader
         writer = cls(contents.path, fd, contents.next_seq, contents.last_hash, clock, key, signer, lock)
+        writer._log_id = contents.header["sha256"]
         return writer, contents
 
     @property
@@ -738,6 +743,10 @@ class LogWriter:
                 self.close()
             raise
         self._seq, self._prev = seq, prev
+        if self._key is not None:
+            from detente.engine.signing import remember_head
+
+            remember_head(self._log_id, seq - 1, prev)
 
     def close(self) -> None:
         """Close the file and give up the lock. Closing twice is harmless."""
@@ -839,7 +848,7 @@ def write_log(
     if key is not None:
         header["signer"] = key.public
     head, prev = _encode_header(header)
-    body, _, _ = _encode(records, 1, prev, _stamp(clock()), True, key, header.get("signer"))
+    body, seq, last = _encode(records, 1, prev, _stamp(clock()), True, key, header.get("signer"))
     fd = _open_new(path)
     try:
         _write_all(fd, (head + body).encode("utf-8"))
@@ -849,3 +858,7 @@ def write_log(
         raise
     os.close(fd)
     _sync_directory(path)
+    if key is not None and records:
+        from detente.engine.signing import remember_head
+
+        remember_head(prev, seq - 1, last)

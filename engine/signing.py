@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +35,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from detente.engine.log import Signatures
 
-__all__ = ["KEY_FILE", "Key", "check", "describe", "dice_secret", "fingerprint", "key_dir", "machine_key"]
+__all__ = [
+    "KEY_FILE",
+    "Key",
+    "check",
+    "describe",
+    "dice_secret",
+    "fingerprint",
+    "key_dir",
+    "machine_key",
+    "remember_head",
+    "remembered_head",
+]
 
 KEY_FILE = "signing-key.pem"
 """The private key's file name in :func:`key_dir`."""
@@ -200,3 +212,29 @@ def describe(signatures: Signatures, machine: str | None) -> tuple[str, str]:
         return "this machine", f"signed by this machine's key{extra}"
     return "another key", (f"signed by another key, {fingerprint(last)}, not this machine's: it was "
                            f"written on another machine, or changed and signed again{extra}")
+
+
+def remember_head(log_id: str, seq: int, sha256: str) -> None:
+    """Note, on this machine, the last line it signed in the log ``log_id`` (the header's
+    ``sha256``). A signature vouches for what a log holds, not for what was cut off its end; this
+    note lets this machine see that lines it wrote are gone. Best effort: never an error."""
+    folder = key_dir() / "heads"
+    tmp = folder / f".{log_id}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp.write_text(json.dumps({"seq": seq, "sha256": sha256}), encoding="utf-8")
+        os.replace(tmp, folder / f"{log_id}.json")
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def remembered_head(log_id: str) -> tuple[int, str] | None:
+    """``(seq, sha256)`` of the last line this machine signed in log ``log_id``, if it noted one."""
+    if not (isinstance(log_id, str) and len(log_id) == 64 and all(c in "0123456789abcdef" for c in log_id)):
+        return None
+    try:
+        note = json.loads((key_dir() / "heads" / f"{log_id}.json").read_text(encoding="utf-8"))
+        return int(note["seq"]), str(note["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -163,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         scenario = rec.session.scenario
         assert rec.contents is not None
         events = [r for r in rec.contents.records if r["kind"] != "command"]
-        for line in notes(args.resume, rec.contents.header, rec.contents.signatures)[1]:
+        for line in notes(args.resume, rec.contents)[1]:
             _err(line)
     else:
         if not args.scenario:
@@ -265,7 +265,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for w in rep.contents.warnings:
         _err(f"warning: {args.log}: {w}")
     # Who vouches for the log heads what is shown of it (stdout: a mistake stays one line).
-    _say(*notes(args.log, rep.contents.header, rep.contents.signatures, label="Log")[1])
+    _say(*notes(args.log, rep.contents, label="Log")[1])
     for line in describe_lineage(rep.contents.header):
         _say(line)
     session = rep.session

@@ -96,7 +96,7 @@ class LocalClient:
         assert rec.contents is not None
         events = [r for r in rec.contents.records if r["kind"] != "command"]
         client = cls(rec, events, bots)
-        client.provenance = notes(str(log_path), rec.contents.header, rec.contents.signatures)
+        client.provenance = notes(str(log_path), rec.contents)
         if client.view(FACILITATOR).phase != "setup":
             client.play_bots()
         return client

@@ -9,30 +9,36 @@ made from it: its facts are then the engine's, whatever hand wrote the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from detente.engine.log import LogContents, Signatures
+    from detente.engine.log import LogContents
 
 
-def notes(
-    path: str, header: Mapping[str, Any], signatures: Signatures, *, label: str | None = None
-) -> tuple[str, list[str]]:
+def notes(path: str, contents: LogContents, *, label: str | None = None) -> tuple[str, list[str]]:
     """``(status, lines)``: the signature status (``"this machine"``, ``"another key"``,
     ``"unsigned"``) and the lines to show, each starting with ``label`` (the log's path unless
-    given)."""
+    given): who vouches for the log, whether lines this machine wrote have been cut off its end,
+    and whether the scenario file it began from has changed since."""
     from detente.engine.recorder import source_changed
-    from detente.engine.signing import describe, machine_key
+    from detente.engine.signing import describe, machine_key, remembered_head
 
     try:
         mine = machine_key(create=False)
     except OSError:
         mine = None  # a damaged key file: every log then reads as another key's, which is true
-    status, sentence = describe(signatures, mine.public if mine else None)
+    status, sentence = describe(contents.signatures, mine.public if mine else None)
     label = path if label is None else label
     lines = [f"{label}: {sentence}"]
-    changed = source_changed(header)
+    head = remembered_head(contents.header["sha256"])
+    if head is not None:
+        seq, digest = head  # records[i] holds seq i + 1
+        if seq >= contents.next_seq:
+            lines.append(f"{label}: warning: this machine wrote this log up to line {seq + 1}; it now "
+                         f"ends at line {contents.next_seq}: lines were cut off its end")
+        elif seq >= 1 and contents.records[seq - 1]["sha256"] != digest:
+            lines.append(f"{label}: warning: line {seq + 1} is not the line this machine wrote there")
+    changed = source_changed(contents.header)
     if changed:
         lines.append(f"{label}: note: {changed}")
     return status, lines
@@ -45,7 +51,7 @@ def vouched(path: str, contents: LogContents, action: str) -> list[str]:
     from detente.engine.recorder import verify
     from detente.tui.cli import UserError
 
-    status, lines = notes(path, contents.header, contents.signatures)
+    status, lines = notes(path, contents)
     if status != "this machine":
         problems = verify(path)
         if problems:

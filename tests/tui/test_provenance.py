@@ -154,3 +154,21 @@ def test_the_client_timeline_shows_alliance_values_to_members_only(tmp_path: Pat
         client.close()
     assert seen["blue"] and seen["yellow"]  # members of the pact
     assert not seen["red"] and not seen["public"]
+
+
+def test_lines_cut_off_the_end_are_noticed_on_the_machine_that_wrote_them(
+    ours: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "s.jsonl"
+    log.write_bytes(ours.read_bytes())
+    assert main(["replay", str(log)]) == 0
+    assert "cut off" not in capsys.readouterr().out
+    contents = read_log(log)
+    last_group = max(i for i, r in enumerate(contents.records) if r["kind"] == "command")
+    data = log.read_bytes()  # whole groups dropped at the end: every check it holds still passes
+    log.write_bytes(data[: data.index(b'{"seq":%d,' % contents.records[last_group]["seq"])])
+    assert verify(log) == []
+    assert main(["replay", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert f"this machine wrote this log up to line {contents.next_seq}" in out
+    assert "lines were cut off its end" in out

@@ -126,7 +126,7 @@ class Tape:
         checkpoints[len(events)] = state
         tape = cls(os.fspath(path), session.scenario, session.ruleset.ladder, events, checkpoints, warnings)
         tape.lineage = describe_lineage(contents.header)
-        tape.provenance = notes(os.fspath(path), contents.header, contents.signatures, label="Log")
+        tape.provenance = notes(os.fspath(path), contents, label="Log")
         return tape
 
     def __len__(self) -> int:
