@@ -87,7 +87,7 @@ class Entry:
     phase: str
     """The phase the role saw it in (a team sees adjudication results at the debrief)."""
     kind: str
-    """``inject``, ``orders``, ``call``, ``answer``, ``said``, ``pledge``, ``proposal``,
+    """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``said``, ``pledge``, ``proposal``,
     ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``override``, ``note``,
     ``objective`` or ``outcome``."""
     text: str
@@ -641,6 +641,10 @@ def _entries(initial: State, seen: Sequence[Mapping[str, Any]]) -> tuple[Entry, 
                 add("answer", f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} {what}")
             else:
                 add("answer", f"{', '.join(n(t) for t in e['by'])} left {what} unanswered")
+        elif k == "withdrawn":
+            p = proposals.get(e["id"])
+            what = _MOVE_WORDS.get(p["order"]["move"], p["order"]["move"]) if p else f"proposal {e['id']}"
+            add("withdrawn", f"{n(e['by'])} withdrew {what} before it was answered")
         elif k == "message":
             add("said", f"{n(e['by'])} on call {e['id']}: \"{e['text']}\"")
         elif k == "pledge":

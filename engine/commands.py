@@ -85,6 +85,17 @@ class HangUp:
 
 
 @frozen
+class Withdraw:
+    """A team takes back a call or proposal it placed this turn that no one has answered yet
+    (communications phase only); what it cost is returned to the team's budget."""
+
+    type: ClassVar[str] = "withdraw"
+    team: str
+    proposal: str
+    """The proposal's id (``"3-1"``)."""
+
+
+@frozen
 class SubmitOrders:
     """A team seals its orders for the turn (an empty list passes)."""
 
@@ -139,6 +150,7 @@ Command = (
     | Say
     | MakePledge
     | HangUp
+    | Withdraw
     | SubmitOrders
     | AddInject
     | Override
@@ -156,6 +168,7 @@ _TYPES: dict[str, type] = {
         Say,
         MakePledge,
         HangUp,
+        Withdraw,
         SubmitOrders,
         AddInject,
         Override,

@@ -49,6 +49,7 @@ KINDS: dict[str, tuple[str, str]] = {
                "a pledge made on a call (pledge: its kind; `kind` is the event's)"),
     "pledge_status": ("id, status", "a pledge was kept (expired) or broken"),
     "hang_up": ("id, by", "a call ended"),
+    "withdrawn": ("id, by, cost", "the proposer withdrew an unanswered call or proposal (cost: returned)"),
     "move": ("team, order, result, text", "a move was resolved, with its result in words"),
     "roll": ("id, p, value, success, inputs, about", "a seeded roll: success when value < p"),
     "force": ("force, region, known_to", "a force moved (known_to: teams that know where it is)"),
@@ -172,6 +173,13 @@ def _settled(state: State, e: Event) -> State:
     return _update_proposal(state, e["id"], status="settled")
 
 
+def _withdrawn(state: State, e: Event) -> State:
+    state = _update_proposal(state, e["id"], status="withdrawn")
+    spent = dict(state.spent)
+    spent[e["by"]] = spent.get(e["by"], 0) - e["cost"]
+    return state.replace(spent=spent)
+
+
 def _message(state: State, e: Event) -> State:
     p = state.proposals[e["id"]]
     return _update_proposal(state, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
@@ -267,6 +275,7 @@ _FOLD: dict[str, Callable[[State, Event], State]] = {
     "pledge": _pledge,
     "pledge_status": _pledge_status,
     "hang_up": _hang_up,
+    "withdrawn": _withdrawn,
     "move": _nothing,
     "roll": _nothing,
     "force": _force,

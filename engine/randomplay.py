@@ -19,6 +19,7 @@ from detente.engine.commands import (
     Respond,
     Start,
     SubmitOrders,
+    Withdraw,
 )
 from detente.engine.ruleset import Ruleset
 from detente.engine.session import Session
@@ -43,11 +44,15 @@ def random_order(state: State, team: str, lm: LegalMove, rng: random.Random) -> 
     return Order(move=lm.move.name, **kw)  # type: ignore[arg-type]
 
 
-def random_commands(session: Session, rng: random.Random, *, max_commands: int = 10_000) -> Iterator[Command]:
+def random_commands(
+    session: Session, rng: random.Random, *, max_commands: int = 10_000, withdraw: float = 0.0
+) -> Iterator[Command]:
     """The next commands of a random legal game, one at a time, until it ends.
 
     The caller applies each command (directly or through a recorder) before asking for
-    the next; the generator reads ``session.state`` afresh every time."""
+    the next; the generator reads ``session.state`` afresh every time. ``withdraw`` is the
+    chance that a proposer takes back a proposal nobody has answered yet (0 by default, so
+    a generator seed plays the same game it always did)."""
     for _ in range(max_commands):
         st = session.state
         if st.ended:
@@ -56,7 +61,7 @@ def random_commands(session: Session, rng: random.Random, *, max_commands: int =
             yield Start()
             continue
         if st.phase == "communications":
-            cmd = _communications(session, st, rng)
+            cmd = _communications(session, st, rng, withdraw)
             yield cmd if cmd is not None else Advance()
             continue
         if st.phase == "orders":
@@ -69,8 +74,10 @@ def random_commands(session: Session, rng: random.Random, *, max_commands: int =
         yield Advance()
 
 
-def _communications(session: Session, st: State, rng: random.Random) -> Command | None:
+def _communications(session: Session, st: State, rng: random.Random, withdraw: float = 0.0) -> Command | None:
     for p in st.proposals.values():
+        if p.status == "open" and withdraw and not p.answers and rng.random() < withdraw:
+            return Withdraw(team=p.by, proposal=p.id)
         if p.status == "open":
             for t in p.to:
                 if t not in p.answers and rng.random() < 0.8:
@@ -126,10 +133,10 @@ def random_orders(state: State, team: str, ruleset: Ruleset, rng: random.Random)
     return tuple(orders)
 
 
-def play_random_game(session: Session, rng: random.Random) -> int:
+def play_random_game(session: Session, rng: random.Random, *, withdraw: float = 0.0) -> int:
     """Play ``session`` to its end with random legal commands; returns the number of events."""
     n = 0
-    for cmd in random_commands(session, rng):
+    for cmd in random_commands(session, rng, withdraw=withdraw):
         result = session.apply(cmd)
         if not result.accepted:  # pragma: no cover - a bug: random play only issues legal commands
             raise AssertionError(f"random play issued a refused command {cmd!r}: {result.reason}")

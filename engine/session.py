@@ -33,6 +33,7 @@ from detente.engine.commands import (
     Say,
     Start,
     SubmitOrders,
+    Withdraw,
 )
 from detente.engine.conditions import Facts, compile_scenario
 from detente.engine.events import Event, fold_all, get_value
@@ -405,6 +406,27 @@ def _hang_up(s: Session, c: HangUp) -> Resolution | str:
     return r
 
 
+def _withdraw(s: Session, c: Withdraw) -> Resolution | str:
+    p = _proposal_for(s, c.team, c.proposal)
+    if isinstance(p, str):
+        return p
+    st = s.state
+    what = "call" if p.order.move == "hotline_call" else "proposal"
+    if p.by != c.team:
+        return f"only {_name(st, p.by)}, who placed it, can withdraw this {what}"
+    if st.phase != "communications":
+        return f"calls and proposals are withdrawn in the communications phase (now: {st.phase})"
+    if p.status == "withdrawn":
+        return f"this {what} is already withdrawn"
+    if p.answers or p.status != "open":
+        return f"this {what} has already been answered; it can no longer be withdrawn"
+    # The cost comes back: an unanswered call or proposal changed nothing yet.
+    cost = s.ruleset.moves[p.order.move].cost(st.numbers)
+    r = s._resolution()
+    r.emit("withdrawn", _parties(p), id=p.id, by=c.team, cost=cost)
+    return r
+
+
 def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
     st = s.state
     if (err := s._team(c.team)) is not None:
@@ -527,6 +549,7 @@ _HANDLERS: dict[type, Any] = {
     Say: _say,
     MakePledge: _pledge,
     HangUp: _hang_up,
+    Withdraw: _withdraw,
     SubmitOrders: _orders,
     AddInject: _inject,
     Override: _override,

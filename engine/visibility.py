@@ -92,7 +92,7 @@ EVENTS: dict[str, EventRule] = {
     # Issue 9 makes the reason the facilitator's (secret) with an optional public text.
     "override": EventRule("value", private=("reason",)),
     "orders": EventRule("stamped", owner="team"),
-    "proposal": _STAMPED,  # stamped with the parties, as are the five kinds below
+    "proposal": _STAMPED,  # stamped with the parties, as are the kinds below to hang_up
     "response": _STAMPED,
     "unanswered": _STAMPED,
     "settled": _STAMPED,
@@ -100,6 +100,7 @@ EVENTS: dict[str, EventRule] = {
     "pledge": _STAMPED,
     "pledge_status": _STAMPED,
     "hang_up": _STAMPED,
+    "withdrawn": _STAMPED,
     "move": _STAMPED,  # stamped by the rule that resolved it (a private move: its parties)
     "roll": _FACILITATOR,
     "force": _STAMPED,  # stamped with the teams that know where the force is

@@ -50,7 +50,7 @@ STEMS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
 MARK = "Leakcheck"
 PUBLIC_VALUES = ("tension", "hotline", "agreement", "readiness")
 HIDDEN_KINDS = ("roll", "flag", "note", "command")
-PROPOSAL_KINDS = ("proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up")
+PROPOSAL_KINDS = ("proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "withdrawn")
 
 
 # -- the rules, as the issue states them ----------------------------------------------------------
