@@ -669,8 +669,12 @@ def _entries(initial: State, seen: Sequence[Mapping[str, Any]]) -> tuple[Entry, 
         elif k == "notice":
             add("notice", f"{n(e['by'])} gave notice of {e['activity']} in {e['region']}")
         elif k == "override":
+            # A team's copy holds the public text as its reason (engine.visibility); the
+            # facilitator's holds both.
             reason = f": {e['reason']}" if e.get("reason") else ""
-            add("override", f"the facilitator set {e['value']} of {'–'.join(e['of'])} to {e['to']}{reason}")
+            told = f" (teams read: {e['public']})" if e.get("public") else ""
+            what = f"{e['value']} of {'–'.join(e['of'])} to {e['to']}"
+            add("override", f"the facilitator set {what}{reason}{told}")
         elif k == "note":
             add("note", str(e["text"]))
         elif k == "objective":

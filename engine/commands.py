@@ -124,6 +124,9 @@ class Override:
     of: tuple[str, ...]
     to: Any
     reason: str
+    """Why, in the facilitator's words: the facilitator's alone (the log, the facilitator's report)."""
+    public: str = ""
+    """What the teams who see the value read as its cause; empty: ``facilitator adjustment``."""
 
 
 @frozen

@@ -516,8 +516,12 @@ def _override(s: Session, c: Override) -> Resolution | str:
     if new == old:
         return f"{c.value} is already {old}"
     r = s._resolution()
+    public = c.public.strip()
+    if len(c.reason.strip()) > MAX_TEXT or len(public) > MAX_TEXT:
+        return f"a reason or public text is at most {MAX_TEXT} characters"
     r.emit(
-        "override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip()
+        "override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip(),
+        public=public,
     )
     return r
 

@@ -18,10 +18,18 @@ private: an answered call, a dialogue's attendance, a private inject); anyone el
 nothing. So a private inject's effect reaches the intersection of its addressees and who
 may see that value.
 
+An override's ``reason`` is the facilitator's words and reaches no one else: a team that sees the
+value reads the override's ``public`` text in its place, or :data:`PUBLIC_CAUSE` when there is
+none (as in every log written before the public text existed).
+
 >>> shown({"kind": "note", "text": "x", "vis": "fac"}, "blue") is None
 True
 >>> shown({"kind": "start", "seed": 7, "vis": "all"}, "blue")
 {'kind': 'start', 'vis': 'all'}
+>>> o = {"kind": "override", "value": "tension", "of": ["blue", "red"], "to": 40, "reason": "mine",
+...      "public": "", "vis": "all"}
+>>> shown(o, "blue")["reason"], shown(o, "facilitator")["reason"]
+('facilitator adjustment', 'mine')
 """
 
 from __future__ import annotations
@@ -77,7 +85,15 @@ class EventRule:
     """Fields only the stamped audience reads (the why of a change)."""
     secret: tuple[str, ...] = ()
     """Fields only the facilitator reads."""
+    stand_in: tuple[tuple[str, str, str], ...] = ()
+    """``(field, source, default)``: a role other than the facilitator reads ``field`` as the
+    event's ``source`` (or ``default`` when the event has none, or ``source`` is private to
+    the role), and never ``source`` itself. An override's reason is the facilitator's; teams
+    read the public text the facilitator gave, or a neutral cause."""
 
+
+PUBLIC_CAUSE = "facilitator adjustment"
+"""What teams read as the cause of an override the facilitator gave no public text for."""
 
 _STAMPED = EventRule("stamped")
 _FACILITATOR = EventRule(FACILITATOR_ONLY)
@@ -89,8 +105,8 @@ EVENTS: dict[str, EventRule] = {
     "phase": _STAMPED,
     "inject": _STAMPED,  # stamped with its addressees
     "changed": EventRule("value", private=("cause",)),
-    # Issue 9 makes the reason the facilitator's (secret) with an optional public text.
-    "override": EventRule("value", private=("reason",)),
+    # The reason is the facilitator's words; teams read the public text (or the neutral cause).
+    "override": EventRule("value", private=("public",), stand_in=(("reason", "public", PUBLIC_CAUSE),)),
     "orders": EventRule("stamped", owner="team"),
     "proposal": _STAMPED,  # stamped with the parties, as are the kinds below to hang_up
     "response": _STAMPED,
@@ -171,7 +187,16 @@ def shown(
             return _without(event, rule.private)
     elif not whole:
         return None
-    return _without(event, rule.secret) if rule.secret else event
+    if rule.secret:
+        event = _without(event, rule.secret)
+    return _stand_in(event, rule.stand_in) if rule.stand_in else event
+
+
+def _stand_in(event: Mapping[str, Any], rules: tuple[tuple[str, str, str], ...]) -> Mapping[str, Any]:
+    out = dict(event)
+    for field, source, default in rules:
+        out[field] = out.pop(source, None) or default
+    return out
 
 
 def _without(event: Mapping[str, Any], fields: tuple[str, ...]) -> Mapping[str, Any]:
@@ -188,6 +213,7 @@ def header_for(header: Mapping[str, Any], role: str) -> Mapping[str, Any]:
 
 
 __all__ = [
-    "BY_KIND", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "VALUES",
+    "BY_KIND", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
+    "VALUES",
     "EventRule", "header_for", "may_see", "shown", "value_audience",
 ]

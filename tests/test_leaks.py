@@ -27,7 +27,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,15 @@ ROOT = Path(__file__).resolve().parents[1]
 STEMS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
 
 MARK = "Leakcheck"
+PUBLIC_TEXT = "Leakcheck public text of an override"
+"""What the facilitator chose to tell the teams about the tension override."""
+NEUTRAL = "facilitator adjustment"
+"""What teams read as the cause of an override the facilitator gave no public text for."""
 PUBLIC_VALUES = ("tension", "hotline", "agreement", "readiness")
 HIDDEN_KINDS = ("roll", "flag", "note", "command")
-PROPOSAL_KINDS = ("proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "withdrawn")
+PROPOSAL_KINDS = (
+    "proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "withdrawn",
+)
 
 
 # -- the rules, as the issue states them ----------------------------------------------------------
@@ -89,7 +95,7 @@ class Played:
         return [e for g in self.groups for e in g]
 
 
-def corner_commands(scenario: Scenario) -> dict[tuple[int, str], list[Command]]:
+def corner_commands(scenario: Scenario) -> dict[tuple[int, str], list[Command | Callable[[State], Command]]]:
     """A private inject to an outsider of the first alliance and one of its members, touching a
     value of every kind; overrides of that alliance's cohesion and of the member's pressure; a note."""
     al = scenario.alliances[0]
@@ -107,11 +113,18 @@ def corner_commands(scenario: Scenario) -> dict[tuple[int, str], list[Command]]:
             Effect("tension", (outsider, member), add=1),
         ),
     )
+    def tension(state: State) -> Command:
+        # A public value, moved by one point (an override must change something), with a text for teams.
+        now = state.tension(outsider, member)
+        return Override("tension", (outsider, member), now + 1 if now < 50 else now - 1,
+                        f"{MARK} tension override reason", public=PUBLIC_TEXT)
+
     return {
         (1, "orders"): [
             inject,
             Override("cohesion", (al.id,), 33, f"{MARK} cohesion override reason"),
             Override("pressure", (member,), 44, f"{MARK} pressure override reason"),
+            tension,
             Note(f"{MARK} facilitator note"),
         ],
     }
@@ -126,13 +139,15 @@ def play(stem: str, log: Path) -> Played:
     with RecordedSession.create(scenario, log) as rec:
         seed = rec.session.seed
         while True:
-            commands = extra.pop((rec.state.turn, rec.state.phase), [])
+            commands: list[Any] = extra.pop((rec.state.turn, rec.state.phase), [])
             cmd = next_command(rec.state, script) if not commands else None
             if cmd is not None:
                 commands = [cmd]
             if not commands:
                 break
             for c in commands:
+                if callable(c):
+                    c = c(rec.state)
                 result = rec.apply(c)
                 assert result.accepted, result.reason  # type: ignore[union-attr]
                 groups.append(json.loads(json.dumps(list(result.events))))
@@ -182,12 +197,10 @@ def forbidden_words(p: Played, role: str) -> set[str]:
     if role == FACILITATOR:
         return set()
     sc = p.scenario
+    # The facilitator's words are the facilitator's (issue 9): every note and override reason.
     words = {f"{MARK} facilitator note"}
-    # An override's reason goes with its value (issue 9 will make it the facilitator's).
-    if role not in sc.alliances[0].members:
-        words.add(f"{MARK} cohesion override reason")
-    if role != sc.alliances[0].members[0]:
-        words.add(f"{MARK} pressure override reason")
+    words |= {str(e["reason"]) for e in p.events if e["kind"] == "override"}
+    words |= {str(e["text"]) for e in p.events if e["kind"] == "note"}
     for e in p.events:
         if e["kind"] == "inject" and e["to"] and role not in e["to"]:
             words |= {e["title"], f"inject {e['id']}"} | ({e["text"]} if e["text"] else set())
@@ -251,6 +264,11 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
             cause = e.get("cause")
             if cause in causes:
                 assert role in causes[cause], f"{role} reads why {e['value']} of {e['of']} moved: {cause!r}"
+            if k == "override":
+                # Teams read the facilitator's public text, or a neutral cause: never the reason.
+                assert "public" not in e, f"{role} reads the override's fields as the facilitator: {e}"
+                want = PUBLIC_TEXT if e["value"] == "tension" else NEUTRAL
+                assert e["reason"] == want, f"{role} reads {e['reason']!r} as an override's cause"
         elif k in PROPOSAL_KINDS:
             pid = e["call"] if k == "pledge" else e["id"]
             assert role in parties[pid], f"{role} sees {k} of {pid}, a proposal it is not party to"
@@ -329,6 +347,25 @@ def test_every_view_and_timeline_after_every_command(played: Played) -> None:
             seen = seen_by(p, p.events[:done], role)
             check_timeline(p, seen, role)
         assert_clean(_json(seen), p, role, "timeline")
+        assert_clean("\n".join(debrief_lines(p, seen)), p, role, "debrief")
+        if role != FACILITATOR:
+            # The tension override's public text is what every team and the public read.
+            assert PUBLIC_TEXT in "\n".join(debrief_lines(p, seen)), f"{role}'s debrief lacks the public text"
+
+
+def debrief_lines(p: Played, seen: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What the debrief and the turn summary say of ``seen`` (detente.tui.text.notable)."""
+    from detente.tui.text import notable
+
+    proposals: dict[str, Mapping[str, Any]] = {}
+    out = []
+    for e in seen:
+        if e["kind"] == "proposal":
+            proposals[e["id"]] = e
+        line = notable(p.scenario, e, proposals)
+        if line:
+            out.append(line)
+    return out
 
 
 def test_replay_at_every_turn(played: Played, capsys: pytest.CaptureFixture[str]) -> None:
@@ -362,6 +399,10 @@ def test_report_in_every_format(played: Played) -> None:
                   header=rep.contents.header)
         check_report(p, r, role)
         assert_clean(render_markdown(r), p, role, "Markdown report", md_escape)
+        overrides = [e.text for e in r.timeline if e.kind == "override"]
+        assert any(PUBLIC_TEXT in t for t in overrides), f"{role}'s report lacks the override's public text"
+        if role == FACILITATOR:
+            assert any(f"{MARK} tension override reason" in t for t in overrides)
         assert_clean(render_html(r), p, role, "HTML report", html.escape)
         text = render_csv(r)
         check_csv(p, text, role)

@@ -273,7 +273,10 @@ def test_team_reports_of_the_rich_session(rich: Replayed) -> None:
     blue = report_of(rich, "blue")
     green = report_of(rich, "green")
     assert NOTE not in " ".join(e.text for e in blue.timeline)
-    assert any(REASON in e.text for e in blue.timeline)  # a pair's override is public
+    # A pair's override is public, its reason the facilitator's: teams read the neutral cause.
+    assert REASON not in " ".join(e.text for e in blue.timeline)
+    (override,) = [e for e in blue.timeline if e.kind == "override"]
+    assert "76" in override.text and "facilitator adjustment" in override.text
     assert [c.id for c in green.calls] == [] and green.pledges == ()
     assert blue.pledges[0].status == "broken"
     public = report_of(rich, "public")

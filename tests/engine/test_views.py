@@ -15,6 +15,7 @@ from detente.engine.script import load_script, next_command
 from detente.engine.session import Accepted, new_session
 from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view
+from detente.engine.visibility import PUBLIC_CAUSE
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -56,7 +57,8 @@ def check_view(state: State, events: list[dict], role: str) -> None:
         vis = e.get("vis", "all")
         if not (vis == "all" or (team is not None and team in vis)):
             # Outside the stamp: a value the role may see, moved for a reason it may not read.
-            assert e["kind"] in ("changed", "override") and "cause" not in e and "reason" not in e, e
+            assert e["kind"] in ("changed", "override") and "cause" not in e, e
+            assert e.get("reason") in (None, PUBLIC_CAUSE) and "public" not in e, e
         if e["kind"] == "phase":
             in_review = e["phase"] == "adjudication"
         elif in_review:
@@ -154,6 +156,9 @@ def test_an_old_log_is_read_under_todays_table() -> None:
     kinds = [(e["kind"], e.get("value")) for e in green]
     assert ("changed", "pressure") not in kinds, "blue's pressure is blue's, whoever the inject went to"
     assert kinds.count(("changed", "cohesion")) == 2 and ("override", "cohesion") in kinds
+    # An old override has no public text: the team reads the neutral cause, not the reason.
+    (override,) = [e for e in green if e["kind"] == "override"]
+    assert override["reason"] == PUBLIC_CAUSE and override["to"] == 50
     # A third party sees the public tension move, not why.
     tension = next(e for e in green if e.get("value") == "tension")
     assert tension["to"] == 30 and "cause" not in tension

@@ -254,7 +254,9 @@ def test_notes_overrides_and_escaping(rich: Path, capsys: pytest.CaptureFixture[
     _, blue, _ = run(capsys, "report", str(rich), "--as", "blue")
     _, green, _ = run(capsys, "report", str(rich), "--as", "green")
     assert md_escape(NOTE) in fac and NOTE not in blue and md_escape(NOTE) not in blue
-    assert md_escape(REASON) in fac and md_escape(REASON) in blue
+    # The override's reason is the facilitator's (issue 9): blue reads the neutral cause.
+    assert md_escape(REASON) in fac and REASON not in blue and md_escape(REASON) not in blue
+    assert "facilitator adjustment" in blue
     assert "Keep out \\| please \\<b\\>now\\</b\\>." in fac and "Keep out" not in green
     assert "| broken (Day 1) |" in fac
     _, page, _ = run(capsys, "report", str(rich), "--format", "html", "-o", "-")
