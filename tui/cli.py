@@ -49,12 +49,13 @@ def bundled_scenarios() -> list[Path]:
 
 
 def resolve_scenario(name: str) -> Path:
-    """A scenario path, or the id / file stem of a bundled scenario."""
+    """A scenario path, or the id / file stem of a bundled scenario (``strait_standoff``,
+    ``strait-standoff``); a file that exists wins over a bundled scenario of the same name."""
     p = Path(name)
     if p.exists():
         return p
     for b in bundled_scenarios():
-        if name in (b.stem, b.stem.replace("_", "-")):
+        if name in (b.stem, b.stem.replace("_", "-"), b.name):
             return b
     raise UserError(
         f"{name}: no such scenario file (bundled: {', '.join(b.stem for b in bundled_scenarios())})"
@@ -75,15 +76,25 @@ def _load(path: Path):  # -> Scenario
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Load each file as a session would; with ``--strict`` also lint it, and count a warning
-    as a failure (like a compiler's -Werror), so that CI can insist on clean scenarios."""
+    as a failure (like a compiler's -Werror), so that CI can insist on clean scenarios. A name
+    that is not a file may be a bundled scenario's, as everywhere else a scenario is taken."""
     from detente.engine.loader import ScenarioError, load_scenario
 
     code = EXIT_OK
     for name in args.paths:
+        # A file keeps the spelling it was given, so that messages name it the same way.
         try:
-            scenario = load_scenario(name)
+            path = name if Path(name).exists() else str(resolve_scenario(name))
+        except UserError as exc:
+            path, missing = name, str(exc)
+        else:
+            missing = ""
+        try:
+            scenario = load_scenario(path)
         except ScenarioError as exc:
             _say(str(exc))
+            if missing and not Path(name).suffix and os.sep not in name and "/" not in name:
+                _say(missing)  # a mistyped bundled name: list the names there are
             code = EXIT_ERROR
             continue
         lint = []
@@ -91,8 +102,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             from detente.engine.lint import lint_scenario
 
             # It just loaded, so it reads and decodes.
-            text = Path(name).read_text(encoding="utf-8-sig")
-            lint = lint_scenario(scenario, text, name)
+            text = Path(path).read_text(encoding="utf-8-sig")
+            lint = lint_scenario(scenario, text, path)
         if lint:
             _say(*(str(w) for w in lint))
             _say(f"{name}: {len(lint)} warning{'s' if len(lint) > 1 else ''}")
@@ -419,7 +430,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check scenario files and report every problem with file and line. Exit "
         "status: 0 if every file is fine, 1 if any has an error (or, with --strict, a warning).",
     )
-    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.add_argument(
+        "paths", nargs="+", metavar="SCENARIO",
+        help="a scenario file, or the name of a bundled one (strait_standoff)",
+    )
     v.add_argument(
         "--strict",
         action="store_true",
