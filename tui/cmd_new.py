@@ -48,7 +48,7 @@ HEADER = Template('''\
 # The id: letters, digits, - and _; it names the scenario in logs and reports.
 id = "$id"
 title = "$title"
-summary = "Two rivals, a disputed border and a hotline nobody trusts yet."
+summary = "$summary"
 author = ""
 version = "1"             # your own version of this file: text, not a number
 seed = 1                  # the dice; `--seed N` on the command line overrides it
@@ -57,7 +57,7 @@ briefing = """
 A dispute over the border district between $name1 and $name2 has \\
 flared up. Both have moved troops closer "for exercises". A hotline between the two \\
 defence ministries exists, but has never been used in a crisis.
-
+$others
 The exercise runs for up to six days. Each day: news, then calls and proposals, then \\
 sealed orders, then the results.
 """
@@ -297,12 +297,48 @@ reason = "An incidents agreement is in force and tension has fallen: both sides 
 ''')
 
 
+NUMBERS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight")
+
+
+def summary(actors: int) -> str:
+    """The starter's one-line summary, which counts its actors as the file has them.
+
+    >>> summary(5)[:60]
+    'Five states: two rivals over a disputed border, an ally of o'
+    """
+    if actors == 2:
+        return "Two rivals, a disputed border and a hotline nobody trusts yet."
+    parts = ["two rivals over a disputed border", "an ally of one"]
+    if actors == 4:
+        parts.append("a wary neighbour")
+    elif actors > 4:
+        parts.append(f"{NUMBERS[actors - 3]} wary neighbours")
+    return f"{NUMBERS[actors].capitalize()} states: {', '.join(parts)} and a hotline nobody trusts yet."
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def others(chosen: tuple[tuple[str, str, str], ...]) -> str:
+    """The public briefing's paragraph on the actors beyond the two rivals ("" for none)."""
+    if len(chosen) < 3:
+        return ""
+    text = (f"{chosen[2][1]}, allied with {chosen[0][1]} in the Northern Pact, is expected to "
+            "stand by its ally.")
+    if rest := [name for _, name, _ in chosen[3:]]:
+        verb = "watches" if len(rest) == 1 else "watch"
+        text += f" {_and(rest)} {verb} from nearby, fearing to be drawn in."
+    return "\n" + _wrap(text) + "\n"
+
+
 def starter(title: str, scenario_id: str, file: str, actors: int) -> str:
     """The starter scenario's TOML text for ``actors`` actors (2–8)."""
     chosen = ACTORS[:actors]
     (a, name1, _), (b, name2, _) = chosen[0], chosen[1]
     names = {"a": a, "b": b, "name1": name1, "name2": name2}
-    out = [HEADER.substitute(title=title, id=scenario_id, file=file, **names)]
+    out = [HEADER.substitute(title=title, id=scenario_id, file=file, summary=summary(actors),
+                             others=others(chosen), **names)]
     for i, (aid, name, colour) in enumerate(chosen):
         brief = f"You are {name}'s crisis cell. {SECRETS.get(i, THIRD_PARTY_SECRET)}"
         out.append(ACTOR.substitute(id=aid, name=name, colour=colour, secret=_wrap(brief)))

@@ -215,3 +215,31 @@ def test_the_docs_example_of_warnings_is_real_output(
     code, out, _ = run(capsys, "validate", "--strict", "harbour_dispute.toml")
     assert code == 1
     assert out.splitlines() == shown
+
+
+NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight")
+
+
+@pytest.mark.parametrize("actors", range(2, 9))
+def test_new_starter_text_fits_the_number_of_actors(
+    actors: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``new --actors 4`` once wrote "Two rivals…": the summary counts the actors the file has,
+    and the public briefing names every one of them; the file still lints clean and plays."""
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "new", "ex", "--actors", str(actors))[0] == 0
+    path = tmp_path / "ex.toml"
+    code, out, _ = run(capsys, "validate", "--strict", str(path))
+    assert (code, out.strip()) == (0, f"{path}: ok")
+    scenario = load_scenario(path)
+    summary = scenario.scenario.summary
+    assert summary.split()[0].strip(":,").lower() == NUMBER_WORDS[actors - 2], summary
+    assert all(w not in summary.lower().split() for w in NUMBER_WORDS[actors - 1:]) or actors == 2
+    if actors > 2:
+        assert summary.startswith(f"{NUMBER_WORDS[actors - 2].capitalize()} states:")
+    briefing = " ".join(scenario.scenario.briefing.split())
+    for actor in scenario.actors:
+        assert actor.name in briefing, (actor.name, briefing)
+    session = new_session(scenario, seed=actors)
+    play_random_game(session, random.Random(actors))
+    assert session.state.outcome is not None
