@@ -87,8 +87,8 @@ class Entry:
     phase: str
     """The phase the role saw it in (a team sees adjudication results at the debrief)."""
     kind: str
-    """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``said``, ``pledge``, ``proposal``,
-    ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``override``, ``note``,
+    """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``, ``pledge``,
+    ``proposal``, ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``override``, ``note``,
     ``objective`` or ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
@@ -675,6 +675,16 @@ def _entries(initial: State, seen: Sequence[Mapping[str, Any]]) -> tuple[Entry, 
             told = f" (teams read: {e['public']})" if e.get("public") else ""
             what = f"{e['value']} of {'–'.join(e['of'])} to {e['to']}"
             add("override", f"the facilitator set {what}{reason}{told}")
+        elif k == "annul":
+            reason = f": {e['reason']}" if e.get("reason") else ""
+            told = f" (teams read: {e['public']})" if e.get("public") else ""
+            add("annulled", f"the facilitator annulled {e['text']}{reason}{told}")
+            # The result itself shows as annulled where it stands in the timeline.
+            for i in range(len(out) - 1, -1, -1):
+                x = out[i]
+                if x.turn == turn and x.kind in ("result", "incident") and x.text.startswith(str(e["text"])):
+                    out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
+                    break
         elif k == "note":
             add("note", str(e["text"]))
         elif k == "objective":
@@ -746,6 +756,8 @@ def _incidents(
         k = e["kind"]
         if k == "phase":
             turn = e["turn"]
+        elif k == "annul" and e.get("what") == "incident":
+            found = [f for f in found if (f["turn"], f["text"]) != (turn, e["text"])]
         elif k == "incident":
             key = pair(*e["between"])
             found.append({"turn": turn, "between": key, "severity": e["severity"], "text": e["text"],
@@ -834,6 +846,7 @@ def _gaps(
     initial: State, seen: Sequence[Mapping[str, Any]], pledges: Sequence[PledgeFact]
 ) -> tuple[Gap, ...]:
     near = {rg.id: tuple(rg.near) for rg in initial.scenario.regions}
+    annulled = annulled_in(seen)
     turn = 0
     promises: list[tuple[str, str, int, int, str]] = []  # (team, to, from turn, until turn, words)
     deeds: list[tuple[str, int, Mapping[str, Any], str]] = []  # (team, turn, order, words)
@@ -841,7 +854,7 @@ def _gaps(
         k = e["kind"]
         if k == "phase":
             turn = e["turn"]
-        elif k == "move" and e.get("result", "done") == "done":
+        elif k == "move" and e.get("result", "done") == "done" and (turn, e["text"]) not in annulled:
             o = e["order"]
             if o["move"] == "public_statement" and o.get("choice") == "reassure" and o.get("target"):
                 promises.append((e["team"], o["target"], turn, turn + GAP_TURNS,
@@ -864,6 +877,17 @@ def _gaps(
             out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did))
     out.sort(key=lambda g: (g.said_turn, g.did_turn, g.team, g.to))
     return tuple(out)
+
+
+def annulled_in(seen: Sequence[Mapping[str, Any]]) -> set[tuple[int, str]]:
+    """(turn, text) of every move result and incident the facilitator annulled."""
+    turn, out = 0, set()
+    for e in seen:
+        if e["kind"] == "phase":
+            turn = e["turn"]
+        elif e["kind"] == "annul":
+            out.add((turn, str(e["text"])))
+    return out
 
 
 # -- objectives ----------------------------------------------------------------------------------

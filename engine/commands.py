@@ -130,6 +130,21 @@ class Override:
 
 
 @frozen
+class Annul:
+    """The facilitator annuls a move's result or an incident during the adjudication review:
+    what it changed is set back (see :mod:`detente.engine.annul`)."""
+
+    type: ClassVar[str] = "annul"
+    target: str
+    """``move-N`` or ``incident-N``: the Nth move or incident of this adjudication, from 1
+    (:func:`detente.engine.annul.annullable` lists them with their text)."""
+    reason: str
+    """Why, in the facilitator's words: the facilitator's alone."""
+    public: str = ""
+    """What the teams who saw the result read; empty: ``facilitator adjustment``."""
+
+
+@frozen
 class Note:
     """The facilitator records an observation for the debrief."""
 
@@ -157,6 +172,7 @@ Command = (
     | SubmitOrders
     | AddInject
     | Override
+    | Annul
     | Note
     | End
 )
@@ -175,6 +191,7 @@ _TYPES: dict[str, type] = {
         SubmitOrders,
         AddInject,
         Override,
+        Annul,
         Note,
         End,
     )

@@ -60,6 +60,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "incident": ("between, severity, level, text", "an incident between two actors"),
     "override": ("value, of, to, reason, public",
                  "the facilitator set a value, with a reason (the facilitator's) and a public text"),
+    "annul": ("target, what, text, between, reason, public",
+              "the facilitator annulled a move's result or an incident (what sets it back follows)"),
     "note": ("text", "a facilitator's observation for the debrief"),
     "objective": ("id, actor, met", "an objective's tracked status changed"),
     "outcome": ("result, reason, turn, scores", "the session ended"),
@@ -245,6 +247,17 @@ def _incident(state: State, e: Event) -> State:
     return state.replace(pairs=pairs)
 
 
+def _annul(state: State, e: Event) -> State:
+    state = state.replace(flags=state.flags | {f"annulled:{e['target']}"})
+    if e.get("between"):
+        key = pair(*e["between"])
+        pairs = dict(state.pairs)
+        ps = pairs[key]
+        pairs[key] = with_changes(ps, {"incidents": max(0, ps.incidents - 1)})
+        state = state.replace(pairs=pairs)
+    return state
+
+
 def _objective(state: State, e: Event) -> State:
     met = dict(state.met)
     met[e["id"]] = e["met"]
@@ -285,6 +298,7 @@ _FOLD: dict[str, Callable[[State, Event], State]] = {
     "flag": _flag,
     "mark": _mark,
     "incident": _incident,
+    "annul": _annul,
     "note": _nothing,
     "objective": _objective,
     "outcome": _outcome,

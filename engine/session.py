@@ -22,6 +22,7 @@ from detente.engine.adjudicate import Resolution, check_order, clamp, default_vi
 from detente.engine.commands import (
     AddInject,
     Advance,
+    Annul,
     Command,
     End,
     HangUp,
@@ -526,6 +527,17 @@ def _override(s: Session, c: Override) -> Resolution | str:
     return r
 
 
+def _annul(s: Session, c: Annul) -> Resolution | str:
+    from detente.engine.annul import annul
+
+    reason, public = c.reason.strip(), c.public.strip()
+    if not reason:
+        return "an annulment needs a reason (it goes in the log and the facilitator's report)"
+    if len(reason) > MAX_TEXT or len(public) > MAX_TEXT:
+        return f"a reason or public text is at most {MAX_TEXT} characters"
+    return annul(s, c.target, reason, public)
+
+
 def _note(s: Session, c: Note) -> Resolution | str:
     text = c.text.strip()
     if not text:
@@ -557,6 +569,7 @@ _HANDLERS: dict[type, Any] = {
     SubmitOrders: _orders,
     AddInject: _inject,
     Override: _override,
+    Annul: _annul,
     Note: _note,
     End: _end,
 }

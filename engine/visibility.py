@@ -125,6 +125,8 @@ EVENTS: dict[str, EventRule] = {
     "flag": _FACILITATOR,
     "mark": _STAMPED,
     "incident": _STAMPED,
+    # Stamped as what it annuls; the reason is the facilitator's, as an override's.
+    "annul": EventRule("stamped", stand_in=(("reason", "public", PUBLIC_CAUSE),)),
     "note": _FACILITATOR,
     "objective": EventRule("stamped", owner="actor"),
     "outcome": _STAMPED,

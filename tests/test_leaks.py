@@ -35,7 +35,8 @@ import attrs
 import pytest
 
 from detente.engine.aar import Report, build
-from detente.engine.commands import FACILITATOR, AddInject, Command, Note, Override
+from detente.engine.annul import annullable
+from detente.engine.commands import FACILITATOR, AddInject, Annul, Command, Note, Override
 from detente.engine.loader import load_scenario
 from detente.engine.recorder import RecordedSession, replay, states_by_turn
 from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
@@ -95,7 +96,9 @@ class Played:
         return [e for g in self.groups for e in g]
 
 
-def corner_commands(scenario: Scenario) -> dict[tuple[int, str], list[Command | Callable[[State], Command]]]:
+def corner_commands(
+    scenario: Scenario,
+) -> dict[tuple[int, str], list[Command | Callable[[RecordedSession], Command]]]:
     """A private inject to an outsider of the first alliance and one of its members, touching a
     value of every kind; overrides of that alliance's cohesion and of the member's pressure; a note."""
     al = scenario.alliances[0]
@@ -113,9 +116,9 @@ def corner_commands(scenario: Scenario) -> dict[tuple[int, str], list[Command | 
             Effect("tension", (outsider, member), add=1),
         ),
     )
-    def tension(state: State) -> Command:
+    def tension(rec: RecordedSession) -> Command:
         # A public value, moved by one point (an override must change something), with a text for teams.
-        now = state.tension(outsider, member)
+        now = rec.state.tension(outsider, member)
         return Override("tension", (outsider, member), now + 1 if now < 50 else now - 1,
                         f"{MARK} tension override reason", public=PUBLIC_TEXT)
 
@@ -126,6 +129,10 @@ def corner_commands(scenario: Scenario) -> dict[tuple[int, str], list[Command | 
             Override("pressure", (member,), 44, f"{MARK} pressure override reason"),
             tension,
             Note(f"{MARK} facilitator note"),
+        ],
+        # The first result of the first adjudication is annulled, with a reason only the facilitator reads.
+        (1, "adjudication"): [
+            lambda rec: Annul(annullable(rec.session)[0].target, f"{MARK} annulment reason"),
         ],
     }
 
@@ -147,7 +154,7 @@ def play(stem: str, log: Path) -> Played:
                 break
             for c in commands:
                 if callable(c):
-                    c = c(rec.state)
+                    c = c(rec)
                 result = rec.apply(c)
                 assert result.accepted, result.reason  # type: ignore[union-attr]
                 groups.append(json.loads(json.dumps(list(result.events))))
@@ -199,7 +206,7 @@ def forbidden_words(p: Played, role: str) -> set[str]:
     sc = p.scenario
     # The facilitator's words are the facilitator's (issue 9): every note and override reason.
     words = {f"{MARK} facilitator note"}
-    words |= {str(e["reason"]) for e in p.events if e["kind"] == "override"}
+    words |= {str(e["reason"]) for e in p.events if e["kind"] in ("override", "annul")}
     words |= {str(e["text"]) for e in p.events if e["kind"] == "note"}
     for e in p.events:
         if e["kind"] == "inject" and e["to"] and role not in e["to"]:
@@ -416,3 +423,4 @@ def test_the_corners_are_reached(played: Played) -> None:
     assert any(c.startswith("inject adhoc-") for c in causes)
     assert any(e["kind"] == "changed" and e["value"] == "cohesion" for e in p.events)
     assert any(e["kind"] == "start" for e in p.events)
+    assert any(e["kind"] == "annul" for e in p.events)
