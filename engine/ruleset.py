@@ -17,7 +17,7 @@ from functools import cached_property
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from detente.engine.state import Order, Pledge, Proposal, State
 
@@ -34,6 +34,21 @@ section's numbers not named."""
 
 RANGES = "ranges"
 """The section of a ruleset's numbers that holds :data:`Ranges` rather than numbers."""
+
+TITLES = "titles"
+"""The section of a ruleset's numbers that holds the titles people read: ``moves`` and
+``pledges`` tables of id → title. Taken out of the numbers into :attr:`MoveType.title` and
+:attr:`PledgeType.title`, so no scenario can override it."""
+
+
+def default_title(name: str) -> str:
+    """The title of a move or pledge whose ruleset declares none: its id in words.
+
+    >>> default_title("hotline_call")
+    'Hotline call'
+    """
+    words = name.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
 
 #: Order fields a move parameter may name.
 PARAM_FIELDS = ("target", "targets", "region", "force", "choice", "text")
@@ -71,6 +86,9 @@ class MoveType:
     """``"communications"`` (placed and answered live) or ``"orders"`` (sealed, resolved at adjudication)."""
     description: str
     """One line for the team's move list."""
+    title: str = ""
+    """What people read for it (``"Hotline call"``); ids are for orders files and logs. Filled
+    from the ruleset's ``[titles.moves]`` (or :func:`default_title`) when the ruleset is made."""
     params: tuple[Param, ...] = ()
     """Its arguments."""
     choices: Callable[[State, str], Mapping[str, tuple[str, ...]]] = _no_choices
@@ -119,6 +137,9 @@ class PledgeType:
     """Whether the pledge names a region."""
     broken: Callable[[State, Pledge, tuple[Order, ...]], bool]
     """Given the pledging team's sealed orders this turn, whether they break it."""
+    title: str = ""
+    """What people read for the kind (``"No deployment"``). Filled from the ruleset's
+    ``[titles.pledges]`` (or :func:`default_title`) when the ruleset is made."""
 
 
 @frozen
@@ -158,6 +179,7 @@ class Ruleset:
     override outside its range, so that no scenario can make play overflow or stall."""
 
     def __attrs_post_init__(self) -> None:
+        self._take_titles()
         declared = self.numbers.get(RANGES)
         if declared is None:
             return
@@ -168,6 +190,22 @@ class Ruleset:
         # Frozen: the declaration is read once, here, and the numbers keep only numbers.
         object.__setattr__(self, "numbers", {k: v for k, v in self.numbers.items() if k != RANGES})
         object.__setattr__(self, "ranges", ranges)
+
+    def _take_titles(self) -> None:
+        # Frozen, like the ranges: the titles are declared as data next to the numbers, read
+        # once here into each move and pledge kind, and the numbers keep only numbers.
+        titles = self.numbers.get(TITLES, {})
+        moves, pledges = titles.get("moves", {}), titles.get("pledges", {})
+        object.__setattr__(self, "moves", {
+            k: mt if mt.title and k not in moves else evolve(mt, title=moves.get(k) or default_title(k))
+            for k, mt in self.moves.items()
+        })
+        object.__setattr__(self, "pledges", {
+            k: pt if pt.title and k not in pledges else evolve(pt, title=pledges.get(k) or default_title(k))
+            for k, pt in self.pledges.items()
+        })
+        if TITLES in self.numbers:
+            object.__setattr__(self, "numbers", {k: v for k, v in self.numbers.items() if k != TITLES})
 
     def range_of(self, section: str, key: str) -> tuple[float, float] | None:
         """The range of number ``key`` in ``section`` (its own or the section's ``"*"``), or

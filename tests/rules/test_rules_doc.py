@@ -30,3 +30,18 @@ def test_steps_are_documented_in_order() -> None:
     positions = [DOC.find(f"**{step.name}") for step in ruleset.steps]
     assert -1 not in positions, positions
     assert positions == sorted(positions)
+
+
+def test_every_move_and_pledge_has_a_title_declared_as_data() -> None:
+    from detente.rules import NUMBERS
+
+    declared = NUMBERS["titles"]
+    assert set(declared["moves"]) == set(ruleset.moves)
+    assert set(declared["pledges"]) == set(ruleset.pledges)
+    for name, mt in ruleset.moves.items():
+        assert mt.title == declared["moves"][name] and mt.title != name
+    for name, pt in ruleset.pledges.items():
+        assert pt.title == declared["pledges"][name] and pt.title != name
+    # Titles are words, not numbers a scenario could override.
+    assert "titles" not in ruleset.numbers
+    assert "[titles.moves]" in DOC
