@@ -55,11 +55,15 @@ def _key(key: Key | object | None) -> Key | None:
 
 
 def make_header(
-    session: Session, source: str = "", parent: Mapping[str, Any] | None = None
+    session: Session,
+    source: str = "",
+    parent: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The log header of a new session: the scenario and ruleset numbers as loaded, their
     SHA-256, the seed and the dice secret, where the scenario file was (and its SHA-256, so a
-    resume can say it has changed since), and for a branch its parent."""
+    resume can say it has changed since), for a branch its parent, and the front end's
+    ``settings`` (such as the facilitator PIN's salted hash) when it gives any."""
     scenario = unstructure_scenario(session.scenario)
     numbers = {k: dict(v) for k, v in session.numbers.items()}
     header: dict[str, Any] = {
@@ -79,6 +83,8 @@ def make_header(
         header.update(source_fingerprint(source))
     if parent is not None:
         header["parent"] = dict(parent)
+    if settings:
+        header["settings"] = dict(settings)
     return header
 
 

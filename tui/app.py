@@ -59,23 +59,71 @@ class DetenteApp(App[None]):
         elif self.replay is None or not self.open_replay(self.replay):
             self.push_screen(StartScreen(self.scenarios))
 
-    def start_session(self, scenario_path: Path) -> None:
-        """Load a scenario (errors shown on screen) and open its console."""
+    async def action_quit(self) -> None:
+        """Quit, but never from a team's screen (a team may be at the keyboard; the screen says
+        ``OFFERS_QUIT = False``), and only after asking while a session is still running."""
+        from detente.tui.screens.modals import ConfirmModal
+
+        if any(getattr(s, "OFFERS_QUIT", True) is False for s in self.screen_stack):
+            self.notify(
+                "Only the facilitator quits: hand the keyboard back to the console first.",
+                title="Not from a team's screen",
+                severity="warning",
+            )
+            return
+        if self.client is not None and self.client.view("facilitator").outcome is None:
+            detail = f"Nothing is lost: the log is {self.client.log_path}; detente play --resume reopens it."
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.exit()
+
+            if not isinstance(self.screen, ConfirmModal):
+                self.push_screen(ConfirmModal("Quit the session now?", detail), callback=answered)
+            return
+        self.exit()
+
+    def start_session(self, scenario_path: Path, pin: str | None = None) -> None:
+        """Load a scenario (errors shown on screen), ask for a facilitator PIN (optional: it
+        locks the hand-back screen; the log keeps only its salted hash) unless ``pin`` is given,
+        and open its console."""
         from detente.engine.loader import ScenarioError, load_scenario
-        from detente.engine.log import LogError
-        from detente.tui.client import LocalClient
-        from detente.tui.screens.modals import HelpModal
+        from detente.tui.screens.modals import HelpModal, TextModal
 
         try:
             scenario = load_scenario(scenario_path)
-            bots = self._bots(scenario)
-            if bots is None:
-                return
-            log = new_log_path(scenario.scenario.id, self.sessions)
-            client = LocalClient.new(scenario, log, seed=self.seed, source=str(scenario_path), bots=bots)
         except ScenarioError as exc:
             self.push_screen(HelpModal("scenario errors", [], str(exc)))
             return
+        bots = self._bots(scenario)
+        if bots is None:
+            return
+        if pin is not None:
+            self._begin(scenario, scenario_path, bots, pin)
+            return
+
+        def chosen(got: str | None) -> None:
+            if got is not None:
+                self._begin(scenario, scenario_path, bots, got.strip())
+
+        self.push_screen(
+            TextModal(
+                "Facilitator PIN (optional): locks the hand-back screen after each team's turn",
+                "a short PIN, or Enter for none (the facilitator's key ctrl+f then opens it)",
+                password=True,
+            ),
+            callback=chosen,
+        )
+
+    def _begin(self, scenario: Any, scenario_path: Path, bots: Mapping[str, Any], pin: str) -> None:
+        from detente.engine.log import LogError
+        from detente.tui.client import LocalClient
+
+        try:
+            log = new_log_path(scenario.scenario.id, self.sessions)
+            client = LocalClient.new(
+                scenario, log, seed=self.seed, source=str(scenario_path), bots=bots, pin=pin
+            )
         except (LogError, OSError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error")
             return

@@ -7,6 +7,9 @@ network client for ``detente join`` will implement the same interface.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from detente.engine.adjudicate import LegalMove, legal_moves
 from detente.engine.commands import FACILITATOR, Command
 from detente.engine.events import Event
-from detente.engine.recorder import RecordedSession, states_by_turn
+from detente.engine.recorder import RecordedSession, describe_lineage, make_header, states_by_turn
 from detente.engine.scenario import Scenario
 from detente.engine.session import Result
 from detente.engine.views import View, timeline, view
@@ -24,6 +27,30 @@ if TYPE_CHECKING:
 
 #: Most commands the bots may make in a row before a person acts (a guard, far above a phase's worth).
 MAX_BOT_COMMANDS = 1000
+
+#: PBKDF2 rounds for the facilitator PIN's hash: a short PIN is guessable anyway; the log holds no
+#: PIN in clear, and reading it back costs a guess some work.
+PIN_ROUNDS = 100_000
+
+
+def pin_setting(pin: str) -> dict[str, Any]:
+    """The header setting that remembers a facilitator PIN: a random salt and the PBKDF2 hash,
+    never the PIN itself."""
+    salt = secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ROUNDS).hex()
+    return {"salt": salt, "sha256": digest, "rounds": PIN_ROUNDS}
+
+
+def pin_matches(setting: Mapping[str, Any], pin: str) -> bool:
+    """Whether ``pin`` is the PIN a :func:`pin_setting` remembers."""
+    try:
+        salt = bytes.fromhex(str(setting["salt"]))
+        rounds = int(setting.get("rounds", PIN_ROUNDS))
+        want = str(setting["sha256"])
+    except (KeyError, ValueError, TypeError):
+        return False
+    got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, rounds).hex()
+    return hmac.compare_digest(got, want)
 
 
 class SessionClient(Protocol):
@@ -83,9 +110,24 @@ class LocalClient:
         seed: int | None = None,
         source: str = "",
         bots: Mapping[str, Policy] | None = None,
+        pin: str = "",
     ) -> LocalClient:
-        """Start a new session of a loaded scenario, logging to ``log_path`` (which must not exist)."""
-        return cls(RecordedSession.create(scenario, log_path, seed=seed, source=source), bots=bots)
+        """Start a new session of a loaded scenario, logging to ``log_path`` (which must not exist).
+        A ``pin`` locks the hand-back screen; the header keeps only its salted hash."""
+        if not pin:
+            return cls(RecordedSession.create(scenario, log_path, seed=seed, source=source), bots=bots)
+        # RecordedSession.create, with the front end's settings in the header.
+        from detente.engine.log import LogWriter
+        from detente.engine.session import new_session
+        from detente.engine.signing import dice_secret, machine_key
+
+        key = machine_key()
+        seed = scenario.scenario.seed if seed is None else seed
+        session = new_session(scenario, seed, secret=dice_secret(key, seed))
+        header = make_header(session, source, settings={"pin": pin_setting(pin)})
+        client = cls(RecordedSession(session, LogWriter.create(log_path, header, key=key)), bots=bots)
+        client._new_header = header
+        return client
 
     @classmethod
     def resume(cls, log_path: str | Path, bots: Mapping[str, Policy] | None = None) -> LocalClient:
@@ -105,9 +147,38 @@ class LocalClient:
     def warnings(self) -> list[str]:
         return self._rec.warnings
 
+    _new_header: Mapping[str, Any] = {}
+    """A new session's header, when the client wrote it (a resumed one reads it from the log)."""
+
     provenance: tuple[str, list[str]] = ("", [])
     """For a resumed session: who vouches for its log, and whether its scenario file changed
     (see :func:`detente.tui.provenance.notes`)."""
+
+    @property
+    def header(self) -> Mapping[str, Any]:
+        """The log's header (its settings, a branch's parent)."""
+        if self._rec.contents is not None:
+            return self._rec.contents.header
+        return self._new_header
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        """The front end's settings remembered in the header (``pin``: the PIN's salted hash)."""
+        settings = self.header.get("settings")
+        return settings if isinstance(settings, Mapping) else {}
+
+    def pin_matches(self, pin: str) -> bool:
+        """Whether ``pin`` is the facilitator PIN chosen at the start (False when none was)."""
+        setting = self.settings.get("pin")
+        return isinstance(setting, Mapping) and pin_matches(setting, pin)
+
+    @property
+    def has_pin(self) -> bool:
+        return isinstance(self.settings.get("pin"), Mapping)
+
+    def lineage(self) -> list[str]:
+        """For a what-if branch: which log and turn it was branched from, one line per ancestor."""
+        return describe_lineage(self.header)
 
     @property
     def scenario(self) -> Scenario:

@@ -75,7 +75,8 @@ async def give_back(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     assert isinstance(pilot.app.screen, ReturnScreen)
     assert "SALTGLASS" not in screen_text(pilot.app)
-    await pilot.press("enter")
+    # The hand-back screen is locked: the facilitator's key opens the console (no PIN was set).
+    await pilot.press("ctrl+f")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ConsoleScreen)
 
@@ -192,7 +193,7 @@ async def test_quit_and_resume_continues_at_the_same_phase(tmp_path: Path) -> No
         await pilot.pause()
         await pilot.press("n", "n")
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("q", "enter")  # quit asks first mid-session
         await pilot.pause()
     resumed = LocalClient.resume(tmp_path / "s.jsonl")
     assert resumed.view("facilitator").phase == "orders"
@@ -270,7 +271,8 @@ async def test_bots_fill_seats_answer_a_call_and_seal_orders_while_a_team_plays_
     app = DetenteApp(client=client)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "bots: red (dove), green (hawk)" in screen_text(app)
+        shown = " ".join(screen_text(app).split())
+        assert "bots: Corvanian Federation (dove), Kingdom of Lysmark (hawk)" in shown
         await pilot.press("n")
         await pilot.pause()
         assert client.view("facilitator").phase == "communications"

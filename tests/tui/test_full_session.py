@@ -145,7 +145,7 @@ async def test_a_whole_scenario_through_the_ui_with_a_quit_and_resume(tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await first_turn(pilot, client)
-        await pilot.press("q")
+        await pilot.press("q", "enter")  # quit asks first mid-session
         await pilot.pause()
 
     resumed = LocalClient.resume(tmp_path / "s.jsonl")

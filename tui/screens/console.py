@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, RichLog, Static
+from textual.widgets import DataTable, Input, RichLog, Static
 
 from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
 from detente.engine.views import View
@@ -37,15 +37,21 @@ from detente.tui.panels import (
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.forms import InjectModal, OverrideModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
+from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen
 from detente.tui.text import notable
 
 PHASE_HINT = {
-    "briefing": "teams read their briefings; n moves on to communications",
-    "communications": "teams place calls and proposals and answer them",
-    "orders": "teams seal their orders",
-    "adjudication": "review the results (o to override), then n publishes them",
-    "debrief": "results are out; n starts the next turn",
+    "briefing": "teams read their briefings; press n to move on to communications",
+    "communications": "teams place calls and proposals and answer them (press t to hand over)",
+    "orders": "teams seal their orders (press t to hand over)",
+    "adjudication": "press r to review the results (and override them), then publish them there",
+    "debrief": "results are out; press d for the debrief, n starts the next turn",
 }
+
+ENDED_HINT = (
+    "the session has ended: press e for the outcome, the scores and the report; "
+    "notes (press b) can still be added"
+)
 
 
 KINDS: tuple[tuple[str, str], ...] = (
@@ -123,28 +129,116 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+class HandBackScreen(ReturnScreen):
+    """'Hand the keyboard back to the facilitator', locked: Enter alone does not open the
+    console (the team still at the keyboard would see everything). The facilitator types the
+    PIN chosen at the start, or, when none was, presses the facilitator key."""
+
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("ctrl+f", "unlock", "facilitator", show=False,
+                tooltip="the facilitator's key: opens the console (only when no PIN was set)"),
+        Binding("enter", "enter", "", show=False),
+        Binding("f1", "help", "keys", key_display="F1"),
+    ]
+
+    def __init__(self, client: LocalClient) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="handover"):
+            yield Static("Hand the keyboard back to the facilitator", classes="handover-title")
+            if self.client.has_pin:
+                yield Static("Facilitator: type the PIN and press Enter to open the console.")
+                yield Input(password=True, placeholder="facilitator PIN", id="pin", max_length=32)
+            else:
+                yield Static("Facilitator: press your key (F1 names it) to open the console.")
+            yield Static("", id="lock-problem", classes="error")
+        yield SteadyFooter()
+
+    def on_mount(self) -> None:
+        if self.client.has_pin:
+            self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def _pin(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.client.pin_matches(event.value):
+            self.dismiss(None)
+            return
+        event.input.value = ""
+        self.query_one("#lock-problem", Static).update("That is not the facilitator's PIN.")
+
+    def action_enter(self) -> None:
+        self.query_one("#lock-problem", Static).update(
+            "Only the facilitator opens the console: type the PIN."
+            if self.client.has_pin
+            else "Only the facilitator opens the console, with the facilitator's key."
+        )
+
+    def action_unlock(self) -> None:
+        if self.client.has_pin:
+            self.action_enter()
+            return
+        self.dismiss(None)
+
+    def action_done(self) -> None:
+        self.action_enter()
+
+    def action_help(self) -> None:
+        text = (
+            "The team's screen has been cleared. The facilitator types the PIN chosen at the start."
+            if self.client.has_pin
+            else "The team's screen has been cleared. The facilitator's key opens the console; "
+            "choose a PIN when starting a session to lock this screen with it."
+        )
+        keys = [k for k in screen_keys(self) if not (self.client.has_pin and k[0] == "ctrl+f")]
+        self.app.push_screen(HelpModal("hand back", keys, text))
+
+
+class LockedHandover(HandoverScreen):
+    """The hand-over screen whose team hands the keyboard back through :class:`HandBackScreen`."""
+
+    @work
+    async def action_ready(self) -> None:
+        await self.app.push_screen_wait(TeamScreen(self.client, self.team))
+        # The team's screen is gone; nothing of it may show while the keyboard goes back.
+        await self.app.push_screen_wait(HandBackScreen(self.client))
+        self.dismiss(None)
+
+
 class ConsoleScreen(Panels, Screen[None]):
     """Escalation, relations, timeline and the facilitator's controls."""
 
     COMMANDS = {FacilitatorCommands}
 
     BINDINGS = [
-        # Short words for the footer (it must fit 80 columns); the help screen shows the tooltips.
+        # The footer shows the keys of every turn (it must fit 80 columns with "F1 keys"); the rest
+        # are in the help (F1) and the command palette, with their tooltips.
         Binding("n", "advance", "Next", tooltip="advance to the next phase (asks if a team has not acted)"),
         Binding("t", "team", "Team", tooltip="hand the keyboard to a team (a hand-over screen first)"),
-        Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect"),
-        Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged"),
-        Binding("b", "note", "Note", tooltip="an observation for the debrief and the report"),
-        Binding("m", "matrix", "Matrix", tooltip="switch the relations matrix: tension, trust, threat"),
-        Binding("f", "filter", "Filter", tooltip="show the timeline's events of one team or kind"),
+        Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect",
+                show=False),
+        Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
+                show=False),
+        Binding("b", "note", "Note", tooltip="an observation for the debrief and the report", show=False),
+        Binding("m", "matrix", "Matrix", tooltip="switch the relations matrix: tension, trust, threat",
+                show=False),
+        Binding("f", "filter", "Filter", tooltip="show the timeline's events of one team, then of one kind",
+                show=False),
         Binding(
             "r", "review", "Review", tooltip="the adjudication review: results, rolls, overrides, publish"
         ),
-        Binding("d", "debrief", "Debrief", tooltip="what changed this turn, as each team saw it; charts"),
-        Binding("e", "end", "End", tooltip="end the session now (asks first)"),
-        Binding("f1", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("d", "debrief", "Debrief",
+                tooltip="what changed this turn (the facilitator's view, everything); tension charts"),
+        Binding("e", "end", "End", tooltip="end the session now (asks why); once ended, the end screen"),
+        Binding("f1", "help", "keys", key_display="F1", tooltip="this help: every key of the console"),
+        Binding("q", "app.quit", "Quit", tooltip="quit (asks first while the session runs)"),
     ]
+
+    #: Actions that make no sense once the session has ended (hidden from the footer then).
+    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review"})
 
     def __init__(self, client: LocalClient) -> None:
         super().__init__()
@@ -179,6 +273,26 @@ class ConsoleScreen(Panels, Screen[None]):
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
+        if self.ended:
+            # A resumed log that had ended opens on its end screen, as any ending does.
+            self.call_after_refresh(self.show_end)
+
+    @property
+    def ended(self) -> bool:
+        return self.client.view(FACILITATOR).outcome is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self.PLAY_ACTIONS and self.ended)
+
+    def show_end(self) -> None:
+        """The end screen: outcome, scores, and w for the report (every ending leads here)."""
+        self.refresh_bindings()
+        if not isinstance(self.app.screen, EndScreen):
+            self.app.push_screen(EndScreen(self.client), callback=lambda _: self.refresh_view())
+
+    def humans_waiting(self) -> tuple[str, ...]:
+        """The teams the phase waits for that a person plays (a bot acts on its own)."""
+        return tuple(t for t in self.client.waiting_for() if t not in self.client.bots)
 
     def on_unmount(self) -> None:
         release_heap()
@@ -194,22 +308,34 @@ class ConsoleScreen(Panels, Screen[None]):
         self._timeline()
         self._injects(v)
 
+    def _names(self, ids: Any) -> str:
+        name = {a.id: a.name for a in self.client.scenario.actors}
+        return ", ".join(name.get(i, i) for i in ids)
+
     def _status(self, v: View) -> None:
-        waiting = self.client.waiting_for()
-        wait = f"waiting for: {', '.join(waiting)}" if waiting else PHASE_HINT.get(v.phase, "")
+        waiting = self.humans_waiting()
+        wait = f"waiting for: {self._names(waiting)}" if waiting else PHASE_HINT.get(v.phase, "")
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
         if self.client.bots:
-            line.append("  ·  bots: " + ", ".join(f"{t} ({p.name})" for t, p in self.client.bots.items()))
+            line.append(
+                "  ·  bots: "
+                + ", ".join(f"{self._names([t])} ({p.name})" for t, p in self.client.bots.items())
+            )
         if v.outcome is not None:
             line = Text.assemble(
                 (v.title, "bold"),
                 "  ·  ",
                 ("ENDED: ", "bold red"),
-                f"{v.outcome.result} — {v.outcome.reason}  ·  log: {self.client.log_path}",
+                f"{v.outcome.result} — {v.outcome.reason}  ·  e: outcome, scores, report",
             )
-        self.query_one("#status", Static).update(line)
+        lineage = self.client.lineage()
+        if lineage:
+            line.append("\n")
+            line.append("What-if branch: ", "bold yellow")
+            line.append(lineage[0])
+        self.set_text("#status", line)
 
     def _ladder(self, v: View) -> None:
         self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v))
@@ -296,9 +422,12 @@ class ConsoleScreen(Panels, Screen[None]):
         if v.outcome is not None:
             self.notify("The session has ended.", severity="warning")
             return
-        waiting = self.client.waiting_for()
+        # A bot's pending answer or orders are given before anyone is asked to move on.
+        if self.client.play_bots():
+            self.refresh_view()
+        waiting = self.humans_waiting()
         if waiting:
-            detail = "Still to act: " + ", ".join(waiting) + ". Teams that have not acted pass; "
+            detail = "Still to act: " + self._names(waiting) + ". Teams that have not acted pass; "
             detail += "unanswered calls and requests count as unanswered."
             if not await self.app.push_screen_wait(ConfirmModal(f"Leave {v.phase} and move on?", detail)):
                 return
@@ -316,9 +445,9 @@ class ConsoleScreen(Panels, Screen[None]):
                 await self.app.push_screen_wait(DebriefScreen(self.client))
         elif v.phase == "debrief":
             await self.app.push_screen_wait(DebriefScreen(self.client))
-        if self.client.view(FACILITATOR).outcome is not None:
-            await self.app.push_screen_wait(EndScreen(self.client))
         self.refresh_view()
+        if self.ended:
+            self.show_end()
 
     def action_review(self) -> None:
         if self.client.view(FACILITATOR).phase != "adjudication":
@@ -335,8 +464,6 @@ class ConsoleScreen(Panels, Screen[None]):
 
     @work
     async def action_team(self) -> None:
-        from detente.tui.screens.team import HandoverScreen
-
         v = self.client.view(FACILITATOR)
         if v.outcome is not None or v.phase in ("adjudication",):
             self.notify("No team acts in this phase.", severity="warning")
@@ -353,7 +480,7 @@ class ConsoleScreen(Panels, Screen[None]):
         ]
         team = await self.app.push_screen_wait(ChooseModal("Which team takes the keyboard?", options))
         if team:
-            await self.app.push_screen_wait(HandoverScreen(self.client, team))
+            await self.app.push_screen_wait(LockedHandover(self.client, team))
             self.refresh_view()
 
     @work
@@ -361,14 +488,16 @@ class ConsoleScreen(Panels, Screen[None]):
         got = await self.app.push_screen_wait(InjectModal(self.client.scenario))
         if got is not None:
             title, text, to, effects = got
-            self._send(AddInject(title=title, text=text, to=to, effects=effects))
+            if self._send(AddInject(title=title, text=text, to=to, effects=effects)) and self.ended:
+                self.show_end()
 
     @work
     async def action_override(self) -> None:
         got = await self.app.push_screen_wait(OverrideModal(self.client.scenario))
         if got is not None:
             value, of, to, reason = got
-            self._send(Override(value=value, of=of, to=to, reason=reason))
+            if self._send(Override(value=value, of=of, to=to, reason=reason)) and self.ended:
+                self.show_end()
 
     @work
     async def action_note(self) -> None:
@@ -378,9 +507,12 @@ class ConsoleScreen(Panels, Screen[None]):
 
     @work
     async def action_end(self) -> None:
+        if self.ended:
+            self.show_end()
+            return
         reason = await self.app.push_screen_wait(TextModal("End the session now? Say why (logged)"))
-        if reason:
-            self._send(End(reason=reason))
+        if reason and self._send(End(reason=reason)):
+            self.show_end()
 
     def action_matrix(self) -> None:
         i = MATRIX_VALUES.index(self.matrix_value)
@@ -392,7 +524,7 @@ class ConsoleScreen(Panels, Screen[None]):
             HelpModal(
                 "facilitator console",
                 screen_keys(self),
-                PHASE_HINT.get(self.client.view(FACILITATOR).phase, ""),
+                ENDED_HINT if self.ended else PHASE_HINT.get(self.client.view(FACILITATOR).phase, ""),
             )
         )
 

@@ -232,14 +232,21 @@ class EndScreen(Screen[None]):
                     )
                 )
                 table = DataTable(id="scores", cursor_type="none")
-                table.add_columns("team", "objective", "met", "points")
+                table.add_columns("team", "objective", "met", "points earned")
                 met = {
                     e["id"]: e["met"] for e in self.client.timeline(FACILITATOR) if e["kind"] == "objective"
                 }
+                names = {a.id: a.name for a in self.client.scenario.actors}
                 for obj in self.client.scenario.objectives:
-                    table.add_row(obj.actor, obj.text, "yes" if met.get(obj.id) else "no", str(obj.points))
+                    done = bool(met.get(obj.id))
+                    table.add_row(
+                        names.get(obj.actor, obj.actor),
+                        obj.text,
+                        "met" if done else "not met",
+                        str(obj.points if done else 0),
+                    )
                 yield table
-                scores = ", ".join(f"{k}: {s}" for k, s in outcome.scores.items())
+                scores = ", ".join(f"{names.get(k, k)}: {s}" for k, s in outcome.scores.items())
                 yield Static(Text.assemble(("Scores: ", "bold"), scores))
             yield Static(
                 Text.assemble(

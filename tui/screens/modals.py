@@ -74,16 +74,17 @@ class TextModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+    def __init__(self, title: str, placeholder: str = "", value: str = "", password: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
+        self.password = password
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="text")
+            yield Input(value=self.value, placeholder=self.placeholder, id="text", password=self.password)
             yield Static("Enter to confirm, Escape to cancel", classes="hint")
 
     def on_mount(self) -> None:
@@ -121,11 +122,16 @@ class HelpModal(ModalScreen[None]):
 
 
 def screen_keys(screen: object) -> list[tuple[str, str]]:
-    """The keys a screen binds, for its help: (key, description)."""
+    """The keys a screen binds and offers now, for its help: (key, description). A key the
+    screen turns off for now (``check_action`` False) is left out."""
     out = []
+    check = getattr(screen, "check_action", None)
     for b in getattr(screen, "BINDINGS", []):
-        if isinstance(b, Binding) and b.description:
-            out.append((b.key.replace("_", " "), b.tooltip or b.description))
+        if not (isinstance(b, Binding) and b.description):
+            continue
+        if check is not None and check(b.action, ()) is False:
+            continue
+        out.append((b.key_display or b.key.replace("_", " "), b.tooltip or b.description))
     return out
 
 

@@ -1,0 +1,192 @@
+"""Issue 9, the facilitator's side: every ending leads to the end screen, the hand-back screen is
+locked, quitting asks, the review keeps its tables, the debrief's charts have a scale, the help
+names only keys that exist, and the console's screens fit 80x24."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_app import STRAIT, client_for, screen_text, take_keyboard
+from textual.widgets import DataTable, Input
+
+from detente.engine.bots import parse_bot_specs
+from detente.engine.commands import End
+from detente.engine.loader import load_scenario
+from detente.tui.app import DetenteApp
+from detente.tui.client import LocalClient
+from detente.tui.screens.console import ConsoleScreen, HandBackScreen
+from detente.tui.screens.debrief import EndScreen
+from detente.tui.screens.modals import ConfirmModal, TextModal
+from detente.tui.screens.team import TeamScreen
+
+SMALL = (80, 24)
+
+
+def flat(app: DetenteApp) -> str:
+    return " ".join(screen_text(app).split())
+
+
+# -- 1. ending early -------------------------------------------------------------------------------
+async def test_ending_with_e_opens_the_end_screen_with_the_outcome_scores_and_w(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, TextModal)
+        await pilot.press(*"time is up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        text = flat(app)
+        assert "Outcome:" in text and "Scores:" in text and "time is up" in text
+        assert "w Write report" in text
+        # Back on the console, nothing of play is offered; e brings the end screen again.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        assert "n Next" not in flat(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+
+
+async def test_resuming_an_ended_log_opens_its_end_screen(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    client.apply(__import__("detente.engine.commands", fromlist=["Start"]).Start())
+    client.apply(End(reason="stopped early"))
+    client.close()
+    app = DetenteApp(client=LocalClient.resume(tmp_path / "s.jsonl"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        assert "stopped early" in flat(app)
+
+
+async def test_the_end_screen_scores_objectives_met_and_points_earned(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("e", *"stop", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#scores", DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["team", "objective", "met", "points earned"]
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        names = {a.name for a in client.scenario.actors}
+        for team, _, met, points in rows:
+            assert team in names
+            assert met in ("met", "not met")
+            if met == "not met":
+                assert points == "0"
+
+
+# -- 2. the hand-back lock, quitting -----------------------------------------------------------------
+async def test_enter_on_the_hand_back_screen_does_not_open_the_console(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await take_keyboard(pilot, "blue")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HandBackScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HandBackScreen), "a team's Enter must not open the console"
+        await pilot.press("ctrl+f")  # the facilitator's key
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+
+
+async def test_a_pin_chosen_at_the_start_locks_the_hand_back_and_is_kept_hashed(tmp_path: Path) -> None:
+    app = DetenteApp(scenarios=[STRAIT], sessions=tmp_path / "sessions")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextModal)
+        await pilot.press(*"4711", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        await take_keyboard(pilot, "blue")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HandBackScreen)
+        await pilot.press("ctrl+f")  # with a PIN, the key alone does not open it
+        await pilot.pause()
+        assert isinstance(app.screen, HandBackScreen)
+        await pilot.press(*"1234", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HandBackScreen)
+        assert app.screen.query_one("#pin", Input).value == ""
+        await pilot.press(*"4711", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        log = Path(app.client.log_path)  # type: ignore[union-attr]
+    header = json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+    pin = header["settings"]["pin"]
+    assert pin["salt"] and pin["sha256"] and "4711" not in json.dumps(header)
+    resumed = LocalClient.resume(log)
+    assert resumed.has_pin and resumed.pin_matches("4711") and not resumed.pin_matches("1234")
+    resumed.close()
+
+
+async def test_q_on_the_console_asks_and_no_team_screen_quits_the_app(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        await take_keyboard(pilot, "blue")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen), "a team cannot quit the facilitator's session"
+        assert app.is_running
+
+
+# -- 7. bots and branches --------------------------------------------------------------------------
+async def test_the_status_line_names_only_human_teams_and_bots_answer_first(tmp_path: Path) -> None:
+    scenario = load_scenario(STRAIT)
+    bots = parse_bot_specs(["red=hawk"], scenario)
+    client = LocalClient.new(scenario, tmp_path / "s.jsonl", bots=bots)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n")  # communications → orders
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        text = flat(app)
+        assert "Still to act:" in text
+        assert "Corvanian Federation" not in text.split("Still to act:")[1].split(".")[0]
+
+
+async def test_a_branch_console_says_it_is_a_branch_of_which_log_and_turn(tmp_path: Path) -> None:
+    from detente.engine.recorder import branch
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "n", "enter")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+    client.close()
+    out = tmp_path / "b.jsonl"
+    branch(tmp_path / "s.jsonl", out, turn=1, phase="orders")
+    app = DetenteApp(client=LocalClient.resume(out))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = flat(app)
+        assert "What-if branch" in text and "s.jsonl" in text and "turn 1" in text
