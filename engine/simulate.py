@@ -22,10 +22,23 @@ from attrs import frozen
 from detente.engine.bots import BOTS, Policy, next_command
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Session, new_session
+from detente.engine.state import Outcome
 
 MAIN_OUTCOMES: tuple[str, ...] = ("conflict", "de-escalation", "fracture", "turn-limit")
 """Outcomes always listed in a summary, even when no run ended that way. A scenario's own
 endings (``scenario``) and a facilitator's early end (``ended``) are listed when they occur."""
+
+RULE_ENDINGS: Mapping[str, tuple[str, str]] = {
+    "grave-incident": ("conflict", "a grave incident at high tension"),
+    "conflict-rung": ("conflict", "tension reached the conflict rung"),
+    "fracture": ("fracture", "an alliance fractured"),
+    "calm": ("de-escalation", "lasting calm"),
+    "turn-limit": ("turn-limit", "the turn limit"),
+    "ended": ("ended", "ended early by the facilitator"),
+}
+"""The ruleset's own endings, by key: (outcome, name). A run ends in one of these or in one
+of the scenario's ``[[endings]]``, so that an author can tell, say, an invasion written into
+the scenario from a spiral of incidents, though both are ``conflict``."""
 
 MAX_COMMANDS = 100_000
 """A run that has not ended after this many commands is a bug in a policy or a rule."""
@@ -50,6 +63,10 @@ class RunResult:
     """Ids of the scripted injects that fired at least once, in the scenario's order."""
     scores: Mapping[str, int]
     """Objective points per team."""
+    ending: str = ""
+    """The ending it reached: a scenario ending's id, or a key of :data:`RULE_ENDINGS`."""
+    ending_from: str = "rules"
+    """``scenario`` (one of its ``[[endings]]``) or ``rules`` (the ruleset's own)."""
 
     @property
     def conflict_turn(self) -> int | None:
@@ -62,6 +79,8 @@ class RunResult:
             "run": self.run,
             "seed": self.seed,
             "outcome": self.outcome,
+            "ending": self.ending,
+            "ending_from": self.ending_from,
             "reason": self.reason,
             "turn": self.turn,
             "conflict_turn": self.conflict_turn,
@@ -69,6 +88,34 @@ class RunResult:
             "scores": dict(self.scores),
             "injects": list(self.injects),
         }
+
+
+def ending_of(scenario: Scenario, outcome: Outcome, marks: Mapping[str, Any]) -> tuple[str, str]:
+    """Which ending a session reached: ``("scenario", ending id)`` or ``("rules", key of
+    RULE_ENDINGS)``. A scenario ending is known by its outcome and reason (two endings with
+    the same outcome and reason count as the first); ``marks`` are the final state's, where
+    a grave incident leaves the reason it turned into conflict.
+
+    >>> ending_of(scenario, Outcome("turn-limit", "last turn", 6), {})  # doctest: +SKIP
+    ('rules', 'turn-limit')
+    """
+    if outcome.result != "ended":
+        for e in scenario.endings:
+            if e.outcome == outcome.result and e.reason == outcome.reason:
+                return "scenario", e.id
+    if outcome.result == "conflict":
+        return "rules", "grave-incident" if marks.get("conflict") else "conflict-rung"
+    key = {"de-escalation": "calm"}.get(outcome.result, outcome.result)
+    return "rules", key
+
+
+def ending_name(scenario: Scenario, ending_from: str, ending: str) -> str:
+    """An ending as a person reads it: a scenario ending's title if it has one, else its id
+    (which the author typed in the file); a rule ending's name."""
+    if ending_from == "scenario":
+        e = next((e for e in scenario.endings if e.id == ending), None)
+        return str(getattr(e, "title", "") or ending)
+    return RULE_ENDINGS[ending][1] if ending in RULE_ENDINGS else ending
 
 
 def run_seed(seed: int, run: int) -> int:
@@ -113,6 +160,7 @@ def play_run(
         raise AssertionError(f"run {run} did not end after {MAX_COMMANDS} commands")
     st = session.state
     assert st.outcome is not None
+    ending_from, ending = ending_of(scenario, st.outcome, st.marks)
     return RunResult(
         run=run,
         seed=s,
@@ -122,6 +170,8 @@ def play_run(
         peak_tension=int(peak),
         injects=tuple(inj.id for inj in scenario.injects if inj.id in st.fired),
         scores={a: int(st.outcome.scores.get(a, 0)) for a in scenario.actor_ids},
+        ending=ending,
+        ending_from=ending_from,
     )
 
 
@@ -141,6 +191,25 @@ class Share:
     """How many runs ended one way, with a 95% Wilson score interval for the share."""
 
     outcome: str
+    count: int
+    share: float
+    """0–1."""
+    low: float
+    high: float
+
+
+@frozen
+class EndingShare:
+    """How many runs reached one ending, with a 95% Wilson score interval for the share."""
+
+    ending_from: str
+    """``scenario`` or ``rules``."""
+    ending: str
+    """A scenario ending's id, or a key of :data:`RULE_ENDINGS`."""
+    name: str
+    """As a person reads it (see :func:`ending_name`)."""
+    outcome: str
+    """The outcome class it counts towards."""
     count: int
     share: float
     """0–1."""
@@ -185,6 +254,9 @@ class Summary:
     """Turn → runs in which conflict broke out then (sorted by turn)."""
     conflict_turn: Spread | None
     """When conflict broke out, over the runs that ended in conflict."""
+    endings: tuple[EndingShare, ...] = ()
+    """Every ending of the scenario (even one no run reached) and each rule ending some run
+    reached, the most frequent first (then the scenario's in file order, then the rules')."""
 
 
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
@@ -211,6 +283,18 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
     names = [*MAIN_OUTCOMES, *sorted(o for o in counts if o not in MAIN_OUTCOMES)]
     outcomes = tuple(Share(o, counts[o], counts[o] / n, *wilson(counts[o], n)) for o in names)
     fired = Counter(i for r in results for i in r.injects)
+    reached = Counter((r.ending_from, r.ending) for r in results)
+    keys = [("scenario", e.id) for e in scenario.endings]
+    keys += [("rules", k) for k in RULE_ENDINGS if ("rules", k) in reached]
+    keys += sorted(k for k in reached if k not in keys)
+    outcome_of = {("scenario", e.id): e.outcome for e in scenario.endings}
+    outcome_of |= {("rules", k): o for k, (o, _) in RULE_ENDINGS.items()}
+    endings = sorted(
+        (EndingShare(by, key, ending_name(scenario, by, key), outcome_of.get((by, key), ""),
+                     reached[by, key], reached[by, key] / n, *wilson(reached[by, key], n))
+         for by, key in keys),
+        key=lambda e: -e.count,  # stable: ties keep the order of ``keys``
+    )
     conflict = [r.turn for r in results if r.outcome == "conflict"]
     peak = Spread.of([r.peak_tension for r in results])
     assert peak is not None
@@ -222,15 +306,20 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
         scores={a: Spread.of([r.scores.get(a, 0) for r in results]) for a in scenario.actor_ids},  # type: ignore[misc]
         conflict_turns=dict(sorted(Counter(conflict).items())),
         conflict_turn=Spread.of(conflict),
+        endings=tuple(endings),
     )
 
 
 __all__ = [
     "MAIN_OUTCOMES",
+    "RULE_ENDINGS",
+    "EndingShare",
     "RunResult",
     "Share",
     "Spread",
     "Summary",
+    "ending_name",
+    "ending_of",
     "play_run",
     "play_runs",
     "run_seed",

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="play a scenario many times with bots and sum up how it tends to go",
         description=(
             "Play a scenario many times in memory with bots (no logs are written) and print the "
-            "outcome distribution with 95%% confidence intervals, the peak tension, how often each "
+            "outcome distribution with 95%% confidence intervals, the share of each ending (the "
+            "scenario's own endings and the ruleset's), the peak tension, how often each "
             "inject fired, each team's objective score and the turn conflict broke out. Teams without "
             "a --bot are played by the random bot. The same --seed gives the same results whatever "
             "--jobs is."
@@ -181,6 +182,7 @@ def render(title: str, names: Mapping[str, str], seed: int, summary: Any) -> lis
     out.append(f"{'Outcome':<16}{'runs':>6}{'share':>9}   95% CI")
     for s in summary.outcomes:
         out.append(f"{s.outcome:<16}{s.count:>6}{_pct(s.share):>9}   {_pct(s.low)} – {_pct(s.high)}")
+    out += ["", *render_endings(summary.endings)]
     p = summary.peak_tension
     out += ["", f"Peak tension: mean {p.mean:.1f}, sd {p.sd:.1f}, min {_num(p.min)}, max {_num(p.max)}"]
     c = summary.conflict_turn
@@ -194,6 +196,20 @@ def render(title: str, names: Mapping[str, str], seed: int, summary: Any) -> lis
     out += ["", "Objective scores:"]
     for team, s in summary.scores.items():
         out.append(f"  {team:<12} mean {s.mean:.2f}, sd {s.sd:.2f}, min {_num(s.min)}, max {_num(s.max)}")
+    return out
+
+
+def render_endings(endings: Sequence[Any]) -> list[str]:
+    """How the runs ended, ending by ending: the scenario's own endings (by title, or by the
+    id its author gave) and the ruleset's (by name), so that two ways to one outcome differ."""
+    if not endings:
+        return []
+    width = min(40, max(len("Ending"), *(len(e.name) for e in endings)))
+    out = [f"  {'Ending':<{width}}  {'from':<9}{'outcome':<15}{'runs':>5}{'share':>9}   95% CI"]
+    for e in endings:
+        name = e.name if len(e.name) <= width else e.name[: width - 1] + "…"
+        out.append(f"  {name:<{width}}  {e.ending_from:<9}{e.outcome:<15}{e.count:>5}"
+                   f"{_pct(e.share):>9}   {_pct(e.low)} – {_pct(e.high)}")
     return out
 
 
@@ -223,14 +239,15 @@ def write_results(
     with io.StringIO(newline="") as fh:
         w = csv.writer(fh)
         w.writerow(
-            ["run", "seed", "outcome", "turn", "conflict_turn", "peak_tension"]
+            ["run", "seed", "outcome", "ending", "ending_from", "turn", "conflict_turn", "peak_tension"]
             + [f"score_{t}" for t in teams]
             + [f"fired_{i}" for i in injects]
             + ["reason"]
         )
         for r in results:
             w.writerow(
-                [r.run, r.seed, r.outcome, r.turn, r.conflict_turn or "", r.peak_tension]
+                [r.run, r.seed, r.outcome, r.ending, r.ending_from, r.turn, r.conflict_turn or "",
+                 r.peak_tension]
                 + [r.scores.get(t, 0) for t in teams]
                 + [int(i in r.injects) for i in injects]
                 + [r.reason]

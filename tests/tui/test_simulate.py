@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from detente.engine.loader import load_scenario
+from detente.engine.simulate import RULE_ENDINGS, ending_name, ending_of
+from detente.engine.state import Outcome
 from detente.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = str(ROOT / "tests" / "data" / "mini.toml")
+STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
 OUTCOME_LINE = re.compile(r"^(conflict|de-escalation|fracture|turn-limit|scenario|ended)\s+(\d+)\s", re.M)
 
 
@@ -143,3 +147,66 @@ def test_run_needs_orders_or_bots(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, "run", MINI, "--bot", "green=dove", "--log", str(tmp_path / "y.jsonl"))
     assert code == 1 and "unknown team 'green'" in err
     assert not (tmp_path / "y.jsonl").exists()
+
+
+# -- endings: which way each run ended, beyond its outcome class -------------------------------------
+
+INVASION = """
+[[endings]]
+id = "invasion"
+when = "readiness('red') >= 3 and turn >= 3"
+outcome = "conflict"
+reason = "Red's columns cross the border."
+
+[[endings]]
+id = "never"
+when = "turn > 99"
+outcome = "de-escalation"
+reason = "Never."
+"""
+
+
+def test_the_summary_gives_the_share_of_each_ending(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario ending that is a conflict is told apart from the ruleset's conflicts: each
+    ending is listed (a scenario's by id, the ruleset's by name), with its outcome and share."""
+    path = tmp_path / "mini_end.toml"
+    path.write_text(Path(MINI).read_text(encoding="utf-8") + INVASION, encoding="utf-8")
+    j, c = tmp_path / "r.json", tmp_path / "r.csv"
+    common = ("simulate", str(path), "--runs", "20", "--seed", "3", "--bot", "red=hawk")
+    code, out, _ = run(capsys, *common, "--out", str(j))
+    assert code == 0
+    ending_lines = re.findall(r"^  (\S.*?)\s{2,}(scenario|rules)\s+(\S+)\s+(\d+)\s+([\d.]+)%", out, re.M)
+    endings = {name: (by, outcome, int(k)) for name, by, outcome, k, _ in ending_lines}
+    assert endings["invasion"][:2] == ("scenario", "conflict") and endings["invasion"][2] > 0
+    assert endings["never"] == ("scenario", "de-escalation", 0)  # listed, though no run reached it
+    assert sum(k for _, _, k in endings.values()) == 20
+    assert all(by == "scenario" or name in {n for _, n in RULE_ENDINGS.values()}
+               for name, (by, _, _) in endings.items())
+    counts = {m.group(1): int(m.group(2)) for m in OUTCOME_LINE.finditer(out)}
+    assert sum(k for by, o, k in endings.values() if o == "conflict") == counts["conflict"]
+    # The per-run files say which ending each run reached.
+    doc = json.loads(j.read_text(encoding="utf-8"))
+    assert {(r["ending_from"], r["ending"]) for r in doc["results"]} >= {("scenario", "invasion")}
+    assert run(capsys, *common, "--out", str(c))[0] == 0
+    rows = list(csv.DictReader(c.open(encoding="utf-8")))
+    assert [(r["ending_from"], r["ending"]) for r in rows] == [
+        (r["ending_from"], r["ending"]) for r in doc["results"]]
+    # Two processes give the same endings.
+    two = tmp_path / "two.json"
+    assert run(capsys, *common, "--jobs", "2", "--out", str(two))[0] == 0
+    assert json.loads(two.read_text(encoding="utf-8"))["results"] == doc["results"]
+
+
+def test_rule_endings_are_told_apart() -> None:
+    scenario = load_scenario(STRAIT)
+    conflict = Outcome("conflict", "A and B reached rung 9 (Open conflict)", 4)
+    assert ending_of(scenario, conflict, {}) == ("rules", "conflict-rung")
+    assert ending_of(scenario, conflict, {"conflict": "a grave incident"}) == ("rules", "grave-incident")
+    shots = next(e for e in scenario.endings if e.id == "shots-fired")
+    assert ending_of(scenario, Outcome("conflict", shots.reason, 5), {}) == ("scenario", "shots-fired")
+    assert ending_of(scenario, Outcome("de-escalation", "calm", 5), {}) == ("rules", "calm")
+    assert ending_of(scenario, Outcome("ended", shots.reason, 5), {}) == ("rules", "ended")
+    assert ending_name(scenario, "rules", "grave-incident") == "a grave incident at high tension"
+    assert ending_name(scenario, "scenario", "shots-fired") == "shots-fired"
