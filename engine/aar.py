@@ -40,6 +40,7 @@ from attrs import field, frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import fold
+from detente.engine.scenario import Scenario
 from detente.engine.state import Outcome, State, pair, rung
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import header_for
@@ -397,7 +398,7 @@ def build(
     seen = timeline(events, role, scenario)
     conflict_rung = int(initial.numbers.get("end", {}).get("conflict_rung", 9))
     labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
-    entries = _entries(initial, seen)
+    entries = facts(scenario, seen)
     calls, pledges = _calls_and_pledges(seen)
     outcome = final.outcome
     series = tuple(p for t in sorted(views) if t >= 1 for p in _pair_rows(views[t], t))
@@ -602,8 +603,28 @@ def order_words(o: Mapping[str, Any]) -> str:
     return text
 
 
-def _entries(initial: State, seen: Sequence[Mapping[str, Any]]) -> tuple[Entry, ...]:
-    sc = initial.scenario
+Fact = Entry
+"""One fact of a turn, in words: the report's timeline and the debrief's "This turn" are made of them."""
+
+
+def turn_facts(
+    events: Sequence[Mapping[str, Any]], role: str, turn: int, scenario: Scenario
+) -> tuple[Fact, ...]:
+    """What happened in ``turn`` as ``role`` may know it, in order, each in words: injects,
+    sealed orders, calls and answers, every resolved move (deployments, notifications,
+    observers, exchanges …), changes, incidents, overrides and annulments, objectives and the
+    outcome. ``events`` are the session's events (the facilitator's: they are read through
+    :func:`~detente.engine.views.timeline` here). The report's turn-by-turn timeline is
+    :func:`facts` of the same events, so the debrief and the report say the same.
+
+    A team sees a turn's results once they are published: before the debrief they are not here.
+    Callers pick the kinds they show (:attr:`Entry.kind`: ``result`` for moves, ``change`` …)."""
+    return tuple(f for f in facts(scenario, timeline(events, role, scenario)) if f.turn == turn)
+
+
+def facts(scenario: Scenario, seen: Sequence[Mapping[str, Any]]) -> tuple[Fact, ...]:
+    """Every fact of ``seen`` (a role's timeline), in order: the report's timeline."""
+    sc = scenario
 
     def n(actor: str) -> str:
         try:
@@ -906,7 +927,7 @@ def _objectives(initial: State, seen: Sequence[Mapping[str, Any]], role: str) ->
 
 
 __all__ = [
-    "GAP_TURNS", "NEAR_ROLL", "NEAR_TENSION", "Call", "Change", "Entry", "Gap", "IncidentFact",
+    "GAP_TURNS", "NEAR_ROLL", "NEAR_TENSION", "Call", "Change", "Entry", "Fact", "Gap", "IncidentFact",
     "NearMiss", "ObjectiveFact", "PairTurn", "PledgeFact", "Report", "Risk", "RiskRoll", "TurnRisk",
-    "build", "conflict_share", "either", "order_words", "roll_words",
+    "annulled_in", "build", "conflict_share", "either", "facts", "order_words", "roll_words", "turn_facts",
 ]
