@@ -249,6 +249,17 @@ class LocalClient:
         pairs = self._rec.state.pairs
         return {key: [by_turn[t].pairs[key].tension for t in turns] for key in pairs}
 
+    def move_types(self) -> Mapping[str, Any]:
+        """The ruleset's moves by id (each with its ``title``)."""
+        return self._rec.session.ruleset.moves
+
+    def annullable(self) -> list[Any]:
+        """Each move's result and incident of the adjudication under review (for the review's
+        annul): :class:`detente.engine.annul.Annullable`."""
+        from detente.engine.annul import annullable
+
+        return annullable(self._rec.session)
+
     def pledge_kinds(self) -> dict[str, tuple[str, bool]]:
         """The ruleset's pledges: name → (description, needs a region)."""
         return {k: (p.description, p.needs_region) for k, p in self._rec.session.ruleset.pledges.items()}

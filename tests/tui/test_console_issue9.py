@@ -14,10 +14,10 @@ from detente.engine.bots import parse_bot_specs
 from detente.engine.commands import End
 from detente.engine.loader import load_scenario
 from detente.tui.app import DetenteApp
-from detente.tui.client import LocalClient
+from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.screens.console import ConsoleScreen, HandBackScreen
-from detente.tui.screens.debrief import EndScreen
-from detente.tui.screens.modals import ConfirmModal, TextModal
+from detente.tui.screens.debrief import EndScreen, ReviewScreen
+from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal
 from detente.tui.screens.team import TeamScreen
 
 SMALL = (80, 24)
@@ -190,3 +190,91 @@ async def test_a_branch_console_says_it_is_a_branch_of_which_log_and_turn(tmp_pa
         await pilot.pause()
         text = flat(app)
         assert "What-if branch" in text and "s.jsonl" in text and "turn 1" in text
+
+
+# -- 3. the review after an override; annul --------------------------------------------------------
+def table_rows(app: DetenteApp, selector: str) -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def table_widths(app: DetenteApp, selector: str) -> list[int]:
+    return [c.width for c in app.screen.query_one(selector, DataTable).columns.values()]
+
+
+async def test_the_review_keeps_its_tables_after_an_override(tmp_path: Path) -> None:
+    from detente.engine.commands import Advance, SubmitOrders
+    from detente.engine.state import Order
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        client.apply(Advance())
+        client.apply(Advance())  # orders
+        client.apply(SubmitOrders(team="red", orders=(Order(move="notify_activity", choice="exercise",
+                                                             region="strait"),)))
+        client.apply(SubmitOrders(team="blue", orders=(Order(move="deploy", force="blue-fleet",
+                                                              region="strait"),)))
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        before = {s: (table_rows(app, s), table_widths(app, s)) for s in ("#moves", "#rolls")}
+        assert before["#moves"][0], "the review lists the moves"
+        assert any("0." in r[1] for r in before["#rolls"][0]), "probabilities read 0.xx"
+        assert "Republic of Azuria" in {r[0] for r in before["#moves"][0]}
+        await pilot.press("o")
+        await pilot.pause()
+        modal = app.screen
+        from textual.widgets import Select
+
+        modal.query_one("#value", Select).value = "tension"
+        await pilot.pause()
+        modal.query_one("#of", Select).value = "blue,red"
+        modal.query_one("#to", Input).value = "40"
+        reason = "Warship in the strait would inflame Azurian press and the parliament before the vote"
+        modal.query_one("#reason", Input).value = reason
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        after = {s: (table_rows(app, s), table_widths(app, s)) for s in ("#moves", "#rolls")}
+        assert after == before, "an override leaves the moves and rolls tables as they were"
+        (override,) = [r for r in table_rows(app, "#changes") if r[0] == "tension" and r[3] == "40"]
+        assert override[2] == "facilitator"
+        # The reason is cut in the table; Enter on its row shows it in full.
+        changes = app.screen.query_one("#changes", DataTable)
+        changes.focus()
+        changes.move_cursor(row=table_rows(app, "#changes").index(override))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert reason in app.screen.text  # type: ignore[attr-defined]
+
+
+async def test_the_review_annuls_a_result_with_a_reason(tmp_path: Path) -> None:
+    from detente.engine.commands import Advance, SubmitOrders
+    from detente.engine.state import Order
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        client.apply(Advance())
+        client.apply(Advance())
+        client.apply(SubmitOrders(team="blue", orders=(Order(move="deploy", force="blue-fleet",
+                                                              region="strait"),)))
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"wrong force", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # no public text
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert any(r.get("kind") == "annul" for r in client.timeline(FACILITATOR))
+        assert any("(annulled)" in r[2] for r in table_rows(app, "#moves"))

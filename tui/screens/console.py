@@ -308,20 +308,20 @@ class ConsoleScreen(Panels, Screen[None]):
         self._timeline()
         self._injects(v)
 
-    def _names(self, ids: Any) -> str:
+    def team_names(self, ids: Any) -> str:
         name = {a.id: a.name for a in self.client.scenario.actors}
         return ", ".join(name.get(i, i) for i in ids)
 
     def _status(self, v: View) -> None:
         waiting = self.humans_waiting()
-        wait = f"waiting for: {self._names(waiting)}" if waiting else PHASE_HINT.get(v.phase, "")
+        wait = f"waiting for: {self.team_names(waiting)}" if waiting else PHASE_HINT.get(v.phase, "")
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
         if self.client.bots:
             line.append(
                 "  ·  bots: "
-                + ", ".join(f"{self._names([t])} ({p.name})" for t, p in self.client.bots.items())
+                + ", ".join(f"{self.team_names([t])} ({p.name})" for t, p in self.client.bots.items())
             )
         if v.outcome is not None:
             line = Text.assemble(
@@ -427,7 +427,7 @@ class ConsoleScreen(Panels, Screen[None]):
             self.refresh_view()
         waiting = self.humans_waiting()
         if waiting:
-            detail = "Still to act: " + self._names(waiting) + ". Teams that have not acted pass; "
+            detail = "Still to act: " + self.team_names(waiting) + ". Teams that have not acted pass; "
             detail += "unanswered calls and requests count as unanswered."
             if not await self.app.push_screen_wait(ConfirmModal(f"Leave {v.phase} and move on?", detail)):
                 return
@@ -494,9 +494,8 @@ class ConsoleScreen(Panels, Screen[None]):
     @work
     async def action_override(self) -> None:
         got = await self.app.push_screen_wait(OverrideModal(self.client.scenario))
-        if got is not None:
-            value, of, to, reason = got
-            if self._send(Override(value=value, of=of, to=to, reason=reason)) and self.ended:
+        # got: (value, of, to, reason[, what teams read])
+        if got is not None and self._send(Override(*got)) and self.ended:
                 self.show_end()
 
     @work

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,9 +20,9 @@ from textual.widgets import DataTable, Label, Sparkline, Static
 
 from detente.engine.commands import Advance, Override
 from detente.tui.client import FACILITATOR, LocalClient
-from detente.tui.panels import SteadyFooter
+from detente.tui.panels import Panels, SteadyFooter
 from detente.tui.screens.forms import OverrideModal
-from detente.tui.screens.modals import ChooseModal, HelpModal, screen_keys
+from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
 from detente.tui.text import notable
 
 
@@ -40,24 +40,42 @@ def this_turn(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return since_last(events, "briefing")
 
 
-class ReviewScreen(Screen[None]):
-    """What adjudication did, with the rolls and their probabilities: facilitator only."""
+#: Widest a review column's cell is drawn; longer text is cut with "…" and Enter on the row
+#: shows all of it.
+REVIEW_CELL = 44
+
+MOVE_COLUMNS = ("team", "move", "result", "what happened")
+ROLL_COLUMNS = ("roll", "p", "drawn", "result", "about")
+CHANGE_COLUMNS = ("value", "of", "by", "now", "why")
+
+
+class ReviewScreen(Panels, Screen[None]):
+    """What adjudication did, with the rolls and their probabilities: facilitator only.
+
+    Each table keeps its columns, widths and values after an override or an annulment: the
+    tables are filled with widths measured from their rows (see :meth:`Panels.fill_table`)."""
 
     BINDINGS = [
-        Binding("o", "override", "Override"),
-        Binding("p", "publish", "Publish results"),
-        Binding("f1", "help", "Help"),
-        Binding("escape", "back", "Back"),
+        Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged"),
+        Binding("a", "annul", "Annul",
+                tooltip="annul a move's result or an incident, with a reason: what it changed is set back"),
+        Binding("p", "publish", "Publish results", tooltip="publish the results to the teams (the debrief)"),
+        Binding("enter", "details", "Details", show=False,
+                tooltip="the chosen row in full (long text is cut in the table)"),
+        Binding("f1", "help", "keys", key_display="F1"),
+        Binding("escape", "back", "Back", tooltip="back to the console (nothing is published)"),
     ]
 
     def __init__(self, client: LocalClient) -> None:
         super().__init__()
         self.client = client
+        self._full: dict[str, list[str]] = {}
+        """Each table's rows in full, for Enter."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-status")
         with VerticalScroll():
-            yield Label("Moves and results", classes="panel-title")
+            yield Label("Moves and results (Enter: in full)", classes="panel-title")
             yield DataTable(id="moves", cursor_type="row", zebra_stripes=True)
             yield Label("Rolls", classes="panel-title")
             yield DataTable(id="rolls", cursor_type="row", zebra_stripes=True)
@@ -67,6 +85,17 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        self.query_one("#moves", DataTable).focus()
+
+    def actor_name(self, actor: str) -> str:
+        try:
+            return self.client.scenario.actor(actor).name
+        except KeyError:
+            return actor
+
+    def move_title(self, move: str) -> str:
+        mt = self.client.move_types().get(move)
+        return mt.title if mt is not None and mt.title else move.replace("_", " ")
 
     def refresh_view(self) -> None:
         v = self.client.view(FACILITATOR)
@@ -77,35 +106,96 @@ class ReviewScreen(Screen[None]):
                 f"  ·  {v.label}  ·  teams see nothing of this until you publish (p)",
             )
         )
-        moves = self.query_one("#moves", DataTable)
-        moves.clear(columns=True)
-        moves.add_columns("team", "move", "result", "what happened")
-        rolls = self.query_one("#rolls", DataTable)
-        rolls.clear(columns=True)
-        rolls.add_columns("roll", "p", "drawn", "result", "about")
-        changes = self.query_one("#changes", DataTable)
-        changes.clear(columns=True)
-        changes.add_columns("value", "of", "by", "now", "why")
+        annulled = {e["text"] for e in events if e["kind"] == "annul"}
+        moves: list[list[str]] = []
+        rolls: list[list[str]] = []
+        changes: list[list[str]] = []
         for e in events:
             if e["kind"] == "move":
-                moves.add_row(e["team"], e["order"]["move"], e.get("result", ""), e.get("text", ""))
+                result = e.get("result", "")
+                if e.get("text", "") in annulled:
+                    result += " (annulled)"
+                team, move = self.actor_name(e["team"]), self.move_title(e["order"]["move"])
+                moves.append([team, move, result, e.get("text", "")])
             elif e["kind"] == "roll":
                 p = "table" if e["p"] is None else f"{e['p']:.2f}"
                 result = "" if e["success"] is None else ("yes" if e["success"] else "no")
-                rolls.add_row(e["id"], p, str(e["value"]), result, e.get("about", ""))
+                rolls.append([str(e["id"]), p, f"{e['value']}", result, str(e.get("about", ""))])
             elif e["kind"] in ("changed", "override"):
-                why = e.get("cause") or f"override: {e.get('reason', '')}"
-                changes.add_row(e["value"], "/".join(e["of"]), str(e.get("by", "")), str(e["to"]), why)
+                of = " – ".join(self.actor_name(a) for a in e["of"])
+                if e["kind"] == "override":
+                    by = "facilitator"
+                    why = f"override: {e.get('reason', '')}"
+                    if e.get("public"):
+                        why += f" (teams read: {e['public']})"
+                else:
+                    by = self.actor_name(str(e["by"])) if e.get("by") else ""
+                    why = str(e.get("cause", ""))
+                changes.append([str(e["value"]), of, by, str(e["to"]), why])
+            elif e["kind"] == "annul":
+                why = f"annulled {e.get('text', '')}: {e.get('reason', '')}"
+                changes.append(["(result)", e.get("target", ""), "facilitator", "annulled", why])
+        for selector, columns, rows in (
+            ("#moves", MOVE_COLUMNS, moves),
+            ("#rolls", ROLL_COLUMNS, rolls),
+            ("#changes", CHANGE_COLUMNS, changes),
+        ):
+            self._full[selector] = [
+                "\n".join(f"{c}: {x}" for c, x in zip(columns, r, strict=True)) for r in rows
+            ]
+            self.fill_table(selector, columns, [[_clip(x, REVIEW_CELL) for x in r] for r in rows])
+
+    def action_details(self) -> None:
+        table = self.focused
+        if not isinstance(table, DataTable) or table.id is None:
+            return
+        rows = self._full.get(f"#{table.id}", [])
+        if 0 <= table.cursor_row < len(rows):
+            self.app.push_screen(HelpModal("in full", [], rows[table.cursor_row]))
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_details()
 
     @work
     async def action_override(self) -> None:
         got = await self.app.push_screen_wait(OverrideModal(self.client.scenario))
         if got is not None:
-            value, of, to, reason = got
-            result = self.client.apply(Override(value=value, of=of, to=to, reason=reason))
+            result = self.client.apply(Override(*got))
             if not result.accepted:
                 self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
             self.refresh_view()
+
+    @work
+    async def action_annul(self) -> None:
+        from detente.engine.commands import Annul
+
+        items = [a for a in self.client.annullable() if not a.annulled]
+        if not items:
+            self.notify("Nothing in this adjudication can be annulled.", severity="warning")
+            return
+        options = [
+            (a.target, f"{self.actor_name(a.team) + ': ' if a.team else ''}{a.text}"
+             + (f"  ({a.changes} change{'s' if a.changes != 1 else ''} set back)" if a.changes else ""))
+            for a in items
+        ]
+        target = await self.app.push_screen_wait(ChooseModal("Annul which result or incident?", options))
+        if target is None:
+            return
+        reason = await self.app.push_screen_wait(
+            TextModal("Why annul it? (the facilitator's: no team reads it)")
+        )
+        if not reason:
+            return
+        public = await self.app.push_screen_wait(
+            TextModal("What teams read (Enter for none: 'facilitator adjustment')")
+        )
+        if public is None:
+            return
+        result = self.client.apply(Annul(target=target, reason=reason, public=public))
+        if not result.accepted:
+            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+        self.refresh_view()
 
     def action_publish(self) -> None:
         result = self.client.apply(Advance())
@@ -123,6 +213,12 @@ class ReviewScreen(Screen[None]):
                 "adjudication review", screen_keys(self), "Nothing here reaches the teams until you publish."
             )
         )
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class DebriefScreen(Screen[None]):
