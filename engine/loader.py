@@ -1184,6 +1184,40 @@ def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
 _AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
+# tomllib's messages in words for facilitators: the ones that need no context. The others are
+# worded in :func:`_syntax_words`, which looks at the line.
+_SYNTAX_WORDS = {
+    "Invalid statement": "a line must be key = value, a [table] header or a # comment",
+    "Expected newline or end of document after a statement": (
+        "something follows the value on this line: each key = value goes on a line of its own "
+        "(text in quotes, a comment after #)"),
+    "Expected '=' after a key in a key/value pair": (
+        'a key with no = after it: write key = value, e.g. name = "Azuria"'),
+    "Expected ']' at the end of a table declaration": (
+        "the table header is not closed with ]: write [name], with nothing but a comment after it"),
+    "Expected ']]' at the end of an array declaration": (
+        "the table header is not closed with ]]: write [[name]], with nothing but a comment after it"),
+    "Unclosed array": "the list [ … ] is not closed: a ] or a comma between two items is missing",
+    "Unclosed inline table": (
+        "the { … } is not closed: a } or a comma between two items is missing (it must stay on "
+        "one line)"),
+    "Invalid initial character for a key part": (
+        'a key is missing here: letters, digits, - and _, or text in "quotes" (a { … } may not '
+        "end with a comma)"),
+    "Unescaped '\\' in a string": (
+        'a backslash in "text" starts an escape such as \\n: write \\\\ for a backslash, or use '
+        "'single quotes', in which a backslash is plain"),
+    "Invalid hex value": "\\u takes 4 hexadecimal digits and \\U 8, e.g. \\u00e9 for é",
+    "Escaped character is not a Unicode scalar value": "the \\u or \\U escape is not a character",
+    "Invalid date or datetime": "not a valid date or time (e.g. 2024-05-01); put other text in quotes",
+}
+
+# Arrays of tables in scenario and orders files: a second [name] of one meant [[name]].
+_TABLE_LISTS = frozenset({*MAX_COUNTS, "effects", "turn", "moves", "answers"})
+
+_UNCLOSED_LINE = {f"{what} character {c!r}" for what in ("Illegal", "Found invalid") for c in "\n\r"}
+
+
 def _syntax_problem(e: tomllib.TOMLDecodeError, text: str, path: str) -> Problem:
     raw = str(e)
     m = _AT.search(raw)
@@ -1194,18 +1228,79 @@ def _syntax_problem(e: tomllib.TOMLDecodeError, text: str, path: str) -> Problem
         line = text.count("\n") + 1 if text else 1
         column = len(text) - (text.rfind("\n") + 1) + 1
     lines = text.split("\n")
-    here = lines[line - 1][column - 1 :] if line <= len(lines) else ""
-    if message == "Invalid value" and re.match(r"[A-Za-z]", here):
-        message += " — text must be in quotes, e.g. name = \"Azuria\""
-    elif message == "Cannot overwrite a value":
-        message += " — a key is given twice"
-    elif m2 := re.fullmatch(r"Cannot declare (\(.*\)) twice", message):
+    words, at = _syntax_words(message, lines[line - 1] if line <= len(lines) else "", column, text)
+    if at is not None:  # the mistake is where something opens, not where the reader gave up
+        line, column = _line_at(text, at), _column_at(text, at)
+    return Problem(path, line, "<syntax>", words, column)
+
+
+def _syntax_words(message: str, row: str, column: int, text: str) -> tuple[str, int | None]:
+    """tomllib's ``message`` about ``column`` of ``row`` (a line of ``text``) in words, with
+    the offset in ``text`` to point at instead of the reader's, if there is a better one."""
+    if message in _SYNTAX_WORDS:
+        return _SYNTAX_WORDS[message], None
+    if message in _UNCLOSED_LINE:
+        return ("the text in quotes on this line is not closed: a quote is missing at its end "
+                '(text over several lines goes in """triple quotes""")'), None
+    if message in ("Unterminated string", "Expected \"'\"", "Expected \"'''\""):
+        # Only an unclosed opening can be the last quote mark of its kind in the file.
+        opening = text.rfind("'") if message == "Expected \"'\"" else max(
+            text.rfind('"""'), text.rfind("'''"))
+        return "the text in quotes that starts here is never closed", max(opening, 0)
+    if m := re.fullmatch(r"(?:Illegal|Found invalid) character '(.*)'", message):
         try:
-            name = ".".join(ast.literal_eval(m2.group(1)))
-        except (ValueError, SyntaxError, TypeError):
-            name = m2.group(1)
-        message = f"the table [{name}] is declared twice"
-    return Problem(path, line, "<syntax>", message, column)
+            char = ast.literal_eval(f"'{m.group(1)}'")
+        except (ValueError, SyntaxError):
+            char = ""
+        code = f"{ord(char):04X}" if len(char) == 1 else "0000"
+        return (f"a control character (U+{code}) cannot stand as it is here: in text, write it "
+                f"as an escape such as \\t or \\u{code}"), None
+    if message == "Invalid value":
+        here = row[column - 1 :]
+        if here[:1] in ("“", "”", "‘", "’"):
+            return 'curly quotes are not quotes in TOML: use straight ones, "like this"', None
+        if re.match(r"[A-Za-z]", here):
+            return ('text must be in quotes, e.g. name = "Azuria" (true and false are written '
+                    "in lower case)"), None
+        return ('a value is missing or is not one TOML knows: text in "quotes", a number such '
+                "as 12 or 0.5, true or false, a [list] or a { table }"), None
+    if m := re.fullmatch(r"Duplicate inline table key '(.*)'", message):
+        return f"the key {m.group(1)} is given twice in this {{ … }}", None
+    if message == "Cannot overwrite a value":
+        return _overwrite_words(row), None
+    if m := re.fullmatch(r"Cannot declare (\(.*\)) twice", message):
+        name = _key_name(m.group(1))
+        hint = (f"; did you mean [[{name}]]? (each [[{name}]] adds one more)"
+                if name.rsplit(".", 1)[-1] in _TABLE_LISTS else "")
+        return f"the table [{name}] is declared twice{hint}", None
+    if m := re.fullmatch(r"Cannot redefine namespace (\(.*\))", message):
+        return (f"[{_key_name(m.group(1))}] already has a header of its own; a dotted key in "
+                "another table cannot add to it"), None
+    if m := re.fullmatch(r"Cannot mutate immutable namespace (\(.*\))", message):
+        return (f"{_key_name(m.group(1))} was written whole, as {{ … }} or [ … ], so nothing "
+                "can be added to it later"), None
+    return message, None
+
+
+def _overwrite_words(row: str) -> str:
+    """Words for tomllib's "Cannot overwrite a value", from the line it is about."""
+    if header := re.match(r"\s*(\[\[?)\s*([^\]]*?)\s*\]", row):
+        name = header.group(2)
+        if header.group(1) == "[[":
+            return (f"[[{name}]] starts a list of tables, but {name} is already a single table "
+                    f"([{name}]) or a value: use one or the other")
+        return f"{name} is already a value or a list of tables ([[{name}]]): it cannot be [{name}] too"
+    key = row.split("=", 1)[0].strip()
+    return (f"the key {key} is given twice (or names a table given elsewhere): keep one" if key
+            else "a key is given twice: keep one")
+
+
+def _key_name(parts: str) -> str:
+    """``('injects', 'effects')``, tomllib's way of naming a key, as ``injects.effects``."""
+    try:
+        return ".".join(ast.literal_eval(parts))
+    except (ValueError, SyntaxError, TypeError):
+        return parts
 
 
 def _os_message(e: OSError) -> str:

@@ -120,12 +120,13 @@ def test_unstructure_gives_plain_json_ready_data_without_none() -> None:
 
 def test_syntax_error_gives_line_and_column() -> None:
     assert problems("syntax.toml") == [
-        (3, "<syntax>", 'Invalid value — text must be in quotes, e.g. name = "Azuria"'),
+        (3, "<syntax>", 'text must be in quotes, e.g. name = "Azuria" (true and false are written '
+                        "in lower case)"),
     ]
     with pytest.raises(ScenarioError) as info:
         load_scenario(BAD / "syntax.toml")
     assert info.value.problems[0].column == 9
-    assert str(info.value).startswith(f"{BAD / 'syntax.toml'}:3:9: <syntax>: Invalid value")
+    assert str(info.value).startswith(f"{BAD / 'syntax.toml'}:3:9: <syntax>: text must be in quotes")
 
 
 def test_syntax_error_at_the_end_of_the_document() -> None:
@@ -136,6 +137,46 @@ def test_syntax_error_at_the_end_of_the_document() -> None:
 def test_a_table_declared_twice() -> None:
     [problem] = load_error('[scenario]\nid = "x"\n\n[scenario]\ntitle = "y"\n')
     assert (problem.line, problem.message) == (4, "the table [scenario] is declared twice")
+
+
+# Each common TOML mistake, as (text, LINE:COL, words the message must hold). tomllib's own
+# messages ("Illegal character '\\n'", "Cannot overwrite a value" …) name its parser's
+# workings; a facilitator needs what is wrong and how to put it right.
+SYNTAX_MISTAKES = [
+    ('title = "Strait\nx = 1\n', "1:16", ["text in quotes on this line is not closed"]),
+    ('id = "x"\nbriefing = """\nNo end.\n', "2:12", ["text in quotes that starts here is never closed"]),
+    ("id = 'x\n", "1:6", ["text in quotes that starts here is never closed"]),
+    ('[[injects]]\nid = "a"\n[injects.effects]\nadd = 1\n[injects.effects]\nadd = 2\n', "5:17",
+     ["the table [injects.effects] is declared twice", "did you mean [[injects.effects]]?"]),
+    ('[scenario]\nid = "a"\nid = "b"\n', "3:9", ["the key id is given twice"]),
+    ('[scenario]\n[[scenario]]\n', "2:11", ["[[scenario]] starts a list of tables", "[scenario]"]),
+    ("name = Azuria\n", "1:8", ['text must be in quotes, e.g. name = "Azuria"']),
+    ("limit = \n", "1:9", ["a value is missing"]),
+    ("title = “Strait”\n", "1:9", ["curly quotes"]),
+    ("limit = 6 turns\n", "1:11", ["something follows the value on this line"]),
+    ('name "Azuria"\n', "1:6", ["a key with no = after it"]),
+    ('[scenario\nid = "a"\n', "1:10", ["the table header is not closed with ]"]),
+    ('[[actors]\nid = "a"\n', "1:9", ["the table header is not closed with ]]"]),
+    ('near = ["a", "b"\nx = 1\n', "2:1", ["the list [ … ] is not closed"]),
+    ("at = { x = 1\n", "1:13", ["the { … } is not closed"]),
+    ("at = { x = 1, x = 2 }\n", "1:20", ["the key x is given twice in this { … }"]),
+    ("at = { x = 1, }\n", "1:15", ["a key is missing here", "may not end with a comma"]),
+    ('path = "C:\\data"\n', "1:13", ["a backslash", "'single quotes'"]),
+    ("= 1\n", "1:1", ["a line must be key = value"]),
+]
+
+
+@pytest.mark.parametrize(("text", "where", "words"), SYNTAX_MISTAKES)
+def test_toml_syntax_errors_are_named_in_words(text: str, where: str, words: list[str]) -> None:
+    [problem] = load_error(text)
+    assert f"{problem.line}:{problem.column}" == where, str(problem)
+    assert problem.field == "<syntax>"
+    for w in words:
+        assert w in problem.message, problem.message
+    # None of tomllib's own phrases is left for a facilitator to decode.
+    for jargon in ("Illegal character", "Cannot overwrite", "Cannot declare", "Expected",
+                   "Invalid", "Unclosed", "Unterminated", "namespace", "declaration"):
+        assert jargon not in problem.message, problem.message
 
 
 def load_error(text: str) -> list[Problem]:

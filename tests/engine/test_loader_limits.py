@@ -230,8 +230,10 @@ def test_a_20_mb_key_is_cut() -> None:
 
 def test_a_damaged_header_names_its_line() -> None:
     for header, problem in [
-        ("[[actors]", ":9: <syntax>: Expected ']]' at the end of an array declaration"),
-        ("[[scenario]]", ":11: <syntax>: Cannot overwrite a value — a key is given twice"),
+        ("[[actors]", ":9: <syntax>: the table header is not closed with ]]: write [[name]], "
+                      "with nothing but a comment after it"),
+        ("[[scenario]]", ":11: <syntax>: [[scenario]] starts a list of tables, but scenario is "
+                         "already a single table ([scenario]) or a value: use one or the other"),
         ("[[ actors . x ]]", ": actors[1].x: unknown field 'x'"),
         ("[[relations.seen_by]]", ": relations: expected [[relations]] tables, got a table"),
     ]:

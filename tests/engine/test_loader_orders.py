@@ -39,7 +39,8 @@ def shown(text: str) -> list[str]:
     ("[[turn]]\nturn = 1\n[turn.orders]\n\"bl\\nue\" = 3\nred = [{ move = 3 }]\n",
      ['o.toml:4: turn[0].orders."bl\\nue": expected a list of orders',
       "o.toml:5: turn[0].orders.red[0].move: expected text in quotes, got the number 3"]),
-    ("[[turn]\n", ["o.toml:1:7: <syntax>: Expected ']]' at the end of an array declaration"]),
+    ("[[turn]\n", ["o.toml:1:7: <syntax>: the table header is not closed with ]]: write "
+                   "[[name]], with nothing but a comment after it"]),
     ("a" + ".b" * 200_000 + " = 1\n",
      ["o.toml:1:1: <syntax>: a dotted key or table name of more than 16 parts"]),
 ])
