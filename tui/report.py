@@ -16,15 +16,18 @@ import html
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from attrs import frozen
+import attrs
+from attrs import field, frozen
 
-from detente.engine.aar import PairTurn, Report, build
+from detente.engine.aar import Entry, PairTurn, Report, build
 from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
-from detente.engine.views import PUBLIC
+from detente.engine.views import PUBLIC, timeline
+from detente.tui.text import Names, proposal_words
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names."""
@@ -32,6 +35,22 @@ SUFFIX = {"md": ".md", "html": ".html", "csv": ".csv"}
 
 
 # -- from a log ----------------------------------------------------------------------------------
+
+
+@frozen
+class NamedReport(Report):
+    """A report with the scenario's names to say it in, and the events the role saw (from which
+    the timeline is worded): what :func:`load_report` gives. A bare :class:`Report` renders too,
+    with only the teams' and alliances' names."""
+
+    names: Names = field(factory=Names)
+    seen: tuple[Mapping[str, Any], ...] = ()
+    """The events the role may see, as :func:`detente.engine.views.timeline` gives them."""
+    ending: tuple[str, str] | None = None
+    """How the session ended (:func:`detente.engine.simulate.ending_of`): ``("scenario", id)``
+    or ``("rules", key)``; None while it has not."""
+    ending_name: str = ""
+    """That ending as a person reads it."""
 
 
 def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Report:
@@ -48,7 +67,7 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
     if role not in (FACILITATOR, PUBLIC) and role not in session.scenario.actor_ids:
         roles = ", ".join(["facilitator", "public", *session.scenario.actor_ids])
         raise ValueError(f"--as {role}: not a role in this session (roles: {roles})")
-    return build(
+    report = build(
         initial_state(session.scenario, session.numbers),
         rep.events,
         role,
@@ -56,6 +75,29 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
         header=rep.contents.header,
         warnings=rep.contents.warnings,
     )
+    return named(report, Names.of(session.scenario, session.ruleset),
+                 timeline(rep.events, role, session.scenario), session.state)
+
+
+def named(report: Report, names: Names, seen: Any = (), final: Any = None) -> NamedReport:
+    """``report`` with the names to say it in, the events its role saw, and (given the final
+    state) how the session ended."""
+    from detente.engine.simulate import ending_name, ending_of
+
+    ending: tuple[str, str] | None = None
+    said = ""
+    if report.outcome is not None and final is not None:
+        ending = ending_of(final.scenario, report.outcome, final.marks)
+        said = ending_name(final.scenario, *ending)
+    fields = {f.name: getattr(report, f.name) for f in attrs.fields(Report)}
+    return NamedReport(**fields, names=names, seen=tuple(seen), ending=ending, ending_name=said)
+
+
+def _names(r: Report) -> Names:
+    if isinstance(r, NamedReport):
+        return r.names
+    return Names(actors={**{al.id: al.name for al in r.alliances}, **{t.id: t.name for t in r.teams}},
+                 turn_labels=tuple(r.labels.get(t, "") for t in range(1, r.turns + 1)))
 
 
 def render(report: Report, fmt: str) -> str:
@@ -147,11 +189,11 @@ def _role_words(r: Report) -> str:
         return "the facilitator (everything)"
     if r.role == PUBLIC:
         return "the public (what every team saw)"
-    return f"{r.name(r.role)} ({r.role}): only what this team saw"
+    return f"{r.name(r.role)}: only what this team saw"
 
 
-def _pair_label(a: str, b: str) -> str:
-    return f"{a}–{b}"
+def _pair_label(r: Report, a: str, b: str) -> str:
+    return _names(r).pair_name(a, b)
 
 
 def _turn(r: Report, t: int) -> str:
@@ -187,10 +229,10 @@ def _teams(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Scenario and teams")]
     if r.summary:
         out.append(Para(r.summary))
-    rows = tuple((t.id, t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
-    out.append(Table(("team", "name", "alliances"), rows))
+    rows = tuple((t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
+    out.append(Table(("team", "alliances"), rows))
     if r.alliances:
-        out.append(Items(tuple(f"{al.name} ({al.id}): {', '.join(r.name(m) for m in al.members)}"
+        out.append(Items(tuple(f"{al.name}: {', '.join(r.name(m) for m in al.members)}"
                                for al in r.alliances)))
     return out
 
@@ -211,14 +253,15 @@ def _outcome(r: Report) -> list[Block]:
 def _risk(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "The risk that was run")]
     realised = r.outcome.result if r.outcome else "none yet (the log ends before the session did)"
+    how = _how_it_ended(r)
     if r.risk is None:
-        out.append(Para(f"Realised outcome: {realised}. The risk run is computed from the dice, which "
+        out.append(Para(f"Realised outcome: {realised}{how}. The risk run is computed from the dice, which "
                         "only the facilitator sees; it is in the facilitator's report."))
         return out
     k = r.risk
     happened = len(r.incidents)
-    out.append(Para(f"Realised outcome: {realised}. Risk of open conflict run: {_pct(k.total)} "
-                    f"(1 − Π(1 − p_conflict per turn)).", strong=True))
+    out.append(Para(f"Realised outcome: {realised}{how}. Risk of open conflict run: {_pct(k.total)} "
+                    f"from incident rolls (1 − Π(1 − p_conflict per turn)).", strong=True))
     out.append(Para(f"Chance of at least one incident: {_pct(k.incident_total)}; expected incidents "
                     f"{k.incidents_expected:.2f}, incidents that happened {happened}."))
     if not k.computable:
@@ -227,7 +270,7 @@ def _risk(r: Report) -> list[Block]:
     rows = []
     for t in k.turns:
         rolls = "; ".join(
-            f"{_pair_label(*x.between)}: p {x.p_incident:.3f} × {x.p_conflict_if_incident:.0%} "
+            f"{_pair_label(r, *x.between)}: p {x.p_incident:.3f} × {x.p_conflict_if_incident:.0%} "
             f"→ drew {x.value:.3f}{' (incident)' if x.incident else ''}"
             for x in t.rolls
         ) or "no incident roll"
@@ -237,13 +280,30 @@ def _risk(r: Report) -> list[Block]:
     return out
 
 
+def _how_it_ended(r: Report) -> str:
+    """How a conflict came about, so that a risk of 0% from the incident rolls does not read as
+    a contradiction of a conflict the scenario or the ladder brought on."""
+    o = r.outcome
+    if o is None or o.result != "conflict":
+        return ""
+    ending = r.ending if isinstance(r, NamedReport) else None
+    said = r.ending_name if isinstance(r, NamedReport) else ""
+    if ending is not None and ending[0] == "scenario":
+        return (f", brought on by the scenario's ending \"{said}\" ({o.reason}), not by an incident "
+                "roll; the incident rolls below measure a different road to conflict")
+    if (ending is not None and ending[1] == "grave-incident") or any(i.conflict for i in r.incidents):
+        return ", started by a grave incident (an incident roll)"
+    return (f", reached on the escalation ladder ({o.reason}), not through an incident roll; the "
+            "incident rolls below measure a different road to conflict")
+
+
 def _series_table(
     r: Report, value: Callable[[PairTurn], str]
 ) -> Table:
     turns: dict[int, dict[tuple[str, str], PairTurn]] = {}
     for p in (*r.opening, *r.series):
         turns.setdefault(p.turn, {})[(p.a, p.b)] = p
-    head = ("turn", *(_pair_label(a, b) for a, b in r.pairs))
+    head = ("turn", *(_pair_label(r, a, b) for a, b in r.pairs))
     rows = tuple(
         (_turn(r, t), *(value(ps[k]) if k in ps else "" for k in r.pairs)) for t, ps in sorted(turns.items())
     )
@@ -256,7 +316,7 @@ def _escalation(r: Report) -> list[Block]:
     out.append(_series_table(r, lambda p: f"{p.tension} (rung {p.rung})"))
     last = {(p.a, p.b): p for p in (*r.opening, *r.series)}
     rows = tuple(
-        (_pair_label(a, b), str(r.peak(a, b)), str(last[(a, b)].tension),
+        (_pair_label(r, a, b), str(r.peak(a, b)), str(last[(a, b)].tension),
          f"{last[(a, b)].rung} {last[(a, b)].rung_name}".strip())
         for a, b in r.pairs
     )
@@ -282,7 +342,8 @@ def _trust(r: Report) -> list[Block]:
     for p in (*r.opening, *r.series):
         turns.setdefault(p.turn, {})[(p.a, p.b)] = p
     directed = _directed(r)
-    head = ("turn", *(f"{h}→{o}" for h, o in directed))
+    n = _names(r)
+    head = ("turn", *(f"{n.actor_name(h)}→{n.actor_name(o)}" for h, o in directed))
     rows = []
     for t, ps in sorted(turns.items()):
         cells = []
@@ -292,7 +353,8 @@ def _trust(r: Report) -> list[Block]:
             cells.append("" if v is None else str(v))
         rows.append((_turn(r, t), *cells))
     out.append(Table(head, tuple(rows)))
-    changes = tuple((f"{c.of[0]}→{c.of[1]}", str(c.start), str(c.end), f"{c.delta:+}") for c in r.trust)
+    changes = tuple((f"{n.actor_name(c.of[0])}→{n.actor_name(c.of[1])}", str(c.start), str(c.end),
+                     f"{c.delta:+}") for c in r.trust)
     out.append(Table(("holder → other", "start", "end", "change"), changes))
     return out
 
@@ -328,11 +390,20 @@ def _calls(r: Report) -> list[Block]:
         if c.transcript:
             out.append(Quote(tuple(f"{r.name(by)}: {text}" for by, text in c.transcript)))
         if c.pledges:
-            out.append(Para(f"Pledges made on this call: {', '.join(c.pledges)}."))
+            made = {p.id: p for p in r.pledges}
+            said = [_pledge_said(r, made[p]) if p in made else "a pledge" for p in c.pledges]
+            out.append(Para(f"Pledges made on this call: {'; '.join(said)}."))
     return out
 
 
 _HOW = {"answered": "answered", "declined": "declined", "unanswered": "did not answer"}
+
+
+def _pledge_said(r: Report, p: Any) -> str:
+    """``Corvanian Federation to Republic of Azuria: deploy no forces into Velin Strait for 3 turns
+    (until Day 5)``."""
+    n = _names(r)
+    return f"{r.name(p.by)} to {r.name(p.to)}: {n.pledge_text(p.kind, p.region, p.until, p.turn)}"
 
 
 def _pledges(r: Report) -> list[Block]:
@@ -341,10 +412,11 @@ def _pledges(r: Report) -> list[Block]:
     out.append(Para(f"Made {len(r.pledges)}: kept {counts['kept']}, broken {counts['broken']}, still in "
                     f"force when the log ends {counts['active']}."))
     if r.pledges:
+        n = _names(r)
         out.append(Table(
-            ("pledge", "made", "by", "to", "what", "until", "status"),
-            tuple((p.id, _turn(r, p.turn), r.name(p.by), r.name(p.to),
-                   p.kind.replace("_", " ") + (f" in {p.region}" if p.region else ""), f"turn {p.until}",
+            ("made", "by", "to", "promise", "status"),
+            tuple((_turn(r, p.turn), r.name(p.by), r.name(p.to),
+                   n.pledge_text(p.kind, p.region, p.until, p.turn),
                    p.status if p.settled is None else f"{p.status} ({_turn(r, p.settled)})")
                   for p in r.pledges)))
     return out
@@ -365,10 +437,13 @@ def _incidents(r: Report) -> list[Block]:
         if i.agreement:
             how.append("an incidents agreement was in force")
         if i.calls:
-            how.append(f"answered call {', '.join(i.calls)}")
+            by_id = {c.id: c for c in r.calls}
+            how.append("answered " + ", ".join(
+                f"call of {_turn(r, by_id[c].turn)} ({r.name(by_id[c].by)} calling)" if c in by_id else "call"
+                for c in i.calls))
         verdict = "conflict followed" if i.conflict else "contained" if i.contained else "tension kept rising"
         trace = " → ".join(n(x) for x in (i.tension_before, i.tension_after, i.tension_end, i.tension_next))
-        rows.append((_turn(r, i.turn), _pair_label(*i.between), i.severity, i.text, trace,
+        rows.append((_turn(r, i.turn), _pair_label(r, *i.between), i.severity, i.text, trace,
                      "; ".join(how) or "—", verdict))
     out.append(Table(("turn", "pair", "severity", "what", "tension: before → after → turn end → next turn",
                       "what helped", "result"), tuple(rows)))
@@ -378,12 +453,22 @@ def _incidents(r: Report) -> list[Block]:
 def _near_misses(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Near misses")]
     if r.near_misses:
-        out.append(Items(tuple(f"{_turn(r, m.turn)} ({m.kind}): {m.text}" for m in r.near_misses)))
+        out.append(Items(tuple(f"{_turn(r, m.turn)} ({_NEAR_KINDS.get(m.kind, m.kind)}): {_near_text(r, m)}"
+                               for m in r.near_misses)))
     else:
         out.append(Para("None."))
     if r.role != FACILITATOR:
         out.append(Para("Near misses read from the dice are in the facilitator's report only."))
     return out
+
+
+_NEAR_KINDS = {"rung": "one rung short", "grave": "grave incident", "dice": "dice", "severity": "severity"}
+
+
+def _near_text(r: Report, m: Any) -> str:
+    # The engine words a rung near miss after the pair's ids; a person reads their names.
+    ids = f"{m.between[0]}–{m.between[1]}"
+    return _pair_label(r, *m.between) + m.text[len(ids):] if m.text.startswith(ids) else str(m.text)
 
 
 def _gaps(r: Report) -> list[Block]:
@@ -392,9 +477,22 @@ def _gaps(r: Report) -> list[Block]:
         out.append(Para("None seen."))
         return out
     out.append(Table(("team", "to", "said", "then did"),
-                     tuple((r.name(g.team), r.name(g.to), f"{_turn(r, g.said_turn)}: {g.said}",
+                     tuple((r.name(g.team), r.name(g.to), f"{_turn(r, g.said_turn)}: {_said(r, g)}",
                             f"{_turn(r, g.did_turn)}: {g.did}") for g in r.gaps)))
     return out
+
+
+def _said(r: Report, g: Any) -> str:
+    """What a team said, in names: the engine words a gap's promise after ids."""
+    if g.said.startswith("pledge to "):
+        p = next((p for p in r.pledges if (p.by, p.to, p.turn) == (g.team, g.to, g.said_turn)
+                  and g.said.endswith(f"until turn {p.until}")), None)
+        if p is not None:
+            return f"pledge to {r.name(p.to)}: {_names(r).pledge_text(p.kind, p.region, p.until, p.turn)}"
+    head = f"public statement reassuring {g.to}"
+    if g.said.startswith(head):
+        return f"public statement reassuring {r.name(g.to)}{g.said[len(head):]}"
+    return str(g.said)
 
 
 def _objectives(r: Report) -> list[Block]:
@@ -411,11 +509,143 @@ def _objectives(r: Report) -> list[Block]:
 def _timeline(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Timeline")]
     turns: dict[int, list[str]] = {}
-    for e in r.timeline:
+    entries = entries_in_words(r.names, r.seen) if isinstance(r, NamedReport) and r.seen else r.timeline
+    for e in entries:
         turns.setdefault(e.turn, []).append(f"{e.phase} · {e.kind}: {e.text}")
     for t, lines in sorted(turns.items()):
         out += [Heading(3, _turn(r, t)), Items(tuple(lines))]
     return out
+
+
+# -- the timeline in words ----------------------------------------------------------------------
+
+# Changes of these values are timeline entries; the rest (trust, threat, …) are in the series.
+_CHANGES_SHOWN = ("tension", "hotline", "agreement", "readiness", "cohesion")
+
+
+def entries_in_words(n: Names, seen: Iterable[Mapping[str, Any]]) -> tuple[Entry, ...]:
+    """The turn-by-turn timeline of the events a role saw (:func:`detente.engine.views.timeline`),
+    every move, pledge, value, region, force, actor and objective in its name. The same entries
+    as :attr:`detente.engine.aar.Report.timeline`, which the engine words after ids."""
+    turn, phase = 0, "setup"
+    proposals: dict[str, Mapping[str, Any]] = {}
+    pledges: dict[str, Mapping[str, Any]] = {}
+    out: list[Entry] = []
+    who = n.actor_name
+
+    def add(kind: str, text: str) -> None:
+        out.append(Entry(turn, phase, kind, text))
+
+    def what(pid: str) -> str:
+        p = proposals.get(pid)
+        return f"{proposal_words(n, p['order']['move'])} from {who(p['by'])}" if p else "a proposal"
+
+    for e in seen:
+        k = e["kind"]
+        if k == "phase":
+            turn, phase = e["turn"], e["phase"]
+        elif k == "inject":
+            to = f" (to {n.actors_names(e['to'])})" if e["to"] else ""
+            add("inject", f"{e['title']}{to}: {e['text']}" if e.get("text") else f"{e['title']}{to}")
+        elif k == "orders":
+            shown = "; ".join(n.order_text(o) for o in e["orders"]) or "no orders"
+            add("orders", f"{who(e['team'])} sealed its orders: {shown}")
+        elif k == "proposal":
+            proposals[e["id"]] = e
+            kind = "call" if e["order"]["move"] == "hotline_call" else "proposal"
+            add(kind, f"{who(e['by'])} made {_a(proposal_words(n, e['order']['move']))} to "
+                      f"{n.actors_names(e['to'])}")
+        elif k == "response":
+            add("answer", f"{who(e['by'])} {'accepted' if e['accept'] else 'declined'} the {what(e['id'])}")
+        elif k == "unanswered":
+            add("answer", f"{n.actors_names(e['by'])} left the {what(e['id'])} unanswered")
+        elif k == "withdrawn":
+            p = proposals.get(e["id"])
+            thing = proposal_words(n, p["order"]["move"]) if p else "proposal"
+            add("withdrawn", f"{who(e['by'])} withdrew its {thing} before it was answered")
+        elif k == "message":
+            p = proposals.get(e["id"])
+            other = "" if p is None else who(p["by"]) if p["by"] != e["by"] else n.actors_names(p["to"])
+            on = f" on the call with {other}" if other else ""
+            add("said", f"{who(e['by'])}{on}: \"{e['text']}\"")
+        elif k == "pledge":
+            pledges[e["id"]] = {**e, "made": turn}
+            add("pledge", f"{who(e['by'])} pledged to {who(e['to'])}: "
+                          f"{n.pledge_text(e['pledge'], e.get('region'), e['until'], turn)}")
+        elif k == "pledge_status":
+            p = pledges.get(e["id"])
+            if p is None:
+                add("pledge", f"a pledge was {e['status']}")
+            else:
+                add("pledge", f"{who(p['by'])}'s pledge to {who(p['to'])} was {e['status']} "
+                              f"({n.pledge_text(p['pledge'], p.get('region'), p['until'], p['made'])})")
+        elif k == "move":
+            result = "" if e.get("result") in (None, "done") else f" [{e['result']}]"
+            add("result", f"{e['text']}{result}")
+        elif k == "roll":
+            add("roll", n.machine_words(_roll_words(e)))
+        elif k == "changed" and e["value"] in _CHANGES_SHOWN:
+            by = e.get("by")
+            delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
+            # Without a cause when the why is not the role's (a call it was not on).
+            cause = f": {_cause(n, str(e['cause']))}" if e.get("cause") else ""
+            add("change", f"{n.value_name(e['value'])} of {_of(n, e['of'])} to {_value(e['to'])}"
+                          f"{delta}{cause}")
+        elif k == "incident":
+            add("incident", str(e["text"]))
+        elif k == "notice":
+            add("notice", f"{who(e['by'])} gave notice of {_a(n.choice_name(str(e['activity'])))} in "
+                          f"{n.region_name(e['region'])}")
+        elif k == "override":
+            # A team's copy holds the public text as its reason (engine.visibility); the
+            # facilitator's holds both.
+            reason = f": {e['reason']}" if e.get("reason") else ""
+            told = f" (teams read: {e['public']})" if e.get("public") else ""
+            add("override", f"the facilitator set {n.value_name(e['value'])} of {_of(n, e['of'])} to "
+                            f"{_value(e['to'])}{reason}{told}")
+        elif k == "annul":
+            reason = f": {e['reason']}" if e.get("reason") else ""
+            told = f" (teams read: {e['public']})" if e.get("public") else ""
+            add("annulled", f"the facilitator annulled {e['text']}{reason}{told}")
+            # The result itself shows as annulled where it stands in the timeline.
+            for i in range(len(out) - 1, -1, -1):
+                x = out[i]
+                if x.turn == turn and x.kind in ("result", "incident") and x.text.startswith(str(e["text"])):
+                    out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
+                    break
+        elif k == "note":
+            add("note", str(e["text"]))
+        elif k == "objective":
+            add("objective", f"{who(e['actor'])}: \"{n.objective_name(e['id'])}\" "
+                             f"{'met' if e['met'] else 'not met'}")
+        elif k == "outcome":
+            add("outcome", f"{e['result']}: {e['reason']}")
+    return tuple(out)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _of(n: Names, of: Sequence[str]) -> str:
+    return "–".join(n.actor_name(x) for x in of)
+
+
+def _value(v: object) -> str:
+    return {True: "yes", False: "no"}.get(v, str(v)) if isinstance(v, bool) else str(v)
+
+
+def _cause(n: Names, cause: str) -> str:
+    # An inject's effects name it by id ("inject survey-ship"); people read its title.
+    if cause.startswith("inject ") and cause[7:] in n.injects:
+        return f"inject \"{n.inject_title(cause[7:])}\""
+    return cause
+
+
+def _roll_words(e: Mapping[str, Any]) -> str:
+    from detente.engine.aar import roll_words
+
+    return roll_words(e)
 
 
 # -- Markdown ------------------------------------------------------------------------------------
@@ -515,19 +745,19 @@ def _charts(r: Report) -> dict[str, str]:
     top = r.conflict_rung
     out["tension"] = _svg(
         "Tension per pair (0–100)", labels,
-        [(_pair_label(a, b), series(lambda p: p.tension, a, b)) for a, b in r.pairs],
+        [(_pair_label(r, a, b), series(lambda p: p.tension, a, b)) for a, b in r.pairs],
         ylim=(0, 100), line=(top * 10, f"open conflict (rung {top})"),
     )
     out["rung"] = _svg(
         "Escalation-ladder rung per pair", labels,
-        [(_pair_label(a, b), series(lambda p: p.rung, a, b)) for a, b in r.pairs],
+        [(_pair_label(r, a, b), series(lambda p: p.rung, a, b)) for a, b in r.pairs],
         ylim=(0, 10), line=(top, _rung_name(r, top) or "open conflict"), step=True,
     )
     if r.trust:
         lines = []
         for h, o in _directed(r):
             a, b = (h, o) if (h, o) in r.pairs else (o, h)
-            lines.append((f"{h}→{o}", series(lambda p, h=h: _trust_of(p, h), a, b)))
+            lines.append((f"{r.name(h)}→{r.name(o)}", series(lambda p, h=h: _trust_of(p, h), a, b)))
         out["trust"] = _svg("Trust (holder → other, 0–100)", labels, lines, ylim=(0, 100))
     if r.cohesion:
         by = {(x.turn, x.alliance): x.cohesion for x in r.cohesion_series}
@@ -599,9 +829,11 @@ def _svg(
 CSV_COLUMNS = (
     "turn", "label", "pair", "a", "b", "tension", "rung", "rung_name", "hotline", "agreement", "proximity",
     "incidents", "readiness_a", "readiness_b", "trust_ab", "trust_ba", "threat_ab", "threat_ba",
-    "information_ab", "information_ba", "answer_ab", "answer_ba",
+    "information_ab", "information_ba", "answer_ab", "answer_ba", "pair_name",
 )
-"""The CSV's columns: ``_ab`` is held by ``a`` about ``b``; empty where the role may not see it."""
+"""The CSV's columns: ``_ab`` is held by ``a`` about ``b``; empty where the role may not see it.
+``pair``, ``a`` and ``b`` hold ids, for joining with logs and scripts; ``pair_name`` and ``label``
+are what people read."""
 
 
 def render_csv(r: Report) -> str:
@@ -611,7 +843,7 @@ def render_csv(r: Report) -> str:
     w.writerow(CSV_COLUMNS)
     for p in r.series:
         row = {**{k: getattr(p, k) for k in CSV_COLUMNS if hasattr(p, k)},
-               "label": _turn(r, p.turn), "pair": _pair_label(p.a, p.b)}
+               "label": _turn(r, p.turn), "pair": f"{p.a}–{p.b}", "pair_name": _pair_label(r, p.a, p.b)}
         w.writerow(["" if row[k] is None else str(row[k]).lower() if isinstance(row[k], bool) else row[k]
                     for k in CSV_COLUMNS])
     return buf.getvalue()

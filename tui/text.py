@@ -1,87 +1,263 @@
-"""Plain-text rendering of views and turn summaries, for the command line.
+"""Plain-text rendering of views and turn summaries, and the words people read for ids.
 
 Everything here is built from a :class:`~detente.engine.views.View` or from events
 a role may see — never from the raw state — and holds nothing that differs between
 two runs with the same seed (no paths, no clock).
+
+:class:`Names` is the one place an id becomes what a person reads: a move's or pledge
+kind's title (declared by the ruleset), an actor's, region's or force's name (from the
+scenario), an objective's text, a pledge as its filled-in promise. Screens, the debrief and
+the reports all say things through it; ids stay for what a person types (CLI flags, orders
+files) and for logs.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from attrs import field, frozen
+
+from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.views import View
 
+_VALUE_WORDS = {
+    "answer": "chance of answering",
+    "agreement": "incidents agreement",
+    "information": "information",
+    "proximity": "force proximity",
+}
 
-def _name(scenario: Scenario, actor: str) -> str:
-    try:
-        return scenario.actor(actor).name
-    except KeyError:
-        return actor
+_CHOICE_WORDS = {"deploy": "deployment"}
+
+
+@frozen
+class Names:
+    """Id → what a person reads, for one scenario and its ruleset.
+
+    >>> n = Names(actors={"red": "Corvanian Federation"}, moves={"hotline_call": "Hotline call"})
+    >>> n.move_title("hotline_call"), n.actor_name("red"), n.move_title("stand_down")
+    ('Hotline call', 'Corvanian Federation', 'Stand down')
+    """
+
+    actors: Mapping[str, str] = field(factory=dict)
+    """Actor and alliance id → name."""
+    regions: Mapping[str, str] = field(factory=dict)
+    forces: Mapping[str, str] = field(factory=dict)
+    moves: Mapping[str, str] = field(factory=dict)
+    """Move id → title (the ruleset's ``[titles.moves]``)."""
+    pledges: Mapping[str, tuple[str, str]] = field(factory=dict)
+    """Pledge kind → (title, promise template with ``{region}`` and ``{turns}``)."""
+    objectives: Mapping[str, str] = field(factory=dict)
+    """Objective id → its text."""
+    injects: Mapping[str, str] = field(factory=dict)
+    """Inject id → its title."""
+    turn_label: str = "Turn {turn}"
+    turn_labels: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, scenario: Scenario | None, ruleset: Ruleset | None = None) -> Names:
+        """The names of ``scenario`` and its ruleset (found by name when not given; a ruleset
+        that is not installed leaves moves and pledges as their ids in words)."""
+        if scenario is None:
+            return cls()
+        if ruleset is None:
+            try:
+                ruleset = find_ruleset(scenario.rules.name)
+            except RulesetNotFound:
+                ruleset = None
+        return cls(
+            actors={**{al.id: al.name for al in scenario.alliances},
+                    **{a.id: a.name for a in scenario.actors}},
+            regions=dict(scenario.region_names),
+            forces=dict(scenario.force_names),
+            moves={k: mt.title for k, mt in ruleset.moves.items()} if ruleset else {},
+            pledges={k: (pt.title, pt.description) for k, pt in ruleset.pledges.items()} if ruleset else {},
+            objectives={o.id: o.text for o in scenario.objectives},
+            injects={i.id: i.title for i in scenario.injects},
+            turn_label=scenario.turns.label,
+            turn_labels=tuple(scenario.turns.labels),
+        )
+
+    @classmethod
+    def of_view(cls, v: View, scenario: Scenario | None = None) -> Names:
+        """The scenario's names, or what a view alone knows (actors and forces) without it."""
+        if scenario is not None:
+            return cls.of(scenario)
+        return cls(actors={a.id: a.name for a in v.actors}, forces={f.id: f.name or f.id for f in v.forces})
+
+    # -- one id ----------------------------------------------------------------------------
+    def actor_name(self, actor: str) -> str:
+        """An actor's (or alliance's) name."""
+        return self.actors.get(actor, actor)
+
+    def actors_names(self, actors: Iterable[str]) -> str:
+        """Several actors' names, joined with commas."""
+        return ", ".join(self.actor_name(a) for a in actors)
+
+    def pair_name(self, a: str, b: str) -> str:
+        """A pair, ``Republic of Azuria–Corvanian Federation``."""
+        return f"{self.actor_name(a)}–{self.actor_name(b)}"
+
+    def region_name(self, region: str | None) -> str:
+        return "" if not region else self.regions.get(region, region)
+
+    def force_name(self, force: str | None) -> str:
+        return "" if not force else self.forces.get(force, force)
+
+    def move_title(self, move: str) -> str:
+        """A move's title (``Hotline call``)."""
+        return self.moves.get(move) or default_title(move)
+
+    def pledge_title(self, kind: str) -> str:
+        """A pledge kind's title (``No deployment``)."""
+        return self.pledges[kind][0] if kind in self.pledges else default_title(kind)
+
+    def value_name(self, value: str) -> str:
+        """A tracked value in words (``answer`` → ``chance of answering``)."""
+        return _VALUE_WORDS.get(value, value.replace("_", " "))
+
+    def choice_name(self, choice: str) -> str:
+        return _CHOICE_WORDS.get(choice, choice.replace("_", " "))
+
+    def objective_name(self, objective: str) -> str:
+        """An objective as its text."""
+        return self.objectives.get(objective, default_title(objective))
+
+    def inject_title(self, inject: str) -> str:
+        return self.injects.get(inject, inject)
+
+    def turn_name(self, turn: int) -> str:
+        """A turn's label (``Day 3``)."""
+        if 1 <= turn <= len(self.turn_labels):
+            return self.turn_labels[turn - 1]
+        return self.turn_label.format(turn=turn) if turn >= 1 else "Start"
+
+    # -- composed --------------------------------------------------------------------------
+    def pledge_text(self, kind: str, region: str | None = None, until: int | None = None,
+                    made: int | None = None) -> str:
+        """What the pledging team promised, filled in: ``deploy no forces into Velin Strait
+        until Day 5``. With ``made`` the length is counted (``for 3 turns, until Day 5``)."""
+        if until is None:
+            turns = "the turns agreed"
+        elif made is not None and until >= made:
+            k = until - made + 1
+            turns = f"{k} turn{'s' if k != 1 else ''} (until {self.turn_name(until)})"
+        else:
+            turns = ""
+        template = self.pledges[kind][1] if kind in self.pledges else ""
+        if not template:
+            where = " in {region}" if region else ""
+            template = f"{self.pledge_title(kind).lower()}{where} for {{turns}}"
+        if not turns:  # only the last turn is known: "… until Day 5"
+            template = template.replace("for {turns}", "{turns}")
+            turns = f"until {self.turn_name(until or 0)}"
+        where = self.region_name(region) or "the region"
+        return template.replace("{region}", where).replace("{turns}", turns)
+
+    def order_text(self, o: Mapping[str, Any]) -> str:
+        """An order as people read it: ``Deploy a force: Corvanian Northern Fleet task group to
+        Velin Strait``; a statement's words in quotes."""
+        args: list[str] = []
+        if o.get("choice"):
+            args.append(self.choice_name(str(o["choice"])))
+        if o.get("force"):
+            args.append(self.force_name(o["force"]))
+        if o.get("target"):
+            args.append(("to " if o.get("force") or o.get("choice") else "") + self.actor_name(o["target"]))
+        if o.get("targets"):
+            args.append(self.actors_names(o["targets"]))
+        if o.get("region"):
+            args.append(("to " if o.get("force") else "in ") + self.region_name(o["region"]))
+        text = self.move_title(str(o["move"])) + (f": {' '.join(args)}" if args else "")
+        if o.get("text"):
+            text += f' "{o["text"]}"'
+        return text
+
+    _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+    def machine_words(self, text: str) -> str:
+        """Engine-made text that names things by id (a roll's ``about``: ``blue detects
+        red-fleet moving to strait``) with each actor, force and region id replaced by its name.
+        Never for text a person wrote."""
+        def swap(m: re.Match[str]) -> str:
+            w = m.group(0)
+            return self.actors.get(w) or self.forces.get(w) or self.regions.get(w) or w
+        return self._TOKEN.sub(swap, text)
 
 
 def _rung_name(ladder: Sequence[str], r: int) -> str:
     return ladder[r] if 0 <= r < len(ladder) else ""
 
 
-def render_view(v: View) -> str:
-    """A view as readable text, section by section."""
+def render_view(v: View, scenario: Scenario | None = None, names: Names | None = None) -> str:
+    """A view as readable text, section by section, in the scenario's names (give ``scenario``
+    or ``names``; without either, regions show as their ids)."""
+    n = names or Names.of_view(v, scenario)
     out: list[str] = []
-    out.append(f"{v.title} — {v.label}, {v.phase} (as {v.role})")
+    out.append(f"{v.title} — {v.label}, {v.phase} (as {n.actor_name(v.role)})")
     if v.outcome is not None:
         out.append(f"Outcome: {v.outcome.result} — {v.outcome.reason}")
-        scores = ", ".join(f"{k} {s}" for k, s in v.outcome.scores.items())
+        scores = ", ".join(f"{n.actor_name(k)} {s}" for k, s in v.outcome.scores.items())
         out.append(f"Scores: {scores}")
     out.append("")
     out.append("Escalation")
     for p in v.pairs:
-        flags = [x for x, on in (("hotline", p.hotline), ("agreement", p.agreement)) if on]
+        flags = [x for x, on in (("hotline", p.hotline), ("incidents agreement", p.agreement)) if on]
         extra = f" [{', '.join(flags)}]" if flags else ""
         out.append(
-            f"  {p.a}–{p.b}: tension {p.tension:3d}, rung {p.rung} ({_rung_name(v.ladder, p.rung)}), "
+            f"  {n.pair_name(p.a, p.b)}: tension {p.tension:3d}, "
+            f"rung {p.rung} ({_rung_name(v.ladder, p.rung)}), "
             f"proximity {p.proximity}, incidents {p.incidents}{extra}"
         )
     out.append("Actors")
     for a in v.actors:
         own = f", budget {a.budget} (spent {a.spent}), pressure {a.pressure}" if a.budget is not None else ""
-        out.append(f"  {a.id} ({a.name}): readiness {a.readiness}{own}")
+        out.append(f"  {a.name}: readiness {a.readiness}{own}")
     if v.outlooks:
-        out.append("Outlooks (holder → other: trust, threat, information, answer)")
+        out.append("Outlooks (holder → other: trust, threat, information, chance of answering)")
         for o in v.outlooks:
             out.append(
-                f"  {o.holder} → {o.other}: {o.trust}, {o.threat}, {o.information:.2f}, {o.answer:.2f}"
+                f"  {n.actor_name(o.holder)} → {n.actor_name(o.other)}: {o.trust}, {o.threat}, "
+                f"{o.information:.2f}, {o.answer:.2f}"
             )
     if v.cohesion:
         out.append("Alliances")
         for k, c in v.cohesion.items():
-            out.append(f"  {k}: cohesion {c}")
+            out.append(f"  {n.actor_name(k)}: cohesion {c}")
     out.append("Forces")
     for f in v.forces:
-        where = f.region if f.region is not None else "unknown"
-        out.append(f"  {f.id} ({f.owner}, {f.kind}): {where}")
+        where = n.region_name(f.region) if f.region is not None else "unknown"
+        out.append(f"  {f.name or n.force_name(f.id)} ({n.actor_name(f.owner)}, {f.kind}): {where}")
     if v.pledges:
         out.append("Pledges")
         for p in v.pledges:
-            region = f" {p.region}" if p.region else ""
-            out.append(f"  {p.by} to {p.to}: {p.kind}{region} until turn {p.until} — {p.status}")
+            out.append(f"  {n.actor_name(p.by)} to {n.actor_name(p.to)}: "
+                       f"{n.pledge_text(p.kind, p.region, p.until)} — {p.status}")
     if v.orders:
         out.append("Sealed orders")
         for team, orders in v.orders.items():
-            shown = "; ".join(_order_text(o.to_dict()) for o in orders) or "pass"
-            out.append(f"  {team}: {shown}")
+            shown = "; ".join(n.order_text(o.to_dict()) for o in orders) or "pass"
+            out.append(f"  {n.actor_name(team)}: {shown}")
     if v.inbox:
         out.append("Injects received")
         for d in v.inbox:
-            out.append(f"  turn {d.turn}: {d.title}")
+            out.append(f"  {n.turn_name(d.turn)}: {d.title}")
     return "\n".join(out)
 
 
-def _order_text(o: Mapping[str, Any]) -> str:
+def _order_text(o: Mapping[str, Any], names: Names | None = None) -> str:
+    """An order in words: :meth:`Names.order_text` with ``names``. Without them, the old
+    id form (``deploy red-fleet strait``) for the screens not yet given names — do not use
+    it for anything new."""
+    if names is not None:
+        return names.order_text(o)
     args = [str(o[k]) for k in ("force", "target", "region", "choice") if o.get(k)]
     if o.get("targets"):
         args.append("+".join(o["targets"]))
-    return o["move"] + (f" {' '.join(args)}" if args else "")
+    return str(o["move"]) + (f" {' '.join(args)}" if args else "")
 
 
 def turn_summary(
@@ -89,16 +265,20 @@ def turn_summary(
 ) -> list[str]:
     """A few lines on a turn that has just been published: each pair's rung (with its change)
     and the notable events among ``events`` (this turn's, as the view's role may see them)."""
+    n = Names.of(scenario)
     lines = [f"{v.label}:"]
     for p in v.pairs:
         was = before.get((p.a, p.b))
         delta = "" if was is None or was == p.rung else (" ▲" if p.rung > was else " ▼") + f" from {was}"
-        lines.append(f"  {p.a}–{p.b}: rung {p.rung} ({_rung_name(v.ladder, p.rung)}){delta}")
+        lines.append(f"  {n.pair_name(p.a, p.b)}: rung {p.rung} ({_rung_name(v.ladder, p.rung)}){delta}")
     proposals: dict[str, Mapping[str, Any]] = {}
+    pledges: dict[str, Mapping[str, Any]] = {}
     for e in events:
         if e["kind"] == "proposal":
             proposals[e["id"]] = e
-        text = notable(scenario, e, proposals)
+        elif e["kind"] == "pledge":
+            pledges[e["id"]] = e
+        text = notable(scenario, e, proposals, names=n, pledges=pledges)
         if text:
             lines.append(f"  - {text}")
     return lines
@@ -114,34 +294,49 @@ _MOVE_WORDS = {
 }
 
 
+def proposal_words(names: Names, move: str) -> str:
+    """What a proposal of ``move`` is, as a noun phrase (``offer of a hotline``)."""
+    return _MOVE_WORDS.get(move) or names.move_title(move).lower()
+
+
 def notable(
-    scenario: Scenario, e: Mapping[str, Any], proposals: Mapping[str, Mapping[str, Any]] | None = None
+    scenario: Scenario | None,
+    e: Mapping[str, Any],
+    proposals: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    names: Names | None = None,
+    pledges: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str | None:
     """One line for an event worth calling out in a summary, or None. ``proposals`` (by id)
-    lets answers name what they answer."""
+    lets answers name what they answer, ``pledges`` (the pledge events by id) lets a broken
+    pledge say what was promised."""
     k = e["kind"]
-    n = lambda a: _name(scenario, a)  # noqa: E731
+    nm = names or Names.of(scenario)
+    n = nm.actor_name
 
     def what(pid: str) -> str:
         p = (proposals or {}).get(pid)
         if p is None:
-            return f"proposal {pid}"
-        return f"{n(p['by'])}'s {_MOVE_WORDS.get(p['order']['move'], p['order']['move'])}"
+            return "a proposal"
+        return f"{n(p['by'])}'s {proposal_words(nm, p['order']['move'])}"
 
     if k == "inject":
-        return f"inject: {e['title']}" + (f" (to {', '.join(e['to'])})" if e["to"] else "")
+        return f"inject: {e['title']}" + (f" (to {nm.actors_names(e['to'])})" if e["to"] else "")
     if k == "proposal":
-        move = _MOVE_WORDS.get(e["order"]["move"], e["order"]["move"])
-        return f"{n(e['by'])}: {move} to {', '.join(n(t) for t in e['to'])}"
+        return f"{n(e['by'])}: {proposal_words(nm, e['order']['move'])} to {nm.actors_names(e['to'])}"
     if k == "response":
         return f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} {what(e['id'])}"
     if k == "unanswered":
-        return f"{', '.join(n(t) for t in e['by'])} left {what(e['id'])} unanswered"
+        return f"{nm.actors_names(e['by'])} left {what(e['id'])} unanswered"
     if k == "pledge":
-        region = f" in {e['region']}" if e.get("region") else ""
-        return f"pledge: {n(e['by'])} to {n(e['to'])}: {e['pledge']}{region} until turn {e['until']}"
+        return (f"pledge: {n(e['by'])} to {n(e['to'])}: "
+                f"{nm.pledge_text(e['pledge'], e.get('region'), e['until'])}")
     if k == "pledge_status" and e["status"] == "broken":
-        return f"pledge {e['id']} broken"
+        p = (pledges or {}).get(e["id"])
+        if p is None:
+            return "a pledge was broken"
+        return (f"{n(p['by'])} broke its pledge to {n(p['to'])} "
+                f"({nm.pledge_text(p['pledge'], p.get('region'), p['until'])})")
     if k == "incident":
         return str(e["text"])
     if k == "move" and e.get("result") not in (None, "done"):
@@ -154,7 +349,8 @@ def notable(
     ):
         return f"{n(e['team'])}: {e['text']}"
     if k == "override":
-        return f"facilitator set {e['value']} of {'/'.join(e['of'])} to {e['to']}: {e['reason']}"
+        return (f"facilitator set {nm.value_name(e['value'])} of "
+                f"{'/'.join(nm.actor_name(x) for x in e['of'])} to {e['to']}: {e['reason']}")
     if k == "outcome":
         return f"OUTCOME: {e['result']} — {e['reason']}"
     return None

@@ -82,14 +82,18 @@ def test_markdown_states_the_facts_of_the_session(
     status = {e["id"]: e["status"] for e in ev if e["kind"] == "pledge_status"}
     pledges = [e for e in ev if e["kind"] == "pledge"]
     assert pledges
+    name = rep.session.scenario.actor_names
     for p in pledges:
-        row = next(line for line in md.splitlines() if line.startswith(f"| {p['id']} |"))
-        assert status.get(p["id"], "active") in row
+        # A pledge is its promise in words, not its id (issue 9).
+        rows = [line for line in md.splitlines()
+                if f"| {md_escape(name[p['by']])} | {md_escape(name[p['to']])} |" in line]
+        assert any(f"| {status.get(p['id'], 'active')}" in row for row in rows)
+        assert p["id"] not in md
     by_turn = states_by_turn(rep.session, ev)
     start = initial_state(rep.session.scenario, rep.session.numbers)
     for (a, b), ps in rep.session.state.pairs.items():
         peak = max(s.tension(a, b) for s in [start, *by_turn.values()])
-        assert f"| {a}–{b} | {peak} | {ps.tension} |" in md
+        assert f"| {md_escape(name[a])}–{md_escape(name[b])} | {peak} | {ps.tension} |" in md
     assert f"Risk of open conflict run: {risk_of(rep):.1%}" in md
     for e in ev:
         if e["kind"] == "message":
@@ -202,10 +206,10 @@ def test_outsiders_get_neither_cohesion_nor_the_seed(
         code, text, _ = run(capsys, "report", log, "--as", role, "--format", fmt, "-o", "-")
         assert code == 0
         assert "No alliance this role belongs to" in text
-        assert "cohesion of pact" not in text
+        assert "cohesion of pact" not in text and "cohesion of Northern Pact" not in text
         assert f"seed {seed}" not in text
     code, text, _ = run(capsys, "report", log, "--as", "blue")
-    assert "cohesion of pact to" in text and f"seed {seed}" not in text
+    assert "cohesion of Northern Pact to" in text and f"seed {seed}" not in text
     code, text, _ = run(capsys, "report", log)
     assert f"seed {seed}" in text
 

@@ -1,0 +1,208 @@
+"""Plain words (issue 9): what a person reads names moves, pledge kinds, pledges, values, regions,
+forces, actors and objectives by their display names — never by the ids typed in orders files and
+kept in logs.
+
+Every report format (md, html, csv) of a played session of every bundled scenario, for every role,
+and tui/text.py's renderers (render_view, turn_summary, notable) are scanned for a raw id. The
+forbidden ids come from the scenario and the ruleset, and only where the id differs from what is
+shown (an id that is its own display text is fine). Text a person wrote — briefings, injects,
+objectives, transcripts, statements, notes — is taken out before the scan: an author may write "the
+strait" in a briefing.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from detente.engine.commands import FACILITATOR, Note, Override
+from detente.engine.loader import load_scenario
+from detente.engine.recorder import RecordedSession, replay, states_by_turn
+from detente.engine.scenario import Scenario
+from detente.engine.script import next_command, parse_script
+from detente.engine.views import PUBLIC, timeline, view
+from detente.tui.cli import main
+from detente.tui.report import CSV_COLUMNS, FORMATS, load_report, render
+from detente.tui.text import Names, notable, render_view, turn_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
+PLEDGE_ID = re.compile(r"(?<![\w-])\d+-\d+-\d+(?![\w-])")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+# A pledge made on a call and broken the same turn, an override and a note: the words a
+# facilitator and the teams read of each.
+BROKEN = """
+[[turn]]
+turn = 1
+  [[turn.moves]]
+  team = "blue"
+  move = "hotline_call"
+  target = "red"
+  [[turn.answers]]
+  team = "red"
+  from = "blue"
+  move = "hotline_call"
+  accept = true
+  transcript = [ { by = "blue", text = "Keep the strait quiet." } ]
+  pledges = [ { by = "red", kind = "no_deployment", region = "strait", turns = 2 },
+              { by = "blue", kind = "no_readiness_increase", turns = 2 } ]
+  [turn.orders]
+  red = [ { move = "deploy", force = "red-fleet", region = "strait" } ]
+  blue = [ { move = "raise_readiness" } ]
+"""
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("plain")
+    out = {}
+    for name in EXAMPLES:
+        log = folder / f"{name}.jsonl"
+        code = main(["run", str(ROOT / "scenarios" / f"{name}.toml"), "--orders",
+                     str(ROOT / "scenarios" / "examples" / f"{name}.orders.toml"), "--log", str(log)])
+        assert code == 0
+        out[name] = log
+    log = folder / "broken.jsonl"
+    script = parse_script(BROKEN, "broken")
+    extra = {(1, "orders"): [Override("tension", ("blue", "red"), 70, "a reason")],
+             (1, "debrief"): [Note("a note")]}
+    with RecordedSession.create(load_scenario(ROOT / "scenarios" / "strait_standoff.toml"), log) as rec:
+        while True:
+            for c in extra.pop((rec.state.turn, rec.state.phase), []):
+                assert rec.apply(c).accepted
+            cmd = next_command(rec.state, script)
+            if cmd is None:
+                break
+            assert rec.apply(cmd).accepted
+    out["broken"] = log
+    return out
+
+
+def forbidden(scenario: Scenario, ruleset: Any) -> dict[str, str]:
+    """Each id a person must not read → what it is, where the id is not its own display text.
+    Move and pledge-kind ids are checked where they cannot be an English word of a sentence
+    (``hotline_call``, not ``deploy``: "deploy no forces" is a pledge's words)."""
+    ids: dict[str, str] = {}
+
+    def add(kind: str, pairs: Iterable[tuple[str, str]]) -> None:
+        for i, shown in pairs:
+            if i != shown and not re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown):
+                ids[i] = kind
+
+    add("actor", ((a.id, a.name) for a in scenario.actors))
+    add("alliance", ((a.id, a.name) for a in scenario.alliances))
+    add("region", ((r.id, r.name) for r in scenario.regions))
+    add("force", ((f.id, f.name) for f in scenario.forces if f.name))
+    add("objective", ((o.id, o.text) for o in scenario.objectives))
+    add("inject", ((i.id, i.title) for i in scenario.injects))
+    add("move", ((m.name, m.title) for m in ruleset.moves.values() if "_" in m.name))
+    add("pledge kind", ((p.name, p.title) for p in ruleset.pledges.values() if "_" in p.name))
+    return ids
+
+
+def written(scenario: Scenario, events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Text people wrote, longest first (so that a text inside another goes after it)."""
+    out = [scenario.scenario.summary, scenario.scenario.briefing, scenario.scenario.title]
+    out += [a.briefing for a in scenario.actors]
+    out += [t for i in scenario.injects for t in (i.title, i.text)]
+    out += [o.text for o in scenario.objectives] + [e.reason for e in scenario.endings]
+    for e in events:
+        for key in ("text", "reason", "public"):
+            if e["kind"] in ("message", "note", "inject", "override", "annul", "outcome") and e.get(key):
+                out.append(str(e[key]))
+        for o in e.get("orders", []) if e["kind"] == "orders" else [e.get("order", {})]:
+            if o.get("text"):
+                out.append(str(o["text"]))
+    return sorted({t for t in out if t}, key=len, reverse=True)
+
+
+def leaks(text: str, ids: Mapping[str, str], authored: Iterable[str]) -> list[str]:
+    for t in authored:
+        text = text.replace(t, " ")
+    found = [f"{kind} id {i!r}" for i, kind in ids.items()
+             if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
+    found += [f"pledge id {m!r}" for m in PLEDGE_ID.findall(text)]
+    found += [f"template {m!r}" for m in PLACEHOLDER.findall(text)]
+    return found
+
+
+def readable(text: str, fmt: str) -> str:
+    """What a person reads of a rendered report."""
+    if fmt == "md":
+        return re.sub(r"\\(.)", r"\1", text)
+    if fmt == "html":
+        text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
+        return html.unescape(re.sub(r"<[^>]+>", " ", text))
+    # CSV: pair, a and b hold ids for machines (docs/report.md); the rest is for people.
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and set(rows[0]) == set(CSV_COLUMNS)
+    return "\n".join(" ".join(v for k, v in row.items() if k not in ("pair", "a", "b")) for row in rows)
+
+
+def roles(scenario: Scenario) -> list[str]:
+    return [FACILITATOR, PUBLIC, *scenario.actor_ids]
+
+
+@pytest.mark.parametrize("name", [*EXAMPLES, "broken"])
+def test_every_report_of_every_role_names_things_by_their_names(logs: dict[str, Path], name: str) -> None:
+    rep = replay(logs[name])
+    s = rep.session
+    ids = forbidden(s.scenario, s.ruleset)
+    authored = written(s.scenario, rep.events)
+    problems = []
+    for role in roles(s.scenario):
+        report = load_report(logs[name], role)
+        for fmt in FORMATS:
+            for leak in leaks(readable(render(report, fmt), fmt), ids, authored):
+                problems.append(f"{role} {fmt}: {leak}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", [*EXAMPLES, "broken"])
+def test_text_renderers_name_things_by_their_names(logs: dict[str, Path], name: str) -> None:
+    rep = replay(logs[name])
+    s = rep.session
+    ids = forbidden(s.scenario, s.ruleset)
+    authored = written(s.scenario, rep.events)
+    by_turn = states_by_turn(s, rep.events)
+    problems = []
+    for role in roles(s.scenario):
+        seen = timeline(rep.events, role, s.scenario)
+        out = [render_view(view(st, role, s.ruleset.ladder), s.scenario) for st in by_turn.values()]
+        out.append(render_view(view(s.state, role, s.ruleset.ladder), s.scenario))
+        proposals: dict[str, Mapping[str, Any]] = {}
+        pledges: dict[str, Mapping[str, Any]] = {}
+        for e in seen:
+            if e["kind"] == "proposal":
+                proposals[e["id"]] = e
+            if e["kind"] == "pledge":
+                pledges[e["id"]] = e
+            out.append(notable(s.scenario, e, proposals, pledges=pledges) or "")
+        out += turn_summary(s.scenario, view(s.state, role, s.ruleset.ladder), seen, {})
+        for leak in leaks("\n".join(out), ids, authored):
+            problems.append(f"{role}: {leak}")
+    assert not problems, "\n".join(problems)
+
+
+def test_pledges_read_as_their_promise(logs: dict[str, Path]) -> None:
+    """``pledge 1-1-2 was broken`` and ``Pledges made on this call: 5-2-1, 5-2-2`` say nothing to a
+    facilitator: each pledge reads as the promise made, filled in."""
+    md = render(load_report(logs["broken"], FACILITATOR), "md").replace("\\", "")
+    assert ("Pledges made on this call: Corvanian Federation to Republic of Azuria: deploy no forces "
+            "into Velin Strait for 2 turns (until Day 2)") in md
+    assert ("Corvanian Federation's pledge to Republic of Azuria was broken (deploy no forces into Velin "
+            "Strait for 2 turns (until Day 2))") in md
+    assert "| Day 1 | Republic of Azuria | Corvanian Federation | raise readiness no further for 2" in md
+    assert "Deploy a force: Corvanian Northern Fleet task group to Velin Strait" in md
+    n = Names.of(load_scenario(ROOT / "scenarios" / "strait_standoff.toml"))
+    assert n.pledge_text("no_readiness_increase", None, 3) == "raise readiness no further until Day 3"
+    assert n.move_title("hotline_call") == "Hotline call"
+    assert n.objective_name("blue-pledge").startswith("At some point")
