@@ -26,20 +26,48 @@ class FormModal(ModalScreen[T]):
     Subclasses compose their fields, end with :meth:`form_end` and implement
     ``action_submit``, which calls :meth:`problem` and returns when a field is wrong."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close the form; nothing is sent"),
+        Binding("ctrl+s", "submit", "Submit", tooltip="Submit the form (the submit button does the same)"),
+        Binding("f1", "help", "Help", tooltip="The keys of this form"),
+    ]
+
+    OFFERS_QUIT = False
+    """No key on a form quits the whole app (a team may be at the keyboard)."""
 
     scenario: Scenario
 
+    def on_mount(self) -> None:
+        # The first field has the keyboard, so typing or Enter acts on the form at once.
+        # (The scrolling dialog itself takes the focus by default, which helps nobody.)
+        fields = self.fields()
+        if fields and self.focused not in fields:
+            fields[0].focus()
+
+    def fields(self) -> list[Widget]:
+        """The form's fields, top to bottom (not its buttons)."""
+        return [w for w in self.query("Input, Select, SelectionList") if w.focusable]
+
     def form_end(self, submit: str) -> Iterator[Widget]:
-        yield Static("Enter in a field or ctrl+s submits; Escape cancels", classes="hint")
+        yield Static(
+            "Enter in a field submits (a list: Enter picks and moves on) · ctrl+s submits · "
+            "Escape cancels · F1 keys",
+            classes="hint",
+        )
         yield Static("", id="problem", classes="error")
         with Horizontal(classes="buttons"):
             yield Button(submit, variant="primary", id="ok")
             yield Button("Cancel", id="cancel")
 
-    def problem(self, text: str) -> None:
-        """Say what is wrong; the form stays open."""
+    def problem(self, text: str, field: Widget | None = None) -> None:
+        """Say what is wrong; the form stays open, with ``field`` (the one to fix) focused.
+
+        The words also pop up at the top of the screen: on a small terminal the problem
+        line may be scrolled out of sight."""
         self.query_one("#problem", Static).update(text)
+        self.notify(text, title="Not yet", severity="warning")
+        if field is not None:
+            field.focus()
 
     def action_submit(self) -> None:
         raise NotImplementedError
@@ -55,6 +83,10 @@ class FormModal(ModalScreen[T]):
         self.action_submit()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        # A choice made with the keyboard moves on to the next field; after the last
+        # field, to the submit button, so Enter again submits.
+        if isinstance(event.value, str) and self.focused is event.select:
+            self.next_field(event.select)
         # Forms with a "value" select offer, in "of", whose value it can be.
         if event.select.id == "value" and isinstance(event.value, str):
             options = value_targets(self.scenario, event.value)
@@ -62,6 +94,28 @@ class FormModal(ModalScreen[T]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)  # type: ignore[arg-type]
+
+    def action_help(self) -> None:
+        from detente.tui.screens.modals import HelpModal, screen_keys
+
+        keys = [
+            *screen_keys(self),
+            ("tab", "The next field (shift+tab: the one before)"),
+            ("enter", "In a list: open it, pick, move on; in a text field or on the button: submit"),
+        ]
+        self.app.push_screen(HelpModal("form", keys, "Fields marked required must be filled in first."))
+
+    def next_field(self, field: Widget) -> None:
+        """Move the keyboard from ``field`` to the next field, or to the submit button."""
+        fields = self.fields()
+        later = fields[fields.index(field) + 1 :] if field in fields else []
+        (later[0] if later else self.query_one("#ok", Button)).focus()
+
+
+def _words(doc: str) -> str:
+    """A field's name in words, from its description: "the activity: deploy or exercise" →
+    "the activity"."""
+    return doc.split(":")[0].split(" (")[0].strip()
 
 
 class OrderModal(FormModal[Order | None]):
@@ -78,7 +132,7 @@ class OrderModal(FormModal[Order | None]):
             yield Label(f"{mt.name} — costs {self.lm.cost}", classes="dialog-title")
             yield Static(mt.description, classes="dialog-detail")
             for p in mt.params:
-                yield Label(f"{p.name}: {p.doc}" + (" (optional)" if p.optional else ""))
+                yield Label(p.doc[:1].upper() + p.doc[1:] + (" (optional)" if p.optional else " (required)"))
                 if p.name == "text":
                     yield Input(placeholder="words (optional)" if p.optional else "words", id="p-text")
                 elif p.name == "targets":
@@ -88,7 +142,7 @@ class OrderModal(FormModal[Order | None]):
                     choices = self.lm.choices.get(p.name, ())
                     yield Select(
                         [(self.labels.get(c, c), c) for c in choices],
-                        prompt=f"choose a {p.name}",
+                        prompt=f"choose {_words(p.doc)}",
                         allow_blank=True,
                         id=f"p-{p.name}",
                     )
@@ -97,15 +151,17 @@ class OrderModal(FormModal[Order | None]):
     def action_submit(self) -> None:
         args: dict[str, object] = {}
         for p in self.lm.move.params:
+            field = self.query_one(f"#p-{p.name}")
             if p.name == "text":
                 args["text"] = self.query_one("#p-text", Input).value.strip()
             elif p.name == "targets":
                 args["targets"] = tuple(self.query_one("#p-targets", SelectionList).selected)
             else:
+                # An empty Select holds Select.NULL, not a string: never let it become an argument.
                 value = self.query_one(f"#p-{p.name}", Select).value
-                args[p.name] = "" if value is Select.BLANK or value is None else str(value)
+                args[p.name] = value if isinstance(value, str) else ""
             if not p.optional and not args.get(p.name):
-                self.problem(f"choose a {p.name} first")
+                self.problem(f"Nothing chosen for “{p.doc}”: choose {_words(p.doc)} first.", field)
                 return
         self.dismiss(Order(move=self.lm.move.name, **args))  # type: ignore[arg-type]
 
