@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, SubmitOrders
+from detente.engine.adjudicate import LegalMove, legal_moves
+from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, SubmitOrders, Withdraw
 from detente.engine.state import Order
 from detente.engine.views import ProposalView, View
 from detente.tui.client import LocalClient
@@ -35,6 +36,9 @@ class HandoverScreen(Screen[None]):
         Binding("escape", "cancel", "Back"),
         Binding("f1", "help", "Help"),
     ]
+
+    OFFERS_QUIT = False
+    """The next team may be at the keyboard: nothing here quits the whole app."""
 
     def __init__(self, client: LocalClient, team: str) -> None:
         super().__init__()
@@ -71,6 +75,9 @@ class ReturnScreen(Screen[None]):
 
     BINDINGS = [Binding("enter", "done", "Facilitator is ready"), Binding("f1", "help", "Help")]
 
+    OFFERS_QUIT = False
+    """The team may still be at the keyboard: nothing here quits the whole app."""
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="handover"):
             yield Static("Hand the keyboard back to the facilitator", classes="handover-title")
@@ -91,18 +98,51 @@ class ReturnScreen(Screen[None]):
 MOVE_WORDS = {"accept": "Accept", "decline": "Decline"}
 
 
+def move_title(move: object) -> str:
+    """A move as a person reads it: its title in the ruleset if it has one."""
+    return str(getattr(move, "title", "") or getattr(move, "name", move))
+
+
+def actions_word(n: int) -> str:
+    return f"{n} action" + ("" if n == 1 else "s")
+
+
+#: A team's own proposal or call, in words, by its state (see :meth:`TeamScreen.own_status`).
+OWN_STATUS = ("ringing", "waiting for an answer", "answered", "accepted", "declined", "unanswered")
+
+
 class TeamScreen(Screen[None]):
     """One team's view: briefing, injects, picture, and the moves it may make now."""
 
+    # Short words, Help and Done first: at 80 columns the footer shows every key of the phase.
+    # Keys that do nothing in the phase are hidden (check_action); all are in F1 help.
     BINDINGS = [
-        Binding("s", "submit", "Seal orders"),
-        Binding("r", "remove", "Remove order"),
-        Binding("a", "accept", "Accept / answer"),
-        Binding("d", "decline", "Decline"),
-        Binding("c", "call", "Open call"),
-        Binding("f1", "help", "Help"),
-        Binding("escape", "finish", "Done"),
+        Binding("f1", "help", "Help", tooltip="The keys of this screen"),
+        Binding("escape", "finish", "Done", tooltip="Done: hand the keyboard back to the facilitator"),
+        Binding("a", "accept", "Accept", tooltip="Accept (answer) the highlighted incoming proposal or call"),
+        Binding("d", "decline", "Decline", tooltip="Decline the highlighted incoming proposal or call"),
+        Binding("c", "call", "Call", tooltip="Open your answered hotline call"),
+        Binding("s", "submit", "Seal", tooltip="Seal your orders for this turn (they cannot be changed)"),
+        Binding(
+            "r",
+            "remove",
+            "Remove",
+            tooltip="Remove the last order drafted, or withdraw the highlighted unanswered proposal",
+        ),
     ]
+
+    OFFERS_QUIT = False
+    """A team is at the keyboard: nothing here quits the whole app."""
+
+    PHASE_KEYS = {"communications": {"accept", "decline", "call", "remove"}, "orders": {"submit", "remove"}}
+    """The keys each phase uses (others are hidden from the footer, still in F1 help)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("help", "finish"):
+            return True
+        if action in {k for keys in self.PHASE_KEYS.values() for k in keys}:
+            return action in self.PHASE_KEYS.get(self.client.view(self.team).phase, set())
+        return True
 
     def __init__(self, client: LocalClient, team: str) -> None:
         super().__init__()
@@ -130,19 +170,32 @@ class TeamScreen(Screen[None]):
     def refresh_view(self) -> None:
         v = self.client.view(self.team)
         me = next(a for a in v.actors if a.id == self.team)
-        left = (me.budget or 0) - (me.spent or 0) - self._draft_cost()
-        status = Text.assemble(
-            (me.name, "bold"),
-            "  ·  ",
-            v.label,
-            "  ·  ",
-            (v.phase, "reverse"),
-            f"  ·  actions left: {left} of {me.budget}",
+        self.query_one("#team-status", Static).update(
+            Text.assemble(
+                (me.name, "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
+            )
         )
-        self.query_one("#team-status", Static).update(status)
         self.query_one("#briefing", Static).update(self._briefing(v))
         self.query_one("#picture", Static).update(self._picture(v))
+        actions = self.query_one("#actions", OptionList)
+        was = actions.highlighted
         self._actions(v)
+        # Every list opens with its first item highlighted (Enter acts at once) and keeps
+        # its place when it is redrawn.
+        if actions.option_count:
+            actions.highlighted = min(was or 0, actions.option_count - 1)
+        self.refresh_bindings()
+
+    def _plan(self, v: View) -> str:
+        """The turn's budget as a plan: what calls and proposals spent, what orders take, what is left.
+
+        Calls and orders draw on the same actions, so the words say so in either phase."""
+        me = next(a for a in v.actors if a.id == self.team)
+        budget, spent, drafted = me.budget or 0, me.spent or 0, self._draft_cost()
+        left = budget - spent - drafted
+        if v.phase == "orders" and self.team not in v.orders:
+            return f"calls spent {spent} of {budget} · orders {drafted} · {left} left"
+        return f"calls spent {spent} of {budget} · {left} left"
 
     def _briefing(self, v: View) -> Text:
         t = Text()
@@ -198,22 +251,19 @@ class TeamScreen(Screen[None]):
         if v.phase == "communications":
             title.update("Incoming (a accepts, d declines) · calls (c opens) · moves (Enter)")
             for p in self._incoming(v):
-                actions.add_option(Option(f"⇢ {names[p.by]}: {p.order['move']}", id=f"in:{p.id}"))
+                actions.add_option(Option(f"⇢ {names[p.by]}: {move_title(p.order['move'])}", id=f"in:{p.id}"))
             for p in v.proposals:
                 if p.status == "talking" and self.team in (p.by, *p.to):
-                    actions.add_option(Option(f"☎ call {p.id} is open", id=f"call:{p.id}"))
-            for lm in self.client.moves(self.team):
-                actions.add_option(
-                    Option(f"{lm.move.name} ({lm.cost}) — {lm.move.description}", id=f"mv:{lm.move.name}")
-                )
+                    other = p.to[0] if p.by == self.team else p.by
+                    actions.add_option(Option(f"☎ call with {names[other]} is open", id=f"call:{p.id}"))
+            for p, status in self._own(v):
+                if p.status != "talking":
+                    actions.add_option(Option(self._own_line(p, status, names), id=f"own:{p.id}"))
+            self._add_moves(actions, v)
+            draft.update(self._orders_ahead(v))
         elif v.phase == "orders" and not sealed:
             title.update("Moves (Enter adds) · r removes the last · s seals")
-            left = self._left(v)
-            for lm in self.client.moves(self.team):
-                if lm.cost <= left:
-                    actions.add_option(
-                        Option(f"{lm.move.name} ({lm.cost}) — {lm.move.description}", id=f"mv:{lm.move.name}")
-                    )
+            self._add_moves(actions, v)
             lines = (
                 "\n".join(f"{i}. {_order_text(o.to_dict())}" for i, o in enumerate(self.draft, 1))
                 or "none yet"
@@ -235,6 +285,92 @@ class TeamScreen(Screen[None]):
             draft.update("\n".join(lines) or "Nothing notable.")
         else:
             title.update(f"Nothing to do in the {v.phase} phase")
+
+    def _priced(self, phase: str | None = None) -> list[LegalMove]:
+        """Every move of the phase the team could make with its whole turn's budget.
+
+        ``client.moves`` leaves out what the team cannot afford now; a team planning its
+        turn needs to see those too (greyed, with the reason). A client that can list them
+        offers ``priced_moves``; a local session is asked directly."""
+        priced = getattr(self.client, "priced_moves", None)
+        if callable(priced):
+            return list(priced(self.team, phase))
+        rec = getattr(self.client, "_rec", None)
+        if rec is None:
+            return self.client.moves(self.team) if phase is None else []
+        state = rec.state
+        unspent = state.replace(spent={**state.spent, self.team: 0})
+        return legal_moves(unspent, self.team, rec.session.ruleset, phase)
+
+    def _add_moves(self, actions: OptionList, v: View) -> None:
+        """The phase's moves: those the team can afford now, then the rest greyed with why not."""
+        left = self._left(v)
+        moves = self._priced()
+        for lm in sorted(moves, key=lambda m: m.cost > left):
+            line = f"{move_title(lm.move)} ({lm.cost}) — {lm.move.description}"
+            if lm.cost <= left:
+                actions.add_option(Option(line, id=f"mv:{lm.move.name}"))
+            else:
+                why = f"costs {lm.cost}, {actions_word(left)} left"
+                actions.add_option(Option(Text(f"{line}  [{why}]", style="dim"), id=f"no:{lm.move.name}"))
+
+    def _orders_ahead(self, v: View) -> str:
+        """In communications: what the orders to come will cost, so calls leave room for them."""
+        later = sorted(self._priced("orders"), key=lambda m: (-m.cost, move_title(m.move)))
+        if not later:
+            return ""
+        costly = [f"{move_title(m.move)} ({m.cost})" for m in later if m.cost > 1]
+        rest = "the others (1)" if len(costly) < len(later) else ""
+        return f"Orders come next and share these actions: {', '.join([*costly, rest] if rest else costly)}."
+
+    def _own(self, v: View) -> list[tuple[ProposalView, str]]:
+        """This team's own calls and proposals placed this turn, each with its state in words."""
+        unanswered = {
+            (e["id"], t)
+            for e in this_turn(self.client.timeline(self.team))
+            if e["kind"] == "unanswered"
+            for t in e["by"]
+        }
+        out = []
+        for p in v.proposals:
+            if p.by != self.team or not p.id.startswith(f"{v.turn}-"):
+                continue
+            out.append((p, self.own_status(p, unanswered)))
+        return out
+
+    @staticmethod
+    def own_status(p: ProposalView, unanswered: set[tuple[str, str]] = frozenset()) -> str:  # type: ignore[assignment]
+        """ringing / waiting for an answer / answered / accepted / declined / unanswered / withdrawn."""
+        call = p.order.get("move") == "hotline_call"
+        if p.status == "withdrawn":
+            return "withdrawn"
+        if p.status == "talking":
+            return "answered, call open"
+        if p.status == "ended":
+            return "answered, call ended"
+        if p.status == "open" and not p.answers:
+            return "ringing" if call else "waiting for an answer"
+        words = []
+        for t in p.to:
+            if t not in p.answers:
+                words.append("ringing" if call else "waiting")
+            elif (p.id, t) in unanswered:
+                words.append("unanswered")
+            elif p.answers[t]:
+                words.append("answered" if call else "accepted")
+            else:
+                words.append("declined")
+        return words[0] if len(set(words)) == 1 else ", ".join(words)
+
+    def _own_line(self, p: ProposalView, status: str, names: dict[str, str]) -> Text:
+        to = ", ".join(names.get(t, t) for t in p.to)
+        hint = "  (r withdraws)" if self._withdrawable(p) else ""
+        what = move_title(p.order.get("move", ""))
+        return Text.assemble("⇠ you → ", to, ": ", what, " · ", (status, "bold"), hint)
+
+    @staticmethod
+    def _withdrawable(p: ProposalView) -> bool:
+        return p.status == "open" and not p.answers
 
     def _draft_cost(self) -> int:
         costs = {lm.move.name: lm.cost for lm in self.client.moves(self.team)}
@@ -272,6 +408,15 @@ class TeamScreen(Screen[None]):
             )
             if choice:
                 self._send(Respond(team=self.team, proposal=key[3:], accept=choice == "accept"))
+            return
+        if key.startswith("no:"):
+            self._cannot_afford(key[3:])
+            return
+        if key.startswith("own:"):
+            p = self._own_proposal(key[4:])
+            if p is not None:
+                more = " Press r to withdraw it." if self._withdrawable(p) else ""
+                self.notify(f"{move_title(p.order.get('move', ''))}: {self.own_status(p)}.{more}")
             return
         if not key.startswith("mv:"):
             return
@@ -312,10 +457,58 @@ class TeamScreen(Screen[None]):
             await self.app.push_screen_wait(CallScreen(self.client, self.team, calls[0].id))
             self.refresh_view()
 
+    def _cannot_afford(self, move: str) -> None:
+        v = self.client.view(self.team)
+        lm = next((m for m in self._priced() if m.move.name == move), None)
+        if lm is not None:
+            left = self._left(v)
+            self.notify(
+                f"{move_title(lm.move)} costs {lm.cost}, {actions_word(left)} left this turn.",
+                title="Cannot afford it now",
+                severity="warning",
+            )
+
+    def _own_proposal(self, pid: str) -> ProposalView | None:
+        return next((p for p in self.client.view(self.team).proposals if p.id == pid), None)
+
     def action_remove(self) -> None:
-        if self.draft:
-            self.draft.pop()
-            self.refresh_view()
+        """Orders: drop the last drafted order. Communications: withdraw the highlighted
+        unanswered proposal. Either way, say so when there is nothing to remove."""
+        v = self.client.view(self.team)
+        if v.phase == "orders":
+            if self.team in v.orders:
+                self.notify("Your orders are sealed: nothing can be removed.", severity="warning")
+            elif self.draft:
+                removed = self.draft.pop()
+                self.notify(f"Removed: {_order_text(removed.to_dict())}")
+                self.refresh_view()
+            else:
+                self.notify("Nothing to remove: no orders drafted yet.", severity="warning")
+            return
+        if v.phase != "communications":
+            self.notify(f"Nothing to remove in the {v.phase} phase.", severity="warning")
+            return
+        open_ = [p for p, _ in self._own(v) if self._withdrawable(p)]
+        actions = self.query_one("#actions", OptionList)
+        key = ""
+        if actions.highlighted is not None:
+            key = actions.get_option_at_index(actions.highlighted).id or ""
+        chosen = next((p for p in open_ if key == f"own:{p.id}"), None)
+        if chosen is None and len(open_) == 1:
+            chosen = open_[0]
+        if chosen is None:
+            self.notify(
+                "Highlight the proposal to withdraw (⇠ lines), then press r."
+                if open_
+                else "Nothing to withdraw: you have no unanswered call or proposal this turn.",
+                severity="warning",
+            )
+            return
+        self._withdraw(chosen)
+
+    def _withdraw(self, p: ProposalView) -> None:
+        if self._send(Withdraw(team=self.team, proposal=p.id)):
+            self.notify(f"Withdrawn: {move_title(p.order.get('move', ''))}")
 
     @work
     async def action_submit(self) -> None:
@@ -341,18 +534,30 @@ class TeamScreen(Screen[None]):
         self.dismiss(None)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpModal("team screen", screen_keys(self)))
+        self.app.push_screen(
+            HelpModal(
+                "team screen",
+                screen_keys(self),
+                "Enter on a move opens its form. Communications: a accepts, d declines, c opens "
+                "a call, r withdraws your unanswered call or proposal. Orders: r removes the last "
+                "order, s seals. Calls and orders share the turn's actions (top line); moves you "
+                "cannot afford now are greyed, with what they cost.",
+            )
+        )
 
 
 class CallScreen(Screen[None]):
     """An answered hotline call: the two sides type in turn, may pledge, then hang up."""
 
     BINDINGS = [
-        Binding("f2", "pledge", "Pledge"),
-        Binding("f3", "hang_up", "Hang up"),
-        Binding("f1", "help", "Help"),
-        Binding("escape", "leave", "Back"),
+        Binding("f2", "pledge", "Pledge", tooltip="Pledge something, as the side speaking now"),
+        Binding("f3", "hang_up", "Hang up", tooltip="End the call for both sides"),
+        Binding("f1", "help", "Help", tooltip="The keys of this screen"),
+        Binding("escape", "leave", "Back", tooltip="Back to the team's screen (the call stays open)"),
     ]
+
+    OFFERS_QUIT = False
+    """A team is at the keyboard: nothing here quits the whole app."""
 
     def __init__(self, client: LocalClient, team: str, call: str) -> None:
         super().__init__()
@@ -379,18 +584,22 @@ class CallScreen(Screen[None]):
         if p is None:
             return
         names = {a.id: a.name for a in self.client.scenario.actors}
-        other = p.to[0] if self.team == p.by else p.by
+        # The one typing now is the speaker; after a line the keyboard passes to the other side.
+        listener = p.to[0] if self.speaker == p.by else p.by
+        state = "call open" if p.status == "talking" else p.status
         self.query_one("#call-status", Static).update(
             Text.assemble(
                 ("Hotline: ", "bold"),
-                f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {p.status}  ·  ",
-                ("speaking: ", "bold"),
-                names[self.speaker],
-                f"  (the {self.client.bots[other].name} bot speaks for {names[other]})"
-                if other in self.client.bots
-                else f"  (after each line the keyboard passes to {names[other]})",
+                f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {state}\n",
+                ("Speaking now: ", "bold"),
+                (names[self.speaker], "reverse"),
+                "  ·  ",
+                f"the {self.client.bots[listener].name} bot answers for {names[listener]}"
+                if listener in self.client.bots
+                else Text.assemble(("next: ", "bold"), names[listener], " (keyboard passes after a line)"),
             )
         )
+        self.query_one("#say", Input).placeholder = f"{names[self.speaker]}: type a line and press Enter"
         log = self.query_one("#transcript", RichLog)
         log.clear()
         for by, text in p.transcript:
@@ -415,8 +624,11 @@ class CallScreen(Screen[None]):
     @work
     async def action_pledge(self) -> None:
         kinds = self.client.pledge_kinds()
+        # The pledge is made by the side typing now (named in the header and in this title).
+        by = self.speaker
+        name = self.client.scenario.actor(by).name
         kind = await self.app.push_screen_wait(
-            ChooseModal(f"{self.speaker} pledges…", [(k, f"{k} — {d}") for k, (d, _) in kinds.items()])
+            ChooseModal(f"{name} pledges…", [(k, f"{k} — {d}") for k, (d, _) in kinds.items()])
         )
         if not kind:
             return
@@ -434,9 +646,7 @@ class CallScreen(Screen[None]):
         except ValueError:
             self.notify(f"{turns!r} is not a whole number", severity="error")
             return
-        result = self.client.apply(
-            MakePledge(team=self.speaker, proposal=self.call, kind=kind, region=region, turns=n)
-        )
+        result = self.client.apply(MakePledge(team=by, proposal=self.call, kind=kind, region=region, turns=n))
         if not result.accepted:
             self.notify(result.reason, severity="error")  # type: ignore[union-attr]
         else:
@@ -456,6 +666,7 @@ class CallScreen(Screen[None]):
             HelpModal(
                 "hotline call",
                 screen_keys(self),
-                "Each side types in turn; the facilitator hands the keyboard across.",
+                "Each side types in turn: the header names who is speaking now and who is next. "
+                "F2 makes a pledge for the side speaking now.",
             )
         )
