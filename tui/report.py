@@ -287,14 +287,14 @@ def _how_it_ended(r: Report) -> str:
     if o is None or o.result != "conflict":
         return ""
     ending = r.ending if isinstance(r, NamedReport) else None
-    said = r.ending_name if isinstance(r, NamedReport) else ""
+    why = o.reason.rstrip(". ")
+    other = (". The risk below counts only the conflict an incident roll could start, a different road"
+             if r.risk is not None else "")
     if ending is not None and ending[0] == "scenario":
-        return (f", brought on by the scenario's ending \"{said}\" ({o.reason}), not by an incident "
-                "roll; the incident rolls below measure a different road to conflict")
+        return f", through one of the scenario's endings, not an incident roll ({why}){other}"
     if (ending is not None and ending[1] == "grave-incident") or any(i.conflict for i in r.incidents):
         return ", started by a grave incident (an incident roll)"
-    return (f", reached on the escalation ladder ({o.reason}), not through an incident roll; the "
-            "incident rolls below measure a different road to conflict")
+    return f", reached on the escalation ladder, not through an incident roll ({why}){other}"
 
 
 def _series_table(
@@ -746,23 +746,26 @@ def _charts(r: Report) -> dict[str, str]:
     out["tension"] = _svg(
         "Tension per pair (0–100)", labels,
         [(_pair_label(r, a, b), series(lambda p: p.tension, a, b)) for a, b in r.pairs],
-        ylim=(0, 100), line=(top * 10, f"open conflict (rung {top})"),
+        ylim=(0, 100), line=(top * 10, f"open conflict (rung {top})"), ylabel="tension (0–100)",
     )
     out["rung"] = _svg(
         "Escalation-ladder rung per pair", labels,
         [(_pair_label(r, a, b), series(lambda p: p.rung, a, b)) for a, b in r.pairs],
         ylim=(0, 10), line=(top, _rung_name(r, top) or "open conflict"), step=True,
+        ylabel="ladder rung (0–10)",
     )
     if r.trust:
         lines = []
         for h, o in _directed(r):
             a, b = (h, o) if (h, o) in r.pairs else (o, h)
             lines.append((f"{r.name(h)}→{r.name(o)}", series(lambda p, h=h: _trust_of(p, h), a, b)))
-        out["trust"] = _svg("Trust (holder → other, 0–100)", labels, lines, ylim=(0, 100))
+        out["trust"] = _svg("Trust (holder → other, 0–100)", labels, lines, ylim=(0, 100),
+                            ylabel="trust (0–100)")
     if r.cohesion:
         by = {(x.turn, x.alliance): x.cohesion for x in r.cohesion_series}
         lines = [(r.name(c.of[0]), [by.get((t, c.of[0])) for t in turns]) for c in r.cohesion]
-        out["cohesion"] = _svg("Alliance cohesion (0–100)", labels, lines, ylim=(0, 100))
+        out["cohesion"] = _svg("Alliance cohesion (0–100)", labels, lines, ylim=(0, 100),
+                               ylabel="cohesion (0–100)")
     return out
 
 
@@ -786,10 +789,14 @@ def _svg(
     ylim: tuple[float, float],
     line: tuple[float, str] | None = None,
     step: bool = False,
+    ylabel: str = "",
 ) -> str:
     """One line chart as an ``<svg>`` element: same data, same bytes (fixed hash salt, no date,
-    text kept as text rather than glyph paths)."""
+    text kept as text rather than glyph paths). The value axis is the value's whole range
+    (``ylim``), ticked and labelled, whatever the data: with one turn of data, tension 5 and
+    tension 52 are not drawn the same height."""
     import matplotlib
+    import matplotlib.ticker
     from matplotlib.figure import Figure
 
     settings = {"svg.hashsalt": "detente-report", "svg.fonttype": "none", "font.size": 9,
@@ -810,12 +817,17 @@ def _svg(
             ax.axhline(line[0], color="#b3261e", linestyle="--", linewidth=1)
             ax.text(0, line[0], f" {line[1]}", color="#b3261e", va="bottom", fontsize=8)
         ax.set_ylim(*ylim)
+        lo, hi = ylim
+        ax.set_yticks([lo + (hi - lo) * i / 5 for i in range(6)])
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        if ylabel:
+            ax.set_ylabel(ylabel)
         crowded = len(labels) > 8
         ax.set_xticks(xs, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
         ax.set_title(title, loc="left")
         ax.grid(True, alpha=0.3)
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False, ncol=ncol)
-        fig.subplots_adjust(left=0.07, right=0.78 if ncol == 1 else 0.64, bottom=0.2, top=0.88)
+        fig.subplots_adjust(left=0.09, right=0.78 if ncol == 1 else 0.64, bottom=0.2, top=0.88)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()

@@ -353,3 +353,49 @@ def test_write_report_never_replaces_a_log(rich: Path, tmp_path: Path) -> None:
         write_report(rich, "md", rich)
     assert rich.read_bytes() == before
     assert not list(rich.parent.glob("*.tmp"))
+
+
+# -- how a conflict came about, and charts with scales (issue 9) ---------------------------------------
+
+
+def test_a_conflict_through_a_scenario_ending_is_not_a_contradiction_of_the_risk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"Risk of open conflict run: 0.0%" stood beside "Realised outcome: conflict" when a scenario
+    ending (not an incident roll) brought the conflict: the report says which road it took."""
+    script = parse_script("".join(f"""
+[[turn]]
+turn = {t}
+  [turn.orders]
+  blue = [ {{ move = "raise_readiness" }} ]
+  red = [ {{ move = "raise_readiness" }} ]
+""" for t in range(1, 6)), "mobilise")
+    log = tmp_path / "mobilise.jsonl"
+    with RecordedSession.create(load_scenario(ROOT / "scenarios" / "border_exercise.toml"), log) as rec:
+        while (cmd := next_command(rec.state, script)) is not None:
+            assert rec.apply(cmd).accepted
+        assert rec.state.outcome is not None and rec.state.outcome.result == "conflict"
+    _, md, _ = run(capsys, "report", str(log))
+    md = md.replace("\\", "")
+    assert ("Realised outcome: conflict, through one of the scenario's endings, not an incident roll "
+            "(Both armies are on war footing") in md
+    assert "counts only the conflict an incident roll could start" in md
+    assert "Risk of open conflict run: 0.0% from incident rolls" in md
+    assert "mobilisation-spiral" not in md  # the ending's id is the author's, not the reader's
+    _, team, _ = run(capsys, "report", str(log), "--as", "red")
+    assert "through one of the scenario's endings, not an incident roll" in team.replace("\\", "")
+
+
+def test_every_chart_has_a_fixed_labelled_scale(rich: Path) -> None:
+    """With one turn of data, tension 5 and tension 52 both drew as full bars: every chart's value
+    axis is the value's whole range, ticked and labelled, whatever the data."""
+    from detente.tui.report import _charts, load_report
+
+    charts = _charts(load_report(rich))
+    for name, label, ticks in (("tension", "tension (0–100)", ("0", "20", "40", "60", "80", "100")),
+                               ("rung", "ladder rung (0–10)", ("0", "2", "4", "6", "8", "10")),
+                               ("trust", "trust (0–100)", ("0", "100")),
+                               ("cohesion", "cohesion (0–100)", ("0", "100"))):
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts[name])
+        assert label in texts, name
+        assert all(t in texts for t in ticks), (name, texts)
