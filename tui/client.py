@@ -249,6 +249,13 @@ class LocalClient:
         pairs = self._rec.state.pairs
         return {key: [by_turn[t].pairs[key].tension for t in turns] for key in pairs}
 
+    def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]:
+        """What happened in ``turn`` as ``role`` may know it, in words: the same facts as the
+        report's timeline (:func:`detente.engine.aar.turn_facts`)."""
+        from detente.engine.aar import turn_facts
+
+        return turn_facts(self._events, role, turn, self.scenario)
+
     def move_types(self) -> Mapping[str, Any]:
         """The ruleset's moves by id (each with its ``title``)."""
         return self._rec.session.ruleset.moves

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from test_app import STRAIT, client_for, screen_text, take_keyboard
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from detente.engine.bots import parse_bot_specs
 from detente.engine.commands import End
@@ -16,7 +16,7 @@ from detente.engine.loader import load_scenario
 from detente.tui.app import DetenteApp
 from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.screens.console import ConsoleScreen, HandBackScreen
-from detente.tui.screens.debrief import EndScreen, ReviewScreen
+from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal
 from detente.tui.screens.team import TeamScreen
 
@@ -278,3 +278,51 @@ async def test_the_review_annuls_a_result_with_a_reason(tmp_path: Path) -> None:
         assert isinstance(app.screen, ReviewScreen)
         assert any(r.get("kind") == "annul" for r in client.timeline(FACILITATOR))
         assert any("(annulled)" in r[2] for r in table_rows(app, "#moves"))
+
+
+# -- 4. the debrief: the report's facts, charts with a scale ----------------------------------------
+async def test_the_debrief_lists_every_result_the_review_listed(tmp_path: Path) -> None:
+    from detente.engine.commands import Advance, SubmitOrders
+    from detente.engine.state import Order
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        client.apply(Advance())
+        client.apply(Advance())
+        client.apply(SubmitOrders(team="red", orders=(Order(move="notify_activity", choice="exercise",
+                                                             region="strait"),)))
+        client.apply(SubmitOrders(team="blue", orders=(Order(move="deploy", force="blue-fleet",
+                                                              region="strait"),)))
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        results = [r[3] for r in table_rows(app, "#moves")]
+        assert len(results) == 2
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        shown = str(app.screen.query_one("#changes", Static).content)
+        for text in results:
+            assert text.rstrip("…") in shown, f"the debrief leaves out {text!r}"
+
+
+def test_a_chart_has_a_fixed_scale_so_5_and_52_differ() -> None:
+    from detente.tui.screens.debrief import tension_chart
+
+    low, high = (tension_chart([v], ["Day 1"]) for v in (5, 52))
+    assert low.count("█") < high.count("█") < 20
+    assert "0" in low.splitlines()[-1] and "100" in low.splitlines()[-1]
+
+
+async def test_the_debrief_charts_say_their_scale(tmp_path: Path) -> None:
+    app = DetenteApp(client=client_for(tmp_path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "n", "enter")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        text = flat(app)
+        assert "scale 0–100" in text and "0 50 100" in text

@@ -16,14 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Static
 
 from detente.engine.commands import Advance, Override
 from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.panels import Panels, SteadyFooter
 from detente.tui.screens.forms import OverrideModal
 from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
-from detente.tui.text import notable
 
 
 def since_last(events: Sequence[Mapping[str, Any]], phase: str) -> list[Mapping[str, Any]]:
@@ -221,6 +220,47 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Width of a chart's bar at 100 (the top of the tension scale).
+CHART_WIDTH = 20
+
+
+def tension_chart(values: Sequence[int], labels: Sequence[str], top: int = 100) -> str:
+    """One bar per turn on a fixed scale 0–``top`` with the scale written under it, so one turn
+    at 5 and another at 52 never both draw full.
+
+    >>> print(tension_chart([5, 52], ["Day 1", "Day 2"]))
+    Day 1 █░░░░░░░░░░░░░░░░░░░   5
+    Day 2 ██████████░░░░░░░░░░  52
+          0        50       100
+    """
+    pad = max((len(x) for x in labels), default=0)
+    lines = []
+    for label, value in zip(labels, values, strict=True):
+        filled = max(0, min(CHART_WIDTH, round(value * CHART_WIDTH / top)))
+        if value > 0 and filled == 0:
+            filled = 1  # a tension above nothing shows
+        lines.append(f"{label:<{pad}} {'█' * filled}{'░' * (CHART_WIDTH - filled)} {value:>3}")
+    middle = str(top // 2)
+    scale = "0".ljust(CHART_WIDTH // 2 - len(middle) // 2) + middle
+    scale = scale.ljust(CHART_WIDTH + 1 - len(str(top))) + str(top)
+    lines.append(" " * (pad + 1) + scale)
+    return "\n".join(lines)
+
+
+#: Fact kinds the debrief's "This turn" leaves to the report: each roll, and each line said on a call.
+DEBRIEF_LEAVES_OUT = frozenset({"roll", "said"})
+
+
+def _worth_discussing(kind: str, text: str) -> bool:
+    """A fact the debrief calls out: incidents, annulments, broken pledges, calls declined or
+    left unanswered."""
+    if kind in ("incident", "annulled"):
+        return True
+    if kind == "pledge":
+        return text.endswith(" broken")
+    return kind == "answer" and (" declined " in text or " unanswered" in text)
+
+
 class DebriefScreen(Screen[None]):
     """What changed this turn as ``role`` may see it, the tension charts, and what to discuss."""
 
@@ -240,14 +280,12 @@ class DebriefScreen(Screen[None]):
                 yield Label("To discuss", classes="panel-title")
                 yield Static(id="callouts")
             with VerticalScroll(id="debrief-right"):
-                yield Label("Tension per pair, turn by turn", classes="panel-title")
+                yield Label("Tension per pair, turn by turn (scale 0–100)", classes="panel-title")
                 yield Vertical(id="charts")
         yield SteadyFooter()
 
     def on_mount(self) -> None:
         v = self.client.view(self.role)
-        events = self.client.timeline(self.role)
-        turn = this_turn(events)
         who = (
             "facilitator (everything)"
             if self.role == FACILITATOR
@@ -256,36 +294,20 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-status", Static).update(
             Text.assemble(("Debrief", "bold"), f"  ·  {v.label}  ·  as seen by {who}")
         )
-        proposals: dict[str, Any] = {}
-        lines = []
-        for e in turn:
-            if e["kind"] == "proposal":
-                proposals[e["id"]] = e
-            text = notable(self.client.scenario, e, proposals)
-            if text:
-                lines.append(f"• {text}")
-        self.query_one("#changes", Static).update("\n".join(lines) or "Nothing notable.")
-        self.query_one("#callouts", Static).update("\n".join(self._callouts(turn, proposals)) or "Nothing.")
+        # The same facts, in the same words, as the report's timeline of this turn.
+        facts = self.client.turn_facts(self.role, v.turn)
+        lines = [f"• {f.text}" for f in facts if f.kind not in DEBRIEF_LEAVES_OUT]
+        self.query_one("#changes", Static).update(Text("\n".join(lines) or "Nothing notable."))
+        callouts = [f"⚠ {f.text}" for f in facts if _worth_discussing(f.kind, f.text)]
+        self.query_one("#callouts", Static).update(Text("\n".join(callouts) or "Nothing."))
         charts = self.query_one("#charts", Vertical)
         names = {a.id: a.name for a in v.actors}
+        turns = self.client.scenario.turns
         for (a, b), values in self.client.tension_history().items():
             last = values[-1]
-            label = Label(f"{a}–{b}: tension {last}, rung {last // 10}")
-            label.tooltip = f"{names[a]} – {names[b]}"
-            charts.mount(label)
-            charts.mount(Sparkline(values, summary_function=max))
-
-    def _callouts(self, events: Sequence[Mapping[str, Any]], proposals: Mapping[str, Any]) -> list[str]:
-        out = []
-        for e in events:
-            if e["kind"] == "pledge_status" and e["status"] == "broken":
-                out.append(f"⚠ pledge {e['id']} was broken")
-            elif e["kind"] == "incident":
-                out.append(f"⚠ {e['text']}")
-            elif e["kind"] == "unanswered" or (e["kind"] == "response" and not e["accept"]):
-                text = notable(self.client.scenario, e, proposals)
-                out.append(f"⚠ {text}")
-        return out
+            charts.mount(Label(f"{names[a]} – {names[b]}: tension {last}, rung {last // 10}"))
+            charts.mount(Static(tension_chart(values, [turns.name(t + 1) for t in range(len(values))]),
+                                classes="chart"))
 
     def action_back(self) -> None:
         self.dismiss(None)
