@@ -238,6 +238,9 @@ async def test_team_screens_offer_no_quit_and_the_footer_keeps_help_and_done(tmp
             assert {"f1", "escape"} <= visible_footer_keys(app), "the footer shows Help and Done"
             bindings = screen.active_bindings.values()
             assert not any(b.binding.action in ("quit", "app.quit") and b.binding.show for b in bindings)
+            await pilot.press("ctrl+q")  # the app's quit key does nothing here (app.py reads OFFERS_QUIT)
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
             await give_back(pilot)
 
 

@@ -32,9 +32,6 @@ class FormModal(ModalScreen[T]):
         Binding("f1", "help", "Help", tooltip="The keys of this form"),
     ]
 
-    OFFERS_QUIT = False
-    """No key on a form quits the whole app (a team may be at the keyboard)."""
-
     scenario: Scenario
 
     def on_mount(self) -> None:
