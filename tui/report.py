@@ -588,8 +588,8 @@ def entries_in_words(n: Names, seen: Iterable[Mapping[str, Any]]) -> tuple[Entry
             by = e.get("by")
             delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
             # Without a cause when the why is not the role's (a call it was not on).
-            cause = f": {_cause(n, str(e['cause']))}" if e.get("cause") else ""
-            add("change", f"{n.value_name(e['value'])} of {_of(n, e['of'])} to {_value(e['to'])}"
+            cause = f": {n.cause_text(str(e['cause']))}" if e.get("cause") else ""
+            add("change", f"{n.value_name(e['value'])} of {_of(n, e['of'])} to {n.value_text(e['to'])}"
                           f"{delta}{cause}")
         elif k == "incident":
             add("incident", str(e["text"]))
@@ -602,7 +602,7 @@ def entries_in_words(n: Names, seen: Iterable[Mapping[str, Any]]) -> tuple[Entry
             reason = f": {e['reason']}" if e.get("reason") else ""
             told = f" (teams read: {e['public']})" if e.get("public") else ""
             add("override", f"the facilitator set {n.value_name(e['value'])} of {_of(n, e['of'])} to "
-                            f"{_value(e['to'])}{reason}{told}")
+                            f"{n.value_text(e['to'])}{reason}{told}")
         elif k == "annul":
             reason = f": {e['reason']}" if e.get("reason") else ""
             told = f" (teams read: {e['public']})" if e.get("public") else ""
@@ -629,17 +629,6 @@ def _a(noun: str) -> str:
 
 def _of(n: Names, of: Sequence[str]) -> str:
     return "–".join(n.actor_name(x) for x in of)
-
-
-def _value(v: object) -> str:
-    return {True: "yes", False: "no"}.get(v, str(v)) if isinstance(v, bool) else str(v)
-
-
-def _cause(n: Names, cause: str) -> str:
-    # An inject's effects name it by id ("inject survey-ship"); people read its title.
-    if cause.startswith("inject ") and cause[7:] in n.injects:
-        return f"inject \"{n.inject_title(cause[7:])}\""
-    return cause
 
 
 def _roll_words(e: Mapping[str, Any]) -> str:

@@ -176,6 +176,31 @@ class Names:
             text += f' "{o["text"]}"'
         return text
 
+    def pledge_choice(self, kind: str) -> str:
+        """A pledge kind offered for choosing: ``No deployment — deploy no forces into a region
+        you name for the turns you give``."""
+        template = self.pledges[kind][1] if kind in self.pledges else ""
+        said = (template.replace("{region}", "a region you name").replace("{turns}", "the turns you give")
+                if template else "")
+        return f"{self.pledge_title(kind)} — {said}" if said else self.pledge_title(kind)
+
+    def cause_text(self, cause: str) -> str:
+        """A change's cause as people read it: an inject's effects name it by id (``inject
+        survey-ship``); people read its title."""
+        if cause.startswith("inject ") and cause[7:] in self.injects:
+            return f'inject "{self.inject_title(cause[7:])}"'
+        # Not machine_words: a cause may quote a team's words (a statement).
+        return cause
+
+    @staticmethod
+    def value_text(v: object) -> str:
+        """A value's setting: ``yes``/``no`` for a flag, the number otherwise."""
+        return ("yes" if v else "no") if isinstance(v, bool) else str(v)
+
+    def roll_text(self, e: Mapping[str, Any]) -> str:
+        """What a roll was about (its ``about``, engine-made), in names."""
+        return self.machine_words(str(e.get("about", "")))
+
     _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
     def machine_words(self, text: str) -> str:
