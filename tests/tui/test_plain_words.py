@@ -206,3 +206,23 @@ def test_pledges_read_as_their_promise(logs: dict[str, Path]) -> None:
     assert n.pledge_text("no_readiness_increase", None, 3) == "raise readiness no further until Day 3"
     assert n.move_title("hotline_call") == "Hotline call"
     assert n.objective_name("blue-pledge").startswith("At some point")
+
+
+def test_the_words_a_screen_needs_have_no_ids_or_templates_left() -> None:
+    """The pledge form offered ``no_readiness_increase — raise readiness no further for {turns}``;
+    a change read ``hotline of green–red to True: inject survey-ship``."""
+    from detente.rules import ruleset
+
+    n = Names.of(load_scenario(ROOT / "scenarios" / "strait_standoff.toml"))
+    for kind in ruleset.pledges:
+        offered = n.pledge_choice(kind)
+        assert kind not in offered and "{" not in offered, offered
+    assert n.pledge_choice("no_deployment") == ("No deployment — deploy no forces into a region you name "
+                                                "for the turns you give")
+    assert n.cause_text("inject survey-ship") == 'inject "Survey vessel inside the inner channel"'
+    assert n.value_text(True) == "yes" and n.value_name("answer") == "chance of answering"
+    roll = {"about": "blue detects red-fleet moving to strait"}
+    assert n.roll_text(roll) == ("Republic of Azuria detects Corvanian Northern Fleet task group moving to "
+                                 "Velin Strait")
+    assert n.order_text({"move": "public_statement", "target": "red", "choice": "warn", "text": "Go."}) == (
+        'Public statement: warn to Corvanian Federation "Go."')
