@@ -245,14 +245,16 @@ def _outcome(r: Report) -> list[Block]:
         out.append(Para(f"The log ends at {_turn(r, r.turns)} before the session ended; points so far."))
     else:
         o = r.outcome
-        out.append(Para(f"{o.result} on {_turn(r, o.turn)}: {o.reason}", strong=True))
+        out.append(Para(f"{Names.outcome_name(o.result).capitalize()} on {_turn(r, o.turn)}: {o.reason}",
+                        strong=True))
     out.append(Table(("team", "objective points"), tuple((r.name(k), str(v)) for k, v in r.scores.items())))
     return out
 
 
 def _risk(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "The risk that was run")]
-    realised = r.outcome.result if r.outcome else "none yet (the log ends before the session did)"
+    realised = (Names.outcome_name(r.outcome.result) if r.outcome
+                else "none yet (the log ends before the session did)")
     how = _how_it_ended(r)
     if r.risk is None:
         out.append(Para(f"Realised outcome: {realised}{how}. The risk run is computed from the dice, which "
@@ -619,7 +621,7 @@ def entries_in_words(n: Names, seen: Iterable[Mapping[str, Any]]) -> tuple[Entry
             add("objective", f"{who(e['actor'])}: \"{n.objective_name(e['id'])}\" "
                              f"{'met' if e['met'] else 'not met'}")
         elif k == "outcome":
-            add("outcome", f"{e['result']}: {e['reason']}")
+            add("outcome", f"{n.outcome_name(str(e['result']))}: {e['reason']}")
     return tuple(out)
 
 

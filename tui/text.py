@@ -32,6 +32,12 @@ _VALUE_WORDS = {
 
 _CHOICE_WORDS = {"deploy": "deployment"}
 
+_OUTCOME_WORDS = {
+    "turn-limit": "the last turn was reached",
+    "ended": "ended early by the facilitator",
+    "scenario": "a scenario ending",
+}
+
 
 @frozen
 class Names:
@@ -118,6 +124,11 @@ class Names:
     def value_name(self, value: str) -> str:
         """A tracked value in words (``answer`` → ``chance of answering``)."""
         return _VALUE_WORDS.get(value, value.replace("_", " "))
+
+    @staticmethod
+    def outcome_name(result: str) -> str:
+        """How a session ended, in words (``turn-limit`` → ``the last turn was reached``)."""
+        return _OUTCOME_WORDS.get(result, result.replace("-", " ").replace("_", " "))
 
     def choice_name(self, choice: str) -> str:
         return _CHOICE_WORDS.get(choice, choice.replace("_", " "))
@@ -224,7 +235,7 @@ def render_view(v: View, scenario: Scenario | None = None, names: Names | None =
     out: list[str] = []
     out.append(f"{v.title} — {v.label}, {v.phase} (as {n.actor_name(v.role)})")
     if v.outcome is not None:
-        out.append(f"Outcome: {v.outcome.result} — {v.outcome.reason}")
+        out.append(f"Outcome: {n.outcome_name(v.outcome.result)} — {v.outcome.reason}")
         scores = ", ".join(f"{n.actor_name(k)} {s}" for k, s in v.outcome.scores.items())
         out.append(f"Scores: {scores}")
     out.append("")
@@ -377,5 +388,5 @@ def notable(
         return (f"facilitator set {nm.value_name(e['value'])} of "
                 f"{'/'.join(nm.actor_name(x) for x in e['of'])} to {e['to']}: {e['reason']}")
     if k == "outcome":
-        return f"OUTCOME: {e['result']} — {e['reason']}"
+        return f"OUTCOME: {nm.outcome_name(str(e['result']))} — {e['reason']}"
     return None

@@ -105,6 +105,7 @@ def forbidden(scenario: Scenario, ruleset: Any) -> dict[str, str]:
     add("inject", ((i.id, i.title) for i in scenario.injects))
     add("move", ((m.name, m.title) for m in ruleset.moves.values() if "_" in m.name))
     add("pledge kind", ((p.name, p.title) for p in ruleset.pledges.values() if "_" in p.name))
+    add("outcome", [("turn-limit", Names.outcome_name("turn-limit"))])
     return ids
 
 

@@ -22,6 +22,7 @@ from detente.engine.state import initial_state
 from detente.rules.incidents import conflict_chance
 from detente.tui.cli import main
 from detente.tui.report import CSV_COLUMNS, default_path, md_escape, write_report
+from detente.tui.text import Names
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
@@ -73,7 +74,8 @@ def test_markdown_states_the_facts_of_the_session(
     rep = replay(logs[name])
     ev = rep.events
     outcome = next(e for e in ev if e["kind"] == "outcome")
-    assert md_escape(outcome["result"]) in md and md_escape(outcome["reason"]) in md
+    said = Names.outcome_name(outcome["result"])
+    assert md_escape(said.capitalize()) in md and md_escape(outcome["reason"]) in md
     calls = {e["id"] for e in ev if e["kind"] == "proposal" and e["order"]["move"] == "hotline_call"}
     answered = sum(1 for e in ev if e["kind"] == "response" and e["id"] in calls and e["accept"])
     declined = sum(1 for e in ev if e["kind"] == "response" and e["id"] in calls and not e["accept"])
@@ -141,7 +143,7 @@ def test_html_is_self_contained_and_has_charts(
     assert re.search(r"""(src|href)\s*=\s*["'](?!#)""", page) is None
     rep = replay(logs[name])
     outcome = next(e for e in rep.events if e["kind"] == "outcome")
-    assert outcome["result"] in page
+    assert Names.outcome_name(outcome["result"]).capitalize() in page
     # Same log, same bytes: charts carry no date and fixed ids.
     again = tmp = path.with_name("again.html")
     assert main(["report", str(logs[name]), "--format", "html", "-o", str(tmp)]) == 0
