@@ -298,7 +298,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             for problem in problems:
                 _err(located(args.log, problem))
             return EXIT_ERROR
-    _say(render_view(view(state, role, session.ruleset.ladder)))
+    _say(render_view(view(state, role, session.ruleset.ladder), session.scenario))
     if args.verify:
         _say("", "Verified: re-adjudicating every logged command gives the logged events.")
     return EXIT_OK

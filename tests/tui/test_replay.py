@@ -291,13 +291,14 @@ async def test_the_facilitator_sees_every_teams_sealed_orders(log: Path) -> None
             assert any(line.startswith(f"sealed orders — {name}") for line in screen.timeline_plain)
         text = " ".join(screen_text(app).split())
         assert "sealed orders" in text
-        assert "red-fleet" in text  # Corvania's sealed deployment, by force id
+        fleet = "Corvanian Northern Fleet"  # Corvania's sealed deployment, by the force's name
+        assert fleet in text and "red-fleet" not in text
         await press(pilot, "p")
         await choose(pilot, "blue")
-        assert "red-fleet" not in " ".join(screen_text(app).split())
+        assert fleet not in " ".join(screen_text(app).split())
         await press(pilot, "p")
         await choose(pilot, FACILITATOR)
-        assert "red-fleet" in " ".join(screen_text(app).split())
+        assert fleet in " ".join(screen_text(app).split())
 
 
 # -- damaged and unreadable logs --------------------------------------------------------------

@@ -43,7 +43,7 @@ from detente.tui.panels import (
 )
 from detente.tui.provenance import notes
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal
-from detente.tui.text import _order_text, notable
+from detente.tui.text import Names, notable
 
 #: Fold at most this many events to reach any position (a checkpoint every so often).
 CHECKPOINT_EVERY = 64
@@ -173,30 +173,34 @@ def role_name(scenario: Scenario, role: str) -> str:
 
 def timeline_lines(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> list[Text]:
     """One line per event worth showing, from events a role may see (already filtered)."""
-    name = {a.id: a.name for a in scenario.actors}
+    n = Names.of(scenario)
+    name = n.actors
     lines: list[Text] = []
     proposals: dict[str, Any] = {}
+    pledges: dict[str, Any] = {}
     for e in events:
         k = e["kind"]
         if k == "proposal":
             proposals[e["id"]] = e
+        elif k == "pledge":
+            pledges[e["id"]] = e
         if k == "phase":
             lines.append(Text(f"— {scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold"))
         elif k == "note":
             lines.append(Text(f"note: {e['text']}", style="italic"))
         elif k == "orders":
-            shown = "; ".join(_order_text(o) for o in e["orders"]) or "pass"
+            shown = "; ".join(n.order_text(o) for o in e["orders"]) or "pass"
             lines.append(Text(f"sealed orders — {name.get(e['team'], e['team'])}: {shown}", style="cyan"))
         elif k == "roll":
             verdict = "success" if e["success"] else "failure"
-            lines.append(Text(f"roll: {e['about']}: {e['value']} vs p {e['p']} — {verdict}", style="dim"))
+            lines.append(Text(f"roll: {n.roll_text(e)}: {e['value']} vs p {e['p']} — {verdict}", style="dim"))
         elif k == "message":
             lines.append(Text(f"{name.get(e['by'], e['by'])} on the call: {e['text']}"))
         elif k == "objective":
             met = "met" if e["met"] else "not met"
-            lines.append(Text(f"objective {e['id']} of {name.get(e['actor'], e['actor'])}: {met}"))
+            lines.append(Text(f"{n.actor_name(e['actor'])}: objective {met}: {n.objective_name(e['id'])}"))
         else:
-            text = notable(scenario, e, proposals)
+            text = notable(scenario, e, proposals, names=n, pledges=pledges)
             if text:
                 lines.append(Text(text))
     return lines
@@ -332,7 +336,8 @@ class ReplayScreen(Panels, Screen[None]):
             (role_name(self.tape.scenario, self.role), "bold"),
         )
         if v.outcome is not None:
-            line.append(f"\nENDED: {v.outcome.result} — {v.outcome.reason}", style="bold red")
+            ended = Names.outcome_name(v.outcome.result)
+            line.append(f"\nENDED: {ended} — {v.outcome.reason}", style="bold red")
         elif v.phase == "adjudication" and self.role != FACILITATOR:
             line.append("\nresults reach the teams when the facilitator publishes them", style="italic")
         self.status_line = line.plain
