@@ -356,3 +356,45 @@ async def test_help_names_only_keys_the_screen_has(tmp_path: Path) -> None:
         for key in ("s seals", "r removes", "a accepts", "d declines", "c opens"):
             assert key in words
             assert any(b.key == key[0] for b in screen.BINDINGS), f"help names {key[0]}, a key the screen has"
+
+
+async def test_team_and_call_screens_name_moves_pledges_forces_and_regions_in_words(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    to_phase(client, "communications")
+    assert client.apply(Propose(team="blue", order=Order(move="hotline_call", target="red"))).accepted
+    assert client.apply(Respond(team="red", proposal="1-1", accept=True)).accepted
+    kinds = list(client.pledge_kinds())
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await take_keyboard(pilot, "red")
+        await highlight(pilot, "call:1-1")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseModal)
+        menu = " ".join(text for _, text in app.screen.options)
+        assert "{" not in menu, "pledges read as their promise, not a template"
+        assert not [k for k in kinds if "_" in k and k in menu], "no pledge kind id"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await give_back(pilot)
+        to_phase(client, "orders")
+        screen = await take_keyboard(pilot, "red")
+        await highlight(pilot, "mv:deploy")
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, OrderModal)
+        force = form.lm.choices["force"][0]
+        form.query_one("#p-force", Select).value = force
+        form.query_one("#p-region", Select).value = "strait"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        drafted = str(screen.query_one("#draft").render())
+        assert force not in drafted and "strait" not in drafted and "deploy " not in drafted
+        assert client.scenario.force_names[force] in drafted

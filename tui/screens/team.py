@@ -25,7 +25,7 @@ from detente.tui.panels import SteadyFooter
 from detente.tui.screens.debrief import this_turn
 from detente.tui.screens.forms import OrderModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.text import _order_text, notable
+from detente.tui.text import Names, _order_text, notable
 
 
 class HandoverScreen(Screen[None]):
@@ -100,7 +100,13 @@ MOVE_WORDS = {"accept": "Accept", "decline": "Decline"}
 
 def move_title(move: object) -> str:
     """A move as a person reads it: its title in the ruleset if it has one."""
+    if isinstance(move, str):
+        return NAMELESS.move_title(move)
     return str(getattr(move, "title", "") or getattr(move, "name", move))
+
+
+NAMELESS = Names()
+"""Names without a scenario: a move id in words (``hotline_call`` → ``Hotline call``)."""
 
 
 def actions_word(n: int) -> str:
@@ -149,6 +155,8 @@ class TeamScreen(Screen[None]):
         self.client = client
         self.team = team
         self.draft: list[Order] = []
+        self.names = Names.of(client.scenario)
+        """Display names of everything shown (ids appear only in logs and CLI flags)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="team-status")
@@ -226,13 +234,14 @@ class TeamScreen(Screen[None]):
             )
         known = [f for f in v.forces if f.region is not None and f.owner != self.team]
         mine = [f for f in v.forces if f.owner == self.team]
+        n = self.names
         for f in mine:
-            t.append(f"your {f.name}: {f.region}\n")
+            t.append(f"your {f.name}: {n.region_name(f.region) or 'at home'}\n")
         for f in known:
-            t.append(f"{names[f.owner]}'s {f.name}: {f.region}\n", style="dim")
+            t.append(f"{names[f.owner]}'s {f.name}: {n.region_name(f.region)}\n", style="dim")
         for pl in v.pledges:
-            region = f" {pl.region}" if pl.region else ""
-            t.append(f"pledge {pl.by} → {pl.to}: {pl.kind}{region} until turn {pl.until} ({pl.status})\n")
+            promise = n.pledge_text(pl.kind, pl.region, pl.until)
+            t.append(f"{n.actor_name(pl.by)} to {n.actor_name(pl.to)}: {promise} ({pl.status})\n")
         return t
 
     def _incoming(self, v: View) -> list[ProposalView]:
@@ -251,7 +260,8 @@ class TeamScreen(Screen[None]):
         if v.phase == "communications":
             title.update("Incoming (a accepts, d declines) · calls (c opens) · moves (Enter)")
             for p in self._incoming(v):
-                actions.add_option(Option(f"⇢ {names[p.by]}: {move_title(p.order['move'])}", id=f"in:{p.id}"))
+                what = self.names.move_title(p.order["move"])
+                actions.add_option(Option(f"⇢ {names[p.by]}: {what}", id=f"in:{p.id}"))
             for p in v.proposals:
                 if p.status == "talking" and self.team in (p.by, *p.to):
                     other = p.to[0] if p.by == self.team else p.by
@@ -265,13 +275,15 @@ class TeamScreen(Screen[None]):
             title.update("Moves (Enter adds) · r removes the last · s seals")
             self._add_moves(actions, v)
             lines = (
-                "\n".join(f"{i}. {_order_text(o.to_dict())}" for i, o in enumerate(self.draft, 1))
+                "\n".join(f"{i}. {_order_text(o.to_dict(), self.names)}" for i, o in enumerate(self.draft, 1))
                 or "none yet"
             )
             draft.update(f"Orders so far:\n{lines}")
         elif v.phase == "orders":
             title.update("Your orders are sealed")
-            draft.update("\n".join(_order_text(o.to_dict()) for o in v.orders.get(self.team, ())) or "pass")
+            draft.update(
+                "\n".join(_order_text(o.to_dict(), self.names) for o in v.orders.get(self.team, ())) or "pass"
+            )
         elif v.phase == "debrief":
             title.update("Debrief: what changed this turn, as you saw it")
             proposals: dict[str, object] = {}
@@ -279,7 +291,7 @@ class TeamScreen(Screen[None]):
             for e in this_turn(self.client.timeline(self.team)):
                 if e["kind"] == "proposal":
                     proposals[e["id"]] = e
-                text = notable(self.client.scenario, e, proposals)  # type: ignore[arg-type]
+                text = notable(self.client.scenario, e, proposals, names=self.names)  # type: ignore[arg-type]
                 if text:
                     lines.append(f"• {text}")
             draft.update("\n".join(lines) or "Nothing notable.")
@@ -365,7 +377,7 @@ class TeamScreen(Screen[None]):
     def _own_line(self, p: ProposalView, status: str, names: dict[str, str]) -> Text:
         to = ", ".join(names.get(t, t) for t in p.to)
         hint = "  (r withdraws)" if self._withdrawable(p) else ""
-        what = move_title(p.order.get("move", ""))
+        what = self.names.move_title(p.order.get("move", ""))
         return Text.assemble("⇠ you → ", to, ": ", what, " · ", (status, "bold"), hint)
 
     @staticmethod
@@ -416,7 +428,7 @@ class TeamScreen(Screen[None]):
             p = self._own_proposal(key[4:])
             if p is not None:
                 more = " Press r to withdraw it." if self._withdrawable(p) else ""
-                self.notify(f"{move_title(p.order.get('move', ''))}: {self.own_status(p)}.{more}")
+                self.notify(f"{self.names.move_title(p.order.get('move', ''))}: {self.own_status(p)}.{more}")
             return
         if not key.startswith("mv:"):
             return
@@ -480,7 +492,7 @@ class TeamScreen(Screen[None]):
                 self.notify("Your orders are sealed: nothing can be removed.", severity="warning")
             elif self.draft:
                 removed = self.draft.pop()
-                self.notify(f"Removed: {_order_text(removed.to_dict())}")
+                self.notify(f"Removed: {_order_text(removed.to_dict(), self.names)}")
                 self.refresh_view()
             else:
                 self.notify("Nothing to remove: no orders drafted yet.", severity="warning")
@@ -508,7 +520,7 @@ class TeamScreen(Screen[None]):
 
     def _withdraw(self, p: ProposalView) -> None:
         if self._send(Withdraw(team=self.team, proposal=p.id)):
-            self.notify(f"Withdrawn: {move_title(p.order.get('move', ''))}")
+            self.notify(f"Withdrawn: {self.names.move_title(p.order.get('move', ''))}")
 
     @work
     async def action_submit(self) -> None:
@@ -516,7 +528,8 @@ class TeamScreen(Screen[None]):
         if v.phase != "orders" or self.team in v.orders:
             self.notify("There are no orders to seal now.", severity="warning")
             return
-        shown = "\n".join(_order_text(o.to_dict()) for o in self.draft) or "no orders: pass this turn"
+        shown = "\n".join(_order_text(o.to_dict(), self.names) for o in self.draft)
+        shown = shown or "no orders: pass this turn"
         question = ConfirmModal("Seal these orders? They cannot be changed.", shown)
         sealed = await self.app.push_screen_wait(question)
         if sealed and self._send(SubmitOrders(team=self.team, orders=tuple(self.draft))):
@@ -627,8 +640,12 @@ class CallScreen(Screen[None]):
         # The pledge is made by the side typing now (named in the header and in this title).
         by = self.speaker
         name = self.client.scenario.actor(by).name
+        names = Names.of(self.client.scenario)
         kind = await self.app.push_screen_wait(
-            ChooseModal(f"{name} pledges…", [(k, f"{k} — {d}") for k, (d, _) in kinds.items()])
+            ChooseModal(
+                f"{name} pledges…",
+                [(k, f"{names.pledge_title(k)} — {names.pledge_text(k)}") for k in kinds],
+            )
         )
         if not kind:
             return
@@ -650,7 +667,7 @@ class CallScreen(Screen[None]):
         if not result.accepted:
             self.notify(result.reason, severity="error")  # type: ignore[union-attr]
         else:
-            self.notify(f"Pledge recorded: {kind}")
+            self.notify(f"Pledge recorded: {names.pledge_text(kind, region or None)}")
 
     def action_hang_up(self) -> None:
         result = self.client.apply(HangUp(team=self.team, proposal=self.call))
