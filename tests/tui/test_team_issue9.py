@@ -356,6 +356,21 @@ async def test_help_names_only_keys_the_screen_has(tmp_path: Path) -> None:
         for key in ("s seals", "r removes", "a accepts", "d declines", "c opens"):
             assert key in words
             assert any(b.key == key[0] for b in screen.BINDINGS), f"help names {key[0]}, a key the screen has"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert client.apply(Propose(team="blue", order=Order(move="hotline_call", target="red"))).accepted
+        assert client.apply(Respond(team="red", proposal="1-1", accept=True)).accepted
+        screen.refresh_view()
+        await highlight(pilot, "call:1-1")
+        await pilot.press("enter")
+        await pilot.pause()
+        call = app.screen
+        assert isinstance(call, CallScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert {k for k, _ in app.screen.keys} == {b.key for b in call.BINDINGS}
+        assert "F2" in app.screen.text and any(b.key == "f2" for b in call.BINDINGS)
 
 
 async def test_team_and_call_screens_name_moves_pledges_forces_and_regions_in_words(tmp_path: Path) -> None:

@@ -147,8 +147,12 @@ class TeamScreen(Screen[None]):
         if action in ("help", "finish"):
             return True
         if action in {k for keys in self.PHASE_KEYS.values() for k in keys}:
-            return action in self.PHASE_KEYS.get(self.client.view(self.team).phase, set())
+            # The phase as last drawn: the footer asks often, and a view is not free.
+            phase = self._phase or self.client.view(self.team).phase
+            return action in self.PHASE_KEYS.get(phase, set())
         return True
+
+    _phase = ""
 
     def __init__(self, client: LocalClient, team: str) -> None:
         super().__init__()
@@ -177,6 +181,7 @@ class TeamScreen(Screen[None]):
     # -- rendering -------------------------------------------------------------------------
     def refresh_view(self) -> None:
         v = self.client.view(self.team)
+        self._phase = v.phase
         me = next(a for a in v.actors if a.id == self.team)
         self.query_one("#team-status", Static).update(
             Text.assemble(
