@@ -320,16 +320,18 @@ class TeamScreen(Screen[None]):
         return legal_moves(unspent, self.team, rec.session.ruleset, phase)
 
     def _add_moves(self, actions: OptionList, v: View) -> None:
-        """The phase's moves: those the team can afford now, then the rest greyed with why not."""
+        """The phase's moves in the ruleset's order; those the team cannot afford now stay in
+        their place, greyed, with why not (a move that vanished looked like a bug)."""
         left = self._left(v)
-        moves = self._priced()
-        for lm in sorted(moves, key=lambda m: m.cost > left):
+        for lm in self._priced():
             line = f"{move_title(lm.move)} ({lm.cost}) — {lm.move.description}"
             if lm.cost <= left:
                 actions.add_option(Option(line, id=f"mv:{lm.move.name}"))
             else:
-                why = f"costs {lm.cost}, {actions_word(left)} left"
-                actions.add_option(Option(Text(f"{line}  [{why}]", style="dim"), id=f"no:{lm.move.name}"))
+                # The reason first: a long description must not push it out of sight.
+                why = f"[costs {lm.cost}, {actions_word(left)} left]"
+                line = f"{move_title(lm.move)} {why} — {lm.move.description}"
+                actions.add_option(Option(Text(line, style="dim"), id=f"no:{lm.move.name}"))
 
     def _orders_ahead(self, v: View) -> str:
         """In communications: what the orders to come will cost, so calls leave room for them."""
