@@ -82,6 +82,7 @@ async def test_an_empty_move_form_is_not_submitted_and_names_the_empty_field(tmp
         await pilot.press("enter")
         await pilot.pause()
         assert client.view("blue").orders["blue"] == (), "sealing (a pass) is not refused"
+        assert "actions spent 0 of 3" in flat(app)
 
 
 async def test_moves_a_team_cannot_afford_stay_listed_greyed_with_the_reason(tmp_path: Path) -> None:

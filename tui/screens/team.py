@@ -208,7 +208,12 @@ class TeamScreen(Screen[None]):
         left = budget - spent - drafted
         if v.phase == "orders" and self.team not in v.orders:
             return f"calls spent {spent} of {budget} · orders {drafted} · {left} left"
-        return f"calls spent {spent} of {budget} · {left} left"
+        if v.phase == "communications":
+            return f"calls spent {spent} of {budget} · {left} left"
+        if v.phase in ("setup", "briefing"):
+            return f"{actions_word(budget)} this turn, for calls and orders"
+        # Sealed, or a later phase: what was spent includes the orders.
+        return f"actions spent {spent} of {budget}"
 
     def _briefing(self, v: View) -> Text:
         t = Text()
