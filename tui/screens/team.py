@@ -7,6 +7,8 @@ the next person at the keyboard never glimpses the last team's picture.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -113,15 +115,11 @@ def actions_word(n: int) -> str:
     return f"{n} action" + ("" if n == 1 else "s")
 
 
-#: A team's own proposal or call, in words, by its state (see :meth:`TeamScreen.own_status`).
-OWN_STATUS = ("ringing", "waiting for an answer", "answered", "accepted", "declined", "unanswered")
-
-
 class TeamScreen(Screen[None]):
     """One team's view: briefing, injects, picture, and the moves it may make now."""
 
     # Short words, Help and Done first: at 80 columns the footer shows every key of the phase.
-    # Keys that do nothing in the phase are hidden (check_action); all are in F1 help.
+    # Keys that do nothing in the phase are hidden (check_action); F1 help's text names them all.
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="The keys of this screen"),
         Binding("escape", "finish", "Done", tooltip="Done: hand the keyboard back to the facilitator"),
@@ -153,6 +151,7 @@ class TeamScreen(Screen[None]):
         return True
 
     _phase = ""
+    """The phase when the screen was last drawn."""
 
     def __init__(self, client: LocalClient, team: str) -> None:
         super().__init__()
@@ -363,8 +362,10 @@ class TeamScreen(Screen[None]):
         return out
 
     @staticmethod
-    def own_status(p: ProposalView, unanswered: set[tuple[str, str]] = frozenset()) -> str:  # type: ignore[assignment]
-        """ringing / waiting for an answer / answered / accepted / declined / unanswered / withdrawn."""
+    def own_status(p: ProposalView, unanswered: AbstractSet[tuple[str, str]] = frozenset()) -> str:
+        """A team's own call or proposal in words: ringing, waiting for an answer, answered,
+        accepted, declined, unanswered (``unanswered``: the (proposal, target) pairs the phase
+        closed on without an answer) or withdrawn."""
         call = p.order.get("move") == "hotline_call"
         if p.status == "withdrawn":
             return "withdrawn"
