@@ -283,11 +283,11 @@ class TeamScreen(Screen[None]):
         elif v.phase == "orders" and not sealed:
             title.update("Moves (Enter adds) · r removes the last · s seals")
             self._add_moves(actions, v)
-            lines = (
+            drafted = (
                 "\n".join(f"{i}. {_order_text(o.to_dict(), self.names)}" for i, o in enumerate(self.draft, 1))
                 or "none yet"
             )
-            draft.update(f"Orders so far:\n{lines}")
+            draft.update(f"Orders so far:\n{drafted}")
         elif v.phase == "orders":
             title.update("Your orders are sealed")
             draft.update(
