@@ -5,10 +5,12 @@ names only keys that exist, and the console's screens fit 80x24."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from test_app import STRAIT, client_for, screen_text, take_keyboard
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from detente.engine.bots import parse_bot_specs
 from detente.engine.commands import End
@@ -326,3 +328,94 @@ async def test_the_debrief_charts_say_their_scale(tmp_path: Path) -> None:
         assert isinstance(app.screen, DebriefScreen)
         text = flat(app)
         assert "scale 0–100" in text and "0 50 100" in text
+
+
+# -- 5 and 6. keys: the footer or F1 at 80x24 and 120x36; help names only real keys; forms fit ----------
+def check_keys(app: DetenteApp) -> None:
+    """Each key of the screen is in its visible footer or in its F1 help; F1 is in the footer."""
+    from detente.tui.screens.modals import screen_keys
+
+    screen = app.screen
+    footer = " ".join(screen_text(app).splitlines()[-1].split())
+    assert "F1 keys" in footer, f"{type(screen).__name__}: no 'F1 keys' in {footer!r}"
+    in_help = {k for k, _ in screen_keys(screen)}
+    for b in screen.BINDINGS:
+        if not b.description or screen.check_action(b.action, ()) is False:
+            continue
+        shown = f"{app.get_key_display(b)} {b.description}"
+        if b.show:
+            assert shown in footer, f"{type(screen).__name__}: {shown!r} cut from the footer {footer!r}"
+        else:
+            assert (b.key_display or b.key) in in_help, f"{type(screen).__name__}: {b.key} in neither"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_every_facilitator_screen_shows_its_keys_or_has_them_in_f1(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        check_keys(app)
+        await take_keyboard(pilot, "blue")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HandBackScreen)
+        check_keys(app)
+        await pilot.press("ctrl+f", "n", "n", "n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        check_keys(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        check_keys(app)
+        await pilot.press("escape", "e", *"done", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        check_keys(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+        check_keys(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+@pytest.mark.parametrize("key", ["i", "o"])
+async def test_the_inject_and_override_forms_keep_their_buttons_on_screen(
+    tmp_path: Path, size: tuple[int, int], key: str
+) -> None:
+    app = DetenteApp(client=client_for(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        for button in app.screen.query(Button):
+            r = button.region
+            assert r.height and r.y >= 0 and r.bottom <= size[1], f"{button.label} is off screen: {r}"
+
+
+async def test_every_key_the_console_help_names_exists_on_the_console(tmp_path: Path) -> None:
+    from detente.tui.screens import console
+
+    keys = {b.key for b in ConsoleScreen.BINDINGS}
+    for text in [*console.PHASE_HINT.values(), console.ENDED_HINT]:
+        for key in re.findall(r"\bpress (\S+?)\b", text):
+            assert key in keys, f"the help names {key!r}: {text!r}"
+    tooltips = " ".join(b.tooltip for b in ConsoleScreen.BINDINGS)
+    assert "each team" not in tooltips, "the debrief has no team switch"
+    # f: by team, then by kind — both are offered.
+    app = DetenteApp(client=client_for(tmp_path))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseModal) and "kind" in app.screen.title_text
+        await pilot.press("escape", "e", *"stop", "enter", "escape", "f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert "read their briefings" not in app.screen.text
+        assert "n" not in {k for k, _ in app.screen.keys}, "ended: Next is not offered"

@@ -264,7 +264,10 @@ def _worth_discussing(kind: str, text: str) -> bool:
 class DebriefScreen(Screen[None]):
     """What changed this turn as ``role`` may see it, the tension charts, and what to discuss."""
 
-    BINDINGS = [Binding("f1", "help", "Help"), Binding("escape", "back", "Back")]
+    BINDINGS = [
+        Binding("f1", "help", "keys", key_display="F1"),
+        Binding("escape", "back", "Back", tooltip="back to the console"),
+    ]
 
     def __init__(self, client: LocalClient, role: str = FACILITATOR) -> None:
         super().__init__()
@@ -320,10 +323,11 @@ class EndScreen(Screen[None]):
     """The outcome, its reason, objectives scored per team, and where the log is."""
 
     BINDINGS = [
-        Binding("w", "report", "Write report"),
-        Binding("escape", "back", "Back"),
+        Binding("w", "report", "Write report",
+                tooltip="the after-action report: HTML, Markdown, CSV, or one HTML per team"),
+        Binding("escape", "back", "Back", tooltip="back to the console, where notes can still be added"),
+        Binding("f1", "help", "keys", key_display="F1"),
         Binding("q", "app.quit", "Quit"),
-        Binding("f1", "help", "Help"),
     ]
 
     def __init__(self, client: LocalClient) -> None:

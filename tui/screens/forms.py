@@ -163,7 +163,24 @@ class OrderModal(FormModal[Order | None]):
         self.dismiss(Order(move=self.lm.move.name, **args))  # type: ignore[arg-type]
 
 
-class InjectModal(FormModal[tuple[str, str, tuple[str, ...], tuple[Effect, ...]] | None]):
+class _ButtonsInSight:
+    """For the facilitator's forms: the fields scroll, the hint, the problem line and the
+    buttons stay in sight at any terminal size (80x24 too). Compose the fields inside
+    ``VerticalScroll(classes="form-fields")`` within ``Vertical(classes="dialog form")``."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)  # type: ignore[attr-defined]
+
+    def _fit_fields(self) -> None:
+        dialog = self.query_one(".form")  # type: ignore[attr-defined]
+        fields = self.query_one(".form-fields")  # type: ignore[attr-defined]
+        others = sum(w.outer_size.height for w in dialog.children if w is not fields)
+        room = int(self.size.height * 0.9) - dialog.styles.gutter.height - others  # type: ignore[attr-defined]
+        if fields.styles.max_height != room:
+            fields.styles.max_height = max(3, room)
+
+
+class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tuple[Effect, ...]] | None]):
     """An ad-hoc inject: title, text, addressees (none ticked: everyone) and one optional effect."""
 
     def __init__(self, scenario: Scenario) -> None:
@@ -171,16 +188,19 @@ class InjectModal(FormModal[tuple[str, str, tuple[str, ...], tuple[Effect, ...]]
         self.scenario = scenario
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Label("Ad-hoc inject", classes="dialog-title")
-            yield Input(placeholder="headline", id="title")
-            yield Input(placeholder="the message", id="text")
-            yield Label("Addressed to (none ticked: everyone)")
-            yield SelectionList[str](*[(a.name, a.id) for a in self.scenario.actors], id="to")
-            yield Label("Effect (optional): a value, whose, and how much to add")
-            yield Select([(v, v) for v in _numeric_values(self.scenario)], prompt="no effect", id="value")
-            yield Select([], prompt="of whom", id="of")
-            yield Input(placeholder="amount to add, e.g. 10 or -0.2", id="add")
+        from textual.containers import Vertical
+
+        with Vertical(classes="dialog form"):
+            with VerticalScroll(classes="form-fields"):
+                yield Label("Ad-hoc inject", classes="dialog-title")
+                yield Input(placeholder="headline", id="title")
+                yield Input(placeholder="the message", id="text")
+                yield Label("Addressed to (none ticked: everyone)")
+                yield SelectionList[str](*[(a.name, a.id) for a in self.scenario.actors], id="to")
+                yield Label("Effect (optional): a value, whose, and how much to add")
+                yield Select([(v, v) for v in _numeric_values(self.scenario)], prompt="no effect", id="value")
+                yield Select([], prompt="of whom", id="of")
+                yield Input(placeholder="amount to add, e.g. 10 or -0.2", id="add")
             yield from self.form_end("Deliver")
 
     def on_mount(self) -> None:
@@ -231,7 +251,7 @@ def value_targets(scenario: Scenario, value: str) -> list[tuple[str, tuple[str, 
     return [(al.name, (al.id,)) for al in scenario.alliances]
 
 
-class OverrideModal(FormModal[tuple[str, tuple[str, ...], object, str] | None]):
+class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], object, str] | None]):
     """Set a tracked value, with a reason that goes into the log and the report."""
 
     def __init__(self, scenario: Scenario) -> None:
@@ -239,13 +259,16 @@ class OverrideModal(FormModal[tuple[str, tuple[str, ...], object, str] | None]):
         self.scenario = scenario
 
     def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
         values = [v for v in VALUE_KINDS if VALUE_KINDS[v] != "alliance" or self.scenario.alliances]
-        with VerticalScroll(classes="dialog"):
-            yield Label("Adjust a value (facilitator override)", classes="dialog-title")
-            yield Select([(v, v) for v in values], prompt="which value", id="value")
-            yield Select([], prompt="of whom", id="of")
-            yield Input(placeholder="new value (a number, or true/false)", id="to")
-            yield Input(placeholder="reason (required, logged)", id="reason")
+        with Vertical(classes="dialog form"):
+            with VerticalScroll(classes="form-fields"):
+                yield Label("Adjust a value (facilitator override)", classes="dialog-title")
+                yield Select([(v, v) for v in values], prompt="which value", id="value")
+                yield Select([], prompt="of whom", id="of")
+                yield Input(placeholder="new value (a number, or true/false)", id="to")
+                yield Input(placeholder="reason (required, logged)", id="reason")
             yield from self.form_end("Set")
 
     def action_submit(self) -> None:
