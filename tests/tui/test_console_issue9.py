@@ -242,7 +242,7 @@ async def test_the_review_keeps_its_tables_after_an_override(tmp_path: Path) -> 
         after = {s: (table_rows(app, s), table_widths(app, s)) for s in ("#moves", "#rolls")}
         assert after == before, "an override leaves the moves and rolls tables as they were"
         (override,) = [r for r in table_rows(app, "#changes") if r[0] == "tension" and r[3] == "40"]
-        assert override[2] == "facilitator"
+        assert override[2] == "set by the facilitator"
         # The reason is cut in the table; Enter on its row shows it in full.
         changes = app.screen.query_one("#changes", DataTable)
         changes.focus()

@@ -45,7 +45,7 @@ REVIEW_CELL = 44
 
 MOVE_COLUMNS = ("team", "move", "result", "what happened")
 ROLL_COLUMNS = ("roll", "p", "drawn", "result", "about")
-CHANGE_COLUMNS = ("value", "of", "by", "now", "why")
+CHANGE_COLUMNS = ("value", "of", "change", "now", "why")
 
 
 class ReviewScreen(Panels, Screen[None]):
@@ -123,12 +123,13 @@ class ReviewScreen(Panels, Screen[None]):
             elif e["kind"] in ("changed", "override"):
                 of = " – ".join(self.actor_name(a) for a in e["of"])
                 if e["kind"] == "override":
-                    by = "facilitator"
+                    by = "set by the facilitator"
                     why = f"override: {e.get('reason', '')}"
                     if e.get("public"):
                         why += f" (teams read: {e['public']})"
                 else:
-                    by = self.actor_name(str(e["by"])) if e.get("by") else ""
+                    d = e.get("by")
+                    by = f"{d:+g}" if isinstance(d, int | float) and not isinstance(d, bool) else str(d or "")
                     why = str(e.get("cause", ""))
                 changes.append([str(e["value"]), of, by, str(e["to"]), why])
             elif e["kind"] == "annul":
@@ -283,7 +284,7 @@ class DebriefScreen(Screen[None]):
                 yield Label("To discuss", classes="panel-title")
                 yield Static(id="callouts")
             with VerticalScroll(id="debrief-right"):
-                yield Label("Tension per pair, turn by turn (scale 0–100)", classes="panel-title")
+                yield Static("Tension per pair (scale 0–100)", classes="panel-title")
                 yield Vertical(id="charts")
         yield SteadyFooter()
 
@@ -308,7 +309,7 @@ class DebriefScreen(Screen[None]):
         turns = self.client.scenario.turns
         for (a, b), values in self.client.tension_history().items():
             last = values[-1]
-            charts.mount(Label(f"{names[a]} – {names[b]}: tension {last}, rung {last // 10}"))
+            charts.mount(Static(f"{names[a]} – {names[b]}: tension {last}, rung {last // 10}"))
             charts.mount(Static(tension_chart(values, [turns.name(t + 1) for t in range(len(values))]),
                                 classes="chart"))
 
