@@ -32,7 +32,8 @@ keys Enter;  wait_for "Pass the keyboard to"
 if screen | grep -q "SALTGLASS"; then echo "tmux_play: the hand-over screen shows a team's secret" >&2; exit 1; fi
 keys Enter;  wait_for "Your briefing"
 keys Escape; wait_for "Hand the keyboard back to the facilitator"
-keys Enter;  wait_for "Escalation"
+keys Enter;  wait_for "Only the facilitator opens the console"   # a team's Enter does not
+keys C-f;    wait_for "Escalation"                               # the facilitator's key (no PIN set)
 keys n;      wait_for "orders"
 keys n;      wait_for "Still to act"
 keys Enter;  wait_for "Adjudication review"
@@ -41,7 +42,8 @@ keys p;      wait_for "Debrief"
 wait_for "Tension per pair"
 keys Escape; wait_for "debrief"
 keys n;      wait_for "Day 2"
-keys q;      wait_for "Resume with: detente play --resume"
+keys q;      wait_for "Quit the session now?"
+keys Enter;  wait_for "Resume with: detente play --resume"
 
 log="$(ls "$work"/sessions/*.jsonl)"
 "${cmd[@]}" replay "$log" --verify >/dev/null
