@@ -170,7 +170,9 @@ async def test_the_status_line_names_only_human_teams_and_bots_answer_first(tmp_
         assert isinstance(app.screen, ConfirmModal)
         text = flat(app)
         assert "Still to act:" in text
-        assert "Corvanian Federation" not in text.split("Still to act:")[1].split(".")[0]
+        still = text.split("Still to act:")[1].split(".")[0]
+        assert "Kingdom of Lysmark" in still and "green" not in still  # names, not ids
+        assert "Corvanian Federation" not in still  # the bot has acted on its own
 
 
 async def test_a_branch_console_says_it_is_a_branch_of_which_log_and_turn(tmp_path: Path) -> None:
