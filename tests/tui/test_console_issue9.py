@@ -255,6 +255,42 @@ async def test_the_review_keeps_its_tables_after_an_override(tmp_path: Path) -> 
         assert reason in app.screen.text  # type: ignore[attr-defined]
 
 
+async def test_the_override_form_asks_for_the_reason_and_the_text_teams_read(tmp_path: Path) -> None:
+    """The form has two texts and says which one teams see; the reason stays the facilitator's
+    and the team's debrief reads the public text."""
+    from textual.widgets import Label, Select
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        modal = app.screen
+        labels = " ".join(str(w.render()) for w in modal.query(Label))
+        assert "facilitator's only" in labels and "What the teams read" in labels
+        values = dict((str(label), v) for label, v in modal.query_one("#value", Select)._options)
+        assert values["chance of answering"] == "answer", "values are offered by their names"
+        assert not [label for label in values if "_" in label], "no value id with underscores shows"
+        modal.query_one("#value", Select).value = "tension"
+        await pilot.pause()
+        modal.query_one("#of", Select).value = "blue,red"
+        modal.query_one("#to", Input).value = "40"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "reason" in str(modal.query_one("#problem", Static).render()).lower()
+        modal.query_one("#reason", Input).value = "Azurian parliament votes tomorrow"
+        modal.query_one("#public", Input).value = "Tensions eased after back-channel talks"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+    (ov,) = [e for e in client.timeline(FACILITATOR) if e["kind"] == "override"]
+    assert ov["reason"] == "Azurian parliament votes tomorrow"
+    blue = json.dumps(client.timeline("blue"))
+    assert "Tensions eased after back-channel talks" in blue
+    assert "Azurian parliament" not in blue
+
+
 async def test_the_review_annuls_a_result_with_a_reason(tmp_path: Path) -> None:
     from detente.engine.commands import Advance, SubmitOrders
     from detente.engine.state import Order

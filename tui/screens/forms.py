@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from detente.engine.adjudicate import LegalMove
 from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
 from detente.engine.state import Order
+from detente.tui.text import Names
 
 T = TypeVar("T")
 
@@ -186,6 +187,7 @@ class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tu
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.scenario = scenario
+        self.names = Names.of(scenario)
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
@@ -198,7 +200,8 @@ class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tu
                 yield Label("Addressed to (none ticked: everyone)")
                 yield SelectionList[str](*[(a.name, a.id) for a in self.scenario.actors], id="to")
                 yield Label("Effect (optional): a value, whose, and how much to add")
-                yield Select([(v, v) for v in _numeric_values(self.scenario)], prompt="no effect", id="value")
+                yield Select([(self.names.value_name(v), v) for v in _numeric_values(self.scenario)],
+                             prompt="no effect", id="value")
                 yield Select([], prompt="of whom", id="of")
                 yield Input(placeholder="amount to add, e.g. 10 or -0.2", id="add")
             yield from self.form_end("Deliver")
@@ -251,12 +254,14 @@ def value_targets(scenario: Scenario, value: str) -> list[tuple[str, tuple[str, 
     return [(al.name, (al.id,)) for al in scenario.alliances]
 
 
-class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], object, str] | None]):
-    """Set a tracked value, with a reason that goes into the log and the report."""
+class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], object, str, str] | None]):
+    """Set a tracked value, with the facilitator's reason (the log and the facilitator's report
+    only) and, optionally, a separate text that the teams who see the value read as its cause."""
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.scenario = scenario
+        self.names = Names.of(scenario)
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
@@ -265,10 +270,14 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
         with Vertical(classes="dialog form"):
             with VerticalScroll(classes="form-fields"):
                 yield Label("Adjust a value (facilitator override)", classes="dialog-title")
-                yield Select([(v, v) for v in values], prompt="which value", id="value")
+                yield Select([(self.names.value_name(v), v) for v in values], prompt="which value",
+                             id="value")
                 yield Select([], prompt="of whom", id="of")
                 yield Input(placeholder="new value (a number, or true/false)", id="to")
-                yield Input(placeholder="reason (required, logged)", id="reason")
+                yield Label("Reason — the facilitator's only: the log and the facilitator's report")
+                yield Input(placeholder="why (required)", id="reason")
+                yield Label("What the teams read as the cause (empty: “facilitator adjustment”)")
+                yield Input(placeholder="public text (optional)", id="public")
             yield from self.form_end("Set")
 
     def action_submit(self) -> None:
@@ -289,9 +298,11 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
                 self.problem(f"{raw!r} is not a number (or true/false)")
                 return
         if not reason:
-            self.problem("give a reason: it goes into the log and the report")
+            self.problem("Nothing written for “reason”: say why (only the facilitator reads it).",
+                         self.query_one("#reason", Input))
             return
-        self.dismiss((value, tuple(of.split(",")), to, reason))
+        public = self.query_one("#public", Input).value.strip()
+        self.dismiss((value, tuple(of.split(",")), to, reason, public))
 
 
 __all__ = ["FormModal", "InjectModal", "OrderModal", "OverrideModal", "value_targets"]
