@@ -307,6 +307,25 @@ def cmd_replay(args: argparse.Namespace) -> int:
 # -- play -------------------------------------------------------------------------------------
 
 
+def _ask_pin() -> str:
+    """The facilitator's PIN, typed twice and never shown (nor kept in the shell's history)."""
+    import getpass
+
+    try:
+        for _ in range(3):
+            pin = getpass.getpass("Facilitator PIN (locks the hand-back screen): ").strip()
+            if not pin:
+                raise UserError(
+                    "--pin: no PIN typed (without --pin, the facilitator's key ctrl+f opens the console)"
+                )
+            if getpass.getpass("The same PIN again: ").strip() == pin:
+                return pin
+            _err("The two PINs differ; again.")
+    except (EOFError, KeyboardInterrupt):
+        raise UserError("--pin: no PIN typed") from None
+    raise UserError("--pin: the two PINs differed three times")
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     """The facilitated session in the terminal (Textual), hot-seat."""
     from textual.theme import BUILTIN_THEMES
@@ -322,6 +341,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     sessions = Path(args.sessions)
     if sessions.exists() and not sessions.is_dir():
         raise UserError(f"--sessions {args.sessions}: is a file, not a folder")
+    if args.pin and (args.resume or args.replay):
+        raise UserError("--pin is chosen when a session starts; a resumed session keeps the PIN in its log")
     client = None
     tape = None
     # Only what the chosen start needs is imported before the first frame.
@@ -351,6 +372,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         path = resolve_scenario(args.scenario)
         scenario = _load(path)
         bots = _bots(args.bot, scenario)
+        pin = _ask_pin() if args.pin else ""
         try:
             client = LocalClient.new(
                 scenario,
@@ -358,6 +380,7 @@ def cmd_play(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 source=str(path),
                 bots=bots,
+                pin=pin,
             )
         except LogError as exc:
             raise UserError(str(exc)) from None
@@ -405,6 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--replay", metavar="LOG", help="step through a logged session, as the facilitator or one team"
     )
     pl.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
+    pl.add_argument(
+        "--pin",
+        action="store_true",
+        help="ask for a facilitator PIN (typed, not shown) that locks the hand-back screen; without it "
+        "the facilitator's key ctrl+f opens it (a scenario chosen on screen asks there)",
+    )
     pl.add_argument(
         "--sessions", default="sessions", metavar="DIR", help="where new logs go (default: sessions/)"
     )

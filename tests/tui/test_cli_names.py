@@ -72,3 +72,36 @@ def test_play_takes_a_bundled_name(
     code, out, _ = run(capsys, "play", "regional_forum", "--sessions", str(tmp_path))
     assert code == 0 and "Log:" in out
     assert seen[0].scenario.scenario.id == "regional-forum"
+
+
+def test_play_pin_asks_twice_and_keeps_only_a_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`detente play SCENARIO --pin` asks for the PIN (not shown), and the console's hand-back lock
+    opens on it; the log holds its salted hash, not the PIN."""
+    import getpass
+
+    seen = []
+    typed = iter(["4711", "4712", "4711", "4711"])  # a slip, then the same PIN twice
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    monkeypatch.setattr(app_module.DetenteApp, "run", lambda self: seen.append(self.client))
+    code, _, err = run(capsys, "play", "strait_standoff", "--pin", "--sessions", str(tmp_path))
+    assert code == 0 and "differ" in err
+    client = seen[0]
+    assert client.pin_matches("4711") and not client.pin_matches("0000")
+    (log,) = tmp_path.glob("*.jsonl")
+    assert "4711" not in log.read_text()
+
+
+def test_play_pin_is_refused_with_resume_and_when_nothing_is_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "")
+    monkeypatch.setattr(app_module.DetenteApp, "run", lambda self: None)
+    code, _, err = run(capsys, "play", "strait_standoff", "--pin", "--sessions", str(tmp_path))
+    assert code != 0 and "no PIN typed" in err and "Traceback" not in err
+    assert not list(tmp_path.glob("*.jsonl")), "no log is started without the PIN"
+    code, _, err = run(capsys, "play", "--resume", str(tmp_path / "x.jsonl"), "--pin")
+    assert code != 0 and "keeps the PIN in its log" in err
