@@ -110,13 +110,30 @@ class FormModal(ModalScreen[T]):
         (later[0] if later else self.query_one("#ok", Button)).focus()
 
 
+class _ButtonsInSight:
+    """For the facilitator's forms: the fields scroll, the hint, the problem line and the
+    buttons stay in sight at any terminal size (80x24 too). Compose the fields inside
+    ``VerticalScroll(classes="form-fields")`` within ``Vertical(classes="dialog form")``."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)  # type: ignore[attr-defined]
+
+    def _fit_fields(self) -> None:
+        dialog = self.query_one(".form")  # type: ignore[attr-defined]
+        fields = self.query_one(".form-fields")  # type: ignore[attr-defined]
+        others = sum(w.outer_size.height for w in dialog.children if w is not fields)
+        room = int(self.size.height * 0.9) - dialog.styles.gutter.height - others  # type: ignore[attr-defined]
+        if fields.styles.max_height != room:
+            fields.styles.max_height = max(3, room)
+
+
 def _words(doc: str) -> str:
     """A field's name in words, from its description: "the activity: deploy or exercise" →
     "the activity"."""
     return doc.split(":")[0].split(" (")[0].strip()
 
 
-class OrderModal(FormModal[Order | None]):
+class OrderModal(_ButtonsInSight, FormModal[Order | None]):
     """Fill in a move's arguments from lists of valid choices only."""
 
     def __init__(self, lm: LegalMove, labels: dict[str, str]) -> None:
@@ -125,26 +142,32 @@ class OrderModal(FormModal[Order | None]):
         self.labels = labels
 
     def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
         mt = self.lm.move
-        with VerticalScroll(classes="dialog"):
-            yield Label(f"{mt.name} — costs {self.lm.cost}", classes="dialog-title")
-            yield Static(mt.description, classes="dialog-detail")
-            for p in mt.params:
-                yield Label(p.doc[:1].upper() + p.doc[1:] + (" (optional)" if p.optional else " (required)"))
-                if p.name == "text":
-                    yield Input(placeholder="words (optional)" if p.optional else "words", id="p-text")
-                elif p.name == "targets":
-                    choices = self.lm.choices.get("targets", ())
-                    yield SelectionList[str](*[(self.labels.get(c, c), c) for c in choices], id="p-targets")
-                else:
-                    choices = self.lm.choices.get(p.name, ())
-                    yield Select(
-                        [(self.labels.get(c, c), c) for c in choices],
-                        prompt=f"choose {_words(p.doc)}",
-                        allow_blank=True,
-                        id=f"p-{p.name}",
-                    )
+        with Vertical(classes="dialog form"):
+            with VerticalScroll(classes="form-fields"):
+                yield Label(f"{mt.title or mt.name} — costs {self.lm.cost}", classes="dialog-title")
+                yield Static(mt.description, classes="dialog-detail")
+                yield from self._params()
             yield from self.form_end("Add")
+
+    def _params(self) -> Iterator[Widget]:
+        for p in self.lm.move.params:
+            yield Label(p.doc[:1].upper() + p.doc[1:] + (" (optional)" if p.optional else " (required)"))
+            if p.name == "text":
+                yield Input(placeholder="words (optional)" if p.optional else "words", id="p-text")
+            elif p.name == "targets":
+                choices = self.lm.choices.get("targets", ())
+                yield SelectionList[str](*[(self.labels.get(c, c), c) for c in choices], id="p-targets")
+            else:
+                choices = self.lm.choices.get(p.name, ())
+                yield Select(
+                    [(self.labels.get(c, c), c) for c in choices],
+                    prompt=f"choose {_words(p.doc)}",
+                    allow_blank=True,
+                    id=f"p-{p.name}",
+                )
 
     def action_submit(self) -> None:
         args: dict[str, object] = {}
@@ -162,23 +185,6 @@ class OrderModal(FormModal[Order | None]):
                 self.problem(f"Nothing chosen for “{p.doc}”: choose {_words(p.doc)} first.", field)
                 return
         self.dismiss(Order(move=self.lm.move.name, **args))  # type: ignore[arg-type]
-
-
-class _ButtonsInSight:
-    """For the facilitator's forms: the fields scroll, the hint, the problem line and the
-    buttons stay in sight at any terminal size (80x24 too). Compose the fields inside
-    ``VerticalScroll(classes="form-fields")`` within ``Vertical(classes="dialog form")``."""
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit_fields)  # type: ignore[attr-defined]
-
-    def _fit_fields(self) -> None:
-        dialog = self.query_one(".form")  # type: ignore[attr-defined]
-        fields = self.query_one(".form-fields")  # type: ignore[attr-defined]
-        others = sum(w.outer_size.height for w in dialog.children if w is not fields)
-        room = int(self.size.height * 0.9) - dialog.styles.gutter.height - others  # type: ignore[attr-defined]
-        if fields.styles.max_height != room:
-            fields.styles.max_height = max(3, room)
 
 
 class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tuple[Effect, ...]] | None]):
