@@ -413,3 +413,24 @@ async def test_team_and_call_screens_name_moves_pledges_forces_and_regions_in_wo
         drafted = str(screen.query_one("#draft").render())
         assert force not in drafted and "strait" not in drafted and "deploy " not in drafted
         assert client.scenario.force_names[force] in drafted
+
+
+async def test_sealed_orders_leave_no_seal_or_remove_key_in_the_footer(tmp_path: Path) -> None:
+    from detente.tui.screens.modals import ConfirmModal
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        to_phase(client, "orders")
+        await take_keyboard(pilot, "blue")
+        assert {"s", "r"} <= visible_footer_keys(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "blue" in client.view("blue").orders
+        footer = visible_footer_keys(app)
+        assert "s" not in footer and "r" not in footer, f"sealed, yet the footer offers {footer}"
+        assert "escape" in footer

@@ -147,11 +147,15 @@ class TeamScreen(Screen[None]):
         if action in {k for keys in self.PHASE_KEYS.values() for k in keys}:
             # The phase as last drawn: the footer asks often, and a view is not free.
             phase = self._phase or self.client.view(self.team).phase
+            if phase == "orders" and self._sealed:
+                return False  # sealed orders: nothing left to seal or remove
             return action in self.PHASE_KEYS.get(phase, set())
         return True
 
     _phase = ""
     """The phase when the screen was last drawn."""
+    _sealed = False
+    """Whether this team's orders were sealed when the screen was last drawn."""
 
     def __init__(self, client: LocalClient, team: str) -> None:
         super().__init__()
@@ -181,6 +185,7 @@ class TeamScreen(Screen[None]):
     def refresh_view(self) -> None:
         v = self.client.view(self.team)
         self._phase = v.phase
+        self._sealed = self.team in v.orders
         me = next(a for a in v.actors if a.id == self.team)
         self.query_one("#team-status", Static).update(
             Text.assemble(
