@@ -355,7 +355,8 @@ class EndScreen(Screen[None]):
                     )
                 )
                 table = DataTable(id="scores", cursor_type="none")
-                table.add_columns("team", "objective", "met", "points earned")
+                # The objective's words last: at 80 columns they are cut, not met and points.
+                table.add_columns("team", "met", "points earned", "objective")
                 met = {
                     e["id"]: e["met"] for e in self.client.timeline(FACILITATOR) if e["kind"] == "objective"
                 }
@@ -364,9 +365,9 @@ class EndScreen(Screen[None]):
                     done = bool(met.get(obj.id))
                     table.add_row(
                         names.get(obj.actor, obj.actor),
-                        obj.text,
                         "met" if done else "not met",
                         str(obj.points if done else 0),
+                        obj.text,
                     )
                 yield table
                 scores = ", ".join(f"{names.get(k, k)}: {s}" for k, s in outcome.scores.items())
