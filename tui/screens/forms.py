@@ -280,9 +280,9 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
                              id="value")
                 yield Select([], prompt="of whom", id="of")
                 yield Input(placeholder="new value (a number, or true/false)", id="to")
-                yield Label("Reason — the facilitator's only: the log and the facilitator's report")
+                yield Label("Reason — the facilitator's alone: teams never read it")
                 yield Input(placeholder="why (required)", id="reason")
-                yield Label("What the teams read as the cause (empty: “facilitator adjustment”)")
+                yield Label("What teams read (empty: “facilitator adjustment”)")
                 yield Input(placeholder="public text (optional)", id="public")
             yield from self.form_end("Set")
 
