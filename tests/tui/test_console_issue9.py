@@ -459,3 +459,15 @@ async def test_every_key_the_console_help_names_exists_on_the_console(tmp_path: 
         assert isinstance(app.screen, HelpModal)
         assert "read their briefings" not in app.screen.text
         assert "n" not in {k for k, _ in app.screen.keys}, "ended: Next is not offered"
+
+
+async def test_a_list_to_choose_from_names_its_keys_at_80x24(tmp_path: Path) -> None:
+    """The team chooser has no footer: it says its keys itself, inside the screen."""
+    app = DetenteApp(client=client_for(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseModal)
+        text = screen_text(app)
+        assert "Enter picks" in text and "Escape cancels" in text

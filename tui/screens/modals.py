@@ -58,6 +58,7 @@ class ChooseModal(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(text, id=key) for key, text in self.options], id="choices")
+            yield Static("↑↓ choose · Enter picks · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
