@@ -395,9 +395,16 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
     app.run()
     if app.client is not None:
-        _say(f"Log: {app.client.log_path}")
-        seats = "".join(f" --bot {t}={p.name}" for t, p in app.client.bots.items())
-        _say(f"Resume with: detente play --resume {app.client.log_path}{seats}")
+        from detente.engine.commands import FACILITATOR
+
+        log = app.client.log_path
+        _say(f"Log: {log}")
+        if app.client.view(FACILITATOR).outcome is not None:  # ended: nothing to resume
+            _say(f"Step through it with: detente play --replay {log}")
+            _say(f"Write the report with: detente report {log}")
+        else:
+            seats = "".join(f" --bot {t}={p.name}" for t, p in app.client.bots.items())
+            _say(f"Resume with: detente play --resume {log}{seats}")
     return EXIT_OK
 
 

@@ -1,4 +1,6 @@
-"""`detente play` in a real terminal: tests/tui/tmux_play.sh drives it through tmux."""
+"""`detente play` in a real 80x24 terminal: tests/tui/tmux_play.sh plays two days of a three-team
+scenario through tmux with only the keys the screens name, ends early with `e`, writes the
+reports from the end screen and reads them (no team's copy holds an override's reason)."""
 
 import shutil
 import subprocess
@@ -11,10 +13,10 @@ SCRIPT = Path(__file__).with_name("tmux_play.sh")
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
-def test_play_a_turn_in_tmux() -> None:
+def test_a_first_time_facilitator_plays_two_days_ends_early_and_writes_reports() -> None:
     out = subprocess.run(
         ["bash", str(SCRIPT), sys.executable, "-m", "detente.tui.cli"],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True, text=True, timeout=400,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "tmux_play: ok" in out.stdout
