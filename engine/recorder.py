@@ -20,7 +20,7 @@ from attrs import frozen
 
 from detente import engine
 from detente.engine.bulk import paused_gc
-from detente.engine.commands import Command, command_from_dict, command_to_dict
+from detente.engine.commands import FACILITATOR, Command, actor_of, command_from_dict, command_to_dict
 from detente.engine.events import Event, fold_all
 from detente.engine.loader import ScenarioError, structure_scenario, unstructure_scenario
 from detente.engine.log import (
@@ -344,6 +344,24 @@ def _readjudicate(session: Session, records: Sequence[Mapping[str, Any]]) -> lis
     return []
 
 
+def logged_ids(records: Sequence[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+    """``(who issued it, cid)`` of each command record that carries a client's id (``cid``).
+
+    >>> sorted(logged_ids([
+    ...     {"kind": "command", "n": 0, "command": {"type": "advance"}, "cid": "a1"},
+    ...     {"kind": "command", "n": 0, "command": {"type": "orders", "team": "red"}, "cid": "a1"}]))
+    [('facilitator', 'a1'), ('red', 'a1')]
+    """
+    found = set()
+    for r in records:
+        cid = r.get("cid") if r["kind"] == "command" else None
+        command = r.get("command")
+        if isinstance(cid, str) and cid and isinstance(command, Mapping):
+            who = command.get("team", FACILITATOR)
+            found.add((who if isinstance(who, str) else FACILITATOR, cid))
+    return frozenset(found)
+
+
 def _kind(record: Mapping[str, Any]) -> str:
     command = record.get("command")
     return str(command.get("type", "?")) if isinstance(command, Mapping) else "?"
@@ -524,16 +542,33 @@ class RecordedSession:
             raise
         rec = cls(session, writer, contents.warnings)
         rec.contents = contents
+        rec._cids = logged_ids(contents.records)
         return rec
 
-    def apply(self, command: Command) -> Result:
-        """Decide, log (fsync), then commit. A rejected command is not logged."""
+    _cids: frozenset[tuple[str, str]] = frozenset()
+
+    def apply(self, command: Command, cid: str = "") -> Result:
+        """Decide, log (fsync), then commit. A rejected command is not logged.
+
+        ``cid`` is the id a network client chose for the command; it is logged with it, so a
+        host restarted on this log still knows the command was applied (:meth:`applied_ids`)."""
         result = self.session.decide(command)
         if isinstance(result, Accepted):
-            record = {"kind": "command", "n": len(result.events), "command": command_to_dict(command)}
+            record: dict[str, Any] = {
+                "kind": "command", "n": len(result.events), "command": command_to_dict(command)
+            }
+            if cid:
+                record["cid"] = cid
             self.writer.append([record, *result.events])
             self.session.commit(result)
+            if cid:
+                self._cids = self._cids | {(actor_of(command), cid)}
         return result
+
+    def applied_ids(self) -> frozenset[tuple[str, str]]:
+        """``(who issued it, cid)`` of every command in the log that came with a client's id:
+        the team id, or ``facilitator``. Ids are the clients' own, so only the pair is unique."""
+        return self._cids
 
     def close(self) -> None:
         self.writer.close()
