@@ -214,8 +214,83 @@ def header_for(header: Mapping[str, Any], role: str) -> Mapping[str, Any]:
     return {k: v for k, v in header.items() if k not in HEADER_SECRET}
 
 
+#: Roles that read only what everyone reads (the projector's spectators).
+PUBLIC_ROLES = ("public", "spectator")
+
+_DIRECTED = ("trust", "threat", "information", "answer")
+
+
+def scenario_for(scenario: Scenario, role: str) -> Scenario:
+    """``scenario`` as ``role`` may read it before any event: what a network client is sent.
+
+    The facilitator gets it unchanged. A team gets the public parts (title, summary, public
+    briefing, turns, rules, actors, regions, forces, alliances, the public starting values) with
+    its own private briefing and objectives (without their conditions); every other team's
+    briefing and objectives are gone, and every starting value the table above keeps from the
+    team is set back to its default (the
+    ruleset's, for the values of a relation): other actors' budgets and pressure, other
+    alliances' cohesion, other actors' trust, threat, information and answer. Injects and
+    endings are gone (their texts and conditions are the facilitator's; a released inject
+    reaches its addressees as an event), and so is the seed. ``public`` or ``spectator``: as a
+    team of no actor (no private briefing, no objectives).
+
+    >>> from detente.engine.loader import load_scenario_text, EXAMPLE
+    >>> s = load_scenario_text(EXAMPLE)
+    >>> scenario_for(s, "facilitator") is s, scenario_for(s, "spectator").injects
+    (True, ())
+    """
+    from attrs import evolve, fields
+
+    from detente.engine.scenario import Actor, Alliance, Perspective
+
+    if role == FACILITATOR:
+        return scenario
+    team = None if role in PUBLIC_ROLES else role
+    if team is not None and team not in scenario.actor_ids:
+        raise ValueError(f"unknown role {role!r}")
+
+    actor, alliance = fields(Actor), fields(Alliance)
+    actors = tuple(
+        a if a.id == team else evolve(
+            a,
+            briefing="",
+            budget=a.budget if may_see(role, "budget", [a.id], scenario) else actor.budget.default,
+            pressure=a.pressure if may_see(role, "pressure", [a.id], scenario) else actor.pressure.default,
+        )
+        for a in scenario.actors
+    )
+    alliances = tuple(
+        al if may_see(role, "cohesion", [al.id], scenario) else evolve(al, cohesion=alliance.cohesion.default)
+        for al in scenario.alliances
+    )
+    relations = []
+    for rel in scenario.relations:
+        hidden = {name: None for name in _DIRECTED}
+        seen_by: dict[str, Perspective] = {}
+        if team in rel.between:
+            # The team's own outlook, spelled out for it alone; the other side's falls to the defaults.
+            own = rel.seen_by.get(team, Perspective())
+            mine = {name: getattr(own, name) if getattr(own, name) is not None else getattr(rel, name)
+                    for name in _DIRECTED}
+            if any(v is not None for v in mine.values()):
+                seen_by[team] = Perspective(**mine)
+        relations.append(evolve(rel, seen_by=seen_by, **hidden))
+    return evolve(
+        scenario,
+        scenario=evolve(scenario.scenario, seed=0),
+        actors=actors,
+        alliances=alliances,
+        relations=tuple(relations),
+        injects=(),
+        # The condition stays with the host, which scores it: it may name injects the team has
+        # not seen. The team reads what it is trying to achieve, and how it counts.
+        objectives=tuple(evolve(o, when="false") for o in scenario.objectives if o.actor == team),
+        endings=(),
+    )
+
+
 __all__ = [
     "BY_KIND", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
-    "VALUES",
-    "EventRule", "header_for", "may_see", "shown", "value_audience",
+    "PUBLIC_ROLES", "VALUES",
+    "EventRule", "header_for", "may_see", "scenario_for", "shown", "value_audience",
 ]
