@@ -153,6 +153,21 @@ class Note:
 
 
 @frozen
+class Clock:
+    """The facilitator runs the phase clock: ``set`` gives this phase ``seconds`` (paused),
+    ``start`` runs it, ``pause`` stops it with ``left`` seconds left, ``extend`` adds ``seconds``
+    (``left``: what was left, when it runs), ``stop`` takes the clock away, ``auto``/``manual``
+    say whether the phase advances by itself when the time runs out. ``left`` is measured by the
+    front end that runs the clock (the engine reads no clock), so a replay gives the same events."""
+
+    type: ClassVar[str] = "clock"
+    action: str
+    seconds: int = 0
+    left: int = -1
+    """Seconds left now, as the front end measured them (pause, extend while running); -1: not given."""
+
+
+@frozen
 class End:
     """The facilitator ends the session early."""
 
@@ -174,6 +189,7 @@ Command = (
     | Override
     | Annul
     | Note
+    | Clock
     | End
 )
 
@@ -193,6 +209,7 @@ _TYPES: dict[str, type] = {
         Override,
         Annul,
         Note,
+        Clock,
         End,
     )
 }

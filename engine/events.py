@@ -24,6 +24,7 @@ from detente.engine.state import (
     Notice,
     Order,
     Outcome,
+    PhaseClock,
     Pledge,
     Proposal,
     State,
@@ -58,6 +59,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "flag": ("flag", "a marker for the rest of this turn (e.g. a pair calmed by a call)"),
     "mark": ("key, value", "a marker that lasts across turns (value null removes it)"),
     "incident": ("between, severity, level, text", "an incident between two actors"),
+    "clock": ("action, seconds, left, running, auto",
+              "the facilitator set, started, paused, extended or stopped the phase clock (seconds: "
+              "given to the phase; left: at this moment; the time stamp `at` of its line says when)"),
     "override": ("value, of, to, reason, public",
                  "the facilitator set a value, with a reason (the facilitator's) and a public text"),
     "annul": ("target, what, text, between, reason, public",
@@ -105,15 +109,37 @@ def locate(value: str, of: list[str] | tuple[str, ...]) -> tuple[str, Any]:
 
 def _phase(state: State, e: Event) -> State:
     turn, phase = e["turn"], e["phase"]
+    clock = phase_clock(state, turn, phase)
     if turn != state.turn:
         # A new turn: what lasted for a turn is gone.
         return state.replace(
             turn=turn, phase=phase, orders={}, spent={}, proposals={}, flags=frozenset(),
-            count=0, before=None,
+            count=0, before=None, clock=clock,
         )
     if phase == "adjudication":
-        return state.replace(phase=phase, before=state)
-    return state.replace(phase=phase, before=None)
+        return state.replace(phase=phase, before=state, clock=clock)
+    return state.replace(phase=phase, before=None, clock=clock)
+
+
+def _clock(state: State, e: Event) -> State:
+    action = e["action"]
+    if action in ("auto", "manual"):
+        clock = state.clock
+    elif action == "stop":
+        clock = None
+    else:
+        clock = PhaseClock(turn=state.turn, phase=state.phase, seconds=e["seconds"], left=e["left"],
+                           running=e["running"])
+    return state.replace(clock=clock, clock_auto=e["auto"])
+
+
+def phase_clock(state: State, turn: int, phase: str) -> PhaseClock | None:
+    """The clock a phase starts with: the scenario's ``[turns] clock`` minutes, paused."""
+    minutes = state.scenario.turns.clock.get(phase)
+    if not minutes:
+        return None
+    seconds = round(minutes * 60)
+    return PhaseClock(turn=turn, phase=phase, seconds=seconds, left=seconds)
 
 
 def _inject(state: State, e: Event) -> State:
@@ -298,6 +324,7 @@ _FOLD: dict[str, Callable[[State, Event], State]] = {
     "flag": _flag,
     "mark": _mark,
     "incident": _incident,
+    "clock": _clock,
     "annul": _annul,
     "note": _nothing,
     "objective": _objective,

@@ -766,6 +766,8 @@ ID_KINDS = (
     ("ending", "endings"),
 )
 INJECT_PHASES = ("briefing", "communications", "orders")
+#: The phases a clock can time (the adjudication is the facilitator's review: it may be timed too).
+CLOCK_PHASES = ("briefing", "communications", "orders", "adjudication", "debrief")
 CHECKS = ("end", "ever", "always")
 ENDING_OUTCOMES = ("conflict", "de-escalation", "fracture", "scenario")
 LIMITS: dict[str, tuple[float, float]] = {
@@ -893,6 +895,13 @@ class _Checks:
         if isinstance(labels, list) and self.limit is not None and len(labels) > self.limit:
             self.add(("turns", "labels"), f"{len(labels)} labels for {self.limit} turns; "
                      "give at most one per turn")
+        clock = turns.get("clock")
+        if isinstance(clock, dict):
+            for phase, minutes in clock.items():
+                if phase not in CLOCK_PHASES:
+                    self.add(("turns", "clock", phase), _one_of("phase", phase, CLOCK_PHASES))
+                else:
+                    self.within(("turns", "clock", phase), minutes, 0.5, 600, "minutes")
 
     def check_actors(self) -> None:
         actors = self.data.get("actors")

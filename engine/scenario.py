@@ -80,6 +80,10 @@ class Turns:
     """How a turn is named; ``{turn}`` is replaced by its number (``"Day {turn}"``)."""
     labels: tuple[str, ...] = ()
     """Explicit names per turn (``["12 May", "13 May"]``); where given they win over ``label``."""
+    clock: dict[str, float] = field(factory=dict)
+    """Minutes on the phase clock per phase (``{ communications = 15, orders = 10 }``); a phase
+    not named has no clock until the facilitator sets one. The facilitator starts, pauses,
+    extends and stops it during the session."""
 
     def name(self, turn: int) -> str:
         """The name of ``turn`` (1-based).

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from detente.engine.adjudicate import Resolution, check_order, clamp, default_vis, resolve_turn
 from detente.engine.commands import (
     AddInject,
     Advance,
     Annul,
+    Clock,
     Command,
     End,
     HangUp,
@@ -41,7 +42,7 @@ from detente.engine.events import Event, fold_all, get_value
 from detente.engine.expr import Condition
 from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import PHASES, VALUE_KINDS, VALUE_RANGES, Effect, Inject, Scenario
-from detente.engine.state import Proposal, State, initial_state, pair, rung
+from detente.engine.state import PhaseClock, Proposal, State, initial_state, pair, rung
 
 MAX_TEXT = 2000
 """Longest message, note or statement accepted, in characters."""
@@ -549,6 +550,59 @@ def _note(s: Session, c: Note) -> Resolution | str:
     return r
 
 
+#: What the facilitator can do with the phase clock (:class:`~detente.engine.commands.Clock`).
+CLOCK_ACTIONS = ("set", "start", "pause", "extend", "stop", "auto", "manual")
+#: The longest a phase clock runs: ten hours, in seconds.
+MAX_CLOCK = 36_000
+
+
+def _clock(s: Session, c: Clock) -> Resolution | str:
+    st = s.state
+    a = c.action
+    if a not in CLOCK_ACTIONS:
+        return f"no clock action {a!r}: one of {', '.join(CLOCK_ACTIONS)}"
+    if a in ("set", "extend") and not 1 <= c.seconds <= MAX_CLOCK:
+        return f"a clock is set or extended by 1 second to {MAX_CLOCK // 3600} hours, not {c.seconds} seconds"
+    clock = _clocked(st.clock, c) if a not in ("set", "auto", "manual") else st.clock
+    if isinstance(clock, str):
+        return clock
+    if a == "set":
+        clock = PhaseClock(st.turn, st.phase, c.seconds, c.seconds)
+    r = s._resolution()
+    r.emit(
+        "clock", "all", action=a,
+        seconds=clock.seconds if clock else 0, left=clock.left if clock else 0,
+        running=bool(clock and clock.running), auto=a == "auto" or (st.clock_auto and a != "manual"),
+    )
+    return r
+
+
+def _clocked(clock: PhaseClock | None, c: Clock) -> PhaseClock | str | None:
+    """The clock after ``start``, ``pause``, ``extend`` or ``stop``, or why not."""
+    if clock is None:
+        return "this phase has no clock: set one first"
+    if c.left != -1 and not 0 <= c.left <= clock.left:
+        return f"{c.left} seconds left is not possible: the clock had {clock.left}"
+    if c.action == "start":
+        if clock.running:
+            return "the clock is already running"
+        if clock.left <= 0:
+            return "the time is up: extend the clock to run it again"
+        return evolve(clock, running=True)
+    if c.action == "pause":
+        if not clock.running:
+            return "the clock is not running"
+        if c.left == -1:
+            return "say how many seconds are left"
+        return evolve(clock, left=c.left, running=False)
+    if c.action == "extend":
+        if clock.running and c.left == -1:
+            return "the clock runs: say how many seconds are left"
+        left = c.left if clock.running else clock.left
+        return evolve(clock, seconds=clock.seconds + c.seconds, left=left + c.seconds)
+    return None  # stop
+
+
 def _end(s: Session, c: End) -> Resolution | str:
     if not c.reason.strip():
         return "say why the session ends (it goes in the log and the report)"
@@ -571,6 +625,7 @@ _HANDLERS: dict[type, Any] = {
     Override: _override,
     Annul: _annul,
     Note: _note,
+    Clock: _clock,
     End: _end,
 }
 

@@ -231,6 +231,21 @@ class Outcome:
     """Objective points per actor."""
 
 
+@frozen
+class PhaseClock:
+    """The clock of the current phase, in seconds. The engine never reads a clock: ``left`` is
+    what was left at the last clock command (the edge that runs the clock measures the time
+    that passes while it runs, and says how much was left when it pauses or extends it)."""
+
+    turn: int
+    phase: str
+    seconds: int
+    """How long the phase was given (the scenario's ``[turns] clock``, or as set or extended)."""
+    left: int
+    """Seconds left at the last clock command."""
+    running: bool = False
+
+
 @frozen(eq=False, slots=False)
 class State:
     """The whole state of a session at one moment."""
@@ -274,6 +289,11 @@ class State:
     """During adjudication: the state teams still see until results are published."""
     count: int = 0
     """Proposals made so far this turn (for their ids)."""
+    clock: PhaseClock | None = None
+    """The phase clock, if this phase has one."""
+    clock_auto: bool = False
+    """When a phase clock runs out, the phase advances by itself (the front end running the
+    clock sends the Advance); otherwise the facilitator is told and decides."""
 
     # -- reading -------------------------------------------------------------------------
     def tension(self, a: str, b: str) -> int:

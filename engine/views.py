@@ -131,6 +131,18 @@ class InjectView:
 
 
 @frozen
+class ClockView:
+    """The phase clock, as everyone sees it. ``left`` is what was left at the last clock command:
+    while it runs, a front end subtracts the time since (the engine reads no clock)."""
+
+    seconds: int
+    left: int
+    running: bool
+    auto: bool
+    """The phase advances by itself when the time runs out."""
+
+
+@frozen
 class View:
     """Everything one role may see at one moment."""
 
@@ -162,6 +174,8 @@ class View:
     ladder: tuple[str, ...]
     injects: tuple[InjectView, ...] = ()
     """The scenario's injects and whether each can still fire: facilitator only."""
+    clock: ClockView | None = None
+    """The phase clock, if the phase has one: everyone sees it."""
 
 
 def proposal_view(p: Proposal) -> ProposalView:
@@ -277,6 +291,8 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         outcome=st.outcome,
         ladder=ladder,
         injects=_injects(st) if fac else (),
+        clock=ClockView(seconds=st.clock.seconds, left=st.clock.left, running=st.clock.running,
+                        auto=st.clock_auto) if st.clock is not None else None,
     )
 
 

@@ -128,6 +128,7 @@ EVENTS: dict[str, EventRule] = {
     # Stamped as what it annuls; the reason is the facilitator's, as an override's.
     "annul": EventRule("stamped", stand_in=(("reason", "public", PUBLIC_CAUSE),)),
     "note": _FACILITATOR,
+    "clock": _STAMPED,  # everyone sees the time left: stamped "all"
     "objective": EventRule("stamped", owner="actor"),
     "outcome": _STAMPED,
     "command": _FACILITATOR,
