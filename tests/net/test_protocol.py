@@ -108,10 +108,11 @@ def test_every_roles_view_of_a_played_session_survives_json(path: Path) -> None:
 def test_module_doctests() -> None:
     import doctest
 
-    from detente.net import codes, protocol
+    from detente.net import codes, host, protocol
 
     assert doctest.testmod(protocol).failed == 0
     assert doctest.testmod(codes).failed == 0
+    assert doctest.testmod(host).failed == 0
 
 
 def test_the_network_side_never_imports_textual() -> None:
@@ -121,7 +122,7 @@ def test_the_network_side_never_imports_textual() -> None:
 
     code = (
         "import sys\n"
-        "import detente.net.protocol, detente.net.codes\n"
+        "import detente.net.protocol, detente.net.codes, detente.net.host\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual' "
         "or m.startswith('detente.tui'))))\n"
     )

@@ -1,0 +1,322 @@
+"""The workshop host: one authoritative session, many WebSocket connections, one firewall.
+
+The host owns a :class:`~detente.engine.recorder.RecordedSession` (a new session or one resumed
+from its log). Each connection says who it is with a join code (:mod:`detente.net.codes`) and
+from then on receives only what its role may see: ``view(state, role)`` and the role's
+``timeline`` — the same functions replay and the hot-seat screens use. A command is checked
+against the sender's role, applied under a lock (the recorder fsyncs before it returns), and
+only then acknowledged; every connection then gets its role's new view and the timeline
+entries it has not had yet. A command id already applied (in this run, or in the log as its
+``cid``) is acknowledged again and not applied twice.
+
+Nothing a client sends reaches the session unchecked (:mod:`detente.net.protocol`); a client
+that keeps sending what the protocol does not allow, or too much of it, is disconnected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+import traceback
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from detente.engine.commands import FACILITATOR, Command, actor_of
+from detente.engine.events import Event
+from detente.engine.recorder import RecordedSession
+from detente.engine.views import PUBLIC, timeline, view
+from detente.engine.visibility import scenario_for
+from detente.net import protocol
+from detente.net.codes import role_for
+from detente.net.protocol import ProtocolError
+
+SPECTATOR = "spectator"
+"""The role of the projector and anyone watching: what everyone may see (the ``public`` view)."""
+
+ABUSE = 1008
+"""WebSocket close code for a connection closed for what it sent (policy violation)."""
+
+HELLO_WITHIN = 10.0
+"""Seconds a new connection has to send its ``hello``."""
+
+MAX_ERRORS = 10
+"""Messages the protocol does not allow before the connection is closed."""
+
+RATE, BURST = 20.0, 40
+"""Messages per second a connection may send on average, and in one burst."""
+
+FAILED_DELAY, FAILED_CAP, FAILED_FORGET = 0.2, 5.0, 300.0
+"""A wrong code from an address is answered after 0.2 s × 2^(earlier failures), at most 5 s; an
+address's failures are forgotten 5 minutes after its last one."""
+
+
+_LOG_KEYS = ("seq", "sha256")
+
+
+class _Seat:
+    """One connection's place at the table: its role and how much of its timeline it has had."""
+
+    __slots__ = ("closing", "errors", "role", "sent", "tokens", "when")
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        self.closing = False
+        self.sent = 0
+        self.errors = 0
+        self.tokens = float(BURST)
+        self.when = time.monotonic()
+
+    def take(self) -> bool:
+        """A token of the rate limit, if one is left."""
+        now = time.monotonic()
+        self.tokens = min(float(BURST), self.tokens + (now - self.when) * RATE)
+        self.when = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def view_role(role: str) -> str:
+    """The role :func:`detente.engine.views.view` knows a connection's role by."""
+    return PUBLIC if role == SPECTATOR else role
+
+
+def may_send(role: str, command: Command) -> str | None:
+    """Why ``role`` may not send ``command``, in words, or None if it may.
+
+    >>> from detente.engine.commands import Advance, SubmitOrders
+    >>> may_send("blue", SubmitOrders(team="blue", orders=())) is None
+    True
+    >>> may_send("blue", SubmitOrders(team="red", orders=()))
+    'a team acts only for itself: this command is red’s'
+    >>> may_send("blue", Advance())
+    'only the facilitator may advance'
+    >>> may_send("facilitator", SubmitOrders(team="red", orders=()))
+    'the facilitator does not act for a team: red sends its own commands'
+    """
+    actor = actor_of(command)
+    if role == SPECTATOR:
+        return "spectators watch: they send no commands"
+    if role == FACILITATOR:
+        return None if actor == FACILITATOR else (
+            f"the facilitator does not act for a team: {actor} sends its own commands"
+        )
+    if actor == FACILITATOR:
+        return f"only the facilitator may {command.type.replace('_', ' ')}"
+    if actor != role:
+        return f"a team acts only for itself: this command is {actor}’s"
+    return None
+
+
+class Host:
+    """An authoritative session served over WebSocket (see the module's docstring)."""
+
+    def __init__(self, recorded: RecordedSession, codes: Mapping[str, str]) -> None:
+        """A host for ``recorded`` with one join code per role (role id → code).
+
+        Roles are the scenario's team ids, ``facilitator`` and ``spectator``; a role without a
+        code cannot be joined."""
+        self.recorded = recorded
+        self.codes = dict(codes)
+        scenario = recorded.session.scenario
+        unknown = set(self.codes) - {*scenario.actor_ids, FACILITATOR, SPECTATOR}
+        if unknown:
+            raise ValueError(f"codes for unknown roles: {', '.join(sorted(unknown))}")
+        self.port: int | None = None
+        """The port the host listens on, once :meth:`serving` has bound it."""
+        self._events: list[Event] = []
+        if recorded.contents is not None:
+            # As a fresh session's events are: without the log's own line number and chain.
+            self._events = [{k: v for k, v in r.items() if k not in _LOG_KEYS}
+                            for r in recorded.contents.records if r["kind"] != "command"]
+        self._lock = asyncio.Lock()
+        self._seats: dict[ServerConnection, _Seat] = {}
+        self._acks: dict[tuple[str, str], dict[str, Any]] = {}
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+
+    # -- what a role reads ---------------------------------------------------------------------
+
+    def role_name(self, role: str) -> str:
+        """How a role is named on screen."""
+        if role == FACILITATOR:
+            return "Facilitator"
+        if role == SPECTATOR:
+            return "Spectator"
+        return self.recorded.session.scenario.actor(role).name
+
+    def roles(self) -> list[str]:
+        """Every role, teams first, in the scenario's order."""
+        return [*self.recorded.session.scenario.actor_ids, FACILITATOR, SPECTATOR]
+
+    def _view(self, role: str) -> dict[str, Any]:
+        ladder = self.recorded.session.ruleset.ladder
+        return protocol.view_to_dict(view(self.recorded.state, view_role(role), ladder))
+
+    def _timeline(self, role: str) -> list[Any]:
+        return timeline(self._events, view_role(role), self.recorded.session.scenario)
+
+    # -- serving ---------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def serving(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+        """Listen on ``host``:``port`` (0: any free port; :attr:`port` says which) while the
+        block runs; yields the URL clients join. Leaving the block closes every connection."""
+        async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME) as server:
+            self.port = next(iter(server.sockets)).getsockname()[1]
+            where = f"[{host}]" if ":" in host else host
+            yield f"ws://{where}:{self.port}"
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        try:
+            seat = await self._join(ws)
+            if seat is None:
+                return
+            try:
+                async for frame in ws:
+                    await self._receive(ws, seat, frame)
+            finally:
+                self._seats.pop(ws, None)
+        except ConnectionClosed:
+            pass
+
+    async def _join(self, ws: ServerConnection) -> _Seat | None:
+        """Wait for a ``hello`` with a good code; welcome the connection or close it."""
+        errors = 0
+        try:
+            async with asyncio.timeout(HELLO_WITHIN):
+                async for frame in ws:
+                    if errors >= MAX_ERRORS:
+                        continue  # closing: what is still queued is read and dropped
+                    try:
+                        msg = protocol.parse_client(frame)
+                        if msg["type"] != "hello":
+                            raise ProtocolError("hello-first", "say who you are first: hello {code}")
+                    except ProtocolError as exc:
+                        errors += 1
+                        await ws.send(protocol.encode(protocol.error(exc.error, exc.detail)))
+                        if errors >= MAX_ERRORS:
+                            self._close(ws, "too many messages the protocol does not allow")
+                        continue
+                    role = role_for(self.codes, msg["code"])
+                    if role is None:
+                        await self._refuse(ws)
+                        return None
+                    return await self._welcome(ws, role)
+        except TimeoutError:
+            await ws.close(ABUSE, f"no hello within {HELLO_WITHIN:g} seconds")
+        return None
+
+    def _close(self, ws: ServerConnection, reason: str) -> None:
+        """Close for abuse without waiting here: the handler goes on reading (and dropping) what
+        the client had already sent, or the client's answer to the close would queue behind it."""
+        task = asyncio.create_task(ws.close(ABUSE, reason))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _refuse(self, ws: ServerConnection) -> None:
+        """A wrong code: answered late (later with each failure from the address), then closed."""
+        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        now = time.monotonic()
+        count, last = self._failures.get(address, (0, now))
+        if now - last > FAILED_FORGET:
+            count = 0
+        self._failures[address] = (count + 1, now)
+        await asyncio.sleep(min(FAILED_CAP, FAILED_DELAY * 2**count))
+        await ws.send(protocol.encode(protocol.error("bad-code", "that code opens nothing here")))
+        await ws.close(ABUSE, "wrong code")
+
+    async def _welcome(self, ws: ServerConnection, role: str) -> _Seat:
+        seat = _Seat(role)
+        scenario = scenario_for(self.recorded.session.scenario, role)
+        async with self._lock:  # no update between the welcome's timeline and the seat's count
+            entries = self._timeline(role)
+            seat.sent = len(entries)
+            msg = protocol.welcome(role, self.role_name(role), protocol.scenario_to_dict(scenario),
+                                   self._view(role), entries)
+            await ws.send(protocol.encode(msg))
+            self._seats[ws] = seat
+        return seat
+
+    async def _receive(self, ws: ServerConnection, seat: _Seat, frame: str | bytes) -> None:
+        command_id = None
+        if seat.closing:
+            return  # read and dropped, so the closing handshake is not stuck behind a full queue
+        try:
+            if not seat.take():
+                raise ProtocolError("slow-down", f"slow down: at most {RATE:g} messages a second")
+            msg = protocol.parse_client(frame)
+            if msg["type"] == "ping":
+                await ws.send(protocol.encode(protocol.message("pong")))
+                return
+            if msg["type"] == "hello":
+                raise ProtocolError("already-joined", f"this connection is already {seat.role}")
+            command_id = msg["id"]
+            command = protocol.command_from_wire(msg["command"])
+        except ProtocolError as exc:
+            seat.errors += 1
+            reply = protocol.error(exc.error, exc.detail)
+            if command_id is not None:
+                reply["id"] = command_id
+            await ws.send(protocol.encode(reply))
+            if seat.errors >= MAX_ERRORS:
+                seat.closing = True
+                self._close(ws, "too many messages the protocol does not allow")
+            return
+        await self._command(ws, seat, command_id, command)
+
+    async def _command(self, ws: ServerConnection, seat: _Seat, command_id: str, command: Command) -> None:
+        refusal = may_send(seat.role, command)
+        if refusal is not None:
+            await ws.send(protocol.encode(protocol.ack(command_id, False, refusal)))
+            return
+        key = (actor_of(command), command_id)
+        async with self._lock:
+            again = self._acks.get(key)
+            if again is None and key in self.recorded.applied_ids():
+                again = protocol.ack(command_id, True)  # applied before the host restarted
+            if again is not None:
+                await ws.send(protocol.encode(again))
+                return
+            try:
+                result = self.recorded.apply(command, cid=command_id)
+            except Exception:  # a bug or a full disk: the session is as it was, the host goes on
+                traceback.print_exc(file=sys.stderr)
+                await ws.send(protocol.encode(protocol.ack(
+                    command_id, False, "the host could not apply this command; nothing changed")))
+                return
+            if not result.accepted:
+                reply = protocol.ack(command_id, False, getattr(result, "reason", "refused"))
+                self._acks[key] = reply
+                await ws.send(protocol.encode(reply))
+                return
+            self._events += result.events  # type: ignore[union-attr]
+            reply = protocol.ack(command_id, True)
+            self._acks[key] = reply
+            await _send(ws, reply)
+            await self._publish()
+
+    async def _publish(self) -> None:
+        """Every connection gets its role's view and the timeline entries it has not had."""
+        by_role: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+        for ws, seat in list(self._seats.items()):
+            if seat.role not in by_role:
+                by_role[seat.role] = (self._view(seat.role), self._timeline(seat.role))
+            shown, entries = by_role[seat.role]
+            await _send(ws, protocol.update(shown, entries[seat.sent :]))
+            seat.sent = len(entries)
+
+
+async def _send(ws: ServerConnection, msg: Mapping[str, Any]) -> None:
+    """Send, unless the connection has gone (it will reconnect and be welcomed afresh)."""
+    with contextlib.suppress(ConnectionClosed):
+        await ws.send(protocol.encode(msg))
+
+
+__all__ = ["ABUSE", "SPECTATOR", "Host", "may_send", "view_role"]
