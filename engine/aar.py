@@ -32,14 +32,16 @@ Definitions (docs/report.md explains them for facilitators):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import product
-from typing import Any
+from typing import Any, Protocol
 
 from attrs import field, frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import fold
+from detente.engine.ruleset import default_title
 from detente.engine.scenario import Scenario
 from detente.engine.state import Outcome, State, pair, rung
 from detente.engine.views import PUBLIC, View, timeline, view
@@ -378,12 +380,14 @@ def build(
     ladder: tuple[str, ...] = (),
     header: Mapping[str, Any] | None = None,
     warnings: Sequence[str] = (),
+    names: Wording | None = None,
 ) -> Report:
     """The report on a session for ``role``, from its starting state and its events (the log's
     records without the command records, as :func:`detente.engine.recorder.replay` gives them).
 
     ``header`` is the log header (for the source file, seed and a branch's parent);
-    ``warnings`` are the log reader's (a log cut short still reports up to its last good line).
+    ``warnings`` are the log reader's (a log cut short still reports up to its last good line);
+    ``names`` say the timeline's things (:func:`facts`).
     Raises ``ValueError`` for an unknown role.
     """
     if role not in (FACILITATOR, PUBLIC) and role not in initial.actors:
@@ -398,7 +402,7 @@ def build(
     seen = timeline(events, role, scenario)
     conflict_rung = int(initial.numbers.get("end", {}).get("conflict_rung", 9))
     labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
-    entries = facts(scenario, seen)
+    entries = facts(scenario, seen, names)
     calls, pledges = _calls_and_pledges(seen)
     outcome = final.outcome
     series = tuple(p for t in sorted(views) if t >= 1 for p in _pair_rows(views[t], t))
@@ -576,31 +580,119 @@ def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
 
 # -- the timeline --------------------------------------------------------------------------------
 
-_MOVE_WORDS = {
-    "hotline_call": "a hotline call",
-    "propose_hotline": "the offer of a hotline",
-    "request_inspection": "a request for an inspection",
-    "defense_cooperation_agreement": "the offer of a defence cooperation agreement",
-    "alliance_commitment": "the offer of an alliance commitment",
-    "multilateral_dialogue": "an invitation to a dialogue",
+PROPOSAL_WORDS = {
+    "hotline_call": "hotline call",
+    "propose_hotline": "offer of a hotline",
+    "request_inspection": "request for an inspection",
+    "defense_cooperation_agreement": "offer of a defence cooperation agreement",
+    "alliance_commitment": "offer of an alliance commitment",
+    "multilateral_dialogue": "invitation to a dialogue",
 }
+"""What a proposal of a move is, as a noun phrase (``offer of a hotline``); other moves are
+their titles."""
 
 # Changes of these values are timeline entries; the rest (trust, threat, …) are in the series.
 _CHANGES_SHOWN = ("tension", "hotline", "agreement", "readiness", "cohesion")
 
+class Wording(Protocol):
+    """How the timeline names things: what :func:`facts` asks of its ``names``. The TUI passes
+    its ``detente.tui.text.Names`` (with the ruleset's titles and pledge promises); without
+    one, :class:`ScenarioWords`."""
 
-def order_words(o: Mapping[str, Any]) -> str:
-    """A logged order in words: ``deploy red-fleet strait``, ``public statement (warn red): "…"``."""
-    move = str(o["move"]).replace("_", " ")
-    args = [str(o[k]) for k in ("force", "target", "region") if o.get(k)]
-    if o.get("targets"):
-        args.append("+".join(o["targets"]))
-    if o.get("choice"):
-        args.insert(0, str(o["choice"]))
-    text = move + (f" ({' '.join(args)})" if args else "")
-    if o.get("text"):
-        text += f': "{o["text"]}"'
-    return text
+    def actor_name(self, actor: str) -> str: ...
+    def actors_names(self, actors: Iterable[str]) -> str: ...
+    def region_name(self, region: str | None) -> str: ...
+    def choice_name(self, choice: str) -> str: ...
+    def value_name(self, value: str) -> str: ...
+    def of_text(self, of: Sequence[str]) -> str: ...
+    def value_text(self, v: object) -> str: ...
+    def objective_name(self, objective: str) -> str: ...
+    def outcome_name(self, result: str) -> str: ...
+    def proposal_words(self, move: str) -> str: ...
+    def order_text(self, o: Mapping[str, Any]) -> str: ...
+    def pledge_text(self, kind: str, region: str | None = None, until: int | None = None,
+                    made: int | None = None) -> str: ...
+    def cause_text(self, cause: str) -> str: ...
+    def machine_words(self, text: str) -> str: ...
+
+
+class ScenarioWords:
+    """The timeline's words from the scenario alone: actors, regions, forces, injects and
+    objectives by their names; moves and pledge kinds by their ids in words (the ruleset's
+    titles are the TUI's ``Names``). A change keeps what changed by ids (``tension of
+    blue–red to 55``), for tools that read it; what a person reads is said in ``Names``."""
+
+    _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+    def __init__(self, scenario: Scenario | None) -> None:
+        sc = scenario
+        self.actors = ({**{al.id: al.name for al in sc.alliances}, **{a.id: a.name for a in sc.actors}}
+                       if sc else {})
+        self.regions = dict(sc.region_names) if sc else {}
+        self.forces = dict(sc.force_names) if sc else {}
+        self.objectives = {o.id: o.text for o in sc.objectives} if sc else {}
+        self.injects = {i.id: i.title for i in sc.injects} if sc else {}
+        self.turn = sc.turns.name if sc else (lambda t: f"Turn {t}")
+
+    def actor_name(self, actor: str) -> str:
+        return self.actors.get(actor, actor)
+
+    def actors_names(self, actors: Iterable[str]) -> str:
+        return ", ".join(self.actor_name(a) for a in actors)
+
+    def region_name(self, region: str | None) -> str:
+        return "" if not region else self.regions.get(region, region)
+
+    @staticmethod
+    def choice_name(choice: str) -> str:
+        return choice.replace("_", " ")
+
+    @staticmethod
+    def value_name(value: str) -> str:
+        return value
+
+    @staticmethod
+    def of_text(of: Sequence[str]) -> str:
+        return "–".join(of)
+
+    @staticmethod
+    def value_text(v: object) -> str:
+        return ("yes" if v else "no") if isinstance(v, bool) else str(v)
+
+    def objective_name(self, objective: str) -> str:
+        return self.objectives.get(objective, default_title(objective))
+
+    @staticmethod
+    def outcome_name(result: str) -> str:
+        return result
+
+    def proposal_words(self, move: str) -> str:
+        return PROPOSAL_WORDS.get(move) or default_title(move).lower()
+
+    def order_text(self, o: Mapping[str, Any]) -> str:
+        args = [self.choice_name(str(o["choice"]))] if o.get("choice") else []
+        args += [self.forces.get(o["force"], o["force"])] if o.get("force") else []
+        args += [self.actor_name(o["target"])] if o.get("target") else []
+        args += [self.actors_names(o["targets"])] if o.get("targets") else []
+        args += [self.region_name(o["region"])] if o.get("region") else []
+        text = default_title(str(o["move"])) + (f": {' '.join(args)}" if args else "")
+        return text + (f' "{o["text"]}"' if o.get("text") else "")
+
+    def pledge_text(self, kind: str, region: str | None = None, until: int | None = None,
+                    made: int | None = None) -> str:
+        where = f" in {self.region_name(region)}" if region else ""
+        return f"{default_title(kind).lower()}{where}" + (f" until {self.turn(until)}" if until else "")
+
+    def cause_text(self, cause: str) -> str:
+        if cause.startswith("inject ") and cause[7:] in self.injects:
+            return f'inject "{self.injects[cause[7:]]}"'
+        return cause
+
+    def machine_words(self, text: str) -> str:
+        def swap(m: re.Match[str]) -> str:
+            w = m.group(0)
+            return self.actors.get(w) or self.forces.get(w) or self.regions.get(w) or w
+        return self._TOKEN.sub(swap, text)
 
 
 Fact = Entry
@@ -608,7 +700,8 @@ Fact = Entry
 
 
 def turn_facts(
-    events: Sequence[Mapping[str, Any]], role: str, turn: int, scenario: Scenario
+    events: Sequence[Mapping[str, Any]], role: str, turn: int, scenario: Scenario,
+    names: Wording | None = None,
 ) -> tuple[Fact, ...]:
     """What happened in ``turn`` as ``role`` may know it, in order, each in words: injects,
     sealed orders, calls and answers, every resolved move (deployments, notifications,
@@ -619,83 +712,97 @@ def turn_facts(
 
     A team sees a turn's results once they are published: before the debrief they are not here.
     Callers pick the kinds they show (:attr:`Entry.kind`: ``result`` for moves, ``change`` …)."""
-    return tuple(f for f in facts(scenario, timeline(events, role, scenario)) if f.turn == turn)
+    seen = timeline(events, role, scenario)
+    return tuple(f for f in facts(scenario, seen, names) if f.turn == turn)
 
 
-def facts(scenario: Scenario, seen: Sequence[Mapping[str, Any]]) -> tuple[Fact, ...]:
-    """Every fact of ``seen`` (a role's timeline), in order: the report's timeline."""
-    sc = scenario
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
-    def n(actor: str) -> str:
-        try:
-            return sc.actor(actor).name
-        except KeyError:
-            return actor
 
+def facts(
+    scenario: Scenario | None, seen: Sequence[Mapping[str, Any]], names: Wording | None = None
+) -> tuple[Fact, ...]:
+    """Every fact of ``seen`` (a role's timeline), in order: the report's timeline. Every move,
+    pledge, value, region, force, actor and objective is said in ``names`` (the scenario's
+    :class:`ScenarioWords` without them)."""
+    n: Wording = names if names is not None else ScenarioWords(scenario)
+    who = n.actor_name
     turn, phase = 0, "setup"
     proposals: dict[str, Mapping[str, Any]] = {}
+    pledges: dict[str, Mapping[str, Any]] = {}
     out: list[Entry] = []
 
     def add(kind: str, text: str) -> None:
         out.append(Entry(turn, phase, kind, text))
+
+    def what(pid: str) -> str:
+        p = proposals.get(pid)
+        return f"{n.proposal_words(p['order']['move'])} from {who(p['by'])}" if p else "a proposal"
 
     for e in seen:
         k = e["kind"]
         if k == "phase":
             turn, phase = e["turn"], e["phase"]
         elif k == "inject":
-            to = f" (to {', '.join(n(t) for t in e['to'])})" if e["to"] else ""
+            to = f" (to {n.actors_names(e['to'])})" if e["to"] else ""
             add("inject", f"{e['title']}{to}: {e['text']}" if e.get("text") else f"{e['title']}{to}")
         elif k == "orders":
-            shown = "; ".join(order_words(o) for o in e["orders"]) or "no orders"
-            add("orders", f"{n(e['team'])} sealed its orders: {shown}")
+            shown = "; ".join(n.order_text(o) for o in e["orders"]) or "no orders"
+            add("orders", f"{who(e['team'])} sealed its orders: {shown}")
         elif k == "proposal":
             proposals[e["id"]] = e
-            move = _MOVE_WORDS.get(e["order"]["move"], e["order"]["move"].replace("_", " "))
             kind = "call" if e["order"]["move"] == "hotline_call" else "proposal"
-            add(kind, f"{n(e['by'])} made {move} to {', '.join(n(t) for t in e['to'])}")
-        elif k in ("response", "unanswered"):
-            p = proposals.get(e["id"])
-            what = (_MOVE_WORDS.get(p["order"]["move"], p["order"]["move"]) + f" from {n(p['by'])}"
-                    if p else f"proposal {e['id']}")
-            if k == "response":
-                add("answer", f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} {what}")
-            else:
-                add("answer", f"{', '.join(n(t) for t in e['by'])} left {what} unanswered")
+            add(kind, f"{who(e['by'])} made {_a(n.proposal_words(e['order']['move']))} to "
+                      f"{n.actors_names(e['to'])}")
+        elif k == "response":
+            add("answer", f"{who(e['by'])} {'accepted' if e['accept'] else 'declined'} the {what(e['id'])}")
+        elif k == "unanswered":
+            add("answer", f"{n.actors_names(e['by'])} left the {what(e['id'])} unanswered")
         elif k == "withdrawn":
             p = proposals.get(e["id"])
-            what = _MOVE_WORDS.get(p["order"]["move"], p["order"]["move"]) if p else f"proposal {e['id']}"
-            add("withdrawn", f"{n(e['by'])} withdrew {what} before it was answered")
+            thing = n.proposal_words(p["order"]["move"]) if p else "proposal"
+            add("withdrawn", f"{who(e['by'])} withdrew its {thing} before it was answered")
         elif k == "message":
-            add("said", f"{n(e['by'])} on call {e['id']}: \"{e['text']}\"")
+            p = proposals.get(e["id"])
+            other = "" if p is None else who(p["by"]) if p["by"] != e["by"] else n.actors_names(p["to"])
+            on = f" on the call with {other}" if other else ""
+            add("said", f"{who(e['by'])}{on}: \"{e['text']}\"")
         elif k == "pledge":
-            region = f" in {e['region']}" if e.get("region") else ""
-            add("pledge", f"{n(e['by'])} pledged to {n(e['to'])}: {str(e['pledge']).replace('_', ' ')}"
-                          f"{region} until turn {e['until']}")
+            pledges[e["id"]] = {**e, "made": turn}
+            add("pledge", f"{who(e['by'])} pledged to {who(e['to'])}: "
+                          f"{n.pledge_text(e['pledge'], e.get('region'), e['until'], turn)}")
         elif k == "pledge_status":
-            add("pledge", f"pledge {e['id']} was {e['status']}")
+            p = pledges.get(e["id"])
+            if p is None:
+                add("pledge", f"a pledge was {e['status']}")
+            else:
+                add("pledge", f"{who(p['by'])}'s pledge to {who(p['to'])} was {e['status']} "
+                              f"({n.pledge_text(p['pledge'], p.get('region'), p['until'], p['made'])})")
         elif k == "move":
             result = "" if e.get("result") in (None, "done") else f" [{e['result']}]"
             add("result", f"{e['text']}{result}")
         elif k == "roll":
-            add("roll", roll_words(e))
+            add("roll", n.machine_words(roll_words(e)))
         elif k == "changed" and e["value"] in _CHANGES_SHOWN:
             by = e.get("by")
             delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
             # Without a cause when the why is not the role's (a call it was not on).
-            cause = f": {e['cause']}" if e.get("cause") else ""
-            add("change", f"{e['value']} of {'–'.join(e['of'])} to {e['to']}{delta}{cause}")
+            cause = f": {n.cause_text(str(e['cause']))}" if e.get("cause") else ""
+            add("change", f"{n.value_name(e['value'])} of {n.of_text(e['of'])} to {n.value_text(e['to'])}"
+                          f"{delta}{cause}")
         elif k == "incident":
             add("incident", str(e["text"]))
         elif k == "notice":
-            add("notice", f"{n(e['by'])} gave notice of {e['activity']} in {e['region']}")
+            add("notice", f"{who(e['by'])} gave notice of {_a(n.choice_name(str(e['activity'])))} in "
+                          f"{n.region_name(e['region'])}")
         elif k == "override":
             # A team's copy holds the public text as its reason (engine.visibility); the
             # facilitator's holds both.
             reason = f": {e['reason']}" if e.get("reason") else ""
             told = f" (teams read: {e['public']})" if e.get("public") else ""
-            what = f"{e['value']} of {'–'.join(e['of'])} to {e['to']}"
-            add("override", f"the facilitator set {what}{reason}{told}")
+            add("override", f"the facilitator set {n.value_name(e['value'])} of {n.of_text(e['of'])} to "
+                            f"{n.value_text(e['to'])}{reason}{told}")
         elif k == "annul":
             reason = f": {e['reason']}" if e.get("reason") else ""
             told = f" (teams read: {e['public']})" if e.get("public") else ""
@@ -709,9 +816,10 @@ def facts(scenario: Scenario, seen: Sequence[Mapping[str, Any]]) -> tuple[Fact, 
         elif k == "note":
             add("note", str(e["text"]))
         elif k == "objective":
-            add("objective", f"{n(e['actor'])}'s objective {e['id']}: {'met' if e['met'] else 'not met'}")
+            add("objective", f"{who(e['actor'])}: \"{n.objective_name(e['id'])}\" "
+                             f"{'met' if e['met'] else 'not met'}")
         elif k == "outcome":
-            add("outcome", f"{e['result']}: {e['reason']}")
+            add("outcome", f"{n.outcome_name(str(e['result']))}: {e['reason']}")
     return tuple(out)
 
 
@@ -927,7 +1035,31 @@ def _objectives(initial: State, seen: Sequence[Mapping[str, Any]], role: str) ->
 
 
 __all__ = [
-    "GAP_TURNS", "NEAR_ROLL", "NEAR_TENSION", "Call", "Change", "Entry", "Fact", "Gap", "IncidentFact",
-    "NearMiss", "ObjectiveFact", "PairTurn", "PledgeFact", "Report", "Risk", "RiskRoll", "TurnRisk",
-    "annulled_in", "build", "conflict_share", "either", "facts", "order_words", "roll_words", "turn_facts",
+    "GAP_TURNS",
+    "NEAR_ROLL",
+    "NEAR_TENSION",
+    "PROPOSAL_WORDS",
+    "Call",
+    "Change",
+    "Entry",
+    "Fact",
+    "Gap",
+    "IncidentFact",
+    "NearMiss",
+    "ObjectiveFact",
+    "PairTurn",
+    "PledgeFact",
+    "Report",
+    "Risk",
+    "RiskRoll",
+    "ScenarioWords",
+    "TurnRisk",
+    "Wording",
+    "annulled_in",
+    "build",
+    "conflict_share",
+    "either",
+    "facts",
+    "roll_words",
+    "turn_facts",
 ]

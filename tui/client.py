@@ -253,8 +253,9 @@ class LocalClient:
         """What happened in ``turn`` as ``role`` may know it, in words: the same facts as the
         report's timeline (:func:`detente.engine.aar.turn_facts`)."""
         from detente.engine.aar import turn_facts
+        from detente.tui.text import Names
 
-        return turn_facts(self._events, role, turn, self.scenario)
+        return turn_facts(self._events, role, turn, self.scenario, Names.of(self.scenario))
 
     def move_types(self) -> Mapping[str, Any]:
         """The ruleset's moves by id (each with its ``title``)."""

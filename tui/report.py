@@ -23,11 +23,11 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from detente.engine.aar import Entry, PairTurn, Report, build
+from detente.engine.aar import PairTurn, Report, build
 from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.views import PUBLIC, timeline
-from detente.tui.text import Names, proposal_words
+from detente.tui.text import Names
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names."""
@@ -67,6 +67,7 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
     if role not in (FACILITATOR, PUBLIC) and role not in session.scenario.actor_ids:
         roles = ", ".join(["facilitator", "public", *session.scenario.actor_ids])
         raise ValueError(f"--as {role}: not a role in this session (roles: {roles})")
+    names = Names.of(session.scenario, session.ruleset)
     report = build(
         initial_state(session.scenario, session.numbers),
         rep.events,
@@ -74,8 +75,9 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
         ladder=session.ruleset.ladder,
         header=rep.contents.header,
         warnings=rep.contents.warnings,
+        names=names,
     )
-    return named(report, Names.of(session.scenario, session.ruleset),
+    return named(report, names,
                  timeline(rep.events, role, session.scenario), session.state)
 
 
@@ -511,132 +513,11 @@ def _objectives(r: Report) -> list[Block]:
 def _timeline(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Timeline")]
     turns: dict[int, list[str]] = {}
-    entries = entries_in_words(r.names, r.seen) if isinstance(r, NamedReport) and r.seen else r.timeline
-    for e in entries:
+    for e in r.timeline:
         turns.setdefault(e.turn, []).append(f"{e.phase} · {e.kind}: {e.text}")
     for t, lines in sorted(turns.items()):
         out += [Heading(3, _turn(r, t)), Items(tuple(lines))]
     return out
-
-
-# -- the timeline in words ----------------------------------------------------------------------
-
-# Changes of these values are timeline entries; the rest (trust, threat, …) are in the series.
-_CHANGES_SHOWN = ("tension", "hotline", "agreement", "readiness", "cohesion")
-
-
-def entries_in_words(n: Names, seen: Iterable[Mapping[str, Any]]) -> tuple[Entry, ...]:
-    """The turn-by-turn timeline of the events a role saw (:func:`detente.engine.views.timeline`),
-    every move, pledge, value, region, force, actor and objective in its name. The same entries
-    as :attr:`detente.engine.aar.Report.timeline`, which the engine words after ids."""
-    turn, phase = 0, "setup"
-    proposals: dict[str, Mapping[str, Any]] = {}
-    pledges: dict[str, Mapping[str, Any]] = {}
-    out: list[Entry] = []
-    who = n.actor_name
-
-    def add(kind: str, text: str) -> None:
-        out.append(Entry(turn, phase, kind, text))
-
-    def what(pid: str) -> str:
-        p = proposals.get(pid)
-        return f"{proposal_words(n, p['order']['move'])} from {who(p['by'])}" if p else "a proposal"
-
-    for e in seen:
-        k = e["kind"]
-        if k == "phase":
-            turn, phase = e["turn"], e["phase"]
-        elif k == "inject":
-            to = f" (to {n.actors_names(e['to'])})" if e["to"] else ""
-            add("inject", f"{e['title']}{to}: {e['text']}" if e.get("text") else f"{e['title']}{to}")
-        elif k == "orders":
-            shown = "; ".join(n.order_text(o) for o in e["orders"]) or "no orders"
-            add("orders", f"{who(e['team'])} sealed its orders: {shown}")
-        elif k == "proposal":
-            proposals[e["id"]] = e
-            kind = "call" if e["order"]["move"] == "hotline_call" else "proposal"
-            add(kind, f"{who(e['by'])} made {_a(proposal_words(n, e['order']['move']))} to "
-                      f"{n.actors_names(e['to'])}")
-        elif k == "response":
-            add("answer", f"{who(e['by'])} {'accepted' if e['accept'] else 'declined'} the {what(e['id'])}")
-        elif k == "unanswered":
-            add("answer", f"{n.actors_names(e['by'])} left the {what(e['id'])} unanswered")
-        elif k == "withdrawn":
-            p = proposals.get(e["id"])
-            thing = proposal_words(n, p["order"]["move"]) if p else "proposal"
-            add("withdrawn", f"{who(e['by'])} withdrew its {thing} before it was answered")
-        elif k == "message":
-            p = proposals.get(e["id"])
-            other = "" if p is None else who(p["by"]) if p["by"] != e["by"] else n.actors_names(p["to"])
-            on = f" on the call with {other}" if other else ""
-            add("said", f"{who(e['by'])}{on}: \"{e['text']}\"")
-        elif k == "pledge":
-            pledges[e["id"]] = {**e, "made": turn}
-            add("pledge", f"{who(e['by'])} pledged to {who(e['to'])}: "
-                          f"{n.pledge_text(e['pledge'], e.get('region'), e['until'], turn)}")
-        elif k == "pledge_status":
-            p = pledges.get(e["id"])
-            if p is None:
-                add("pledge", f"a pledge was {e['status']}")
-            else:
-                add("pledge", f"{who(p['by'])}'s pledge to {who(p['to'])} was {e['status']} "
-                              f"({n.pledge_text(p['pledge'], p.get('region'), p['until'], p['made'])})")
-        elif k == "move":
-            result = "" if e.get("result") in (None, "done") else f" [{e['result']}]"
-            add("result", f"{e['text']}{result}")
-        elif k == "roll":
-            add("roll", n.machine_words(_roll_words(e)))
-        elif k == "changed" and e["value"] in _CHANGES_SHOWN:
-            by = e.get("by")
-            delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
-            # Without a cause when the why is not the role's (a call it was not on).
-            cause = f": {n.cause_text(str(e['cause']))}" if e.get("cause") else ""
-            add("change", f"{n.value_name(e['value'])} of {_of(n, e['of'])} to {n.value_text(e['to'])}"
-                          f"{delta}{cause}")
-        elif k == "incident":
-            add("incident", str(e["text"]))
-        elif k == "notice":
-            add("notice", f"{who(e['by'])} gave notice of {_a(n.choice_name(str(e['activity'])))} in "
-                          f"{n.region_name(e['region'])}")
-        elif k == "override":
-            # A team's copy holds the public text as its reason (engine.visibility); the
-            # facilitator's holds both.
-            reason = f": {e['reason']}" if e.get("reason") else ""
-            told = f" (teams read: {e['public']})" if e.get("public") else ""
-            add("override", f"the facilitator set {n.value_name(e['value'])} of {_of(n, e['of'])} to "
-                            f"{n.value_text(e['to'])}{reason}{told}")
-        elif k == "annul":
-            reason = f": {e['reason']}" if e.get("reason") else ""
-            told = f" (teams read: {e['public']})" if e.get("public") else ""
-            add("annulled", f"the facilitator annulled {e['text']}{reason}{told}")
-            # The result itself shows as annulled where it stands in the timeline.
-            for i in range(len(out) - 1, -1, -1):
-                x = out[i]
-                if x.turn == turn and x.kind in ("result", "incident") and x.text.startswith(str(e["text"])):
-                    out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
-                    break
-        elif k == "note":
-            add("note", str(e["text"]))
-        elif k == "objective":
-            add("objective", f"{who(e['actor'])}: \"{n.objective_name(e['id'])}\" "
-                             f"{'met' if e['met'] else 'not met'}")
-        elif k == "outcome":
-            add("outcome", f"{n.outcome_name(str(e['result']))}: {e['reason']}")
-    return tuple(out)
-
-
-def _a(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
-
-
-def _of(n: Names, of: Sequence[str]) -> str:
-    return "–".join(n.actor_name(x) for x in of)
-
-
-def _roll_words(e: Mapping[str, Any]) -> str:
-    from detente.engine.aar import roll_words
-
-    return roll_words(e)
 
 
 # -- Markdown ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from detente.engine.aar import PROPOSAL_WORDS
 from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.views import View
@@ -99,6 +100,28 @@ class Names:
         """An actor's (or alliance's) name."""
         return self.actors.get(actor, actor)
 
+    def short_name(self, actor: str) -> str:
+        """An actor's name cut to its telling word, for a narrow table: what follows the last
+        "of" (``Republic of Azuria`` → ``Azuria``), else the first word (``Corvanian
+        Federation`` → ``Corvanian``); the whole name where two would read the same.
+
+        >>> n = Names(actors={"a": "Republic of Azuria", "b": "Corvanian Federation", "c": "Esterland"})
+        >>> n.short_name("a"), n.short_name("b"), n.short_name("c"), n.short_name("x")
+        ('Azuria', 'Corvanian', 'Esterland', 'x')
+        """
+        def cut(name: str) -> str:
+            return name.rsplit(" of ", 1)[1] if " of " in name else name.split(" ", 1)[0]
+
+        if actor not in self.actors:
+            return actor
+        mine = cut(self.actors[actor])
+        clash = sum(1 for k, name in self.actors.items() if cut(name) == mine) > 1
+        return self.actors[actor] if clash else mine
+
+    def short_pair(self, a: str, b: str) -> str:
+        """A pair in short names (``Azuria–Corvanian``), for a narrow table."""
+        return f"{self.short_name(a)}–{self.short_name(b)}"
+
     def actors_names(self, actors: Iterable[str]) -> str:
         """Several actors' names, joined with commas."""
         return ", ".join(self.actor_name(a) for a in actors)
@@ -106,6 +129,11 @@ class Names:
     def pair_name(self, a: str, b: str) -> str:
         """A pair, ``Republic of Azuria–Corvanian Federation``."""
         return f"{self.actor_name(a)}–{self.actor_name(b)}"
+
+    def of_text(self, of: Sequence[str]) -> str:
+        """What a value belongs to: a pair (``Republic of Azuria–Corvanian Federation``), a
+        holder and the other, or an alliance."""
+        return "–".join(self.actor_name(x) for x in of)
 
     def region_name(self, region: str | None) -> str:
         return "" if not region else self.regions.get(region, region)
@@ -194,6 +222,10 @@ class Names:
         said = (template.replace("{region}", "a region you name").replace("{turns}", "the turns you give")
                 if template else "")
         return f"{self.pledge_title(kind)} — {said}" if said else self.pledge_title(kind)
+
+    def proposal_words(self, move: str) -> str:
+        """What a proposal of ``move`` is, as a noun phrase (``offer of a hotline``)."""
+        return proposal_words(self, move)
 
     def cause_text(self, cause: str) -> str:
         """A change's cause as people read it: an inject's effects name it by id (``inject
@@ -320,19 +352,9 @@ def turn_summary(
     return lines
 
 
-_MOVE_WORDS = {
-    "hotline_call": "hotline call",
-    "propose_hotline": "offer of a hotline",
-    "request_inspection": "request for an inspection",
-    "defense_cooperation_agreement": "offer of a defence cooperation agreement",
-    "alliance_commitment": "offer of an alliance commitment",
-    "multilateral_dialogue": "invitation to a dialogue",
-}
-
-
 def proposal_words(names: Names, move: str) -> str:
     """What a proposal of ``move`` is, as a noun phrase (``offer of a hotline``)."""
-    return _MOVE_WORDS.get(move) or names.move_title(move).lower()
+    return PROPOSAL_WORDS.get(move) or names.move_title(move).lower()
 
 
 def notable(

@@ -104,3 +104,18 @@ def test_a_team_sees_a_turns_results_only_once_published() -> None:
     team = scenario.actor_ids[0]
     assert not any(f.kind == "result" for f in turn_facts(events, team, 1, scenario))
     assert any(f.kind == "result" for f in turn_facts(events, FACILITATOR, 1, scenario))
+
+
+def test_an_objective_fact_reads_as_the_objectives_words_not_its_id(played) -> None:  # type: ignore[no-untyped-def]
+    """``Republic of Azuria's objective blue-pledge: met`` named the objective by its id."""
+    found = 0
+    for scenario, events, _ in played:
+        texts = {o.id: o.text for o in scenario.objectives}
+        for f in turn_facts(events, FACILITATOR, max(e.get("turn", 0) for e in events), scenario):
+            if f.kind != "objective":
+                continue
+            found += 1
+            said = [t for i, t in texts.items() if t in f.text]
+            assert said, f.text
+            assert not any(i in f.text.replace(said[0], "") for i in texts), f.text
+    assert found

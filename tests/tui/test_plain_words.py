@@ -16,48 +16,21 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from plain import EXAMPLES, ROOT, forbidden, leaks, play_broken, written
 
-from detente.engine.commands import FACILITATOR, Note, Override
+from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
-from detente.engine.recorder import RecordedSession, replay, states_by_turn
+from detente.engine.recorder import replay, states_by_turn
 from detente.engine.scenario import Scenario
-from detente.engine.script import next_command, parse_script
 from detente.engine.views import PUBLIC, timeline, view
 from detente.tui.cli import main
 from detente.tui.report import CSV_COLUMNS, FORMATS, load_report, render
 from detente.tui.text import Names, notable, render_view, turn_summary
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
-PLEDGE_ID = re.compile(r"(?<![\w-])\d+-\d+-\d+(?![\w-])")
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-# A pledge made on a call and broken the same turn, an override and a note: the words a
-# facilitator and the teams read of each.
-BROKEN = """
-[[turn]]
-turn = 1
-  [[turn.moves]]
-  team = "blue"
-  move = "hotline_call"
-  target = "red"
-  [[turn.answers]]
-  team = "red"
-  from = "blue"
-  move = "hotline_call"
-  accept = true
-  transcript = [ { by = "blue", text = "Keep the strait quiet." } ]
-  pledges = [ { by = "red", kind = "no_deployment", region = "strait", turns = 2 },
-              { by = "blue", kind = "no_readiness_increase", turns = 2 } ]
-  [turn.orders]
-  red = [ { move = "deploy", force = "red-fleet", region = "strait" } ]
-  blue = [ { move = "raise_readiness" } ]
-"""
 
 
 @pytest.fixture(scope="module")
@@ -70,69 +43,8 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                      str(ROOT / "scenarios" / "examples" / f"{name}.orders.toml"), "--log", str(log)])
         assert code == 0
         out[name] = log
-    log = folder / "broken.jsonl"
-    script = parse_script(BROKEN, "broken")
-    extra = {(1, "orders"): [Override("tension", ("blue", "red"), 70, "a reason")],
-             (1, "debrief"): [Note("a note")]}
-    with RecordedSession.create(load_scenario(ROOT / "scenarios" / "strait_standoff.toml"), log) as rec:
-        while True:
-            for c in extra.pop((rec.state.turn, rec.state.phase), []):
-                assert rec.apply(c).accepted
-            cmd = next_command(rec.state, script)
-            if cmd is None:
-                break
-            assert rec.apply(cmd).accepted
-    out["broken"] = log
+    out["broken"] = play_broken(folder / "broken.jsonl")
     return out
-
-
-def forbidden(scenario: Scenario, ruleset: Any) -> dict[str, str]:
-    """Each id a person must not read → what it is, where the id is not its own display text.
-    Move and pledge-kind ids are checked where they cannot be an English word of a sentence
-    (``hotline_call``, not ``deploy``: "deploy no forces" is a pledge's words)."""
-    ids: dict[str, str] = {}
-
-    def add(kind: str, pairs: Iterable[tuple[str, str]]) -> None:
-        for i, shown in pairs:
-            if i != shown and not re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown):
-                ids[i] = kind
-
-    add("actor", ((a.id, a.name) for a in scenario.actors))
-    add("alliance", ((a.id, a.name) for a in scenario.alliances))
-    add("region", ((r.id, r.name) for r in scenario.regions))
-    add("force", ((f.id, f.name) for f in scenario.forces if f.name))
-    add("objective", ((o.id, o.text) for o in scenario.objectives))
-    add("inject", ((i.id, i.title) for i in scenario.injects))
-    add("move", ((m.name, m.title) for m in ruleset.moves.values() if "_" in m.name))
-    add("pledge kind", ((p.name, p.title) for p in ruleset.pledges.values() if "_" in p.name))
-    add("outcome", [("turn-limit", Names.outcome_name("turn-limit"))])
-    return ids
-
-
-def written(scenario: Scenario, events: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Text people wrote, longest first (so that a text inside another goes after it)."""
-    out = [scenario.scenario.summary, scenario.scenario.briefing, scenario.scenario.title]
-    out += [a.briefing for a in scenario.actors]
-    out += [t for i in scenario.injects for t in (i.title, i.text)]
-    out += [o.text for o in scenario.objectives] + [e.reason for e in scenario.endings]
-    for e in events:
-        for key in ("text", "reason", "public"):
-            if e["kind"] in ("message", "note", "inject", "override", "annul", "outcome") and e.get(key):
-                out.append(str(e[key]))
-        for o in e.get("orders", []) if e["kind"] == "orders" else [e.get("order", {})]:
-            if o.get("text"):
-                out.append(str(o["text"]))
-    return sorted({t for t in out if t}, key=len, reverse=True)
-
-
-def leaks(text: str, ids: Mapping[str, str], authored: Iterable[str]) -> list[str]:
-    for t in authored:
-        text = text.replace(t, " ")
-    found = [f"{kind} id {i!r}" for i, kind in ids.items()
-             if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
-    found += [f"pledge id {m!r}" for m in PLEDGE_ID.findall(text)]
-    found += [f"template {m!r}" for m in PLACEHOLDER.findall(text)]
-    return found
 
 
 def readable(text: str, fmt: str) -> str:
@@ -227,3 +139,23 @@ def test_the_words_a_screen_needs_have_no_ids_or_templates_left() -> None:
                                  "Velin Strait")
     assert n.order_text({"move": "public_statement", "target": "red", "choice": "warn", "text": "Go."}) == (
         'Public statement: warn to Corvanian Federation "Go."')
+
+
+@pytest.mark.parametrize("name", ["strait_standoff", "broken"])
+def test_the_debrief_says_each_fact_as_the_report_does(logs: dict[str, Path], name: str) -> None:
+    """The debrief's "This turn" read ``tension of blue–red to 55`` and ``objective blue-pledge
+    met`` while the report said the same facts in names: one function words both."""
+    from detente.tui.client import LocalClient
+
+    client = LocalClient.resume(logs[name])
+    try:
+        s = replay(logs[name]).session
+        for role in (FACILITATOR, *s.scenario.actor_ids):
+            report = load_report(logs[name], role)
+            for turn in range(report.turns + 1):
+                assert client.turn_facts(role, turn) == tuple(e for e in report.timeline if e.turn == turn)
+        changes = [f.text for f in client.turn_facts(FACILITATOR, 1) if f.kind == "change"]
+        pair = "tension of Republic of Azuria–Corvanian Federation"
+        assert any(t.startswith(pair) for t in changes), changes
+    finally:
+        client.close()
