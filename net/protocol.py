@@ -127,7 +127,8 @@ def _number(v: Any) -> bool:
 
 
 def _scalar(v: Any) -> bool:
-    return type(v) in (bool, int, float) or _text(v)
+    # An override's value: every tracked value is a number or true/false.
+    return type(v) in (bool, int, float)
 
 
 def _order(v: Any) -> bool:
@@ -162,7 +163,7 @@ _TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
                           "a list of orders"),
     "tuple[Effect, ...]": (lambda v: isinstance(v, list) and len(v) <= 64 and all(_effect(e) for e in v),
                            "a list of effects"),
-    "Any": (_scalar, "a number, true/false or a string"),
+    "Any": (_scalar, "a number or true/false"),
 }
 
 

@@ -146,16 +146,19 @@ async def test_each_code_opens_its_own_role_and_nothing_else(served, codes) -> N
 async def test_a_wrong_code_is_refused_later_each_time_and_closed(served, codes) -> None:
     _, url = served
     took = []
+    wrong = codes["blue"][:-1] + ("Z" if codes["blue"][-1] != "Z" else "Y")
     for _ in range(2):
         async with connect(url) as ws:
             start = time.monotonic()
-            await ws.send(json.dumps({"v": 1, "type": "hello", "code": codes["blue"][:-1] + "Z"}))
+            await ws.send(json.dumps({"v": 1, "type": "hello", "code": wrong}))
             reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
             took.append(time.monotonic() - start)
             assert reply["type"] == "error" and reply["error"] == "bad-code"
             assert await closed(ws) == ABUSE
-    assert took[0] >= 0.15
-    assert took[1] >= took[0] + 0.15  # the second failure from this address waits twice as long
+    # 0.2 s for the first failure from this address, twice that for the second (lower bounds: a
+    # loaded machine may take longer either time, never less).
+    assert took[0] >= 0.19
+    assert took[1] >= 0.39
 
 
 async def test_nothing_but_hello_is_taken_before_a_code(served) -> None:
@@ -254,6 +257,24 @@ async def test_a_role_may_send_only_its_own_commands(served, codes, rec) -> None
     ack = await blue.command("b1", Propose(team="blue", order=_any_call(rec)))
     assert ack["accepted"] is False and ack["reason"]
     assert lines(rec) == before
+
+
+async def test_a_command_the_engine_trips_on_changes_nothing_and_the_host_goes_on(
+    served, codes, rec: RecordedSession, monkeypatch
+) -> None:
+    _, url = served
+    fac = await Client.join(url, codes["facilitator"])
+    before = lines(rec)
+
+    def trip(command):  # type: ignore[no-untyped-def]
+        raise TypeError("a bug in the engine")
+
+    monkeypatch.setattr(rec.session, "decide", trip)
+    ack = await fac.command("f1", Start())
+    assert ack["accepted"] is False and "nothing changed" in ack["reason"]
+    monkeypatch.undo()
+    assert lines(rec) == before
+    assert (await fac.command("f2", Start()))["accepted"]
 
 
 def _any_call(rec: RecordedSession):  # type: ignore[no-untyped-def]

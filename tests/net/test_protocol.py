@@ -68,6 +68,7 @@ def test_binary_frames_are_refused() -> None:
         ({"type": "pledge", "team": "red", "proposal": "1-1", "kind": "k", "turns": True}, "'turns'"),
         ({"type": "override", "value": "tension", "of": ["a", 1], "to": 3, "reason": "r"}, "'of'"),
         ({"type": "override", "value": "tension", "of": ["a"], "to": {"x": 1}, "reason": "r"}, "'to'"),
+        ({"type": "override", "value": "tension", "of": ["a", "b"], "to": "high", "reason": "r"}, "'to'"),
         ({"type": "inject", "title": "t", "effects": [{"value": "tension", "of": ["a"], "add": "1"}]},
          "'effects'"),
         ({"type": "note", "text": "x" * 9000}, "'text'"),
