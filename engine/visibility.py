@@ -240,7 +240,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     >>> scenario_for(s, "facilitator") is s, scenario_for(s, "spectator").injects
     (True, ())
     """
-    from attrs import evolve, fields
+    from attrs import evolve
 
     from detente.engine.scenario import Actor, Alliance, Perspective
 
@@ -250,23 +250,23 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     if team is not None and team not in scenario.actor_ids:
         raise ValueError(f"unknown role {role!r}")
 
-    actor, alliance = fields(Actor), fields(Alliance)
+    blank = Actor(id="", name="")  # the defaults of the values hidden from the role
+    cohesion = Alliance(id="", name="", members=()).cohesion
     actors = tuple(
         a if a.id == team else evolve(
             a,
             briefing="",
-            budget=a.budget if may_see(role, "budget", [a.id], scenario) else actor.budget.default,
-            pressure=a.pressure if may_see(role, "pressure", [a.id], scenario) else actor.pressure.default,
+            budget=a.budget if may_see(role, "budget", [a.id], scenario) else blank.budget,
+            pressure=a.pressure if may_see(role, "pressure", [a.id], scenario) else blank.pressure,
         )
         for a in scenario.actors
     )
     alliances = tuple(
-        al if may_see(role, "cohesion", [al.id], scenario) else evolve(al, cohesion=alliance.cohesion.default)
+        al if may_see(role, "cohesion", [al.id], scenario) else evolve(al, cohesion=cohesion)
         for al in scenario.alliances
     )
     relations = []
     for rel in scenario.relations:
-        hidden = {name: None for name in _DIRECTED}
         seen_by: dict[str, Perspective] = {}
         if team in rel.between:
             # The team's own outlook, spelled out for it alone; the other side's falls to the defaults.
@@ -275,7 +275,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
                     for name in _DIRECTED}
             if any(v is not None for v in mine.values()):
                 seen_by[team] = Perspective(**mine)
-        relations.append(evolve(rel, seen_by=seen_by, **hidden))
+        relations.append(evolve(rel, seen_by=seen_by, trust=None, threat=None, information=None, answer=None))
     return evolve(
         scenario,
         scenario=evolve(scenario.scenario, seed=0),

@@ -296,7 +296,7 @@ class Host:
                 self._acks[key] = reply
                 await ws.send(protocol.encode(reply))
                 return
-            self._events += result.events  # type: ignore[union-attr]
+            self._events += result.events
             reply = protocol.ack(command_id, True)
             self._acks[key] = reply
             await _send(ws, reply)
