@@ -72,6 +72,7 @@ def test_binary_frames_are_refused() -> None:
         ({"type": "inject", "title": "t", "effects": [{"value": "tension", "of": ["a"], "add": "1"}]},
          "'effects'"),
         ({"type": "note", "text": "x" * 9000}, "'text'"),
+        ({"type": "clock", "action": "start", "seconds": "600"}, "'seconds'"),
     ],
 )
 def test_a_command_the_engine_does_not_take_is_refused_before_the_engine(command, named) -> None:
