@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from detente.engine.views import View
+from detente.tui.text import Names
 
 #: Colour of each ladder rung, from calm to war.
 RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2
@@ -21,28 +22,35 @@ MATRIX_VALUES = ("tension", "trust", "threat")
 LADDER_COLUMNS = ("pair", "tension", "prox", "rung")
 
 
-def ladder_rows(v: View) -> list[list[Any]]:
-    """One row per pair: ids, tension, proximity, and the rung with its name, coloured."""
+def ladder_rows(v: View, names: Names | None = None) -> list[list[Any]]:
+    """One row per pair: its short names (the panel is narrow), tension, proximity, and the rung
+    with its name, coloured."""
+    n = names or Names.of_view(v)
     rows = []
     for p in v.pairs:
         style = RUNG_STYLE[min(p.rung, len(RUNG_STYLE) - 1)]
         name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
-        rows.append([f"{p.a}–{p.b}", str(p.tension), str(p.proximity), Text(f"{p.rung} {name}", style=style)])
+        rows.append([n.short_pair(p.a, p.b), str(p.tension), str(p.proximity),
+                     Text(f"{p.rung} {name}", style=style)])
     return rows
 
 
-def matrix_columns(v: View) -> tuple[str, ...]:
-    return ("holder \\ about", *(a.id for a in v.actors))
+def matrix_columns(v: View, names: Names | None = None) -> tuple[str, ...]:
+    """The matrix's headers: each actor by its short name."""
+    n = names or Names.of_view(v)
+    return ("holder \\ about", *(n.short_name(a.id) for a in v.actors))
 
 
-def matrix_rows(v: View, value: str) -> list[list[Any]]:
-    """Who holds what about whom (tension is the pair's); outlooks the view does not hold show "–"."""
+def matrix_rows(v: View, value: str, names: Names | None = None) -> list[list[Any]]:
+    """Who holds what about whom (tension is the pair's); outlooks the view does not hold show "–".
+    Each row starts with its holder's short name."""
+    said = names or Names.of_view(v)
     ids = [a.id for a in v.actors]
     outlook = {(o.holder, o.other): o for o in v.outlooks}
     tension = {(p.a, p.b): p.tension for p in v.pairs}
     rows = []
     for a in ids:
-        cells: list[Any] = [a]
+        cells: list[Any] = [said.short_name(a)]
         for b in ids:
             if a == b:
                 cells.append("·")
@@ -62,8 +70,11 @@ def matrix_rows(v: View, value: str) -> list[list[Any]]:
     return rows
 
 
-def cohesion_text(v: View) -> str:
-    shown = "  ".join(f"{k}: {c}" for k, c in v.cohesion.items())
+def cohesion_text(v: View, names: Names | None = None) -> str:
+    """Each alliance's cohesion, by the alliance's name (give ``names``: a view alone does not
+    name alliances)."""
+    n = names or Names.of_view(v)
+    shown = "  ".join(f"{n.actor_name(k)}: {c}" for k, c in v.cohesion.items())
     return f"Cohesion  {shown}" if shown else ""
 
 

@@ -226,7 +226,7 @@ async def test_a_team_perspective_never_shows_another_teams_secrets(log: Path) -
             others = [t for t in SECRETS if t != team]
             await press(pilot, "p")
             await choose(pilot, team)
-            assert f"as {NAMES[team]} ({team})" in screen.status_line
+            assert re.search(rf"as {re.escape(NAMES[team])}$", screen.status_line, re.M)
 
             await press(pilot, "b")
             assert isinstance(app.screen, BriefingModal)
@@ -262,7 +262,7 @@ async def test_a_team_perspective_never_shows_another_teams_secrets(log: Path) -
             closed = view(screen.tape.state_at(at[(1, "adjudication")]), FACILITATOR)
             ladder = screen.query_one("#ladder", DataTable)
             shown = {str(ladder.get_row_at(i)[0]): int(ladder.get_row_at(i)[1]) for i in range(3)}
-            assert shown == {f"{p.a}–{p.b}": p.tension for p in closed.pairs}
+            assert shown == {screen.names.short_pair(p.a, p.b): p.tension for p in closed.pairs}
             screen.go(at[(1, "debrief")])
             await pilot.pause()
             assert any(

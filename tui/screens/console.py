@@ -38,7 +38,7 @@ from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.forms import InjectModal, OverrideModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
 from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen
-from detente.tui.text import notable
+from detente.tui.text import Names, notable
 
 PHASE_HINT = {
     "briefing": "teams read their briefings; press n to move on to communications",
@@ -243,6 +243,7 @@ class ConsoleScreen(Panels, Screen[None]):
     def __init__(self, client: LocalClient) -> None:
         super().__init__()
         self.client = client
+        self.names = Names.of(client.scenario)
         self.matrix_value = "tension"
         self.filter: tuple[str, str] = ("", "")
         """Timeline filter: (team id or "" for all, kind group or "" for all)."""
@@ -328,7 +329,7 @@ class ConsoleScreen(Panels, Screen[None]):
                 (v.title, "bold"),
                 "  ·  ",
                 ("ENDED: ", "bold red"),
-                f"{v.outcome.result} — {v.outcome.reason}  ·  e: outcome, scores, report",
+                f"{Names.outcome_name(v.outcome.result)} — {v.outcome.reason}  ·  e: outcome, scores, report",
             )
         lineage = self.client.lineage()
         if lineage:
@@ -338,12 +339,13 @@ class ConsoleScreen(Panels, Screen[None]):
         self.set_text("#status", line)
 
     def _ladder(self, v: View) -> None:
-        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v))
+        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v, self.names))
 
     def _matrix(self, v: View) -> None:
         self.set_text("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
-        self.fill_table("#matrix", matrix_columns(v), matrix_rows(v, self.matrix_value))
-        self.set_text("#cohesion", Text(cohesion_text(v)))
+        rows = matrix_rows(v, self.matrix_value, self.names)
+        self.fill_table("#matrix", matrix_columns(v, self.names), rows)
+        self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""
@@ -355,7 +357,8 @@ class ConsoleScreen(Panels, Screen[None]):
             self._shown_count = 0
             self._proposals = {}
             self._shown_filter = self.filter
-            shown = f"{team or 'all teams'}, {kind or 'all kinds'}" if team or kind else "everything"
+            who = self.names.actor_name(team) if team else "all teams"
+            shown = f"{who}, {kind or 'all kinds'}" if team or kind else "everything"
             self.query_one("#timeline-title", Static).update(f"Timeline: {shown} (f filters)")
         new, self._shown_count = events[self._shown_count :], len(events)
         proposals = self._proposals
@@ -372,7 +375,7 @@ class ConsoleScreen(Panels, Screen[None]):
             if e["kind"] == "note":
                 log.write(Text(f"note: {e['text']}", style="italic"))
                 continue
-            text = notable(self.client.scenario, e, proposals)
+            text = notable(self.client.scenario, e, proposals, names=self.names)
             if text:
                 log.write(text)
 
@@ -383,9 +386,10 @@ class ConsoleScreen(Panels, Screen[None]):
             status = f"fired {self.client.scenario.turns.name(i.fired)}" if i.fired else ""
             status = (status + ("; armed" if status else "armed")) if i.armed else (status or "not reached")
             style = "bold" if i.armed else "dim"
-            to = ", ".join(i.to) or "all"
+            to = self.names.actors_names(i.to) or "all"
+            short = ", ".join(self.names.short_name(t) for t in i.to) or "all"
             # A condition can be a line long: the table shows its start, Enter shows it all.
-            rows.append([Text(_clip(i.title, 30), style=style), _clip(i.schedule, 22), status, to])
+            rows.append([Text(_clip(i.title, 30), style=style), _clip(i.schedule, 22), status, short])
             self._inject_details.append(f"{i.title}\n\nwhen: {i.schedule}\nto: {to}\nstatus: {status}")
         self.fill_table("#injects", ("inject", "when", "status", "to"), rows)
 

@@ -23,6 +23,7 @@ from detente.tui.client import FACILITATOR, LocalClient
 from detente.tui.panels import Panels, SteadyFooter
 from detente.tui.screens.forms import OverrideModal
 from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
+from detente.tui.text import Names
 
 
 def since_last(events: Sequence[Mapping[str, Any]], phase: str) -> list[Mapping[str, Any]]:
@@ -68,6 +69,7 @@ class ReviewScreen(Panels, Screen[None]):
     def __init__(self, client: LocalClient) -> None:
         super().__init__()
         self.client = client
+        self.names = Names.of(client.scenario)
         self._full: dict[str, list[str]] = {}
         """Each table's rows in full, for Enter."""
 
@@ -87,17 +89,14 @@ class ReviewScreen(Panels, Screen[None]):
         self.query_one("#moves", DataTable).focus()
 
     def actor_name(self, actor: str) -> str:
-        try:
-            return self.client.scenario.actor(actor).name
-        except KeyError:
-            return actor
+        return self.names.actor_name(actor)
 
     def move_title(self, move: str) -> str:
-        mt = self.client.move_types().get(move)
-        return mt.title if mt is not None and mt.title else move.replace("_", " ")
+        return self.names.move_title(move)
 
     def refresh_view(self) -> None:
         v = self.client.view(FACILITATOR)
+        n = self.names
         events = since_last(self.client.timeline(FACILITATOR), "adjudication")
         self.query_one("#review-status", Static).update(
             Text.assemble(
@@ -119,7 +118,7 @@ class ReviewScreen(Panels, Screen[None]):
             elif e["kind"] == "roll":
                 p = "table" if e["p"] is None else f"{e['p']:.2f}"
                 result = "" if e["success"] is None else ("yes" if e["success"] else "no")
-                rolls.append([str(e["id"]), p, f"{e['value']}", result, str(e.get("about", ""))])
+                rolls.append([roll_kind(str(e["id"])), p, f"{e['value']}", result, n.roll_text(e)])
             elif e["kind"] in ("changed", "override"):
                 of = " – ".join(self.actor_name(a) for a in e["of"])
                 if e["kind"] == "override":
@@ -130,11 +129,12 @@ class ReviewScreen(Panels, Screen[None]):
                 else:
                     d = e.get("by")
                     by = f"{d:+g}" if isinstance(d, int | float) and not isinstance(d, bool) else str(d or "")
-                    why = str(e.get("cause", ""))
-                changes.append([str(e["value"]), of, by, str(e["to"]), why])
+                    why = n.cause_text(str(e.get("cause", "")))
+                changes.append([n.value_name(str(e["value"])), of, by, n.value_text(e["to"]), why])
             elif e["kind"] == "annul":
                 why = f"annulled {e.get('text', '')}: {e.get('reason', '')}"
-                changes.append(["(result)", e.get("target", ""), "facilitator", "annulled", why])
+                what = {"move": "a move's result", "incident": "an incident"}.get(str(e.get("what")), "")
+                changes.append(["(result)", what, "facilitator", "annulled", why])
         for selector, columns, rows in (
             ("#moves", MOVE_COLUMNS, moves),
             ("#rolls", ROLL_COLUMNS, rolls),
@@ -215,6 +215,18 @@ class ReviewScreen(Panels, Screen[None]):
         )
 
 
+#: What a roll decided, by the first part of its id (``detect:red-fleet:green``).
+ROLL_KINDS = {"misperceive": "misperception", "detect": "detection", "incident": "incident",
+              "severity": "incident severity"}
+
+
+def roll_kind(roll_id: str) -> str:
+    """A roll's kind in words, from its id (the rest of the id names things by id: the roll's
+    ``about`` says them in names)."""
+    kind = roll_id.split(":", 1)[0]
+    return ROLL_KINDS.get(kind, kind.replace("_", " ").replace("-", " "))
+
+
 def _clip(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     text = " ".join(text.split())
@@ -258,7 +270,7 @@ def _worth_discussing(kind: str, text: str) -> bool:
     if kind in ("incident", "annulled"):
         return True
     if kind == "pledge":
-        return text.endswith(" broken")
+        return " was broken" in text
     return kind == "answer" and (" declined " in text or " unanswered" in text)
 
 

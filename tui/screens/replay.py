@@ -168,12 +168,14 @@ def role_name(scenario: Scenario, role: str) -> str:
         return "facilitator"
     if role == PUBLIC:
         return "public"
-    return f"{scenario.actor(role).name} ({role})"
+    return scenario.actor(role).name
 
 
-def timeline_lines(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> list[Text]:
+def timeline_lines(
+    scenario: Scenario, events: Sequence[Mapping[str, Any]], names: Names | None = None
+) -> list[Text]:
     """One line per event worth showing, from events a role may see (already filtered)."""
-    n = Names.of(scenario)
+    n = names or Names.of(scenario)
     name = n.actors
     lines: list[Text] = []
     proposals: dict[str, Any] = {}
@@ -273,6 +275,8 @@ class ReplayScreen(Panels, Screen[None]):
         super().__init__()
         self.tape = tape
         self.role = role
+        self.names = Names.of(tape.scenario)
+        """What the screen calls each thing of the scenario."""
         self.pos = 0
         self.matrix_value = "tension"
         self.status_line = ""
@@ -344,17 +348,18 @@ class ReplayScreen(Panels, Screen[None]):
         self.set_text("#status", line)
 
     def _ladder(self, v: View) -> None:
-        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v))
+        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v, self.names))
 
     def _matrix(self, v: View) -> None:
         self.set_text("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
-        self.fill_table("#matrix", matrix_columns(v), matrix_rows(v, self.matrix_value))
-        self.set_text("#cohesion", Text(cohesion_text(v)))
+        rows = matrix_rows(v, self.matrix_value, self.names)
+        self.fill_table("#matrix", matrix_columns(v, self.names), rows)
+        self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
 
     def _timeline(self) -> None:
         log = self.query_one("#timeline", RichLog)
         seen = timeline(self.tape.events[: self.pos], self.role, self.tape.scenario)
-        lines = timeline_lines(self.tape.scenario, seen)
+        lines = timeline_lines(self.tape.scenario, seen, self.names)
         plain = [t.plain for t in lines]
         old = self.timeline_plain
         self.timeline_plain = plain
