@@ -89,7 +89,8 @@ def forbidden(scenario: Scenario, ruleset: Any) -> dict[str, str]:
 
 
 def written(scenario: Scenario, events: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Text people wrote (or typed: a condition), longest first (so that a text inside another goes after it)."""
+    """Text people wrote (or typed: a condition), longest first (so that a text inside another
+    goes after it)."""
     out = [scenario.scenario.summary, scenario.scenario.briefing, scenario.scenario.title]
     out += [a.briefing for a in scenario.actors]
     out += [t for i in scenario.injects for t in (i.title, i.text)]
