@@ -222,8 +222,6 @@ async def test_every_screen_of_a_three_team_session_names_things(tmp_path: Path)
     assert not scan.problems, "\n".join(scan.problems)
 
 
-@pytest.mark.xfail(reason="the end screen's 'Outcome:' shows the outcome's id (turn-limit); EndScreen is "
-                          "another change's to edit (Names.outcome_name says it in words)")
 async def test_the_end_screen_of_a_session_at_its_last_turn_names_the_outcome(tmp_path: Path) -> None:
     log = strait_log(tmp_path)
     scan = Scan(log)

@@ -358,7 +358,7 @@ class EndScreen(Screen[None]):
                 yield Static(
                     Text.assemble(
                         ("Outcome: ", "bold"),
-                        outcome.result,
+                        Names.outcome_name(outcome.result),
                         "\n",
                         ("Why: ", "bold"),
                         outcome.reason,
