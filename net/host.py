@@ -50,6 +50,9 @@ MAX_ERRORS = 10
 RATE, BURST = 20.0, 40
 """Messages per second a connection may send on average, and in one burst."""
 
+SEND_WITHIN = 5.0
+"""Seconds a connection has to take a message before it is cut off."""
+
 FAILED_DELAY, FAILED_CAP, FAILED_FORGET = 0.2, 5.0, 300.0
 """A wrong code from an address is answered after 0.2 s × 2^(earlier failures), at most 5 s; an
 address's failures are forgotten 5 minutes after its last one."""
@@ -224,9 +227,9 @@ class Host:
         """A wrong code: answered late (later with each failure from the address), then closed."""
         address = str(ws.remote_address[0]) if ws.remote_address else "?"
         now = time.monotonic()
-        count, last = self._failures.get(address, (0, now))
-        if now - last > FAILED_FORGET:
-            count = 0
+        for stale in [a for a, (_, last) in self._failures.items() if now - last > FAILED_FORGET]:
+            del self._failures[stale]
+        count = self._failures.get(address, (0, now))[0]
         self._failures[address] = (count + 1, now)
         await asyncio.sleep(min(FAILED_CAP, FAILED_DELAY * 2**count))
         await ws.send(protocol.encode(protocol.error("bad-code", "that code opens nothing here")))
@@ -299,24 +302,34 @@ class Host:
             self._events += result.events
             reply = protocol.ack(command_id, True)
             self._acks[key] = reply
-            await _send(ws, reply)
+            await self._send(ws, reply)
             await self._publish()
 
     async def _publish(self) -> None:
-        """Every connection gets its role's view and the timeline entries it has not had."""
+        """Every connection gets its role's view and the timeline entries it has not had, all at
+        once: one slow connection holds up no other (and is dropped after :data:`SEND_WITHIN`)."""
         by_role: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+        sends = []
         for ws, seat in list(self._seats.items()):
             if seat.role not in by_role:
                 by_role[seat.role] = (self._view(seat.role), self._timeline(seat.role))
             shown, entries = by_role[seat.role]
-            await _send(ws, protocol.update(shown, entries[seat.sent :]))
+            sends.append(self._send(ws, protocol.update(shown, entries[seat.sent :])))
             seat.sent = len(entries)
+        await asyncio.gather(*sends)
 
-
-async def _send(ws: ServerConnection, msg: Mapping[str, Any]) -> None:
-    """Send, unless the connection has gone (it will reconnect and be welcomed afresh)."""
-    with contextlib.suppress(ConnectionClosed):
-        await ws.send(protocol.encode(msg))
+    async def _send(self, ws: ServerConnection, msg: Mapping[str, Any]) -> None:
+        """Send, unless the connection has gone (it will reconnect and be welcomed afresh). A
+        connection that takes more than :data:`SEND_WITHIN` to take a message is cut off: the
+        session waits for no one (its client reconnects and gets the current view)."""
+        try:
+            async with asyncio.timeout(SEND_WITHIN):
+                await ws.send(protocol.encode(msg))
+        except ConnectionClosed:
+            pass
+        except TimeoutError:
+            self._seats.pop(ws, None)
+            ws.transport.abort()
 
 
 __all__ = ["ABUSE", "SPECTATOR", "Host", "may_send", "view_role"]

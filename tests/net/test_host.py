@@ -277,6 +277,29 @@ async def test_a_command_the_engine_trips_on_changes_nothing_and_the_host_goes_o
     assert (await fac.command("f2", Start()))["accepted"]
 
 
+async def test_a_connection_that_stops_reading_holds_up_no_one(served, codes, monkeypatch) -> None:
+    host, url = served
+    monkeypatch.setattr(host_module, "SEND_WITHIN", 0.3)
+    fac = await Client.join(url, codes["facilitator"])
+    stuck = await Client.join(url, codes["red"])
+    blue = await Client.join(url, codes["blue"])
+    (server_side,) = [ws for ws, seat in host._seats.items() if seat.role == "red"]
+
+    async def never(message: str) -> None:  # its buffers are full: a send waits for ever
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(server_side, "send", never)
+    start = time.monotonic()
+    assert (await fac.command("f1", Start()))["accepted"]
+    assert (await blue.recv())["type"] == "update"
+    assert time.monotonic() - start < 2
+    assert await closed(stuck.ws) is not None  # cut off; it may reconnect and be welcomed afresh
+    assert (await fac.command("f2", Advance()))["accepted"]
+    assert (await blue.recv())["view"]["phase"] == "communications"
+    again = await Client.join(url, codes["red"])
+    assert again.welcome["view"]["phase"] == "communications"
+
+
 def _any_call(rec: RecordedSession):  # type: ignore[no-untyped-def]
     """A communications move blue could make (in the orders phase it is refused)."""
     from detente.engine.state import Order
