@@ -7,8 +7,10 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from detente.engine.commands import Advance, Override, Propose, SubmitOrders
+from detente.engine.commands import _TYPES, Advance, Override, Propose, SubmitOrders
 from detente.engine.loader import load_scenario
 from detente.engine.randomplay import random_commands
 from detente.engine.session import new_session
@@ -130,3 +132,28 @@ def test_the_network_side_never_imports_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=20,
+)
+_command_like = st.fixed_dictionaries(
+    {"type": st.sampled_from(sorted(_TYPES))},
+    optional={k: _json for k in ("team", "order", "orders", "proposal", "accept", "text", "kind", "region",
+                                 "turns", "title", "to", "effects", "value", "of", "reason", "public",
+                                 "target", "action", "seconds", "left")},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200) | _json.map(json.dumps) | _command_like.map(
+    lambda c: json.dumps({"v": 1, "type": "command", "id": "x", "command": c})))
+def test_no_frame_raises_anything_but_a_protocol_error(frame: str) -> None:
+    try:
+        msg = parse_client(frame)
+        if msg["type"] == "command":
+            command_from_wire(msg["command"])
+    except ProtocolError as exc:
+        assert exc.error and exc.detail
