@@ -506,6 +506,8 @@ def _inject(s: Session, c: AddInject) -> Resolution | str:
 def _override(s: Session, c: Override) -> Resolution | str:
     if not c.reason.strip():
         return "an override needs a reason (it goes in the log and the report)"
+    if not isinstance(c.to, bool | int | float):
+        return f"{c.value} is set to a number (or true/false), not {str(c.to)[:40]!r}"
     e = Effect(value=c.value, of=c.of, set=c.to)
     if (err := _check_effect(s, e)) is not None:
         return err

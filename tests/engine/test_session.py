@@ -209,6 +209,13 @@ def test_override_is_logged_with_its_reason(session: Session) -> None:
     assert session.state.tension("red", "blue") == 12
 
 
+@pytest.mark.parametrize("to", ["40", None, [40], {"x": 1}])
+def test_an_override_to_something_not_a_number_is_refused_not_a_crash(session: Session, to: object) -> None:
+    to_phase(session, "adjudication")
+    result = session.apply(Override("tension", ("blue", "red"), to, "typo"))
+    assert isinstance(result, Rejected) and "number" in result.reason
+
+
 def test_turn_limit_ends_and_scores_objectives(session: Session) -> None:
     ok(session, Start())
     while not session.state.ended:
