@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = {folder: f"detente.{folder}" for folder in ("engine", "rules", "tui", "scenarios")}
+FOLDERS = {folder: f"detente.{folder}" for folder in ("engine", "rules", "tui", "net", "scenarios")}
 
 
 def test_every_package_folder_is_listed() -> None:
