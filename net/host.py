@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import time
 import traceback
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import attrs
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from detente.engine.adjudicate import legal_moves
+from detente.engine.annul import annullable
 from detente.engine.commands import FACILITATOR, Command, actor_of
 from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession
@@ -165,6 +169,31 @@ class Host:
     def _timeline(self, role: str) -> list[Any]:
         return timeline(self._events, view_role(role), self.recorded.session.scenario)
 
+    def _extras(self, role: str) -> dict[str, Any]:
+        """What the role's screens need beside its view (docs/protocol.md, "Beside the view"):
+        a team's legal moves now and with its whole turn's budget, the facilitator's waiting
+        teams and the results it may annul, everyone's clock as measured now."""
+        session = self.recorded.session
+        st = session.state
+        more = protocol.extras(clock_left=self.clock_left())
+        if role in session.scenario.actor_ids:
+            more["moves"] = protocol.legal_to_dict(legal_moves(st, role, session.ruleset))
+            unspent = st.replace(spent={**st.spent, role: 0})
+            more["priced"] = {
+                phase: protocol.legal_to_dict(legal_moves(unspent, role, session.ruleset, phase))
+                for phase in dict.fromkeys((st.phase, "orders"))
+            }
+        elif role == FACILITATOR:
+            more["waiting"] = list(session.waiting_for())
+            if st.phase == "adjudication":
+                more["annullable"] = [attrs.asdict(a) for a in annullable(session)]
+        return more
+
+    def clock_left(self) -> float | None:
+        """Seconds left on the phase clock now, or None when the phase has no clock."""
+        clock = self.recorded.state.clock
+        return None if clock is None else float(clock.left)
+
     # -- serving ---------------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
@@ -242,7 +271,8 @@ class Host:
             entries = self._timeline(role)
             seat.sent = len(entries)
             msg = protocol.welcome(role, self.role_name(role), protocol.scenario_to_dict(scenario),
-                                   self._view(role), entries)
+                                   self._view(role), entries, self._extras(role), bots=(),
+                                   log=os.path.basename(self.recorded.path))
             await ws.send(protocol.encode(msg))
             self._seats[ws] = seat
         return seat
@@ -308,13 +338,14 @@ class Host:
     async def _publish(self) -> None:
         """Every connection gets its role's view and the timeline entries it has not had, all at
         once: one slow connection holds up no other (and is dropped after :data:`SEND_WITHIN`)."""
-        by_role: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+        by_role: dict[str, tuple[dict[str, Any], list[Any], dict[str, Any]]] = {}
         sends = []
         for ws, seat in list(self._seats.items()):
             if seat.role not in by_role:
-                by_role[seat.role] = (self._view(seat.role), self._timeline(seat.role))
-            shown, entries = by_role[seat.role]
-            sends.append(self._send(ws, protocol.update(shown, entries[seat.sent :])))
+                role = seat.role
+                by_role[role] = (self._view(role), self._timeline(role), self._extras(role))
+            shown, entries, more = by_role[seat.role]
+            sends.append(self._send(ws, protocol.update(shown, entries[seat.sent :], more)))
             seat.sent = len(entries)
         await asyncio.gather(*sends)
 

@@ -5,8 +5,11 @@ one with an example exchange; this module is the one place that builds and check
 the host and (later) the remote client cannot disagree.
 
 Client → host: ``hello {code}``, ``command {id, command}``, ``ping``.
-Host → client: ``welcome {role, name, scenario, view, timeline}``, ``ack {id, accepted,
-reason?}``, ``update {view, events}``, ``error {error, detail}``, ``pong``.
+Host → client: ``welcome {role, name, scenario, view, timeline, bots, log, …extras}``, ``ack {id,
+accepted, reason?}``, ``update {view, events, …extras}``, ``error {error, detail}``, ``notice
+{text}`` (to the facilitator), ``pong``. The extras (:data:`EXTRAS`: ``moves``, ``priced``,
+``waiting``, ``annullable``, ``clock_left``) are what a role's screens need that its view does
+not hold; each is always present, empty where the role gets none.
 
 Everything a client sends is checked strictly (:func:`parse_client`): an unknown type, a
 missing or extra field, a value of the wrong type, a command the engine does not know or whose
@@ -24,12 +27,13 @@ detente.net.protocol.ProtocolError: missing-field: hello needs 'code'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import cattrs
 
+from detente.engine.adjudicate import LegalMove
 from detente.engine.commands import _TYPES, Command, command_from_dict
 from detente.engine.scenario import Scenario
 from detente.engine.views import View
@@ -76,7 +80,7 @@ CLIENT_MESSAGES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
 }
 """Each message type a client may send: its fields, how each is checked and what it must be."""
 
-HOST_MESSAGES = ("welcome", "ack", "update", "error", "pong")
+HOST_MESSAGES = ("welcome", "ack", "update", "error", "notice", "pong")
 
 
 def parse_client(text: str | bytes) -> dict[str, Any]:
@@ -239,9 +243,40 @@ def message(kind: str, **fields: Any) -> dict[str, Any]:
     return {"v": VERSION, "type": kind, **fields}
 
 
+EXTRAS = ("moves", "priced", "waiting", "annullable", "clock_left")
+"""The fields every ``welcome`` and ``update`` carries beside the view (docs/protocol.md)."""
+
+
+def legal_to_dict(moves: Iterable[LegalMove]) -> list[dict[str, Any]]:
+    """Legal moves (:func:`detente.engine.adjudicate.legal_moves`) as the wire carries them:
+    ``{"move": name, "cost": int, "choices": {param: [ids…]}}``."""
+    return [{"move": lm.move.name, "cost": lm.cost, "choices": {k: list(v) for k, v in lm.choices.items()}}
+            for lm in moves]
+
+
+def extras(
+    moves: Sequence[Mapping[str, Any]] = (),
+    priced: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    waiting: Sequence[str] = (),
+    annullable: Sequence[Mapping[str, Any]] = (),
+    clock_left: float | None = None,
+) -> dict[str, Any]:
+    """The :data:`EXTRAS` of a welcome or an update, each present (empty when not given).
+
+    >>> extras()
+    {'moves': [], 'priced': {}, 'waiting': [], 'annullable': [], 'clock_left': None}
+    """
+    return {"moves": list(moves), "priced": {k: list(v) for k, v in (priced or {}).items()},
+            "waiting": list(waiting), "annullable": list(annullable), "clock_left": clock_left}
+
+
 def welcome(role: str, name: str, scenario: Mapping[str, Any], view: Mapping[str, Any],
-            timeline: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    return message("welcome", role=role, name=name, scenario=scenario, view=view, timeline=list(timeline))
+            timeline: Sequence[Mapping[str, Any]], more: Mapping[str, Any] | None = None, *,
+            bots: Sequence[str] = (), log: str = "") -> dict[str, Any]:
+    """``more``: the :data:`EXTRAS` (:func:`extras`); ``bots``: the teams bots play; ``log``:
+    the log file's name (not its folder)."""
+    return message("welcome", role=role, name=name, scenario=scenario, view=view, timeline=list(timeline),
+                   bots=list(bots), log=log, **(dict(more) if more is not None else extras()))
 
 
 def ack(command_id: str, accepted: bool, reason: str | None = None) -> dict[str, Any]:
@@ -251,8 +286,15 @@ def ack(command_id: str, accepted: bool, reason: str | None = None) -> dict[str,
     return msg
 
 
-def update(view: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    return message("update", view=view, events=list(events))
+def update(view: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+           more: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``more``: the :data:`EXTRAS` (:func:`extras`)."""
+    return message("update", view=view, events=list(events), **(dict(more) if more is not None else extras()))
+
+
+def notice(text: str) -> dict[str, Any]:
+    """Something the facilitator should know now, in words (the phase clock ran out)."""
+    return message("notice", text=text)
 
 
 def error(slug: str, detail: str) -> dict[str, Any]:
@@ -265,7 +307,7 @@ def encode(msg: Mapping[str, Any]) -> str:
 
 
 __all__ = [
-    "CLIENT_MESSAGES", "HOST_MESSAGES", "MAX_FRAME", "MAX_ID", "VERSION", "ProtocolError", "ack",
-    "command_from_wire", "encode", "error", "message", "parse_client", "scenario_from_dict",
-    "scenario_to_dict", "update", "view_from_dict", "view_to_dict", "welcome",
+    "CLIENT_MESSAGES", "EXTRAS", "HOST_MESSAGES", "MAX_FRAME", "MAX_ID", "VERSION", "ProtocolError", "ack",
+    "command_from_wire", "encode", "error", "extras", "legal_to_dict", "message", "notice", "parse_client",
+    "scenario_from_dict", "scenario_to_dict", "update", "view_from_dict", "view_to_dict", "welcome",
 ]
