@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import sys
 import time
 import traceback
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -30,9 +32,11 @@ from websockets.exceptions import ConnectionClosed
 
 from detente.engine.adjudicate import legal_moves
 from detente.engine.annul import annullable
-from detente.engine.commands import FACILITATOR, Command, actor_of
+from detente.engine.commands import FACILITATOR, Advance, Clock, Command, actor_of
 from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession
+from detente.engine.session import Result
+from detente.engine.state import PhaseClock
 from detente.engine.views import PUBLIC, timeline, view
 from detente.engine.visibility import scenario_for
 from detente.net import protocol
@@ -147,6 +151,13 @@ class Host:
         self._acks: dict[tuple[str, str], dict[str, Any]] = {}
         self._failures: dict[str, tuple[int, float]] = {}
         self._closing: set[asyncio.Task[None]] = set()
+        self._clock_seen: PhaseClock | None = None
+        self._clock_at: float | None = None
+        """The monotonic time the running clock had ``state.clock.left`` left (None: not running)."""
+        self._clock_timer: asyncio.TimerHandle | None = None
+        self._live = False
+        if recorded.contents is not None:
+            self._resume_paused(recorded.contents.records)
 
     # -- what a role reads ---------------------------------------------------------------------
 
@@ -189,10 +200,92 @@ class Host:
                 more["annullable"] = [attrs.asdict(a) for a in annullable(session)]
         return more
 
+    # -- the phase clock -----------------------------------------------------------------------
+
     def clock_left(self) -> float | None:
-        """Seconds left on the phase clock now, or None when the phase has no clock."""
+        """Seconds left on the phase clock now, as this host measures them, or None when the
+        phase has no clock. The engine holds what was left at the last clock command; while the
+        clock runs, the host subtracts the time since it saw that command applied."""
         clock = self.recorded.state.clock
-        return None if clock is None else float(clock.left)
+        if clock is None:
+            return None
+        if not clock.running or self._clock_at is None:
+            return float(clock.left)
+        return round(max(0.0, clock.left - (time.monotonic() - self._clock_at)), 3)
+
+    def _measured(self, command: Command) -> Command:
+        """A facilitator's ``pause`` or ``extend`` of the running clock that does not say what
+        is left (``left`` = -1) gets the host's measurement (whole seconds, rounded up), so the
+        logged command holds it and replays to the same events."""
+        clock = self.recorded.state.clock
+        if (isinstance(command, Clock) and command.left == -1 and command.action in ("pause", "extend")
+                and clock is not None and clock.running):
+            left = self.clock_left()
+            assert left is not None
+            return attrs.evolve(command, left=min(clock.left, math.ceil(left)))
+        return command
+
+    def _clock_changed(self) -> None:
+        """After anything applied: a clock that changed starts its measurement now, and a running
+        one has its time-up timer set afresh."""
+        clock = self.recorded.state.clock
+        if clock == self._clock_seen:
+            return
+        self._clock_seen = clock
+        self._clock_at = time.monotonic() if clock is not None and clock.running else None
+        self._set_timer()
+
+    def _set_timer(self) -> None:
+        if self._clock_timer is not None:
+            self._clock_timer.cancel()
+            self._clock_timer = None
+        clock = self.recorded.state.clock
+        if clock is None or not clock.running or not self._live:
+            return  # not serving yet: serving() sets it
+        left = self.clock_left() or 0.0
+        self._clock_timer = asyncio.get_running_loop().call_later(left, self._time_up_soon, clock)
+
+    def _time_up_soon(self, clock: PhaseClock) -> None:
+        task = asyncio.create_task(self._time_up(clock))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _time_up(self, clock: PhaseClock) -> None:
+        """The running clock ran out: the host pauses it at 0 (logged), tells every facilitator
+        connection, and advances the phase itself when the clock is on auto."""
+        async with self._lock:
+            if self.recorded.state.clock != clock or not clock.running:
+                return  # paused, extended or gone while the timer was on its way
+            phase = self.recorded.state.phase
+            if not self._apply(Clock("pause", left=0)).accepted:  # pragma: no cover - checked above
+                return
+            await self._publish()
+            text = f"Time is up for {phase}: advance or extend"
+            await asyncio.gather(*(self._send(ws, protocol.notice(text))
+                                   for ws, seat in list(self._seats.items()) if seat.role == FACILITATOR))
+            if self.recorded.state.clock_auto and self._apply(Advance()).accepted:
+                await self._publish()
+
+    def _resume_paused(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """A log whose clock was running when the host stopped resumes with the clock paused:
+        at what was left at its last clock event less the time from that event's command to the
+        log's last command (by their ``at``), rounded up, at least 0."""
+        clock = self.recorded.state.clock
+        if clock is None or not clock.running:
+            self._clock_seen = clock
+            return
+        at = clock_at = last_at = None
+        for r in records:
+            if r["kind"] == "command":
+                at = r.get("at")
+                last_at = at or last_at
+            elif r["kind"] == "clock":
+                clock_at = at
+        elapsed = 0.0
+        if clock_at and last_at:
+            elapsed = (datetime.fromisoformat(last_at) - datetime.fromisoformat(clock_at)).total_seconds()
+        left = max(0, min(clock.left, math.ceil(clock.left - elapsed)))
+        self._apply(Clock("pause", left=left))
 
     # -- serving ---------------------------------------------------------------------------------
 
@@ -203,7 +296,15 @@ class Host:
         async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME) as server:
             self.port = next(iter(server.sockets)).getsockname()[1]
             where = f"[{host}]" if ":" in host else host
-            yield f"ws://{where}:{self.port}"
+            self._live = True
+            self._clock_seen, self._clock_at = None, None
+            self._clock_changed()  # a clock already running starts counting now
+            try:
+                yield f"ws://{where}:{self.port}"
+            finally:
+                self._live = False
+                if self._clock_timer is not None:
+                    self._clock_timer.cancel()
 
     async def _handle(self, ws: ServerConnection) -> None:
         try:
@@ -318,7 +419,7 @@ class Host:
                 await ws.send(protocol.encode(again))
                 return
             try:
-                result = self.recorded.apply(command, cid=command_id)
+                result = self._apply(self._measured(command), cid=command_id)
             except Exception:  # a bug or a full disk: the session is as it was, the host goes on
                 traceback.print_exc(file=sys.stderr)
                 await ws.send(protocol.encode(protocol.ack(
@@ -329,11 +430,18 @@ class Host:
                 self._acks[key] = reply
                 await ws.send(protocol.encode(reply))
                 return
-            self._events += result.events
             reply = protocol.ack(command_id, True)
             self._acks[key] = reply
             await self._send(ws, reply)
             await self._publish()
+
+    def _apply(self, command: Command, cid: str = "") -> Result:
+        """Apply and log (fsync) a command; the host's own events and clock follow it."""
+        result = self.recorded.apply(command, cid=cid)
+        if result.accepted:
+            self._events += result.events
+            self._clock_changed()
+        return result
 
     async def _publish(self) -> None:
         """Every connection gets its role's view and the timeline entries it has not had, all at
