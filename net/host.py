@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import math
 import os
+import ssl
 import sys
 import time
 import traceback
@@ -290,17 +291,21 @@ class Host:
     # -- serving ---------------------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def serving(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+    async def serving(
+        self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> AsyncIterator[str]:
         """Listen on ``host``:``port`` (0: any free port; :attr:`port` says which) while the
-        block runs; yields the URL clients join. Leaving the block closes every connection."""
-        async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME) as server:
+        block runs; yields the URL clients join (``wss://`` with ``tls``, a server context
+        holding the certificate and key). Leaving the block closes every connection."""
+        async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME, ssl=tls) as server:
             self.port = next(iter(server.sockets)).getsockname()[1]
             where = f"[{host}]" if ":" in host else host
+            scheme = "wss" if tls is not None else "ws"
             self._live = True
             self._clock_seen, self._clock_at = None, None
             self._clock_changed()  # a clock already running starts counting now
             try:
-                yield f"ws://{where}:{self.port}"
+                yield f"{scheme}://{where}:{self.port}"
             finally:
                 self._live = False
                 if self._clock_timer is not None:
@@ -471,4 +476,13 @@ class Host:
             ws.transport.abort()
 
 
-__all__ = ["ABUSE", "SPECTATOR", "Host", "may_send", "view_role"]
+def tls_context(cert: str, key: str) -> ssl.SSLContext:
+    """A server TLS context from a PEM certificate (chain) and its PEM private key; raises
+    OSError or ssl.SSLError when they cannot be read or do not match."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
+
+
+__all__ = ["ABUSE", "SPECTATOR", "Host", "may_send", "tls_context", "view_role"]

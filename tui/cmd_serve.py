@@ -36,6 +36,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port}: a port is 0–65535 (0: any free port)")
     if args.codes:
         check_output(args.codes, overwrite=True)  # before a log is made: never over a log
+    if bool(args.cert) != bool(args.key):
+        raise UserError("TLS needs both --cert PEM and --key PEM")
+    tls = None
+    if args.cert:
+        import ssl
+
+        from detente.net.host import tls_context
+
+        try:
+            tls = tls_context(args.cert, args.key)
+        except (OSError, ssl.SSLError) as exc:
+            raise UserError(f"--cert {args.cert} --key {args.key}: cannot use them for TLS: "
+                            f"{getattr(exc, 'strerror', None) or exc}") from None
     if args.resume:
         if args.scenario or args.seed is not None or args.log is not None:
             raise UserError("--resume takes the scenario, seed and log from the log: give only --resume LOG")
@@ -53,20 +66,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except LogError as exc:
             raise UserError(str(exc)) from None
     with rec:
-        if not _loopback(args.host):
+        if not _loopback(args.host) and tls is None:
             _err(f"warning: --host {args.host}: anyone who can reach this machine can connect, and the "
-                 "traffic is not encrypted (TLS comes in a later version): hand out codes only in the room")
+                 "traffic is not encrypted (give --cert PEM --key PEM for TLS): hand out codes only in "
+                 "the room")
         import asyncio
 
         try:
-            asyncio.run(_serve(rec, args))
+            asyncio.run(_serve(rec, args, tls))
         except OSError as exc:
             raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     _say(f"Stopped. Log: {rec.path}", f"Resume with: detente serve --resume {rec.path} --headless")
     return 0
 
 
-async def _serve(rec, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+async def _serve(rec, args: argparse.Namespace, tls) -> None:  # type: ignore[no-untyped-def]
     import asyncio
     import signal
 
@@ -80,9 +94,9 @@ async def _serve(rec, args: argparse.Namespace) -> None:  # type: ignore[no-unty
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with host.serving(args.host, args.port) as url:
+    async with host.serving(args.host, args.port, tls) as url:
         if args.host in ("0.0.0.0", "::"):  # what clients type is this machine's name, not "any"
-            url = f"ws://{socket.gethostname()}:{host.port}"
+            url = f"{url.split(':', 1)[0]}://{socket.gethostname()}:{host.port}"
         if args.codes:
             _write_codes(args.codes, url, host.codes)
         state = rec.state
@@ -135,6 +149,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--log", metavar="PATH",
                    help="where the log goes: a new file, or a folder ending in / (default sessions/)")
     s.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
+    s.add_argument("--cert", metavar="PEM", help="TLS certificate (chain), PEM: clients join with wss://")
+    s.add_argument("--key", metavar="PEM", help="the certificate's private key, PEM")
     s.set_defaults(func=cmd_serve)
 
 
