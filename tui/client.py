@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -54,7 +54,21 @@ def pin_matches(setting: Mapping[str, Any], pin: str) -> bool:
 
 
 class SessionClient(Protocol):
-    """What a front end may ask of a running session."""
+    """Everything a front end may ask of a running session: the screens use this and nothing
+    else, so they work the same with a session in this process (:class:`LocalClient`, hot-seat)
+    and with a host over the network (:class:`detente.net.remote.RemoteClient`, ``detente join``)."""
+
+    joined: str | None
+    """The role a network client joined as (a team id, ``facilitator`` or ``spectator``); None for
+    hot-seat, where one keyboard is handed around. Screens use it only to leave out hand-overs."""
+
+    bots: Mapping[str, Any]
+    """Teams a bot plays: team → its policy (something with a ``name``)."""
+
+    bot_problems: list[str]
+    """Commands a bot made that the session refused, in words (the console shows and clears them)."""
+
+    provenance: tuple[str, list[str]]
 
     @property
     def scenario(self) -> Scenario: ...
@@ -63,7 +77,45 @@ class SessionClient(Protocol):
     def ladder(self) -> tuple[str, ...]: ...
 
     @property
-    def log_path(self) -> str: ...
+    def log_path(self) -> str:
+        """The log: its path here, or (over the network) its name on the host."""
+        ...
+
+    @property
+    def log_here(self) -> bool:
+        """Whether the log is on this machine (reports can be written from it here)."""
+        ...
+
+    @property
+    def connected(self) -> bool:
+        """Whether commands reach the session now (a network client may be reconnecting)."""
+        ...
+
+    @property
+    def warnings(self) -> list[str]: ...
+
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+
+    @property
+    def has_pin(self) -> bool: ...
+
+    def pin_matches(self, pin: str) -> bool: ...
+
+    def lineage(self) -> list[str]: ...
+
+    def status(self) -> str:
+        """A line for the title bar: where the session is (empty for hot-seat)."""
+        ...
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after the session changed by someone else's command (a network
+        client calls it from its own thread; hot-seat never needs it)."""
+        ...
+
+    def notices(self) -> list[str]:
+        """What the host told this role since last asked (the phase clock ran out), in words."""
+        ...
 
     def view(self, role: str) -> View:
         """The session as ``role`` sees it now."""
@@ -77,6 +129,10 @@ class SessionClient(Protocol):
         """Send a command; it is logged before the result comes back."""
         ...
 
+    def play_bots(self) -> int:
+        """Let the bots act; how many commands they made."""
+        ...
+
     def waiting_for(self) -> tuple[str, ...]:
         """Teams the current phase still waits for."""
         ...
@@ -84,6 +140,27 @@ class SessionClient(Protocol):
     def moves(self, team: str) -> list[LegalMove]:
         """The moves ``team`` may make in the current phase."""
         ...
+
+    def priced_moves(self, team: str, phase: str | None = None) -> list[LegalMove]:
+        """The moves of the current (or given) phase ``team`` could make with its whole turn's
+        budget: what it may plan, affordable now or not."""
+        ...
+
+    def clock_left(self) -> float | None:
+        """Seconds left on the phase clock now, or None when the phase has no clock."""
+        ...
+
+    def tension_history(self) -> dict[tuple[str, str], list[int]]: ...
+
+    def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]: ...
+
+    def move_types(self) -> Mapping[str, Any]: ...
+
+    def annullable(self) -> list[Any]: ...
+
+    def pledge_kinds(self) -> dict[str, tuple[str, bool]]: ...
+
+    def close(self) -> None: ...
 
 
 class LocalClient:
@@ -143,9 +220,29 @@ class LocalClient:
             client.play_bots()
         return client
 
+    joined: str | None = None
+    """Hot-seat: one keyboard, every role (see :attr:`SessionClient.joined`)."""
+
     @property
     def warnings(self) -> list[str]:
         return self._rec.warnings
+
+    @property
+    def connected(self) -> bool:
+        return True
+
+    @property
+    def log_here(self) -> bool:
+        return True
+
+    def status(self) -> str:
+        return ""
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Nothing changes here but by this front end's own commands: nothing to call back."""
+
+    def notices(self) -> list[str]:
+        return []
 
     _new_header: Mapping[str, Any] = {}
     """A new session's header, when the client wrote it (a resumed one reads it from the log)."""
@@ -241,6 +338,15 @@ class LocalClient:
 
     def moves(self, team: str) -> list[LegalMove]:
         return legal_moves(self._rec.state, team, self._rec.session.ruleset)
+
+    def priced_moves(self, team: str, phase: str | None = None) -> list[LegalMove]:
+        state = self._rec.state
+        unspent = state.replace(spent={**state.spent, team: 0})
+        return legal_moves(unspent, team, self._rec.session.ruleset, phase)
+
+    def clock_left(self) -> float | None:
+        clock = self.view(FACILITATOR).clock
+        return None if clock is None else float(clock.left)
 
     def tension_history(self) -> dict[tuple[str, str], list[int]]:
         """Tension per pair at the end of each turn so far (tension is public)."""
