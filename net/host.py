@@ -67,7 +67,54 @@ FAILED_DELAY, FAILED_CAP, FAILED_FORGET = 0.2, 5.0, 300.0
 address's failures are forgotten 5 minutes after its last one."""
 
 
+MAX_CONNECTIONS, MAX_UNJOINED = 200, 20
+"""Connections the host keeps open at once, and of them not yet joined (no good code yet) from
+one address; one more is closed with :data:`TRY_AGAIN`."""
+
+TRY_AGAIN = 1013
+"""WebSocket close code for a connection refused because the host is full (try again later)."""
+
 _LOG_KEYS = ("seq", "sha256")
+
+
+class _Feed:
+    """One role's timeline as the events come, each event filtered once.
+
+    ``engine.views.timeline`` holds back an adjudication's results from teams until the
+    facilitator publishes them, so filtering only the newest events would lose what was held.
+    The feed filters from :attr:`base`, a point where nothing is held (the start, or after the
+    last event when the role was not in a review): from there the filter starts as it would on
+    the whole log, so its output is the whole timeline's from that point (tests/net/test_feed.py
+    checks this over every bundled scenario)."""
+
+    __slots__ = ("base", "entries", "pending")
+
+    def __init__(self) -> None:
+        self.entries: list[Any] = []
+        """The role's whole timeline so far."""
+        self.base = 0
+        self.pending = 0
+        """Entries of the timeline from :attr:`base` already in :attr:`entries`."""
+
+    def catch_up(self, events: Sequence[Event], role: str, scenario: Any) -> None:
+        if self.base == len(events):
+            return
+        fresh = timeline(events[self.base :], role, scenario)
+        self.entries += fresh[self.pending :]
+        self.pending = len(fresh)
+        if not _holding(events, self.base, role):
+            self.base, self.pending = len(events), 0
+
+
+def _holding(events: Sequence[Event], since: int, role: str) -> bool:
+    """Whether the timeline filter still holds results back from ``role`` after ``events``
+    (read from ``since``, where it held nothing): it does in an adjudication review."""
+    if role == FACILITATOR:
+        return False
+    for i in range(len(events) - 1, since - 1, -1):
+        if events[i]["kind"] == "phase":
+            return bool(events[i]["phase"] == "adjudication")
+    return False
 
 
 class _Seat:
@@ -148,6 +195,9 @@ class Host:
             self._events = [{k: v for k, v in r.items() if k not in _LOG_KEYS}
                             for r in recorded.contents.records if r["kind"] != "command"]
         self._lock = asyncio.Lock()
+        self._feeds: dict[str, _Feed] = {}
+        self._open = 0
+        self._unjoined: dict[str, int] = {}
         self._seats: dict[ServerConnection, _Seat] = {}
         self._acks: dict[tuple[str, str], dict[str, Any]] = {}
         self._failures: dict[str, tuple[int, float]] = {}
@@ -179,7 +229,11 @@ class Host:
         return protocol.view_to_dict(view(self.recorded.state, view_role(role), ladder))
 
     def _timeline(self, role: str) -> list[Any]:
-        return timeline(self._events, view_role(role), self.recorded.session.scenario)
+        """The role's whole timeline so far (filtering only the events it has not seen yet)."""
+        as_role = view_role(role)
+        feed = self._feeds.setdefault(as_role, _Feed())
+        feed.catch_up(self._events, as_role, self.recorded.session.scenario)
+        return feed.entries
 
     def _extras(self, role: str) -> dict[str, Any]:
         """What the role's screens need beside its view (docs/protocol.md, "Beside the view"):
@@ -312,8 +366,20 @@ class Host:
                     self._clock_timer.cancel()
 
     async def _handle(self, ws: ServerConnection) -> None:
+        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        if self._open >= MAX_CONNECTIONS or self._unjoined.get(address, 0) >= MAX_UNJOINED:
+            with contextlib.suppress(ConnectionClosed):
+                await ws.close(TRY_AGAIN, "try again later")
+            return
+        self._open += 1
+        self._unjoined[address] = self._unjoined.get(address, 0) + 1
         try:
-            seat = await self._join(ws)
+            try:
+                seat = await self._join(ws)
+            finally:
+                self._unjoined[address] -= 1
+                if not self._unjoined[address]:
+                    del self._unjoined[address]
             if seat is None:
                 return
             try:
@@ -323,6 +389,8 @@ class Host:
                 self._seats.pop(ws, None)
         except ConnectionClosed:
             pass
+        finally:
+            self._open -= 1
 
     async def _join(self, ws: ServerConnection) -> _Seat | None:
         """Wait for a ``hello`` with a good code; welcome the connection or close it."""
@@ -485,4 +553,7 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
     return context
 
 
-__all__ = ["ABUSE", "SPECTATOR", "Host", "may_send", "tls_context", "view_role"]
+__all__ = [
+    "ABUSE", "MAX_CONNECTIONS", "MAX_UNJOINED", "SPECTATOR", "TRY_AGAIN", "Host", "may_send", "tls_context",
+    "view_role",
+]
