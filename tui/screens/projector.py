@@ -1,0 +1,175 @@
+"""The projector: what the room sees on the wall, readable from the back — the scenario's
+title, the turn and phase, the phase clock in large digits, the public escalation ladder, the
+public events, and the latest inject the facilitator released to everyone, in large type.
+
+It is built from the ``public`` view and timeline only (the spectator role of a network
+session), so nothing private can reach it: the same firewall as every other screen."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Digits, Static
+
+from detente.engine.views import PUBLIC, View
+from detente.tui.panels import LADDER_COLUMNS, SteadyFooter, ladder_rows
+from detente.tui.text import Names, notable
+
+def _now() -> float:
+    """The monotonic clock the countdown runs on (a test replaces it)."""
+    return time.monotonic()
+
+
+#: How many of the latest public events the projector lists.
+EVENTS_SHOWN = 12
+
+
+def clock_text(seconds: float | None) -> str:
+    """``MM:SS`` (``H:MM:SS`` past an hour) for the clock's digits; ``--:--`` with no clock.
+
+    >>> clock_text(754.2), clock_text(0), clock_text(3725), clock_text(None)
+    ('12:35', '00:00', '1:02:05', '--:--')
+    """
+    if seconds is None:
+        return "--:--"
+    s = max(0, int(seconds + 0.999))  # 0.2 s left still shows 00:01: the time is not up yet
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+class ProjectorScreen(Screen[None]):
+    """The public picture, full screen, for a projector (the spectator's screen)."""
+
+    BINDINGS = [
+        Binding("f1", "help", "keys", key_display="F1", tooltip="the keys of this screen"),
+        Binding("q", "app.quit", "Quit", tooltip="close the projector (the session goes on)"),
+    ]
+
+    OFFERS_QUIT = True
+
+    DEFAULT_CSS = """
+    ProjectorScreen #proj-top { height: 5; padding: 0 1; }
+    ProjectorScreen #proj-title { width: 1fr; padding: 1 0 0 0; }
+    ProjectorScreen #proj-clock { width: auto; min-width: 18; text-align: right; color: $text-muted; }
+    ProjectorScreen #proj-clock.running { color: $success; }
+    ProjectorScreen #proj-clock.running.ending { color: $error; }
+    ProjectorScreen #proj-main { height: 1fr; }
+    ProjectorScreen #proj-left { width: 1fr; padding: 0 1; }
+    ProjectorScreen #proj-right { width: 1fr; padding: 0 1; }
+    ProjectorScreen #proj-ladder { height: 1fr; }
+    ProjectorScreen #proj-events { height: 1fr; overflow-y: hidden; }
+    ProjectorScreen #proj-inject { height: auto; max-height: 9; border: heavy $accent; padding: 0 2; }
+    ProjectorScreen #proj-inject.fresh { border: heavy $warning; background: $warning 15%; }
+    """
+
+    def __init__(self, client: Any, role: str = PUBLIC) -> None:
+        super().__init__()
+        self.client = client
+        self.role = role
+        self.names = Names.of(client.scenario)
+        self._clock_base: tuple[float, float] | None = None
+        """(seconds left, monotonic time it was read) while a clock runs."""
+        self._inject_shown = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="proj-top"):
+            yield Static(id="proj-title")
+            yield Digits("--:--", id="proj-clock")
+        with Horizontal(id="proj-main"):
+            with Vertical(id="proj-left"):
+                yield Static(Text("Escalation", style="bold"), classes="proj-heading")
+                yield DataTable(id="proj-ladder", cursor_type="none", zebra_stripes=True)
+            with Vertical(id="proj-right"):
+                yield Static(Text("What the room knows", style="bold"), classes="proj-heading")
+                yield Static(id="proj-events")
+        yield Static(id="proj-inject")
+        yield SteadyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#proj-ladder", DataTable).add_columns(*LADDER_COLUMNS)
+        self.refresh_view()
+        self.set_interval(1.0, self._tick)
+
+    # -- drawing ---------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        v: View = self.client.view(self.role)
+        n = self.names
+        title = Text.assemble((v.title, "bold"), "\n", (f"{v.label}  ·  {v.phase}", "bold reverse"))
+        if v.outcome is not None:
+            title.append(f"\nOutcome: {n.outcome_name(v.outcome.result)}", style="bold")
+        self.query_one("#proj-title", Static).update(title)
+        table = self.query_one("#proj-ladder", DataTable)
+        table.clear()
+        for row in ladder_rows(v, n):
+            table.add_row(*row)
+        self._events(v)
+        self._read_clock(v)
+        self._tick()
+
+    def _events(self, v: View) -> None:
+        seen = self.client.timeline(self.role)
+        proposals = {e["id"]: e for e in seen if e["kind"] == "proposal"}
+        lines = [t for e in seen if (t := notable(self.client.scenario, e, proposals, names=self.names))]
+        shown = lines[-EVENTS_SHOWN:]
+        self.query_one("#proj-events", Static).update(Text("\n".join(shown) or "Nothing yet."))
+        injects = [e for e in seen if e["kind"] == "inject"]
+        panel = self.query_one("#proj-inject", Static)
+        if not injects:
+            panel.display = False
+            return
+        last = injects[-1]
+        panel.display = True
+        panel.update(Group(
+            Text(str(last["title"]).upper(), style="bold", justify="center"),
+            Text(str(last.get("text", "")), justify="center"),
+        ))
+        if last.get("id") != self._inject_shown:
+            self._inject_shown = str(last.get("id"))
+            panel.add_class("fresh")
+            self.set_timer(10, lambda: panel.remove_class("fresh"))
+
+    def _read_clock(self, v: View) -> None:
+        """Where the countdown starts from: the client's measure of the time left now, when it
+        has one (a network client: the host measures), else what the view says was left."""
+        if v.clock is None:
+            self._clock_base = None
+            return
+        measured = getattr(self.client, "clock_left", None)
+        left = measured() if callable(measured) else None
+        self._clock_base = (float(v.clock.left if left is None else left), _now())
+        self._clock_running = v.clock.running
+
+    _clock_running = False
+
+    def _tick(self) -> None:
+        digits = self.query_one("#proj-clock", Digits)
+        if self._clock_base is None:
+            digits.update("--:--")
+            digits.set_class(False, "running")
+            return
+        left, since = self._clock_base
+        if self._clock_running:
+            left -= _now() - since
+        digits.update(clock_text(left))
+        digits.set_class(self._clock_running, "running")
+        digits.set_class(left <= 60, "ending")
+
+    def action_help(self) -> None:
+        from detente.tui.screens.modals import HelpModal, screen_keys
+
+        self.app.push_screen(HelpModal(
+            "projector", screen_keys(self),
+            "The projector shows only what every team may see: the public picture, the clock and "
+            "the injects released to everyone. It changes as the facilitator runs the session.",
+        ))
+
+
+__all__ = ["ProjectorScreen", "clock_text"]
