@@ -22,6 +22,7 @@ from detente.engine.views import PUBLIC, View
 from detente.tui.panels import LADDER_COLUMNS, SteadyFooter, ladder_rows
 from detente.tui.text import Names, notable
 
+
 def _now() -> float:
     """The monotonic clock the countdown runs on (a test replaces it)."""
     return time.monotonic()
