@@ -23,7 +23,7 @@ import ssl
 import sys
 import time
 import traceback
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -196,6 +196,7 @@ class Host:
                             for r in recorded.contents.records if r["kind"] != "command"]
         self._lock = asyncio.Lock()
         self._feeds: dict[str, _Feed] = {}
+        self._dirty = asyncio.Event()
         self._open = 0
         self._unjoined: dict[str, int] = {}
         self._seats: dict[ServerConnection, _Seat] = {}
@@ -314,12 +315,11 @@ class Host:
             phase = self.recorded.state.phase
             if not self._apply(Clock("pause", left=0)).accepted:  # pragma: no cover - checked above
                 return
-            await self._publish()
             text = f"Time is up for {phase}: advance or extend"
             await asyncio.gather(*(self._send(ws, protocol.notice(text))
                                    for ws, seat in list(self._seats.items()) if seat.role == FACILITATOR))
-            if self.recorded.state.clock_auto and self._apply(Advance()).accepted:
-                await self._publish()
+            if self.recorded.state.clock_auto:
+                self._apply(Advance())
 
     def _resume_paused(self, records: Sequence[Mapping[str, Any]]) -> None:
         """A log whose clock was running when the host stopped resumes with the clock paused:
@@ -351,19 +351,24 @@ class Host:
         """Listen on ``host``:``port`` (0: any free port; :attr:`port` says which) while the
         block runs; yields the URL clients join (``wss://`` with ``tls``, a server context
         holding the certificate and key). Leaving the block closes every connection."""
-        async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME, ssl=tls) as server:
+        async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME, ssl=tls,
+                         compression=None) as server:
             self.port = next(iter(server.sockets)).getsockname()[1]
             where = f"[{host}]" if ":" in host else host
             scheme = "wss" if tls is not None else "ws"
             self._live = True
             self._clock_seen, self._clock_at = None, None
             self._clock_changed()  # a clock already running starts counting now
+            publisher = asyncio.create_task(self._publishing())
             try:
                 yield f"{scheme}://{where}:{self.port}"
             finally:
                 self._live = False
                 if self._clock_timer is not None:
                     self._clock_timer.cancel()
+                publisher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await publisher
 
     async def _handle(self, ws: ServerConnection) -> None:
         address = str(ws.remote_address[0]) if ws.remote_address else "?"
@@ -506,37 +511,70 @@ class Host:
             reply = protocol.ack(command_id, True)
             self._acks[key] = reply
             await self._send(ws, reply)
-            await self._publish()
 
     def _apply(self, command: Command, cid: str = "") -> Result:
-        """Apply and log (fsync) a command; the host's own events and clock follow it."""
+        """Apply and log (fsync) a command; the host's own events and clock follow it, and every
+        connection is told (soon: :meth:`_publish`)."""
         result = self.recorded.apply(command, cid=cid)
         if result.accepted:
             self._events += result.events
             self._clock_changed()
+            self._publish()
         return result
 
-    async def _publish(self) -> None:
-        """Every connection gets its role's view and the timeline entries it has not had, all at
-        once: one slow connection holds up no other (and is dropped after :data:`SEND_WITHIN`)."""
-        by_role: dict[str, tuple[dict[str, Any], list[Any], dict[str, Any]]] = {}
-        sends = []
-        for ws, seat in list(self._seats.items()):
-            if seat.role not in by_role:
-                role = seat.role
-                by_role[role] = (self._view(role), self._timeline(role), self._extras(role))
-            shown, entries, more = by_role[seat.role]
-            sends.append(self._send(ws, protocol.update(shown, entries[seat.sent :], more)))
-            seat.sent = len(entries)
-        await asyncio.gather(*sends)
+    def _publish(self) -> None:
+        """Have every connection told what changed, soon: the publisher (:meth:`_publishing`)
+        does it outside the command's turn, so the next command need not wait for the room."""
+        self._dirty.set()
 
-    async def _send(self, ws: ServerConnection, msg: Mapping[str, Any]) -> None:
-        """Send, unless the connection has gone (it will reconnect and be welcomed afresh). A
-        connection that takes more than :data:`SEND_WITHIN` to take a message is cut off: the
-        session waits for no one (its client reconnects and gets the current view)."""
+    async def _publishing(self) -> None:
+        """While serving: after each change, every connection gets its role's view and the
+        timeline entries it has not had. Changes that come while it works go in its next round
+        (one update for several commands).
+
+        A round works out one role at a time and lets the event loop run between roles, so a
+        command arriving meanwhile is applied and acknowledged at once instead of waiting for
+        the whole room's updates (a role made after it simply includes it; the others get it
+        next round). Each role's view, timeline and extras are read in one go, with no await
+        between them and its seats' counts, so they always agree. The round's messages go to
+        every connection at once: one slow connection holds up no other (and is dropped after
+        :data:`SEND_WITHIN`)."""
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            sends: list[Coroutine[Any, Any, None]] = []
+            for role in dict.fromkeys(seat.role for seat in self._seats.values()):
+                sends += self._updates(role)
+                await asyncio.sleep(0)
+            await asyncio.gather(*sends)
+
+    def _updates(self, role: str) -> list[Coroutine[Any, Any, None]]:
+        """The sends of ``role``'s updates: its view and extras worked out once, and each
+        distinct message (by how much of the timeline a seat has had) encoded once."""
+        seats = [(ws, seat) for ws, seat in self._seats.items() if seat.role == role]
+        if not seats:
+            return []
+        shown, entries, more = self._view(role), self._timeline(role), self._extras(role)
+        frames: dict[int, str] = {}
+        sends = []
+        for ws, seat in seats:
+            frame = frames.get(seat.sent)
+            if frame is None:
+                frame = protocol.encode(protocol.update(shown, entries[seat.sent :], more))
+                frames[seat.sent] = frame
+            sends.append(self._send(ws, frame))
+            seat.sent = len(entries)
+        return sends
+
+    async def _send(self, ws: ServerConnection, msg: Mapping[str, Any] | str) -> None:
+        """Send (a message, or one already encoded), unless the connection has gone (it will
+        reconnect and be welcomed afresh). A connection that takes more than
+        :data:`SEND_WITHIN` to take a message is cut off: the session waits for no one (its
+        client reconnects and gets the current view)."""
+        data = msg if isinstance(msg, str) else protocol.encode(msg)
         try:
             async with asyncio.timeout(SEND_WITHIN):
-                await ws.send(protocol.encode(msg))
+                await ws.send(data)
         except ConnectionClosed:
             pass
         except TimeoutError:
