@@ -543,9 +543,12 @@ class Host:
             await self._dirty.wait()
             self._dirty.clear()
             sends: list[Coroutine[Any, Any, None]] = []
-            for role in dict.fromkeys(seat.role for seat in self._seats.values()):
-                sends += self._updates(role)
-                await asyncio.sleep(0)
+            try:
+                for role in dict.fromkeys(seat.role for seat in self._seats.values()):
+                    sends += self._updates(role)
+                    await asyncio.sleep(0)
+            except Exception:  # a bug: say so and go on (the next change tries again)
+                traceback.print_exc(file=sys.stderr)
             await asyncio.gather(*sends)
 
     def _updates(self, role: str) -> list[Coroutine[Any, Any, None]]:

@@ -5,6 +5,7 @@ joins like anyone else."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import os
 import socket
@@ -34,6 +35,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(HEADLESS_ONLY)
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port}: a port is 0–65535 (0: any free port)")
+    if args.web is not None and not 0 <= args.web <= 65535:
+        raise UserError(f"--web {args.web}: a port is 0–65535 (0: any free port)")
     if args.codes:
         check_output(args.codes, overwrite=True)  # before a log is made: never over a log
     if bool(args.cert) != bool(args.key):
@@ -94,9 +97,20 @@ async def _serve(rec, args: argparse.Namespace, tls) -> None:  # type: ignore[no
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with host.serving(args.host, args.port, tls) as url:
+    async with contextlib.AsyncExitStack() as stack:
+        url = await stack.enter_async_context(host.serving(args.host, args.port, tls))
+        bound = url
         if args.host in ("0.0.0.0", "::"):  # what clients type is this machine's name, not "any"
             url = f"{url.split(':', 1)[0]}://{socket.gethostname()}:{host.port}"
+        page = None
+        if args.web is not None:
+            from detente.net.web import local_url, serving_web
+
+            page = await stack.enter_async_context(serving_web(
+                local_url(bound, args.host), args.host, args.web,
+                title=rec.session.scenario.scenario.title, tls=tls))
+            if args.host in ("0.0.0.0", "::"):
+                page = f"{page.split(':', 1)[0]}://{socket.gethostname()}:{page.rsplit(':', 1)[1]}"
         if args.codes:
             _write_codes(args.codes, url, host.codes)
         state = rec.state
@@ -107,6 +121,7 @@ async def _serve(rec, args: argparse.Namespace, tls) -> None:  # type: ignore[no
             "Join codes (one per role; never written to the log):",
             *(f"  {role:<12} {host.role_name(role):<28} {host.codes[role]}" for role in host.roles()),
             f"URL: {url}",
+            *([f"Browsers: {page} (each tab asks for a code)"] if page else []),
             *([f"Codes written to {args.codes}"] if args.codes else []),
             "Serving. Press Ctrl+C to stop (the log is kept; resume it with --resume).",
         )
@@ -145,6 +160,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8765, help="the port (default 8765; 0: any free port)")
+    s.add_argument("--web", metavar="PORT", type=int,
+                   help="also serve the join screens to browsers on this port (each tab asks for a code; "
+                   "nothing is loaded from the internet)")
     s.add_argument("--codes", metavar="PATH", help="also write the URL and the codes as TOML, mode 0600")
     s.add_argument("--log", metavar="PATH",
                    help="where the log goes: a new file, or a folder ending in / (default sessions/)")
