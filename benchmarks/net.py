@@ -142,9 +142,11 @@ async def play(url: str, codes: dict[str, str], turns: int, spectators: int) -> 
         fanouts.append(await _until_seen(audience, key) - start)
 
     await advance("start")
+    played = 0
     for _ in range(turns):
         if fac.view.get("outcome"):
             break
+        played += 1
         while fac.view["phase"] != "communications":
             await advance()
         for t, seat in team_seats.items():
@@ -176,7 +178,7 @@ async def play(url: str, codes: dict[str, str], turns: int, spectators: int) -> 
     for s in [fac, *audience]:
         s.reader.cancel()
         await s.ws.close()
-    return {"rtt": rtts, "fanout": fanouts, "refused": refused, "turns": fac.view["turn"], "fac": fac.rtts,
+    return {"rtt": rtts, "fanout": fanouts, "refused": refused, "turns": played, "fac": fac.rtts,
             "outcome": fac.view.get("outcome")}
 
 
@@ -223,7 +225,8 @@ def main() -> None:
         finally:
             host.terminate()
             host.communicate(timeout=30)
-    print(f"turns: {got['turns']} (ended: {got['outcome']})")
+    print(f"turns_played: {got['turns']}" + (f" (the session ended: {got['outcome']['reason']})"
+                                            if got["outcome"] else ""))
     print(f"commands: {len(got['rtt'])} ({len(got['refused'])} refused by the engine)")
     print(f"advances: {len(got['fanout'])}")
     print(f"seconds: {took:.1f}")
