@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.message import Message
 
 from detente.tui.screens.start import StartScreen, new_log_path
 
 if TYPE_CHECKING:
-    from detente.tui.client import LocalClient
+    from detente.tui.client import SessionClient
     from detente.tui.screens.replay import Tape
 
 # The engine, the console and the replay viewer are imported when first needed, not before the
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
+class SessionChanged(Message):
+    """The session changed by someone else's command (posted from a network client's thread)."""
+
+
 class DetenteApp(App[None]):
     """Runs one facilitated session at a time; every command is logged as it happens."""
 
@@ -32,16 +38,21 @@ class DetenteApp(App[None]):
     def __init__(
         self,
         *,
-        client: LocalClient | None = None,
+        client: SessionClient | None = None,
         scenarios: list[Path] | None = None,
         seed: int | None = None,
         sessions: Path = Path("sessions"),
         replay: str | Path | Tape | None = None,
         bot_specs: Sequence[str] = (),
         theme: str = "dark",
+        join_url: str | None = None,
     ) -> None:
         super().__init__()
         self.client = client
+        self.join_url = join_url
+        """``detente join`` without a code: the URL to join once the code is typed on screen."""
+        self._ringing: set[str] = set()
+        self._ended = False
         self.scenarios = scenarios or []
         self.seed = seed
         self.sessions = sessions
@@ -52,7 +63,11 @@ class DetenteApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = self.start_theme
-        if self.client is not None:
+        if self.client is not None and self.client.joined is not None:
+            self.open_joined(self.client)
+        elif self.join_url is not None:
+            self.ask_code(self.join_url)
+        elif self.client is not None:
             from detente.tui.screens.console import ConsoleScreen
 
             self.push_screen(ConsoleScreen(self.client))
@@ -64,6 +79,17 @@ class DetenteApp(App[None]):
         ``OFFERS_QUIT = False``), and only after asking while a session is still running."""
         from detente.tui.screens.modals import ConfirmModal
 
+        if self.client is not None and self.client.joined is not None:
+            # A joined front end: the host keeps the session; this laptop may leave and rejoin.
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.exit()
+
+            if not isinstance(self.screen, ConfirmModal):
+                self.push_screen(ConfirmModal(
+                    "Leave the session?", "The host keeps it running: join again with the same code."
+                ), callback=leave)
+            return
         if any(getattr(s, "OFFERS_QUIT", True) is False for s in self.screen_stack):
             self.notify(
                 "Only the facilitator quits: hand the keyboard back to the console first.",
@@ -178,13 +204,124 @@ class DetenteApp(App[None]):
         self.push_screen(ReplayScreen(tape))
         return True
 
-    def _open(self, client: LocalClient) -> None:
+    def _open(self, client: SessionClient) -> None:
         from detente.tui.screens.console import ConsoleScreen
 
         if self.client is not None:
             self.client.close()
         self.client = client
         self.push_screen(ConsoleScreen(client))
+
+    # -- detente join ---------------------------------------------------------------------
+
+    def ask_code(self, url: str) -> None:
+        """Ask for the join code on screen, then join (a wrong code ends the app with 1)."""
+        from detente.tui.screens.modals import TextModal
+
+        def typed(code: str | None) -> None:
+            if not code or not code.strip():
+                self.exit(return_code=1, message="No code given: nothing joined.")
+                return
+            self.notify(f"Joining {url}…", timeout=3)
+            self._join(url, code.strip())
+
+        self.push_screen(
+            TextModal(f"Join code for {url}", "the code the facilitator gave you", password=True),
+            callback=typed,
+        )
+
+    def _join(self, url: str, code: str) -> None:
+        def connect() -> None:
+            from detente.net.remote import HostUnreachable, JoinError, RemoteClient
+
+            try:
+                client = RemoteClient(url, code).join()
+            except JoinError as exc:
+                self.call_from_thread(self.exit, return_code=1, message=f"{url}: {exc}")
+                return
+            except HostUnreachable as exc:
+                self.call_from_thread(self.exit, return_code=1, message=str(exc))
+                return
+            self.call_from_thread(self.open_joined, client)
+
+        self.run_worker(connect, thread=True, exclusive=True)
+
+    def open_joined(self, client: SessionClient) -> None:
+        """Open a joined client's home screen: a team's own screen, the facilitator console (no
+        hand-overs: teams are on their own laptops), or the projector view for spectators."""
+        self.client = client
+        role = client.joined
+        self.sub_title = client.status()
+        client.on_change(lambda: self.post_message(SessionChanged()))
+        if role == "facilitator":
+            from detente.tui.screens.console import ConsoleScreen
+
+            self.push_screen(ConsoleScreen(client))
+        elif role == "spectator":
+            try:
+                from detente.tui.screens.projector import ProjectorScreen
+            except ImportError:
+                from detente.tui.screens.modals import HelpModal
+
+                self.push_screen(HelpModal("projector", [], "The projector view is not installed."))
+                return
+            self.push_screen(ProjectorScreen(client))
+        else:
+            from detente.tui.screens.team import TeamScreen
+
+            self._ringing = self._calls_ringing()
+            self.push_screen(TeamScreen(client, str(role)))
+        if client.view(str(role)).outcome is not None:
+            self.call_after_refresh(self._show_end)
+
+    def _calls_ringing(self) -> set[str]:
+        client = self.client
+        if client is None or client.joined in (None, "facilitator", "spectator"):
+            return set()
+        team = str(client.joined)
+        return {
+            p.id for p in client.view(team).proposals
+            if p.status == "open" and team in p.to and team not in p.answers
+            and p.order.get("move") == "hotline_call"
+        }
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        """Someone else's command (or the connection) changed things: every screen that shows the
+        session redraws; a new call rings; the end of the session opens the end screen."""
+        from textual.css.query import NoMatches
+
+        client = self.client
+        if client is None:
+            return
+        self.sub_title = client.status()
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_view", None)
+            if callable(refresh) and screen.is_mounted:
+                with contextlib.suppress(NoMatches):
+                    refresh()
+        for text in client.notices():
+            self.bell()
+            self.notify(text, title="Host", severity="warning", timeout=15)
+        ringing = self._calls_ringing()
+        for pid in sorted(ringing - self._ringing):
+            p = next(p for p in client.view(str(client.joined)).proposals if p.id == pid)
+            self.bell()
+            self.notify(f"{client.scenario.actor(p.by).name} is calling — a answers",
+                        title="Hotline", timeout=20)
+        self._ringing = ringing
+        if client.view(str(client.joined)).outcome is not None:
+            self._show_end()
+
+    def _show_end(self) -> None:
+        from detente.tui.screens.debrief import EndScreen
+
+        if self._ended:
+            return
+        self._ended = True  # once: after Escape the end screen is not pushed again by each update
+        if any(isinstance(s, EndScreen) for s in self.screen_stack):
+            return
+        assert self.client is not None
+        self.push_screen(EndScreen(self.client))
 
     def on_unmount(self) -> None:
         if self.client is not None:

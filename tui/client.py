@@ -1,8 +1,9 @@
 """The session as the terminal UI sees it: commands in, views out.
 
-Screens talk to a :class:`SessionClient`, never to a state. :class:`LocalClient`
-runs the session in this process and writes its log (the hot-seat default); a
-network client for ``detente join`` will implement the same interface.
+Screens talk to a :class:`SessionClient`, never to a state, and never ask which one they
+have. :class:`LocalClient` runs the session in this process and writes its log (the hot-seat
+default); :class:`detente.net.remote.RemoteClient` (``detente join``) is one role's seat at a
+workshop host over the network.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, RichLog, Static
 
 from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
 from detente.engine.views import View
-from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.client import FACILITATOR, SessionClient
 from detente.tui.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
@@ -142,7 +142,7 @@ class HandBackScreen(ReturnScreen):
         Binding("f1", "help", "keys", key_display="F1"),
     ]
 
-    def __init__(self, client: LocalClient) -> None:
+    def __init__(self, client: SessionClient) -> None:
         super().__init__()
         self.client = client
 
@@ -240,7 +240,7 @@ class ConsoleScreen(Panels, Screen[None]):
     #: Actions that make no sense once the session has ended (hidden from the footer then).
     PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review"})
 
-    def __init__(self, client: LocalClient) -> None:
+    def __init__(self, client: SessionClient) -> None:
         super().__init__()
         self.client = client
         self.names = Names.of(client.scenario)
@@ -283,6 +283,8 @@ class ConsoleScreen(Panels, Screen[None]):
         return self.client.view(FACILITATOR).outcome is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "team" and self.client.joined is not None:
+            return False  # teams are on their own laptops: no keyboard to hand over
         return not (action in self.PLAY_ACTIONS and self.ended)
 
     def show_end(self) -> None:
@@ -315,7 +317,10 @@ class ConsoleScreen(Panels, Screen[None]):
 
     def _status(self, v: View) -> None:
         waiting = self.humans_waiting()
-        wait = f"waiting for: {self.team_names(waiting)}" if waiting else PHASE_HINT.get(v.phase, "")
+        hint = PHASE_HINT.get(v.phase, "")
+        if self.client.joined is not None:
+            hint = hint.replace(" (press t to hand over)", "")
+        wait = f"waiting for: {self.team_names(waiting)}" if waiting else hint
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
@@ -331,6 +336,8 @@ class ConsoleScreen(Panels, Screen[None]):
                 ("ENDED: ", "bold red"),
                 f"{Names.outcome_name(v.outcome.result)} — {v.outcome.reason}  ·  e: outcome, scores, report",
             )
+        if self.client.status():
+            line.append(f"\n{self.client.status()}", style="dim")
         lineage = self.client.lineage()
         if lineage:
             line.append("\n")
@@ -468,6 +475,9 @@ class ConsoleScreen(Panels, Screen[None]):
 
     @work
     async def action_team(self) -> None:
+        if self.client.joined is not None:
+            self.notify("The teams are on their own screens: there is no keyboard to hand over.")
+            return
         v = self.client.view(FACILITATOR)
         if v.outcome is not None or v.phase in ("adjudication",):
             self.notify("No team acts in this phase.", severity="warning")

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from detente.engine.commands import Advance, Override
-from detente.tui.client import FACILITATOR, LocalClient
+from detente.tui.client import FACILITATOR, SessionClient
 from detente.tui.panels import Panels, SteadyFooter
 from detente.tui.screens.forms import OverrideModal
 from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
@@ -66,7 +66,7 @@ class ReviewScreen(Panels, Screen[None]):
         Binding("escape", "back", "Back", tooltip="back to the console (nothing is published)"),
     ]
 
-    def __init__(self, client: LocalClient) -> None:
+    def __init__(self, client: SessionClient) -> None:
         super().__init__()
         self.client = client
         self.names = Names.of(client.scenario)
@@ -282,7 +282,7 @@ class DebriefScreen(Screen[None]):
         Binding("escape", "back", "Back", tooltip="back to the console"),
     ]
 
-    def __init__(self, client: LocalClient, role: str = FACILITATOR) -> None:
+    def __init__(self, client: SessionClient, role: str = FACILITATOR) -> None:
         super().__init__()
         self.client = client
         self.role = role
@@ -343,7 +343,7 @@ class EndScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, client: LocalClient) -> None:
+    def __init__(self, client: SessionClient) -> None:
         super().__init__()
         self.client = client
         self.report_paths: list[str] = []
@@ -384,21 +384,35 @@ class EndScreen(Screen[None]):
                 yield table
                 scores = ", ".join(f"{names.get(k, k)}: {s}" for k, s in outcome.scores.items())
                 yield Static(Text.assemble(("Scores: ", "bold"), scores))
-            yield Static(
-                Text.assemble(
-                    ("Log: ", "bold"),
-                    self.client.log_path,
-                    "\n",
-                    f"Step through it with: detente play --replay {self.client.log_path}",
-                    "\n",
-                    ("w", "bold"),
-                    " writes the after-action report (HTML, Markdown, CSV, or one per team)",
+            if self.client.log_here:
+                yield Static(
+                    Text.assemble(
+                        ("Log: ", "bold"),
+                        self.client.log_path,
+                        "\n",
+                        f"Step through it with: detente play --replay {self.client.log_path}",
+                        "\n",
+                        ("w", "bold"),
+                        " writes the after-action report (HTML, Markdown, CSV, or one per team)",
+                    )
                 )
-            )
+            else:
+                yield Static(
+                    Text.assemble(
+                        ("Log: ", "bold"),
+                        f"{self.client.log_path}, on the host",
+                        "\n",
+                        f"The report is written on the host with: detente report {self.client.log_path}",
+                    )
+                )
         yield SteadyFooter()
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The log is on the host: the report is written there.
+        return self.client.log_here or action != "report"
 
     @work
     async def action_report(self) -> None:

@@ -18,11 +18,11 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from detente.engine.adjudicate import LegalMove, legal_moves
+from detente.engine.adjudicate import LegalMove
 from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, SubmitOrders, Withdraw
 from detente.engine.state import Order
 from detente.engine.views import ProposalView, View
-from detente.tui.client import LocalClient
+from detente.tui.client import SessionClient
 from detente.tui.panels import SteadyFooter
 from detente.tui.screens.debrief import this_turn
 from detente.tui.screens.forms import OrderModal
@@ -42,7 +42,7 @@ class HandoverScreen(Screen[None]):
     OFFERS_QUIT = False
     """The next team may be at the keyboard: nothing here quits the whole app."""
 
-    def __init__(self, client: LocalClient, team: str) -> None:
+    def __init__(self, client: SessionClient, team: str) -> None:
         super().__init__()
         self.client = client
         self.team = team
@@ -142,7 +142,10 @@ class TeamScreen(Screen[None]):
     """The keys each phase uses (others are hidden from the footer, still in F1 help)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("help", "finish"):
+        if action == "finish":
+            # Joined over the network the team has its own laptop: nothing to hand back.
+            return self.client.joined is None
+        if action == "help":
             return True
         if action in {k for keys in self.PHASE_KEYS.values() for k in keys}:
             # The phase as last drawn: the footer asks often, and a view is not free.
@@ -157,7 +160,7 @@ class TeamScreen(Screen[None]):
     _sealed = False
     """Whether this team's orders were sealed when the screen was last drawn."""
 
-    def __init__(self, client: LocalClient, team: str) -> None:
+    def __init__(self, client: SessionClient, team: str) -> None:
         super().__init__()
         self.client = client
         self.team = team
@@ -187,11 +190,12 @@ class TeamScreen(Screen[None]):
         self._phase = v.phase
         self._sealed = self.team in v.orders
         me = next(a for a in v.actors if a.id == self.team)
-        self.query_one("#team-status", Static).update(
-            Text.assemble(
-                (me.name, "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
-            )
+        status = Text.assemble(
+            (me.name, "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
         )
+        if self.client.status():
+            status.append(f"\n{self.client.status()}", style="dim")
+        self.query_one("#team-status", Static).update(status)
         self.query_one("#briefing", Static).update(self._briefing(v))
         self.query_one("#picture", Static).update(self._picture(v))
         actions = self.query_one("#actions", OptionList)
@@ -316,17 +320,8 @@ class TeamScreen(Screen[None]):
         """Every move of the phase the team could make with its whole turn's budget.
 
         ``client.moves`` leaves out what the team cannot afford now; a team planning its
-        turn needs to see those too (greyed, with the reason). A client that can list them
-        offers ``priced_moves``; a local session is asked directly."""
-        priced = getattr(self.client, "priced_moves", None)
-        if callable(priced):
-            return list(priced(self.team, phase))
-        rec = getattr(self.client, "_rec", None)
-        if rec is None:
-            return self.client.moves(self.team) if phase is None else []
-        state = rec.state
-        unspent = state.replace(spent={**state.spent, self.team: 0})
-        return legal_moves(unspent, self.team, rec.session.ruleset, phase)
+        turn needs to see those too (greyed, with the reason)."""
+        return self.client.priced_moves(self.team, phase)
 
     def _add_moves(self, actions: OptionList, v: View) -> None:
         """The phase's moves in the ruleset's order; those the team cannot afford now stay in
@@ -590,7 +585,7 @@ class CallScreen(Screen[None]):
     OFFERS_QUIT = False
     """A team is at the keyboard: nothing here quits the whole app."""
 
-    def __init__(self, client: LocalClient, team: str, call: str) -> None:
+    def __init__(self, client: SessionClient, team: str, call: str) -> None:
         super().__init__()
         self.client = client
         self.team = team
@@ -610,6 +605,11 @@ class CallScreen(Screen[None]):
         self.refresh_view()
         self.query_one(Input).focus()
 
+    @property
+    def two_keyboards(self) -> bool:
+        """Joined over the network: each side types on its own screen (no keyboard to pass)."""
+        return self.client.joined is not None
+
     def refresh_view(self) -> None:
         p = self._proposal()
         if p is None:
@@ -618,10 +618,13 @@ class CallScreen(Screen[None]):
         # The one typing now is the speaker; after a line the keyboard passes to the other side.
         listener = p.to[0] if self.speaker == p.by else p.by
         state = "call open" if p.status == "talking" else p.status
-        self.query_one("#call-status", Static).update(
-            Text.assemble(
-                ("Hotline: ", "bold"),
-                f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {state}\n",
+        if self.two_keyboards:
+            turn = Text.assemble(
+                ("You are ", "bold"), (names[self.speaker], "reverse"), "  ·  ",
+                f"{names[listener]} types on its own screen; its lines appear here as they are said",
+            )
+        else:
+            turn = Text.assemble(
                 ("Speaking now: ", "bold"),
                 (names[self.speaker], "reverse"),
                 "  ·  ",
@@ -629,6 +632,8 @@ class CallScreen(Screen[None]):
                 if listener in self.client.bots
                 else Text.assemble(("next: ", "bold"), names[listener], " (keyboard passes after a line)"),
             )
+        self.query_one("#call-status", Static).update(
+            Text.assemble(("Hotline: ", "bold"), f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {state}\n", turn)
         )
         self.query_one("#say", Input).placeholder = f"{names[self.speaker]}: type a line and press Enter"
         log = self.query_one("#transcript", RichLog)
@@ -648,7 +653,7 @@ class CallScreen(Screen[None]):
         # Hot-seat: the facilitator hands the keyboard across after each line, unless a bot
         # holds the other end (it has answered already, through the client).
         other = p.to[0] if self.speaker == p.by else p.by
-        if other not in self.client.bots:
+        if other not in self.client.bots and not self.two_keyboards:
             self.speaker = other
         self.refresh_view()
 

@@ -1,0 +1,69 @@
+"""``detente join``: this terminal as one role's screen in a workshop — a team's own screen,
+the facilitator console or the projector view — talking to a ``detente serve`` host over the
+network (see docs/protocol.md). Without ``--code`` the code is asked for on screen."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def join_url(text: str) -> str:
+    """The WebSocket URL for what was typed: ``HOST:PORT`` gets ``ws://`` in front.
+
+    >>> join_url("127.0.0.1:8765")
+    'ws://127.0.0.1:8765'
+    >>> join_url("wss://room.example:8765")
+    'wss://room.example:8765'
+    """
+    text = text.strip()
+    return text if text.startswith(("ws://", "wss://")) else f"ws://{text}"
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from textual.theme import BUILTIN_THEMES
+
+    from detente.tui.app import THEMES, DetenteApp
+    from detente.tui.cli import UserError
+
+    if THEMES.get(args.theme, args.theme) not in BUILTIN_THEMES:
+        raise UserError(
+            f"--theme {args.theme}: not a theme (dark, light, or one of {', '.join(BUILTIN_THEMES)})"
+        )
+    url = join_url(args.url)
+    client = None
+    if args.code:
+        from detente.net.remote import HostUnreachable, JoinError, RemoteClient
+
+        try:
+            client = RemoteClient(url, args.code).join()
+        except JoinError as exc:
+            raise UserError(f"{url}: {exc}") from None
+        except HostUnreachable as exc:
+            raise UserError(str(exc)) from None
+    app = DetenteApp(client=client, join_url=None if client else url, theme=args.theme)
+    try:
+        app.run()
+    finally:
+        if app.client is not None:
+            app.client.close()
+    # A wrong code typed on screen: the app said so on its way out and ends with 1.
+    return int(app.return_code or 0)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    s = sub.add_parser(
+        "join",
+        help="join a hosted session from this terminal: a team, the facilitator or the projector",
+        description="Join a session that `detente serve` hosts, with the code it printed for your role: "
+        "a team's code opens that team's screen, the facilitator's the console, the spectators' the "
+        "projector view. Without --code the code is asked for on screen. A dropped connection is "
+        "mended by itself.",
+    )
+    s.add_argument("url", metavar="URL", help="the host's address, as serve printed it: ws://HOST:PORT")
+    s.add_argument("--code", help="your role's join code (asked for on screen when left out)")
+    s.add_argument("--theme", default="dark",
+                   help="dark (default) or light, for a bright room or a projector; or any Textual theme")
+    s.set_defaults(func=cmd_join)
+
+
+__all__ = ["cmd_join", "join_url", "register"]
