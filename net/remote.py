@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import ssl
 import threading
 import time
 import uuid
@@ -78,10 +79,13 @@ class RemoteClient:
     provenance: tuple[str, list[str]] = ("", [])
     """Who vouches for a log: the host's business, not a joined client's."""
 
-    def __init__(self, url: str, code: str) -> None:
-        """Not connected yet: :meth:`join` connects (or use :func:`join`)."""
+    def __init__(self, url: str, code: str, cafile: str | None = None) -> None:
+        """Not connected yet: :meth:`join` connects (or use :func:`join`). ``cafile``: a PEM
+        certificate to trust for a ``wss://`` host (a workshop's self-signed one); without it the
+        system's certificate authorities."""
         self.url = url
         self._code = code
+        self._cafile = cafile
         self.joined: str | None = None
         self.name = ""
         self.bots: dict[str, BotSeat] = {}
@@ -136,10 +140,28 @@ class RemoteClient:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         wait = BACKOFF_FIRST
+        tls = None
+        if self.url.startswith("wss://"):
+            try:
+                tls = ssl.create_default_context(cafile=self._cafile)
+            except (OSError, ssl.SSLError) as exc:
+                self._first_error = HostUnreachable(f"--cafile {self._cafile}: {exc}")
+                self._first.set()
+                return
         while not self._closed:
             try:
                 async with asyncio.timeout(CONNECT_WITHIN):
-                    ws = await connect(self.url, max_size=None, open_timeout=CONNECT_WITHIN)
+                    ws = await connect(self.url, max_size=None, open_timeout=CONNECT_WITHIN, ssl=tls)
+            except ssl.SSLCertVerificationError as exc:
+                if not self._first.is_set():
+                    self._first_error = HostUnreachable(
+                        f"{self.url}: its certificate is not trusted ({exc.verify_message}): give the "
+                        "host's certificate with --cafile PEM")
+                    self._first.set()
+                    return
+                await self._sleep(wait)
+                wait = min(BACKOFF_MAX, wait * 2)
+                continue
             except (OSError, TimeoutError, InvalidHandshake, InvalidURI):
                 if not self._first.is_set():
                     self._first_error = HostUnreachable(unreachable(self.url))
@@ -455,9 +477,9 @@ async def _quiet(coro: Any) -> None:
         await coro
 
 
-def join(url: str, code: str) -> RemoteClient:
+def join(url: str, code: str, cafile: str | None = None) -> RemoteClient:
     """A client joined to the host at ``url`` with ``code`` (see :meth:`RemoteClient.join`)."""
-    return RemoteClient(url, code).join()
+    return RemoteClient(url, code, cafile).join()
 
 
 __all__ = ["BotSeat", "HostUnreachable", "JoinError", "RemoteClient", "join", "unreachable"]

@@ -46,11 +46,14 @@ class DetenteApp(App[None]):
         bot_specs: Sequence[str] = (),
         theme: str = "dark",
         join_url: str | None = None,
+        join_cafile: str | None = None,
     ) -> None:
         super().__init__()
         self.client = client
         self.join_url = join_url
         """``detente join`` without a code: the URL to join once the code is typed on screen."""
+        self.join_cafile = join_cafile
+        """A certificate to trust for a ``wss://`` host (``detente join --cafile``)."""
         self._ringing: set[str] = set()
         self._ended = False
         self.scenarios = scenarios or []
@@ -235,7 +238,7 @@ class DetenteApp(App[None]):
             from detente.net.remote import HostUnreachable, JoinError, RemoteClient
 
             try:
-                client = RemoteClient(url, code).join()
+                client = RemoteClient(url, code, self.join_cafile).join()
             except JoinError as exc:
                 self.call_from_thread(self.exit, return_code=1, message=f"{url}: {exc}")
                 return

@@ -35,12 +35,13 @@ def cmd_join(args: argparse.Namespace) -> int:
         from detente.net.remote import HostUnreachable, JoinError, RemoteClient
 
         try:
-            client = RemoteClient(url, args.code).join()
+            client = RemoteClient(url, args.code, args.cafile).join()
         except JoinError as exc:
             raise UserError(f"{url}: {exc}") from None
         except HostUnreachable as exc:
             raise UserError(str(exc)) from None
-    app = DetenteApp(client=client, join_url=None if client else url, theme=args.theme)
+    app = DetenteApp(client=client, join_url=None if client else url, join_cafile=args.cafile,
+                     theme=args.theme)
     try:
         app.run()
     finally:
@@ -61,6 +62,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     s.add_argument("url", metavar="URL", help="the host's address, as serve printed it: ws://HOST:PORT")
     s.add_argument("--code", help="your role's join code (asked for on screen when left out)")
+    s.add_argument("--cafile", metavar="PEM",
+                   help="for a wss:// host with its own certificate: that certificate, to trust it")
     s.add_argument("--theme", default="dark",
                    help="dark (default) or light, for a bright room or a projector; or any Textual theme")
     s.set_defaults(func=cmd_join)

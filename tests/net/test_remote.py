@@ -34,8 +34,8 @@ class ServedHost:
     """A :class:`Host` serving in a thread of its own (its own asyncio loop), as ``detente serve``
     runs it, so a test can drive blocking clients from the main thread."""
 
-    def __init__(self, rec: RecordedSession, codes: dict[str, str], port: int = 0) -> None:
-        self.rec, self.codes, self.port = rec, codes, port
+    def __init__(self, rec: RecordedSession, codes: dict[str, str], port: int = 0, tls: Any = None) -> None:
+        self.rec, self.codes, self.port, self.tls = rec, codes, port, tls
         self.url = ""
         self.host: Host | None = None
 
@@ -50,7 +50,7 @@ class ServedHost:
         self.loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self.host = Host(self.rec, self.codes)
-        async with self.host.serving("127.0.0.1", self.port) as url:
+        async with self.host.serving("127.0.0.1", self.port, tls=self.tls) as url:
             self.url, self.port = url, self.host.port or 0
             ready.set()
             await self._stop.wait()
@@ -282,3 +282,19 @@ def test_the_debrief_facts_and_tension_history_are_the_hot_seat_ones(served, rec
     want_history = {key: [by_turn[1].pairs[key].tension] for key in rec.state.pairs}
     assert fac.tension_history() == want_history
     assert blue.tension_history() == want_history  # tension is public
+
+
+def test_a_wss_host_is_joined_with_its_certificate_and_refused_without(rec, codes, clients, tmp_path) -> None:
+    from test_tls import self_signed
+
+    from detente.net.host import tls_context
+    from detente.net.remote import HostUnreachable
+
+    cert, key = self_signed(tmp_path)
+    with ServedHost(rec, codes, tls=tls_context(str(cert), str(key))) as served:
+        assert served.url.startswith("wss://")
+        with pytest.raises(HostUnreachable, match=r"certificate is not trusted.*--cafile"):
+            join(served.url, codes["blue"])
+        blue = join(served.url, codes["blue"], cafile=str(cert))
+        clients.append(blue)
+        assert blue.joined == "blue" and blue.view("blue").role == "blue"
