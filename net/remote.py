@@ -93,6 +93,8 @@ class RemoteClient:
         self.warnings: list[str] = []
         self.settings: Mapping[str, Any] = {}
         self._scenario: Scenario | None = None
+        self._named: tuple[Any, int, Any] = (None, 0, None)
+        """The scenario with the injects delivered so far, and the timeline length it was made at."""
         self._ruleset: Any = None
         self._view: View | None = None
         self._timeline: list[dict[str, Any]] = []
@@ -307,8 +309,30 @@ class RemoteClient:
 
     @property
     def scenario(self) -> Scenario:
-        assert self._scenario is not None, "not joined"
-        return self._scenario
+        """The scenario as this role may read it; a team's (which holds no injects) with the
+        injects its timeline delivered — their titles and words, nothing of when or why — so the
+        screens name them as hot-seat does."""
+        base = self._scenario
+        assert base is not None, "not joined"
+        timeline = self._timeline
+        if self._named[0] is base and self._named[1] == len(timeline):
+            return self._named[2]
+        known = {i.id for i in base.injects}
+        delivered: dict[str, Any] = {}
+        for e in timeline:
+            if e.get("kind") == "inject" and e.get("id") not in known and "title" in e:
+                delivered.setdefault(str(e["id"]), e)
+        scenario = base
+        if delivered:
+            import attrs
+
+            from detente.engine.scenario import Inject
+
+            stubs = tuple(Inject(id=i, title=str(e["title"]), text=str(e.get("text") or ""),
+                                 to=tuple(e.get("to") or ())) for i, e in delivered.items())
+            scenario = attrs.evolve(base, injects=(*base.injects, *stubs))
+        self._named = (base, len(timeline), scenario)
+        return scenario
 
     @property
     def ladder(self) -> tuple[str, ...]:
@@ -420,17 +444,11 @@ class RemoteClient:
 
     def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]:
         """What happened in ``turn`` as this role knows it: the report's facts of its timeline."""
-        import attrs
-
         from detente.engine.aar import facts
         from detente.tui.text import Names
 
-        seen = self.timeline(role)
-        names = Names.of(self.scenario)
-        # A team's scenario holds no injects: their titles are the ones its timeline delivered.
-        titles = {str(e["id"]): str(e["title"]) for e in seen if e.get("kind") == "inject" and "title" in e}
-        names = attrs.evolve(names, injects={**titles, **names.injects})
-        return tuple(f for f in facts(self.scenario, seen, names) if f.turn == turn)
+        scenario = self.scenario
+        return tuple(f for f in facts(scenario, self.timeline(role), Names.of(scenario)) if f.turn == turn)
 
     def tension_history(self) -> dict[tuple[str, str], list[int]]:
         """Tension per pair at the end of each turn so far, from the starting values and the

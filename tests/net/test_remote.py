@@ -278,6 +278,11 @@ def test_the_debrief_facts_and_tension_history_are_the_hot_seat_ones(served, rec
     for client, role in ((fac, "facilitator"), (blue, "blue")):
         want = turn_facts(events, role, 1, rec.session.scenario, names)
         assert want and client.turn_facts(role, 1) == want
+    # The team's scenario names the injects it was delivered, and holds nothing of when or why.
+    delivered = {i.id: i for i in blue.scenario.injects}
+    assert delivered["survey-ship"].title == "Survey vessel inside the inner channel"
+    assert delivered["survey-ship"].effects == () and delivered["survey-ship"].when is None
+    assert set(delivered) == {e["id"] for e in blue.timeline("blue") if e["kind"] == "inject"}
     by_turn = states_by_turn(rec.session, events)
     want_history = {key: [by_turn[1].pairs[key].tension] for key in rec.state.pairs}
     assert fac.tension_history() == want_history
