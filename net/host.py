@@ -120,12 +120,14 @@ def _holding(events: Sequence[Event], since: int, role: str) -> bool:
 class _Seat:
     """One connection's place at the table: its role and how much of its timeline it has had."""
 
-    __slots__ = ("closing", "errors", "role", "sent", "tokens", "when")
+    __slots__ = ("acked", "closing", "errors", "role", "sent", "tokens", "when")
 
     def __init__(self, role: str) -> None:
         self.role = role
         self.closing = False
         self.sent = 0
+        self.acked = 0
+        """Commands of this connection applied so far (see :meth:`Host._update_to`)."""
         self.errors = 0
         self.tokens = float(BURST)
         self.when = time.monotonic()
@@ -508,6 +510,7 @@ class Host:
                 self._acks[key] = reply
                 await ws.send(protocol.encode(reply))
                 return
+            seat.acked += 1
             reply = protocol.ack(command_id, True)
             self._acks[key] = reply
             await self._send(ws, reply)
@@ -565,9 +568,19 @@ class Host:
             if frame is None:
                 frame = protocol.encode(protocol.update(shown, entries[seat.sent :], more))
                 frames[seat.sent] = frame
-            sends.append(self._send(ws, frame))
+            sends.append(self._update_to(ws, seat, frame, seat.sent, seat.acked))
             seat.sent = len(entries)
         return sends
+
+    async def _update_to(self, ws: ServerConnection, seat: _Seat, frame: str, had: int, acked: int) -> None:
+        """Send an update made for ``seat`` — unless one of its own commands was applied since
+        it was made: then its ack may already be out, and the first update after an ack must
+        show that command. It is dropped and its entries go in the next round (which that
+        command's change has already called for)."""
+        if seat.acked != acked:
+            seat.sent = had
+            return
+        await self._send(ws, frame)
 
     async def _send(self, ws: ServerConnection, msg: Mapping[str, Any] | str) -> None:
         """Send (a message, or one already encoded), unless the connection has gone (it will

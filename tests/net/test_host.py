@@ -395,3 +395,48 @@ async def test_a_restarted_host_welcomes_back_with_every_acknowledged_command(
             update = await blue.recv()  # red's sealing reaches blue as "red has submitted"
             assert update["type"] == "update"
             assert next(a for a in update["view"]["actors"] if a["id"] == "red")["submitted"]
+
+
+async def test_the_first_update_after_an_ack_shows_the_command_while_the_room_is_busy(
+    served, codes, monkeypatch
+) -> None:
+    """Updates are made while other commands come in; one made before a connection's own
+    command must not reach it after that command's ack (a client reads the update after its
+    ack as the state its command made)."""
+    host, url = served
+    made = host._view
+
+    def slow(role: str) -> dict[str, Any]:  # a big room: the other roles' views take a while
+        if role != "facilitator":
+            until = time.perf_counter() + 0.003
+            while time.perf_counter() < until:
+                pass
+        return made(role)
+
+    monkeypatch.setattr(host, "_view", slow)
+    fac = await Client.join(url, codes["facilitator"])
+    assert (await fac.command("s", Start()))["accepted"]
+    assert (await fac.command("a", Advance()))["accepted"]
+    watching = [await Client.join(url, codes[r]) for r in (*TEAMS, "spectator")]
+    second = await Client.join(url, codes["facilitator"])  # a second laptop, busy with notes
+    for c in [fac, *watching, second]:
+        await c.drain(0.1)
+
+    async def chatter() -> None:
+        for i in range(40):
+            assert (await second.command(f"x{i}", Note(text="x")))["accepted"]
+
+    async def notes() -> None:
+        for i in range(25):
+            text = f"note {i}"
+            ack = await fac.command(f"n{i}", Note(text=text))
+            assert ack["accepted"]
+            seen = json.dumps(fac.timeline())
+            while text not in seen:
+                msg = await fac.recv()
+                assert msg["type"] != "update" or text in json.dumps(fac.timeline()), (
+                    f"an update after the ack of {text!r} does not show it")
+                seen = json.dumps(fac.timeline())
+
+    await asyncio.gather(notes(), chatter())
+    await asyncio.gather(*(c.drain(0.2) for c in [fac, *watching, second]))  # so they can close
