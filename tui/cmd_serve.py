@@ -1,6 +1,7 @@
-"""``detente serve``: host a session for a workshop — teams on their own terminals join over the
-network with their codes (see docs/protocol.md). For now only ``--headless``: the facilitator
-joins like anyone else."""
+"""``detente serve``: host a session for a workshop — teams on their own terminals (``detente
+join``) or browsers (``--web PORT``) join over the network with their codes, over TLS with
+``--cert/--key`` (see docs/protocol.md). For now only ``--headless``: the facilitator joins like
+anyone else."""
 
 from __future__ import annotations
 
@@ -150,8 +151,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "serve",
         help="host a session for teams on their own terminals (network play)",
         description="Host a session: teams, the facilitator and spectators join over the network with "
-        "the codes it prints (see docs/protocol.md). The host keeps the log; only what each role may "
-        "see reaches it. " + HEADLESS_ONLY[0].upper() + HEADLESS_ONLY[1:] + ".",
+        "the codes it prints, with detente join or (--web) a browser (see docs/protocol.md). The host "
+        "keeps the log; only what each role may see reaches it. "
+        + HEADLESS_ONLY[0].upper() + HEADLESS_ONLY[1:] + ".",
     )
     s.add_argument("scenario", nargs="?", help="a scenario file, or the name of a bundled one")
     s.add_argument("--resume", metavar="LOG", help="host a session from its log, where it stopped")
