@@ -20,3 +20,16 @@ def test_a_first_time_facilitator_plays_two_days_ends_early_and_writes_reports()
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "tmux_play: ok" in out.stdout
+
+
+SERVE = Path(__file__).with_name("tmux_serve.sh")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_a_host_and_four_joined_terminals_play_a_day_together() -> None:
+    out = subprocess.run(
+        ["bash", str(SERVE), sys.executable, "-m", "detente.tui.cli"],
+        capture_output=True, text=True, timeout=400,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "tmux_serve: ok" in out.stdout
