@@ -319,3 +319,37 @@ def test_join_with_a_wrong_code_or_no_host_says_so_and_exits_1(served, capsys) -
     assert main(["join", "127.0.0.1:9", "--code", "x"]) == 1
     err = capsys.readouterr().err
     assert err.strip() == "detente: cannot reach ws://127.0.0.1:9: is `detente serve` running?"
+
+
+async def test_the_console_runs_the_phase_clock_and_every_team_sees_the_time_left(served, clients) -> None:
+    from detente.tui.screens.modals import ChooseModal, TextModal
+
+    fac_app = DetenteApp(client=joined(clients, served, "facilitator"))
+    blue_app = DetenteApp(client=joined(clients, served, "blue"))
+    async with fac_app.run_test(size=SIZE) as fac, blue_app.run_test(size=SIZE):
+        await fac.pause()
+        await until(lambda: "briefing" in status(blue_app, "#team-status"))
+        assert "clock" not in status(blue_app, "#team-status")
+
+        async def clock(action: str, minutes: str = "") -> None:
+            await fac.press("k")
+            await until(lambda: isinstance(fac_app.screen, ChooseModal))
+            choices = fac_app.screen.query_one(OptionList)
+            ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+            choices.highlighted = ids.index(action)
+            await fac.press("enter")
+            if minutes:
+                await until(lambda: isinstance(fac_app.screen, TextModal))
+                fac_app.screen.query_one(Input).value = minutes
+                await fac.press("enter")
+
+        await clock("set", "2")
+        await until(lambda: "clock 02:00 (paused)" in status(blue_app, "#team-status"))
+        assert "clock 02:00 (paused)" in status(fac_app, "#status")
+        await clock("start")
+        await until(lambda: "clock 01:5" in status(blue_app, "#team-status"), 5)  # counting down
+        assert "(paused)" not in status(blue_app, "#team-status")
+        await clock("pause")
+        await until(lambda: "(paused)" in status(blue_app, "#team-status"))
+        await clock("stop")
+        await until(lambda: "clock" not in status(blue_app, "#team-status"))

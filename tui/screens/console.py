@@ -37,7 +37,7 @@ from detente.tui.panels import (
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.forms import InjectModal, OverrideModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen, clock_words
 from detente.tui.text import Names, notable
 
 PHASE_HINT = {
@@ -223,6 +223,8 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
                 show=False),
         Binding("b", "note", "Note", tooltip="an observation for the debrief and the report", show=False),
+        Binding("k", "clock", "Clock",
+                tooltip="the phase clock: set, start, pause, extend, stop, advance by itself", show=False),
         Binding("m", "matrix", "Matrix", tooltip="switch the relations matrix: tension, trust, threat",
                 show=False),
         Binding("f", "filter", "Filter", tooltip="show the timeline's events of one team, then of one kind",
@@ -238,7 +240,7 @@ class ConsoleScreen(Panels, Screen[None]):
     ]
 
     #: Actions that make no sense once the session has ended (hidden from the footer then).
-    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review"})
+    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review", "clock"})
 
     def __init__(self, client: SessionClient) -> None:
         super().__init__()
@@ -274,6 +276,7 @@ class ConsoleScreen(Panels, Screen[None]):
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
+        self.set_interval(1.0, self._tick)
         if self.ended:
             # A resumed log that had ended opens on its end screen, as any ending does.
             self.call_after_refresh(self.show_end)
@@ -292,6 +295,12 @@ class ConsoleScreen(Panels, Screen[None]):
         self.refresh_bindings()
         if not isinstance(self.app.screen, EndScreen):
             self.app.push_screen(EndScreen(self.client), callback=lambda _: self.refresh_view())
+
+    def _tick(self) -> None:
+        """A running phase clock counts down on the status line."""
+        v = self.client.view(FACILITATOR)
+        if v.clock is not None and v.clock.running and self.is_mounted:
+            self._status(v)
 
     def humans_waiting(self) -> tuple[str, ...]:
         """The teams the phase waits for that a person plays (a bot acts on its own)."""
@@ -324,6 +333,10 @@ class ConsoleScreen(Panels, Screen[None]):
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
+        clock = clock_words(v, self.client.clock_left())
+        if clock:
+            line.append(f"  ·  {clock}" + ("  ·  runs out: advances by itself" if v.clock and v.clock.auto
+                                           else ""), style="bold")
         if self.client.bots:
             line.append(
                 "  ·  bots: "
@@ -511,6 +524,39 @@ class ConsoleScreen(Panels, Screen[None]):
         # got: (value, of, to, reason[, what teams read])
         if got is not None and self._send(Override(*got)) and self.ended:
                 self.show_end()
+
+    @work
+    async def action_clock(self) -> None:
+        """The phase clock: what can be done with it now, then how many minutes if that needs them.
+        Pausing or extending a running clock leaves the time left to whoever runs it (the host)."""
+        from detente.engine.commands import Clock
+
+        v = self.client.view(FACILITATOR)
+        c = v.clock
+        options = [("set", "Set a clock for this phase (minutes; it waits for start)")]
+        if c is not None:
+            options = [
+                ("pause", "Pause") if c.running else ("start", "Start"),
+                ("extend", "Extend by some minutes"),
+                ("set", "Set it again (minutes)"),
+                ("stop", "Take the clock away"),
+                ("manual", "When it runs out: wait for the facilitator") if c.auto
+                else ("auto", "When it runs out: advance by itself"),
+            ]
+        action = await self.app.push_screen_wait(ChooseModal("Phase clock", options))
+        if not action:
+            return
+        seconds = 0
+        if action in ("set", "extend"):
+            typed = await self.app.push_screen_wait(TextModal("How many minutes?", value="10"))
+            if not typed:
+                return
+            try:
+                seconds = round(float(typed.replace(",", ".")) * 60)
+            except ValueError:
+                self.notify(f"{typed!r} is not a number of minutes", severity="error")
+                return
+        self._send(Clock(action, seconds=seconds))
 
     @work
     async def action_note(self) -> None:

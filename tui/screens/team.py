@@ -107,6 +107,16 @@ def move_title(move: object) -> str:
     return str(getattr(move, "title", "") or getattr(move, "name", move))
 
 
+def clock_words(v: View, left: float | None) -> str:
+    """The phase clock on a status line: ``clock 12:35``, ``(paused)`` when it is; empty with
+    no clock. ``left``: the client's measure of the seconds left now."""
+    if v.clock is None:
+        return ""
+    seconds = max(0, int((v.clock.left if left is None else left) + 0.999))
+    m, s = divmod(seconds, 60)
+    return f"clock {m:02d}:{s:02d}" + ("" if v.clock.running else " (paused)")
+
+
 NAMELESS = Names()
 """Names without a scenario: a move id in words (``hotline_call`` → ``Hotline call``)."""
 
@@ -183,19 +193,32 @@ class TeamScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one("#actions", OptionList).focus()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """A running phase clock counts down on the status line."""
+        v = self.client.view(self.team)
+        if v.clock is not None and v.clock.running:
+            self._status(v)
 
     # -- rendering -------------------------------------------------------------------------
-    def refresh_view(self) -> None:
-        v = self.client.view(self.team)
-        self._phase = v.phase
-        self._sealed = self.team in v.orders
+    def _status(self, v: View) -> None:
         me = next(a for a in v.actors if a.id == self.team)
         status = Text.assemble(
             (me.name, "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
         )
+        clock = clock_words(v, self.client.clock_left())
+        if clock:
+            status.append(f" · {clock}", style="bold")
         if self.client.status():
             status.append(f"\n{self.client.status()}", style="dim")
         self.query_one("#team-status", Static).update(status)
+
+    def refresh_view(self) -> None:
+        v = self.client.view(self.team)
+        self._phase = v.phase
+        self._sealed = self.team in v.orders
+        self._status(v)
         self.query_one("#briefing", Static).update(self._briefing(v))
         self.query_one("#picture", Static).update(self._picture(v))
         actions = self.query_one("#actions", OptionList)
