@@ -303,3 +303,21 @@ def test_a_wss_host_is_joined_with_its_certificate_and_refused_without(rec, code
         blue = join(served.url, codes["blue"], cafile=str(cert))
         clients.append(blue)
         assert blue.joined == "blue" and blue.view("blue").role == "blue"
+
+
+def test_the_clock_counts_down_here_and_the_facilitator_is_told_when_it_runs_out(served, clients) -> None:
+    from detente.engine.commands import Clock
+
+    fac, blue = joined(clients, served, "facilitator"), joined(clients, served, "blue")
+    assert fac.apply(Start()).accepted
+    assert blue.clock_left() is None
+    assert fac.apply(Clock("set", seconds=2)).accepted
+    until(lambda: blue.clock_left() == 2)
+    assert fac.apply(Clock("start")).accepted
+    until(lambda: blue.view("blue").clock is not None and blue.view("blue").clock.running)
+    until(lambda: (blue.clock_left() or 2) < 1.5, 3)  # counted down here, between updates
+    told: list[str] = []
+    until(lambda: told.extend(fac.notices()) or told, 5)
+    assert blue.notices() == []  # the facilitator decides; teams are not told
+    until(lambda: not blue.view("blue").clock.running)  # the host paused it at 0
+    assert blue.clock_left() == 0
