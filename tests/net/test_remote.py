@@ -321,3 +321,52 @@ def test_the_clock_counts_down_here_and_the_facilitator_is_told_when_it_runs_out
     assert blue.notices() == []  # the facilitator decides; teams are not told
     until(lambda: not blue.view("blue").clock.running)  # the host paused it at 0
     assert blue.clock_left() == 0
+
+
+def test_a_host_that_does_not_answer_is_said_and_missing_fields_count_as_empty(rec, monkeypatch) -> None:
+    """An older host's welcome (no moves, priced, waiting, bots, log …) still opens the role; a
+    command it never acknowledges is refused after the wait, in words."""
+    from websockets.asyncio.server import serve
+
+    from detente.engine.views import view
+    from detente.engine.visibility import scenario_for
+    from detente.net import protocol
+    from detente.net import remote as remote_module
+
+    monkeypatch.setattr(remote_module, "ANSWER_WITHIN", 0.5)
+    scenario = rec.session.scenario
+    old_welcome = protocol.message(
+        "welcome", role="blue", name="Republic of Azuria",
+        scenario=scenario_to_dict(scenario_for(scenario, "blue")),
+        view=view_to_dict(view(rec.state, "blue", rec.session.ruleset.ladder)), timeline=[])
+
+    async def silent(ws: Any) -> None:
+        await ws.recv()
+        await ws.send(json.dumps(old_welcome))
+        async for _ in ws:
+            pass  # never an ack
+
+    ready, stop = threading.Event(), threading.Event()
+    where: list[str] = []
+
+    async def main() -> None:
+        async with serve(silent, "127.0.0.1", 0) as server:
+            where.append(f"ws://127.0.0.1:{next(iter(server.sockets)).getsockname()[1]}")
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    client = join(where[0], "any")
+    try:
+        assert client.joined == "blue" and client.view("blue").role == "blue"
+        assert client.moves("blue") == [] and client.waiting_for() == () and client.bots == {}
+        assert client.clock_left() is None and client.annullable() == []
+        refused = client.apply(Start())
+        assert not refused.accepted and refused.reason == "the host did not answer"  # type: ignore[union-attr]
+    finally:
+        client.close()
+        stop.set()
+        thread.join(5)
