@@ -621,6 +621,11 @@ def bot_command(
     return None
 
 
+#: The most commands bots make in a row before a person acts again: a guard against a policy
+#: and a rule that keep answering each other.
+MAX_BOT_COMMANDS = 1000
+
+
 def next_bot_command(
     state: State,
     ruleset: Ruleset,

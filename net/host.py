@@ -33,6 +33,7 @@ from websockets.exceptions import ConnectionClosed
 
 from detente.engine.adjudicate import legal_moves
 from detente.engine.annul import annullable
+from detente.engine.bots import MAX_BOT_COMMANDS, Policy, next_bot_command
 from detente.engine.commands import FACILITATOR, Advance, Clock, Command, actor_of
 from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession
@@ -178,17 +179,25 @@ def may_send(role: str, command: Command) -> str | None:
 class Host:
     """An authoritative session served over WebSocket (see the module's docstring)."""
 
-    def __init__(self, recorded: RecordedSession, codes: Mapping[str, str]) -> None:
+    def __init__(
+        self, recorded: RecordedSession, codes: Mapping[str, str], bots: Mapping[str, Policy] | None = None,
+    ) -> None:
         """A host for ``recorded`` with one join code per role (role id → code).
 
         Roles are the scenario's team ids, ``facilitator`` and ``spectator``; a role without a
-        code cannot be joined."""
+        code cannot be joined. ``bots`` (team → policy) play those teams at the host: they act
+        as soon as a phase lets them, through the same logged commands, and have no code."""
         self.recorded = recorded
         self.codes = dict(codes)
+        self.bots: dict[str, Policy] = dict(bots or {})
+        self.bot_problems: list[str] = []
+        """Commands a bot made that the session refused (the bots stop until the next command)."""
         scenario = recorded.session.scenario
         unknown = set(self.codes) - {*scenario.actor_ids, FACILITATOR, SPECTATOR}
         if unknown:
             raise ValueError(f"codes for unknown roles: {', '.join(sorted(unknown))}")
+        if both := sorted(set(self.codes) & set(self.bots)):
+            raise ValueError(f"a bot plays {', '.join(both)}: it has no code")
         self.port: int | None = None
         """The port the host listens on, once :meth:`serving` has bound it."""
         self._events: list[Event] = []
@@ -224,8 +233,10 @@ class Host:
         return self.recorded.session.scenario.actor(role).name
 
     def roles(self) -> list[str]:
-        """Every role, teams first, in the scenario's order."""
-        return [*self.recorded.session.scenario.actor_ids, FACILITATOR, SPECTATOR]
+        """Every role a person can join as, teams first, in the scenario's order (a bot's team
+        is the bot's)."""
+        teams = [t for t in self.recorded.session.scenario.actor_ids if t not in self.bots]
+        return [*teams, FACILITATOR, SPECTATOR]
 
     def _view(self, role: str) -> dict[str, Any]:
         ladder = self.recorded.session.ruleset.ladder
@@ -452,7 +463,7 @@ class Host:
             entries = self._timeline(role)
             seat.sent = len(entries)
             msg = protocol.welcome(role, self.role_name(role), protocol.scenario_to_dict(scenario),
-                                   self._view(role), entries, self._extras(role), bots=(),
+                                   self._view(role), entries, self._extras(role), bots=tuple(self.bots),
                                    log=os.path.basename(self.recorded.path))
             await ws.send(protocol.encode(msg))
             self._seats[ws] = seat
@@ -521,9 +532,32 @@ class Host:
         result = self.recorded.apply(command, cid=cid)
         if result.accepted:
             self._events += result.events
+            self.play_bots()
             self._clock_changed()
             self._publish()
         return result
+
+    def play_bots(self) -> int:
+        """Let the bots act until none has anything left to do now; how many commands they made
+        (each logged like a team's, without a client's id)."""
+        if not self.bots:
+            return 0
+        session = self.recorded.session
+        for made in range(MAX_BOT_COMMANDS):
+            if session.state.ended:
+                return made
+            command = next_bot_command(session.state, session.ruleset, self.bots, seed=session.seed,
+                                       events=self._events)
+            if command is None:
+                return made
+            result = self.recorded.apply(command)
+            if not result.accepted:
+                team = getattr(command, "team", "?")
+                self.bot_problems.append(f"the {self.bots[team].name} bot for {team}: "
+                                         f"{getattr(result, 'reason', 'refused')}")
+                return made
+            self._events += result.events
+        return MAX_BOT_COMMANDS
 
     def _publish(self) -> None:
         """Have every connection told what changed, soon: the publisher (:meth:`_publishing`)

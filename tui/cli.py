@@ -557,7 +557,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run as ``python -m detente.tui.cli`` (browser tabs and tests do): use the module the
+    # commands import, so that their UserError is the one main() catches.
+    from detente.tui import cli as _cli
+
+    sys.exit(_cli.main())
 
 
 __all__ = ["build_parser", "bundled_scenarios", "main", "resolve_scenario"]

@@ -70,6 +70,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except LogError as exc:
             raise UserError(str(exc)) from None
     with rec:
+        from detente.tui.cli import _bots
+
+        bots = _bots(args.bot, rec.session.scenario)
         if not _loopback(args.host) and tls is None:
             _err(f"warning: --host {args.host}: anyone who can reach this machine can connect, and the "
                  "traffic is not encrypted (give --cert PEM --key PEM for TLS): hand out codes only in "
@@ -77,14 +80,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import asyncio
 
         try:
-            asyncio.run(_serve(rec, args, tls))
+            asyncio.run(_serve(rec, args, tls, bots))
         except OSError as exc:
             raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     _say(f"Stopped. Log: {rec.path}", f"Resume with: detente serve --resume {rec.path} --headless")
     return 0
 
 
-async def _serve(rec, args: argparse.Namespace, tls) -> None:  # type: ignore[no-untyped-def]
+async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ignore[no-untyped-def]
     import asyncio
     import signal
 
@@ -92,8 +95,9 @@ async def _serve(rec, args: argparse.Namespace, tls) -> None:  # type: ignore[no
     from detente.net.host import Host
     from detente.tui.cli import _say
 
-    host = Host(rec, {})
+    host = Host(rec, {}, bots=bots)
     host.codes = new_codes(host.roles())
+    host.play_bots()  # a bot's seat acts as soon as the phase lets it
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -121,6 +125,8 @@ async def _serve(rec, args: argparse.Namespace, tls) -> None:  # type: ignore[no
             f"Log: {rec.path}",
             "Join codes (one per role; never written to the log):",
             *(f"  {role:<12} {host.role_name(role):<28} {host.codes[role]}" for role in host.roles()),
+            *(f"  {team:<12} {host.role_name(team):<28} played by the {policy.name} bot"
+              for team, policy in bots.items()),
             f"URL: {url}",
             *([f"Browsers: {page} (each tab asks for a code)"] if page else []),
             *([f"Codes written to {args.codes}"] if args.codes else []),
@@ -169,6 +175,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--log", metavar="PATH",
                    help="where the log goes: a new file, or a folder ending in / (default sessions/)")
     s.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
+    s.add_argument("--bot", action="append", default=[], metavar="TEAM=POLICY",
+                   help="a bot plays TEAM at the host: random, dove, hawk or tit-for-tat (repeatable; "
+                   "no code is printed for it; give the same again with --resume)")
     s.add_argument("--cert", metavar="PEM", help="TLS certificate (chain), PEM: clients join with wss://")
     s.add_argument("--key", metavar="PEM", help="the certificate's private key, PEM")
     s.set_defaults(func=cmd_serve)
