@@ -71,9 +71,7 @@ class DetenteApp(App[None]):
         elif self.join_url is not None:
             self.ask_code(self.join_url)
         elif self.client is not None:
-            from detente.tui.screens.console import ConsoleScreen
-
-            self.push_screen(ConsoleScreen(self.client))
+            self._open(self.client)
         elif self.replay is None or not self.open_replay(self.replay):
             self.push_screen(StartScreen(self.scenarios))
 
@@ -210,9 +208,11 @@ class DetenteApp(App[None]):
     def _open(self, client: SessionClient) -> None:
         from detente.tui.screens.console import ConsoleScreen
 
-        if self.client is not None:
+        if self.client is not None and self.client is not client:
             self.client.close()
         self.client = client
+        # A hot-seat session changes by itself only when its clock runs out.
+        client.on_change(lambda: self.post_message(SessionChanged()))
         self.push_screen(ConsoleScreen(client))
 
     # -- detente join ---------------------------------------------------------------------
@@ -304,7 +304,8 @@ class DetenteApp(App[None]):
                     refresh()
         for text in client.notices():
             self.bell()
-            self.notify(text, title="Host", severity="warning", timeout=15)
+            self.notify(text, title="Phase clock" if text.startswith("Time is up") else "Host",
+                        severity="warning", timeout=15)
         ringing = self._calls_ringing()
         for pid in sorted(ringing - self._ringing):
             p = next(p for p in client.view(str(client.joined)).proposals if p.id == pid)
@@ -312,7 +313,7 @@ class DetenteApp(App[None]):
             self.notify(f"{client.scenario.actor(p.by).name} is calling — a answers",
                         title="Hotline", timeout=20)
         self._ringing = ringing
-        if client.view(str(client.joined)).outcome is not None:
+        if client.view(client.joined or "facilitator").outcome is not None:
             self._show_end()
 
     def _show_end(self) -> None:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, Protocol
 
+from attrs import evolve
+
 from detente.engine.adjudicate import LegalMove, legal_moves
-from detente.engine.commands import FACILITATOR, Command
+from detente.engine.commands import FACILITATOR, Advance, Clock, Command
 from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession, describe_lineage, make_header, states_by_turn
 from detente.engine.scenario import Scenario
@@ -179,6 +183,16 @@ class LocalClient:
         """Teams a bot plays (team → policy); they act as soon as a phase lets them."""
         self.bot_problems: list[str] = []
         """Commands a bot made that the session refused (the bots stop until the next command)."""
+        self._clock_at: float | None = None
+        """While the phase clock runs: the monotonic time it had ``state.clock.left`` left (this
+        front end runs the clock, as the host does for a network session)."""
+        self._listeners: list[Callable[[], None]] = []
+        self._notices: list[str] = []
+        state = recorded.state
+        if state.clock is not None and state.clock.running:
+            # A resumed session's clock ran when the log stopped: it waits, paused, for the
+            # facilitator (what ran meanwhile is not known here).
+            self._apply(Clock("pause", left=state.clock.left))
 
     @classmethod
     def new(
@@ -240,10 +254,13 @@ class LocalClient:
         return ""
 
     def on_change(self, callback: Callable[[], None]) -> None:
-        """Nothing changes here but by this front end's own commands: nothing to call back."""
+        """Nothing changes here but by this front end's own commands, and the clock running out."""
+        self._listeners.append(callback)
 
     def notices(self) -> list[str]:
-        return []
+        """What the facilitator is to be told (the clock ran out), each once."""
+        out, self._notices = self._notices, []
+        return out
 
     _new_header: Mapping[str, Any] = {}
     """A new session's header, when the client wrote it (a resumed one reads it from the log)."""
@@ -304,10 +321,34 @@ class LocalClient:
         return result
 
     def _apply(self, command: Command) -> Result:
+        command = self._measured(command)
+        before = self._rec.state.clock
         result = self._rec.apply(command)
         if result.accepted:
             self._events += result.events  # type: ignore[union-attr]
+            clock = self._rec.state.clock
+            if clock is None or not clock.running:
+                self._clock_at = None
+            elif clock != before:  # started, extended, or a new phase's clock
+                self._clock_at = monotonic()
         return result
+
+    def _measured(self, command: Command) -> Command:
+        """A pause or extension of the running clock says how much was left: this front end
+        measured it (the engine reads no clock)."""
+        if isinstance(command, Clock) and command.left == -1 and command.action in ("pause", "extend"):
+            left = self._left_now()
+            if left is not None:
+                return evolve(command, left=math.ceil(left))
+        return command
+
+    def _left_now(self) -> float | None:
+        clock = self._rec.state.clock
+        if clock is None:
+            return None
+        if not clock.running or self._clock_at is None:
+            return float(clock.left)
+        return max(0.0, clock.left - (monotonic() - self._clock_at))
 
     def play_bots(self) -> int:
         """Let the bots act until none has anything left to do in this phase; how many commands
@@ -346,8 +387,21 @@ class LocalClient:
         return legal_moves(unspent, team, self._rec.session.ruleset, phase)
 
     def clock_left(self) -> float | None:
-        clock = self.view(FACILITATOR).clock
-        return None if clock is None else float(clock.left)
+        """Seconds left now. Reading it runs the clock out: at 0 the clock is paused (logged),
+        the facilitator is told, and with auto-advance on, the phase advances — as the host does
+        for a network session; the screens read it every second."""
+        left = self._left_now()
+        clock = self._rec.state.clock
+        if left is not None and left <= 0 and clock is not None and clock.running:
+            self._apply(Clock("pause", left=0))
+            phase = self._rec.state.phase
+            self._notices.append(f"Time is up for {phase}: advance or extend")
+            if self._rec.state.clock_auto:
+                self.apply(Advance())
+            for callback in self._listeners:
+                callback()
+            return 0.0
+        return left
 
     def tension_history(self) -> dict[tuple[str, str], list[int]]:
         """Tension per pair at the end of each turn so far (tension is public)."""
