@@ -48,7 +48,7 @@ class Tab:
         shot = await self.send("Page.captureScreenshot", format="png")
         return base64.b64decode(shot["data"])
 
-    async def settled(self, seconds: float = 60) -> bytes:
+    async def settled(self, seconds: float = 120) -> bytes:
         """Wait until the page's picture stops changing (the terminal has drawn its screen; a
         blinking cursor makes two pictures take turns)."""
         loop = asyncio.get_running_loop()
@@ -113,8 +113,8 @@ class Browser:
 @contextlib.asynccontextmanager
 async def chromium(profile: Path) -> AsyncIterator[Browser]:
     proc = subprocess.Popen(
-        [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
