@@ -23,7 +23,7 @@ import ssl
 import sys
 import time
 import traceback
-from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -219,6 +219,9 @@ class Host:
         """The monotonic time the running clock had ``state.clock.left`` left (None: not running)."""
         self._clock_timer: asyncio.TimerHandle | None = None
         self._live = False
+        self.listeners: list[Callable[[str | None], None]] = []
+        """Front ends in the host's own process: called (in the host's loop) after every change,
+        with a notice for the facilitator (the clock ran out) or None."""
         if recorded.contents is not None:
             self._resume_paused(recorded.contents.records)
 
@@ -329,6 +332,8 @@ class Host:
             if not self._apply(Clock("pause", left=0)).accepted:  # pragma: no cover - checked above
                 return
             text = f"Time is up for {phase}: advance or extend"
+            for listener in list(self.listeners):
+                listener(text)
             await asyncio.gather(*(self._send(ws, protocol.notice(text))
                                    for ws, seat in list(self._seats.items()) if seat.role == FACILITATOR))
             if self.recorded.state.clock_auto:
@@ -561,8 +566,17 @@ class Host:
 
     def _publish(self) -> None:
         """Have every connection told what changed, soon: the publisher (:meth:`_publishing`)
-        does it outside the command's turn, so the next command need not wait for the room."""
+        does it outside the command's turn, so the next command need not wait for the room.
+        A console in the host's own process (:attr:`listeners`) is told at once."""
         self._dirty.set()
+        for listener in list(self.listeners):
+            listener(None)
+
+    async def apply_here(self, command: Command) -> Result:
+        """A command from a front end in the host's own process (the facilitator's console in
+        the host's terminal): applied, logged and published like a connection's."""
+        async with self._lock:
+            return self._apply(self._measured(command))
 
     async def _publishing(self) -> None:
         """While serving: after each change, every connection gets its role's view and the

@@ -1,7 +1,7 @@
 """``detente serve``: host a session for a workshop — teams on their own terminals (``detente
 join``) or browsers (``--web PORT``) join over the network with their codes, over TLS with
-``--cert/--key`` (see docs/protocol.md). For now only ``--headless``: the facilitator joins like
-anyone else."""
+``--cert/--key`` (see docs/protocol.md). The facilitator console runs in this terminal
+(:mod:`detente.tui.hosted`), or with ``--headless`` the facilitator joins like anyone else."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ import ipaddress
 import os
 import socket
 import stat
-
-HEADLESS_ONLY = (
-    "the console in this terminal comes in a later version: use --headless and join as the facilitator"
-)
 
 
 def _loopback(host: str) -> bool:
@@ -32,8 +28,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from detente.tui.cli import UserError, _err, _load, _log_path, _say, resolve_scenario
     from detente.tui.output import check_output
 
-    if not args.headless:
-        raise UserError(HEADLESS_ONLY)
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port}: a port is 0–65535 (0: any free port)")
     if args.web is not None and not 0 <= args.web <= 65535:
@@ -80,10 +74,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import asyncio
 
         try:
-            asyncio.run(_serve(rec, args, tls, bots))
+            if args.headless:
+                asyncio.run(_serve(rec, args, tls, bots))
+            else:
+                _console(rec, args, tls, bots)
         except OSError as exc:
             raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    _say(f"Stopped. Log: {rec.path}", f"Resume with: detente serve --resume {rec.path} --headless")
+    again = " --headless" if args.headless else ""
+    _say(f"Stopped. Log: {rec.path}", f"Resume with: detente serve --resume {rec.path}{again}")
     return 0
 
 
@@ -116,23 +114,60 @@ async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ign
                 title=rec.session.scenario.scenario.title, tls=tls))
             if args.host in ("0.0.0.0", "::"):
                 page = f"{page.split(':', 1)[0]}://{socket.gethostname()}:{page.rsplit(':', 1)[1]}"
-        if args.codes:
-            _write_codes(args.codes, url, host.codes)
-        state = rec.state
-        where = f"{state.label() if state.turn else 'Setup'}, {state.phase}"
-        _say(
-            f"{rec.session.scenario.scenario.title} — {where}",
-            f"Log: {rec.path}",
-            "Join codes (one per role; never written to the log):",
-            *(f"  {role:<12} {host.role_name(role):<28} {host.codes[role]}" for role in host.roles()),
-            *(f"  {team:<12} {host.role_name(team):<28} played by the {policy.name} bot"
-              for team, policy in bots.items()),
-            f"URL: {url}",
-            *([f"Browsers: {page} (each tab asks for a code)"] if page else []),
-            *([f"Codes written to {args.codes}"] if args.codes else []),
-            "Serving. Press Ctrl+C to stop (the log is kept; resume it with --resume).",
-        )
+        _announce(host, rec, args, url, page)
+        _say("Serving. Press Ctrl+C to stop (the log is kept; resume it with --resume).")
         await stop.wait()
+
+
+def _announce(host, rec, args: argparse.Namespace, url: str, page: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Print the join codes and where to join (and write them with --codes)."""
+    from detente.tui.cli import _say
+
+    if args.codes:
+        _write_codes(args.codes, url, host.codes)
+    state = rec.state
+    where = f"{state.label() if state.turn else 'Setup'}, {state.phase}"
+    _say(
+        f"{rec.session.scenario.scenario.title} — {where}",
+        f"Log: {rec.path}",
+        "Join codes (one per role; never written to the log):",
+        *(f"  {role:<12} {host.role_name(role):<28} {host.codes[role]}" for role in host.roles()
+          if role in host.codes),
+        *(f"  {team:<12} {host.role_name(team):<28} played by the {policy.name} bot"
+          for team, policy in host.bots.items()),
+        f"URL: {url}",
+        *([f"Browsers: {page} (each tab asks for a code)"] if page else []),
+        *([f"Codes written to {args.codes}"] if args.codes else []),
+    )
+
+
+def _console(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ignore[no-untyped-def]
+    """Serve from a thread of its own and run the facilitator console in this terminal."""
+    import sys
+
+    from detente.net.codes import new_codes
+    from detente.net.host import Host
+    from detente.net.web import local_url
+    from detente.tui.app import DetenteApp
+    from detente.tui.hosted import HostedClient, HostThread
+
+    host = Host(rec, {}, bots=bots)
+    host.codes = new_codes([r for r in host.roles() if r != "facilitator"])  # the console is here
+    host.play_bots()
+    served = HostThread(host, args.host, args.port, tls, args.web,
+                        web_url=lambda url: local_url(url, args.host))
+    url = served.start()
+    if args.host in ("0.0.0.0", "::"):
+        url = f"{url.split(':', 1)[0]}://{socket.gethostname()}:{host.port}"
+    _announce(host, rec, args, url, served.page or None)
+    if sys.stdin.isatty():
+        input("Hand out the codes, then press Enter to open the console (they stay above it when it "
+              "closes; --codes keeps them in a file). ")
+    client = HostedClient(served)
+    try:
+        DetenteApp(client=client, theme=args.theme).run()
+    finally:
+        served.stop()
 
 
 def _write_codes(path: str, url: str, codes: dict[str, str]) -> None:
@@ -158,13 +193,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="host a session for teams on their own terminals (network play)",
         description="Host a session: teams, the facilitator and spectators join over the network with "
         "the codes it prints, with detente join or (--web) a browser (see docs/protocol.md). The host "
-        "keeps the log; only what each role may see reaches it. "
-        + HEADLESS_ONLY[0].upper() + HEADLESS_ONLY[1:] + ".",
+        "keeps the log; only what each role may see reaches it. The facilitator console runs in this "
+        "terminal, unless --headless (then the facilitator joins like anyone else).",
     )
     s.add_argument("scenario", nargs="?", help="a scenario file, or the name of a bundled one")
     s.add_argument("--resume", metavar="LOG", help="host a session from its log, where it stopped")
     s.add_argument("--headless", action="store_true",
-                   help="no console in this terminal: the facilitator joins with the facilitator code")
+                   help="no console in this terminal: the facilitator joins with the facilitator code "
+                   "(without it, the facilitator console runs here and no facilitator code is printed)")
+    s.add_argument("--theme", default="dark", metavar="NAME",
+                   help="the console's theme: dark (default) or light, or any Textual theme name")
     s.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8765, help="the port (default 8765; 0: any free port)")

@@ -89,14 +89,6 @@ def test_serve_resumes_a_log_and_never_writes_codes_over_a_log(tmp_path: Path) -
     assert any("Setup" in line for line in out)
 
 
-def test_serve_without_headless_says_what_to_do(tmp_path: Path) -> None:
-    done = subprocess.run([*CLI, "serve", "strait_standoff"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=30)
-    assert done.returncode == 1
-    assert "use --headless and join as the facilitator" in done.stderr
-    assert not (tmp_path / "sessions").exists()
-
-
 def test_a_host_reachable_from_other_machines_warns_that_nothing_is_encrypted(tmp_path: Path) -> None:
     proc, _ = _start("strait_standoff", "--headless", "--host", "0.0.0.0", "--port", "0", "--log", "s.jsonl",
                      cwd=tmp_path)

@@ -33,3 +33,16 @@ def test_a_host_and_four_joined_terminals_play_a_day_together() -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "tmux_serve: ok" in out.stdout
+
+
+CONSOLE = Path(__file__).with_name("tmux_serve_console.sh")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_serve_runs_the_console_in_its_own_terminal() -> None:
+    out = subprocess.run(
+        ["bash", str(CONSOLE), sys.executable, "-m", "detente.tui.cli"],
+        capture_output=True, text=True, timeout=200,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "tmux_serve_console: ok" in out.stdout
