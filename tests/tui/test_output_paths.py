@@ -130,8 +130,17 @@ def fifo() -> Iterator[Callable[[Path], list[bytes]]]:
 
     yield make
     for path, reader in made:
-        if reader.is_alive():  # nothing opened it for writing: let the reader see an end
-            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        # Nothing opened it for writing: let the reader see an end. The reader may not have
+        # opened its end yet (ENXIO): try again until it has, or has finished.
+        for _ in range(100):
+            reader.join(0.05)
+            if not reader.is_alive():
+                break
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:
+                    raise
         reader.join(5)
 
 
