@@ -33,7 +33,7 @@ SubmitOrders(team='blue', orders=(...))
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from attrs import evolve, frozen
@@ -643,6 +643,30 @@ def next_bot_command(
             if cmd is not None:
                 return cmd
     return None
+
+
+def play_bots(
+    session: Any,
+    bots: Mapping[str, Policy],
+    apply: Callable[[Command], Any],
+    events: Sequence[Event],
+    problems: list[str],
+) -> int:
+    """Let the bots of ``session`` act until none has anything left to do now, each command sent
+    through ``apply`` (which logs it and adds its events to ``events``); how many they made. A
+    command the session refuses is said in ``problems`` and stops the bots until the next command."""
+    for made in range(MAX_BOT_COMMANDS):
+        if session.state.ended:
+            return made
+        command = next_bot_command(session.state, session.ruleset, bots, seed=session.seed, events=events)
+        if command is None:
+            return made
+        result = apply(command)
+        if not result.accepted:
+            team = getattr(command, "team", "?")
+            problems.append(f"the {bots[team].name} bot for {team}: {getattr(result, 'reason', 'refused')}")
+            return made
+    return MAX_BOT_COMMANDS
 
 
 def next_command(

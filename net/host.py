@@ -33,7 +33,7 @@ from websockets.exceptions import ConnectionClosed
 
 from detente.engine.adjudicate import legal_moves
 from detente.engine.annul import annullable
-from detente.engine.bots import MAX_BOT_COMMANDS, Policy, next_bot_command
+from detente.engine.bots import Policy, play_bots
 from detente.engine.commands import FACILITATOR, Advance, Clock, Command, actor_of
 from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession
@@ -547,22 +547,13 @@ class Host:
         (each logged like a team's, without a client's id)."""
         if not self.bots:
             return 0
-        session = self.recorded.session
-        for made in range(MAX_BOT_COMMANDS):
-            if session.state.ended:
-                return made
-            command = next_bot_command(session.state, session.ruleset, self.bots, seed=session.seed,
-                                       events=self._events)
-            if command is None:
-                return made
-            result = self.recorded.apply(command)
-            if not result.accepted:
-                team = getattr(command, "team", "?")
-                self.bot_problems.append(f"the {self.bots[team].name} bot for {team}: "
-                                         f"{getattr(result, 'reason', 'refused')}")
-                return made
+        return play_bots(self.recorded.session, self.bots, self._apply_bot, self._events, self.bot_problems)
+
+    def _apply_bot(self, command: Command) -> Result:
+        result = self.recorded.apply(command)
+        if result.accepted:
             self._events += result.events
-        return MAX_BOT_COMMANDS
+        return result
 
     def _publish(self) -> None:
         """Have every connection told what changed, soon: the publisher (:meth:`_publishing`)

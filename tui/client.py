@@ -30,8 +30,6 @@ from detente.engine.views import View, timeline, view
 if TYPE_CHECKING:
     from detente.engine.bots import Policy
 
-#: Most commands the bots may make in a row before a person acts (a guard, far above a phase's worth).
-MAX_BOT_COMMANDS = 1000
 
 #: PBKDF2 rounds for the facilitator PIN's hash: a short PIN is guessable anyway; the log holds no
 #: PIN in clear, and reading it back costs a guess some work.
@@ -356,24 +354,9 @@ class LocalClient:
         at the keyboard uses, each logged like any other."""
         if not self.bots:
             return 0
-        from detente.engine.bots import next_bot_command
+        from detente.engine.bots import play_bots
 
-        session = self._rec.session
-        for made in range(MAX_BOT_COMMANDS):
-            if session.state.ended:
-                return made
-            cmd = next_bot_command(
-                session.state, session.ruleset, self.bots, seed=session.seed, events=self._events
-            )
-            if cmd is None:
-                return made
-            result = self._apply(cmd)
-            if not result.accepted:
-                team = getattr(cmd, "team", "?")
-                reason = getattr(result, "reason", "")
-                self.bot_problems.append(f"the {self.bots[team].name} bot for {team}: {reason}")
-                return made
-        return MAX_BOT_COMMANDS
+        return play_bots(self._rec.session, self.bots, self._apply, self._events, self.bot_problems)
 
     def waiting_for(self) -> tuple[str, ...]:
         return self._rec.session.waiting_for()
