@@ -97,3 +97,31 @@ async def test_the_console_tells_the_facilitator_when_time_is_up(tmp_path: Path,
         await pilot.pause()
         assert any("Time is up" in n.message for n in app._notifications)
         assert not client.view("facilitator").clock.running  # type: ignore[union-attr]
+
+
+async def test_the_call_screen_shows_the_time_left(tmp_path: Path, now: list[float]) -> None:
+    from textual.app import App
+    from textual.widgets import Static
+
+    from detente.engine.commands import Propose, Respond
+    from detente.engine.state import Order
+    from detente.tui.screens.team import CallScreen
+
+    client = started(tmp_path)
+    client.apply(Propose(team="blue", order=Order(move="hotline_call", target="red")))
+    client.apply(Respond(team="red", proposal="1-1", accept=True))
+    client.apply(Clock("set", seconds=300))
+    client.apply(Clock("start"))
+
+    class Call(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(CallScreen(client, "blue", "1-1"))
+
+    async with Call().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = pilot.app.screen.query_one("#call-status", Static)
+        assert "clock 05:00" in str(header.render())
+        now[0] += 61
+        pilot.app.screen._tick()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "clock 03:59" in str(header.render())

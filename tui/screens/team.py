@@ -627,6 +627,15 @@ class CallScreen(Screen[None]):
         self.speaker = self.team
         self.refresh_view()
         self.query_one(Input).focus()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """A running phase clock counts down in the header."""
+        clock = self.client.view(self.team).clock
+        if clock is not None and clock.running and self.is_mounted:
+            p = self._proposal()
+            if p is not None:
+                self._header(p)
 
     @property
     def two_keyboards(self) -> bool:
@@ -637,6 +646,15 @@ class CallScreen(Screen[None]):
         p = self._proposal()
         if p is None:
             return
+        self._header(p)
+        names = {a.id: a.name for a in self.client.scenario.actors}
+        self.query_one("#say", Input).placeholder = f"{names[self.speaker]}: type a line and press Enter"
+        log = self.query_one("#transcript", RichLog)
+        log.clear()
+        for by, text in p.transcript:
+            log.write(Text.assemble((f"{names[by]}: ", "bold"), text))
+
+    def _header(self, p: ProposalView) -> None:
         names = {a.id: a.name for a in self.client.scenario.actors}
         # The one typing now is the speaker; after a line the keyboard passes to the other side.
         listener = p.to[0] if self.speaker == p.by else p.by
@@ -655,14 +673,11 @@ class CallScreen(Screen[None]):
                 if listener in self.client.bots
                 else Text.assemble(("next: ", "bold"), names[listener], " (keyboard passes after a line)"),
             )
+        clock = clock_words(self.client.view(self.team), self.client.clock_left())
         self.query_one("#call-status", Static).update(
-            Text.assemble(("Hotline: ", "bold"), f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {state}\n", turn)
+            Text.assemble(("Hotline: ", "bold"), f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {state}",
+                          f"  ·  {clock}" if clock else "", "\n", turn)
         )
-        self.query_one("#say", Input).placeholder = f"{names[self.speaker]}: type a line and press Enter"
-        log = self.query_one("#transcript", RichLog)
-        log.clear()
-        for by, text in p.transcript:
-            log.write(Text.assemble((f"{names[by]}: ", "bold"), text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         p = self._proposal()
