@@ -24,9 +24,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 """Our page template (absolute: textual-serve resolves a relative one against its own folder)."""
 
 
-def join_command(url: str) -> str:
-    """The shell command each browser tab runs: this Python's ``detente join URL``."""
-    return f"{shlex.quote(sys.executable)} -m detente.tui.cli join {shlex.quote(url)}"
+def join_command(url: str, cafile: str | None = None) -> str:
+    """The shell command each browser tab runs: this Python's ``detente join URL`` (trusting the
+    host's own certificate, ``cafile``, when it serves ``wss://``)."""
+    trust = f" --cafile {shlex.quote(cafile)}" if cafile else ""
+    return f"{shlex.quote(sys.executable)} -m detente.tui.cli join {shlex.quote(url)}{trust}"
 
 
 def local_url(url: str, host: str) -> str:
@@ -52,14 +54,14 @@ def _server(command: str, title: str) -> Any:
 @contextlib.asynccontextmanager
 async def serving_web(
     join_url: str, host: str = "127.0.0.1", port: int = 0, *, title: str = "Détente",
-    tls: ssl.SSLContext | None = None,
+    tls: ssl.SSLContext | None = None, cafile: str | None = None,
 ) -> AsyncIterator[str]:
     """Serve the page on ``host``:``port`` (0: any free port) in the running event loop while
     the block runs; yields its URL (``https://`` with ``tls``). Each tab runs
     ``detente join join_url``."""
     from aiohttp import web
 
-    server = _server(join_command(join_url), title)
+    server = _server(join_command(join_url, cafile), title)
     app = await server._make_app()
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()

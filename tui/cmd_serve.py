@@ -111,7 +111,7 @@ async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ign
 
             page = await stack.enter_async_context(serving_web(
                 local_url(bound, args.host), args.host, args.web,
-                title=rec.session.scenario.scenario.title, tls=tls))
+                title=rec.session.scenario.scenario.title, tls=tls, cafile=args.cert))
             if args.host in ("0.0.0.0", "::"):
                 page = f"{page.split(':', 1)[0]}://{socket.gethostname()}:{page.rsplit(':', 1)[1]}"
         _announce(host, rec, args, url, page)
@@ -155,7 +155,7 @@ def _console(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ignore[
     host.codes = new_codes([r for r in host.roles() if r != "facilitator"])  # the console is here
     host.play_bots()
     served = HostThread(host, args.host, args.port, tls, args.web,
-                        web_url=lambda url: local_url(url, args.host))
+                        web_url=lambda url: local_url(url, args.host), cafile=args.cert)
     url = served.start()
     if args.host in ("0.0.0.0", "::"):
         url = f"{url.split(':', 1)[0]}://{socket.gethostname()}:{host.port}"

@@ -26,13 +26,15 @@ class HostThread:
     """A :class:`Host` serving from a thread of its own until :meth:`stop`."""
 
     def __init__(self, host: Host, address: str, port: int, tls: ssl.SSLContext | None = None,
-                 web: int | None = None, web_url: Callable[[str], str] | None = None) -> None:
+                 web: int | None = None, web_url: Callable[[str], str] | None = None,
+                 cafile: str | None = None) -> None:
         self.host = host
         self.loop = asyncio.new_event_loop()
         self.url = ""
         self.page = ""
         self.error: BaseException | None = None
         self._address, self._port, self._tls, self._web, self._web_url = address, port, tls, web, web_url
+        self._cafile = cafile
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, name="detente-host", daemon=True)
@@ -65,7 +67,7 @@ class HostThread:
 
                 join = self._web_url(self.url) if self._web_url else self.url
                 self.page = await stack.enter_async_context(
-                    serving_web(join, self._address, self._web, tls=self._tls))
+                    serving_web(join, self._address, self._web, tls=self._tls, cafile=self._cafile))
             self._ready.set()
             await self._stop.wait()
 

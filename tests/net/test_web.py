@@ -63,6 +63,9 @@ async def test_the_page_and_all_it_loads_come_from_this_machine(tmp_path: Path) 
 def test_each_tab_runs_detente_join_against_the_host_on_this_machine() -> None:
     assert shlex.split(join_command("ws://127.0.0.1:8765")) == [
         sys.executable, "-m", "detente.tui.cli", "join", "ws://127.0.0.1:8765"]
+    # Over TLS with the host's own certificate, each tab trusts that certificate.
+    assert shlex.split(join_command("wss://lab-pc:8765", "/etc/detente/cert.pem"))[-3:] == [
+        "wss://lab-pc:8765", "--cafile", "/etc/detente/cert.pem"]
     assert local_url("ws://lab-pc:8765", "0.0.0.0") == "ws://127.0.0.1:8765"
     assert local_url("ws://192.168.1.20:8765", "192.168.1.20") == "ws://192.168.1.20:8765"
 
