@@ -479,9 +479,11 @@ class Host:
         if seat.closing:
             return  # read and dropped, so the closing handshake is not stuck behind a full queue
         try:
+            msg = protocol.parse_client(frame)  # first: a refusal names the command it refuses
+            if msg["type"] == "command":
+                command_id = msg["id"]
             if not seat.take():
                 raise ProtocolError("slow-down", f"slow down: at most {RATE:g} messages a second")
-            msg = protocol.parse_client(frame)
             if msg["type"] == "ping":
                 await ws.send(protocol.encode(protocol.message("pong")))
                 return

@@ -5,6 +5,7 @@ them, and what each role receives — never more than replay shows it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -171,6 +172,24 @@ async def test_flooding_is_told_to_slow_down_and_then_closed(served, codes) -> N
     assert slow and all("slow down" in r["detail"] for r in slow)
     assert sum(r["type"] == "pong" for r in replies) >= 30
     assert blue.ws.close_code == ABUSE
+
+
+async def test_a_command_told_to_slow_down_is_named_so_its_sender_knows(served, codes) -> None:
+    """A client waits for the answer to each command by its id: a refusal for speed must carry
+    it, or the sender waits forever (benchmarks/net.py did, at its 41st quick command)."""
+    _, url = served
+    fac = await Client.join(url, codes["facilitator"])
+    for i in range(60):
+        await fac.send(type="command", id=f"n{i}", command={"type": "note", "text": f"note {i}"})
+    answered: set[str] = set()
+    with contextlib.suppress(TimeoutError, ConnectionClosed):
+        while len(answered) < 60:
+            msg = await fac.recv(2)
+            if msg["type"] in ("ack", "error"):
+                assert "id" in msg, msg
+                answered.add(msg["id"])
+    slow = [m for m in fac.received if m["type"] == "error"]
+    assert slow and all(m["id"].startswith("n") for m in slow)
 
 
 async def test_a_role_may_send_only_its_own_commands(served, codes, rec) -> None:
