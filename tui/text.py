@@ -256,6 +256,16 @@ class Names:
         return self._TOKEN.sub(swap, text)
 
 
+def clock_words(v: View, left: float | None) -> str:
+    """The phase clock on a status line: ``clock 12:35``, ``(paused)`` when it is; empty with
+    no clock. ``left``: the client's measure of the seconds left now."""
+    if v.clock is None:
+        return ""
+    seconds = max(0, int((v.clock.left if left is None else left) + 0.999))
+    m, s = divmod(seconds, 60)
+    return f"clock {m:02d}:{s:02d}" + ("" if v.clock.running else " (paused)")
+
+
 def _rung_name(ladder: Sequence[str], r: int) -> str:
     return ladder[r] if 0 <= r < len(ladder) else ""
 

@@ -125,3 +125,40 @@ async def test_the_call_screen_shows_the_time_left(tmp_path: Path, now: list[flo
         pilot.app.screen._tick()  # type: ignore[attr-defined]
         await pilot.pause()
         assert "clock 03:59" in str(header.render())
+
+
+async def test_the_review_and_the_debrief_show_the_time_left(tmp_path: Path, now: list[float]) -> None:
+    from textual.app import App
+    from textual.widgets import Static
+
+    from detente.tui.screens.debrief import DebriefScreen, ReviewScreen
+
+    client = started(tmp_path)
+    client.apply(Advance())  # orders
+    client.apply(Advance())  # adjudication: the review
+    client.apply(Clock("set", seconds=120))
+    client.apply(Clock("start"))
+
+    class Review(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ReviewScreen(client))
+
+    async with Review().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = pilot.app.screen.query_one("#review-status", Static)
+        assert "clock 02:00" in str(status.render())
+        now[0] += 30
+        pilot.app.screen._tick()  # type: ignore[attr-defined]
+        assert "clock 01:30" in str(status.render())
+
+    client.apply(Advance())  # the debrief, with a clock of its own
+    client.apply(Clock("set", seconds=600))
+
+    class Debrief(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DebriefScreen(client, "blue"))
+
+    async with Debrief().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = pilot.app.screen.query_one("#debrief-status", Static)
+        assert "clock 10:00 (paused)" in str(status.render())

@@ -37,8 +37,8 @@ from detente.tui.panels import (
 from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.screens.forms import InjectModal, OverrideModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen, clock_words
-from detente.tui.text import Names, notable
+from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.text import Names, clock_words, notable
 
 PHASE_HINT = {
     "briefing": "teams read their briefings; press n to move on to communications",

@@ -19,11 +19,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from detente.engine.commands import Advance, Override
+from detente.engine.views import View
 from detente.tui.client import FACILITATOR, SessionClient
 from detente.tui.panels import Panels, SteadyFooter
 from detente.tui.screens.forms import OverrideModal
 from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
-from detente.tui.text import Names
+from detente.tui.text import Names, clock_words
 
 
 def since_last(events: Sequence[Mapping[str, Any]], phase: str) -> list[Mapping[str, Any]]:
@@ -87,6 +88,23 @@ class ReviewScreen(Panels, Screen[None]):
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one("#moves", DataTable).focus()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """A running phase clock counts down on the status line."""
+        v = self.client.view(FACILITATOR)
+        if v.clock is not None and v.clock.running and self.is_mounted:
+            self._status(v)
+
+    def _status(self, v: View) -> None:
+        clock = clock_words(v, self.client.clock_left())
+        self.query_one("#review-status", Static).update(
+            Text.assemble(
+                ("Adjudication review", "bold"),
+                f"  ·  {v.label}" + (f"  ·  {clock}" if clock else ""),
+                "  ·  teams see nothing of this until you publish (p)",
+            )
+        )
 
     def actor_name(self, actor: str) -> str:
         return self.names.actor_name(actor)
@@ -98,12 +116,7 @@ class ReviewScreen(Panels, Screen[None]):
         v = self.client.view(FACILITATOR)
         n = self.names
         events = since_last(self.client.timeline(FACILITATOR), "adjudication")
-        self.query_one("#review-status", Static).update(
-            Text.assemble(
-                ("Adjudication review", "bold"),
-                f"  ·  {v.label}  ·  teams see nothing of this until you publish (p)",
-            )
-        )
+        self._status(v)
         annulled = {e["text"] for e in events if e["kind"] == "annul"}
         moves: list[list[str]] = []
         rolls: list[list[str]] = []
@@ -300,6 +313,21 @@ class DebriefScreen(Screen[None]):
                 yield Vertical(id="charts")
         yield SteadyFooter()
 
+    _who = ""
+
+    def _tick(self) -> None:
+        """A running phase clock counts down on the status line."""
+        v = self.client.view(self.role)
+        if v.clock is not None and v.clock.running and self.is_mounted:
+            self._status(v)
+
+    def _status(self, v: View) -> None:
+        clock = clock_words(v, self.client.clock_left())
+        self.query_one("#debrief-status", Static).update(
+            Text.assemble(("Debrief", "bold"), f"  ·  {v.label}" + (f"  ·  {clock}" if clock else ""),
+                          f"  ·  as seen by {self._who}")
+        )
+
     def on_mount(self) -> None:
         v = self.client.view(self.role)
         who = (
@@ -307,9 +335,9 @@ class DebriefScreen(Screen[None]):
             if self.role == FACILITATOR
             else self.client.scenario.actor(self.role).name
         )
-        self.query_one("#debrief-status", Static).update(
-            Text.assemble(("Debrief", "bold"), f"  ·  {v.label}  ·  as seen by {who}")
-        )
+        self._who = who
+        self._status(v)
+        self.set_interval(1.0, self._tick)
         # The same facts, in the same words, as the report's timeline of this turn.
         facts = self.client.turn_facts(self.role, v.turn)
         lines = [f"• {f.text}" for f in facts if f.kind not in DEBRIEF_LEAVES_OUT]

@@ -27,7 +27,7 @@ from detente.tui.panels import SteadyFooter
 from detente.tui.screens.debrief import this_turn
 from detente.tui.screens.forms import OrderModal
 from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.text import Names, _order_text, notable
+from detente.tui.text import Names, _order_text, clock_words, notable
 
 
 class HandoverScreen(Screen[None]):
@@ -105,16 +105,6 @@ def move_title(move: object) -> str:
     if isinstance(move, str):
         return NAMELESS.move_title(move)
     return str(getattr(move, "title", "") or getattr(move, "name", move))
-
-
-def clock_words(v: View, left: float | None) -> str:
-    """The phase clock on a status line: ``clock 12:35``, ``(paused)`` when it is; empty with
-    no clock. ``left``: the client's measure of the seconds left now."""
-    if v.clock is None:
-        return ""
-    seconds = max(0, int((v.clock.left if left is None else left) + 0.999))
-    m, s = divmod(seconds, 60)
-    return f"clock {m:02d}:{s:02d}" + ("" if v.clock.running else " (paused)")
 
 
 NAMELESS = Names()
