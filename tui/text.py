@@ -261,9 +261,22 @@ def clock_words(v: View, left: float | None) -> str:
     no clock. ``left``: the client's measure of the seconds left now."""
     if v.clock is None:
         return ""
-    seconds = max(0, int((v.clock.left if left is None else left) + 0.999))
-    m, s = divmod(seconds, 60)
-    return f"clock {m:02d}:{s:02d}" + ("" if v.clock.running else " (paused)")
+    return f"clock {clock_text(v.clock.left if left is None else left)}" + (
+        "" if v.clock.running else " (paused)")
+
+
+def clock_text(seconds: float | None) -> str:
+    """``MM:SS`` (``H:MM:SS`` past an hour) for the clock's digits; ``--:--`` with no clock.
+
+    >>> clock_text(754.2), clock_text(0), clock_text(3725), clock_text(None)
+    ('12:35', '00:00', '1:02:05', '--:--')
+    """
+    if seconds is None:
+        return "--:--"
+    s = max(0, int(seconds + 0.999))  # 0.2 s left still shows 00:01: the time is not up yet
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _rung_name(ladder: Sequence[str], r: int) -> str:

@@ -27,7 +27,8 @@ from detente.engine.state import Order
 from detente.engine.views import PUBLIC
 from detente.tui.client import LocalClient
 from detente.tui.screens import projector
-from detente.tui.screens.projector import ProjectorScreen, clock_text
+from detente.tui.screens.projector import ProjectorScreen
+from detente.tui.text import clock_text
 
 SECRETS = ("SALTGLASS", "OBSIDIAN", "MARIGOLD")
 REASON = "Azurian parliament votes tomorrow"

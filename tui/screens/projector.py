@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Digits, Static
 
 from detente.engine.views import PUBLIC, View
 from detente.tui.panels import LADDER_COLUMNS, SteadyFooter, ladder_rows
-from detente.tui.text import Names, notable
+from detente.tui.text import Names, clock_text, notable
 
 
 def _now() -> float:
@@ -30,20 +30,6 @@ def _now() -> float:
 
 #: How many of the latest public events the projector lists.
 EVENTS_SHOWN = 12
-
-
-def clock_text(seconds: float | None) -> str:
-    """``MM:SS`` (``H:MM:SS`` past an hour) for the clock's digits; ``--:--`` with no clock.
-
-    >>> clock_text(754.2), clock_text(0), clock_text(3725), clock_text(None)
-    ('12:35', '00:00', '1:02:05', '--:--')
-    """
-    if seconds is None:
-        return "--:--"
-    s = max(0, int(seconds + 0.999))  # 0.2 s left still shows 00:01: the time is not up yet
-    h, rest = divmod(s, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 class ProjectorScreen(Screen[None]):
@@ -143,8 +129,7 @@ class ProjectorScreen(Screen[None]):
         if v.clock is None:
             self._clock_base = None
             return
-        measured = getattr(self.client, "clock_left", None)
-        left = measured() if callable(measured) else None
+        left = self.client.clock_left()
         self._clock_base = (float(v.clock.left if left is None else left), _now())
         self._clock_running = v.clock.running
 
@@ -173,4 +158,4 @@ class ProjectorScreen(Screen[None]):
         ))
 
 
-__all__ = ["ProjectorScreen", "clock_text"]
+__all__ = ["ProjectorScreen"]
