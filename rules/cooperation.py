@@ -1,11 +1,11 @@
 """Cooperation and signals: exercises, exchanges, agreements, commitments, dialogue, statements.
 
-Grounding (DOMAIN.md): partners' trust and an alliance's cohesion rise with joint exercises,
-defence cooperation agreements and commitments, while third parties read the same moves as
-a threat (the security dilemma, Jervis 1978); military-to-military channels matter (the
-1989 Dangerous Military Activities agreement was negotiated by officers); NATO CMX treats
-cohesion as a matter of consensus; a public statement is a signal that may differ from the
-move actually made.
+Grounding (docs/rules.md, "Grounding: cooperation and signals"): partners' trust and an
+alliance's cohesion rise with joint exercises, defence cooperation agreements and commitments,
+while third parties read the same moves as a threat (the security dilemma, Jervis 1978);
+military-to-military channels matter (the 1989 Dangerous Military Activities agreement was
+negotiated by officers); NATO CMX treats cohesion as a matter of consensus; a public statement
+is a signal that may differ from the move actually made.
 """
 
 from __future__ import annotations

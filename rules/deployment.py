@@ -1,10 +1,10 @@
 """Deployments and readiness: moving forces, mobilising and standing down.
 
-Grounding (DOMAIN.md): the security dilemma (Jervis 1978) — what one state does for its
-security lowers another's, the more so the harder it is to tell apart from preparation
-for attack; misperception (Able Archer 83); Kahn's point that escalation runs on threat
-*perceived*. A deployment is seen only by those who detect it; an undetected one still
-brings forces closer (proximity) and so raises the risk of an incident.
+Grounding (docs/rules.md, "Grounding: deployment and readiness"): the security dilemma (Jervis
+1978) — what one state does for its security lowers another's, the more so the harder it is to
+tell apart from preparation for attack; misperception (Able Archer 83); Kahn's point that
+escalation runs on threat *perceived*. A deployment is seen only by those who detect it; an
+undetected one still brings forces closer (proximity) and so raises the risk of an incident.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Direct channels: hotline calls, proposing a hotline, and the pledges made on calls.
 
-Grounding (DOMAIN.md): the 1963 Moscow–Washington hotline speeds messages but does not
-make them friendly; answering is a choice, and an unanswered call is itself a signal
-(the EP-3 collision, April 2001; the refused calls of February 2023).
+Grounding (docs/rules.md, "Grounding: hotline"): the 1963 Moscow–Washington hotline speeds
+messages but does not make them friendly; answering is a choice, and an unanswered call is
+itself a signal (the EP-3 collision, April 2001; the refused calls of February 2023).
 """
 
 from __future__ import annotations

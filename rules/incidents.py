@@ -1,10 +1,10 @@
 """Turn-wide processes: collective defence, incidents, and the drift of tension.
 
-Grounding (DOMAIN.md): incidents come more often with forces close, readiness high and
-information poor, and less often under an incidents-at-sea agreement (INCSEA 1972);
-escalation runs on threat *perceived* (Kahn), so tension drifts toward the threat each
-side feels; an alliance's cohesion is a matter of consensus (NATO CMX), tested when an
-ally is attacked.
+Grounding (docs/rules.md, "Grounding: incidents, collective defence and drift"): incidents come
+more often with forces close, readiness high and information poor, and less often under an
+incidents-at-sea agreement (INCSEA 1972); escalation runs on threat *perceived* (Kahn), so
+tension drifts toward the threat each side feels; an alliance's cohesion is a matter of
+consensus (NATO CMX), tested when an ally is attacked.
 """
 
 from __future__ import annotations

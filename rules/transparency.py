@@ -1,9 +1,9 @@
 """Transparency measures: prior notification, observers, data exchange, inspection.
 
-Grounding (DOMAIN.md): the Vienna Document's prior notification, observers, annual
-information exchange and inspections; Open Skies' observation flights. Transparency
-makes a move easier to tell apart from preparation for attack (Jervis), so it lowers
-the threat the same move causes; refusing a request is itself a signal.
+Grounding (docs/rules.md, "Grounding: transparency"): the Vienna Document's prior notification,
+observers, annual information exchange and inspections; Open Skies' observation flights.
+Transparency makes a move easier to tell apart from preparation for attack (Jervis), so it
+lowers the threat the same move causes; refusing a request is itself a signal.
 """
 
 from __future__ import annotations

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 from detente.rules import ruleset
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text("utf-8")
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "rules.md").read_text("utf-8")
 
 
 def test_every_number_is_documented() -> None:
@@ -45,3 +48,14 @@ def test_every_move_and_pledge_has_a_title_declared_as_data() -> None:
     # Titles are words, not numbers a scenario could override.
     assert "titles" not in ruleset.numbers
     assert "[titles.moves]" in DOC
+
+
+def test_rules_modules_cite_grounding_sections_that_exist() -> None:
+    """Each move family's docstring cites its grounding in docs/rules.md, by a heading that exists."""
+    headings = {line.lstrip("#").strip() for line in DOC.splitlines() if line.startswith("#")}
+    for module in ("hotline", "transparency", "deployment", "cooperation", "incidents"):
+        doc = ast.get_docstring(ast.parse((ROOT / "rules" / f"{module}.py").read_text("utf-8"))) or ""
+        assert "DOMAIN.md" not in doc, module
+        cited = re.search(r'Grounding \(docs/rules\.md, "([^"]+)"\)', doc)
+        assert cited, module
+        assert cited.group(1) in headings, (module, cited.group(1))
