@@ -12,14 +12,119 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "rules.md").read_text("utf-8")
 
 
-def test_every_number_is_documented() -> None:
-    missing = [
-        f"{section}.{key}"
+# Where each number is documented: the part of docs/rules.md a facilitator reads for the rule
+# that uses it. A part is a heading's text, or a move's entry (``**`deploy`**`` up to the next
+# entry or heading). A ruleset section is documented under one heading, except the four move
+# families, whose numbers belong to the move that uses them (found by the key's prefix), and a
+# few keys the table below sends elsewhere.
+SECTION_HOME = {
+    "defaults": "The values in play",
+    "perception": "How a move is read: threat, information, misperception",
+    "pledges": "Pledges",
+    "incidents": "Incidents",
+    "drift": "Drift: threat perceived becomes tension",
+    "end": "How the exercise ends",
+}
+KEY_HOME = {
+    "perception.detect_factor": "deploy",  # detection is part of a deployment
+    "perception.detect_near": "deploy",
+    **{f"incidents.{k}": "Collective defence"
+       for k in ("solidarity_tension", "solidarity_cohesion", "solidarity_kept_cohesion")},
+}
+MOVE_PREFIXES = {
+    "hotline_call": ("answered_", "declined_", "unanswered_"),
+    "propose_hotline": ("established_", "refused_"),
+    "notify_activity": ("notice_",),
+    "invite_observers": ("observers_",),
+    "data_exchange": ("exchange_",),
+    "request_inspection": ("inspection_",),
+    "deploy": ("deploy_", "ally_"),
+    "withdraw": ("withdraw_",),
+    "raise_readiness": ("readiness_",),
+    "stand_down": ("stand_down_",),
+    "joint_exercise": ("exercise_",),
+    "mil_to_mil_exchange": ("m2m_",),
+    "intelligence_sharing": ("sharing_",),
+    "defense_cooperation_agreement": ("dca_",),
+    "alliance_commitment": ("commitment_",),
+    "multilateral_dialogue": ("dialogue_",),
+    "public_statement": ("statement_",),
+}
+
+
+def parts(doc: str) -> dict[str, str]:
+    """The doc cut into parts: each heading's text, and within it each move's entry."""
+    out: dict[str, list[str]] = {}
+    current: list[str] = out.setdefault("", [])
+    for line in doc.splitlines():
+        entry = re.match(r"\*\*`(\w+)`\*\*", line)
+        if line.startswith("#"):
+            current = out.setdefault(line.lstrip("#").strip(), [])
+        elif entry and entry.group(1) in ruleset.moves:
+            current = out.setdefault(entry.group(1), [])
+        current.append(line)
+    return {name: "\n".join(lines) for name, lines in out.items()}
+
+
+def home(section: str, key: str) -> str:
+    """The part of docs/rules.md where ``section.key`` must be documented."""
+    if f"{section}.{key}" in KEY_HOME:
+        return KEY_HOME[f"{section}.{key}"]
+    if section in SECTION_HOME:
+        return SECTION_HOME[section]
+    movers = [m for m, prefixes in MOVE_PREFIXES.items()
+              if ruleset.moves[m].family == section and key.startswith(prefixes)]
+    assert len(movers) == 1, f"{section}.{key}: give it one home in MOVE_PREFIXES or KEY_HOME"
+    return movers[0]
+
+
+def shown(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def documented(text: str, section: str, key: str, value: object) -> bool:
+    """Whether ``text`` gives ``section.key`` with ``value``: `` `section.key` (value)``,
+    `` `key = value` ``, or in a formula block a line naming the key that ends with its value."""
+    name = rf"(?:{section}\.)?{key}"
+    v = re.escape(shown(value))
+    return bool(
+        re.search(rf"`{name}`\s+\({v}\)", text)
+        or re.search(rf"`{name} = {v}`", text)
+        or re.search(rf"^[^`\n]*\b{section}\.{key}\b[^`\n]*[ =]{v}(?: +\([^)]*\))?$", text, re.M)
+        or re.search(rf"^[^`\n]*\b{key} = {v}$", text, re.M)
+    )
+
+
+def misplaced(doc: str) -> list[str]:
+    """Each number of the ruleset not documented, with its default, in its own part of ``doc``."""
+    cut = parts(doc)
+    return [
+        f"{section}.{key} = {shown(value)} (in {home(section, key)!r})"
         for section, values in ruleset.numbers.items() if section not in ("ladder", "costs")
-        for key in values
-        if f"{section}.{key}" not in DOC and f"`{key}`" not in DOC and f"`{key} =" not in DOC
+        for key, value in values.items()
+        if not documented(cut.get(home(section, key), ""), section, key, value)
     ]
-    assert not missing, missing
+
+
+def test_every_number_is_documented_in_its_own_part_with_its_default() -> None:
+    assert not misplaced(DOC)
+
+
+def test_a_number_in_the_wrong_part_or_with_the_wrong_value_is_caught() -> None:
+    moved = DOC.replace("`hotline.answered_trust` (2)", "(2)").replace(
+        "`hotline.refused_trust` (2)", "`hotline.refused_trust` (2), `hotline.answered_trust` (2)")
+    assert misplaced(moved) == ["hotline.answered_trust = 2 (in 'hotline_call')"]
+    wrong = DOC.replace("`deployment.deploy_threat` (10)", "`deployment.deploy_threat` (12)")
+    assert misplaced(wrong) == ["deployment.deploy_threat = 10 (in 'deploy')"]
+    elsewhere = DOC.replace("`drift.rate` (0.25)", "a share").replace(
+        "## How the exercise ends", "## How the exercise ends\n\n`drift.rate` (0.25)")
+    assert misplaced(elsewhere) == ["drift.rate = 0.25 (in 'Drift: threat perceived becomes tension')"]
+
+
+def test_every_move_states_its_cost_in_its_own_entry() -> None:
+    cut = parts(DOC)
+    for name, cost in ruleset.numbers["costs"].items():
+        assert re.search(rf"\bcost {cost}\b", cut[name]), name
 
 
 def test_every_move_and_pledge_is_documented() -> None:
