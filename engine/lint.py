@@ -24,7 +24,9 @@ from typing import Any
 from attrs import frozen
 
 from detente.engine.bounds import Key, Ranges, call_text, calls, number
-from detente.engine.loader import _format_path, _lines, ruleset_numbers
+from detente.engine.loader import ruleset_numbers
+from detente.engine.locate import FieldPath, field_lines, nearest_line
+from detente.engine.problems import format_path
 from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
 
@@ -67,18 +69,13 @@ def lint_scenario(scenario: Scenario, text: str | None = None,
     there is one) gives the lines, ``path`` names the file in the warnings."""
     ruleset = find_ruleset(scenario.rules.name)
     found = _Linter(scenario, ruleset, ruleset_numbers(scenario)).run()
-    lines = _lines(text.removeprefix("\ufeff")) if text is not None else {}
+    lines = field_lines(text.removeprefix("\ufeff")) if text is not None else {}
     out = []
     for field_path, message, rule in found:
-        line = next((lines[field_path[:n]] for n in range(len(field_path), 0, -1)
-                     if field_path[:n] in lines), None)
-        out.append(LintWarning(path, line, _format_path(field_path) or "<scenario>", message, rule))
+        line = nearest_line(lines, field_path)
+        out.append(LintWarning(path, line, format_path(field_path) or "<scenario>", message, rule))
     out.sort(key=lambda w: -1 if w.line is None else w.line)
     return out
-
-
-FieldPath = tuple[str | int, ...]
-"""Where in the scenario a warning points: ``("injects", 2, "when")``."""
 
 
 class _Linter:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from detente.engine.bulk import paused_gc
+from detente.engine.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from detente.engine.signing import Key

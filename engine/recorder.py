@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from detente import engine
-from detente.engine.bulk import paused_gc
 from detente.engine.commands import FACILITATOR, Command, actor_of, command_from_dict, command_to_dict
 from detente.engine.events import Event, fold_all
+from detente.engine.gcpause import paused_gc
 from detente.engine.loader import ScenarioError, structure_scenario, unstructure_scenario
 from detente.engine.log import (
     FORMAT,

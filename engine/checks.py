@@ -1,0 +1,483 @@
+"""The checks beyond types: references, ranges, counts, ruleset overrides and conditions.
+
+:func:`check_data` runs them on a scenario's parsed tables (not on the models), so that a value
+of the wrong type — reported by structuring (:mod:`detente.engine.structure`) — does not hide a
+bad reference elsewhere: every mistake is found in one go, each as a ``(field path, message)``.
+The limits and vocabularies they check against (:data:`LIMITS`, :data:`ID_KINDS`,
+:data:`COLOURS` …) live here too; the JSON schema (:mod:`detente.engine.schema`) is built from
+them. Called by the loader (:mod:`detente.engine.loader`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeGuard
+
+from detente.engine import expr
+from detente.engine.expr import ExpressionError
+from detente.engine.locate import FieldPath
+from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
+from detente.engine.ruleset import RulesetNotFound, find_ruleset
+from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES
+from detente.engine.tomlfile import MAX_COUNTS, too_many
+
+MAX_EFFECTS = 20
+"""The most effects one inject may have."""
+MAX_CONDITION_LENGTH = 2_000
+"""A ``when`` condition is at most this many characters (it is checked every turn)."""
+
+
+def too_many_tables(data: Any) -> list[tuple[FieldPath, str]]:
+    """Tables of a kind beyond :data:`MAX_COUNTS` (written as inline lists, they pass
+    :func:`check_size`); found before any other check, which would take long on them."""
+    found: list[tuple[FieldPath, str]] = []
+    if isinstance(data, Mapping):
+        for key, most in MAX_COUNTS.items():
+            tables = data.get(key)
+            if isinstance(tables, list) and len(tables) > most:
+                found.append(((key, most), too_many(key)))
+    return found
+
+
+ID_KINDS = (
+    ("actor", "actors"),
+    ("alliance", "alliances"),
+    ("region", "regions"),
+    ("force", "forces"),
+    ("inject", "injects"),
+    ("objective", "objectives"),
+    ("ending", "endings"),
+)
+INJECT_PHASES = ("briefing", "communications", "orders")
+#: The phases a clock can time (the adjudication is the facilitator's review: it may be timed too).
+CLOCK_PHASES = ("briefing", "communications", "orders", "adjudication", "debrief")
+CHECKS = ("end", "ever", "always")
+ENDING_OUTCOMES = ("conflict", "de-escalation", "fracture", "scenario")
+LIMITS: dict[str, tuple[float, float]] = {
+    **VALUE_RANGES,
+    "budget": (1, 20),
+    "proximity": (0, 5),
+}
+"""Starting values' ranges (a starting budget of 0 would leave a team with no moves)."""
+POINTS = (0, 1000)
+"""An objective's points."""
+_PAIRED = {"pair": 2, "directed": 2, "actor": 1, "alliance": 1}
+_COUNT_WORDS = {1: "one", 2: "two"}
+COLOURS = frozenset(
+    ["aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black", "blanchedalmond", "blue", "blueviolet", "brown", "burlywood", "cadetblue", "chartreuse", "chocolate", "coral", "cornflowerblue", "cornsilk", "crimson", "cyan", "darkblue", "darkcyan", "darkgoldenrod", "darkgray", "darkgreen", "darkgrey", "darkkhaki", "darkmagenta", "darkolivegreen", "darkorange", "darkorchid", "darkred", "darksalmon", "darkseagreen", "darkslateblue", "darkslategray", "darkslategrey", "darkturquoise", "darkviolet", "deeppink", "deepskyblue", "dimgray", "dimgrey", "dodgerblue", "firebrick", "floralwhite", "forestgreen", "fuchsia", "gainsboro", "ghostwhite", "gold", "goldenrod", "gray", "green", "greenyellow", "grey", "honeydew", "hotpink", "indianred", "indigo", "ivory", "khaki", "lavender", "lavenderblush", "lawngreen", "lemonchiffon", "lightblue", "lightcoral", "lightcyan", "lightgoldenrodyellow", "lightgray", "lightgreen", "lightgrey", "lightpink", "lightsalmon", "lightseagreen", "lightskyblue", "lightslategray", "lightslategrey", "lightsteelblue", "lightyellow", "lime", "limegreen", "linen", "magenta", "maroon", "mediumaquamarine", "mediumblue", "mediumorchid", "mediumpurple", "mediumseagreen", "mediumslateblue", "mediumspringgreen", "mediumturquoise", "mediumvioletred", "midnightblue", "mintcream", "mistyrose", "moccasin", "navajowhite", "navy", "oldlace", "olive", "olivedrab", "orange", "orangered", "orchid", "palegoldenrod", "palegreen", "paleturquoise", "palevioletred", "papayawhip", "peachpuff", "peru", "pink", "plum", "powderblue", "purple", "rebeccapurple", "red", "rosybrown", "royalblue", "saddlebrown", "salmon", "sandybrown", "seagreen", "seashell", "sienna", "silver", "skyblue", "slateblue", "slategray", "slategrey", "snow", "springgreen", "steelblue", "tan", "teal", "thistle", "tomato", "turquoise", "violet", "wheat", "white", "whitesmoke", "yellow", "yellowgreen", "ansi_black", "ansi_red", "ansi_green", "ansi_yellow", "ansi_blue", "ansi_magenta", "ansi_cyan", "ansi_white", "ansi_bright_black", "ansi_bright_red", "ansi_bright_green", "ansi_bright_yellow", "ansi_bright_blue", "ansi_bright_magenta", "ansi_bright_cyan", "ansi_bright_white"]  # noqa: E501
+)
+"""Colour names the terminal understands (the CSS names and the 16 ANSI ones)."""
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _is_int(v: Any) -> TypeGuard[int]:
+    return type(v) is int
+
+
+def _is_number(v: Any) -> TypeGuard[int | float]:
+    return type(v) in (int, float)
+
+
+def _range_text(lo: float, hi: float) -> str:
+    return f"{lo:g}–{hi:g}"
+
+
+def _listing(kind: str, known: Iterable[str]) -> str:
+    names = sorted(known)
+    if not names:
+        return f"the scenario has no {kind}s"
+    shown = ", ".join(one_line(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
+    return f"{kind}s: {shown}"
+
+
+class ScenarioChecks:
+    """The checks beyond types, on the parsed data so that every mistake is found in one go.
+
+    Values of the wrong type are skipped here: structuring has reported them already.
+    """
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data if isinstance(data, Mapping) else {}
+        self.found: list[tuple[FieldPath, str]] = []
+        self.ids: dict[str, set[str]] = {}
+        self.compiled: dict[str, ExpressionError | None] = {}
+        turns = self.table("turns")
+        limit = turns.get("limit")
+        self.limit: int | None = limit if _is_int(limit) and limit >= 1 else None
+
+    # helpers
+    def add(self, path: FieldPath, message: str) -> None:
+        self.found.append((path, message))
+
+    def table(self, key: str, within: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        v = (self.data if within is None else within).get(key)
+        return v if isinstance(v, dict) else {}
+
+    def tables(self, key: str) -> list[tuple[int, Mapping[str, Any]]]:
+        v = self.data.get(key)
+        if not isinstance(v, list):
+            return []
+        return [(i, t) for i, t in enumerate(v) if isinstance(t, dict)]
+
+    def within(self, path: FieldPath, value: Any, lo: float, hi: float, what: str = "") -> None:
+        if _is_number(value) and math.isfinite(value) and not lo <= value <= hi:
+            name = what or str(path[-1])
+            self.add(path, f"{name} must be {_range_text(lo, hi)}, got {value!r}")
+
+    def ref(self, path: FieldPath, value: Any, kind: str) -> bool:
+        """Whether ``value`` is a known id of ``kind``; reports it if not."""
+        if not isinstance(value, str):
+            return False
+        known = self.ids.get(kind, set())
+        if value in known:
+            return True
+        close = difflib.get_close_matches(value, sorted(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else _listing(kind, known)
+        self.add(path, f"unknown {kind} '{one_line(value)}' ({hint})")
+        return False
+
+    # the checks
+    def run(self) -> list[tuple[FieldPath, str]]:
+        self.collect_ids()
+        self.check_meta()
+        self.check_actors()
+        self.check_alliances()
+        self.check_regions_and_forces()
+        self.check_relations()
+        self.check_injects()
+        self.check_objectives_and_endings()
+        self.check_rules()
+        return self.found
+
+    def collect_ids(self) -> None:
+        for kind, key in ID_KINDS:
+            first: dict[str, int] = {}
+            for i, t in self.tables(key):
+                v = t.get("id")
+                if not isinstance(v, str):
+                    continue
+                if not ID.fullmatch(v):
+                    self.add((key, i, "id"), f"the id {json.dumps(cut(v), ensure_ascii=False)} may "
+                             "contain only letters, digits, '-' and '_'")
+                if v in first:
+                    self.add((key, i, "id"), f"the {kind} id '{one_line(v)}' is already used by "
+                             f"{key}[{first[v]}]")
+                else:
+                    first[v] = i
+            self.ids[kind] = set(first)
+
+    def check_meta(self) -> None:
+        v = self.table("scenario").get("id")
+        if isinstance(v, str) and not ID.fullmatch(v):
+            self.add(("scenario", "id"), f"the id {json.dumps(cut(v), ensure_ascii=False)} may contain "
+                     "only letters, digits, '-' and '_'")
+        turns = self.table("turns")
+        self.within(("turns", "limit"), turns.get("limit"), 1, 200)
+        labels = turns.get("labels")
+        if isinstance(labels, list) and self.limit is not None and len(labels) > self.limit:
+            self.add(("turns", "labels"), f"{len(labels)} labels for {self.limit} turns; "
+                     "give at most one per turn")
+        clock = turns.get("clock")
+        if isinstance(clock, dict):
+            for phase, minutes in clock.items():
+                if phase not in CLOCK_PHASES:
+                    self.add(("turns", "clock", phase), _one_of("phase", phase, CLOCK_PHASES))
+                else:
+                    self.within(("turns", "clock", phase), minutes, 0.5, 600, "minutes")
+
+    def check_actors(self) -> None:
+        actors = self.data.get("actors")
+        if isinstance(actors, list) and len(actors) < 2:
+            self.add(("actors",), f"a scenario needs at least two actors (it has {len(actors)})")
+        for i, t in self.tables("actors"):
+            for name in ("budget", "readiness", "pressure"):
+                lo, hi = LIMITS[name]
+                self.within(("actors", i, name), t.get(name), lo, hi)
+            colour = t.get("colour")
+            if (isinstance(colour, str) and colour not in COLOURS
+                    and not _HEX_COLOUR.fullmatch(colour)):
+                hint = suggest(colour.lower().replace(" ", ""), COLOURS)
+                self.add(("actors", i, "colour"), f"unknown colour '{one_line(colour)}'{hint}; use a colour "
+                         'name such as "blue" or "#rrggbb"')
+
+    def check_alliances(self) -> None:
+        for i, t in self.tables("alliances"):
+            members = t.get("members")
+            if isinstance(members, list):
+                distinct = []
+                for j, m in enumerate(members):
+                    if isinstance(m, str) and m in distinct:
+                        self.add(("alliances", i, "members", j), f"'{one_line(m)}' is listed twice")
+                    elif self.ref(("alliances", i, "members", j), m, "actor"):
+                        distinct.append(m)
+                if len(set(m for m in members if isinstance(m, str))) < 2:
+                    self.add(("alliances", i, "members"), "an alliance needs at least two members")
+            self.within(("alliances", i, "cohesion"), t.get("cohesion"), *LIMITS["cohesion"])
+
+    def check_regions_and_forces(self) -> None:
+        for i, t in self.tables("regions"):
+            near = t.get("near")
+            if isinstance(near, list):
+                for j, a in enumerate(near):
+                    self.ref(("regions", i, "near", j), a, "actor")
+        for i, t in self.tables("forces"):
+            self.ref(("forces", i, "owner"), t.get("owner"), "actor")
+            self.ref(("forces", i, "home"), t.get("home"), "region")
+
+    def check_relations(self) -> None:
+        first: dict[frozenset[str], int] = {}
+        for i, t in self.tables("relations"):
+            pair: list[str] = []
+            between = t.get("between")
+            if isinstance(between, list) and len(between) == 2:
+                ok = [self.ref(("relations", i, "between", j), a, "actor")
+                      for j, a in enumerate(between)]
+                if all(ok):
+                    pair = list(between)
+                    if pair[0] == pair[1]:
+                        self.add(("relations", i, "between"),
+                                 f"a relation is between two different actors, not '{one_line(pair[0])}' "
+                                 "and itself")
+                        pair = []
+                    elif frozenset(pair) in first:
+                        self.add(("relations", i, "between"),
+                                 f"{pair[0]} and {pair[1]} already have a relation: "
+                                 f"relations[{first[frozenset(pair)]}]")
+                    else:
+                        first[frozenset(pair)] = i
+            for name in ("tension", "proximity", "trust", "threat", "information", "answer"):
+                self.within(("relations", i, name), t.get(name), *LIMITS[name])
+            seen_by = t.get("seen_by")
+            if isinstance(seen_by, dict):
+                for who, view in seen_by.items():
+                    if pair and who not in pair:
+                        self.add(("relations", i, "seen_by", who),
+                                 f"'{one_line(who)}' is not one of the pair; seen_by takes '{pair[0]}' or "
+                                 f"'{pair[1]}'")
+                    if isinstance(view, dict):
+                        for name in ("trust", "threat", "information", "answer"):
+                            self.within(("relations", i, "seen_by", who, name), view.get(name),
+                                        *LIMITS[name])
+
+    def check_injects(self) -> None:
+        for i, t in self.tables("injects"):
+            here: FieldPath = ("injects", i)
+            turn, when = t.get("turn"), t.get("when")
+            if turn is None and when is None:
+                self.add(here, "an inject needs either turn = N (scheduled) or when = \"...\" "
+                         "(conditional)")
+            elif turn is not None and when is not None:
+                self.add((*here, "when"), "an inject has either turn (scheduled) or when "
+                         "(conditional), not both")
+            if _is_int(turn):
+                if self.limit is not None and not 1 <= turn <= self.limit:
+                    self.add((*here, "turn"), f"turn must be 1–{self.limit} (the turn limit), "
+                             f"got {turn}")
+                elif turn < 1:
+                    self.add((*here, "turn"), f"turn must be 1 or more, got {turn}")
+            phase = t.get("phase")
+            if isinstance(phase, str) and phase not in INJECT_PHASES:
+                self.add((*here, "phase"), _one_of("phase", phase, INJECT_PHASES))
+            if t.get("repeat") is True and when is None:
+                self.add((*here, "repeat"), "repeat = true needs a condition (when); a scheduled "
+                         "inject fires once")
+            to = t.get("to")
+            if isinstance(to, list):
+                for j, a in enumerate(to):
+                    self.ref((*here, "to", j), a, "actor")
+            effects = t.get("effects")
+            if isinstance(effects, list) and len(effects) > MAX_EFFECTS:
+                self.add((*here, "effects", MAX_EFFECTS), f"more than {MAX_EFFECTS} effects, the "
+                         "most an inject may have")
+            elif isinstance(effects, list):
+                for j, e in enumerate(effects):
+                    if isinstance(e, dict):
+                        self.check_effect((*here, "effects", j), e)
+            self.condition((*here, "when"), when)
+
+    def check_effect(self, here: FieldPath, e: Mapping[str, Any]) -> None:
+        value = e.get("value")
+        kind = VALUE_KINDS.get(value) if isinstance(value, str) else None
+        if isinstance(value, str) and kind is None:
+            hint = suggest(value, VALUE_KINDS) or f" (values: {', '.join(VALUE_KINDS)})"
+            self.add((*here, "value"), f"unknown value '{one_line(value)}'{hint}")
+        add, setting = e.get("add"), e.get("set")
+        if add is None and setting is None:
+            self.add(here, "an effect needs add = N or set = N")
+        elif add is not None and setting is not None:
+            self.add((*here, "set"), "an effect has either add or set, not both")
+        if kind is not None and isinstance(value, str):  # kind is found only for a str value
+            boolean = value in ("hotline", "agreement")
+            if boolean and add is not None:
+                self.add((*here, "add"), f"{value} is true or false: use set = true or set = false")
+            if boolean and setting is not None and type(setting) is not bool:
+                self.add((*here, "set"), f"{value} is true or false, got {describe(setting)}")
+            if not boolean and type(setting) is bool:
+                self.add((*here, "set"), f"{value} is a number, got {describe(setting)}")
+            if not boolean and value in VALUE_RANGES:
+                lo, hi = VALUE_RANGES[value]
+                self.within((*here, "set"), setting, lo, hi, what=value)
+                if _is_number(add) and math.isfinite(add) and not lo - hi <= add <= hi - lo:
+                    hint = f" (did you mean {add / 100:g}?)" if hi - lo == 1 else ""
+                    self.add((*here, "add"), f"{value} is {_range_text(lo, hi)}, so add must be "
+                             f"between {lo - hi:g} and {hi - lo:g}, got {add:g}{hint}")
+            of = e.get("of")
+            if isinstance(of, list):
+                self.check_of((*here, "of"), value, kind, of)
+
+    def check_of(self, here: FieldPath, value: str, kind: str, of: list[Any]) -> None:
+        wanted = _PAIRED[kind]
+        id_kind = "alliance" if kind == "alliance" else "actor"
+        if len(of) != wanted:
+            example = ('["blue", "red"]' if wanted == 2
+                       else '["pact"]' if id_kind == "alliance" else '["blue"]')
+            held = f"{_COUNT_WORDS[wanted]} {id_kind}{'s' if wanted > 1 else ''}"
+            self.add(here, f"{value} is held by {held}: of = {example}; this has {len(of)}")
+            return
+        for j, x in enumerate(of):
+            self.ref((*here, j), x, id_kind)
+        if wanted == 2 and of[0] == of[1] and isinstance(of[0], str):
+            self.add(here, f"{value} is between two different actors, not '{one_line(of[0])}' twice")
+
+    def check_objectives_and_endings(self) -> None:
+        for i, t in self.tables("objectives"):
+            self.ref(("objectives", i, "actor"), t.get("actor"), "actor")
+            check = t.get("check")
+            if isinstance(check, str) and check not in CHECKS:
+                self.add(("objectives", i, "check"), _one_of("check", check, CHECKS))
+            self.within(("objectives", i, "points"), t.get("points"), *POINTS)
+            self.condition(("objectives", i, "when"), t.get("when"))
+        for i, t in self.tables("endings"):
+            outcome = t.get("outcome")
+            if isinstance(outcome, str) and outcome not in ENDING_OUTCOMES:
+                self.add(("endings", i, "outcome"), _one_of("outcome", outcome, ENDING_OUTCOMES))
+            self.condition(("endings", i, "when"), t.get("when"))
+
+    def condition(self, here: FieldPath, source: Any) -> None:
+        if not isinstance(source, str):
+            return
+        if len(source) > MAX_CONDITION_LENGTH:
+            self.add(here, f"a condition of {nice(len(source))} characters; the most is "
+                     f"{nice(MAX_CONDITION_LENGTH)}")
+            return
+        if source not in self.compiled:
+            try:
+                check_condition(source, self.ids)
+                self.compiled[source] = None
+            except ExpressionError as e:
+                self.compiled[source] = e
+            except Exception as e:
+                self.compiled[source] = ExpressionError(f"cannot check this condition ({e!r})", 1,
+                                                        source)
+        error = self.compiled[source]
+        if error is not None:
+            where = f"column {error.column}"
+            if error.line > 1:
+                where = f"line {error.line} of the condition, {where}"
+            self.add(here, f"{where}: {error.message}")
+
+    def check_rules(self) -> None:
+        rules = self.table("rules")
+        name = rules.get("name", "defense-diplomacy")
+        if not isinstance(name, str):
+            return
+        try:
+            ruleset = find_ruleset(name)
+        except RulesetNotFound as e:
+            close = difflib.get_close_matches(name, e.known, n=1)
+            self.add(("rules", "name"), str(e) + (f"; did you mean '{close[0]}'?" if close else ""))
+            return
+        overrides = rules.get("overrides")
+        if not isinstance(overrides, dict):
+            return
+        numbers = ruleset.numbers
+        for section, values in overrides.items():
+            here: FieldPath = ("rules", "overrides", section)
+            if section not in numbers:
+                hint = suggest(section, numbers) or f" (sections: {', '.join(numbers)})"
+                self.add(here, f"the {name} ruleset has no section [{one_line(section)}]{hint}")
+                continue
+            if not isinstance(values, dict):
+                continue
+            defaults = numbers[section]
+            for key, v in values.items():
+                if key in defaults:
+                    default = defaults[key]
+                elif section == "costs" and key in ruleset.moves:
+                    default = 1  # a move not listed in [costs] costs one action
+                else:
+                    hint = suggest(key, defaults)
+                    self.add((*here, key), f"the {name} ruleset has no number '{one_line(key)}' in "
+                             f"[{section}]{hint}")
+                    continue
+                if not self.check_override((*here, key), v, default):
+                    continue
+                # The starting values keep the game's own ranges; every other number has the
+                # range its ruleset declares next to it.
+                limits = (LIMITS.get(key) if section == "defaults"
+                          else ruleset.range_of(section, key))
+                if limits is not None:
+                    what = (f"{key} is a probability or a share, so it" if limits == (0, 1)
+                            and section != "defaults" else key)
+                    self.within((*here, key), v, *limits, what=what)
+
+    def check_override(self, here: FieldPath, v: Any, default: Any) -> bool:
+        """Whether ``v`` is of the kind of the ruleset's ``default`` (a list: as long, with
+        items of the same kinds); reports it if not."""
+        if type(default) is bool:
+            ok, wanted = type(v) is bool, "true or false"
+        elif type(default) is int:
+            ok, wanted = type(v) is int, "a whole number"
+        elif type(default) is float:
+            ok, wanted = type(v) in (int, float), "a number"
+        elif type(default) is str:
+            ok, wanted = type(v) is str, "text in quotes"
+        elif isinstance(default, list):
+            ok, wanted = isinstance(v, list), "a list"
+        else:
+            ok, wanted = True, ""
+        if not ok:
+            if isinstance(default, list):
+                self.add(here, f"expected {wanted} like the ruleset's value, got {describe(v)}")
+                return False
+            shown = (json.dumps(default, ensure_ascii=False) if type(default) is str
+                     else str(default).lower() if type(default) is bool else repr(default))
+            self.add(here, f"expected {wanted} like the ruleset's value ({shown}), "
+                     f"got {describe(v)}")
+            return False
+        if isinstance(default, list):
+            kinds = {type(x) for x in default}
+            if len(v) != len(default) or any(type(x) not in kinds for x in v):
+                of = " or ".join(sorted(_KIND_WORDS.get(k, k.__name__) for k in kinds))
+                self.add(here, f"expected a list of {len(default)} like the ruleset's ({of}), "
+                         f"got {len(v)}" + ("" if len(v) != len(default) else
+                                            " with an item of another kind"))
+                return False
+        return True
+
+
+_KIND_WORDS = {str: "texts", int: "whole numbers", float: "numbers", bool: "true/false"}
+
+
+def check_data(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
+    """Every mistake beyond types in a scenario's parsed tables, each as ``(field path, message)``.
+
+    >>> check_data({"turns": {"limit": 500}})[0]
+    (('turns', 'limit'), 'limit must be 1–200, got 500')
+    """
+    return ScenarioChecks(data).run()
+
+
+def check_condition(source: str, ids: Mapping[str, Any]) -> None:
+    """Raise ExpressionError if ``source`` is not a valid condition. Only checks: compiling
+    costs twice as much again, and sessions compile (once, cached) when they start."""
+    expr.check_condition(source, ids)
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    return (f"{name} must be one of {', '.join(allowed)}; got '{one_line(value)}'"
+            f"{suggest(value, allowed)}")

@@ -1,0 +1,266 @@
+"""Structuring: parsed TOML tables in, :class:`~detente.engine.scenario.Scenario` models out.
+
+A strict cattrs converter (:data:`converter`): the TOML keys are the models' field names, an
+unknown key is refused, and nothing is coerced (``"false"`` is not ``false``, ``0.9`` is not a
+whole number). :func:`structure` gives the scenario, or every structuring mistake as a
+``(field path, message)`` worded for facilitators; :func:`plain` is the way back to dicts.
+Called by the loader (:mod:`detente.engine.loader`), which adds the checks
+(:mod:`detente.engine.checks`) and the lines (:mod:`detente.engine.locate`). Heavy: imports cattrs.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from detente.engine.locate import FieldPath
+from detente.engine.problems import describe, one_line, suggest
+from detente.engine.scenario import Scenario
+
+
+class _WrongType(TypeError):
+    """A value of the wrong kind; the message is finished where the field path is known."""
+
+    def __init__(self, expected: str, value: Any, note: str = "") -> None:
+        super().__init__(expected, value)
+        self.expected = expected
+        self.value = value
+        self.note = note
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
+
+
+def _unquote_hint(value: Any, parse: Callable[[str], Any]) -> str:
+    """' (remove the quotes)' when a text would be right without its quotes."""
+    if isinstance(value, str):
+        try:
+            parse(value.strip())
+        except ValueError:
+            return ""
+        return " (remove the quotes)"
+    return ""
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    note = _unquote_hint(value, int)
+    if isinstance(value, float) and not note:
+        note = f" (write {int(value)})" if value.is_integer() else " (no fractions here)"
+    raise _WrongType("a whole number", value, note)
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) is float and math.isfinite(value):
+        return value
+    if type(value) is int:
+        return float(value)
+    if type(value) is float:
+        raise _WrongType("a finite number", value)
+    raise _WrongType("a number", value, _unquote_hint(value, float))
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if type(value) is bool:
+        return value
+    note = ""
+    if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+        note = " (write true or false without quotes)"
+    raise _WrongType("true or false", value, note)
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if type(value) is str:
+        return value
+    raise _WrongType("text in quotes", value)
+
+
+def _structure_setting(value: Any, _: Any) -> bool | float | None:
+    """``Effect.set``: true/false, or a number."""
+    if value is None or type(value) is bool:
+        return value
+    if type(value) in (int, float):
+        return _structure_float(value, float)
+    raise _WrongType("a number or true/false", value)
+
+
+def _structure_override(value: Any, _: Any) -> Any:
+    """A ruleset number: checked against the ruleset's own value later, so kept as written."""
+    if type(value) in (bool, int, str) or (type(value) is float and math.isfinite(value)):
+        return value
+    if isinstance(value, list):
+        return list(value)
+    raise _WrongType("a number, text, true/false or a list", value)
+
+
+def _fail(errors: list[Exception], message: str, t: Any) -> None:
+    if errors:
+        raise IterableValidationError(message, errors, t)
+
+
+def _tuple_hook(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    args = typing.get_args(t)
+    homogeneous = len(args) == 2 and args[1] is Ellipsis
+    kinds = (args[0],) if homogeneous else args
+    hooks = [converter.get_structure_hook(k) for k in kinds]
+    of_tables = attrs.has(kinds[0])
+
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise _WrongType("[[{key}]] tables" if of_tables else "a list in [ ]", value)
+        if not homogeneous and len(value) != len(kinds):
+            raise _WrongType(f"a list of {len(kinds)} values", value,
+                             f" with {len(value)}")
+        if homogeneous:
+            try:  # the common case, fast; on any error, again with every error noted
+                return tuple([hooks[0](item, kinds[0]) for item in value])
+            except Exception:
+                pass
+        out = []
+        errors: list[Exception] = []
+        for i, item in enumerate(value):
+            k = kinds[0] if homogeneous else kinds[i]
+            try:
+                out.append(hooks[0 if homogeneous else i](item, k))
+            except Exception as e:
+                e.add_note(IterableValidationNote(f"Structuring {t} @ index {i}", i, k))
+                errors.append(e)
+        _fail(errors, f"While structuring {t}", t)
+        return tuple(out)
+
+    return structure
+
+
+def _dict_hook(t: Any) -> Callable[[Any, Any], dict[str, Any]]:
+    value_type = typing.get_args(t)[1]
+    hook = converter.get_structure_hook(value_type)
+
+    def structure(value: Any, _: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _WrongType("a table", value)
+        out = {}
+        errors: list[Exception] = []
+        for k, v in value.items():
+            try:
+                out[k] = hook(v, value_type)
+            except Exception as e:
+                e.add_note(IterableValidationNote(f"Structuring {t} @ key {k!r}", k, value_type))
+                errors.append(e)
+        _fail(errors, f"While structuring {t}", t)
+        return out
+
+    return structure
+
+
+def _class_hook(cl: type) -> Callable[[Any, Any], Any]:
+    generated: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(cl, converter)
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _WrongType("a table", value)
+        return generated(value, cl)
+
+    return structure
+
+
+def _is_tuple(t: Any) -> bool:
+    return typing.get_origin(t) is tuple
+
+
+def _is_dict(t: Any) -> bool:
+    return typing.get_origin(t) is dict
+
+
+def _make_converter() -> cattrs.Converter:
+    c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    c.register_structure_hook(int, _structure_int)
+    c.register_structure_hook(float, _structure_float)
+    c.register_structure_hook(bool, _structure_bool)
+    c.register_structure_hook(str, _structure_str)
+    c.register_structure_hook(bool | float | None, _structure_setting)
+    c.register_structure_hook(bool | int | float | str, _structure_override)
+    c.register_structure_hook_factory(_is_tuple, _tuple_hook)
+    c.register_structure_hook_factory(_is_dict, _dict_hook)
+    c.register_structure_hook_factory(attrs.has, _class_hook)
+    return c
+
+
+converter = _make_converter()
+
+
+def plain(value: Any) -> Any:
+    """Tuples to lists and None fields dropped, all the way down."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _field_names(cl: Any) -> list[str]:
+    return [a.name for a in attrs.fields(cl)] if attrs.has(cl) else []
+
+
+def _missing(name: str, t: Any) -> str:
+    if attrs.has(t):
+        return f"missing required table [{name}]"
+    if _is_tuple(t) and attrs.has(typing.get_args(t)[0]):
+        return f"missing required [[{name}]] tables"
+    return f"missing required field '{name}'"
+
+
+def _type_message(e: _WrongType, path: FieldPath) -> str:
+    tables = ".".join(p for p in path if isinstance(p, str))
+    expected = e.expected.replace("{key}", tables)
+    return f"expected {expected}, got {describe(e.value)}{e.note}"
+
+
+def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath, str]]) -> None:
+    """Every leaf error of a cattrs exception group, with its field path."""
+    if isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            _walk(sub, (*path, note.name), note.type, out)
+        for sub in without:
+            if isinstance(sub, ForbiddenExtraKeysError):
+                known = _field_names(sub.cl)
+                for key in sorted(sub.extra_fields):
+                    out.append(((*path, key), f"unknown field '{one_line(key)}'{suggest(key, known)}"))
+            else:
+                _walk(sub, path, None, out)
+    elif isinstance(exc, IterableValidationError):
+        at_index, unplaced = exc.group_exceptions()
+        for sub, item in at_index:
+            _walk(sub, (*path, item.index), item.type, out)
+        for sub in unplaced:
+            _walk(sub, path, None, out)
+    elif isinstance(exc, KeyError) and path:
+        out.append((path, _missing(str(path[-1]), t)))
+    elif isinstance(exc, _WrongType):
+        out.append((path, _type_message(exc, path)))
+    else:
+        out.append((path, f"cannot read this value ({exc})"))
+
+
+def structure(data: Mapping[str, Any]) -> tuple[Scenario | None, list[tuple[FieldPath, str]]]:
+    """The scenario made from its parsed tables, or None and every structuring mistake, each as
+    ``(field path, message)`` (the loader adds the other checks' and the lines)."""
+    try:
+        return converter.structure(data, Scenario), []
+    except Exception as e:
+        found: list[tuple[FieldPath, str]] = []
+        _walk(e, (), Scenario, found)
+        return None, found
