@@ -17,8 +17,8 @@ import time
 
 from detente.engine.bots import parse_bot_specs
 from detente.engine.loader import load_scenario
-from detente.tui.cli import resolve_scenario
-from detente.tui.cmd_simulate import run_all
+from detente.tui.cli.common import resolve_scenario
+from detente.tui.cli.simulate import run_all
 
 
 def main() -> int:

@@ -45,8 +45,8 @@ print(time.time() - t0)
 DETENTE = """
 import time, sys
 t0 = float(sys.argv[1])
-from detente.tui.app import DetenteApp
-from detente.tui.cli import bundled_scenarios
+from detente.tui.app.app import DetenteApp
+from detente.tui.cli.common import bundled_scenarios
 app = DetenteApp(scenarios=bundled_scenarios())
 def first_frame():
     app.call_after_refresh(app.exit)
@@ -73,7 +73,7 @@ def session_with_events(folder: Path, wanted: int = 1000):  # type: ignore[no-un
 
     from detente.engine.loader import load_scenario
     from detente.engine.randomplay import random_commands
-    from detente.tui.client import LocalClient
+    from detente.tui.app.client import LocalClient
 
     root = Path(__file__).resolve().parents[1]
     scenario = load_scenario(root / "scenarios" / "regional_forum.toml")
@@ -92,8 +92,8 @@ async def repaint_times(client, presses: int = 60) -> tuple[list[float], list[fl
     from textual import events
     from textual.screen import Screen
 
-    from detente.tui.app import DetenteApp
-    from detente.tui.screens.console import ConsoleScreen
+    from detente.tui.app.app import DetenteApp
+    from detente.tui.app.screens.console import ConsoleScreen
 
     refreshed: list[tuple[Screen, bool, float]] = []  # type: ignore[type-arg]
     original = Screen._compositor_refresh

@@ -445,7 +445,7 @@ class RemoteClient:
     def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]:
         """What happened in ``turn`` as this role knows it: the report's facts of its timeline."""
         from detente.engine.aar import facts
-        from detente.tui.text import Names
+        from detente.tui.render.text import Names
 
         scenario = self.scenario
         return tuple(f for f in facts(scenario, self.timeline(role), Names.of(scenario)) if f.turn == turn)

@@ -1,6 +1,7 @@
 """The engine and the rules are reachable without the terminal UI or the network:
 importing them must not import textual or websockets (checked in a clean interpreter)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,12 +55,48 @@ def test_the_start_screen_and_the_cli_wait_for_no_heavy_module() -> None:
         "cli.build_parser()\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'cattrs', 'tomlkit', 'matplotlib', 'attrs'))))\n"
-        "from detente.tui.app import DetenteApp\n"
+        "from detente.tui.app.app import DetenteApp\n"
         "heavy = ('cattrs', 'tomlkit', 'matplotlib', 'detente.engine.loader', "
-        "'detente.tui.screens.console', 'detente.tui.screens.replay')\n"
+        "'detente.tui.app.screens.console', 'detente.tui.app.screens.replay')\n"
         "print(','.join(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     cli_modules, app_modules = out.stdout.splitlines()
     assert cli_modules == "", f"detente --help imports {cli_modules}"
     assert app_modules == "", f"the start screen imports {app_modules}"
+
+
+#: Every module of the renderer (found on disk, so a new one is checked too).
+RENDER = [
+    "detente.tui.render",
+    *(f"detente.tui.render.{p.stem}" for p in sorted((ROOT / "tui" / "render").glob("*.py"))
+      if p.stem != "__init__"),
+]
+
+
+@pytest.mark.parametrize("module", RENDER)
+def test_the_renderer_imports_no_textual_nor_the_app_or_cli(module: str) -> None:
+    """Reports are written headless (CI, `detente report`, a script): the renderer must load
+    without Textual, and imports run cli → app → render, never back."""
+    code = (
+        "import sys, importlib\n"
+        f"importlib.import_module({module!r})\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' "
+        "or m.startswith(('detente.tui.app', 'detente.tui.cli')))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{module} pulled in {out.stdout.strip()}"
+
+
+def test_help_lists_every_command_module() -> None:
+    """Each module in tui/cli/ is a subcommand: `detente --help` names every one of them, so a
+    command written but not registered with the dispatcher is caught."""
+    shared = {"__init__", "__main__", "common"}
+    modules = sorted(p.stem for p in (ROOT / "tui" / "cli").glob("*.py") if p.stem not in shared)
+    out = subprocess.run(
+        [sys.executable, "-m", "detente.tui.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    listed = re.findall(r"^    (\w+)\s", out, re.MULTILINE)
+    assert sorted(listed) == modules
+    assert len(modules) >= 11  # play validate run replay branch join new report schema serve simulate

@@ -43,7 +43,7 @@ from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
 from detente.engine.script import load_script, next_command
 from detente.engine.state import State, initial_state
 from detente.engine.views import PUBLIC, View, timeline, view
-from detente.tui.report import md_escape, render_csv, render_html, render_markdown
+from detente.tui.render.report import md_escape, render_csv, render_html, render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 STEMS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
@@ -118,7 +118,7 @@ def corner_commands(
     )
     def tension(rec: RecordedSession) -> Command:
         # A public value, moved by one point (an override must change something), with a text for teams.
-        now = rec.state.tension(outsider, member)
+        now = rec.state.value("tension", outsider, member)
         return Override("tension", (outsider, member), now + 1 if now < 50 else now - 1,
                         f"{MARK} tension override reason", public=PUBLIC_TEXT)
 
@@ -361,8 +361,8 @@ def test_every_view_and_timeline_after_every_command(played: Played) -> None:
 
 
 def debrief_lines(p: Played, seen: Sequence[Mapping[str, Any]]) -> list[str]:
-    """What the debrief and the turn summary say of ``seen`` (detente.tui.text.notable)."""
-    from detente.tui.text import notable
+    """What the debrief and the turn summary say of ``seen`` (detente.tui.render.text.notable)."""
+    from detente.tui.render.text import notable
 
     proposals: dict[str, Mapping[str, Any]] = {}
     out = []

@@ -30,7 +30,13 @@ def test_every_data_file_is_covered_by_package_data() -> None:
         for path in (ROOT / folder).rglob("*"):
             if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
                 continue
-            rel = path.relative_to(ROOT / folder)
-            if not any(rel.match(pattern) for pattern in data.get(package, [])):
-                missing.append(f"{folder}/{rel}")
+            # A file belongs to the innermost package (folder with __init__.py) holding it, and
+            # package-data patterns are relative to that package: tui/app/x.tcss is detente.tui.app's.
+            home = path.parent
+            while home != ROOT / folder and not (home / "__init__.py").exists():
+                home = home.parent
+            owner = ".".join([package, *home.relative_to(ROOT / folder).parts])
+            rel = path.relative_to(home)
+            if not any(rel.match(pattern) for pattern in data.get(owner, [])):
+                missing.append(f"{folder}/{path.relative_to(ROOT / folder)}")
     assert missing == [], "add these to [tool.setuptools.package-data]"

@@ -25,3 +25,13 @@ def test_ci_runs_the_readme_test_command_and_the_main_job_is_played_in_a_termina
     # The main job is interactive; tests/tui/tmux_play.sh plays it in tmux under pytest.
     assert main_job.endswith("detente play")
     assert "play strait_standoff" in (ROOT / "tests" / "tui" / "tmux_play.sh").read_text(encoding="utf-8")
+
+
+def test_the_layout_section_names_each_front_end_package_and_only_paths_that_exist() -> None:
+    """A reader finds where a command, a screen and a renderer live from the README alone."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    paths = re.findall(r"`((?:engine|rules|scenarios|net|tests|tui)/[\w./]*)`", section)
+    assert [p for p in paths if not (ROOT / p).exists()] == []
+    packages = {f"tui/{p.parent.relative_to(ROOT / 'tui')}/" for p in (ROOT / "tui").glob("*/__init__.py")}
+    assert packages <= set(paths), f"the layout section does not name {sorted(packages - set(paths))}"

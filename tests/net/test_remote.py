@@ -23,7 +23,7 @@ from detente.net.codes import new_codes
 from detente.net.host import Host
 from detente.net.protocol import scenario_to_dict, view_to_dict
 from detente.net.remote import NOT_CONNECTED, JoinError, RemoteClient, join
-from detente.tui.client import LocalClient
+from detente.tui.app.client import LocalClient
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 STRAIT = SCENARIOS / "strait_standoff.toml"
@@ -264,7 +264,7 @@ def test_a_team_client_never_holds_another_teams_briefing(served, rec, clients) 
 def test_the_debrief_facts_and_tension_history_are_the_hot_seat_ones(served, rec, clients) -> None:
     from detente.engine.aar import turn_facts
     from detente.engine.recorder import states_by_turn
-    from detente.tui.text import Names
+    from detente.tui.render.text import Names
 
     fac, blue = joined(clients, served, "facilitator"), joined(clients, served, "blue")
     to_communications(fac)

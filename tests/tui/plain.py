@@ -15,7 +15,7 @@ from detente.engine.recorder import RecordedSession
 from detente.engine.scenario import Scenario
 from detente.engine.script import next_command, parse_script
 from detente.engine.state import State
-from detente.tui.text import Names
+from detente.tui.render.text import Names
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"

@@ -11,12 +11,12 @@ import pytest
 from textual.widgets import OptionList, Select
 
 from detente.engine.loader import load_scenario
-from detente.tui.app import DetenteApp
-from detente.tui.client import LocalClient
-from detente.tui.screens.console import ConsoleScreen
-from detente.tui.screens.forms import OrderModal
-from detente.tui.screens.modals import ChooseModal
-from detente.tui.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.client import LocalClient
+from detente.tui.app.screens.console import ConsoleScreen
+from detente.tui.app.screens.forms import OrderModal
+from detente.tui.app.screens.modals import ChooseModal
+from detente.tui.app.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
@@ -226,10 +226,10 @@ def test_every_screen_has_a_help_key() -> None:
     from textual.binding import Binding
     from textual.screen import ModalScreen, Screen
 
-    import detente.tui.screens.console as console
-    import detente.tui.screens.debrief as debrief
-    import detente.tui.screens.start as start
-    import detente.tui.screens.team as team
+    import detente.tui.app.screens.console as console
+    import detente.tui.app.screens.debrief as debrief
+    import detente.tui.app.screens.start as start
+    import detente.tui.app.screens.team as team
 
     screens = [
         obj for module in (console, debrief, start, team) for obj in vars(module).values()
@@ -243,7 +243,7 @@ def test_every_screen_has_a_help_key() -> None:
 
 
 async def test_a_scenario_with_errors_shows_them_on_screen(tmp_path: Path) -> None:
-    from detente.tui.screens.modals import HelpModal
+    from detente.tui.app.screens.modals import HelpModal
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[scenario]\nid = "bad"\ntitle = "Bad"\n\n[turns]\nlimit = "eight"\n', encoding="utf-8")
@@ -319,7 +319,7 @@ def test_play_with_a_bot_for_an_unknown_team_is_a_one_line_error(capsys: pytest.
 async def test_enter_on_an_inject_shows_its_whole_condition(tmp_path: Path) -> None:
     from textual.widgets import DataTable
 
-    from detente.tui.screens.modals import HelpModal
+    from detente.tui.app.screens.modals import HelpModal
 
     app = DetenteApp(client=client_for(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from detente.tui import app as app_module
-from detente.tui.cli import main, resolve_scenario
+from detente.tui.app import app as app_module
+from detente.tui.cli import main
+from detente.tui.cli.common import resolve_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"

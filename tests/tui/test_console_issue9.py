@@ -15,12 +15,12 @@ from textual.widgets import Button, DataTable, Input, Static
 from detente.engine.bots import parse_bot_specs
 from detente.engine.commands import End
 from detente.engine.loader import load_scenario
-from detente.tui.app import DetenteApp
-from detente.tui.client import FACILITATOR, LocalClient
-from detente.tui.screens.console import ConsoleScreen, HandBackScreen
-from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
-from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal
-from detente.tui.screens.team import TeamScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.client import FACILITATOR, LocalClient
+from detente.tui.app.screens.console import ConsoleScreen, HandBackScreen
+from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
+from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal
+from detente.tui.app.screens.team import TeamScreen
 
 SMALL = (80, 24)
 
@@ -350,7 +350,7 @@ async def test_the_debrief_lists_every_result_the_review_listed(tmp_path: Path) 
 
 
 def test_a_chart_has_a_fixed_scale_so_5_and_52_differ() -> None:
-    from detente.tui.screens.debrief import tension_chart
+    from detente.tui.app.screens.debrief import tension_chart
 
     low, high = (tension_chart([v], ["Day 1"]) for v in (5, 52))
     assert low.count("█") < high.count("█") < 20
@@ -373,7 +373,7 @@ async def test_the_debrief_charts_say_their_scale(tmp_path: Path) -> None:
 # -- 5 and 6. keys: the footer or F1 at 80x24 and 120x36; help names only real keys; forms fit ----------
 def check_keys(app: DetenteApp) -> None:
     """Each key of the screen is in its visible footer or in its F1 help; F1 is in the footer."""
-    from detente.tui.screens.modals import screen_keys
+    from detente.tui.app.screens.modals import screen_keys
 
     screen = app.screen
     footer = " ".join(screen_text(app).splitlines()[-1].split())
@@ -439,7 +439,7 @@ async def test_the_inject_and_override_forms_keep_their_buttons_on_screen(
 
 
 async def test_every_key_the_console_help_names_exists_on_the_console(tmp_path: Path) -> None:
-    from detente.tui.screens import console
+    from detente.tui.app.screens import console
 
     keys = {b.key for b in ConsoleScreen.BINDINGS}
     for text in [*console.PHASE_HINT.values(), console.ENDED_HINT]:

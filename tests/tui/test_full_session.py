@@ -11,13 +11,13 @@ from test_app import SIZE, choose_action, client_for, fill_order, give_back, scr
 from textual.widgets import Input, OptionList, Select, SelectionList
 
 from detente.engine.log import read_log
-from detente.tui.app import DetenteApp
-from detente.tui.client import FACILITATOR, LocalClient
-from detente.tui.screens.console import ConsoleScreen
-from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
-from detente.tui.screens.forms import InjectModal, OverrideModal
-from detente.tui.screens.modals import ChooseModal, ConfirmModal, TextModal
-from detente.tui.screens.team import CallScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.client import FACILITATOR, LocalClient
+from detente.tui.app.screens.console import ConsoleScreen
+from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
+from detente.tui.app.screens.forms import InjectModal, OverrideModal
+from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, TextModal
+from detente.tui.app.screens.team import CallScreen
 
 
 async def pick(pilot, option_id: str) -> None:  # type: ignore[no-untyped-def]

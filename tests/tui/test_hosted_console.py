@@ -17,9 +17,9 @@ from detente.engine.state import Order
 from detente.net.codes import new_codes
 from detente.net.host import Host
 from detente.net.remote import RemoteClient
-from detente.tui.app import DetenteApp
-from detente.tui.hosted import HostedClient, HostThread
-from detente.tui.screens.console import ConsoleScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.hosted import HostedClient, HostThread
+from detente.tui.app.screens.console import ConsoleScreen
 
 
 async def until(pilot, check, seconds: float = 10) -> None:  # type: ignore[no-untyped-def]

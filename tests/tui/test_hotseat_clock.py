@@ -12,9 +12,9 @@ from test_app import client_for
 
 from detente.engine.commands import Advance, Clock, Start
 from detente.engine.log import read_log
-from detente.tui import client as client_module
-from detente.tui.app import DetenteApp
-from detente.tui.client import LocalClient
+from detente.tui.app import client as client_module
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.client import LocalClient
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ async def test_the_call_screen_shows_the_time_left(tmp_path: Path, now: list[flo
 
     from detente.engine.commands import Propose, Respond
     from detente.engine.state import Order
-    from detente.tui.screens.team import CallScreen
+    from detente.tui.app.screens.team import CallScreen
 
     client = started(tmp_path)
     client.apply(Propose(team="blue", order=Order(move="hotline_call", target="red")))
@@ -131,7 +131,7 @@ async def test_the_review_and_the_debrief_show_the_time_left(tmp_path: Path, now
     from textual.app import App
     from textual.widgets import Static
 
-    from detente.tui.screens.debrief import DebriefScreen, ReviewScreen
+    from detente.tui.app.screens.debrief import DebriefScreen, ReviewScreen
 
     client = started(tmp_path)
     client.apply(Advance())  # orders

@@ -23,10 +23,10 @@ from detente.engine.recorder import RecordedSession
 from detente.net.codes import new_codes
 from detente.net.host import Host
 from detente.net.remote import RemoteClient, join
-from detente.tui.app import DetenteApp
-from detente.tui.screens.debrief import EndScreen
-from detente.tui.screens.forms import OrderModal
-from detente.tui.screens.team import CallScreen, HandoverScreen, TeamScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.screens.debrief import EndScreen
+from detente.tui.app.screens.forms import OrderModal
+from detente.tui.app.screens.team import CallScreen, HandoverScreen, TeamScreen
 
 STRAIT = Path(__file__).resolve().parents[2] / "scenarios" / "strait_standoff.toml"
 ROLES = ("blue", "red", "green", "facilitator", "spectator")
@@ -212,8 +212,8 @@ async def test_the_console_moves_the_phase_on_and_the_teams_follow_without_a_key
         # On to adjudication (asked first: blue has not sealed): the review opens on the console,
         # with the results the facilitator may annul; publishing opens the debrief, and the teams
         # are in the debrief too.
-        from detente.tui.screens.debrief import DebriefScreen, ReviewScreen
-        from detente.tui.screens.modals import ConfirmModal
+        from detente.tui.app.screens.debrief import DebriefScreen, ReviewScreen
+        from detente.tui.app.screens.modals import ConfirmModal
 
         await fac.press("n")
         await until(lambda: isinstance(fac_app.screen, ConfirmModal))
@@ -246,7 +246,7 @@ async def test_the_end_of_the_session_reaches_every_joined_screen(served, client
 
 async def test_the_spectator_opens_the_projector(served, clients) -> None:
     try:
-        from detente.tui.screens.projector import ProjectorScreen
+        from detente.tui.app.screens.projector import ProjectorScreen
     except ImportError:
         pytest.skip("the projector screen is not there yet")
     app = DetenteApp(client=joined(clients, served, "spectator"))
@@ -256,7 +256,7 @@ async def test_the_spectator_opens_the_projector(served, clients) -> None:
 
 
 async def test_a_join_without_a_code_asks_for_it_on_screen_and_a_wrong_one_ends_with_1(served) -> None:
-    from detente.tui.screens.modals import TextModal
+    from detente.tui.app.screens.modals import TextModal
 
     app = DetenteApp(join_url=served.url)
     async with app.run_test(size=SIZE) as pilot:
@@ -296,7 +296,7 @@ async def test_a_dropped_connection_says_reconnecting_then_connected(served, cli
 
 
 async def test_a_joined_team_may_leave_its_own_laptop(served, clients) -> None:
-    from detente.tui.screens.modals import ConfirmModal
+    from detente.tui.app.screens.modals import ConfirmModal
 
     app = DetenteApp(client=joined(clients, served, "blue"))
     async with app.run_test(size=SIZE) as pilot:
@@ -322,7 +322,7 @@ def test_join_with_a_wrong_code_or_no_host_says_so_and_exits_1(served, capsys) -
 
 
 async def test_the_console_runs_the_phase_clock_and_every_team_sees_the_time_left(served, clients) -> None:
-    from detente.tui.screens.modals import ChooseModal, TextModal
+    from detente.tui.app.screens.modals import ChooseModal, TextModal
 
     fac_app = DetenteApp(client=joined(clients, served, "facilitator"))
     blue_app = DetenteApp(client=joined(clients, served, "blue"))

@@ -16,10 +16,10 @@ import pytest
 from test_app import SIZE
 from textual.app import App
 
+from detente.tui.app.client import LocalClient
+from detente.tui.app.screens.debrief import EndScreen
+from detente.tui.app.screens.modals import ChooseModal
 from detente.tui.cli import main
-from detente.tui.client import LocalClient
-from detente.tui.screens.debrief import EndScreen
-from detente.tui.screens.modals import ChooseModal
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"

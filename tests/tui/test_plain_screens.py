@@ -26,13 +26,13 @@ from detente.engine.loader import load_scenario
 from detente.engine.recorder import RecordedSession, replay
 from detente.engine.script import load_script, next_command
 from detente.engine.state import State
-from detente.tui.app import DetenteApp
-from detente.tui.client import LocalClient
-from detente.tui.screens.console import ConsoleScreen, HandBackScreen
-from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
-from detente.tui.screens.modals import ChooseModal
-from detente.tui.screens.replay import ReplayScreen
-from detente.tui.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.client import LocalClient
+from detente.tui.app.screens.console import ConsoleScreen, HandBackScreen
+from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
+from detente.tui.app.screens.modals import ChooseModal
+from detente.tui.app.screens.replay import ReplayScreen
+from detente.tui.app.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS = ROOT / "scenarios" / "examples" / "strait_standoff.orders.toml"

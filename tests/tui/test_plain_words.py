@@ -3,7 +3,7 @@ forces, actors and objectives by their display names — never by the ids typed 
 kept in logs.
 
 Every report format (md, html, csv) of a played session of every bundled scenario, for every role,
-and tui/text.py's renderers (render_view, turn_summary, notable) are scanned for a raw id. The
+and tui/render/text.py's renderers (render_view, turn_summary, notable) are scanned for a raw id. The
 forbidden ids come from the scenario and the ruleset, and only where the id differs from what is
 shown (an id that is its own display text is fine). Text a person wrote — briefings, injects,
 objectives, transcripts, statements, notes — is taken out before the scan: an author may write "the
@@ -29,8 +29,8 @@ from detente.engine.recorder import replay, states_by_turn
 from detente.engine.scenario import Scenario
 from detente.engine.views import PUBLIC, timeline, view
 from detente.tui.cli import main
-from detente.tui.report import CSV_COLUMNS, FORMATS, load_report, render
-from detente.tui.text import Names, notable, render_view, turn_summary
+from detente.tui.render.report import CSV_COLUMNS, FORMATS, load_report, render
+from detente.tui.render.text import Names, notable, render_view, turn_summary
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_the_words_a_screen_needs_have_no_ids_or_templates_left() -> None:
 def test_the_debrief_says_each_fact_as_the_report_does(logs: dict[str, Path], name: str) -> None:
     """The debrief's "This turn" read ``tension of blue–red to 55`` and ``objective blue-pledge
     met`` while the report said the same facts in names: one function words both."""
-    from detente.tui.client import LocalClient
+    from detente.tui.app.client import LocalClient
 
     client = LocalClient.resume(logs[name])
     try:

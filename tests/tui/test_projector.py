@@ -25,10 +25,10 @@ from detente.engine.commands import (
 )
 from detente.engine.state import Order
 from detente.engine.views import PUBLIC
-from detente.tui.client import LocalClient
-from detente.tui.screens import projector
-from detente.tui.screens.projector import ProjectorScreen
-from detente.tui.text import clock_text
+from detente.tui.app.client import LocalClient
+from detente.tui.app.screens import projector
+from detente.tui.app.screens.projector import ProjectorScreen
+from detente.tui.render.text import clock_text
 
 SECRETS = ("SALTGLASS", "OBSIDIAN", "MARIGOLD")
 REASON = "Azurian parliament votes tomorrow"

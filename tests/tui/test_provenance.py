@@ -139,7 +139,7 @@ def test_two_run_resumes_at_once_never_corrupt_the_log(tmp_path: Path) -> None:
 
 def test_the_client_timeline_shows_alliance_values_to_members_only(tmp_path: Path) -> None:
     from detente.engine.commands import Advance, Override, Start
-    from detente.tui.client import LocalClient
+    from detente.tui.app.client import LocalClient
 
     client = LocalClient.new(load_scenario(ROOT / "scenarios" / "border_exercise.toml"), tmp_path / "s.jsonl")
     try:

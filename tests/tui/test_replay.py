@@ -20,11 +20,11 @@ from detente.engine.log import iter_groups, read_log
 from detente.engine.recorder import RecordedSession, session_from_header
 from detente.engine.script import load_script, next_command
 from detente.engine.views import timeline, view
-from detente.tui.app import DetenteApp
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.screens.modals import ChooseModal, HelpModal
+from detente.tui.app.screens.replay import BriefingModal, ReplayScreen, Tape, timeline_lines
+from detente.tui.app.screens.start import StartScreen
 from detente.tui.cli import main
-from detente.tui.screens.modals import ChooseModal, HelpModal
-from detente.tui.screens.replay import BriefingModal, ReplayScreen, Tape, timeline_lines
-from detente.tui.screens.start import StartScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
@@ -424,8 +424,8 @@ def test_snapshot_of_the_replay_at_80x24(snap_compare, log: Path) -> None:  # ty
 async def test_w_branches_a_what_if_from_the_phase_shown_and_opens_it_in_the_console(
     log: Path, tmp_path: Path
 ) -> None:
-    from detente.tui.screens.console import ConsoleScreen
-    from detente.tui.screens.modals import ConfirmModal
+    from detente.tui.app.screens.console import ConsoleScreen
+    from detente.tui.app.screens.modals import ConfirmModal
 
     before = log.read_bytes()
     app = DetenteApp(replay=log, sessions=tmp_path)

@@ -21,8 +21,8 @@ from detente.engine.session import new_session
 from detente.engine.state import initial_state
 from detente.rules.incidents import conflict_chance
 from detente.tui.cli import main
-from detente.tui.report import CSV_COLUMNS, default_path, md_escape, write_report
-from detente.tui.text import Names
+from detente.tui.render.report import CSV_COLUMNS, default_path, md_escape, write_report
+from detente.tui.render.text import Names
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
@@ -94,7 +94,7 @@ def test_markdown_states_the_facts_of_the_session(
     by_turn = states_by_turn(rep.session, ev)
     start = initial_state(rep.session.scenario, rep.session.numbers)
     for (a, b), ps in rep.session.state.pairs.items():
-        peak = max(s.tension(a, b) for s in [start, *by_turn.values()])
+        peak = max(s.value("tension", a, b) for s in [start, *by_turn.values()])
         assert f"| {md_escape(name[a])}–{md_escape(name[b])} | {peak} | {ps.tension} |" in md
     assert f"Risk of open conflict run: {risk_of(rep):.1%}" in md
     for e in ev:
@@ -116,8 +116,8 @@ def test_csv_is_one_row_per_pair_per_turn_with_the_state_values(
     for row in rows:
         st = by_turn[int(row["turn"])]
         a, b = row["a"], row["b"]
-        assert int(row["tension"]) == st.tension(a, b)
-        assert int(row["rung"]) == st.tension(a, b) // 10
+        assert int(row["tension"]) == st.value("tension", a, b)
+        assert int(row["rung"]) == st.value("tension", a, b) // 10
         assert int(row["trust_ab"]) == st.outlook(a, b).trust
         assert int(row["trust_ba"]) == st.outlook(b, a).trust
         assert int(row["threat_ab"]) == st.outlook(a, b).threat
@@ -348,7 +348,7 @@ def test_a_branched_log_shows_its_lineage(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_write_report_never_replaces_a_log(rich: Path, tmp_path: Path) -> None:
-    from detente.tui.output import OutputError
+    from detente.tui.render.output import OutputError
 
     before = rich.read_bytes()
     with pytest.raises(OutputError):
@@ -391,7 +391,7 @@ turn = {t}
 def test_every_chart_has_a_fixed_labelled_scale(rich: Path) -> None:
     """With one turn of data, tension 5 and tension 52 both drew as full bars: every chart's value
     axis is the value's whole range, ticked and labelled, whatever the data."""
-    from detente.tui.report import _charts, load_report
+    from detente.tui.render.report import _charts, load_report
 
     charts = _charts(load_report(rich))
     for name, label, ticks in (("tension", "tension (0–100)", ("0", "20", "40", "60", "80", "100")),

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from detente.engine.loader import load_scenario
-from detente.tui.app import DetenteApp
-from detente.tui.cli import bundled_scenarios
-from detente.tui.client import LocalClient
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.client import LocalClient
+from detente.tui.cli.common import bundled_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"

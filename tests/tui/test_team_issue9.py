@@ -11,10 +11,10 @@ from textual.widgets import Button, OptionList, Select
 
 from detente.engine.commands import Advance, Propose, Respond, Say, Start
 from detente.engine.state import Order
-from detente.tui.app import DetenteApp
-from detente.tui.screens.forms import OrderModal
-from detente.tui.screens.modals import ChooseModal, HelpModal
-from detente.tui.screens.team import CallScreen, TeamScreen
+from detente.tui.app.app import DetenteApp
+from detente.tui.app.screens.forms import OrderModal
+from detente.tui.app.screens.modals import ChooseModal, HelpModal
+from detente.tui.app.screens.team import CallScreen, TeamScreen
 
 SMALL = (80, 24)
 
@@ -416,7 +416,7 @@ async def test_team_and_call_screens_name_moves_pledges_forces_and_regions_in_wo
 
 
 async def test_sealed_orders_leave_no_seal_or_remove_key_in_the_footer(tmp_path: Path) -> None:
-    from detente.tui.screens.modals import ConfirmModal
+    from detente.tui.app.screens.modals import ConfirmModal
 
     client = client_for(tmp_path)
     app = DetenteApp(client=client)

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from detente.engine.views import View
-from detente.tui.text import Names
+from detente.tui.render.text import Names
 
 #: Colour of each ladder rung, from calm to war.
 RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2

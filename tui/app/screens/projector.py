@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Static
 
 from detente.engine.views import PUBLIC, View
-from detente.tui.panels import LADDER_COLUMNS, SteadyFooter, ladder_rows
-from detente.tui.text import Names, clock_text, notable
+from detente.tui.app.panels import LADDER_COLUMNS, SteadyFooter, ladder_rows
+from detente.tui.render.text import Names, clock_text, notable
 
 
 def _now() -> float:
@@ -149,7 +149,7 @@ class ProjectorScreen(Screen[None]):
         digits.set_class(left <= 60, "ending")
 
     def action_help(self) -> None:
-        from detente.tui.screens.modals import HelpModal, screen_keys
+        from detente.tui.app.screens.modals import HelpModal, screen_keys
 
         self.app.push_screen(HelpModal(
             "projector", screen_keys(self),

@@ -42,8 +42,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Print (or write) the schema; an unknown ruleset is one line and exit 1."""
     from detente.engine.ruleset import RulesetNotFound
     from detente.engine.schema import scenario_schema
-    from detente.tui.cli import UserError
-    from detente.tui.output import write_output
+    from detente.tui.errors import UserError
+    from detente.tui.render.output import write_output
 
     try:
         schema = scenario_schema(args.ruleset)

@@ -16,7 +16,7 @@ from typing import Any
 from detente.engine.commands import Command
 from detente.engine.session import Rejected, Result
 from detente.net.host import Host
-from detente.tui.client import LocalClient
+from detente.tui.app.client import LocalClient
 
 #: How long the console waits for the host to apply a command (it is on this machine).
 APPLY_WITHIN = 10.0

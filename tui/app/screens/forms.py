@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from detente.engine.adjudicate import LegalMove
 from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
 from detente.engine.state import Order
-from detente.tui.text import Names
+from detente.tui.render.text import Names
 
 T = TypeVar("T")
 
@@ -94,7 +94,7 @@ class FormModal(ModalScreen[T]):
         self.dismiss(None)  # type: ignore[arg-type]
 
     def action_help(self) -> None:
-        from detente.tui.screens.modals import HelpModal, screen_keys
+        from detente.tui.app.screens.modals import HelpModal, screen_keys
 
         keys = [
             *screen_keys(self),

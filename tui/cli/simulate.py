@@ -53,8 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_simulate(args: argparse.Namespace) -> int:
     from detente.engine.bots import BotSpecError, parse_bot_specs
     from detente.engine.simulate import summarise
-    from detente.tui.cli import UserError, _load, resolve_scenario
-    from detente.tui.output import check_output
+    from detente.tui.cli.common import load, resolve_scenario
+    from detente.tui.errors import UserError
+    from detente.tui.render.output import check_output
 
     if args.runs < 1:
         raise UserError(f"--runs {args.runs}: play at least one run")
@@ -65,7 +66,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if Path(args.out).suffix.lower() not in OUT_FORMATS:
             raise UserError(f"--out {args.out}: the file must end in .csv or .json")
     path = resolve_scenario(args.scenario)
-    scenario = _load(path)
+    scenario = load(path)
     try:
         bots = parse_bot_specs(args.bot, scenario)
     except BotSpecError as exc:
@@ -217,7 +218,7 @@ def write_results(
     path: Path, scenario: Any, names: Mapping[str, str], seed: int, results: Sequence[Any]
 ) -> None:
     """Every run's result as CSV (one row a run) or JSON, chosen by the file's extension."""
-    from detente.tui.output import write_output
+    from detente.tui.render.output import write_output
 
     if path.suffix.lower() == ".json":
         import json

@@ -43,10 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the report; a user's mistake is one line and exit 1 (via UserError or LogError)."""
     from detente.engine.log import read_log
-    from detente.tui.cli import UserError
-    from detente.tui.output import check_output, write_output
-    from detente.tui.provenance import vouched
-    from detente.tui.report import FORMATS, default_path, load_report, render
+    from detente.tui.errors import UserError
+    from detente.tui.render.output import check_output, write_output
+    from detente.tui.render.provenance import vouched
+    from detente.tui.render.report import FORMATS, default_path, load_report, render
 
     if args.fmt not in FORMATS:
         raise UserError(f"--format {args.fmt}: not a report format (formats: {', '.join(FORMATS)})")

@@ -17,7 +17,7 @@ def parse_at(text: str) -> tuple[int, str]:
     >>> parse_at("2:comm")
     (2, 'communications')
     """
-    from detente.tui.cli import UserError
+    from detente.tui.errors import UserError
 
     turn_text, _, phase_text = text.partition(":")
     try:
@@ -39,9 +39,10 @@ def parse_at(text: str) -> tuple[int, str]:
 def cmd_branch(args: argparse.Namespace) -> int:
     from detente.engine.log import read_log
     from detente.engine.recorder import branch
-    from detente.tui.cli import UserError, _say
-    from detente.tui.output import check_name, check_output
-    from detente.tui.provenance import vouched
+    from detente.tui.cli.common import say
+    from detente.tui.errors import UserError
+    from detente.tui.render.output import check_name, check_output
+    from detente.tui.render.provenance import vouched
 
     turn, phase = parse_at(args.at)
     check_name(args.output)  # not empty, not a folder
@@ -51,7 +52,7 @@ def cmd_branch(args: argparse.Namespace) -> int:
     check_output(args.output, overwrite=False)  # and the folder it goes in must exist
     provenance = vouched(args.log, read_log(args.log), "branch")
     b = branch(args.log, args.output, turn, phase)
-    _say(
+    say(
         *provenance,
         f"Branched {args.log} at turn {turn}, {phase} ({b.groups} commands kept) into {b.path}.",
         "Continue it with:",

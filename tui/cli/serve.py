@@ -1,7 +1,7 @@
 """``detente serve``: host a session for a workshop — teams on their own terminals (``detente
 join``) or browsers (``--web PORT``) join over the network with their codes, over TLS with
 ``--cert/--key`` (see docs/protocol.md). The facilitator console runs in this terminal
-(:mod:`detente.tui.hosted`), or with ``--headless`` the facilitator joins like anyone else."""
+(:mod:`detente.tui.app.hosted`), or with ``--headless`` the facilitator joins like anyone else."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ def _loopback(host: str) -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     from detente.engine.log import LogError
     from detente.engine.recorder import RecordedSession
-    from detente.tui.cli import UserError, _err, _load, _log_path, _say, resolve_scenario
-    from detente.tui.output import check_output
+    from detente.tui.cli.common import err, load, log_path_for, resolve_scenario, say
+    from detente.tui.errors import UserError
+    from detente.tui.render.output import check_output
 
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port}: a port is 0–65535 (0: any free port)")
@@ -52,23 +53,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise UserError("--resume takes the scenario, seed and log from the log: give only --resume LOG")
         rec = RecordedSession.resume(args.resume)
         for w in rec.warnings:
-            _err(f"warning: {args.resume}: {w}")
+            err(f"warning: {args.resume}: {w}")
     else:
         if not args.scenario:
             raise UserError("name a scenario (or --resume LOG)")
         path = resolve_scenario(args.scenario)
-        scenario = _load(path)
+        scenario = load(path)
         try:
-            rec = RecordedSession.create(scenario, _log_path(args.log, scenario.scenario.id), seed=args.seed,
-                                         source=str(path))
+            rec = RecordedSession.create(
+                scenario, log_path_for(args.log, scenario.scenario.id), seed=args.seed, source=str(path)
+            )
         except LogError as exc:
             raise UserError(str(exc)) from None
     with rec:
-        from detente.tui.cli import _bots
+        from detente.tui.cli.common import parse_bots
 
-        bots = _bots(args.bot, rec.session.scenario)
+        bots = parse_bots(args.bot, rec.session.scenario)
         if not _loopback(args.host) and tls is None:
-            _err(f"warning: --host {args.host}: anyone who can reach this machine can connect, and the "
+            err(f"warning: --host {args.host}: anyone who can reach this machine can connect, and the "
                  "traffic is not encrypted (give --cert PEM --key PEM for TLS): hand out codes only in "
                  "the room")
         import asyncio
@@ -81,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     again = " --headless" if args.headless else ""
-    _say(f"Stopped. Log: {rec.path}", f"Resume with: detente serve --resume {rec.path}{again}")
+    say(f"Stopped. Log: {rec.path}", f"Resume with: detente serve --resume {rec.path}{again}")
     return 0
 
 
@@ -91,7 +93,7 @@ async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ign
 
     from detente.net.codes import new_codes
     from detente.net.host import Host
-    from detente.tui.cli import _say
+    from detente.tui.cli.common import say
 
     host = Host(rec, {}, bots=bots)
     host.codes = new_codes(host.roles())
@@ -115,19 +117,19 @@ async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ign
             if args.host in ("0.0.0.0", "::"):
                 page = f"{page.split(':', 1)[0]}://{socket.gethostname()}:{page.rsplit(':', 1)[1]}"
         _announce(host, rec, args, url, page)
-        _say("Serving. Press Ctrl+C to stop (the log is kept; resume it with --resume).")
+        say("Serving. Press Ctrl+C to stop (the log is kept; resume it with --resume).")
         await stop.wait()
 
 
 def _announce(host, rec, args: argparse.Namespace, url: str, page: str | None) -> None:  # type: ignore[no-untyped-def]
     """Print the join codes and where to join (and write them with --codes)."""
-    from detente.tui.cli import _say
+    from detente.tui.cli.common import say
 
     if args.codes:
         _write_codes(args.codes, url, host.codes)
     state = rec.state
     where = f"{state.label() if state.turn else 'Setup'}, {state.phase}"
-    _say(
+    say(
         f"{rec.session.scenario.scenario.title} — {where}",
         f"Log: {rec.path}",
         "Join codes (one per role; never written to the log):",
@@ -148,8 +150,8 @@ def _console(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ignore[
     from detente.net.codes import new_codes
     from detente.net.host import Host
     from detente.net.web import local_url
-    from detente.tui.app import DetenteApp
-    from detente.tui.hosted import HostedClient, HostThread
+    from detente.tui.app.app import DetenteApp
+    from detente.tui.app.hosted import HostedClient, HostThread
 
     host = Host(rec, {}, bots=bots)
     host.codes = new_codes([r for r in host.roles() if r != "facilitator"])  # the console is here
@@ -174,7 +176,7 @@ def _write_codes(path: str, url: str, codes: dict[str, str]) -> None:
     """``url`` and a ``[codes]`` table, readable by this user alone (0600)."""
     import tomli_w
 
-    from detente.tui.output import write_output
+    from detente.tui.render.output import write_output
 
     if os.path.isfile(path):
         os.chmod(path, 0o600)  # a replaced file keeps its mode: make it private before it holds codes

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.message import Message
 
-from detente.tui.screens.start import StartScreen, new_log_path
+from detente.tui.app.screens.start import StartScreen, new_log_path
 
 if TYPE_CHECKING:
-    from detente.tui.client import SessionClient
-    from detente.tui.screens.replay import Tape
+    from detente.tui.app.client import SessionClient
+    from detente.tui.app.screens.replay import Tape
 
 # The engine, the console and the replay viewer are imported when first needed, not before the
 # start screen's first frame: a trainer waits for that in front of the room.
@@ -78,7 +78,7 @@ class DetenteApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, but never from a team's screen (a team may be at the keyboard; the screen says
         ``OFFERS_QUIT = False``), and only after asking while a session is still running."""
-        from detente.tui.screens.modals import ConfirmModal
+        from detente.tui.app.screens.modals import ConfirmModal
 
         if self.client is not None and self.client.joined is not None:
             # A joined front end: the host keeps the session; this laptop may leave and rejoin.
@@ -115,7 +115,7 @@ class DetenteApp(App[None]):
         locks the hand-back screen; the log keeps only its salted hash) unless ``pin`` is given,
         and open its console."""
         from detente.engine.loader import ScenarioError, load_scenario
-        from detente.tui.screens.modals import HelpModal, TextModal
+        from detente.tui.app.screens.modals import HelpModal, TextModal
 
         try:
             scenario = load_scenario(scenario_path)
@@ -144,7 +144,7 @@ class DetenteApp(App[None]):
 
     def _begin(self, scenario: Any, scenario_path: Path, bots: Mapping[str, Any], pin: str) -> None:
         from detente.engine.log import LogError
-        from detente.tui.client import LocalClient
+        from detente.tui.app.client import LocalClient
 
         try:
             log = new_log_path(scenario.scenario.id, self.sessions)
@@ -159,7 +159,7 @@ class DetenteApp(App[None]):
     def resume_session(self, log_path: Path) -> None:
         """Re-open a logged session exactly where it stopped."""
         from detente.engine.log import LogError
-        from detente.tui.client import LocalClient
+        from detente.tui.app.client import LocalClient
 
         try:
             client = LocalClient.resume(log_path)
@@ -195,7 +195,7 @@ class DetenteApp(App[None]):
     def open_replay(self, log: str | Path | Tape) -> bool:
         """Open the replay viewer on a log (or a tape already read); False if it cannot be read."""
         from detente.engine.log import LogError
-        from detente.tui.screens.replay import ReplayScreen, Tape
+        from detente.tui.app.screens.replay import ReplayScreen, Tape
 
         try:
             tape = log if isinstance(log, Tape) else Tape.load(log)
@@ -206,7 +206,7 @@ class DetenteApp(App[None]):
         return True
 
     def _open(self, client: SessionClient) -> None:
-        from detente.tui.screens.console import ConsoleScreen
+        from detente.tui.app.screens.console import ConsoleScreen
 
         if self.client is not None and self.client is not client:
             self.client.close()
@@ -219,7 +219,7 @@ class DetenteApp(App[None]):
 
     def ask_code(self, url: str) -> None:
         """Ask for the join code on screen, then join (a wrong code ends the app with 1)."""
-        from detente.tui.screens.modals import TextModal
+        from detente.tui.app.screens.modals import TextModal
 
         def typed(code: str | None) -> None:
             if not code or not code.strip():
@@ -257,20 +257,20 @@ class DetenteApp(App[None]):
         self.sub_title = client.status()
         client.on_change(lambda: self.post_message(SessionChanged()))
         if role == "facilitator":
-            from detente.tui.screens.console import ConsoleScreen
+            from detente.tui.app.screens.console import ConsoleScreen
 
             self.push_screen(ConsoleScreen(client))
         elif role == "spectator":
             try:
-                from detente.tui.screens.projector import ProjectorScreen
+                from detente.tui.app.screens.projector import ProjectorScreen
             except ImportError:
-                from detente.tui.screens.modals import HelpModal
+                from detente.tui.app.screens.modals import HelpModal
 
                 self.push_screen(HelpModal("projector", [], "The projector view is not installed."))
                 return
             self.push_screen(ProjectorScreen(client))
         else:
-            from detente.tui.screens.team import TeamScreen
+            from detente.tui.app.screens.team import TeamScreen
 
             self._ringing = self._calls_ringing()
             self.push_screen(TeamScreen(client, str(role)))
@@ -317,7 +317,7 @@ class DetenteApp(App[None]):
             self._show_end()
 
     def _show_end(self) -> None:
-        from detente.tui.screens.debrief import EndScreen
+        from detente.tui.app.screens.debrief import EndScreen
 
         if self._ended:
             return

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
+from detente.tui.app.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
 
 SESSIONS = Path("sessions")
 

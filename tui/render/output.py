@@ -20,7 +20,7 @@ import re
 import stat
 from pathlib import Path
 
-from detente.tui.cli import UserError
+from detente.tui.errors import UserError
 
 # A log's first bytes are its header's start (engine/log.py FORMAT); spaces allowed for a log
 # rewritten by hand, which read_log still reads.

@@ -3,7 +3,8 @@
 Screens talk to a :class:`SessionClient`, never to a state, and never ask which one they
 have. :class:`LocalClient` runs the session in this process and writes its log (the hot-seat
 default); :class:`detente.net.remote.RemoteClient` (``detente join``) is one role's seat at a
-workshop host over the network.
+workshop host over the network, and :class:`detente.tui.app.hosted.HostedClient` the facilitator's
+console in the terminal of ``detente serve`` itself.
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ class LocalClient:
     @classmethod
     def resume(cls, log_path: str | Path, bots: Mapping[str, Policy] | None = None) -> LocalClient:
         """Re-open a session from its log, exactly where it stopped (bots catch up at once)."""
-        from detente.tui.provenance import notes
+        from detente.tui.render.provenance import notes
 
         rec = RecordedSession.resume(log_path)
         assert rec.contents is not None
@@ -265,7 +266,7 @@ class LocalClient:
 
     provenance: tuple[str, list[str]] = ("", [])
     """For a resumed session: who vouches for its log, and whether its scenario file changed
-    (see :func:`detente.tui.provenance.notes`)."""
+    (see :func:`detente.tui.render.provenance.notes`)."""
 
     @property
     def header(self) -> Mapping[str, Any]:
@@ -397,7 +398,7 @@ class LocalClient:
         """What happened in ``turn`` as ``role`` may know it, in words: the same facts as the
         report's timeline (:func:`detente.engine.aar.turn_facts`)."""
         from detente.engine.aar import turn_facts
-        from detente.tui.text import Names
+        from detente.tui.render.text import Names
 
         return turn_facts(self._events, role, turn, self.scenario, Names.of(self.scenario))
 

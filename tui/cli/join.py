@@ -22,8 +22,8 @@ def join_url(text: str) -> str:
 def cmd_join(args: argparse.Namespace) -> int:
     from textual.theme import BUILTIN_THEMES
 
-    from detente.tui.app import THEMES, DetenteApp
-    from detente.tui.cli import UserError
+    from detente.tui.app.app import THEMES, DetenteApp
+    from detente.tui.errors import UserError
 
     if THEMES.get(args.theme, args.theme) not in BUILTIN_THEMES:
         raise UserError(

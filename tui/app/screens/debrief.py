@@ -20,11 +20,11 @@ from textual.widgets import DataTable, Label, Static
 
 from detente.engine.commands import Advance, Override
 from detente.engine.views import View
-from detente.tui.client import FACILITATOR, SessionClient
-from detente.tui.panels import Panels, SteadyFooter
-from detente.tui.screens.forms import OverrideModal
-from detente.tui.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
-from detente.tui.text import Names, clock_words
+from detente.tui.app.client import FACILITATOR, SessionClient
+from detente.tui.app.panels import Panels, SteadyFooter
+from detente.tui.app.screens.forms import OverrideModal
+from detente.tui.app.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
+from detente.tui.render.text import Names, clock_words
 
 
 def since_last(events: Sequence[Mapping[str, Any]], phase: str) -> list[Mapping[str, Any]]:
@@ -445,8 +445,8 @@ class EndScreen(Screen[None]):
     @work
     async def action_report(self) -> None:
         from detente.engine.log import LogError
-        from detente.tui.output import OutputError, write_output
-        from detente.tui.report import default_path, load_report, render
+        from detente.tui.render.output import OutputError, write_output
+        from detente.tui.render.report import default_path, load_report, render
 
         options = [
             ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),

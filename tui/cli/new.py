@@ -401,8 +401,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write the starter; a mistake is one line and exit 1."""
-    from detente.tui.cli import UserError
-    from detente.tui.output import write_output
+    from detente.tui.errors import UserError
+    from detente.tui.render.output import write_output
 
     if not MIN_ACTORS <= args.actors <= MAX_ACTORS:
         raise UserError(f"--actors {args.actors}: a starter has {MIN_ACTORS} to {MAX_ACTORS} actors")

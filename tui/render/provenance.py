@@ -49,7 +49,7 @@ def vouched(path: str, contents: LogContents, action: str) -> list[str]:
     :class:`UserError` with ``FILE:LINE: message`` when this machine did not sign it and it does
     not re-adjudicate to the events it holds."""
     from detente.engine.recorder import verify
-    from detente.tui.cli import UserError
+    from detente.tui.errors import UserError
 
     status, lines = notes(path, contents)
     if status != "this machine":

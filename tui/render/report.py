@@ -6,7 +6,7 @@ the HTML say the same things; the HTML adds charts as inline SVG drawn by matplo
 (imported only when an HTML report is written). Team-written text — statements, call
 transcripts, notes, override reasons — is escaped for the format it goes into.
 
-The TUI's end screen renders with :func:`render` and writes through :mod:`detente.tui.output`.
+The TUI's end screen renders with :func:`render` and writes through :mod:`detente.tui.render.output`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from detente.engine.aar import PairTurn, Report, build
 from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.views import PUBLIC, timeline
-from detente.tui.text import Names
+from detente.tui.render.text import Names
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names."""
@@ -131,8 +131,8 @@ def write_report(
     ``fmt`` is ``md``, ``html`` or ``csv``; ``out_path`` defaults to :func:`default_path`
     (beside the log); ``role`` is ``facilitator``, ``public`` or a team id. Raises
     :class:`~detente.engine.log.LogError` (the log), ``ValueError`` (role or format) or
-    :class:`~detente.tui.output.OutputError` (writing: never over a log, see that module)."""
-    from detente.tui.output import write_output
+    :class:`~detente.tui.render.output.OutputError` (writing: never over a log, see that module)."""
+    from detente.tui.render.output import write_output
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})")

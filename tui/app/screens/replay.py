@@ -29,7 +29,7 @@ from detente.engine.scenario import Scenario
 from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import shown
-from detente.tui.panels import (
+from detente.tui.app.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
     Panels,
@@ -41,9 +41,9 @@ from detente.tui.panels import (
     release_heap,
     settle_heap,
 )
-from detente.tui.provenance import notes
-from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal
-from detente.tui.text import Names, notable
+from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal
+from detente.tui.render.provenance import notes
+from detente.tui.render.text import Names, notable
 
 #: Fold at most this many events to reach any position (a checkpoint every so often).
 CHECKPOINT_EVERY = 64
@@ -88,7 +88,7 @@ class Tape:
         """What was dropped or where reading stopped, in plain words (each names its line)."""
         self.lineage: list[str] = []
         self.provenance: tuple[str, list[str]] = ("", [])
-        """Who vouches for the log, and whether its scenario file changed (see tui/provenance.py)."""
+        """Who vouches for the log, and whether its scenario file changed (see tui/render/provenance.py)."""
         """For a branched log, one line per log it descends from, nearest first."""
         self._checkpoints = checkpoints
         self._marks = sorted(checkpoints)

@@ -22,12 +22,12 @@ from detente.engine.adjudicate import LegalMove
 from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, SubmitOrders, Withdraw
 from detente.engine.state import Order
 from detente.engine.views import ProposalView, View
-from detente.tui.client import SessionClient
-from detente.tui.panels import SteadyFooter
-from detente.tui.screens.debrief import this_turn
-from detente.tui.screens.forms import OrderModal
-from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.text import Names, _order_text, clock_words, notable
+from detente.tui.app.client import SessionClient
+from detente.tui.app.panels import SteadyFooter
+from detente.tui.app.screens.debrief import this_turn
+from detente.tui.app.screens.forms import OrderModal
+from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
+from detente.tui.render.text import Names, _order_text, clock_words, notable
 
 
 class HandoverScreen(Screen[None]):

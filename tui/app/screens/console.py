@@ -21,8 +21,8 @@ from textual.widgets import DataTable, Input, RichLog, Static
 
 from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
 from detente.engine.views import View
-from detente.tui.client import FACILITATOR, SessionClient
-from detente.tui.panels import (
+from detente.tui.app.client import FACILITATOR, SessionClient
+from detente.tui.app.panels import (
     LADDER_COLUMNS,
     MATRIX_VALUES,
     Panels,
@@ -34,11 +34,11 @@ from detente.tui.panels import (
     release_heap,
     settle_heap,
 )
-from detente.tui.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
-from detente.tui.screens.forms import InjectModal, OverrideModal
-from detente.tui.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.screens.team import HandoverScreen, ReturnScreen, TeamScreen
-from detente.tui.text import Names, clock_words, notable
+from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
+from detente.tui.app.screens.forms import InjectModal, OverrideModal
+from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
+from detente.tui.app.screens.team import HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.render.text import Names, clock_words, notable
 
 PHASE_HINT = {
     "briefing": "teams read their briefings; press n to move on to communications",
