@@ -15,10 +15,9 @@ from typing import Any
 from attrs import frozen
 
 from detente.engine import dice
-from detente.engine.events import Event, fold, locate, put_value
+from detente.engine.events import FOLD, Event
 from detente.engine.ruleset import MoveType, Ruleset
-from detente.engine.scenario import VALUE_RANGES
-from detente.engine.state import Order, State
+from detente.engine.state import Order, State, Working
 from detente.engine.visibility import HOLDER, value_audience
 
 Vis = str | list[str]
@@ -36,41 +35,59 @@ def default_vis(value: str, of: Sequence[str]) -> Vis:
     return "all"
 
 
-def clamp(value: str, x: Any) -> Any:
-    """``x`` kept within the value's range; integers stay integers, fractions keep 3 decimals."""
-    rng = VALUE_RANGES.get(value)
-    if rng is None:
-        return x
-    lo, hi = rng
-    # Comparisons rather than min(hi, max(lo, x)): the same result (the bound when equal)
-    # without two calls, for tens of thousands of changes a game.
-    if isinstance(lo, float):
-        x = float(x)
-        return round(lo if x <= lo else hi if x >= hi else x, 3)
-    x = round(x)
-    return lo if x <= lo else hi if x >= hi else x
+@frozen
+class Sink:
+    """What the events of a session keep. Play and the log keep everything (:data:`EVERYTHING`);
+    a dry run that reads only outcomes and a few figures (``detente simulate``) can leave out what
+    it never reads. The state changes the same either way: only the record is thinner."""
+
+    rolls: bool = True
+    """Keep each roll's event (its chance, value and inputs)."""
+    changes: frozenset[str] | None = None
+    """The tracked values whose ``changed`` events are kept; None for all of them."""
+
+    def keeps(self, value: str) -> bool:
+        """Whether a change of ``value`` is recorded."""
+        return self.changes is None or value in self.changes
+
+
+EVERYTHING = Sink()
+"""The sink of play, replay and every log: nothing is left out."""
 
 
 class Resolution:
-    """The working context of one adjudication (or of one answer in communications)."""
+    """The working context of one command: adjudication, an answer in communications, a
+    phase change. The rules read :attr:`state` and change it only through :meth:`emit` and
+    :meth:`change`, which apply each event to the working state at once, in place, so a later
+    step sees what an earlier one did and the events alone rebuild the result."""
 
-    def __init__(self, state: State, ruleset: Ruleset, seed: int | str) -> None:
-        self.state = state
+    def __init__(self, state: State, ruleset: Ruleset, seed: int | str, *, sink: Sink = EVERYTHING) -> None:
+        self.state: Working = state.thaw()
+        """The state as this command leaves it so far (a working copy; :meth:`result` freezes it)."""
         self.ruleset = ruleset
         self.seed = seed
         """What the dice are keyed by: the session's seed, with its secret when it has one."""
         self.numbers = state.numbers
         self.events: list[Event] = []
+        self.sink = sink
+        """What the events keep (:class:`Sink`)."""
+        self._rolls = sink.rolls
+        self._changes = sink.changes
+        self._tracks = state.tracks
 
     @property
     def turn(self) -> int:
         """The turn being resolved."""
         return self.state.turn
 
+    def result(self) -> State:
+        """The state after every event so far, frozen."""
+        return self.state.freeze()
+
     def emit(self, kind: str, vis: Vis = "all", **fields: Any) -> Event:
-        """Record an event and fold it into the working state."""
+        """Record an event and apply it to the working state."""
         event: Event = {"kind": kind, **fields, "vis": vis}
-        self.state = fold(self.state, event)
+        FOLD[kind](self.state, event)
         self.events.append(event)
         return event
 
@@ -86,33 +103,32 @@ class Resolution:
     ) -> Any:
         """Add to (or set) a tracked value, kept within its range; emits ``changed`` only if
         the value really changes. Returns the new value."""
-        of = list(of)
-        state = self.state
-        field, key = locate(value, of)
-        held = getattr(state, field)[key]
-        old = held if field == "cohesion" else getattr(held, value)
+        track = self._tracks[value]
+        key = track.key(of)
+        table = self.state.own_values(value)
+        old = table[key]
         if to is None:
-            new = clamp(value, old + (add or 0))
+            new = track.clamp(old + (add or 0))
         elif isinstance(to, bool):
             new = to
         else:
-            new = clamp(value, to)
+            new = track.clamp(to)
         if new == old:
             return old
-        if isinstance(new, bool):
-            by = None
-        else:
-            by = new - old
-            if isinstance(by, float):
-                by = round(by, 3)
-        # What emit("changed", ...) does, without its generic dispatch: a tracked value
-        # changes tens of thousands of times a game. put_value is the fold of this event
-        # (set_value) with the value already located.
-        self.state = put_value(state, field, key, value, new)
-        self.events.append({
-            "kind": "changed", "value": value, "of": of, "to": new, "by": by, "cause": cause,
-            "vis": default_vis(value, of) if vis is None else vis,
-        })
+        # The fold of the ``changed`` event below, done here: the value is already located.
+        table[key] = new
+        changes = self._changes
+        if changes is None or value in changes:
+            if isinstance(new, bool):
+                by = None
+            else:
+                by = new - old
+                if isinstance(by, float):
+                    by = round(by, 3)
+            self.events.append({
+                "kind": "changed", "value": value, "of": list(of), "to": new, "by": by, "cause": cause,
+                "vis": default_vis(value, of) if vis is None else vis,
+            })
         return new
 
     def roll(self, roll_id: str, p: float, *, about: str, inputs: Mapping[str, Any] | None = None) -> bool:
@@ -120,6 +136,8 @@ class Resolution:
         p = min(1.0, max(0.0, p))
         value = dice.uniform(self.seed, self.turn, roll_id)
         success = value < p
+        if not self._rolls:
+            return success
         self.emit(
             "roll", "fac", id=roll_id, p=round(p, 4), value=round(value, 4), success=success,
             inputs=dict(inputs or {}), about=about,
@@ -131,6 +149,8 @@ class Resolution:
         """``n`` seeded dice of ``sides`` sides, summed (a 2d6 table roll by default). Logged."""
         faces = [dice.die(self.seed, self.turn, f"{roll_id}#{i}", sides) for i in range(n)]
         total = sum(faces)
+        if not self._rolls:
+            return total
         self.emit(
             "roll", "fac", id=roll_id, p=None, value=total, success=None,
             inputs={**(inputs or {}), "dice": f"{n}d{sides}", "faces": faces}, about=about,
@@ -154,9 +174,17 @@ class LegalMove:
 
 def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = None) -> list[LegalMove]:
     """Every move ``team`` may make in the current (or given) phase, affordable with
-    what is left of its budget, with valid targets and arguments."""
+    what is left of its budget, with valid targets and arguments.
+
+    Worked out once per state, team and phase (a state never changes); the list returned is
+    the caller's to keep but not to change."""
     phase = phase or state.phase
-    left = state.actors[team].budget - state.spent.get(team, 0)
+    memo = state.memo
+    key = ("legal", team, phase, ruleset.name)
+    found = memo.get(key)
+    if found is not None:
+        return found
+    left = state.left(team)
     costs = state.numbers["costs"]
     out = []
     for mt in ruleset.moves_by_phase.get(phase, ()):
@@ -172,6 +200,7 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
         elif mt.check(state, team, Order(move=mt.name)) is not None:
             continue
         out.append(LegalMove(mt, cost, choices))
+    memo[key] = out
     return out
 
 

@@ -34,19 +34,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from attrs import evolve, frozen
 
 from detente.engine.adjudicate import LegalMove, check_order, legal_moves
 from detente.engine.commands import Command, HangUp, MakePledge, Propose, Respond, Say, SubmitOrders
 from detente.engine.randomplay import random_orders, random_proposal
-from detente.engine.ruleset import Ruleset
+from detente.engine.ruleset import EVERYONE, NEAR, NON_ALLIES, TONES, TRANSPARENT, Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.script import Script
 from detente.engine.script import next_command as script_command
 from detente.engine.state import Order, State
-from detente.engine.views import ProposalView, View, proposal_view, timeline, view
+from detente.engine.views import ProposalView, Timeline, View, proposal_view, view
 
 Event = Mapping[str, Any]
 
@@ -59,60 +59,87 @@ COOPERATIVE, ESCALATORY = "cooperative", "escalatory"
 
 # -- how a move reads to another team -----------------------------------------------------------
 
-_AIMED_COOPERATIVE = frozenset({
-    "hotline_call", "propose_hotline", "invite_observers", "data_exchange", "request_inspection",
-    "mil_to_mil_exchange", "intelligence_sharing", "defense_cooperation_agreement",
-    "multilateral_dialogue",
-})
-_TRANSPARENCY = frozenset({"notify_activity", "invite_observers", "data_exchange", "request_inspection"})
+
+class Tones:
+    """How each team reads each move, from the ruleset's declarations (:attr:`MoveType.tone`,
+    :attr:`MoveType.read_by` …), worked out once per order and kept: a bot weighs dozens of
+    candidate orders at every decision, and the same orders come back turn after turn."""
+
+    __slots__ = ("_allied", "_cache", "_near", "candidates", "ruleset", "scenario", "weights")
+
+    def __init__(self, scenario: Scenario, ruleset: Ruleset) -> None:
+        self.scenario = scenario
+        self.ruleset = ruleset
+        self._near = {rg.id: frozenset(rg.near) for rg in scenario.regions}
+        self._allied = frozenset((a, b) for al in scenario.alliances for a in al.members for b in al.members)
+        self._cache: dict[tuple[Order, str], tuple[tuple[str, int], ...]] = {}
+        self.candidates: dict[Any, tuple[Order, ...]] = {}
+        """Concrete orders for a move and its valid arguments (:meth:`Seat.candidates`)."""
+        self.weights: dict[tuple[str, str, Order], float] = {}
+        """What a policy whose liking depends on the order alone makes of an order by a team."""
+
+    def allied(self, a: str, b: str) -> bool:
+        return (a, b) in self._allied
+
+    def tone(self, order: Order, by: str, toward: str) -> int:
+        """How ``toward`` reads ``by``'s move: 1 cooperative, -1 escalatory, 0 neither."""
+        mt = self.ruleset.moves.get(order.move)
+        if mt is None:
+            return 0
+        kind = mt.choice_tones.get(order.choice, mt.tone) if mt.choice_tones else mt.tone
+        sign = TONES.get(kind, 0)
+        reader = mt.read_by
+        if reader == EVERYONE:
+            return sign
+        if reader == NEAR:
+            return sign if toward in self._near.get(order.region, ()) else 0
+        if reader == NON_ALLIES:
+            return 0 if self.allied(by, toward) else sign
+        if toward == order.target or toward in order.targets:
+            return sign
+        if self.allied(by, toward):
+            return 0
+        return TONES.get(mt.outsiders, 0)
+
+    def toward_others(self, order: Order, by: str) -> tuple[tuple[str, int], ...]:
+        """``(team, tone)`` for every other team that reads ``by``'s move as anything but neutral."""
+        key = (order, by)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = tuple(
+                (o, t) for o in self.scenario.others[by] if (t := self.tone(order, by, o))
+            )
+        return hit
+
+    def transparent(self, order: Order) -> bool:
+        """Whether the move is a transparency measure."""
+        mt = self.ruleset.moves.get(order.move)
+        return mt is not None and mt.tone == TRANSPARENT
 
 
-_TABLES: dict[int, tuple[Scenario, Mapping[str, tuple[str, ...]], frozenset[tuple[str, str]]]] = {}
+_TONES: dict[tuple[int, int], Tones] = {}
 
 
-def _tables(scenario: Scenario) -> tuple[Mapping[str, tuple[str, ...]], frozenset[tuple[str, str]]]:
-    """The regions' neighbours and the allied pairs, derived once per scenario object."""
-    hit = _TABLES.get(id(scenario))
-    if hit is None or hit[0] is not scenario:
-        near = {rg.id: tuple(rg.near) for rg in scenario.regions}
-        allied = frozenset((a, b) for al in scenario.alliances for a in al.members for b in al.members)
-        if len(_TABLES) > 64:
-            _TABLES.clear()
-        hit = _TABLES[id(scenario)] = (scenario, near, allied)
-    return hit[1], hit[2]
+def tones_for(scenario: Scenario, ruleset: Ruleset) -> Tones:
+    """The :class:`Tones` of a scenario and ruleset, made once per pair of objects."""
+    key = (id(scenario), id(ruleset))
+    hit = _TONES.get(key)
+    if hit is None or hit.scenario is not scenario or hit.ruleset is not ruleset:
+        if len(_TONES) > 64:
+            _TONES.clear()
+        hit = _TONES[key] = Tones(scenario, ruleset)
+    return hit
 
 
-def _allied(scenario: Scenario, a: str, b: str) -> bool:
-    return (a, b) in _tables(scenario)[1]
-
-
-def _near(scenario: Scenario, region: str) -> tuple[str, ...]:
-    return _tables(scenario)[0].get(region, ())
-
-
-def tone(order: Order, by: str, toward: str, scenario: Scenario) -> int:
-    """How ``toward`` reads ``by``'s move: 1 cooperative, -1 escalatory, 0 neither.
-
-    A deployment is escalatory to the actors its region borders; a readiness raise to every
-    non-ally; a joint exercise or alliance commitment is cooperative to the partner and
-    escalatory to outsiders; a warning escalatory and a reassurance cooperative to its target;
-    standing down, withdrawing and notifying are cooperative to all; calls, transparency
-    measures and cooperation offers are cooperative to those they are aimed at."""
-    m = order.move
-    aimed = toward == order.target or toward in order.targets
-    if m == "deploy":
-        return -1 if toward in _near(scenario, order.region) else 0
-    if m == "raise_readiness":
-        return 0 if _allied(scenario, by, toward) else -1
-    if m in ("stand_down", "withdraw", "notify_activity"):
-        return 1
-    if m == "public_statement":
-        return {"warn": -1, "reassure": 1}.get(order.choice, 0) if aimed else 0
-    if m in ("joint_exercise", "alliance_commitment"):
-        if aimed:
-            return 1
-        return 0 if _allied(scenario, by, toward) else -1
-    return 1 if aimed and m in _AIMED_COOPERATIVE else 0
+def tone(order: Order, by: str, toward: str, scenario: Scenario, ruleset: Ruleset | None = None) -> int:
+    """How ``toward`` reads ``by``'s move: 1 cooperative, -1 escalatory, 0 neither, as the
+    ruleset (the scenario's, by default) declares it: a deployment worries the actors its region
+    borders, a readiness raise every non-ally, a joint exercise reassures the partner and worries
+    outsiders, a warning worries its target, calls and transparency measures reassure those
+    they are aimed at."""
+    if ruleset is None:
+        ruleset = find_ruleset(scenario.rules.name)
+    return tones_for(scenario, ruleset).tone(order, by, toward)
 
 
 # -- what a bot sees ---------------------------------------------------------------------------
@@ -123,7 +150,8 @@ class Seat:
     team may see, and what the rules allow it now. The state itself stays private to the
     rules' own checks (legal moves, order checks, the team's own pledges)."""
 
-    __slots__ = ("_events", "_legal", "_ruleset", "_stances", "_state", "_view", "team")
+    __slots__ = ("_events", "_legal", "_ruleset", "_stances", "_state", "_view", "others", "scenario",
+                 "team", "tones")
 
     def __init__(self, state: State, team: str, ruleset: Ruleset, events: Sequence[Event] = ()) -> None:
         self.team = team
@@ -133,6 +161,12 @@ class Seat:
         self._events = events
         self._legal: dict[str, list[LegalMove]] = {}
         self._stances: dict[str, str] | None = None
+        self.scenario: Scenario = state.scenario
+        """The scenario (public: every team has it)."""
+        self.others: tuple[str, ...] = state.scenario.others[team]
+        """Every other team, in the scenario's order."""
+        self.tones = tones_for(state.scenario, ruleset)
+        """How each team reads each move."""
 
     @property
     def view(self) -> View:
@@ -159,31 +193,22 @@ class Seat:
         )
 
     @property
-    def scenario(self) -> Scenario:
-        """The scenario (public: every team has it)."""
-        return self._state.scenario
-
-    @property
     def turn(self) -> int:
         """The current turn (public)."""
         return self._state.turn
-
-    @property
-    def others(self) -> tuple[str, ...]:
-        return tuple(a for a in self.scenario.actor_ids if a != self.team)
 
     # The team's own budget and the pairs' tension are in its view; they are read straight
     # from the state because a full view costs more than the rest of a decision.
     @property
     def left(self) -> int:
         """Budget left this turn."""
-        return self._state.actors[self.team].budget - self._state.spent.get(self.team, 0)
+        return self._state.left(self.team)
 
     def allied(self, other: str) -> bool:
-        return _allied(self.scenario, self.team, other)
+        return self.tones.allied(self.team, other)
 
     def tension(self, other: str) -> int:
-        return self._state.tension(self.team, other)
+        return self._state.value("tension", self.team, other)
 
     def legal(self, phase: str) -> list[LegalMove]:
         """The moves the team may make in ``phase`` now, affordable, with valid arguments."""
@@ -213,6 +238,13 @@ class Seat:
         """The ruleset's pledge kinds: name → whether it names a region."""
         return {k: p.needs_region for k, p in self._ruleset.pledges.items()}
 
+    @property
+    def restraints(self) -> list[tuple[str, bool]]:
+        """The pledges of restraint a bot may offer, the ruleset's first choice first: (kind,
+        whether it names a region)."""
+        kinds = sorted((p.restraint, k) for k, p in self._ruleset.pledges.items() if p.restraint > 0)
+        return [(k, self._ruleset.pledges[k].needs_region) for _, k in kinds]
+
     def random_orders(self, rng: random.Random) -> tuple[Order, ...]:
         return random_orders(self._state, self.team, self._ruleset, rng)
 
@@ -228,68 +260,158 @@ class Seat:
 
     def candidates(self, phase: str, rng: random.Random, cap: int = 48) -> list[tuple[Order, int]]:
         """Concrete orders for the legal moves of ``phase``, with their cost (arguments
-        enumerated; at most ``cap`` per move, drawn at random where there are more)."""
+        enumerated; at most ``cap`` per move, drawn at random where there are more).
+
+        The orders of a move with the same valid arguments are the same every time, so they
+        are kept (unless some were drawn at random: then they are drawn again, as before)."""
         out: list[tuple[Order, int]] = []
+        kept = self.tones.candidates
         for lm in self.legal(phase):
-            combos: list[dict[str, Any]] = [{}]
-            for p in lm.move.params:
-                if p.name == "text":
-                    continue
-                opts = lm.choices.get(p.name, ())
-                vals: list[Any] = [tuple(sorted(opts))] if p.name == "targets" else list(opts)
-                if p.optional or not vals:
-                    vals = ["", *vals]
-                combos = [{**c, p.name: v} for c in combos for v in vals]
-                if len(combos) > cap:
-                    combos = rng.sample(combos, cap)
-            text = next((p for p in lm.move.params if p.name == "text"), None)
-            for c in combos:
-                kw = {k: v for k, v in c.items() if v}
-                if text is not None and not text.optional:
-                    kw["text"] = "A statement."
-                out.append((Order(move=lm.move.name, **kw), lm.cost))
+            key = (lm.move.name, tuple((k, tuple(v)) for k, v in lm.choices.items()))
+            orders = kept.get(key)
+            if orders is None:
+                orders, drawn = _orders_of(lm, rng, cap)
+                if not drawn:
+                    if len(kept) > 4096:
+                        kept.clear()
+                    kept[key] = orders
+            cost = lm.cost
+            out += [(o, cost) for o in orders]
+        return out
+
+    def weights(self, policy: Policy, pool: list[tuple[Order, int]]) -> list[float]:
+        """``policy``'s liking for each order of ``pool`` (kept when it depends on the order alone)."""
+        if not policy.stable_weights:
+            return [policy.weight(self, o) for o, _ in pool]
+        kept = self.tones.weights
+        team, name = self.team, policy.name
+        out = []
+        for o, _ in pool:
+            key = (name, team, o)
+            w = kept.get(key)
+            if w is None:
+                w = kept[key] = policy.weight(self, o)
+            out.append(w)
         return out
 
 
-def _stances(seat: Seat) -> dict[str, str]:
-    me, turn = seat.team, seat.turn
-    coop = dict.fromkeys(seat.others, 0)
-    esc = dict.fromkeys(seat.others, 0)
-    events = seat._events
-    start = None
-    if turn > 1:
-        for i in range(len(events) - 1, -1, -1):
-            e = events[i]
-            if e["kind"] == "phase" and e.get("phase") == "briefing" and e.get("turn") == turn - 1:
-                start = i
-                break
-    if start is not None:
-        proposer: dict[str, str] = {}
-        pledges = {pid: (by, to) for pid, by, to, _ in seat.pledges}
-        for e in timeline(events[start:], me):
+def _orders_of(lm: LegalMove, rng: random.Random, cap: int) -> tuple[tuple[Order, ...], bool]:
+    """Every order of a legal move (at most ``cap``), and whether some were drawn at random."""
+    drawn = False
+    combos: list[dict[str, Any]] = [{}]
+    for p in lm.move.params:
+        if p.name == "text":
+            continue
+        opts = lm.choices.get(p.name, ())
+        vals: list[Any] = [tuple(sorted(opts))] if p.name == "targets" else list(opts)
+        if p.optional or not vals:
+            vals = ["", *vals]
+        combos = [{**c, p.name: v} for c in combos for v in vals]
+        if len(combos) > cap:
+            combos = rng.sample(combos, cap)
+            drawn = True
+    text = next((p for p in lm.move.params if p.name == "text"), None)
+    orders = []
+    for c in combos:
+        kw = {k: v for k, v in c.items() if v}
+        if text is not None and not text.optional:
+            kw["text"] = "A statement."
+        orders.append(Order(move=lm.move.name, **kw))
+    return tuple(orders), drawn
+
+
+class Memory:
+    """What one team's bot has seen of the session so far, kept as the events come in rather
+    than read again at every decision: turn by turn, how each other team behaved toward it (its
+    moves' tones, its answers to this team's calls and proposals, the pledges to this team it
+    broke). Fed from the team's own timeline only."""
+
+    __slots__ = ("_coop", "_esc", "_pledges", "_proposer", "_reader", "_turn", "events", "seen", "team",
+                 "tones")
+
+    def __init__(self, events: Sequence[Event], team: str, tones: Tones) -> None:
+        self.events = events
+        self.seen = 0
+        self.team = team
+        self.tones = tones
+        self._reader = Timeline(team)
+        self._turn = 0
+        self._coop: dict[int, dict[str, int]] = {}
+        self._esc: dict[int, dict[str, int]] = {}
+        self._proposer: dict[str, str] = {}
+        self._pledges: dict[str, tuple[str, str]] = {}
+
+    def catch_up(self, pledges: Iterable[tuple[str, str, str, str]] = ()) -> None:
+        """Read the events that came since last time. ``pledges`` are the team's pledges as its
+        view shows them, for a broken pledge made before the first event read."""
+        events = self.events
+        if self.seen >= len(events):
+            return
+        new = events[self.seen:]
+        self.seen = len(events)
+        me = self.team
+        for pid, by, to, _ in pledges:
+            self._pledges.setdefault(pid, (by, to))
+        for e in self._reader.feed(new):
             k = e["kind"]
-            if k == "proposal":
-                proposer[e["id"]] = e["by"]
+            if k == "phase":
+                self._turn = e["turn"]
+            elif k == "proposal":
+                self._proposer[e["id"]] = e["by"]
                 if e["by"] != me and me in e["to"]:
-                    coop[e["by"]] += 1
-            elif k == "response" and e["by"] != me and proposer.get(e["id"]) == me:
-                (coop if e["accept"] else esc)[e["by"]] += 1
-            elif k == "unanswered" and proposer.get(e["id"]) == me:
+                    self._add(self._coop, e["by"])
+            elif k == "response" and e["by"] != me and self._proposer.get(e["id"]) == me:
+                self._add(self._coop if e["accept"] else self._esc, e["by"])
+            elif k == "unanswered" and self._proposer.get(e["id"]) == me:
                 for b in e["by"]:
-                    esc[b] += 1
-            elif k == "move" and e["team"] != me and e["team"] in coop:
-                t = tone(Order.from_dict(e["order"]), e["team"], me, seat.scenario)
-                if t > 0:
-                    coop[e["team"]] += 1
-                elif t < 0:
-                    esc[e["team"]] += 1
+                    self._add(self._esc, b)
+            elif k == "move" and e["team"] != me:
+                t = self.tones.tone(Order.from_dict(e["order"]), e["team"], me)
+                if t:
+                    self._add(self._coop if t > 0 else self._esc, e["team"])
             elif k == "pledge":
-                pledges[e["id"]] = (e["by"], e["to"])
+                self._pledges[e["id"]] = (e["by"], e["to"])
             elif k == "pledge_status" and e.get("status") == "broken":
-                by, to = pledges.get(e["id"], ("", ""))
-                if to == me and by in esc:
-                    esc[by] += 1
-    return {o: ESCALATORY if esc[o] and esc[o] >= coop[o] else COOPERATIVE for o in seat.others}
+                by, to = self._pledges.get(e["id"], ("", ""))
+                if to == me and by:
+                    self._add(self._esc, by)
+
+    def _add(self, tally: dict[int, dict[str, int]], other: str) -> None:
+        by_team = tally.setdefault(self._turn, {})
+        by_team[other] = by_team.get(other, 0) + 1
+
+    def stances(self, turn: int, others: Iterable[str]) -> dict[str, str]:
+        """``cooperative`` or ``escalatory`` for each of ``others``: how it visibly behaved
+        toward this team since the start of the previous turn (cooperative on turn 1)."""
+        if turn <= 1:
+            return dict.fromkeys(others, COOPERATIVE)
+        out = {}
+        for o in others:
+            coop = sum(self._coop.get(t, {}).get(o, 0) for t in (turn - 1, turn))
+            esc = sum(self._esc.get(t, {}).get(o, 0) for t in (turn - 1, turn))
+            out[o] = ESCALATORY if esc and esc >= coop else COOPERATIVE
+        return out
+
+
+_MEMORIES: dict[tuple[int, str], Memory] = {}
+
+
+def memory_of(events: Sequence[Event], team: str, tones: Tones) -> Memory:
+    """The :class:`Memory` of ``team``'s bot over ``events`` (the session's events list, which
+    only grows), caught up. Kept per list, so each decision reads only what is new."""
+    key = (id(events), team)
+    mem = _MEMORIES.get(key)
+    if mem is None or mem.events is not events or mem.seen > len(events) or mem.tones is not tones:
+        if len(_MEMORIES) > 32:  # a few sessions of a few teams: each holds its events list
+            _MEMORIES.clear()
+        mem = _MEMORIES[key] = Memory(events, team, tones)
+    return mem
+
+
+def _stances(seat: Seat) -> dict[str, str]:
+    mem = memory_of(seat._events, seat.team, seat.tones)
+    mem.catch_up(seat.pledges)
+    return mem.stances(seat.turn, seat.others)
 
 
 # -- policies ----------------------------------------------------------------------------------
@@ -320,6 +442,9 @@ class Policy:
     """Chance of placing a first, second … call or proposal in a phase."""
     honours_pledges: bool = True
     lines: tuple[str, ...] = ("We hear you.",)
+    stable_weights: ClassVar[bool] = False
+    """Whether :meth:`weight` depends on the team and the order alone (not on what happened),
+    so each order's weight can be kept."""
 
     def weight(self, seat: Seat, order: Order) -> float:
         """How much the policy likes ``order`` (0: never)."""
@@ -328,7 +453,7 @@ class Policy:
     def orders(self, seat: Seat, rng: random.Random) -> tuple[Order, ...]:
         """The team's sealed orders for the turn."""
         pool = seat.candidates("orders", rng)
-        weights = [self.weight(seat, o) for o, _ in pool]
+        weights = seat.weights(self, pool)
         left = seat.left
         chosen: list[Order] = []
         forces: set[str] = set()
@@ -393,16 +518,17 @@ class Policy:
         return rng.choice(self.lines)
 
     def restraint(self, seat: Seat, call: ProposalView, turns: int) -> tuple[str, str, int] | None:
-        """A pledge the policy can keep: no readiness increase, else no deployment near the other side."""
+        """A pledge of restraint the policy can keep, the ruleset's first choice that applies
+        (:attr:`PledgeType.restraint`): one that names a region names one bordering the other side."""
         left = seat.scenario.turns.limit - seat.turn + 1
         turns = max(1, min(turns, left))
-        kinds = seat.pledge_kinds
-        if "no_readiness_increase" in kinds:
-            return ("no_readiness_increase", "", turns)
         other = call.by if call.by != seat.team else call.to[0]
-        region = next((rg.id for rg in seat.scenario.regions if other in rg.near), "")
-        if region and kinds.get("no_deployment"):
-            return ("no_deployment", region, turns)
+        for kind, needs_region in seat.restraints:
+            if not needs_region:
+                return (kind, "", turns)
+            region = next((rg.id for rg in seat.scenario.regions if other in rg.near), "")
+            if region:
+                return (kind, region, turns)
         return None
 
 
@@ -410,8 +536,8 @@ def _urgency(seat: Seat, order: Order) -> float:
     return 1 + seat.tension(order.target) / 25 if order.target else 1.0
 
 
-def _tones(seat: Seat, order: Order) -> list[tuple[str, int]]:
-    return [(o, t) for o in seat.others if (t := tone(order, seat.team, o, seat.scenario))]
+def _tones(seat: Seat, order: Order) -> tuple[tuple[str, int], ...]:
+    return seat.tones.toward_others(order, seat.team)
 
 
 @frozen
@@ -443,11 +569,13 @@ class RandomPolicy(Policy):
 class Dove(Policy):
     """Transparency and cooperation; never escalates; answers and accepts; pledges restraint."""
 
+    stable_weights: ClassVar[bool] = True
+
     def weight(self, seat: Seat, order: Order) -> float:
         tones = _tones(seat, order)
         if any(t < 0 for _, t in tones):
             return 0.0
-        if order.move in _TRANSPARENCY:
+        if seat.tones.transparent(order):
             return 6.0
         return 3.0 if tones else 0.5
 
@@ -461,6 +589,8 @@ class Dove(Policy):
 @frozen
 class Hawk(Policy):
     """Deployments, readiness and warnings toward non-allies; stands by allies; declines calls."""
+
+    stable_weights: ClassVar[bool] = True
 
     def weight(self, seat: Seat, order: Order) -> float:
         tones = _tones(seat, order)
@@ -489,7 +619,7 @@ class TitForTat(Policy):
             return 0.0
         if score == 0:
             return 0.5
-        bonus = 2.0 if order.move in _TRANSPARENCY else 0.0
+        bonus = 2.0 if seat.tones.transparent(order) else 0.0
         return 1.0 + 2.0 * score + bonus
 
     def accept(self, seat: Seat, p: ProposalView, rng: random.Random) -> bool:
@@ -557,7 +687,49 @@ def parse_bot_specs(specs: Iterable[str], scenario: Scenario) -> dict[str, Polic
 
 
 def _rng(seed: int | str, team: str, turn: int, policy: Policy, what: str) -> random.Random:
-    return random.Random(f"{seed}:{team}:{turn}:{policy.name}:{what}")
+    return cast(random.Random, Draws(f"{seed}:{team}:{turn}:{policy.name}:{what}"))
+
+
+class Draws:
+    """A generator seeded by a decision's key, made only when more than its first number is
+    drawn. A team's bot is asked for its next command after every command of the session, and
+    most decisions end at the first draw (no call to place this time), which is the same for
+    the same key every time: it is kept, and the generator (seeding it costs more than the
+    rest of the decision) is made only for a decision that goes on. The numbers drawn are
+    exactly those of ``random.Random(key)``."""
+
+    __slots__ = ("_key", "_real", "_used")
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+        self._real: random.Random | None = None
+        self._used = False
+
+    def random(self) -> float:
+        if self._real is None and not self._used:
+            self._used = True
+            first = _FIRST.get(self._key)
+            if first is None:
+                if len(_FIRST) > 100_000:
+                    _FIRST.clear()
+                self._real = random.Random(self._key)
+                first = _FIRST[self._key] = self._real.random()
+            return first
+        return self.real().random()
+
+    def real(self) -> random.Random:
+        """The generator itself, at the same point of its sequence."""
+        if self._real is None:
+            self._real = random.Random(self._key)
+            if self._used:
+                self._real.random()
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
+_FIRST: dict[str, float] = {}
 
 
 def bot_command(
@@ -581,7 +753,9 @@ def bot_command(
     up themselves, or the facilitator's Advance ends the call. ``events`` are the session's
     events so far (the bot reads only those ``team`` may see); tit-for-tat needs them. With
     ``rng``, decisions draw from it instead of their own seeded generators."""
-    if state.ended or team not in state.actors or state.phase not in ("orders", "communications"):
+    if state.ended or state.phase not in ("orders", "communications"):
+        return None
+    if team not in state.scenario.actor_names:
         return None
 
     def draw(what: str) -> random.Random:

@@ -10,9 +10,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from detente.engine.expr import Condition, compile_condition
 from detente.engine.scenario import Scenario
-from detente.engine.state import State, pair, rung
+from detente.engine.state import Reading, pair, rung
 
 __all__ = ["Facts", "compile_scenario"]
 
@@ -61,57 +64,34 @@ class Facts:
 
     __slots__ = ("_state", "turn", "turns")
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: Reading) -> None:
         self._state = state
         self.turn: int = state.turn
         """The current turn, counting from 1 (0 before the start)."""
         self.turns: int = state.scenario.turns.limit
         """The turn limit."""
 
-    # -- pairs (symmetric) --------------------------------------------------------------
-    def tension(self, a: str, b: str, /) -> int:
-        """0–100."""
-        return self._state.pairs[pair(a, b)].tension
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """A tracked value as a function of its ids (``tension("red", "blue")``), for every
+        value the ruleset declares (:mod:`detente.engine.tracks`)."""
+        state = self._state
+        track = state.tracks.get(name)
+        if track is None:
+            raise AttributeError(name)
+        table, key = state.values[name], track.key
+
+        def read(*of: str) -> Any:
+            return table[key(of)]
+
+        return read
 
     def rung(self, a: str, b: str, /) -> int:
         """0–10: tension ÷ 10."""
-        return rung(self._state.pairs[pair(a, b)].tension)
+        return rung(self._state.values["tension"][pair(a, b)])
 
     def proximity(self, a: str, b: str, /) -> int:
         """0–5, counting forces deployed near the other side."""
         return self._state.proximity(a, b)
-
-    def hotline(self, a: str, b: str, /) -> bool:
-        return self._state.pairs[pair(a, b)].hotline
-
-    def agreement(self, a: str, b: str, /) -> bool:
-        return self._state.pairs[pair(a, b)].agreement
-
-    def incidents(self, a: str, b: str, /) -> int:
-        return self._state.pairs[pair(a, b)].incidents
-
-    # -- outlooks (directed: what a holds about b) --------------------------------------
-    def trust(self, a: str, b: str, /) -> int:
-        return self._state.outlooks[(a, b)].trust
-
-    def threat(self, a: str, b: str, /) -> int:
-        return self._state.outlooks[(a, b)].threat
-
-    def information(self, a: str, b: str, /) -> float:
-        return self._state.outlooks[(a, b)].information
-
-    def answer(self, a: str, b: str, /) -> float:
-        return self._state.outlooks[(a, b)].answer
-
-    # -- actors and alliances -----------------------------------------------------------
-    def readiness(self, actor: str, /) -> int:
-        return self._state.actors[actor].readiness
-
-    def pressure(self, actor: str, /) -> int:
-        return self._state.actors[actor].pressure
-
-    def cohesion(self, alliance: str, /) -> int:
-        return self._state.cohesion[alliance]
 
     # -- forces -------------------------------------------------------------------------
     def deployed(self, force: str, region: str, /) -> bool:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from detente.engine.scenario import VALUE_KINDS
+from attrs import evolve
+
 from detente.engine.state import (
     Delivery,
     ForceState,
@@ -27,9 +28,10 @@ from detente.engine.state import (
     PhaseClock,
     Pledge,
     Proposal,
+    Reading,
     State,
+    Working,
     pair,
-    with_changes,
 )
 
 Event = dict[str, Any]
@@ -72,68 +74,49 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _changed(state: State, e: Event) -> State:
-    return set_value(state, e["value"], e["of"], e["to"])
+# Each fold function applies one event to a working state, in place (see
+# :class:`detente.engine.state.Working`): a table is copied the first time it is written to.
+
+
+def _changed(w: Working, e: Event) -> None:
+    w.set(e["value"], e["of"], e["to"])
 
 
 def set_value(state: State, value: str, of: list[str] | tuple[str, ...], to: Any) -> State:
     """The state with one tracked value set (no clamping: callers clamp)."""
-    field, key = locate(value, of)
-    return put_value(state, field, key, value, to)
+    w = state.thaw()
+    w.set(value, of, to)
+    return w.freeze()
 
 
-def put_value(state: State, field: str, key: Any, value: str, to: Any) -> State:
-    """:func:`set_value` for a value already located (:func:`locate`)."""
-    table = dict(getattr(state, field))
-    table[key] = to if field == "cohesion" else with_changes(table[key], {value: to})
-    return with_changes(state, {field: table})
+def get_value(state: Reading, value: str, of: list[str] | tuple[str, ...]) -> Any:
+    """One tracked value (see :class:`detente.engine.tracks.Track`)."""
+    return state.value(value, *of)
 
 
-def get_value(state: State, value: str, of: list[str] | tuple[str, ...]) -> Any:
-    """One tracked value (see :data:`detente.engine.scenario.VALUE_KINDS`)."""
-    field, key = locate(value, of)
-    held = getattr(state, field)[key]
-    return held if field == "cohesion" else getattr(held, value)
-
-
-def locate(value: str, of: list[str] | tuple[str, ...]) -> tuple[str, Any]:
-    """Where a tracked value is kept: the state's field (``pairs``, ``outlooks``, ``actors``
-    or ``cohesion``) and its key there."""
-    kind = VALUE_KINDS[value]
-    if kind == "pair":
-        return "pairs", pair(of[0], of[1])
-    if kind == "directed":
-        return "outlooks", (of[0], of[1])
-    return ("actors" if kind == "actor" else "cohesion"), of[0]
-
-
-def _phase(state: State, e: Event) -> State:
+def _phase(w: Working, e: Event) -> None:
     turn, phase = e["turn"], e["phase"]
-    clock = phase_clock(state, turn, phase)
-    if turn != state.turn:
+    clock = phase_clock(w, turn, phase)
+    if turn != w.turn:
         # A new turn: what lasted for a turn is gone.
-        return state.replace(
-            turn=turn, phase=phase, orders={}, spent={}, proposals={}, flags=frozenset(),
-            count=0, before=None, clock=clock,
-        )
-    if phase == "adjudication":
-        return state.replace(phase=phase, before=state, clock=clock)
-    return state.replace(phase=phase, before=None, clock=clock)
+        w.turn, w.phase, w.orders, w.spent, w.proposals = turn, phase, {}, {}, {}
+        w.flags, w.count, w.before, w.clock = frozenset(), 0, None, clock
+        return
+    w.before = w.freeze() if phase == "adjudication" else None
+    w.phase, w.clock = phase, clock
 
 
-def _clock(state: State, e: Event) -> State:
+def _clock(w: Working, e: Event) -> None:
     action = e["action"]
-    if action in ("auto", "manual"):
-        clock = state.clock
-    elif action == "stop":
-        clock = None
-    else:
-        clock = PhaseClock(turn=state.turn, phase=state.phase, seconds=e["seconds"], left=e["left"],
-                           running=e["running"])
-    return state.replace(clock=clock, clock_auto=e["auto"])
+    if action == "stop":
+        w.clock = None
+    elif action not in ("auto", "manual"):
+        w.clock = PhaseClock(turn=w.turn, phase=w.phase, seconds=e["seconds"], left=e["left"],
+                             running=e["running"])
+    w.clock_auto = e["auto"]
 
 
-def phase_clock(state: State, turn: int, phase: str) -> PhaseClock | None:
+def phase_clock(state: Reading, turn: int, phase: str) -> PhaseClock | None:
     """The clock a phase starts with: the scenario's ``[turns] clock`` minutes, paused."""
     minutes = state.scenario.turns.clock.get(phase)
     if not minutes:
@@ -142,165 +125,139 @@ def phase_clock(state: State, turn: int, phase: str) -> PhaseClock | None:
     return PhaseClock(turn=turn, phase=phase, seconds=seconds, left=seconds)
 
 
-def _inject(state: State, e: Event) -> State:
-    fired = dict(state.fired)
-    fired[e["id"]] = state.turn
-    d = Delivery(id=e["id"], turn=state.turn, title=e["title"], text=e["text"], to=tuple(e["to"]))
-    return state.replace(fired=fired, inbox=(*state.inbox, d))
+def _inject(w: Working, e: Event) -> None:
+    w.own("fired")[e["id"]] = w.turn
+    d = Delivery(id=e["id"], turn=w.turn, title=e["title"], text=e["text"], to=tuple(e["to"]))
+    w.inbox = (*w.inbox, d)
 
 
-def _orders(state: State, e: Event) -> State:
-    orders = dict(state.orders)
-    orders[e["team"]] = tuple(Order.from_dict(o) for o in e["orders"])
-    spent = dict(state.spent)
-    spent[e["team"]] = spent.get(e["team"], 0) + e["cost"]
-    return state.replace(orders=orders, spent=spent)
+def _orders(w: Working, e: Event) -> None:
+    team = e["team"]
+    w.own("orders")[team] = tuple(Order.from_dict(o) for o in e["orders"])
+    spent = w.own("spent")
+    spent[team] = spent.get(team, 0) + e["cost"]
 
 
-def _proposal(state: State, e: Event) -> State:
+def _proposal(w: Working, e: Event) -> None:
     order = Order.from_dict(e["order"])
     p = Proposal(id=e["id"], by=e["by"], order=order, to=tuple(e["to"]))
-    proposals = dict(state.proposals)
-    proposals[p.id] = p
-    spent = dict(state.spent)
+    w.own("proposals")[p.id] = p
+    spent = w.own("spent")
     spent[p.by] = spent.get(p.by, 0) + e["cost"]
-    calls = state.calls
+    w.count += 1
     if order.move == "hotline_call":
-        calls = calls | {(p.by, t, "called") for t in p.to}
-    return state.replace(proposals=proposals, spent=spent, count=state.count + 1, calls=calls)
+        w.calls = w.calls | {(p.by, t, "called") for t in p.to}
 
 
-def _update_proposal(state: State, pid: str, **changes: Any) -> State:
-    proposals = dict(state.proposals)
-    p = proposals[pid]
-    proposals[pid] = with_changes(p, changes)
-    return state.replace(proposals=proposals)
+def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
+    proposals = w.own("proposals")
+    proposals[pid] = evolve(proposals[pid], **changes)
 
 
-def _response(state: State, e: Event) -> State:
-    p = state.proposals[e["id"]]
+def _response(w: Working, e: Event) -> None:
+    p = w.proposals[e["id"]]
     answers = {**p.answers, e["by"]: e["accept"]}
-    state = _update_proposal(state, e["id"], answers=answers)
     if p.order.move == "hotline_call":
         how = "answered" if e["accept"] else "declined"
-        state = state.replace(calls=state.calls | {(p.by, e["by"], how)})
+        w.calls = w.calls | {(p.by, e["by"], how)}
         if e["accept"]:
-            state = _update_proposal(state, e["id"], status="talking")
-    return state
+            _update_proposal(w, e["id"], answers=answers, status="talking")
+            return
+    _update_proposal(w, e["id"], answers=answers)
 
 
-def _unanswered(state: State, e: Event) -> State:
-    p = state.proposals[e["id"]]
+def _unanswered(w: Working, e: Event) -> None:
+    p = w.proposals[e["id"]]
     answers = {**p.answers, **{t: False for t in e["by"]}}
-    state = _update_proposal(state, e["id"], answers=answers, status="settled")
+    _update_proposal(w, e["id"], answers=answers, status="settled")
     if p.order.move == "hotline_call":
-        state = state.replace(calls=state.calls | {(p.by, t, "declined") for t in e["by"]})
-    return state
+        w.calls = w.calls | {(p.by, t, "declined") for t in e["by"]}
 
 
-def _settled(state: State, e: Event) -> State:
-    return _update_proposal(state, e["id"], status="settled")
+def _settled(w: Working, e: Event) -> None:
+    _update_proposal(w, e["id"], status="settled")
 
 
-def _withdrawn(state: State, e: Event) -> State:
-    state = _update_proposal(state, e["id"], status="withdrawn")
-    spent = dict(state.spent)
+def _withdrawn(w: Working, e: Event) -> None:
+    _update_proposal(w, e["id"], status="withdrawn")
+    spent = w.own("spent")
     spent[e["by"]] = spent.get(e["by"], 0) - e["cost"]
-    return state.replace(spent=spent)
 
 
-def _message(state: State, e: Event) -> State:
-    p = state.proposals[e["id"]]
-    return _update_proposal(state, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
+def _message(w: Working, e: Event) -> None:
+    p = w.proposals[e["id"]]
+    _update_proposal(w, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
 
 
-def _hang_up(state: State, e: Event) -> State:
-    return _update_proposal(state, e["id"], status="ended")
+def _hang_up(w: Working, e: Event) -> None:
+    _update_proposal(w, e["id"], status="ended")
 
 
-def _pledge(state: State, e: Event) -> State:
-    pledges = dict(state.pledges)
-    pledges[e["id"]] = Pledge(
+def _pledge(w: Working, e: Event) -> None:
+    w.own("pledges")[e["id"]] = Pledge(
         id=e["id"], by=e["by"], to=e["to"], kind=e["pledge"], region=e.get("region", ""),
-        until=e["until"], made=state.turn,
+        until=e["until"], made=w.turn,
     )
-    return state.replace(pledges=pledges)
 
 
-def _pledge_status(state: State, e: Event) -> State:
-    pledges = dict(state.pledges)
-    p = pledges[e["id"]]
-    pledges[e["id"]] = with_changes(p, {"status": e["status"]})
-    return state.replace(pledges=pledges)
+def _pledge_status(w: Working, e: Event) -> None:
+    pledges = w.own("pledges")
+    pledges[e["id"]] = evolve(pledges[e["id"]], status=e["status"])
 
 
-def _force(state: State, e: Event) -> State:
-    forces = dict(state.forces)
-    forces[e["force"]] = ForceState(region=e["region"], known_to=frozenset(e["known_to"]))
-    return state.replace(forces=forces)
+def _force(w: Working, e: Event) -> None:
+    w.own("forces")[e["force"]] = ForceState(region=e["region"], known_to=frozenset(e["known_to"]))
 
 
-def _known(state: State, e: Event) -> State:
-    forces = dict(state.forces)
+def _known(w: Working, e: Event) -> None:
+    forces = w.own("forces")
     fs = forces[e["force"]]
     forces[e["force"]] = ForceState(region=fs.region, known_to=fs.known_to | frozenset(e["by"]))
-    return state.replace(forces=forces)
 
 
-def _notice(state: State, e: Event) -> State:
-    n = Notice(by=e["by"], activity=e["activity"], region=e["region"], turn=state.turn)
-    return state.replace(notices=(*state.notices, n))
+def _notice(w: Working, e: Event) -> None:
+    w.notices = (*w.notices, Notice(by=e["by"], activity=e["activity"], region=e["region"], turn=w.turn))
 
 
-def _flag(state: State, e: Event) -> State:
-    return state.replace(flags=state.flags | {e["flag"]})
+def _flag(w: Working, e: Event) -> None:
+    w.flags = w.flags | {e["flag"]}
 
 
-def _mark(state: State, e: Event) -> State:
-    marks = dict(state.marks)
+def _mark(w: Working, e: Event) -> None:
+    marks = w.own("marks")
     if e["value"] is None:
         marks.pop(e["key"], None)
     else:
         marks[e["key"]] = e["value"]
-    return state.replace(marks=marks)
 
 
-def _incident(state: State, e: Event) -> State:
+def _incident(w: Working, e: Event) -> None:
+    table = w.own_values("incidents")
     key = pair(*e["between"])
-    pairs = dict(state.pairs)
-    ps = pairs[key]
-    pairs[key] = with_changes(ps, {"incidents": ps.incidents + 1})
-    return state.replace(pairs=pairs)
+    table[key] += 1
 
 
-def _annul(state: State, e: Event) -> State:
-    state = state.replace(flags=state.flags | {f"annulled:{e['target']}"})
+def _annul(w: Working, e: Event) -> None:
+    w.flags = w.flags | {f"annulled:{e['target']}"}
     if e.get("between"):
+        table = w.own_values("incidents")
         key = pair(*e["between"])
-        pairs = dict(state.pairs)
-        ps = pairs[key]
-        pairs[key] = with_changes(ps, {"incidents": max(0, ps.incidents - 1)})
-        state = state.replace(pairs=pairs)
-    return state
+        table[key] = max(0, table[key] - 1)
 
 
-def _objective(state: State, e: Event) -> State:
-    met = dict(state.met)
-    met[e["id"]] = e["met"]
-    return state.replace(met=met)
+def _objective(w: Working, e: Event) -> None:
+    w.own("met")[e["id"]] = e["met"]
 
 
-def _outcome(state: State, e: Event) -> State:
-    return state.replace(
-        outcome=Outcome(result=e["result"], reason=e["reason"], turn=e["turn"], scores=dict(e["scores"]))
-    )
+def _outcome(w: Working, e: Event) -> None:
+    w.outcome = Outcome(result=e["result"], reason=e["reason"], turn=e["turn"], scores=dict(e["scores"]))
 
 
-def _nothing(state: State, e: Event) -> State:
-    return state
+def _nothing(w: Working, e: Event) -> None:
+    return None
 
 
-_FOLD: dict[str, Callable[[State, Event], State]] = {
+FOLD: dict[str, Callable[[Working, Event], None]] = {
     "start": _nothing,
     "phase": _phase,
     "inject": _inject,
@@ -331,20 +288,29 @@ _FOLD: dict[str, Callable[[State, Event], State]] = {
     "outcome": _outcome,
     "command": _nothing,
 }
+"""How each event kind changes a working state, in place."""
+
+
+def fold_into(w: Working, event: Mapping[str, Any]) -> None:
+    """Apply ``event`` to the working state ``w``. Unknown kinds are a ``KeyError`` (a log
+    from a newer engine is refused earlier, by its format version)."""
+    FOLD[event["kind"]](w, event)  # type: ignore[arg-type]
 
 
 def fold(state: State, event: Mapping[str, Any]) -> State:
-    """The state after ``event``. Pure; unknown kinds are a ``KeyError`` (a log from a
-    newer engine is refused earlier, by its format version)."""
-    return _FOLD[event["kind"]](state, event)  # type: ignore[arg-type]
+    """The state after ``event``. Pure: ``state`` is unchanged."""
+    w = state.thaw()
+    FOLD[event["kind"]](w, event)  # type: ignore[arg-type]
+    return w.freeze()
 
 
 def fold_all(state: State, events: Iterable[Mapping[str, Any]]) -> State:
-    """The state after every event in order."""
-    table = _FOLD
+    """The state after every event in order (one working copy, frozen once at the end)."""
+    w = state.thaw()
+    table = FOLD
     for e in events:
-        state = table[e["kind"]](state, e)  # type: ignore[arg-type]
-    return state
+        table[e["kind"]](w, e)  # type: ignore[arg-type]
+    return w.freeze()
 
 
 def visible_to(event: Mapping[str, Any], role: str) -> bool:

@@ -110,7 +110,7 @@ def random_proposal(state: State, team: str, ruleset: Ruleset, rng: random.Rando
 def random_orders(state: State, team: str, ruleset: Ruleset, rng: random.Random) -> tuple[Order, ...]:
     """Up to four random legal sealed orders for ``team`` within its budget (often fewer:
     after each order there is a 30% chance to stop), never two for the same force."""
-    left = state.actors[team].budget - state.spent.get(team, 0)
+    left = state.left(team)
     orders: list[Order] = []
     forces: set[str] = set()
     legal = legal_moves(state, team, ruleset, "orders")  # the state does not change meanwhile

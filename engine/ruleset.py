@@ -12,14 +12,15 @@ live in the ruleset's TOML (``numbers``) and a scenario may override any of them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, field, frozen
 
-from detente.engine.state import Order, Pledge, Proposal, State
+from detente.engine.state import Order, Pledge, Proposal, Reading
+from detente.engine.tracks import Track
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -50,6 +51,14 @@ def default_title(name: str) -> str:
     words = name.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
+COOPERATIVE, TRANSPARENT, COERCIVE, NEUTRAL = "cooperative", "transparent", "coercive", "neutral"
+#: How a move can read to another team, and its sign: +1 cooperative, -1 escalatory, 0 neither.
+TONES: dict[str, int] = {COOPERATIVE: 1, TRANSPARENT: 1, COERCIVE: -1, NEUTRAL: 0}
+
+AIMED, EVERYONE, NEAR, NON_ALLIES = "aimed", "everyone", "near", "non-allies"
+#: Who reads a move's tone: its targets, everyone, the actors its region borders, non-allies.
+READERS = (AIMED, EVERYONE, NEAR, NON_ALLIES)
+
 #: Order fields a move parameter may name.
 PARAM_FIELDS = ("target", "targets", "region", "force", "choice", "text")
 
@@ -66,11 +75,11 @@ class Param:
     """Whether the move can be made without it."""
 
 
-def _no_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _no_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {}
 
 
-def _no_check(state: State, team: str, order: Order) -> str | None:
+def _no_check(state: Reading, team: str, order: Order) -> str | None:
     return None
 
 
@@ -91,10 +100,10 @@ class MoveType:
     from the ruleset's ``[titles.moves]`` (or :func:`default_title`) when the ruleset is made."""
     params: tuple[Param, ...] = ()
     """Its arguments."""
-    choices: Callable[[State, str], Mapping[str, tuple[str, ...]]] = _no_choices
+    choices: Callable[[Reading, str], Mapping[str, tuple[str, ...]]] = _no_choices
     """Valid values per argument for this team now. A required argument with no
     valid value makes the move unavailable. ``text`` arguments are free and not listed."""
-    check: Callable[[State, str, Order], str | None] = _no_check
+    check: Callable[[Reading, str, Order], str | None] = _no_check
     """A precondition beyond the choices: returns the reason the move is refused, or None."""
     resolve: Callable[[Resolution, str, Order], None] | None = None
     """Orders-phase moves: apply the move of ``team`` at adjudication."""
@@ -106,6 +115,17 @@ class MoveType:
     """Consent moves: a target declined (fourth argument False) or left it unanswered (True)."""
     opens_call: bool = False
     """Whether acceptance opens a call where the two sides talk and may pledge."""
+    tone: str = NEUTRAL
+    """How other teams read the move (:data:`TONES`): what bots weigh, and how a report sums up a
+    team's conduct. A ``transparent`` move reads as cooperative and is a transparency measure."""
+    read_by: str = AIMED
+    """Who reads it that way (:data:`READERS`): its targets, everyone, the actors its region
+    borders, or everyone but the mover's allies."""
+    outsiders: str = NEUTRAL
+    """With ``read_by = "aimed"``: how actors neither aimed at nor allied with the mover read it
+    (a joint exercise reassures the partner and worries outsiders)."""
+    choice_tones: Mapping[str, str] = field(factory=dict)
+    """A tone per choice, where the choice decides it (a statement that warns or reassures)."""
 
     def cost(self, numbers: Numbers) -> int:
         """What it costs against the team's budget (``[costs]`` in the ruleset numbers)."""
@@ -135,11 +155,14 @@ class PledgeType:
     """What the pledging team promises, in words; ``{region}`` and ``{turns}`` are filled in."""
     needs_region: bool
     """Whether the pledge names a region."""
-    broken: Callable[[State, Pledge, tuple[Order, ...]], bool]
+    broken: Callable[[Reading, Pledge, tuple[Order, ...]], bool]
     """Given the pledging team's sealed orders this turn, whether they break it."""
     title: str = ""
     """What people read for the kind (``"No deployment"``). Filled from the ruleset's
     ``[titles.pledges]`` (or :func:`default_title`) when the ruleset is made."""
+    restraint: int = 0
+    """A pledge of restraint a bot offers on a call, in order of preference (1 first); 0 for
+    one a bot never offers of itself."""
 
 
 @frozen
@@ -149,6 +172,10 @@ class Step:
     name: str
     """What the step does, for the log and docs (``"incidents"``)."""
     run: Callable[[Resolution], None]
+
+
+def _by_name(tracks: Mapping[str, Track] | Iterable[Track]) -> Mapping[str, Track]:
+    return tracks if isinstance(tracks, Mapping) else {t.name: t for t in tracks}
 
 
 @frozen
@@ -167,11 +194,19 @@ class Ruleset:
     turn-wide process (incidents, collective defence, end checks)."""
     ladder: tuple[str, ...] = ()
     """Names of the escalation-ladder rungs 0–10."""
+    escalation: str = ""
+    """The pair value (a :class:`~detente.engine.tracks.Track` of 0–100) the escalation ladder
+    reads: rung = value ÷ 10. Reports chart it and dry runs give its peak; empty if none."""
     changes: Mapping[str, tuple[str, ...]] | None = None
     """What each move type and each adjudication step can change, by name, in the names
     conditions read (``"tension"``, ``"deployed"``, ``"pledged"`` …; see
     :data:`detente.engine.expr.FUNCTIONS`). The scenario linter uses it to find objectives
     no move can affect; None if the ruleset does not say (then anything may change)."""
+
+    tracks: Mapping[str, Track] = field(factory=dict, converter=_by_name)
+    """The values this ruleset tracks, by name (:class:`~detente.engine.tracks.Track`): the
+    engine stores, checks, shows and hides them by these declarations alone. A sequence of
+    tracks is accepted and keyed by name."""
 
     ranges: Ranges = field(factory=dict)
     """What each number may be, declared as data next to the numbers (the ``[ranges]``

@@ -18,7 +18,15 @@ from typing import Any, ClassVar, Literal
 
 from attrs import evolve, field, frozen
 
-from detente.engine.adjudicate import Resolution, check_order, clamp, default_vis, resolve_turn
+from detente.engine.adjudicate import (
+    EVERYTHING,
+    Resolution,
+    Sink,
+    check_order,
+    default_vis,
+    legal_moves,
+    resolve_turn,
+)
 from detente.engine.commands import (
     AddInject,
     Advance,
@@ -38,11 +46,12 @@ from detente.engine.commands import (
     Withdraw,
 )
 from detente.engine.conditions import Facts, compile_scenario
-from detente.engine.events import Event, fold_all, get_value
+from detente.engine.events import Event, fold_all
 from detente.engine.expr import Condition
 from detente.engine.ruleset import Ruleset, find_ruleset
-from detente.engine.scenario import PHASES, VALUE_KINDS, VALUE_RANGES, Effect, Inject, Scenario
-from detente.engine.state import PhaseClock, Proposal, State, initial_state, pair, rung
+from detente.engine.scenario import PHASES, Effect, Inject, Scenario
+from detente.engine.state import PhaseClock, Proposal, Reading, State, initial_state, pair, rung
+from detente.engine.tracks import SCOPES
 
 MAX_TEXT = 2000
 """Longest message, note or statement accepted, in characters."""
@@ -90,7 +99,10 @@ class Session:
         self.dice_key: int | str = f"{seed}/{secret}" if secret else seed
         self.numbers = numbers
         self.conditions: dict[str, Condition] = compile_scenario(scenario)
-        self.state = state if state is not None else initial_state(scenario, numbers)
+        self.sink: Sink = EVERYTHING
+        """What this session's events keep (:class:`~detente.engine.adjudicate.Sink`): everything,
+        unless a dry run that logs nothing says otherwise."""
+        self.state = state if state is not None else initial_state(scenario, numbers, ruleset.tracks.values())
 
     # -- the two halves of applying a command ------------------------------------------
     def decide(self, command: Command) -> Result:
@@ -104,7 +116,7 @@ class Session:
         out = handler(self, command)
         if isinstance(out, str):
             return Rejected(out)
-        return Accepted(tuple(out.events), out.state)
+        return Accepted(tuple(out.events), out.result())
 
     def commit(self, result: Accepted) -> State:
         """Fold an accepted command's events into the state."""
@@ -120,10 +132,10 @@ class Session:
 
     # -- helpers -------------------------------------------------------------------------
     def _resolution(self, state: State | None = None) -> Resolution:
-        return Resolution(state or self.state, self.ruleset, self.dice_key)
+        return Resolution(state or self.state, self.ruleset, self.dice_key, sink=self.sink)
 
     def _team(self, team: str) -> str | None:
-        if team not in self.state.actors:
+        if team not in self.scenario.actor_names:
             return f"unknown team {team!r} (teams: {', '.join(self.scenario.actor_ids)})"
         return None
 
@@ -203,24 +215,26 @@ class Session:
         if conflict:
             return "conflict", str(conflict)
         conflict_rung = end.get("conflict_rung", 9)
-        for (a, b), ps in st.pairs.items():
-            if rung(ps.tension) >= conflict_rung:
-                name = ladder[rung(ps.tension)] if ladder else ""
+        tension = st.values["tension"]
+        for (a, b), t in tension.items():
+            if rung(t) >= conflict_rung:
+                name = ladder[rung(t)] if ladder else ""
                 return (
                     "conflict",
-                    f"{_name(st, a)} and {_name(st, b)} reached rung {rung(ps.tension)} ({name})",
+                    f"{_name(st, a)} and {_name(st, b)} reached rung {rung(t)} ({name})",
                 )
         floor = end.get("fracture_floor", 30)
+        cohesion = st.values["cohesion"]
         for al in self.scenario.alliances:
-            if st.cohesion[al.id] < floor:
+            if cohesion[al.id] < floor:
                 return (
                     "fracture",
-                    f"{al.name} fractured: cohesion fell to {st.cohesion[al.id]} (floor {floor})",
+                    f"{al.name} fractured: cohesion fell to {cohesion[al.id]} (floor {floor})",
                 )
         calm = all(
-            rung(ps.tension) <= end.get("deescalation_rung", 2)
+            rung(t) <= end.get("deescalation_rung", 2)
             and st.proximity(a, b) <= end.get("deescalation_proximity", 1)
-            for (a, b), ps in st.pairs.items()
+            for (a, b), t in tension.items()
         )
         calm_turns = (int(st.marks.get("calm_turns", 0)) + 1) if calm else 0
         if calm_turns != st.marks.get("calm_turns", 0):
@@ -288,12 +302,13 @@ def _propose(s: Session, c: Propose) -> Resolution | str:
         return err
     if st.phase != "communications":
         return f"calls and proposals are made in the communications phase (now: {st.phase})"
-    reason = check_order(st, c.team, c.order, s.ruleset, "communications")
+    reason = check_order(st, c.team, c.order, s.ruleset, "communications",
+                         _choices(st, c.team, s.ruleset, "communications", c.order.move))
     if reason:
         return reason
     mt = s.ruleset.moves[c.order.move]
     cost = mt.cost(st.numbers)
-    left = st.actors[c.team].budget - st.spent.get(c.team, 0)
+    left = st.left(c.team)
     if cost > left:
         return f"{c.order.move} costs {cost} and {c.team} has {left} left this turn"
     to = tuple(c.order.targets) if c.order.targets else (c.order.target,)
@@ -440,7 +455,8 @@ def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
     cost = 0
     forces: set[str] = set()
     for i, order in enumerate(c.orders, 1):
-        reason = check_order(st, c.team, order, s.ruleset, "orders")
+        reason = check_order(st, c.team, order, s.ruleset, "orders",
+                             _choices(st, c.team, s.ruleset, "orders", order.move))
         if reason:
             return f"order {i}: {reason}"
         if order.force:
@@ -448,7 +464,7 @@ def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
                 return f"order {i}: {order.force} already has an order this turn"
             forces.add(order.force)
         cost += s.ruleset.moves[order.move].cost(st.numbers)
-    left = st.actors[c.team].budget - st.spent.get(c.team, 0)
+    left = st.left(c.team)
     # An inject or override can cut a budget below what was already spent this turn; orders
     # that cost nothing (a pass included) must still go through, or the phase could never end.
     if cost > 0 and cost > left:
@@ -458,23 +474,32 @@ def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
     return r
 
 
+def _choices(
+    st: State, team: str, ruleset: Ruleset, phase: str, move: str,
+) -> Mapping[str, tuple[str, ...]] | None:
+    """The valid arguments of ``move`` for ``team`` now, from the legal moves (worked out once
+    per state), or None when it is not among them (so the check says why)."""
+    for lm in legal_moves(st, team, ruleset, phase):
+        if lm.move.name == move:
+            return lm.choices
+    return None
+
+
 def _check_effect(s: Session, e: Effect) -> str | None:
-    kind = VALUE_KINDS.get(e.value)
-    if kind is None:
-        return f"unknown value {e.value!r} (values: {', '.join(VALUE_KINDS)})"
+    tracks = s.state.tracks
+    track = tracks.get(e.value)
+    if track is None or not track.settable:
+        settable = ", ".join(t.name for t in tracks.values() if t.settable)
+        return f"unknown value {e.value!r} (values: {settable})"
     ids = s.scenario.ids()
-    need = {
-        "pair": ("actor", 2),
-        "directed": ("actor", 2),
-        "actor": ("actor", 1),
-        "alliance": ("alliance", 1),
-    }[kind]
+    need = SCOPES[track.scope]
     if len(e.of) != need[1] or any(x not in ids[need[0]] for x in e.of) or len(set(e.of)) != len(e.of):
         return f"{e.value} takes {need[1]} {need[0]} id{'s' if need[1] > 1 else ''}"
     if (e.add is None) == (e.set is None):
         return "give either add or set"
-    if isinstance(e.set, bool) != (e.value in ("hotline", "agreement")) and e.set is not None:
-        return f"{e.value} is set to {'true or false' if e.value in ('hotline', 'agreement') else 'a number'}"
+    flag = track.type is bool
+    if e.set is not None and isinstance(e.set, bool) != flag:
+        return f"{e.value} is set to {'true or false' if flag else 'a number'}"
     return None
 
 
@@ -511,12 +536,13 @@ def _override(s: Session, c: Override) -> Resolution | str:
     e = Effect(value=c.value, of=c.of, set=c.to)
     if (err := _check_effect(s, e)) is not None:
         return err
-    if not isinstance(c.to, bool):
-        lo, hi = VALUE_RANGES[c.value]
+    track = s.state.tracks[c.value]
+    if not isinstance(c.to, bool) and track.range is not None:
+        lo, hi = track.range
         if not lo <= c.to <= hi:
             return f"{c.value} must be between {lo} and {hi}"
-    old = get_value(s.state, c.value, c.of)
-    new = c.to if isinstance(c.to, bool) else clamp(c.value, c.to)
+    old = s.state.value(c.value, *c.of)
+    new = c.to if isinstance(c.to, bool) else track.clamp(c.to)
     if new == old:
         return f"{c.value} is already {old}"
     r = s._resolution()
@@ -636,7 +662,7 @@ def _parties(p: Proposal) -> list[str]:
     return sorted({p.by, *p.to})
 
 
-def _name(state: State, actor: str) -> str:
+def _name(state: Reading, actor: str) -> str:
     return state.scenario.actor(actor).name
 
 

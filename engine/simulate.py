@@ -19,7 +19,9 @@ from typing import Any
 
 from attrs import frozen
 
+from detente.engine.adjudicate import Sink
 from detente.engine.bots import BOTS, Policy, next_command
+from detente.engine.ruleset import Ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Session, new_session
 from detente.engine.state import Outcome
@@ -135,15 +137,22 @@ def play_run(
     seed: int,
     run: int,
     template: Session | None = None,
+    full: bool = False,
 ) -> RunResult:
     """Play run ``run`` to its end in memory: ``bots`` play their teams and ``random`` the
-    others. ``template`` (a session of the same scenario) saves looking up its ruleset again."""
+    others. ``template`` (a session of the same scenario) saves looking up its ruleset again.
+
+    The run's events leave out what a dry run never reads (:func:`thin_sink`: rolls and the
+    changes of values but the escalation value) unless ``full``; the result is the same."""
     base = template if template is not None else new_session(scenario)
     s = run_seed(seed, run)
     session = Session(scenario, base.ruleset, s, base.numbers)
+    if not full:
+        session.sink = thin_sink(base.ruleset)
     players = {team: bots.get(team, BOTS["random"]) for team in scenario.actor_ids}
     events: list[Any] = []
-    peak = max((p.tension for p in session.state.pairs.values()), default=0)
+    ladder = base.ruleset.escalation
+    peak = max(session.state.values[ladder].values(), default=0) if ladder else 0
     for _ in range(MAX_COMMANDS):
         cmd = next_command(session.state, session.ruleset, players, seed=s, events=events)
         if cmd is None:
@@ -153,7 +162,7 @@ def play_run(
             raise AssertionError(f"run {run}: a bot issued a refused command {cmd!r}: {result.reason}")
         session.commit(result)
         for e in result.events:
-            if e["kind"] == "changed" and e["value"] == "tension" and e["to"] > peak:
+            if e["kind"] == "changed" and e["value"] == ladder and e["to"] > peak:
                 peak = e["to"]
         events += result.events
     else:  # pragma: no cover
@@ -173,6 +182,12 @@ def play_run(
         ending=ending,
         ending_from=ending_from,
     )
+
+
+def thin_sink(ruleset: Ruleset) -> Sink:
+    """What a dry run's events keep: no rolls, and of the changes of values only those of the
+    escalation value (for its peak)."""
+    return Sink(rolls=False, changes=frozenset({ruleset.escalation} - {""}))
 
 
 def play_runs(

@@ -2,20 +2,23 @@
 
 A :class:`State` is never mutated. It is the fold of the session's events
 (:func:`detente.engine.events.fold`), so a state can always be rebuilt from a
-log. Mappings inside a state are plain dicts that nothing writes to after they
-are built; a change copies the dict it touches and evolves the state.
+log. Folding and adjudication change a :class:`Working` copy in place, which copies
+each table the first time it writes to it, and freeze it into one new State per
+command: a change costs the same whatever the size of the state.
+
+Tracked values (tension, trust … whatever the ruleset declares, see
+:mod:`detente.engine.tracks`) live in one table per track, in :attr:`State.values`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from detente.engine.scenario import Scenario
-
-T = TypeVar("T")
+from detente.engine.tracks import BUDGET, Track
 
 Pair = tuple[str, str]
 """Two actor ids. Symmetric values use the sorted pair (:func:`pair`); directed
@@ -38,48 +41,6 @@ def rung(tension: int) -> int:
     (4, 9, 10)
     """
     return min(10, max(0, tension // 10))
-
-
-@frozen(slots=False)
-class ActorState:
-    """What changes about one actor."""
-
-    readiness: int
-    """0 (peacetime) to 4 (war footing)."""
-    pressure: int
-    """Domestic pressure, 0–100."""
-    budget: int
-    """Actions per turn, 0–20."""
-
-
-@frozen(slots=False)
-class PairState:
-    """Symmetric values between two actors."""
-
-    tension: int
-    """0–100; rung = tension ÷ 10, rung 9 is open conflict."""
-    hotline: bool
-    """A direct channel exists."""
-    agreement: bool
-    """An incidents-at-sea style agreement is in force."""
-    proximity: int
-    """Starting force proximity, 0–5; deployed forces add to it (:meth:`State.proximity`)."""
-    incidents: int = 0
-    """Incidents so far."""
-
-
-@frozen(slots=False)
-class Outlook:
-    """What one actor holds about another (directed)."""
-
-    trust: int
-    """0–100."""
-    threat: int
-    """Threat perceived, 0–100."""
-    information: float
-    """Quality of information, 0–1."""
-    answer: float
-    """Probability that the other side answers this actor's call, 0–1."""
 
 
 @frozen(slots=False)
@@ -246,68 +207,99 @@ class PhaseClock:
     running: bool = False
 
 
-@frozen(eq=False, slots=False)
-class State:
-    """The whole state of a session at one moment."""
+class Entry:
+    """One actor's, pair's or alliance's tracked values, read by name (``entry.tension``).
 
-    scenario: Scenario = field(repr=False)
-    """The scenario being played (static)."""
-    numbers: Mapping[str, Mapping[str, Any]] = field(repr=False)
-    """The ruleset's numbers with the scenario's overrides (static)."""
+    A window on the state's tables, not a copy: it reads the value when asked."""
+
+    __slots__ = ("_key", "_values")
+
+    def __init__(self, values: Mapping[str, Mapping[Any, Any]], key: Any) -> None:
+        self._values = values
+        self._key = key
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name][self._key]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return f"Entry({self._key!r})"
+
+
+class Reading:
+    """The questions every state answers: a frozen :class:`State` and the :class:`Working`
+    copy that adjudication changes in place alike."""
+
+    __slots__ = ()
+
+    # The fields both have (documented on State).
+    scenario: Scenario
+    numbers: Mapping[str, Mapping[str, Any]]
+    tracks: Mapping[str, Track]
     turn: int
-    """1-based; 0 before the session starts."""
     phase: str
-    """One of :data:`detente.engine.scenario.PHASES`, or ``"setup"`` before the start."""
-    actors: Mapping[str, ActorState]
-    pairs: Mapping[Pair, PairState]
-    outlooks: Mapping[Pair, Outlook]
-    """Keyed ``(holder, other)``."""
-    cohesion: Mapping[str, int]
-    """Per alliance, 0–100."""
+    values: Mapping[str, Mapping[Any, Any]]
     forces: Mapping[str, ForceState]
-    orders: Mapping[str, tuple[Order, ...]] = field(factory=dict)
-    """This turn's sealed orders, per team that has submitted."""
-    spent: Mapping[str, int] = field(factory=dict)
-    """Budget used this turn, per team."""
-    proposals: Mapping[str, Proposal] = field(factory=dict)
-    """This turn's calls and proposals."""
-    pledges: Mapping[str, Pledge] = field(factory=dict)
-    notices: tuple[Notice, ...] = ()
-    inbox: tuple[Delivery, ...] = ()
-    fired: Mapping[str, int] = field(factory=dict)
-    """Inject id → the last turn it fired."""
-    calls: frozenset[tuple[str, str, str]] = frozenset()
-    """``(caller, callee, how)`` with how in ``called``, ``answered``, ``declined``."""
-    flags: frozenset[str] = frozenset()
-    """Markers that last for this turn only (an answered call calms the pair)."""
-    marks: Mapping[str, Any] = field(factory=dict)
-    """Markers that last across turns, keyed by the rule that set them."""
-    met: Mapping[str, bool] = field(factory=dict)
-    """Objective id → tracked status (``ever`` / ``always`` checks)."""
-    outcome: Outcome | None = None
-    before: State | None = field(default=None, repr=False)
-    """During adjudication: the state teams still see until results are published."""
-    count: int = 0
-    """Proposals made so far this turn (for their ids)."""
-    clock: PhaseClock | None = None
-    """The phase clock, if this phase has one."""
-    clock_auto: bool = False
-    """When a phase clock runs out, the phase advances by itself (the front end running the
-    clock sends the Advance); otherwise the facilitator is told and decides."""
+    orders: Mapping[str, tuple[Order, ...]]
+    spent: Mapping[str, int]
+    proposals: Mapping[str, Proposal]
+    pledges: Mapping[str, Pledge]
+    notices: tuple[Notice, ...]
+    inbox: tuple[Delivery, ...]
+    fired: Mapping[str, int]
+    calls: frozenset[tuple[str, str, str]]
+    flags: frozenset[str]
+    marks: Mapping[str, Any]
+    met: Mapping[str, bool]
+    outcome: Outcome | None
+    before: State | None
+    count: int
+    clock: PhaseClock | None
+    clock_auto: bool
 
-    # -- reading -------------------------------------------------------------------------
-    def tension(self, a: str, b: str) -> int:
-        """The pair's tension, 0–100."""
-        return self.pairs[pair(a, b)].tension
+    def value(self, name: str, *of: str) -> Any:
+        """One tracked value: ``state.value("tension", "red", "blue")``."""
+        return self.values[name][self.tracks[name].key(of)]
 
-    def outlook(self, holder: str, other: str) -> Outlook:
+    def table(self, name: str) -> Mapping[Any, Any]:
+        """Every value of one track, by key (:meth:`Track.key`)."""
+        return self.values[name]
+
+    def _entries(self, scope: str) -> dict[Any, Entry]:
+        values = self.values
+        keys = next((values[t.name].keys() for t in self.tracks.values() if t.scope == scope), ())
+        return {k: Entry(values, k) for k in keys}
+
+    @property
+    def actors(self) -> Mapping[str, Entry]:
+        """Each actor's values by name (``state.actors["red"].budget``), keyed by actor id."""
+        values = self.values
+        return {a: Entry(values, a) for a in self.scenario.actor_ids}
+
+    @property
+    def pairs(self) -> Mapping[Pair, Entry]:
+        """Each pair's symmetric values, keyed by :func:`pair`."""
+        return self._entries("pair")
+
+    @property
+    def outlooks(self) -> Mapping[Pair, Entry]:
+        """What each actor holds about each other, keyed ``(holder, other)``."""
+        return self._entries("directed")
+
+    def outlook(self, holder: str, other: str) -> Entry:
         """What ``holder`` holds about ``other``."""
-        return self.outlooks[(holder, other)]
+        return Entry(self.values, (holder, other))
+
+    def left(self, team: str) -> int:
+        """What is left of ``team``'s budget this turn."""
+        return int(self.values["budget"][team]) - self.spent.get(team, 0)
 
     def proximity(self, a: str, b: str, seen_by: str | None = None) -> int:
         """Force proximity, 0–5: the starting value plus each force of one side
         in a region near the other. With ``seen_by``, only the forces that team knows of."""
-        total = self.pairs[pair(a, b)].proximity
+        total = self.values["proximity"][pair(a, b)]
         scenario = self.scenario
         near = scenario.region_near
         forces = self.forces
@@ -341,79 +333,174 @@ class State:
         """The current turn's name (``"Day 3"``)."""
         return self.scenario.turns.name(self.turn)
 
+
+@frozen(eq=False, slots=False)
+class State(Reading):
+    """The whole state of a session at one moment. Never changed: adjudication changes a
+    :class:`Working` copy (:meth:`thaw`) and freezes it again, once per command."""
+
+    scenario: Scenario = field(repr=False)
+    """The scenario being played (static)."""
+    numbers: Mapping[str, Mapping[str, Any]] = field(repr=False)
+    """The ruleset's numbers with the scenario's overrides (static)."""
+    tracks: Mapping[str, Track] = field(repr=False)
+    """The tracked values' declarations, by name: the engine's and the ruleset's (static)."""
+    turn: int
+    """1-based; 0 before the session starts."""
+    phase: str
+    """One of :data:`detente.engine.scenario.PHASES`, or ``"setup"`` before the start."""
+    values: Mapping[str, Mapping[Any, Any]]
+    """Every tracked value: track name → key (:meth:`Track.key`) → value."""
+    forces: Mapping[str, ForceState]
+    orders: Mapping[str, tuple[Order, ...]] = field(factory=dict)
+    """This turn's sealed orders, per team that has submitted."""
+    spent: Mapping[str, int] = field(factory=dict)
+    """Budget used this turn, per team."""
+    proposals: Mapping[str, Proposal] = field(factory=dict)
+    """This turn's calls and proposals."""
+    pledges: Mapping[str, Pledge] = field(factory=dict)
+    notices: tuple[Notice, ...] = ()
+    inbox: tuple[Delivery, ...] = ()
+    fired: Mapping[str, int] = field(factory=dict)
+    """Inject id → the last turn it fired."""
+    calls: frozenset[tuple[str, str, str]] = frozenset()
+    """``(caller, callee, how)`` with how in ``called``, ``answered``, ``declined``."""
+    flags: frozenset[str] = frozenset()
+    """Markers that last for this turn only (an answered call calms the pair)."""
+    marks: Mapping[str, Any] = field(factory=dict)
+    """Markers that last across turns, keyed by the rule that set them."""
+    met: Mapping[str, bool] = field(factory=dict)
+    """Objective id → tracked status (``ever`` / ``always`` checks)."""
+    outcome: Outcome | None = None
+    before: State | None = field(default=None, repr=False)
+    """During adjudication: the state teams still see until results are published."""
+    count: int = 0
+    """Proposals made so far this turn (for their ids)."""
+    clock: PhaseClock | None = None
+    """The phase clock, if this phase has one."""
+    clock_auto: bool = False
+    """When a phase clock runs out, the phase advances by itself (the front end running the
+    clock sends the Advance); otherwise the facilitator is told and decides."""
+    memo: dict[Any, Any] = field(factory=dict, init=False, repr=False)
+    """What has been worked out about this state (the legal moves of a team), kept because a
+    state never changes. Not part of the state."""
+
     def replace(self, **changes: Any) -> State:
-        """A copy with some fields changed (no validation: the fold is the only writer)."""
-        return with_changes(self, changes)
+        """A copy with some fields changed (for tests and views; play changes a :meth:`thaw`)."""
+        return evolve(self, **changes)
+
+    def thaw(self) -> Working:
+        """A working copy to change in place; it shares this state's tables until it writes
+        to one (copy on write), so thawing costs nothing whatever the state's size."""
+        return Working(self)
 
 
-def with_changes(obj: T, changes: Mapping[str, Any]) -> T:
-    """A copy of a frozen (non-slotted) value object with some fields changed.
+class Working(Reading):
+    """A state being changed: by the fold of events and by adjudication, in place.
 
-    ``attrs.evolve`` re-runs ``__init__``, which costs several microseconds for the state's
-    two dozen fields; folding a long log does this once per event, so the copy is a plain
-    dictionary merge instead. Only for classes declared ``slots=False`` in this module."""
-    new = _new(obj.__class__)
-    # The frozen class refuses ``new.__dict__ = ...``; object's own setter does not ask it.
-    _set(new, "__dict__", obj.__dict__ | changes)  # type: ignore[operator]
-    return new
+    Each table (a mapping field, and each track's table of values) is copied the first time
+    it is written to (:meth:`own`, :meth:`own_values`), so the frozen state it came from and
+    any state :meth:`freeze` gave out never change. Only the engine's fold and
+    :class:`~detente.engine.adjudicate.Resolution` write to it."""
+
+    def __init__(self, state: State) -> None:
+        # A State keeps its fields in its __dict__ (it is not slotted): one update copies them.
+        self.__dict__.update(state.__dict__)
+        del self.__dict__["memo"]
+        self._owned: set[str] = set()
+
+    def own(self, name: str) -> dict[Any, Any]:
+        """The mapping field ``name``, copied if this working state has not yet written to it."""
+        table = getattr(self, name)
+        if name not in self._owned:
+            table = dict(table)
+            setattr(self, name, table)
+            self._owned.add(name)
+        return table
+
+    def own_values(self, track: str) -> dict[Any, Any]:
+        """The table of one track's values, copied if not yet written to."""
+        if track in self._owned:
+            return self.values[track]  # type: ignore[return-value]
+        values = self.own("values")
+        table = values[track] = dict(values[track])
+        self._owned.add(track)
+        return table
+
+    def set(self, track: str, of: Sequence[str], to: Any) -> None:
+        """Set one tracked value (no clamping: the caller clamps)."""
+        self.own_values(track)[self.tracks[track].key(of)] = to
+
+    def freeze(self) -> State:
+        """The state as it is now. Later changes to this working copy do not reach it."""
+        fields = self.__dict__.copy()
+        del fields["_owned"]
+        self._owned = set()
+        return State(**fields)
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
-def initial_state(scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]]) -> State:
-    """The state before the first turn: the scenario's starting values, with the
-    ruleset's ``[defaults]`` wherever the scenario is silent."""
-    d = numbers["defaults"]
+def starting_values(
+    scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]], tracks: Iterable[Track],
+) -> dict[str, dict[Any, Any]]:
+    """Every track's table before the first turn. A value comes from the scenario where it
+    gives one (an actor's, an alliance's or a relation's field of the same name, or a
+    relation's ``seen_by`` for a directed value), else from the ruleset's ``[defaults]``,
+    else from the track's own default."""
+    defaults = numbers.get("defaults", {})
     ids = scenario.actor_ids
-    actors = {
-        a.id: ActorState(readiness=a.readiness, pressure=a.pressure, budget=a.budget)
-        for a in scenario.actors
-    }
     given = {pair(*r.between): r for r in scenario.relations}
-    pairs: dict[Pair, PairState] = {}
-    outlooks: dict[Pair, Outlook] = {}
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            key = pair(a, b)
-            r = given.get(key)
+    out: dict[str, dict[Any, Any]] = {}
+    for t in tracks:
+        fallback = defaults.get(t.name, t.default)
 
-            def pick(name: str, r: Any = r) -> Any:
-                v = getattr(r, name) if r is not None else None
-                return d[name] if v is None else v
+        def pick(*sources: Any, t: Track = t, fallback: Any = fallback) -> Any:
+            for source in sources:
+                v = getattr(source, t.name, None) if source is not None else None
+                if v is not None:
+                    return t.type(v)
+            return fallback if fallback is None else t.type(fallback)
 
-            pairs[key] = PairState(
-                tension=pick("tension"),
-                hotline=pick("hotline"),
-                agreement=pick("agreement"),
-                proximity=pick("proximity"),
-            )
-            for holder, other in ((a, b), (b, a)):
-                own = r.seen_by.get(holder) if r is not None else None
+        table: dict[Any, Any] = {}
+        if t.scope == "actor":
+            for actor in scenario.actors:
+                table[actor.id] = pick(actor)
+        elif t.scope == "alliance":
+            for al in scenario.alliances:
+                table[al.id] = pick(al)
+        else:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1:]:
+                    r = given.get(pair(a, b))
+                    if t.scope == "pair":
+                        table[pair(a, b)] = pick(r)
+                    else:
+                        for holder, other in ((a, b), (b, a)):
+                            own = r.seen_by.get(holder) if r is not None else None
+                            table[(holder, other)] = pick(own, r)
+        out[t.name] = table
+    return out
 
-                def pick2(name: str, own: Any = own, pick: Any = pick) -> Any:
-                    v = getattr(own, name) if own is not None else None
-                    return pick(name) if v is None else v
 
-                outlooks[(holder, other)] = Outlook(
-                    trust=pick2("trust"),
-                    threat=pick2("threat"),
-                    information=float(pick2("information")),
-                    answer=float(pick2("answer")),
-                )
-    forces = {f.id: ForceState(region=f.home, known_to=frozenset({f.owner})) for f in scenario.forces}
+def initial_state(
+    scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]], tracks: Iterable[Track] | None = None,
+) -> State:
+    """The state before the first turn: the scenario's starting values, with the
+    ruleset's ``[defaults]`` wherever the scenario is silent. ``tracks`` are the ruleset's
+    declarations (found by the scenario's ruleset name if not given)."""
+    if tracks is None:
+        from detente.engine.ruleset import find_ruleset
+
+        tracks = find_ruleset(scenario.rules.name).tracks.values()
+    declared = {t.name: t for t in (BUDGET, *tracks)}
     # Forces at home are public knowledge: everyone knows where a fleet is based.
-    everyone = frozenset(ids)
-    forces = {fid: ForceState(region=fs.region, known_to=everyone) for fid, fs in forces.items()}
+    everyone = frozenset(scenario.actor_ids)
+    forces = {f.id: ForceState(region=f.home, known_to=everyone) for f in scenario.forces}
     return State(
         scenario=scenario,
         numbers=numbers,
+        tracks=declared,
         turn=0,
         phase="setup",
-        actors=actors,
-        pairs=pairs,
-        outlooks=outlooks,
-        cohesion={al.id: al.cohesion for al in scenario.alliances},
+        values=starting_values(scenario, numbers, declared.values()),
         forces=forces,
     )

@@ -195,7 +195,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     """The state as ``role`` sees it: a team id, ``"facilitator"`` or ``"public"``."""
     scenario = state.scenario
     fac = role == FACILITATOR
-    team = role if role in state.actors else None
+    team = role if role in scenario.actor_names else None
     if not fac and team is None and role != PUBLIC:
         raise ValueError(f"unknown role {role!r}")
     st = state
@@ -207,8 +207,9 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         return fac or may_see(role, value, of, scenario)
 
     actors = []
+    held_by = st.actors
     for a in scenario.actors:
-        held = st.actors[a.id]
+        held = held_by[a.id]
         budget = sees("budget", a.id)
         actors.append(
             ActorView(
@@ -257,7 +258,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         for (h, o), ol in st.outlooks.items()
         if all(sees(value, h, o) for value in OUTLOOK_VALUES)
     )
-    cohesion = {k: v for k, v in st.cohesion.items() if sees("cohesion", k)}
+    cohesion = {k: v for k, v in st.values["cohesion"].items() if sees("cohesion", k)}
     proposals = tuple(
         proposal_view(p)
         for p in st.proposals.values()
@@ -335,31 +336,51 @@ def timeline(
 
     ``scenario`` says who belongs to each alliance; without it a team sees no alliance value
     in the timeline (its members are unknown)."""
-    out: list[Mapping[str, Any]] = []
-    held: list[Mapping[str, Any]] = []
-    in_review = False
-    for event in events:
-        kind = event["kind"]
-        if kind == "command":
-            continue
-        e = shown(event, role, scenario)
-        if e is None:
-            continue
-        if kind == "phase":
-            if e["phase"] == "adjudication":
-                in_review = role != FACILITATOR
-                if in_review:
-                    out.append(e)
-                    continue
-            elif in_review:
-                # Published: the results follow the phase change that released them.
-                out.append(e)
-                out.extend(held)
-                held = []
-                in_review = False
+    return Timeline(role, scenario).feed(events)
+
+
+class Timeline:
+    """:func:`timeline` read a piece at a time: each :meth:`feed` gives what the new events
+    show ``role``, holding back adjudication results until they are published, as one call of
+    :func:`timeline` over all the events would. A bot keeps one and feeds it what is new."""
+
+    __slots__ = ("_held", "_in_review", "role", "scenario")
+
+    def __init__(self, role: str, scenario: Scenario | None = None) -> None:
+        self.role = role
+        self.scenario = scenario
+        self._held: list[Mapping[str, Any]] = []
+        self._in_review = False
+
+    def feed(self, events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """What ``events`` (the next events of the session) show the role."""
+        role, scenario = self.role, self.scenario
+        out: list[Mapping[str, Any]] = []
+        held = self._held
+        in_review = self._in_review
+        for event in events:
+            kind = event["kind"]
+            if kind == "command":
                 continue
-        if in_review:
-            held.append(e)
-        else:
-            out.append(e)
-    return out
+            e = shown(event, role, scenario)
+            if e is None:
+                continue
+            if kind == "phase":
+                if e["phase"] == "adjudication":
+                    in_review = role != FACILITATOR
+                    if in_review:
+                        out.append(e)
+                        continue
+                elif in_review:
+                    # Published: the results follow the phase change that released them.
+                    out.append(e)
+                    out.extend(held)
+                    held = []
+                    in_review = False
+                    continue
+            if in_review:
+                held.append(e)
+            else:
+                out.append(e)
+        self._held, self._in_review = held, in_review
+        return out

@@ -13,12 +13,14 @@ from importlib.resources import files
 
 from detente.engine.ruleset import Ruleset
 from detente.rules import cooperation, deployment, hotline, incidents, transparency
+from detente.rules.values import TRACKS
 
 NUMBERS = tomllib.loads(files(__name__).joinpath("defense_diplomacy.toml").read_text("utf-8"))
 
 ruleset = Ruleset(
     name="defense-diplomacy",
     numbers=NUMBERS,
+    tracks=TRACKS,
     moves={
         mt.name: mt
         for family in (hotline, transparency, deployment, cooperation)
@@ -35,6 +37,7 @@ ruleset = Ruleset(
         *incidents.STEPS,
     ),
     ladder=tuple(NUMBERS["ladder"]["names"]),
+    escalation="tension",
     # What each move and step can change, for the scenario linter (``detente validate
     # --strict``); tests/engine/test_lint.py checks it against many random games.
     changes={

@@ -7,18 +7,18 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import Step
-from detente.engine.state import Order, State, pair
+from detente.engine.state import Order, Reading, pair
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
 
 
-def others(state: State, team: str) -> tuple[str, ...]:
+def others(state: Reading, team: str) -> tuple[str, ...]:
     """Every actor but ``team``, in the scenario's order."""
     return state.scenario.others[team]
 
 
-def third_parties(state: State, a: str, b: str) -> tuple[str, ...]:
+def third_parties(state: Reading, a: str, b: str) -> tuple[str, ...]:
     """Actors that are neither ``a`` nor ``b`` and share no alliance with either: those for
     whom cooperation between ``a`` and ``b`` is a security dilemma (Jervis)."""
     return tuple(
@@ -27,7 +27,7 @@ def third_parties(state: State, a: str, b: str) -> tuple[str, ...]:
     )
 
 
-def shared_alliances(state: State, a: str, b: str) -> tuple[str, ...]:
+def shared_alliances(state: Reading, a: str, b: str) -> tuple[str, ...]:
     """Alliances both ``a`` and ``b`` belong to, in the scenario's order."""
     mine = state.alliances_of(b)
     return tuple(al for al in state.alliances_of(a) if al in mine)
@@ -42,27 +42,27 @@ def whole(x: float) -> int:
     return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
 
 
-def name(state: State, actor: str) -> str:
+def name(state: Reading, actor: str) -> str:
     """An actor's display name."""
     return state.scenario.actor_names[actor]
 
 
-def region_name(state: State, region: str) -> str:
+def region_name(state: Reading, region: str) -> str:
     """A region's display name."""
     return state.scenario.region_names.get(region, region)
 
 
-def force_name(state: State, force: str) -> str:
+def force_name(state: Reading, force: str) -> str:
     """A force's display name (its id if it has none)."""
     return state.scenario.force_names.get(force, force)
 
 
-def near(state: State, region: str) -> tuple[str, ...]:
+def near(state: Reading, region: str) -> tuple[str, ...]:
     """Actors whose territory or waters ``region`` borders."""
     return state.scenario.region_near.get(region, ())
 
 
-def notified(state: State, team: str, activity: str, region: str) -> bool:
+def notified(state: Reading, team: str, activity: str, region: str) -> bool:
     """Whether ``team`` gave notice of ``activity`` in ``region`` on an earlier turn
     (Vienna Document: notice counts only if given ahead)."""
     return any(
@@ -71,14 +71,14 @@ def notified(state: State, team: str, activity: str, region: str) -> bool:
     )
 
 
-def proposed(state: State, team: str, move: str, target: str) -> bool:
+def proposed(state: Reading, team: str, move: str, target: str) -> bool:
     """Whether ``team`` already made ``move`` to ``target`` this turn (one offer a turn)."""
     return any(
         p.by == team and p.order.move == move and target in p.to for p in state.proposals.values()
     )
 
 
-def not_proposed(state: State, team: str, move: str, targets: tuple[str, ...]) -> tuple[str, ...]:
+def not_proposed(state: Reading, team: str, move: str, targets: tuple[str, ...]) -> tuple[str, ...]:
     """Those of ``targets`` that ``team`` has not yet made ``move`` to this turn, in order
     (what :func:`proposed` says of each, with one pass over the proposals)."""
     if not state.proposals:
@@ -102,7 +102,7 @@ def perceived(
     ``what`` makes the roll id unique: ``misperceive:<observer>:<actor>:<what>``.
     """
     n = r.numbers["perception"]
-    info = r.state.outlook(observer, actor).information
+    info = r.state.value("information", observer, actor)
     amount = base * (1 - n["info_damping"] * info)
     if ahead:
         amount *= r.numbers["transparency"]["notice_factor"]
@@ -124,7 +124,7 @@ def both_ways(
     r.change(value, [b, a], add=add, cause=cause)
 
 
-def each_order(state: State, moves: tuple[str, ...]) -> Iterator[tuple[str, Order]]:
+def each_order(state: Reading, moves: tuple[str, ...]) -> Iterator[tuple[str, Order]]:
     """This turn's sealed orders of the given moves: teams in the scenario's order, then
     each team's orders in the order given."""
     for team in state.scenario.actor_ids:
@@ -133,7 +133,7 @@ def each_order(state: State, moves: tuple[str, ...]) -> Iterator[tuple[str, Orde
                 yield team, order
 
 
-def index_of(state: State, team: str, order: Order) -> int:
+def index_of(state: Reading, team: str, order: Order) -> int:
     """The position of ``order`` among ``team``'s orders this turn (for unique roll ids
     when a team gives the same order twice)."""
     for i, o in enumerate(state.orders.get(team, ())):

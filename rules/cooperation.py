@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import MoveType, Param, Step
-from detente.engine.state import Order, Proposal, State, pair
+from detente.engine.ruleset import COERCIVE, COOPERATIVE, MoveType, Param, Step
+from detente.engine.state import Order, Proposal, Reading, pair
 from detente.rules.common import (
     both_ways,
     name,
@@ -38,7 +38,7 @@ AREAS = ("training", "logistics", "technology")
 STANCES = ("reassure", "warn", "support", "neutral")
 
 
-def _targets(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _targets(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"target": others(state, team)}
 
 
@@ -58,14 +58,14 @@ def _dilemma(r: Resolution, a: str, b: str, base: float, cause: str) -> None:
     n = r.numbers["perception"]
     for o in third_parties(r.state, a, b):
         for x in (a, b):
-            info = r.state.outlook(o, x).information
+            info = r.state.value("information", o, x)
             add = whole(base * (1 - n["info_damping"] * info))
             r.change("threat", [o, x], add=add, cause=cause)
 
 
 # -- joint_exercise ----------------------------------------------------------------------------
 
-def _exercise_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _exercise_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"target": others(state, team), "region": state.scenario.region_ids}
 
 
@@ -87,6 +87,7 @@ def _exercise(r: Resolution, team: str, order: Order) -> None:
 
 joint_exercise = MoveType(
     name="joint_exercise",
+    tone=COOPERATIVE, outsiders=COERCIVE,
     family="cooperation",
     phase="orders",
     description="Exercise with a partner: trust and cohesion rise; outsiders feel threatened",
@@ -109,6 +110,7 @@ def _mil_to_mil(r: Resolution, team: str, order: Order) -> None:
 
 mil_to_mil_exchange = MoveType(
     name="mil_to_mil_exchange",
+    tone=COOPERATIVE,
     family="cooperation",
     phase="orders",
     description="Officers meet: each side becomes more likely to answer the other's calls",
@@ -120,7 +122,7 @@ mil_to_mil_exchange = MoveType(
 
 # -- intelligence_sharing ----------------------------------------------------------------------
 
-def _sharing_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _sharing_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     # Sharing is about a third actor: with only two actors there is nothing to share.
     return {"target": others(state, team) if len(state.scenario.actors) > 2 else ()}
 
@@ -134,7 +136,7 @@ def _sharing(r: Resolution, team: str, order: Order) -> None:
     for o in others(r.state, team):
         if o == t:
             continue
-        mine, theirs = r.state.outlook(team, o).information, r.state.outlook(t, o).information
+        mine, theirs = r.state.value("information", team, o), r.state.value("information", t, o)
         if mine > theirs:
             r.change("information", [t, o], add=n["sharing_fraction"] * (mine - theirs),
                      cause=f"intelligence from {name(r.state, team)}")
@@ -146,6 +148,7 @@ def _sharing(r: Resolution, team: str, order: Order) -> None:
 
 intelligence_sharing = MoveType(
     name="intelligence_sharing",
+    tone=COOPERATIVE,
     family="cooperation",
     phase="orders",
     description="Share what you know of third actors: the partner's information rises toward yours",
@@ -163,11 +166,11 @@ def dca_key(a: str, b: str, area: str) -> str:
     return f"dca:{x}:{y}:{area}"
 
 
-def _dca_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _dca_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"target": others(state, team), "choice": AREAS}
 
 
-def _dca_check(state: State, team: str, order: Order) -> str | None:
+def _dca_check(state: Reading, team: str, order: Order) -> str | None:
     if dca_key(team, order.target, order.choice) in state.marks:
         return (f"an agreement on {order.choice} with {name(state, order.target)} "
                 "is already in force")
@@ -195,6 +198,7 @@ def _dca_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -
 
 defense_cooperation_agreement = MoveType(
     name="defense_cooperation_agreement",
+    tone=COOPERATIVE,
     family="cooperation",
     phase="communications",
     description="Offer a lasting agreement on training, logistics or technology",
@@ -226,7 +230,7 @@ def lasting_agreements(r: Resolution) -> None:
 
 # -- alliance_commitment -----------------------------------------------------------------------
 
-def _commit_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _commit_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"target": not_proposed(state, team, "alliance_commitment", others(state, team))}
 
 
@@ -246,6 +250,7 @@ def _commit_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool
 
 alliance_commitment = MoveType(
     name="alliance_commitment",
+    tone=COOPERATIVE, outsiders=COERCIVE,
     family="cooperation",
     phase="communications",
     description="Publicly reaffirm a commitment with a partner: cohesion rises, outsiders worry",
@@ -259,12 +264,12 @@ alliance_commitment = MoveType(
 
 # -- multilateral_dialogue ---------------------------------------------------------------------
 
-def _dialogue_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _dialogue_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     rest = others(state, team)
     return {"targets": rest if len(rest) >= 2 else ()}
 
 
-def _dialogue_check(state: State, team: str, order: Order) -> str | None:
+def _dialogue_check(state: Reading, team: str, order: Order) -> str | None:
     if len(order.targets) < 2:
         return "a multilateral dialogue needs at least two invitees"
     mine = (p for p in state.proposals.values() if p.by == team)
@@ -310,6 +315,7 @@ def _dialogue_decline(r: Resolution, p: Proposal, responder: str, unanswered: bo
 
 multilateral_dialogue = MoveType(
     name="multilateral_dialogue",
+    tone=COOPERATIVE,
     family="cooperation",
     phase="communications",
     description="Convene two or more actors to talk: tensions with those who come ease",
@@ -324,11 +330,11 @@ multilateral_dialogue = MoveType(
 
 # -- public_statement --------------------------------------------------------------------------
 
-def _statement_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _statement_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"choice": STANCES, "target": others(state, team)}
 
 
-def _statement_check(state: State, team: str, order: Order) -> str | None:
+def _statement_check(state: Reading, team: str, order: Order) -> str | None:
     if order.choice in ("reassure", "warn", "support") and not order.target:
         return f"a statement to {order.choice} needs a target"
     if order.choice == "support" and not state.allied(team, order.target):
@@ -356,6 +362,7 @@ def _statement(r: Resolution, team: str, order: Order) -> None:
 
 public_statement = MoveType(
     name="public_statement",
+    choice_tones={"warn": COERCIVE, "reassure": COOPERATIVE},
     family="cooperation",
     phase="orders",
     description="Say something in public: reassure, warn, support an ally, or stay neutral",

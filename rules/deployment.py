@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import MoveType, Param
-from detente.engine.scenario import VALUE_RANGES
-from detente.engine.state import Order, State
+from detente.engine.ruleset import COERCIVE, COOPERATIVE, EVERYONE, NEAR, NON_ALLIES, MoveType, Param
+from detente.engine.state import Order, Reading
 from detente.rules.common import (
     force_name,
     index_of,
@@ -27,22 +26,23 @@ from detente.rules.common import (
     region_name,
 )
 from detente.rules.hotline import watching
+from detente.rules.values import READINESS
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
 
 
-def _own_forces(state: State, team: str) -> tuple[str, ...]:
+def _own_forces(state: Reading, team: str) -> tuple[str, ...]:
     return state.scenario.forces_of.get(team, ())
 
 
 # -- deploy ------------------------------------------------------------------------------------
 
-def _deploy_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _deploy_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"force": _own_forces(state, team), "region": state.scenario.region_ids}
 
 
-def _deploy_check(state: State, team: str, order: Order) -> str | None:
+def _deploy_check(state: Reading, team: str, order: Order) -> str | None:
     if state.forces[order.force].region == order.region:
         return f"{force_name(state, order.force)} is already in {region_name(state, order.region)}"
     return None
@@ -62,7 +62,7 @@ def _detected_by(r: Resolution, team: str, force: str, region: str) -> set[str]:
         if o in certain:
             seen.add(o)
             continue
-        info = st.outlook(o, team).information
+        info = st.value("information", o, team)
         p = info * n["detect_factor"] * (n["detect_near"] if o in borders else 1.0)
         if r.roll(f"detect:{force}:{o}", p, about=f"{o} detects {force} moving to {region}",
                   inputs={"information": info, "near": o in borders}):
@@ -98,6 +98,7 @@ def _deploy(r: Resolution, team: str, order: Order) -> None:
 
 deploy = MoveType(
     name="deploy",
+    tone=COERCIVE, read_by=NEAR,
     family="deployment",
     phase="orders",
     description="Move one of your forces to a region; seen only by those who detect it",
@@ -110,7 +111,7 @@ deploy = MoveType(
 
 # -- withdraw ----------------------------------------------------------------------------------
 
-def _withdraw_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _withdraw_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     home = state.scenario.force_home
     away = tuple(f for f in _own_forces(state, team) if state.forces[f].region != home[f])
     return {"force": away}
@@ -139,6 +140,7 @@ def _withdraw(r: Resolution, team: str, order: Order) -> None:
 
 withdraw = MoveType(
     name="withdraw",
+    tone=COOPERATIVE, read_by=EVERYONE,
     family="deployment",
     phase="orders",
     description="Bring a deployed force home; those it was near feel less threatened",
@@ -150,18 +152,18 @@ withdraw = MoveType(
 
 # -- raise_readiness / stand_down --------------------------------------------------------------
 
-LOWEST, HIGHEST = VALUE_RANGES["readiness"]
+LOWEST, HIGHEST = map(int, READINESS.range or (0, 4))
 
 
-def _raise_check(state: State, team: str, order: Order) -> str | None:
-    if state.actors[team].readiness >= HIGHEST:
+def _raise_check(state: Reading, team: str, order: Order) -> str | None:
+    if state.value("readiness", team) >= HIGHEST:
         return f"readiness is already at its highest ({HIGHEST})"
     return None
 
 
 def _raise(r: Resolution, team: str, order: Order) -> None:
     n = r.numbers["deployment"]
-    before = r.state.actors[team].readiness
+    before = r.state.value("readiness", team)
     text = f"{name(r.state, team)} raised readiness"
     # Mobilisation is observable: everyone sees the new level.
     level = r.change("readiness", [team], add=1, cause=text, vis="all")
@@ -180,6 +182,7 @@ def _raise(r: Resolution, team: str, order: Order) -> None:
 
 raise_readiness = MoveType(
     name="raise_readiness",
+    tone=COERCIVE, read_by=NON_ALLIES,
     family="deployment",
     phase="orders",
     description="Raise military readiness one level (public); non-allies feel threatened",
@@ -188,15 +191,15 @@ raise_readiness = MoveType(
 )
 
 
-def _stand_down_check(state: State, team: str, order: Order) -> str | None:
-    if state.actors[team].readiness <= LOWEST:
+def _stand_down_check(state: Reading, team: str, order: Order) -> str | None:
+    if state.value("readiness", team) <= LOWEST:
         return f"readiness is already at peacetime ({LOWEST})"
     return None
 
 
 def _stand_down(r: Resolution, team: str, order: Order) -> None:
     n = r.numbers["deployment"]
-    before = r.state.actors[team].readiness
+    before = r.state.value("readiness", team)
     text = f"{name(r.state, team)} stood down"
     level = r.change("readiness", [team], add=-1, cause=text, vis="all")
     if level == before:
@@ -211,6 +214,7 @@ def _stand_down(r: Resolution, team: str, order: Order) -> None:
 
 stand_down = MoveType(
     name="stand_down",
+    tone=COOPERATIVE, read_by=EVERYONE,
     family="deployment",
     phase="orders",
     description="Lower military readiness one level (public); others feel less threatened",

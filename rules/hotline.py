@@ -10,20 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import MoveType, Param, PledgeType, Step
-from detente.engine.scenario import VALUE_RANGES
-from detente.engine.state import Order, Pledge, Proposal, State, pair
+from detente.engine.ruleset import COOPERATIVE, MoveType, Param, PledgeType, Step
+from detente.engine.state import Order, Pledge, Proposal, Reading, pair
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
+from detente.rules.values import READINESS
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
 
+LOWEST_READINESS = READINESS.range[0] if READINESS.range else 0
+
 
 # -- hotline_call ------------------------------------------------------------------------------
 
-def _call_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _call_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     # One call to each counterpart a turn: a second call the same day adds nothing.
-    linked = tuple(o for o in others(state, team) if state.pairs[pair(team, o)].hotline)
+    linked = tuple(o for o in others(state, team) if state.value("hotline", team, o))
     return {"target": not_proposed(state, team, "hotline_call", linked)}
 
 
@@ -49,6 +51,7 @@ def _call_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) 
 
 hotline_call = MoveType(
     name="hotline_call",
+    tone=COOPERATIVE,
     family="hotline",
     phase="communications",
     description="Call a counterpart on the hotline; if answered, talk and perhaps pledge",
@@ -63,8 +66,8 @@ hotline_call = MoveType(
 
 # -- propose_hotline ---------------------------------------------------------------------------
 
-def _propose_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
-    unlinked = tuple(o for o in others(state, team) if not state.pairs[pair(team, o)].hotline)
+def _propose_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
+    unlinked = tuple(o for o in others(state, team) if not state.value("hotline", team, o))
     return {"target": not_proposed(state, team, "propose_hotline", unlinked)}
 
 
@@ -85,6 +88,7 @@ def _propose_decline(r: Resolution, p: Proposal, responder: str, unanswered: boo
 
 propose_hotline = MoveType(
     name="propose_hotline",
+    tone=COOPERATIVE,
     family="hotline",
     phase="communications",
     description="Offer to set up a hotline with an actor you have no channel with",
@@ -100,27 +104,27 @@ MOVES = (hotline_call, propose_hotline)
 
 # -- pledges -----------------------------------------------------------------------------------
 
-def _in_force(state: State, p: Pledge) -> bool:
+def _in_force(state: Reading, p: Pledge) -> bool:
     return p.made <= state.turn <= p.until
 
 
-def _no_deployment(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+def _no_deployment(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> bool:
     return _in_force(state, p) and any(o.move == "deploy" and o.region == p.region for o in orders)
 
 
-def _no_readiness_increase(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+def _no_readiness_increase(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> bool:
     return _in_force(state, p) and any(o.move == "raise_readiness" for o in orders)
 
 
-def _stand_down(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+def _stand_down(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> bool:
     # A promise to stand down is kept by ordering it each turn it is in force; a team
     # already at peacetime readiness has nothing left to stand down from.
-    if not _in_force(state, p) or state.actors[p.by].readiness <= VALUE_RANGES["readiness"][0]:
+    if not _in_force(state, p) or state.value("readiness", p.by) <= LOWEST_READINESS:
         return False
     return not any(o.move == "stand_down" for o in orders)
 
 
-def _notify_activities(state: State, p: Pledge, orders: tuple[Order, ...]) -> bool:
+def _notify_activities(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> bool:
     if not _in_force(state, p):
         return False
     for o in orders:
@@ -132,9 +136,10 @@ def _notify_activities(state: State, p: Pledge, orders: tuple[Order, ...]) -> bo
 
 
 PLEDGES = (
-    PledgeType("no_deployment", "deploy no forces into {region} for {turns}", True, _no_deployment),
+    PledgeType("no_deployment", "deploy no forces into {region} for {turns}", True, _no_deployment,
+               restraint=2),
     PledgeType("no_readiness_increase", "raise readiness no further for {turns}", False,
-               _no_readiness_increase),
+               _no_readiness_increase, restraint=1),
     PledgeType("stand_down", "stand down one level of readiness each turn for {turns}", False,
                _stand_down),
     PledgeType("notify_activities",
@@ -143,7 +148,7 @@ PLEDGES = (
 )
 
 
-def watching(state: State, team: str, region: str) -> frozenset[str]:
+def watching(state: Reading, team: str, region: str) -> frozenset[str]:
     """Teams that hold a pledge from ``team`` in force now that covers deployments into
     ``region``: they watch for a breach, so they see the deployment that breaks it."""
     return frozenset(
@@ -153,7 +158,7 @@ def watching(state: State, team: str, region: str) -> frozenset[str]:
     )
 
 
-def _describe(state: State, p: Pledge) -> str:
+def _describe(state: Reading, p: Pledge) -> str:
     what = {
         "no_deployment": f"no deployment into {region_name(state, p.region)}",
         "no_readiness_increase": "no increase of readiness",

@@ -14,7 +14,7 @@ from itertools import product
 from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import Step
-from detente.engine.state import State, pair
+from detente.engine.state import Reading, pair
 from detente.rules.common import name, near, region_name, whole
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("minor", "serious", "grave")
 
 
-def pairs(state: State) -> Iterator[tuple[str, str]]:
+def pairs(state: Reading) -> Iterator[tuple[str, str]]:
     """Every pair of actors once, as sorted keys, in the scenario's order."""
     ids = state.scenario.actor_ids
     for i, a in enumerate(ids):
@@ -31,7 +31,7 @@ def pairs(state: State) -> Iterator[tuple[str, str]]:
             yield pair(a, b)
 
 
-def incident_chance(state: State, a: str, b: str) -> float:
+def incident_chance(state: Reading, a: str, b: str) -> float:
     """This turn's probability of an incident between ``a`` and ``b`` (0 for allies and for
     pairs whose forces are not close)::
 
@@ -44,12 +44,11 @@ def incident_chance(state: State, a: str, b: str) -> float:
     prox = state.proximity(a, b)
     if state.allied(a, b) or prox < n["min_proximity"]:
         return 0.0
-    ps = state.pairs[pair(a, b)]
-    info = (state.outlook(a, b).information + state.outlook(b, a).information) / 2
+    info = (state.value("information", a, b) + state.value("information", b, a)) / 2
     p = (
         n["base"] + n["proximity"] * prox
-        + n["readiness"] * (state.actors[a].readiness + state.actors[b].readiness)
-        + n["information"] * (1 - info) - n["agreement"] * ps.agreement
+        + n["readiness"] * (state.value("readiness", a) + state.value("readiness", b))
+        + n["information"] * (1 - info) - n["agreement"] * state.value("agreement", a, b)
     )
     p = min(n["cap"], max(0.0, p))
     x, y = pair(a, b)
@@ -58,17 +57,17 @@ def incident_chance(state: State, a: str, b: str) -> float:
     return p
 
 
-def _severity_modifier(state: State, a: str, b: str) -> int:
+def _severity_modifier(state: Reading, a: str, b: str) -> int:
     n = state.numbers["incidents"]
     mod = 0
-    if state.pairs[pair(a, b)].agreement:
+    if state.value("agreement", a, b):
         mod -= n["agreement_severity"]  # INCSEA: de-confliction rules contain incidents
-    if state.actors[a].readiness + state.actors[b].readiness >= n["readiness_severity_at"]:
+    if state.value("readiness", a) + state.value("readiness", b) >= n["readiness_severity_at"]:
         mod += n["readiness_severity"]  # forces on a war footing shoot sooner
     return mod
 
 
-def severity(state: State, total: int) -> str:
+def severity(state: Reading, total: int) -> str:
     """The severity of an incident whose modified 2d6 total is ``total``."""
     n = state.numbers["incidents"]
     if total >= n["grave_min"]:
@@ -78,11 +77,11 @@ def severity(state: State, total: int) -> str:
     return "minor"
 
 
-def conflict_chance(state: State, a: str, b: str) -> float:
+def conflict_chance(state: Reading, a: str, b: str) -> float:
     """The probability this turn that ``a`` and ``b`` have a grave incident at high tension
     (one that starts a conflict): for the after-action *risk run*."""
     n = state.numbers["incidents"]
-    if state.tension(a, b) < n["grave_conflict_tension"]:
+    if state.value("tension", a, b) < n["grave_conflict_tension"]:
         return 0.0
     mod = _severity_modifier(state, a, b)
     faces = product(range(1, 7), repeat=2)
@@ -90,7 +89,7 @@ def conflict_chance(state: State, a: str, b: str) -> float:
     return incident_chance(state, a, b) * grave / 36
 
 
-def _where(state: State, a: str, b: str) -> str:
+def _where(state: Reading, a: str, b: str) -> str:
     """The first region (scenario order) where one side's forces are near the other."""
     for rg in state.scenario.regions:
         for fid, fs in state.forces.items():
@@ -109,7 +108,7 @@ def _incident(r: Resolution, a: str, b: str) -> None:
                    inputs={"modifier": mod}) + mod
     sev = severity(st, total)
     level = SEVERITIES.index(sev) + 1
-    tension_before = st.tension(a, b)
+    tension_before = st.value("tension", a, b)
     where = _where(st, a, b)
     place = f" in {region_name(st, where)}" if where else ""
     text = f"A {sev} incident between {name(st, a)} and {name(st, b)}{place}"
@@ -155,13 +154,13 @@ def incidents(r: Resolution) -> None:
             continue
         if r.roll(f"incident:{a}:{b}", p, about=f"incident between {a} and {b}",
                   inputs={"proximity": r.state.proximity(a, b),
-                          "readiness": [r.state.actors[a].readiness, r.state.actors[b].readiness],
-                          "agreement": r.state.pairs[pair(a, b)].agreement,
+                          "readiness": [r.state.value("readiness", a), r.state.value("readiness", b)],
+                          "agreement": r.state.value("agreement", a, b),
                           "calm": f"calm:{a}:{b}" in r.state.flags}):
             _incident(r, a, b)
 
 
-def stood_by(state: State, member: str, ally: str, opponent: str) -> bool:
+def stood_by(state: Reading, member: str, ally: str, opponent: str) -> bool:
     """Whether ``member`` stood by ``ally`` this turn: a public statement of support, a joint
     exercise with it, a deployment near it or near ``opponent``, or a commitment reaffirmed
     with it."""
@@ -206,8 +205,8 @@ def drift(r: Resolution) -> None:
     mean threat the two sides perceive from each other."""
     rate = r.numbers["drift"]["rate"]
     for a, b in pairs(r.state):
-        felt = (r.state.outlook(a, b).threat + r.state.outlook(b, a).threat) / 2
-        step = whole(rate * (felt - r.state.tension(a, b)))
+        felt = (r.state.value("threat", a, b) + r.state.value("threat", b, a)) / 2
+        step = whole(rate * (felt - r.state.value("tension", a, b)))
         if step:
             r.change("tension", [a, b], add=step,
                      cause="tension drifts toward the threat each side feels")

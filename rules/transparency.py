@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import MoveType, Param
-from detente.engine.state import Order, Proposal, State
+from detente.engine.ruleset import EVERYONE, TRANSPARENT, MoveType, Param
+from detente.engine.state import Order, Proposal, Reading
 from detente.rules.common import (
     each_order,
     name,
@@ -35,13 +35,13 @@ def _reveal_forces(r: Resolution, owner: str, to: str, parties: list[str]) -> No
             r.emit("known", parties, force=fid, by=[to])
 
 
-def _targets(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _targets(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"target": others(state, team)}
 
 
 # -- notify_activity ---------------------------------------------------------------------------
 
-def _notify_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _notify_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"choice": ACTIVITIES, "region": state.scenario.region_ids}
 
 
@@ -58,6 +58,7 @@ def _notify(r: Resolution, team: str, order: Order) -> None:
 
 notify_activity = MoveType(
     name="notify_activity",
+    tone=TRANSPARENT, read_by=EVERYONE,
     family="transparency",
     phase="orders",
     description="Give public notice of a deployment or exercise you plan for a later turn",
@@ -85,6 +86,7 @@ def _observers(r: Resolution, team: str, order: Order) -> None:
 
 invite_observers = MoveType(
     name="invite_observers",
+    tone=TRANSPARENT,
     family="transparency",
     phase="orders",
     description="Invite another actor's observers: they learn where your forces are",
@@ -110,6 +112,7 @@ def _exchange(r: Resolution, team: str, order: Order) -> None:
 
 data_exchange = MoveType(
     name="data_exchange",
+    tone=TRANSPARENT,
     family="transparency",
     phase="orders",
     description="Share military data: the target learns more about you (both ways if mutual)",
@@ -121,7 +124,7 @@ data_exchange = MoveType(
 
 # -- request_inspection ------------------------------------------------------------------------
 
-def _request_choices(state: State, team: str) -> Mapping[str, tuple[str, ...]]:
+def _request_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     return {"target": not_proposed(state, team, "request_inspection", others(state, team))}
 
 
@@ -144,6 +147,7 @@ def _inspection_decline(r: Resolution, p: Proposal, responder: str, unanswered: 
 
 request_inspection = MoveType(
     name="request_inspection",
+    tone=TRANSPARENT,
     family="transparency",
     phase="communications",
     description="Ask to inspect another actor's forces; a refusal is a signal",

@@ -12,7 +12,7 @@ import pytest
 
 from detente.engine.aar import Report, build, conflict_share, either
 from detente.engine.commands import Command, Note, Override
-from detente.engine.events import fold, visible_to
+from detente.engine.events import fold, set_value, visible_to
 from detente.engine.loader import load_scenario
 from detente.engine.recorder import RecordedSession, Replayed, replay, states_by_turn
 from detente.engine.script import load_script, next_command, parse_script
@@ -72,7 +72,7 @@ def independent_risk(rep: Replayed) -> tuple[dict[int, float], dict[int, float]]
     for e in rep.events:
         if e["kind"] == "roll" and e["id"].startswith("incident:"):
             _, a, b = e["id"].split(":")
-            assert state.tension(a, b) < 82, "conflict_chance counts grave incidents only"
+            assert state.value("tension", a, b) < 82, "conflict_chance counts grave incidents only"
             t = state.turn
             conflict[t] = 1 - (1 - conflict.get(t, 0.0)) * (1 - conflict_chance(state, a, b))
             incident[t] = 1 - (1 - incident.get(t, 0.0)) * (1 - e["p"])
@@ -128,8 +128,8 @@ def test_series_match_the_replayed_state_turn_by_turn(sessions: dict[str, Replay
     assert len(r.series) == len(r.pairs) * len(by_turn)
     for row in r.series:
         st = by_turn[row.turn]
-        assert row.tension == st.tension(row.a, row.b)
-        assert row.rung == st.tension(row.a, row.b) // 10
+        assert row.tension == st.value("tension", row.a, row.b)
+        assert row.rung == st.value("tension", row.a, row.b) // 10
         assert row.trust_ab == st.outlook(row.a, row.b).trust
         assert row.threat_ba == st.outlook(row.b, row.a).threat
         assert row.readiness_a == st.actors[row.a].readiness
@@ -140,7 +140,7 @@ def test_series_match_the_replayed_state_turn_by_turn(sessions: dict[str, Replay
     for c in r.trust:
         assert c.end == final.outlook(*c.of).trust
     for c in r.cohesion:
-        assert c.end == final.cohesion[c.of[0]]
+        assert c.end == final.value("cohesion", c.of[0])
         assert c.start == next(al.cohesion for al in final.scenario.alliances if al.id == c.of[0])
 
 
@@ -306,8 +306,9 @@ def test_conflict_share_counts_the_severities_that_start_conflict(rich: Replayed
     s = rich.session
     st = initial_state(s.scenario, s.numbers)
     assert conflict_share(st, "blue", "red") == 0  # tension 45: nothing starts a conflict
-    hot = st.replace(pairs={**st.pairs, ("blue", "red"): st.pairs[("blue", "red")].__class__(
-        tension=85, hotline=True, agreement=False, proximity=2)})
+    hot = st
+    for value, to in (("tension", 85), ("hotline", True), ("agreement", False), ("proximity", 2)):
+        hot = set_value(hot, value, ("blue", "red"), to)
     # At 85 a grave incident starts conflict and a serious one (+8) lifts the pair to rung 9.
     share = conflict_share(hot, "blue", "red")
     grave_or_serious = sum(1 for a in range(1, 7) for b in range(1, 7) if a + b >= 8) / 36

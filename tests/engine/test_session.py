@@ -121,12 +121,12 @@ def test_orders_over_budget_are_refused(session: Session) -> None:
 
 def test_answered_call_transcript_pledge_and_hang_up(session: Session) -> None:
     to_phase(session, "communications")
-    tension = session.state.tension("blue", "red")
+    tension = session.state.value("tension", "blue", "red")
     placed = ok(session, Propose("blue", Order("hotline_call", target="red")))
     pid = placed.events[0]["id"]
     assert session.waiting_for() == ("red",)
     ok(session, Respond("red", pid, True))
-    assert session.state.tension("blue", "red") < tension
+    assert session.state.value("tension", "blue", "red") < tension
     ok(session, Say("blue", pid, "Our fleet stays in port."))
     ok(session, Say("red", pid, "Noted."))
     ok(session, MakePledge("blue", pid, "no_deployment", region="strait", turns=2))
@@ -206,7 +206,7 @@ def test_override_is_logged_with_its_reason(session: Session) -> None:
     result = ok(session, Override("tension", ("blue", "red"), 12, "facilitator judgement"))
     (event,) = result.events
     assert event["kind"] == "override" and event["reason"] == "facilitator judgement"
-    assert session.state.tension("red", "blue") == 12
+    assert session.state.value("tension", "red", "blue") == 12
 
 
 @pytest.mark.parametrize("to", ["40", None, [40], {"x": 1}])

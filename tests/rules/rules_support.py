@@ -115,18 +115,18 @@ def answer(state: State, pid: str, responder: str, accept: bool | None,
         else:
             assert mt.decline is not None
             mt.decline(r, current, responder, False)
-    return r.events, r.state
+    return r.events, r.result()
 
 
 def changed(events: list[Event], value: str, of: tuple[str, ...], cause: str = "") -> int | float:
     """The net change of one value over these events (0 if none); only changes whose cause
     contains ``cause`` if given."""
     total: float = 0
-    key = tuple(sorted(of)) if VALUE_KINDS[value] == "pair" else tuple(of)
+    key = tuple(sorted(of)) if ruleset.tracks[value].scope == "pair" else tuple(of)
     for e in events:
         if e["kind"] != "changed" or e["value"] != value:
             continue
-        got = tuple(sorted(e["of"])) if VALUE_KINDS[value] == "pair" else tuple(e["of"])
+        got = tuple(sorted(e["of"])) if ruleset.tracks[value].scope == "pair" else tuple(e["of"])
         if got == key and cause in e["cause"]:
             total += e["by"] or 0
     return round(total, 3) if isinstance(total, float) else total

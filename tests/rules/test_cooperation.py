@@ -36,7 +36,7 @@ def test_joint_exercise_bonds_partners_and_worries_outsiders() -> None:
     events, after = run(give(st, "blue", Order("joint_exercise", target="green", region="north")))
     assert changed(events, "trust", ("blue", "green")) == C["exercise_trust"]
     assert changed(events, "trust", ("green", "blue")) == C["exercise_trust"]
-    assert after.cohesion["pact"] == st.cohesion["pact"] + C["exercise_cohesion"]
+    assert after.value("cohesion", "pact") == st.value("cohesion", "pact") + C["exercise_cohesion"]
     assert changed(events, "threat", ("red", "blue")) == damped(C["exercise_threat"])
     assert changed(events, "threat", ("red", "green")) == damped(C["exercise_threat"])
     assert all(e["vis"] == "all" for e in of_kind(events, "move"))
@@ -108,7 +108,7 @@ def test_alliance_commitment_raises_cohesion_or_trust() -> None:
     st, p = propose(start(QUIET, phase="communications"), "blue",
                     Order("alliance_commitment", target="green"))
     events, after = answer(st, p.id, "green", True)
-    assert after.cohesion["pact"] == st.cohesion["pact"] + C["commitment_cohesion"]
+    assert after.value("cohesion", "pact") == st.value("cohesion", "pact") + C["commitment_cohesion"]
     assert changed(events, "threat", ("red", "green")) == damped(C["commitment_threat"])
     st, p = propose(start(QUIET, phase="communications"), "blue",
                     Order("alliance_commitment", target="red"))

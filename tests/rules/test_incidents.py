@@ -106,7 +106,7 @@ def test_grave_incident_draws_in_the_victims_allies() -> None:
     # Next turn green says nothing: the alliance pays for it.
     quiet = next_turn(after).replace(numbers=start(QUIET).numbers)
     events, later = run(quiet)
-    assert later.cohesion["pact"] == after.cohesion["pact"] - INC["solidarity_cohesion"]
+    assert later.value("cohesion", "pact") == after.value("cohesion", "pact") - INC["solidarity_cohesion"]
     assert "solidarity:pact:blue:red" not in later.marks
 
 

@@ -11,7 +11,6 @@ from rules_support import N, answer, give, next_turn, pledge, propose, put, run,
 
 from detente.engine.adjudicate import LegalMove, adjudicate, check_order, legal_moves
 from detente.engine.events import Event, fold
-from detente.engine.scenario import VALUE_RANGES
 from detente.engine.state import Order, State
 from detente.rules import ruleset
 
@@ -147,18 +146,16 @@ def _orders(data: Any, st: State) -> State:
 
 
 def _in_range(st: State) -> None:
-    def ok(value: str, x: float) -> bool:
-        lo, hi = VALUE_RANGES[value]
-        return lo <= x <= hi
-
-    for (a, b), ps in st.pairs.items():
-        assert ok("tension", ps.tension) and 0 <= st.proximity(a, b) <= 5
-    for o in st.outlooks.values():
-        assert ok("trust", o.trust) and ok("threat", o.threat)
-        assert ok("information", o.information) and ok("answer", o.answer)
-    for a in st.actors.values():
-        assert ok("readiness", a.readiness) and ok("pressure", a.pressure)
-    assert all(ok("cohesion", c) for c in st.cohesion.values())
+    """Every tracked value within its declared range (and of its declared type)."""
+    for name, table in st.values.items():
+        track = st.tracks[name]
+        for key, x in table.items():
+            assert isinstance(x, track.type), (name, key, x)
+            if track.range is not None:
+                lo, hi = track.range
+                assert lo <= x <= hi, (name, key, x)
+    for a, b in st.pairs:
+        assert 0 <= st.proximity(a, b) <= 5
 
 
 def _visibility(events: list[Event], ids: tuple[str, ...]) -> None:
