@@ -166,6 +166,26 @@ class PledgeType:
 
 
 @frozen
+class Ending:
+    """A way the ruleset ends a session: checked, in the ruleset's order, when an adjudication's
+    results are published, before the scenario's own ``[[endings]]`` and the turn limit."""
+
+    name: str
+    """A key for dry runs and reports (``"conflict-rung"``)."""
+    outcome: str
+    """The outcome it gives (``"conflict"``); several endings may share one. A scenario's own
+    endings may name any outcome of the ruleset's endings (or ``scenario``)."""
+    summary: str
+    """What it is, in a few words, for a dry run's table of endings (``"lasting calm"``)."""
+    check: Callable[[Resolution], str | None]
+    """The reason in words if the session ends this way now, else None. It may emit events
+    (a count of calm turns, say) through the resolution."""
+    mark: str = ""
+    """A marker (:attr:`State.marks`) that is set when, and only when, this ending is the cause
+    among those of its outcome: a dry run tells the endings of one outcome apart by it."""
+
+
+@frozen
 class Step:
     """One step of adjudication, run in the ruleset's fixed order."""
 
@@ -194,6 +214,8 @@ class Ruleset:
     turn-wide process (incidents, collective defence, end checks)."""
     ladder: tuple[str, ...] = ()
     """Names of the escalation-ladder rungs 0–10."""
+    endings: tuple[Ending, ...] = ()
+    """How the rules end a session, in the order they are checked."""
     escalation: str = ""
     """The pair value (a :class:`~detente.engine.tracks.Track` of 0–100) the escalation ladder
     reads: rung = value ÷ 10. Reports chart it and dry runs give its peak; empty if none."""
@@ -251,6 +273,11 @@ class Ruleset:
         """
         values = self.ranges.get(section, {})
         return values.get(key) or values.get("*")
+
+    @cached_property
+    def outcomes(self) -> tuple[str, ...]:
+        """The outcomes of its endings, in order, each once."""
+        return tuple(dict.fromkeys(e.outcome for e in self.endings))
 
     def move(self, name: str) -> MoveType | None:
         """The move type called ``name``, or None."""

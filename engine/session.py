@@ -50,7 +50,7 @@ from detente.engine.events import Event, fold_all
 from detente.engine.expr import Condition
 from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import PHASES, Effect, Inject, Scenario
-from detente.engine.state import PhaseClock, Proposal, Reading, State, initial_state, pair, rung
+from detente.engine.state import PhaseClock, Proposal, Reading, State, initial_state, pair
 from detente.engine.tracks import SCOPES
 
 MAX_TEXT = 2000
@@ -203,48 +203,22 @@ class Session:
             new = (bool(was) or now) if obj.check == "ever" else ((was is not False) and now)
             if new != was:
                 r.emit("objective", [obj.actor], id=obj.id, actor=obj.actor, met=new)
-        end = st.numbers.get("end", {})
-        outcome = self._ending(r, end)
+        outcome = self._ending(r)
         if outcome is not None:
             self._finish(r, *outcome)
 
-    def _ending(self, r: Resolution, end: Mapping[str, Any]) -> tuple[str, str] | None:
-        st = r.state
-        ladder = self.ruleset.ladder
-        conflict = st.marks.get("conflict")
-        if conflict:
-            return "conflict", str(conflict)
-        conflict_rung = end.get("conflict_rung", 9)
-        tension = st.values["tension"]
-        for (a, b), t in tension.items():
-            if rung(t) >= conflict_rung:
-                name = ladder[rung(t)] if ladder else ""
-                return (
-                    "conflict",
-                    f"{_name(st, a)} and {_name(st, b)} reached rung {rung(t)} ({name})",
-                )
-        floor = end.get("fracture_floor", 30)
-        cohesion = st.values["cohesion"]
-        for al in self.scenario.alliances:
-            if cohesion[al.id] < floor:
-                return (
-                    "fracture",
-                    f"{al.name} fractured: cohesion fell to {cohesion[al.id]} (floor {floor})",
-                )
-        calm = all(
-            rung(t) <= end.get("deescalation_rung", 2)
-            and st.proximity(a, b) <= end.get("deescalation_proximity", 1)
-            for (a, b), t in tension.items()
-        )
-        calm_turns = (int(st.marks.get("calm_turns", 0)) + 1) if calm else 0
-        if calm_turns != st.marks.get("calm_turns", 0):
-            r.emit("mark", "fac", key="calm_turns", value=calm_turns)
-        if calm_turns >= end.get("deescalation_turns", 2):
-            return "de-escalation", f"every pair stayed low and forces apart for {calm_turns} turns"
+    def _ending(self, r: Resolution) -> tuple[str, str] | None:
+        """How the session ends now, if it does: the ruleset's endings first, in its order, then
+        the scenario's own, then the turn limit."""
+        for ending in self.ruleset.endings:
+            reason = ending.check(r)
+            if reason is not None:
+                return ending.outcome, reason
         facts = Facts(r.state)
-        for ending in self.scenario.endings:
-            if self.conditions[ending.when](facts):
-                return ending.outcome, ending.reason
+        for scripted in self.scenario.endings:
+            if self.conditions[scripted.when](facts):
+                return scripted.outcome, scripted.reason
+        st = r.state
         if st.turn >= self.scenario.turns.limit:
             return "turn-limit", f"the exercise reached its last turn ({st.label()})"
         return None

@@ -21,26 +21,31 @@ from attrs import frozen
 
 from detente.engine.adjudicate import Sink
 from detente.engine.bots import BOTS, Policy, next_command
-from detente.engine.ruleset import Ruleset
+from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Session, new_session
 from detente.engine.state import Outcome
 
-MAIN_OUTCOMES: tuple[str, ...] = ("conflict", "de-escalation", "fracture", "turn-limit")
-"""Outcomes always listed in a summary, even when no run ended that way. A scenario's own
-endings (``scenario``) and a facilitator's early end (``ended``) are listed when they occur."""
-
-RULE_ENDINGS: Mapping[str, tuple[str, str]] = {
-    "grave-incident": ("conflict", "a grave incident at high tension"),
-    "conflict-rung": ("conflict", "tension reached the conflict rung"),
-    "fracture": ("fracture", "an alliance fractured"),
-    "calm": ("de-escalation", "lasting calm"),
+ENGINE_ENDINGS: Mapping[str, tuple[str, str]] = {
     "turn-limit": ("turn-limit", "the turn limit"),
     "ended": ("ended", "ended early by the facilitator"),
 }
-"""The ruleset's own endings, by key: (outcome, name). A run ends in one of these or in one
-of the scenario's ``[[endings]]``, so that an author can tell, say, an invasion written into
-the scenario from a spiral of incidents, though both are ``conflict``."""
+"""The endings every session has whatever its ruleset, by key: (outcome, name)."""
+
+
+def rule_endings(ruleset: Ruleset) -> dict[str, tuple[str, str]]:
+    """The ruleset's own endings and the engine's, by key: (outcome, name). A run ends in one of
+    these or in one of the scenario's ``[[endings]]``, so that an author can tell, say, an
+    invasion written into the scenario from a spiral of incidents, though both are ``conflict``."""
+    return {**{e.name: (e.outcome, e.summary) for e in ruleset.endings}, **ENGINE_ENDINGS}
+
+
+def main_outcomes(ruleset: Ruleset) -> tuple[str, ...]:
+    """Outcomes always listed in a summary, even when no run ended that way: the ruleset's, and
+    the turn limit. A scenario's own endings (``scenario``) and a facilitator's early end
+    (``ended``) are listed when they occur."""
+    return (*ruleset.outcomes, "turn-limit")
+
 
 MAX_COMMANDS = 100_000
 """A run that has not ended after this many commands is a bug in a policy or a rule."""
@@ -66,7 +71,7 @@ class RunResult:
     scores: Mapping[str, int]
     """Objective points per team."""
     ending: str = ""
-    """The ending it reached: a scenario ending's id, or a key of :data:`RULE_ENDINGS`."""
+    """The ending it reached: a scenario ending's id, or a key of :func:`rule_endings`."""
     ending_from: str = "rules"
     """``scenario`` (one of its ``[[endings]]``) or ``rules`` (the ruleset's own)."""
 
@@ -94,9 +99,9 @@ class RunResult:
 
 def ending_of(scenario: Scenario, outcome: Outcome, marks: Mapping[str, Any]) -> tuple[str, str]:
     """Which ending a session reached: ``("scenario", ending id)`` or ``("rules", key of
-    RULE_ENDINGS)``. A scenario ending is known by its outcome and reason (two endings with
-    the same outcome and reason count as the first); ``marks`` are the final state's, where
-    a grave incident leaves the reason it turned into conflict.
+    rule_endings)``. A scenario ending is known by its outcome and reason (two endings with
+    the same outcome and reason count as the first); a ruleset's by its outcome and, where
+    several share one, by the marker it leaves in ``marks`` (the final state's).
 
     >>> ending_of(scenario, Outcome("turn-limit", "last turn", 6), {})  # doctest: +SKIP
     ('rules', 'turn-limit')
@@ -105,10 +110,11 @@ def ending_of(scenario: Scenario, outcome: Outcome, marks: Mapping[str, Any]) ->
         for e in scenario.endings:
             if e.outcome == outcome.result and e.reason == outcome.reason:
                 return "scenario", e.id
-    if outcome.result == "conflict":
-        return "rules", "grave-incident" if marks.get("conflict") else "conflict-rung"
-    key = {"de-escalation": "calm"}.get(outcome.result, outcome.result)
-    return "rules", key
+    ruleset = find_ruleset(scenario.rules.name)
+    for ending in ruleset.endings:
+        if ending.outcome == outcome.result and (not ending.mark or marks.get(ending.mark)):
+            return "rules", ending.name
+    return "rules", outcome.result
 
 
 def ending_name(scenario: Scenario, ending_from: str, ending: str) -> str:
@@ -117,7 +123,8 @@ def ending_name(scenario: Scenario, ending_from: str, ending: str) -> str:
     if ending_from == "scenario":
         e = next((e for e in scenario.endings if e.id == ending), None)
         return str(getattr(e, "title", "") or ending)
-    return RULE_ENDINGS[ending][1] if ending in RULE_ENDINGS else ending
+    known = rule_endings(find_ruleset(scenario.rules.name))
+    return known[ending][1] if ending in known else ending
 
 
 def run_seed(seed: int, run: int) -> int:
@@ -220,7 +227,7 @@ class EndingShare:
     ending_from: str
     """``scenario`` or ``rules``."""
     ending: str
-    """A scenario ending's id, or a key of :data:`RULE_ENDINGS`."""
+    """A scenario ending's id, or a key of :func:`rule_endings`."""
     name: str
     """As a person reads it (see :func:`ending_name`)."""
     outcome: str
@@ -259,7 +266,7 @@ class Summary:
 
     runs: int
     outcomes: tuple[Share, ...]
-    """The main outcomes first (see :data:`MAIN_OUTCOMES`), then any other that occurred."""
+    """The main outcomes first (see :func:`main_outcomes`), then any other that occurred."""
     peak_tension: Spread
     injects: tuple[tuple[str, str, float], ...]
     """Every scripted inject: (id, title, share of runs in which it fired)."""
@@ -294,16 +301,18 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
     n = len(results)
     if n == 0:
         raise ValueError("no runs to sum up")
+    ruleset = find_ruleset(scenario.rules.name)
+    main, known = main_outcomes(ruleset), rule_endings(ruleset)
     counts = Counter(r.outcome for r in results)
-    names = [*MAIN_OUTCOMES, *sorted(o for o in counts if o not in MAIN_OUTCOMES)]
+    names = [*main, *sorted(o for o in counts if o not in main)]
     outcomes = tuple(Share(o, counts[o], counts[o] / n, *wilson(counts[o], n)) for o in names)
     fired = Counter(i for r in results for i in r.injects)
     reached = Counter((r.ending_from, r.ending) for r in results)
     keys = [("scenario", e.id) for e in scenario.endings]
-    keys += [("rules", k) for k in RULE_ENDINGS if ("rules", k) in reached]
+    keys += [("rules", k) for k in known if ("rules", k) in reached]
     keys += sorted(k for k in reached if k not in keys)
     outcome_of = {("scenario", e.id): e.outcome for e in scenario.endings}
-    outcome_of |= {("rules", k): o for k, (o, _) in RULE_ENDINGS.items()}
+    outcome_of |= {("rules", k): o for k, (o, _) in known.items()}
     endings = sorted(
         (EndingShare(by, key, ending_name(scenario, by, key), outcome_of.get((by, key), ""),
                      reached[by, key], reached[by, key] / n, *wilson(reached[by, key], n))
@@ -326,8 +335,7 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
 
 
 __all__ = [
-    "MAIN_OUTCOMES",
-    "RULE_ENDINGS",
+    "ENGINE_ENDINGS",
     "EndingShare",
     "RunResult",
     "Share",
@@ -335,8 +343,10 @@ __all__ = [
     "Summary",
     "ending_name",
     "ending_of",
+    "main_outcomes",
     "play_run",
     "play_runs",
+    "rule_endings",
     "run_seed",
     "summarise",
     "wilson",

@@ -13,6 +13,7 @@ from importlib.resources import files
 
 from detente.engine.ruleset import Ruleset
 from detente.rules import cooperation, deployment, hotline, incidents, transparency
+from detente.rules.endings import ENDINGS
 from detente.rules.values import TRACKS
 
 NUMBERS = tomllib.loads(files(__name__).joinpath("defense_diplomacy.toml").read_text("utf-8"))
@@ -38,6 +39,7 @@ ruleset = Ruleset(
     ),
     ladder=tuple(NUMBERS["ladder"]["names"]),
     escalation="tension",
+    endings=ENDINGS,
     # What each move and step can change, for the scenario linter (``detente validate
     # --strict``); tests/engine/test_lint.py checks it against many random games.
     changes={

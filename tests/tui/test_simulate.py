@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from detente.engine.loader import load_scenario
-from detente.engine.simulate import RULE_ENDINGS, ending_name, ending_of
+from detente.engine.ruleset import find_ruleset
+from detente.engine.simulate import ending_name, ending_of, rule_endings
 from detente.engine.state import Outcome
 from detente.tui.cli import main
 
@@ -182,8 +183,8 @@ def test_the_summary_gives_the_share_of_each_ending(
     assert endings["invasion"][:2] == ("scenario", "conflict") and endings["invasion"][2] > 0
     assert endings["never"] == ("scenario", "de-escalation", 0)  # listed, though no run reached it
     assert sum(k for _, _, k in endings.values()) == 20
-    assert all(by == "scenario" or name in {n for _, n in RULE_ENDINGS.values()}
-               for name, (by, _, _) in endings.items())
+    named = {n for _, n in rule_endings(find_ruleset("defense-diplomacy")).values()}
+    assert all(by == "scenario" or name in named for name, (by, _, _) in endings.items())
     counts = {m.group(1): int(m.group(2)) for m in OUTCOME_LINE.finditer(out)}
     assert sum(k for by, o, k in endings.values() if o == "conflict") == counts["conflict"]
     # The per-run files say which ending each run reached.
