@@ -702,7 +702,7 @@ class Draws:
 
     def __init__(self, key: str) -> None:
         self._key = key
-        self._real: random.Random | None = None
+        self._real: Random | None = None
         self._used = False
 
     def random(self) -> float:
@@ -717,7 +717,7 @@ class Draws:
             return first
         return self.real().random()
 
-    def real(self) -> random.Random:
+    def real(self) -> Random:
         """The generator itself, at the same point of its sequence."""
         if self._real is None:
             self._real = random.Random(self._key)
@@ -730,6 +730,7 @@ class Draws:
 
 
 _FIRST: dict[str, float] = {}
+Random = random.Random  # for the annotations in Draws, whose random() hides the module
 
 
 def bot_command(
