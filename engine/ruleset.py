@@ -126,6 +126,13 @@ class MoveType:
     (a joint exercise reassures the partner and worries outsiders)."""
     choice_tones: Mapping[str, str] = field(factory=dict)
     """A tone per choice, where the choice decides it (a statement that warns or reassures)."""
+    noun: str = ""
+    """What a call or proposal of it is in a sentence (``"offer of a hotline"``); its title in
+    lower case if empty."""
+    breaks_restraint: str = ""
+    """Whether it goes against a promise of restraint made to another team (a pledge of
+    restraint, a reassuring statement): ``"always"``, ``"near"`` (when its region borders
+    that team) or empty (never). A report lists such a move as a gap between words and deeds."""
 
     def cost(self, numbers: Numbers) -> int:
         """What it costs against the team's budget (``[costs]`` in the ruleset numbers)."""
@@ -161,8 +168,8 @@ class PledgeType:
     """What people read for the kind (``"No deployment"``). Filled from the ruleset's
     ``[titles.pledges]`` (or :func:`default_title`) when the ruleset is made."""
     restraint: int = 0
-    """A pledge of restraint a bot offers on a call, in order of preference (1 first); 0 for
-    one a bot never offers of itself."""
+    """Whether it promises restraint (0: it does not), and if so the order in which a bot
+    prefers to offer it on a call (1 first). A report holds a team to a promise of restraint."""
 
 
 @frozen

@@ -71,6 +71,19 @@ class Track:
     settable: bool = True
     """Whether an inject's effect or a facilitator's override may change it (a count of
     incidents, say, changes only by what happens)."""
+    title: str = ""
+    """What people read for it (``"Tension"``); its name in words if empty (:attr:`label`)."""
+    headline: bool = False
+    """Whether each change of it is an entry in a report's timeline (a change of a value that
+    moves often, trust say, is in the report's series instead)."""
+
+    @property
+    def label(self) -> str:
+        """What people read for it: its title, or its name in words."""
+        if self.title:
+            return self.title
+        words = self.name.replace("_", " ").replace("-", " ").strip()
+        return words[:1].upper() + words[1:]
 
     def key(self, of: Sequence[str]) -> Key:
         """Where the value of ``of`` is kept in its table."""

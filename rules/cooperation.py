@@ -87,6 +87,7 @@ def _exercise(r: Resolution, team: str, order: Order) -> None:
 
 joint_exercise = MoveType(
     name="joint_exercise",
+    breaks_restraint="near",
     tone=COOPERATIVE, outsiders=COERCIVE,
     family="cooperation",
     phase="orders",
@@ -198,6 +199,7 @@ def _dca_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -
 
 defense_cooperation_agreement = MoveType(
     name="defense_cooperation_agreement",
+    noun="offer of a defence cooperation agreement",
     tone=COOPERATIVE,
     family="cooperation",
     phase="communications",
@@ -250,6 +252,7 @@ def _commit_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool
 
 alliance_commitment = MoveType(
     name="alliance_commitment",
+    noun="offer of an alliance commitment",
     tone=COOPERATIVE, outsiders=COERCIVE,
     family="cooperation",
     phase="communications",
@@ -315,6 +318,7 @@ def _dialogue_decline(r: Resolution, p: Proposal, responder: str, unanswered: bo
 
 multilateral_dialogue = MoveType(
     name="multilateral_dialogue",
+    noun="invitation to a dialogue",
     tone=COOPERATIVE,
     family="cooperation",
     phase="communications",

@@ -98,6 +98,7 @@ def _deploy(r: Resolution, team: str, order: Order) -> None:
 
 deploy = MoveType(
     name="deploy",
+    breaks_restraint="near",
     tone=COERCIVE, read_by=NEAR,
     family="deployment",
     phase="orders",
@@ -182,6 +183,7 @@ def _raise(r: Resolution, team: str, order: Order) -> None:
 
 raise_readiness = MoveType(
     name="raise_readiness",
+    breaks_restraint="always",
     tone=COERCIVE, read_by=NON_ALLIES,
     family="deployment",
     phase="orders",

@@ -51,6 +51,7 @@ def _call_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) 
 
 hotline_call = MoveType(
     name="hotline_call",
+    noun="hotline call",
     tone=COOPERATIVE,
     family="hotline",
     phase="communications",
@@ -88,6 +89,7 @@ def _propose_decline(r: Resolution, p: Proposal, responder: str, unanswered: boo
 
 propose_hotline = MoveType(
     name="propose_hotline",
+    noun="offer of a hotline",
     tone=COOPERATIVE,
     family="hotline",
     phase="communications",
@@ -141,10 +143,10 @@ PLEDGES = (
     PledgeType("no_readiness_increase", "raise readiness no further for {turns}", False,
                _no_readiness_increase, restraint=1),
     PledgeType("stand_down", "stand down one level of readiness each turn for {turns}", False,
-               _stand_down),
+               _stand_down, restraint=3),
     PledgeType("notify_activities",
                "give a turn's notice of every deployment and exercise for {turns}", False,
-               _notify_activities),
+               _notify_activities, restraint=4),
 )
 
 

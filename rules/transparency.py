@@ -147,6 +147,7 @@ def _inspection_decline(r: Resolution, p: Proposal, responder: str, unanswered: 
 
 request_inspection = MoveType(
     name="request_inspection",
+    noun="request for an inspection",
     tone=TRANSPARENT,
     family="transparency",
     phase="communications",

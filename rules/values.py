@@ -11,11 +11,13 @@ from detente.engine.tracks import EVERYONE, HOLDER, MEMBERS, Track
 #: The values this ruleset tracks (the engine adds each team's budget).
 TRACKS = (
     Track("tension", "pair", int, (0, 100), EVERYONE,
-          "Tension between the two actors, 0–100 (100 is open conflict); the same either way round."),
+          "Tension between the two actors, 0–100 (100 is open conflict); the same either way round.",
+          headline=True),
     Track("hotline", "pair", bool, None, EVERYONE,
-          "True if a hotline channel exists between the two actors."),
+          "True if a hotline channel exists between the two actors.", headline=True),
     Track("agreement", "pair", bool, None, EVERYONE,
-          "True if an incidents-at-sea style agreement between the two actors is in force."),
+          "True if an incidents-at-sea style agreement between the two actors is in force.",
+          headline=True),
     Track("proximity", "pair", int, (0, 5), EVERYONE,
           "How close the two sides' forces already were at the start, 0–5.", settable=False),
     Track("incidents", "pair", int, (0, 1_000_000), EVERYONE,
@@ -29,11 +31,12 @@ TRACKS = (
     Track("answer", "directed", float, (0.0, 1.0), HOLDER,
           "Probability that the second actor answers a hotline call from the first, 0–1."),
     Track("readiness", "actor", int, (0, 4), EVERYONE,
-          "The actor's force readiness, 0 (routine) to 4 (highest alert); mobilisation is observable."),
+          "The actor's force readiness, 0 (routine) to 4 (highest alert); mobilisation is observable.",
+          headline=True),
     Track("pressure", "actor", int, (0, 100), HOLDER,
           "Domestic pressure on the actor's government, 0–100."),
     Track("cohesion", "alliance", int, (0, 100), MEMBERS,
-          "Cohesion of the alliance, 0–100 (100 is fully united)."),
+          "Cohesion of the alliance, 0–100 (100 is fully united).", headline=True),
 )
 
 
