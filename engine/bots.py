@@ -40,11 +40,11 @@ from attrs import evolve, frozen
 
 from detente.engine.adjudicate import LegalMove, check_order, legal_moves
 from detente.engine.commands import Command, HangUp, MakePledge, Propose, Respond, Say, SubmitOrders
+from detente.engine.orders import Script
+from detente.engine.orders import next_command as script_command
 from detente.engine.randomplay import random_orders, random_proposal
 from detente.engine.ruleset import EVERYONE, NEAR, NON_ALLIES, TONES, TRANSPARENT, Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
-from detente.engine.script import Script
-from detente.engine.script import next_command as script_command
 from detente.engine.state import Order, State
 from detente.engine.views import ProposalView, Timeline, View, proposal_view, view
 

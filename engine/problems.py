@@ -5,7 +5,7 @@ The words every file reader shares: :class:`Problem` (one mistake, always one li
 described (:func:`describe`), a near name suggested (:func:`suggest`), a field path written
 (:func:`format_path`), and a list of ``(field path, message)`` turned into problems with lines
 (:func:`problems_at`). Used by the scenario loader (:mod:`detente.engine.loader` and the modules
-it is made of), the orders-file reader (:mod:`detente.engine.script`) and the linter
+it is made of), the orders-file reader (:mod:`detente.engine.orders`) and the linter
 (:mod:`detente.engine.lint`). Light: no cattrs, no tomlkit until a line must be found.
 """
 

@@ -6,7 +6,7 @@ reading slow (:data:`MAX_FILE_BYTES`, :data:`MAX_LINES`, :data:`MAX_ITEMS`, nest
 keys, :data:`MAX_COUNTS` tables); :func:`read_toml` then parses with :mod:`tomllib` and turns
 every way that can fail into a :class:`~detente.engine.problems.ScenarioError` worded for a
 facilitator, with its line and column. Used by the scenario loader (:mod:`detente.engine.loader`)
-and the orders-file reader (:mod:`detente.engine.script`).
+and the orders-file reader (:mod:`detente.engine.orders`).
 """
 
 from __future__ import annotations

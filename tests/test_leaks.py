@@ -38,9 +38,9 @@ from detente.engine.aar import Report, build
 from detente.engine.annul import annullable
 from detente.engine.commands import FACILITATOR, AddInject, Annul, Command, Note, Override
 from detente.engine.loader import load_scenario
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, replay, states_by_turn
 from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
-from detente.engine.script import load_script, next_command
 from detente.engine.state import State, initial_state
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.tui.render.report import md_escape, render_csv, render_html, render_markdown

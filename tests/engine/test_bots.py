@@ -21,7 +21,7 @@ from detente.engine.bots import (
 )
 from detente.engine.commands import Advance, Command, Respond, Start, SubmitOrders, actor_of
 from detente.engine.loader import load_scenario
-from detente.engine.script import parse_script
+from detente.engine.orders import parse_script
 from detente.engine.session import Accepted, Session, new_session
 from detente.engine.state import Order
 from detente.engine.views import view

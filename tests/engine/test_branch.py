@@ -11,9 +11,9 @@ import pytest
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
 from detente.engine.log import LogError, read_log
+from detente.engine.orders import load_script, next_command
 from detente.engine.randomplay import random_commands
 from detente.engine.recorder import RecordedSession, branch, lineage, replay, verify
-from detente.engine.script import load_script, next_command
 from detente.engine.views import view
 from detente.tui.cli import main
 

@@ -22,9 +22,9 @@ import pytest
 
 from detente.engine.lint import lint_scenario
 from detente.engine.loader import ScenarioError, load_scenario, load_scenario_text
+from detente.engine.orders import ScriptError, next_command, parse_script
 from detente.engine.randomplay import random_commands
 from detente.engine.scenario import Scenario
-from detente.engine.script import ScriptError, next_command, parse_script
 from detente.engine.session import new_session
 
 ROOT = Path(__file__).resolve().parents[2]

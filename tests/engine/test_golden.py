@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from detente.engine.loader import load_scenario
-from detente.engine.script import load_script, next_command
+from detente.engine.orders import load_script, next_command
 from detente.engine.session import new_session
 
 ROOT = Path(__file__).resolve().parents[2]

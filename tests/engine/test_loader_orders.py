@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.engine.script import MAX_TURN, ScriptError, load_script, parse_script
+from detente.engine.orders import MAX_TURN, ScriptError, load_script, parse_script
 from detente.tui.cli import main
 
 STRAIT = Path(__file__).resolve().parents[2] / "scenarios" / "strait_standoff.toml"

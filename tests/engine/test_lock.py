@@ -14,8 +14,8 @@ import pytest
 
 from detente.engine.loader import load_scenario
 from detente.engine.log import LogError, LogWriter, read_log
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, verify
-from detente.engine.script import load_script, next_command
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAIT = ROOT / "scenarios" / "strait_standoff.toml"

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log, write_log
+from detente.engine.orders import load_script, next_command
 from detente.engine.randomplay import random_commands
 from detente.engine.recorder import RecordedSession, replay, verify
-from detente.engine.script import load_script, next_command
 from detente.engine.views import view
 
 ROOT = Path(__file__).resolve().parents[2]

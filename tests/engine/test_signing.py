@@ -14,8 +14,8 @@ import pytest
 from detente.engine import dice
 from detente.engine.loader import load_scenario
 from detente.engine.log import LogError, read_log, write_log
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, branch, replay, source_changed, verify
-from detente.engine.script import load_script, next_command
 from detente.engine.signing import Key, describe, dice_secret, key_dir, machine_key
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from detente.engine.loader import load_scenario
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession
-from detente.engine.script import load_script, next_command
 from detente.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

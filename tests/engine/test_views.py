@@ -11,7 +11,7 @@ import pytest
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
-from detente.engine.script import load_script, next_command
+from detente.engine.orders import load_script, next_command
 from detente.engine.session import Accepted, new_session
 from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view

@@ -11,8 +11,8 @@ import pytest
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
+from detente.engine.orders import load_script, next_command
 from detente.engine.randomplay import random_commands
-from detente.engine.script import load_script, next_command
 from detente.engine.session import new_session
 from detente.engine.views import PUBLIC, timeline
 from detente.net.host import _Feed

@@ -15,8 +15,8 @@ from wire import Client
 from detente.engine.commands import FACILITATOR, Note, actor_of, command_to_dict
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession
-from detente.engine.script import load_script, next_command
 from detente.engine.views import timeline
 from detente.net.codes import new_codes
 from detente.net.host import Host

@@ -11,9 +11,9 @@ from typing import Any
 
 from detente.engine.commands import Command, Note, Override
 from detente.engine.loader import load_scenario
+from detente.engine.orders import next_command, parse_script
 from detente.engine.recorder import RecordedSession
 from detente.engine.scenario import Scenario
-from detente.engine.script import next_command, parse_script
 from detente.engine.state import State
 from detente.tui.render.text import Names
 

@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Input, OptionList, RichLog
 
 from detente.engine.commands import FACILITATOR, Command, HangUp
 from detente.engine.loader import load_scenario
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, replay
-from detente.engine.script import load_script, next_command
 from detente.engine.state import State
 from detente.tui.app.app import DetenteApp
 from detente.tui.app.client import LocalClient

@@ -17,8 +17,8 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.events import fold_all
 from detente.engine.loader import load_scenario
 from detente.engine.log import iter_groups, read_log
+from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, session_from_header
-from detente.engine.script import load_script, next_command
 from detente.engine.views import timeline, view
 from detente.tui.app.app import DetenteApp
 from detente.tui.app.screens.modals import ChooseModal, HelpModal

@@ -15,8 +15,8 @@ from detente.engine.commands import Note, Override, Start
 from detente.engine.events import fold, visible_to
 from detente.engine.loader import load_scenario
 from detente.engine.log import LogWriter
+from detente.engine.orders import next_command, parse_script
 from detente.engine.recorder import RecordedSession, Replayed, make_header, replay, states_by_turn
-from detente.engine.script import next_command, parse_script
 from detente.engine.session import new_session
 from detente.engine.state import initial_state
 from detente.rules.incidents import conflict_chance

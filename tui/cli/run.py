@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 def cmd_run(args: argparse.Namespace) -> int:
     from detente.engine.bots import BotSpecError, parse_bot_specs, without_teams
     from detente.engine.log import LogError
+    from detente.engine.orders import Script, ScriptError, load_script
     from detente.engine.recorder import RecordedSession
-    from detente.engine.script import Script, ScriptError, load_script
     from detente.engine.signing import key_dir
     from detente.tui.render.provenance import notes
 
