@@ -9,7 +9,8 @@ back what it did:
   :data:`CAUSE`, stamped as the original was;
 - a force it moved goes back where it was, known to whom it was known;
 - a marker it set (a conflict started by a grave incident, a call for solidarity) is set back;
-- an incident no longer counts in the pair's incident tally.
+- an incident no longer counts in the pair's tally the ruleset keeps of them
+  (:attr:`~detente.engine.ruleset.Ruleset.counts`).
 
 What later adjudication steps made of it stays (tension drift, a pledge the move broke,
 what a detection revealed, a notice given): the facilitator can override those.
@@ -135,10 +136,8 @@ def _incident_effects(events: Sequence[Event], i: int) -> list[int]:
         if e["kind"] in ("roll", "incident", "move"):
             break
         caused = e["kind"] == "changed" and str(e.get("cause", "")).startswith(text)
-        marked = e["kind"] == "mark" and (
-            (e["key"] == "conflict" and str(e["value"]).startswith(text))
-            or (e["key"].startswith("solidarity:") and e["value"] is not None)
-        )
+        # A marker the incident set (a conflict it started, a call on allies to stand by).
+        marked = e["kind"] == "mark" and e["value"] is not None
         if caused or marked:
             out.append(j)
     return out

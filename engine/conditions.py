@@ -11,11 +11,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from detente.engine.expr import Condition, compile_condition
+from detente.engine.ruleset import Ruleset, find_ruleset, functions_of
 from detente.engine.scenario import Scenario
-from detente.engine.state import Reading, pair, rung
+from detente.engine.state import Reading
 
 __all__ = ["Facts", "compile_scenario"]
 
@@ -34,13 +36,14 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
     sources += [o.when for o in s.objectives]
     sources += [e.when for e in s.endings]
     compiled: dict[str, Condition] = {}
+    functions = functions_of(find_ruleset(s.rules.name))
     for source in sources:
         if source in compiled:
             continue
-        key = (source, known)
+        key = (source, known, s.rules.name)
         condition = _COMPILED.get(key)
         if condition is None:
-            condition = compile_condition(source, ids)
+            condition = compile_condition(source, ids, functions)
             if len(_COMPILED) >= _CACHE_SIZE:
                 _COMPILED.clear()
             _COMPILED[key] = condition
@@ -51,7 +54,11 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
 # Compiling a condition takes about a millisecond; a simulation or a replay starts thousands
 # of sessions of one scenario. A condition is a pure function of its source and the ids it
 # may name, so compiled ones are kept (a cache, not state).
-_COMPILED: dict[tuple[str, tuple[tuple[str, frozenset[str]], ...]], Condition] = {}
+_COMPILED: dict[tuple[str, tuple[tuple[str, frozenset[str]], ...], str], Condition] = {}
+
+
+def _ruleset_of(state: Reading) -> Ruleset:
+    return find_ruleset(state.scenario.rules.name)
 _CACHE_SIZE = 8192
 
 
@@ -72,9 +79,12 @@ class Facts:
         """The turn limit."""
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        """A tracked value as a function of its ids (``tension("red", "blue")``), for every
-        value the ruleset declares (:mod:`detente.engine.tracks`)."""
+        """The ruleset's own functions (:attr:`Ruleset.functions`), and each tracked value as a
+        function of its ids (``tension("red", "blue")``)."""
         state = self._state
+        own = _ruleset_of(state).functions.get(name)
+        if own is not None:
+            return partial(own.run, state)
         track = state.tracks.get(name)
         if track is None:
             raise AttributeError(name)
@@ -84,14 +94,6 @@ class Facts:
             return table[key(of)]
 
         return read
-
-    def rung(self, a: str, b: str, /) -> int:
-        """0–10: tension ÷ 10."""
-        return rung(self._state.values["tension"][pair(a, b)])
-
-    def proximity(self, a: str, b: str, /) -> int:
-        """0–5, counting forces deployed near the other side."""
-        return self._state.proximity(a, b)
 
     # -- forces -------------------------------------------------------------------------
     def deployed(self, force: str, region: str, /) -> bool:

@@ -145,8 +145,15 @@ def _proposal(w: Working, e: Event) -> None:
     spent = w.own("spent")
     spent[p.by] = spent.get(p.by, 0) + e["cost"]
     w.count += 1
-    if order.move == "hotline_call":
+    if _opens_call(w, order.move):
         w.calls = w.calls | {(p.by, t, "called") for t in p.to}
+
+
+def _opens_call(w: Working, move: str) -> bool:
+    """Whether an accepted ``move`` opens a call (what ``called``, ``answered`` and ``declined``
+    in conditions are about)."""
+    mt = w.ruleset.moves.get(move)
+    return mt is not None and mt.opens_call
 
 
 def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
@@ -157,7 +164,7 @@ def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
 def _response(w: Working, e: Event) -> None:
     p = w.proposals[e["id"]]
     answers = {**p.answers, e["by"]: e["accept"]}
-    if p.order.move == "hotline_call":
+    if _opens_call(w, p.order.move):
         how = "answered" if e["accept"] else "declined"
         w.calls = w.calls | {(p.by, e["by"], how)}
         if e["accept"]:
@@ -170,7 +177,7 @@ def _unanswered(w: Working, e: Event) -> None:
     p = w.proposals[e["id"]]
     answers = {**p.answers, **{t: False for t in e["by"]}}
     _update_proposal(w, e["id"], answers=answers, status="settled")
-    if p.order.move == "hotline_call":
+    if _opens_call(w, p.order.move):
         w.calls = w.calls | {(p.by, t, "declined") for t in e["by"]}
 
 
@@ -231,16 +238,20 @@ def _mark(w: Working, e: Event) -> None:
         marks[e["key"]] = e["value"]
 
 
-def _incident(w: Working, e: Event) -> None:
-    table = w.own_values("incidents")
-    key = pair(*e["between"])
-    table[key] += 1
+def _counted(w: Working, e: Event) -> None:
+    """An event the ruleset counts (:attr:`Ruleset.counts`): one more for the pair it is between."""
+    track = w.ruleset.counts.get(e["kind"])
+    if track is not None:
+        table = w.own_values(track)
+        key = pair(*e["between"])
+        table[key] += 1
 
 
 def _annul(w: Working, e: Event) -> None:
     w.flags = w.flags | {f"annulled:{e['target']}"}
-    if e.get("between"):
-        table = w.own_values("incidents")
+    track = w.ruleset.counts.get(e["what"]) if e.get("between") else None
+    if track is not None:
+        table = w.own_values(track)
         key = pair(*e["between"])
         table[key] = max(0, table[key] - 1)
 
@@ -280,7 +291,7 @@ FOLD: dict[str, Callable[[Working, Event], None]] = {
     "notice": _notice,
     "flag": _flag,
     "mark": _mark,
-    "incident": _incident,
+    "incident": _counted,
     "clock": _clock,
     "annul": _annul,
     "note": _nothing,

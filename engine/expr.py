@@ -19,7 +19,8 @@ detente.engine.expr.ExpressionError: unknown actor 'gren' — known actors: blue
 
 A condition may contain ``and``, ``or``, ``not``; comparisons ``< <= > >= == !=`` (chained, as in
 ``3 <= turn <= 5``); ``+ - * /`` on numbers; numbers; ``true`` and ``false``; parentheses; the
-variables in :data:`VARIABLES`; and calls of the functions in :data:`FUNCTIONS`, with ids in quotes.
+variables in :data:`VARIABLES`; and calls of the ruleset's functions (one per value it tracks, its
+own, and :data:`ENGINE_FUNCTIONS`), with ids in quotes.
 Anything else is rejected with an :class:`ExpressionError` that says where and why.
 
 A division by zero (or a number too large to handle) while a condition is evaluated makes the
@@ -70,40 +71,9 @@ class Signature:
 
 _PAIR = ("actor", "actor")
 
-FUNCTIONS: dict[str, Signature] = {
+ENGINE_FUNCTIONS: dict[str, Signature] = {
     s.name: s
     for s in (
-        Signature("tension", _PAIR, "number",
-                  "Tension between the two actors, 0–100 (100 is open conflict); "
-                  "the same either way round."),
-        Signature("rung", _PAIR, "number",
-                  "The pair's rung on the escalation ladder, 0–10 "
-                  "(tension divided by 10, rounded down)."),
-        Signature("proximity", _PAIR, "number",
-                  "How close the two actors' forces are, 0 (far apart) to 5 (in contact)."),
-        Signature("hotline", _PAIR, "bool",
-                  "True if a hotline channel exists between the two actors."),
-        Signature("agreement", _PAIR, "bool",
-                  "True if an incidents-at-sea style agreement between the two actors is "
-                  "in force."),
-        Signature("incidents", _PAIR, "number",
-                  "Number of incidents between the two actors so far (0 or more)."),
-        Signature("trust", _PAIR, "number",
-                  "How far the first actor trusts the second, 0–100 (one-way)."),
-        Signature("threat", _PAIR, "number",
-                  "The threat the first actor perceives from the second, 0–100 (one-way)."),
-        Signature("information", _PAIR, "number",
-                  "Quality of the first actor's information on the second, "
-                  "0 (none) to 1 (complete)."),
-        Signature("answer", _PAIR, "number",
-                  "Probability that the second actor answers a hotline call from the first, "
-                  "0–1."),
-        Signature("readiness", ("actor",), "number",
-                  "The actor's force readiness, 0 (routine) to 4 (highest alert)."),
-        Signature("pressure", ("actor",), "number",
-                  "Domestic pressure on the actor's government, 0–100."),
-        Signature("cohesion", ("alliance",), "number",
-                  "Cohesion of the alliance, 0–100 (100 is fully united)."),
         Signature("deployed", ("force", "region"), "bool",
                   "True if the force is in the region now."),
         Signature("forces_in", ("actor", "region"), "number",
@@ -123,16 +93,35 @@ FUNCTIONS: dict[str, Signature] = {
         Signature("fired", ("inject",), "bool",
                   "True if the inject has fired."),
         Signature("min", ("number", "number"), "number",
-                  "The smallest of two or more numbers: min(tension('blue', 'red'), 50).",
+                  "The smallest of two or more numbers: min(forces_in('blue', 'strait'), 2).",
                   variadic=True),
         Signature("max", ("number", "number"), "number",
-                  "The largest of two or more numbers: max(trust('blue', 'red'), 20).",
+                  "The largest of two or more numbers: max(broken('blue'), 1).",
                   variadic=True),
         Signature("abs", ("number",), "number",
                   "A number without its sign: abs(-3) is 3."),
     )
 }
-"""The functions a condition may call, by name, in the order the docs list them."""
+"""The functions every ruleset's conditions may call, by name: about forces, calls, pledges,
+injects, and arithmetic. A ruleset adds one per value it tracks and any of its own
+(:func:`detente.engine.ruleset.functions_of`)."""
+
+Functions = Mapping[str, Signature]
+
+
+def default_functions() -> Functions:
+    """The functions of the default ruleset's conditions (a scenario without ``[rules]``)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        from detente.engine.ruleset import find_ruleset, functions_of
+        from detente.engine.scenario import Rules
+
+        _DEFAULT = functions_of(find_ruleset(Rules().name))
+    return _DEFAULT
+
+
+_DEFAULT: Functions | None = None
+
 
 VARIABLES: dict[str, str] = {
     "turn": "The current turn, counting from 1.",
@@ -146,44 +135,27 @@ _PLURALS = {"actor": "actors", "alliance": "alliances", "region": "regions", "fo
             "inject": "injects"}
 
 
-def reference_table() -> str:
-    """The variables and functions as a Markdown table, for docs/authoring.md."""
+def reference_table(functions: Functions | None = None) -> str:
+    """The variables and functions (of the default ruleset unless given) as a Markdown table,
+    for docs/authoring.md."""
     rows = ["| write | gives | meaning |", "|---|---|---|"]
     rows += [f"| `{name}` | number | {doc} |" for name, doc in VARIABLES.items()]
-    for s in FUNCTIONS.values():
+    for s in (functions or default_functions()).values():
         rows.append(f"| `{s.usage}` | {'true/false' if s.returns == 'bool' else 'number'} | "
                     f"{s.doc} |")
     return "\n".join(rows)
 
 
 class Facts(Protocol):
-    """What a condition can ask about the game. The engine's state view implements it."""
+    """What a condition can ask about the game: the variables, and each function of its table
+    by name (``facts.tension("blue", "red")``). :class:`detente.engine.conditions.Facts`
+    implements it for a state."""
 
     @property
     def turn(self) -> int: ...
     @property
     def turns(self) -> int: ...
-    def tension(self, a: str, b: str, /) -> float: ...
-    def rung(self, a: str, b: str, /) -> float: ...
-    def proximity(self, a: str, b: str, /) -> float: ...
-    def hotline(self, a: str, b: str, /) -> bool: ...
-    def agreement(self, a: str, b: str, /) -> bool: ...
-    def incidents(self, a: str, b: str, /) -> float: ...
-    def trust(self, a: str, b: str, /) -> float: ...
-    def threat(self, a: str, b: str, /) -> float: ...
-    def information(self, a: str, b: str, /) -> float: ...
-    def answer(self, a: str, b: str, /) -> float: ...
-    def readiness(self, actor: str, /) -> float: ...
-    def pressure(self, actor: str, /) -> float: ...
-    def cohesion(self, alliance: str, /) -> float: ...
-    def deployed(self, force: str, region: str, /) -> bool: ...
-    def forces_in(self, actor: str, region: str, /) -> float: ...
-    def called(self, a: str, b: str, /) -> bool: ...
-    def answered(self, a: str, b: str, /) -> bool: ...
-    def declined(self, a: str, b: str, /) -> bool: ...
-    def pledged(self, a: str, b: str, /) -> bool: ...
-    def broken(self, actor: str, /) -> float: ...
-    def fired(self, inject: str, /) -> bool: ...
+    def __getattr__(self, name: str) -> Callable[..., Any]: ...
 
 
 class ExpressionError(Exception):
@@ -246,11 +218,15 @@ class Expression:
         return self.evaluate(facts)
 
 
-def compile_condition(source: str, ids: Mapping[str, Collection[str]]) -> Condition:
+def compile_condition(
+    source: str, ids: Mapping[str, Collection[str]], functions: Functions | None = None,
+) -> Condition:
     """Check and compile a condition that must come out true or false.
 
     ``ids`` maps each id kind to the scenario's ids of that kind, e.g.
     ``{"actor": {"blue", "red"}, "region": {"baltic"}, ...}``; a kind left out has no ids.
+    ``functions`` are those the scenario's ruleset lets conditions call
+    (:func:`detente.engine.ruleset.functions_of`; the default ruleset's if not given).
     Raises :class:`ExpressionError` for anything that is not a valid condition.
 
     >>> when = compile_condition("hotline('blue', 'red') and turn >= 3", {"actor": {"blue", "red"}})
@@ -260,12 +236,12 @@ def compile_condition(source: str, ids: Mapping[str, Collection[str]]) -> Condit
     detente.engine.expr.ExpressionError: a condition must be true or false, but `turn` is \
 a number — compare it, e.g. `turn >= 3` (column 1)
     """
-    body, calls = _check(source, ids, "bool")
+    body, calls = _check(source, ids, "bool", functions)
     return Condition(source, calls, _build(body, _CONDITION))
 
 
 def check_condition(
-    source: str, ids: Mapping[str, Collection[str]]
+    source: str, ids: Mapping[str, Collection[str]], functions: Functions | None = None,
 ) -> frozenset[tuple[str, tuple[str, ...]]]:
     """Check a condition without compiling it; returns the calls it makes.
 
@@ -275,15 +251,17 @@ def check_condition(
     >>> sorted(check_condition("tension('blue', 'red') > 50", {"actor": {"blue", "red"}}))
     [('tension', ('blue', 'red'))]
     """
-    return _check(source, ids, "bool")[1]
+    return _check(source, ids, "bool", functions)[1]
 
 
-def compile_expression(source: str, ids: Mapping[str, Collection[str]]) -> Expression:
+def compile_expression(
+    source: str, ids: Mapping[str, Collection[str]], functions: Functions | None = None,
+) -> Expression:
     """Check and compile an expression that must come out a number, e.g. ``tension('a', 'b') / 10``.
 
     Same rules and errors as :func:`compile_condition`.
     """
-    body, calls = _check(source, ids, "number")
+    body, calls = _check(source, ids, "number", functions)
     return Expression(source, calls, _build(body, _EXPRESSION))
 
 
@@ -385,7 +363,7 @@ def _segment(text: _Source, node: ast.AST) -> str:
 
 
 def _check(
-    source: str, ids: Mapping[str, Collection[str]], wanted: Result
+    source: str, ids: Mapping[str, Collection[str]], wanted: Result, functions: Functions | None,
 ) -> tuple[ast.expr, frozenset[tuple[str, tuple[str, ...]]]]:
     """Parse and check ``source``; return its (unrewritten) AST and the calls it makes."""
     text = _Source(source)
@@ -412,7 +390,7 @@ def _check(
             1,
             source,
         )
-    checker = _Checker(text, ids)
+    checker = _Checker(text, ids, functions if functions is not None else default_functions())
     got = checker.check(tree.body)
     if got != wanted:
         segment = _segment(text, tree.body)
@@ -445,9 +423,10 @@ def _syntax_error(text: _Source, error: SyntaxError | ValueError) -> ExpressionE
 class _Checker:
     """Walks a parsed condition, allowing only the whitelist and working out each part's type."""
 
-    def __init__(self, text: _Source, ids: Mapping[str, Collection[str]]) -> None:
+    def __init__(self, text: _Source, ids: Mapping[str, Collection[str]], functions: Functions) -> None:
         self.text = text
         self.ids = ids
+        self.functions = functions
         self.calls: set[tuple[str, tuple[str, ...]]] = set()
 
     def fail(self, message: str, node: ast.AST, offset: int | None = None) -> NoReturn:
@@ -508,14 +487,14 @@ class _Checker:
             return "number"
         if name in _BOOLEANS:
             return "bool"
-        if name in FUNCTIONS:
-            self.fail(f"{name} is a function; call it, e.g. {self.example(FUNCTIONS[name])}", node)
+        if name in self.functions:
+            self.fail(f"{name} is a function; call it, e.g. {self.example(self.functions[name])}", node)
         kind = next((k for k, known in self.ids.items() if name in known), None)
         if kind is not None:
             self.fail(f"'{name}' is {_article(kind)} {kind} id; ids go in quotes inside a "
                       "function call, e.g. tension('blue', 'red')", node)
         names = [*VARIABLES, *_BOOLEANS]
-        self.fail(f"unknown name '{name}'{_did_you_mean(name, [*names, *FUNCTIONS])}; the names "
+        self.fail(f"unknown name '{name}'{_did_you_mean(name, [*names, *self.functions])}; the names "
                   f"you can use are {', '.join(names)}", node)
 
     def check_BoolOp(self, node: ast.BoolOp) -> Result:
@@ -597,13 +576,13 @@ class _Checker:
                 self.check(func)
             self.fail("only the documented functions can be called, by name", node)
         name = func.id
-        signature = FUNCTIONS.get(name)
+        signature = self.functions.get(name)
         if signature is None:
             if name in VARIABLES:
                 self.fail(f"{name} is a number, not a function; write it without brackets", node)
-            suggestion = _did_you_mean(name, [*FUNCTIONS])
+            suggestion = _did_you_mean(name, [*self.functions])
             self.fail(f"unknown function '{name}'" + (suggestion or
-                      f"; the functions are {', '.join(FUNCTIONS)}"), node)
+                      f"; the functions are {', '.join(self.functions)}"), node)
         for keyword in node.keywords:
             self.fail(f"give the arguments without names, e.g. {self.example(signature)}"
                       if keyword.arg else "'**' unpacking is not allowed", keyword)

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, field, frozen
 
+from detente.engine.expr import ENGINE_FUNCTIONS, Signature
 from detente.engine.state import Order, Pledge, Proposal, Reading
-from detente.engine.tracks import Track
+from detente.engine.tracks import SCOPES, Track
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -173,6 +174,49 @@ class PledgeType:
 
 
 @frozen
+class Function:
+    """A function the ruleset lets conditions call, beyond the one each tracked value gives."""
+
+    signature: Signature
+    """Its name, the kinds of its arguments, what it gives and its doc line."""
+    run: Callable[..., Any]
+    """``run(state, *ids)``: its value on a state (:class:`~detente.engine.state.Reading`)."""
+    symmetric: bool = False
+    """The same whichever way round its two actors are given."""
+    steps_of: str = ""
+    """A tracked value it is this value divided by :attr:`step`, rounded down (a rung of the
+    escalation ladder is tension ÷ 10): the scenario linter bounds the value itself."""
+    step: int = 1
+    span: Callable[[Reading, tuple[str, ...]], tuple[float, float]] | None = None
+    """The least and most it can ever be in a scenario (its starting state and the ids), for the
+    linter; None for 0 or more."""
+
+
+def functions_of(ruleset: Ruleset) -> dict[str, Signature]:
+    """Every function a condition under ``ruleset`` may call, by name: one per tracked value (the
+    value itself: ``tension('blue', 'red')``), the ruleset's own (which win over a value of the
+    same name), then the engine's (:data:`~detente.engine.expr.ENGINE_FUNCTIONS`)."""
+    found = _FUNCTIONS.get(ruleset.name)
+    if found is not None and found[0] is ruleset:
+        return found[1]
+    out: dict[str, Signature] = {}
+    for t in ruleset.tracks.values():
+        if t.name in ruleset.functions:
+            continue
+        kind, n = SCOPES[t.scope]
+        out[t.name] = Signature(t.name, (kind,) * n, "bool" if t.type is bool else "number", t.doc)
+    for name, fn in ruleset.functions.items():
+        out[name] = fn.signature
+    for name, sig in ENGINE_FUNCTIONS.items():
+        out.setdefault(name, sig)
+    _FUNCTIONS[ruleset.name] = (ruleset, out)
+    return out
+
+
+_FUNCTIONS: dict[str, tuple[Ruleset, dict[str, Signature]]] = {}
+
+
+@frozen
 class Ending:
     """A way the ruleset ends a session: checked, in the ruleset's order, when an adjudication's
     results are published, before the scenario's own ``[[endings]]`` and the turn limit."""
@@ -223,6 +267,13 @@ class Ruleset:
     """Names of the escalation-ladder rungs 0–10."""
     endings: tuple[Ending, ...] = ()
     """How the rules end a session, in the order they are checked."""
+    functions: Mapping[str, Function] = field(factory=dict)
+    """What conditions may call beyond the tracked values, by name (a pair's rung, its
+    proximity counting deployed forces)."""
+    counts: Mapping[str, str] = field(factory=dict)
+    """Event kinds the engine counts for it, and the pair value each adds one to: every
+    ``incident`` event between two actors adds one to their ``incidents`` (an annulled one
+    takes it back)."""
     escalation: str = ""
     """The pair value (a :class:`~detente.engine.tracks.Track` of 0–100) the escalation ladder
     reads: rung = value ÷ 10. Reports chart it and dry runs give its peak; empty if none."""

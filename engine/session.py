@@ -102,7 +102,7 @@ class Session:
         self.sink: Sink = EVERYTHING
         """What this session's events keep (:class:`~detente.engine.adjudicate.Sink`): everything,
         unless a dry run that logs nothing says otherwise."""
-        self.state = state if state is not None else initial_state(scenario, numbers, ruleset.tracks.values())
+        self.state = state if state is not None else initial_state(scenario, numbers, ruleset)
 
     # -- the two halves of applying a command ------------------------------------------
     def decide(self, command: Command) -> Result:
@@ -402,7 +402,7 @@ def _withdraw(s: Session, c: Withdraw) -> Resolution | str:
     if isinstance(p, str):
         return p
     st = s.state
-    what = "call" if p.order.move == "hotline_call" else "proposal"
+    what = "call" if s.ruleset.moves[p.order.move].opens_call else "proposal"
     if p.by != c.team:
         return f"only {_name(st, p.by)}, who placed it, can withdraw this {what}"
     if st.phase != "communications":

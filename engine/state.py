@@ -13,12 +13,15 @@ Tracked values (tension, trust … whatever the ruleset declares, see
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import evolve, field, frozen
 
 from detente.engine.scenario import Scenario
 from detente.engine.tracks import BUDGET, Track
+
+if TYPE_CHECKING:
+    from detente.engine.ruleset import Ruleset
 
 Pair = tuple[str, str]
 """Two actor ids. Symmetric values use the sorted pair (:func:`pair`); directed
@@ -238,6 +241,7 @@ class Reading:
     scenario: Scenario
     numbers: Mapping[str, Mapping[str, Any]]
     tracks: Mapping[str, Track]
+    ruleset: Ruleset
     turn: int
     phase: str
     values: Mapping[str, Mapping[Any, Any]]
@@ -345,6 +349,8 @@ class State(Reading):
     """The ruleset's numbers with the scenario's overrides (static)."""
     tracks: Mapping[str, Track] = field(repr=False)
     """The tracked values' declarations, by name: the engine's and the ruleset's (static)."""
+    ruleset: Ruleset = field(repr=False)
+    """The ruleset adjudicating (static)."""
     turn: int
     """1-based; 0 before the session starts."""
     phase: str
@@ -482,16 +488,16 @@ def starting_values(
 
 
 def initial_state(
-    scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]], tracks: Iterable[Track] | None = None,
+    scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]], ruleset: Ruleset | None = None,
 ) -> State:
     """The state before the first turn: the scenario's starting values, with the
-    ruleset's ``[defaults]`` wherever the scenario is silent. ``tracks`` are the ruleset's
-    declarations (found by the scenario's ruleset name if not given)."""
-    if tracks is None:
+    ruleset's ``[defaults]`` wherever the scenario is silent. ``ruleset`` is the scenario's
+    (found by its name if not given)."""
+    if ruleset is None:
         from detente.engine.ruleset import find_ruleset
 
-        tracks = find_ruleset(scenario.rules.name).tracks.values()
-    declared = {t.name: t for t in (BUDGET, *tracks)}
+        ruleset = find_ruleset(scenario.rules.name)
+    declared = {t.name: t for t in (BUDGET, *ruleset.tracks.values())}
     # Forces at home are public knowledge: everyone knows where a fleet is based.
     everyone = frozenset(scenario.actor_ids)
     forces = {f.id: ForceState(region=f.home, known_to=everyone) for f in scenario.forces}
@@ -499,6 +505,7 @@ def initial_state(
         scenario=scenario,
         numbers=numbers,
         tracks=declared,
+        ruleset=ruleset,
         turn=0,
         phase="setup",
         values=starting_values(scenario, numbers, declared.values()),

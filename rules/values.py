@@ -21,7 +21,7 @@ TRACKS = (
     Track("proximity", "pair", int, (0, 5), EVERYONE,
           "How close the two sides' forces already were at the start, 0–5.", settable=False),
     Track("incidents", "pair", int, (0, 1_000_000), EVERYONE,
-          "Number of incidents between the two actors so far.", default=0, settable=False),
+          "Number of incidents between the two actors so far (0 or more).", default=0, settable=False),
     Track("trust", "directed", int, (0, 100), HOLDER,
           "How far the first actor trusts the second, 0–100 (one-way)."),
     Track("threat", "directed", int, (0, 100), HOLDER,
@@ -31,12 +31,13 @@ TRACKS = (
     Track("answer", "directed", float, (0.0, 1.0), HOLDER,
           "Probability that the second actor answers a hotline call from the first, 0–1."),
     Track("readiness", "actor", int, (0, 4), EVERYONE,
-          "The actor's force readiness, 0 (routine) to 4 (highest alert); mobilisation is observable.",
+          "The actor's force readiness, 0 (routine) to 4 (highest alert).", default=1,
           headline=True),
     Track("pressure", "actor", int, (0, 100), HOLDER,
-          "Domestic pressure on the actor's government, 0–100."),
+          "Domestic pressure on the actor's government, 0–100.", default=30),
     Track("cohesion", "alliance", int, (0, 100), MEMBERS,
-          "Cohesion of the alliance, 0–100 (100 is fully united).", headline=True),
+          "Cohesion of the alliance, 0–100 (100 is fully united).", default=70,
+          headline=True),
 )
 
 

@@ -10,8 +10,9 @@ from strategies import scenarios
 
 from detente.engine.conditions import Facts, compile_scenario
 from detente.engine.events import set_value
-from detente.engine.expr import FUNCTIONS, VARIABLES
+from detente.engine.expr import VARIABLES
 from detente.engine.loader import load_scenario, ruleset_numbers
+from detente.engine.ruleset import find_ruleset, functions_of
 from detente.engine.scenario import Scenario
 from detente.engine.state import ForceState, Pledge, State, initial_state
 
@@ -31,7 +32,7 @@ def state(scenario: Scenario) -> State:
 def test_facts_has_every_function_conditions_may_call(state: State) -> None:
     builtins = {"min", "max", "abs"}  # evaluated by expr itself, never asked of the facts
     facts = Facts(state)
-    for name in set(FUNCTIONS) - builtins:
+    for name in set(functions_of(find_ruleset("defense-diplomacy"))) - builtins:
         assert callable(getattr(facts, name)), name
     assert set(VARIABLES) == {"turn", "turns"}
 
