@@ -30,22 +30,49 @@ from attrs import frozen
 
 from detente.engine.conditions import Facts
 from detente.engine.expr import compile_condition
-from detente.engine.ruleset import Ruleset
-from detente.engine.scenario import VALUE_RANGES, Scenario
+from detente.engine.ruleset import Ruleset, find_ruleset, functions_of
+from detente.engine.scenario import Rules, Scenario
 from detente.engine.state import initial_state, pair
 
-__all__ = ["FRACTIONS", "INF", "Key", "Ranges", "Span", "call_text", "calls", "key_of", "number"]
+__all__ = ["INF", "Key", "Kinds", "Ranges", "Span", "call_text", "calls", "key_of", "kinds_of", "number"]
 
 Key = tuple[str, tuple[str, ...]]
 """A value a condition reads: a function and its ids (``("tension", ("blue", "red"))``), or
 ``("turn", ())``."""
 
-_SYMMETRIC = frozenset({"tension", "rung", "proximity", "hotline", "agreement", "incidents"})
-_BOOLEAN = frozenset({"hotline", "agreement", "deployed", "called", "answered", "declined",
-                      "pledged", "fired"})
-FRACTIONS = frozenset({"information", "answer"})
-"""The values that are shares, 0–1, rather than whole numbers."""
 _ARITHMETIC = frozenset({"min", "max", "abs"})
+
+
+@frozen
+class Kinds:
+    """What the functions of a ruleset's conditions are, as the linter needs to know them."""
+
+    symmetric: frozenset[str]
+    """Functions of two actors that are the same either way round (a pair's values)."""
+    boolean: frozenset[str]
+    """Functions that are true or false."""
+    fractions: frozenset[str]
+    """Values that are shares, 0–1, rather than whole numbers."""
+
+
+def kinds_of(ruleset: Ruleset | None = None) -> Kinds:
+    """The :class:`Kinds` of a ruleset's functions (the default ruleset's if none is given)."""
+    if ruleset is None:
+        ruleset = find_ruleset(Rules().name)
+    found = _KINDS.get(ruleset.name)
+    if found is None or found[0] is not ruleset:
+        tracks = ruleset.tracks.values()
+        kinds = Kinds(
+            symmetric=frozenset({t.name for t in tracks if t.scope == "pair"}
+                                | {n for n, f in ruleset.functions.items() if f.symmetric}),
+            boolean=frozenset(n for n, sig in functions_of(ruleset).items() if sig.returns == "bool"),
+            fractions=frozenset(t.name for t in tracks if t.type is float),
+        )
+        found = _KINDS[ruleset.name] = (ruleset, kinds)
+    return found[1]
+
+
+_KINDS: dict[str, tuple[Ruleset, Kinds]] = {}
 INF = math.inf
 
 
@@ -101,13 +128,14 @@ def number(x: float) -> str:
     return "∞" if x == INF else f"{x:g}"
 
 
-def key_of(name: str, args: tuple[str, ...]) -> Key:
+def key_of(name: str, args: tuple[str, ...], kinds: Kinds | None = None) -> Key:
     """The value ``name(*args)`` reads, with the ids of a symmetric pair in order.
 
     >>> key_of("tension", ("red", "blue"))
     ('tension', ('blue', 'red'))
     """
-    return (name, pair(*args) if name in _SYMMETRIC and len(args) == 2 else args)
+    symmetric = (kinds or kinds_of()).symmetric
+    return (name, pair(*args) if name in symmetric and len(args) == 2 else args)
 
 
 def call_text(key: Key) -> str:
@@ -118,7 +146,7 @@ def call_text(key: Key) -> str:
     return f"{name}({', '.join(repr(a) for a in args)})"
 
 
-def calls(source: str) -> set[Key]:
+def calls(source: str, kinds: Kinds | None = None) -> set[Key]:
     """The values a (valid) condition reads, ``turn`` included when it is used.
 
     >>> sorted(calls("turn > 3 and tension('red', 'blue') >= min(50, 60)"))
@@ -132,7 +160,7 @@ def calls(source: str) -> set[Key]:
             # In a valid condition only min, max and abs take numbers: every other argument is an id.
             args = tuple(a.value for a in node.args
                          if isinstance(a, ast.Constant) and isinstance(a.value, str))
-            out.add(key_of(node.func.id, args))
+            out.add(key_of(node.func.id, args, kinds))
     return out
 
 
@@ -142,7 +170,10 @@ class Ranges:
 
     def __init__(self, s: Scenario, ruleset: Ruleset, numbers: Mapping[str, Any]) -> None:
         self.s = s
-        self.start = initial_state(s, numbers)
+        self.ruleset = ruleset
+        self.kinds = kinds_of(ruleset)
+        self.functions = functions_of(ruleset)
+        self.start = initial_state(s, numbers, ruleset)
         self.facts = Facts(self.start)
         self.ids = s.ids()
         changes = ruleset.changes
@@ -154,7 +185,7 @@ class Ranges:
         """The values an inject's effects change."""
         for inj in s.injects:
             for e in inj.effects:
-                self.inject_changes.add(key_of(e.value, tuple(e.of)))
+                self.inject_changes.add(key_of(e.value, tuple(e.of), self.kinds))
         self.forces_of = {a: tuple(f.id for f in s.forces if f.owner == a) for a in s.actor_ids}
         self.last_turn, self.cut_by = self._last_turn()
 
@@ -163,10 +194,11 @@ class Ranges:
         name, args = key
         if name == "fired":
             return True  # injects fire as turns go by
-        value = "tension" if name == "rung" else name
+        own = self.ruleset.functions.get(name)
+        value = own.steps_of if own is not None and own.steps_of else name
         if self.ruleset_changes is None or value in self.ruleset_changes:
-            return not self.static(key).point if name not in _BOOLEAN else True
-        return key_of(value, args) in self.inject_changes
+            return not self.static(key).point if name not in self.kinds.boolean else True
+        return key_of(value, args, self.kinds) in self.inject_changes
 
     def static(self, key: Key) -> Span:
         """The range a numeric value can take in this scenario, whatever happens."""
@@ -175,19 +207,20 @@ class Ranges:
             return Span(1, self.last_turn)
         if name == "turns":
             return Span(self.s.turns.limit, self.s.turns.limit)
-        if name == "rung":
-            return Span(0, 10)
-        if name in VALUE_RANGES:
-            return Span(*VALUE_RANGES[name])
-        if name == "proximity":
-            a, b = args
-            base = self.start.pairs[pair(a, b)].proximity
-            reach = sum(len(self.forces_of[x]) for x, y in ((a, b), (b, a))
-                        if any(y in r.near for r in self.s.regions))
-            return Span(min(5, base), min(5, base + reach))
+        own = self.ruleset.functions.get(name)
+        if own is not None:
+            if own.span is not None:
+                return Span(*own.span(self.start, args))
+            if own.steps_of:
+                lo, hi = self.static((own.steps_of, args)).lo, self.static((own.steps_of, args)).hi
+                return Span(lo // own.step, hi // own.step)
+            return Span(0, INF)
+        track = self.start.tracks.get(name)
+        if track is not None and track.range is not None:
+            return Span(*track.range)
         if name == "forces_in":
             return Span(0, len(self.forces_of[args[0]]))
-        return Span(0, INF)  # incidents, broken: counts
+        return Span(0, INF)  # broken, and any count
 
     def start_value(self, key: Key) -> Any:
         """The value at the start of the exercise."""
@@ -201,7 +234,7 @@ class Ranges:
         if name in ("turn", "turns"):
             return self.static(key)
         moved = self.moved_by_play(key)
-        if name in _BOOLEAN:
+        if name in self.kinds.boolean:
             return frozenset({False, True}) if moved else frozenset({bool(self.start_value(key))})
         if moved:
             return self.static(key)
@@ -213,7 +246,7 @@ class Ranges:
         ending that reads only the turn is certain to end the exercise."""
         last, by = self.s.turns.limit, None
         for i, e in enumerate(self.s.endings):
-            cond = compile_condition(e.when, self.ids)
+            cond = compile_condition(e.when, self.ids, self.functions)
             if cond.names:
                 continue
             for t in range(1, last):
@@ -263,6 +296,7 @@ class _Solver:
 
     def __init__(self, ranges: Ranges, fixed: Mapping[Key, bool]) -> None:
         self.ranges = ranges
+        self.kinds = ranges.kinds
         self.fixed = fixed
         self.reasons: list[str] = []
 
@@ -323,10 +357,10 @@ class _Solver:
             if key is None:
                 continue
             truth = _truth(other)
-            if key[0] in _BOOLEAN and truth is not None and o in (ast.Eq, ast.NotEq):
+            if key[0] in self.kinds.boolean and truth is not None and o in (ast.Eq, ast.NotEq):
                 return self.bound(key, frozenset({truth == (o is ast.Eq)}), text)
             c = self.value(other)
-            if key[0] not in _BOOLEAN and c is not None and c.point:
+            if key[0] not in self.kinds.boolean and c is not None and c.point:
                 return self.numeric(key, o, c.lo, text)
         lo, hi = self.value(left), self.value(right)
         if lo is None or hi is None:
@@ -340,7 +374,7 @@ class _Solver:
     def numeric(self, key: Key, op: type[ast.cmpop], c: float, text: str) -> list[Conjunct]:
         if op is ast.NotEq:
             return (self.numeric(key, ast.Lt, c, text) + self.numeric(key, ast.Gt, c, text))
-        integer = key[0] not in FRACTIONS and key[0] != "turns"
+        integer = key[0] not in self.kinds.fractions and key[0] != "turns"
         if integer:
             lo, hi = -INF, INF
             if op is ast.Gt:
@@ -355,9 +389,11 @@ class _Solver:
                 lo = hi = c
             else:
                 lo, hi = 1, 0  # a whole number never equals a fraction
-            if key[0] == "rung":  # rung = tension // 10: bound the tension itself
-                key = ("tension", key[1])
-                lo, hi = lo * 10, (hi * 10 + 9 if hi != INF else INF)
+            own = self.ranges.ruleset.functions.get(key[0])
+            if own is not None and own.steps_of:  # a rung = tension // 10: bound the tension itself
+                step = own.step
+                key = (own.steps_of, key[1])
+                lo, hi = lo * step, (hi * step + step - 1 if hi != INF else INF)
             span = Span(lo, hi)
         else:
             span = {
@@ -397,7 +433,7 @@ class _Solver:
             stop = (f"ending '{self.ranges.s.endings[cut].id}' stops the exercise after turn "
                     f"{self.ranges.last_turn}" if cut is not None else "the turn limit")
             return f"{text} is impossible: turn is {shown} ({stop})"
-        if key[0] not in _BOOLEAN and self.ranges.static(key).point:
+        if key[0] not in self.kinds.boolean and self.ranges.static(key).point:
             return f"{text} is impossible: {call} is always {shown} in this scenario"
         if not self.ranges.moved_by_play(key):
             return (f"{text} is impossible: {call} is always {shown} (no move and no inject "
@@ -413,7 +449,7 @@ class _Solver:
             ids = tuple(a.value for a in node.args
                         if isinstance(a, ast.Constant) and isinstance(a.value, str))
             if len(ids) == len(node.args):  # every argument a literal id
-                return key_of(node.func.id, ids)
+                return key_of(node.func.id, ids, self.kinds)
         return None
 
     def value(self, node: ast.expr) -> Span | None:
@@ -447,7 +483,7 @@ class _Solver:
                 return Span(s.lo, s.hi)
             return Span(0 if s.hi >= 0 else -s.hi, max(-s.lo, s.hi))
         key = self.variable(node)
-        if key is not None and key[0] not in _BOOLEAN:
+        if key is not None and key[0] not in self.kinds.boolean:
             d = self.domain(key)
             return d if isinstance(d, Span) else None
         return None

@@ -6,6 +6,8 @@ privacy table they make.
 
 from __future__ import annotations
 
+import math
+
 from detente.engine.tracks import EVERYONE, HOLDER, MEMBERS, Track
 
 #: The values this ruleset tracks (the engine adds each team's budget).
@@ -20,7 +22,7 @@ TRACKS = (
           headline=True),
     Track("proximity", "pair", int, (0, 5), EVERYONE,
           "How close the two sides' forces already were at the start, 0–5.", settable=False),
-    Track("incidents", "pair", int, (0, 1_000_000), EVERYONE,
+    Track("incidents", "pair", int, (0, math.inf), EVERYONE,
           "Number of incidents between the two actors so far (0 or more).", default=0, settable=False),
     Track("trust", "directed", int, (0, 100), HOLDER,
           "How far the first actor trusts the second, 0–100 (one-way)."),
