@@ -21,6 +21,9 @@ from itertools import combinations
 from typing import Any
 
 from detente.engine import loader
+from detente.engine.checks import ScenarioChecks, check_condition
+from detente.engine.locate import field_lines
+from detente.engine.structure import converter
 
 
 def make_big_scenario(actors: int = 45, injects: int = 400, objectives: int = 160) -> str:
@@ -114,12 +117,12 @@ def main() -> None:
 
     parse = best(lambda: tomllib.loads(text))
     total = best(lambda: loader.load_scenario_text(text))
-    structure = best(lambda: loader._converter.structure(data, type(s)))
-    checks = best(lambda: loader._Checks(data).run())
+    structure = best(lambda: converter.structure(data, type(s)))
+    checks = best(lambda: ScenarioChecks(data).run())
     ids = s.ids()
     sources = {i.when for i in s.injects if i.when} | {o.when for o in s.objectives}
-    compiling = best(lambda: [loader._check_condition(src, ids) for src in sources])
-    lines = best(lambda: loader._lines(text), repeat=1)
+    compiling = best(lambda: [check_condition(src, ids) for src in sources])
+    lines = best(lambda: field_lines(text), repeat=1)
 
     kib = len(text.encode()) / 1024
     print(f"scenario: {kib:.0f} KiB, {len(s.actors)} actors, {len(s.relations)} relations, "

@@ -193,7 +193,7 @@ Command = (
     | End
 )
 
-_TYPES: dict[str, type] = {
+COMMAND_TYPES: dict[str, type] = {
     c.type: c
     for c in (
         Start,
@@ -213,6 +213,7 @@ _TYPES: dict[str, type] = {
         End,
     )
 }
+"""Every command class by its ``type`` (as logged and as sent over the network)."""
 
 
 def actor_of(command: Command) -> str:
@@ -241,7 +242,7 @@ def command_to_dict(command: Command) -> dict[str, Any]:
 
 def command_from_dict(d: Mapping[str, Any]) -> Command:
     """The inverse of :func:`command_to_dict`."""
-    cls = _TYPES[d["type"]]
+    cls = COMMAND_TYPES[d["type"]]
     kw = {k: v for k, v in d.items() if k != "type"}
     if "order" in kw:
         kw["order"] = Order.from_dict(kw["order"])

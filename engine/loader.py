@@ -48,7 +48,6 @@ from detente.engine.checks import (
     MAX_CONDITION_LENGTH,
     MAX_EFFECTS,
     POINTS,
-    ScenarioChecks,
     check_condition,
     check_data,
     too_many_tables,
@@ -98,23 +97,15 @@ __all__ = [
     "unstructure_scenario",
 ]
 
-# Re-exported for the modules that import them from here (the schema, the orders reader,
-# tests): the limits, the vocabularies, and the problem helpers.
+# Re-exported for the modules that import them from here (the schema, tests): the limits,
+# the vocabularies, and the problem helpers.
 _REEXPORTED = (
     CHECKS, CLOCK_PHASES, COLOURS, ENDING_OUTCOMES, ID, ID_KINDS, INJECT_PHASES, INT_RANGE, LIMITS,
     MAX_CONDITION_LENGTH, MAX_COUNTS, MAX_DEPTH, MAX_EFFECTS, MAX_ITEMS, MAX_KEY_PARTS, MAX_LINES,
     MAX_PROBLEMS, MAX_SHOWN, POINTS, check_condition, check_size, describe, format_path,
     merge_numbers, one_line,
 )
-# Old private names, for engine/script.py and benchmarks/make_big_scenario.py; new code imports
-# the public names from their modules.
-_lines = field_lines
-_format_path = format_path
-_describe = describe
-_too_big = too_big
-_converter = converter
-_Checks = ScenarioChecks
-_check_condition = check_condition
+
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and check a scenario file (``ScenarioError`` listing every mistake)."""

@@ -43,7 +43,10 @@ from detente.engine.commands import (
     Start,
     SubmitOrders,
 )
+from detente.engine.locate import field_lines
+from detente.engine.problems import MAX_PROBLEMS, Problem, ScenarioError, describe, format_path, one_line
 from detente.engine.state import Order, State
+from detente.engine.tomlfile import MAX_FILE_BYTES, decode, read_toml, too_big
 
 _ORDER_KEYS = ("move", "target", "targets", "region", "force", "choice", "text")
 
@@ -104,17 +107,13 @@ class _Checker:
         self._lines: dict[FieldPath, int] | None = None
 
     def line(self, where: FieldPath) -> int | None:
-        from detente.engine.loader import _lines
-
         if self._lines is None:  # once, on the first problem: the line finder reads the file
-            self._lines = _lines(self.text)
+            self._lines = field_lines(self.text)
         return next((self._lines[where[:n]] for n in range(len(where), 0, -1)
                      if where[:n] in self._lines), None)
 
     def fail(self, where: FieldPath, message: str) -> None:
-        from detente.engine.loader import Problem, _format_path
-
-        field = _format_path(where) or "<orders>"
+        field = format_path(where) or "<orders>"
         self.problems.append(str(Problem(self.path, self.line(where), field, message)))
 
     def get(
@@ -126,8 +125,6 @@ class _Checker:
         default: Any = None,
         required: bool = False,
     ) -> Any:
-        from detente.engine.loader import _describe
-
         if key not in table:
             if required:
                 self.fail(where, f"missing required field '{key}'")
@@ -138,7 +135,7 @@ class _Checker:
             names = {str: "text in quotes", int: "a whole number", bool: "true or false",
                      list: "a list", dict: "a table"}
             self.fail((*where, key), f"expected {names.get(kind, kind.__name__)}, "
-                      f"got {_describe(v)}")
+                      f"got {describe(v)}")
             return default
         return v
 
@@ -152,8 +149,6 @@ class _Checker:
         return v
 
     def unknown(self, table: Mapping[str, Any], where: FieldPath, allowed: tuple[str, ...]) -> None:
-        from detente.engine.loader import one_line
-
         for k in table:
             if k not in allowed:
                 self.fail((*where, k), f"unknown field '{one_line(k)}' (fields: {', '.join(allowed)})")
@@ -184,8 +179,6 @@ class _Checker:
 def parse_script(text: str, path: str = "<orders>") -> Script:
     """An orders file's text as a :class:`Script`; ``ScriptError`` lists every problem, each as
     ``FILE:LINE: field: message`` (the size limits of scenario files apply)."""
-    from detente.engine.loader import MAX_PROBLEMS, ScenarioError, read_toml
-
     text = text.removeprefix("\ufeff")
     try:
         data = read_toml(text, path, "orders")
@@ -279,8 +272,6 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
 
 def load_script(path: str | os.PathLike[str]) -> Script:
     """Read an orders file (``ScriptError`` if it cannot be read or is malformed)."""
-    from detente.engine.loader import MAX_FILE_BYTES, ScenarioError, _too_big, decode
-
     p = str(path)
     try:
         with open(p, "rb") as fh:
@@ -288,7 +279,7 @@ def load_script(path: str | os.PathLike[str]) -> Script:
     except OSError as exc:
         raise ScriptError([f"{p}: cannot read the orders file ({exc.strerror})"]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ScriptError([str(_too_big(p, "orders"))])
+        raise ScriptError([str(too_big(p, "orders"))])
     try:
         text = decode(raw, p)
     except ScenarioError as exc:

@@ -34,7 +34,7 @@ import attrs
 import cattrs
 
 from detente.engine.adjudicate import LegalMove
-from detente.engine.commands import _TYPES, Command, command_from_dict
+from detente.engine.commands import COMMAND_TYPES, Command, command_from_dict
 from detente.engine.scenario import Scenario
 from detente.engine.views import View
 
@@ -183,9 +183,10 @@ def command_from_wire(data: Mapping[str, Any]) -> Command:
     detente.net.protocol.ProtocolError: bad-command: respond: 'accept' must be true or false
     """
     kind = data.get("type")
-    cls = _TYPES.get(kind) if isinstance(kind, str) else None
+    cls = COMMAND_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError("bad-command", f"unknown command type {kind!r} (one of: {', '.join(_TYPES)})")
+        known = ", ".join(COMMAND_TYPES)
+        raise ProtocolError("bad-command", f"unknown command type {kind!r} (one of: {known})")
     fields = {f.name: f for f in attrs.fields(cls)}
     extra = sorted(set(data) - set(fields) - {"type"})
     if extra:

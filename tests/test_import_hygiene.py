@@ -100,3 +100,37 @@ def test_help_lists_every_command_module() -> None:
     listed = re.findall(r"^    (\w+)\s", out, re.MULTILINE)
     assert sorted(listed) == modules
     assert len(modules) >= 11  # play validate run replay branch join new report schema serve simulate
+
+
+#: Private imports not yet fixed, each in a file another change is editing; remove an entry
+#: when its name is made public (the test fails on a stale entry too).
+KNOWN_PRIVATE_IMPORTS = {
+    # tui/render/text.py's order wording, used by the team screen; both files are being typed.
+    ("tui/app/screens/team.py", "detente.tui.render.text", "_order_text"),
+}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A name starting with ``_`` is its module's own business: a module that needs it from
+    another imports a public name instead, so a private helper can change without breaking a
+    distant caller (the loader once kept `_lines`, `_describe` … alive only for such callers)."""
+    import ast
+
+    found = set()
+    for package in ("engine", "rules", "net", "tui"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("detente"):
+                    continue
+                assert node.module is not None
+                parts = node.module.split(".")
+                for alias in node.names:
+                    if _private(alias.name) or any(_private(p) for p in parts):
+                        found.add((path.relative_to(ROOT).as_posix(), node.module, alias.name))
+    assert found - KNOWN_PRIVATE_IMPORTS == set(), "private names imported from another module"
+    assert KNOWN_PRIVATE_IMPORTS - found == set(), "stale known exceptions: the import is gone"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.engine.commands import _TYPES, Advance, Override, Propose, SubmitOrders
+from detente.engine.commands import COMMAND_TYPES, Advance, Override, Propose, SubmitOrders
 from detente.engine.loader import load_scenario
 from detente.engine.randomplay import random_commands
 from detente.engine.session import new_session
@@ -140,7 +140,7 @@ _json = st.recursive(
     max_leaves=20,
 )
 _command_like = st.fixed_dictionaries(
-    {"type": st.sampled_from(sorted(_TYPES))},
+    {"type": st.sampled_from(sorted(COMMAND_TYPES))},
     optional={k: _json for k in ("team", "order", "orders", "proposal", "accept", "text", "kind", "region",
                                  "turns", "title", "to", "effects", "value", "of", "reason", "public",
                                  "target", "action", "seconds", "left")},
