@@ -43,7 +43,17 @@ from detente.engine.commands import Command, HangUp, MakePledge, Propose, Respon
 from detente.engine.orders import Script
 from detente.engine.orders import next_command as script_command
 from detente.engine.randomplay import random_orders, random_proposal
-from detente.engine.ruleset import EVERYONE, NEAR, NON_ALLIES, TONES, TRANSPARENT, Ruleset, find_ruleset
+from detente.engine.ruleset import (
+    EVERYONE,
+    NEAR,
+    NEUTRAL,
+    NON_ALLIES,
+    SOLIDARITY,
+    TONES,
+    TRANSPARENT,
+    Ruleset,
+    find_ruleset,
+)
 from detente.engine.scenario import Scenario
 from detente.engine.state import Order, State
 from detente.engine.views import ProposalView, Timeline, View, proposal_view, view
@@ -86,8 +96,7 @@ class Tones:
         mt = self.ruleset.moves.get(order.move)
         if mt is None:
             return 0
-        kind = mt.choice_tones.get(order.choice, mt.tone) if mt.choice_tones else mt.tone
-        sign = TONES.get(kind, 0)
+        sign = TONES.get(self.kind(order), 0)
         reader = mt.read_by
         if reader == EVERYONE:
             return sign
@@ -110,6 +119,13 @@ class Tones:
                 (o, t) for o in self.scenario.others[by] if (t := self.tone(order, by, o))
             )
         return hit
+
+    def kind(self, order: Order) -> str:
+        """The move's tone (:data:`~detente.engine.ruleset.TONES`), its choice's where that decides."""
+        mt = self.ruleset.moves.get(order.move)
+        if mt is None:
+            return NEUTRAL
+        return mt.choice_tones.get(order.choice, mt.tone) if mt.choice_tones else mt.tone
 
     def transparent(self, order: Order) -> bool:
         """Whether the move is a transparency measure."""
@@ -207,8 +223,11 @@ class Seat:
     def allied(self, other: str) -> bool:
         return self.tones.allied(self.team, other)
 
-    def tension(self, other: str) -> int:
-        return self._state.value("tension", self.team, other)
+    def escalation(self, other: str) -> int:
+        """How far the team and ``other`` have escalated: the ruleset's escalation value of the
+        pair (public), 0 if the ruleset has none."""
+        track = self._ruleset.escalation
+        return self._state.value(track, self.team, other) if track else 0
 
     def legal(self, phase: str) -> list[LegalMove]:
         """The moves the team may make in ``phase`` now, affordable, with valid arguments."""
@@ -533,7 +552,7 @@ class Policy:
 
 
 def _urgency(seat: Seat, order: Order) -> float:
-    return 1 + seat.tension(order.target) / 25 if order.target else 1.0
+    return 1 + seat.escalation(order.target) / 25 if order.target else 1.0
 
 
 def _tones(seat: Seat, order: Order) -> tuple[tuple[str, int], ...]:
@@ -596,7 +615,7 @@ class Hawk(Policy):
         tones = _tones(seat, order)
         if any(t < 0 and not seat.allied(o) for o, t in tones):
             return 6.0
-        if order.move == "public_statement" and order.choice == "support":
+        if seat.tones.kind(order) == SOLIDARITY:
             return 2.0
         if any(t > 0 and not seat.allied(o) for o, t in tones):
             return 0.15

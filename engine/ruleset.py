@@ -53,8 +53,11 @@ def default_title(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 COOPERATIVE, TRANSPARENT, COERCIVE, NEUTRAL = "cooperative", "transparent", "coercive", "neutral"
+SOLIDARITY = "solidarity"
 #: How a move can read to another team, and its sign: +1 cooperative, -1 escalatory, 0 neither.
-TONES: dict[str, int] = {COOPERATIVE: 1, TRANSPARENT: 1, COERCIVE: -1, NEUTRAL: 0}
+#: A ``solidarity`` move (a show of support for allies) reads as neither to others; hawkish
+#: bots favour it.
+TONES: dict[str, int] = {COOPERATIVE: 1, TRANSPARENT: 1, COERCIVE: -1, NEUTRAL: 0, SOLIDARITY: 0}
 
 AIMED, EVERYONE, NEAR, NON_ALLIES = "aimed", "everyone", "near", "non-allies"
 #: Who reads a move's tone: its targets, everyone, the actors its region borders, non-allies.
@@ -274,6 +277,9 @@ class Ruleset:
     """Event kinds the engine counts for it, and the pair value each adds one to: every
     ``incident`` event between two actors adds one to their ``incidents`` (an annulled one
     takes it back)."""
+    breakdown: str = ""
+    """The outcome a dry run times (when, in the runs that ended so, it broke out): the worst one,
+    ``conflict`` for the bundled ruleset; empty for none."""
     escalation: str = ""
     """The pair value (a :class:`~detente.engine.tracks.Track` of 0–100) the escalation ladder
     reads: rung = value ÷ 10. Reports chart it and dry runs give its peak; empty if none."""

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from detente.engine.adjudicate import Sink
 from detente.engine.bots import BOTS, Policy, next_command
@@ -64,8 +64,8 @@ class RunResult:
     reason: str
     turn: int
     """The turn it ended on."""
-    peak_tension: int
-    """The highest tension of any pair at any moment, 0–100."""
+    peak: int
+    """The highest escalation value (:attr:`Ruleset.escalation`) of any pair at any moment."""
     injects: tuple[str, ...]
     """Ids of the scripted injects that fired at least once, in the scenario's order."""
     scores: Mapping[str, int]
@@ -74,14 +74,18 @@ class RunResult:
     """The ending it reached: a scenario ending's id, or a key of :func:`rule_endings`."""
     ending_from: str = "rules"
     """``scenario`` (one of its ``[[endings]]``) or ``rules`` (the ruleset's own)."""
+    names: RunNames = field(factory=lambda: RunNames())
+    """What the ruleset calls the figures (for records people read)."""
 
     @property
-    def conflict_turn(self) -> int | None:
-        """The turn conflict broke out, or None if the run did not end in conflict."""
-        return self.turn if self.outcome == "conflict" else None
+    def breakdown_turn(self) -> int | None:
+        """The turn the ruleset's breakdown outcome (:attr:`Ruleset.breakdown`: conflict) broke
+        out, or None if the run did not end so."""
+        return self.turn if self.names.breakdown and self.outcome == self.names.breakdown else None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record."""
+        """A JSON-ready record; the figures are named after the ruleset's values
+        (``conflict_turn``, ``peak_tension`` for the bundled ruleset)."""
         return {
             "run": self.run,
             "seed": self.seed,
@@ -90,11 +94,35 @@ class RunResult:
             "ending_from": self.ending_from,
             "reason": self.reason,
             "turn": self.turn,
-            "conflict_turn": self.conflict_turn,
-            "peak_tension": self.peak_tension,
+            self.names.breakdown_key: self.breakdown_turn,
+            self.names.peak_key: self.peak,
             "scores": dict(self.scores),
             "injects": list(self.injects),
         }
+
+
+@frozen
+class RunNames:
+    """What a ruleset calls a dry run's figures: its escalation value and breakdown outcome."""
+
+    escalation: str = ""
+    """:attr:`Ruleset.escalation` (``tension``)."""
+    breakdown: str = ""
+    """:attr:`Ruleset.breakdown` (``conflict``)."""
+
+    @property
+    def peak_key(self) -> str:
+        """The record's name for the peak (``peak_tension``)."""
+        return f"peak_{self.escalation}" if self.escalation else "peak"
+
+    @property
+    def breakdown_key(self) -> str:
+        """The record's name for the breakdown's turn (``conflict_turn``)."""
+        return f"{self.breakdown}_turn" if self.breakdown else "breakdown_turn"
+
+    @classmethod
+    def of(cls, ruleset: Ruleset) -> RunNames:
+        return cls(ruleset.escalation, ruleset.breakdown)
 
 
 def ending_of(scenario: Scenario, outcome: Outcome, marks: Mapping[str, Any]) -> tuple[str, str]:
@@ -183,7 +211,8 @@ def play_run(
         outcome=st.outcome.result,
         reason=st.outcome.reason,
         turn=st.outcome.turn,
-        peak_tension=int(peak),
+        peak=int(peak),
+        names=RunNames.of(base.ruleset),
         injects=tuple(inj.id for inj in scenario.injects if inj.id in st.fired),
         scores={a: int(st.outcome.scores.get(a, 0)) for a in scenario.actor_ids},
         ending=ending,
@@ -267,15 +296,18 @@ class Summary:
     runs: int
     outcomes: tuple[Share, ...]
     """The main outcomes first (see :func:`main_outcomes`), then any other that occurred."""
-    peak_tension: Spread
+    peak: Spread
+    """The escalation value's peak in each run."""
     injects: tuple[tuple[str, str, float], ...]
     """Every scripted inject: (id, title, share of runs in which it fired)."""
     scores: Mapping[str, Spread]
     """Objective points per team."""
-    conflict_turns: Mapping[int, int]
-    """Turn → runs in which conflict broke out then (sorted by turn)."""
-    conflict_turn: Spread | None
-    """When conflict broke out, over the runs that ended in conflict."""
+    breakdown_turns: Mapping[int, int]
+    """Turn → runs in which the breakdown outcome (conflict) broke out then (sorted by turn)."""
+    breakdown_turn: Spread | None
+    """When it broke out, over the runs that ended so."""
+    names: RunNames = field(factory=lambda: RunNames())
+    """What the ruleset calls the figures."""
     endings: tuple[EndingShare, ...] = ()
     """Every ending of the scenario (even one no run reached) and each rule ending some run
     reached, the most frequent first (then the scenario's in file order, then the rules')."""
@@ -319,17 +351,18 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
          for by, key in keys),
         key=lambda e: -e.count,  # stable: ties keep the order of ``keys``
     )
-    conflict = [r.turn for r in results if r.outcome == "conflict"]
-    peak = Spread.of([r.peak_tension for r in results])
+    broke = [r.breakdown_turn for r in results if r.breakdown_turn is not None]
+    peak = Spread.of([r.peak for r in results])
     assert peak is not None
     return Summary(
         runs=n,
         outcomes=outcomes,
-        peak_tension=peak,
+        peak=peak,
         injects=tuple((inj.id, inj.title, fired[inj.id] / n) for inj in scenario.injects),
         scores={a: Spread.of([r.scores.get(a, 0) for r in results]) for a in scenario.actor_ids},  # type: ignore[misc]
-        conflict_turns=dict(sorted(Counter(conflict).items())),
-        conflict_turn=Spread.of(conflict),
+        breakdown_turns=dict(sorted(Counter(broke).items())),
+        breakdown_turn=Spread.of(broke),
+        names=RunNames.of(ruleset),
         endings=tuple(endings),
     )
 
@@ -337,6 +370,7 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
 __all__ = [
     "ENGINE_ENDINGS",
     "EndingShare",
+    "RunNames",
     "RunResult",
     "Share",
     "Spread",

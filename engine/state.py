@@ -37,13 +37,14 @@ def pair(a: str, b: str) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
-def rung(tension: int) -> int:
-    """The escalation-ladder rung of a tension value: tension ÷ 10, 0–10.
+def rung(value: int) -> int:
+    """The escalation-ladder rung of a value of the ruleset's escalation track (0–100, see
+    :attr:`~detente.engine.ruleset.Ruleset.escalation`): the value ÷ 10, 0–10.
 
     >>> rung(47), rung(90), rung(100)
     (4, 9, 10)
     """
-    return min(10, max(0, tension // 10))
+    return min(10, max(0, value // 10))
 
 
 @frozen(slots=False)

@@ -40,6 +40,7 @@ ruleset = Ruleset(
     ),
     ladder=tuple(NUMBERS["ladder"]["names"]),
     escalation="tension",
+    breakdown="conflict",
     endings=ENDINGS,
     functions=FUNCTIONS,
     counts={"incident": "incidents"},

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import COERCIVE, COOPERATIVE, MoveType, Param, Step
+from detente.engine.ruleset import COERCIVE, COOPERATIVE, SOLIDARITY, MoveType, Param, Step
 from detente.engine.state import Order, Proposal, Reading, pair
 from detente.rules.common import (
     both_ways,
@@ -366,7 +366,7 @@ def _statement(r: Resolution, team: str, order: Order) -> None:
 
 public_statement = MoveType(
     name="public_statement",
-    choice_tones={"warn": COERCIVE, "reassure": COOPERATIVE},
+    choice_tones={"warn": COERCIVE, "reassure": COOPERATIVE, "support": SOLIDARITY},
     family="cooperation",
     phase="orders",
     description="Say something in public: reassure, warn, support an ally, or stay neutral",

@@ -184,14 +184,17 @@ def render(title: str, names: Mapping[str, str], seed: int, summary: Any) -> lis
     for s in summary.outcomes:
         out.append(f"{s.outcome:<16}{s.count:>6}{_pct(s.share):>9}   {_pct(s.low)} – {_pct(s.high)}")
     out += ["", *render_endings(summary.endings)]
-    p = summary.peak_tension
-    out += ["", f"Peak tension: mean {p.mean:.1f}, sd {p.sd:.1f}, min {_num(p.min)}, max {_num(p.max)}"]
-    c = summary.conflict_turn
-    if c is None:
-        out.append("Conflict turn: no run ended in conflict")
-    else:
-        by_turn = ", ".join(f"turn {t}: {k}" for t, k in summary.conflict_turns.items())
-        out.append(f"Conflict turn: mean {c.mean:.1f}, min {_num(c.min)}, max {_num(c.max)} ({by_turn})")
+    p, figures = summary.peak, summary.names
+    if figures.escalation:
+        out += ["", f"Peak {figures.escalation}: mean {p.mean:.1f}, sd {p.sd:.1f}, min {_num(p.min)}, "
+                    f"max {_num(p.max)}"]
+    c, what = summary.breakdown_turn, figures.breakdown
+    if what and c is None:
+        out.append(f"{what.capitalize()} turn: no run ended in {what}")
+    elif what and c is not None:
+        by_turn = ", ".join(f"turn {t}: {k}" for t, k in summary.breakdown_turns.items())
+        out.append(f"{what.capitalize()} turn: mean {c.mean:.1f}, min {_num(c.min)}, max {_num(c.max)} "
+                   f"({by_turn})")
     out += ["", "Injects fired (share of runs):"]
     out += [f"  {share * 100:5.1f}%  {iid}: {t}" for iid, t, share in summary.injects] or ["  (none)"]
     out += ["", "Objective scores:"]
@@ -218,6 +221,7 @@ def write_results(
     path: Path, scenario: Any, names: Mapping[str, str], seed: int, results: Sequence[Any]
 ) -> None:
     """Every run's result as CSV (one row a run) or JSON, chosen by the file's extension."""
+    from detente.engine.simulate import RunNames
     from detente.tui.render.output import write_output
 
     if path.suffix.lower() == ".json":
@@ -237,18 +241,20 @@ def write_results(
 
     teams = list(names)
     injects = [inj.id for inj in scenario.injects]
+    figures = results[0].names if results else RunNames()
     with io.StringIO(newline="") as fh:
         w = csv.writer(fh)
         w.writerow(
-            ["run", "seed", "outcome", "ending", "ending_from", "turn", "conflict_turn", "peak_tension"]
+            ["run", "seed", "outcome", "ending", "ending_from", "turn"]
+            + [figures.breakdown_key, figures.peak_key]
             + [f"score_{t}" for t in teams]
             + [f"fired_{i}" for i in injects]
             + ["reason"]
         )
         for r in results:
             w.writerow(
-                [r.run, r.seed, r.outcome, r.ending, r.ending_from, r.turn, r.conflict_turn or "",
-                 r.peak_tension]
+                [r.run, r.seed, r.outcome, r.ending, r.ending_from, r.turn, r.breakdown_turn or "",
+                 r.peak]
                 + [r.scores.get(t, 0) for t in teams]
                 + [int(i in r.injects) for i in injects]
                 + [r.reason]
