@@ -343,10 +343,6 @@ class Ruleset:
         """The outcomes of its endings, in order, each once."""
         return tuple(dict.fromkeys(e.outcome for e in self.endings))
 
-    def move(self, name: str) -> MoveType | None:
-        """The move type called ``name``, or None."""
-        return self.moves.get(name)
-
     @cached_property
     def moves_by_phase(self) -> Mapping[str, tuple[MoveType, ...]]:
         """The move types made in each phase, in the order of :attr:`moves`."""

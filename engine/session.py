@@ -4,11 +4,13 @@
 no I/O: :mod:`detente.engine.recorder` writes each accepted command and its events
 to the log before the session moves on.
 
->>> from detente.engine.session import Session
->>> from detente.engine.commands import Start, Advance
->>> s = Session.from_file("scenarios/strait_standoff.toml")   # doctest: +SKIP
->>> s.apply(Start()).accepted                                  # doctest: +SKIP
-True
+>>> from detente.engine.commands import Advance, Start
+>>> from detente.engine.loader import EXAMPLE, load_scenario_text
+>>> s = new_session(load_scenario_text(EXAMPLE))
+>>> s.apply(Start()).accepted, s.state.phase
+(True, 'briefing')
+>>> s.apply(Advance()).accepted, s.state.phase
+(True, 'communications')
 """
 
 from __future__ import annotations
@@ -153,9 +155,6 @@ class Session:
                     waiting += [p.by, *p.to]
             return tuple(a for a in self.scenario.actor_ids if a in waiting)
         return ()
-
-    def condition(self, source: str) -> Condition:
-        return self.conditions[source]
 
     # -- injects and end of turn -----------------------------------------------------------
     def _deliver(self, r: Resolution, inject: Inject) -> None:

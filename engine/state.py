@@ -268,10 +268,6 @@ class Reading:
         """One tracked value: ``state.value("tension", "red", "blue")``."""
         return self.values[name][self.tracks[name].key(of)]
 
-    def table(self, name: str) -> Mapping[Any, Any]:
-        """Every value of one track, by key (:meth:`Track.key`)."""
-        return self.values[name]
-
     def _entries(self, scope: str) -> dict[Any, Entry]:
         values = self.values
         keys = next((values[t.name].keys() for t in self.tracks.values() if t.scope == scope), ())
