@@ -34,6 +34,10 @@ keys() {  # one key at a time: a list opens before the next key reaches it
 }
 text() { tmux -L "$sock" send-keys -t play -l "$1"; sleep 0.4; }
 use() {  # use KEY LABEL: press KEY, once LABEL (how the screen names it) is on screen or in F1
+  # A screen's footer may be painted a moment after its title (under load): look for LABEL for
+  # up to 2 s before asking F1.
+  local deadline=$((SECONDS + 2))
+  until screen | grep -qF -- "$2" || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
   if ! screen | grep -qF -- "$2"; then
     keys F1
     wait_for "closes this help" 5
