@@ -10,7 +10,7 @@ recorded with their inputs, so a report can say why something happened.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from attrs import frozen
 
@@ -162,9 +162,9 @@ class Resolution:
         self.emit("move", vis, team=team, order=order.to_dict(), result=result, text=text)
 
 
-@frozen
-class LegalMove:
-    """A move a team may make now, with its cost and valid arguments."""
+class LegalMove(NamedTuple):
+    """A move a team may make now, with its cost and valid arguments. (A named tuple: a random or
+    bot game lists a team's legal moves at nearly every decision.)"""
 
     move: MoveType
     cost: int

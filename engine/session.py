@@ -104,7 +104,7 @@ class Session:
         self.sink: Sink = EVERYTHING
         """What this session's events keep (:class:`~detente.engine.adjudicate.Sink`): everything,
         unless a dry run that logs nothing says otherwise."""
-        self.state = state if state is not None else initial_state(scenario, numbers, ruleset)
+        self.state = state if state is not None else _initial(scenario, numbers, ruleset)
 
     # -- the two halves of applying a command ------------------------------------------
     def decide(self, command: Command) -> Result:
@@ -629,6 +629,22 @@ _HANDLERS: dict[type, Any] = {
     Clock: _clock,
     End: _end,
 }
+
+
+_INITIAL: dict[tuple[int, int, int], tuple[Scenario, Mapping[str, Any], Ruleset, State]] = {}
+
+
+def _initial(scenario: Scenario, numbers: Mapping[str, Any], ruleset: Ruleset) -> State:
+    """The starting state of a scenario with these numbers and ruleset, made once and shared:
+    a state never changes, and a dry run or a benchmark starts thousands of sessions of one
+    scenario."""
+    key = (id(scenario), id(numbers), id(ruleset))
+    hit = _INITIAL.get(key)
+    if hit is None or hit[0] is not scenario or hit[1] is not numbers or hit[2] is not ruleset:
+        if len(_INITIAL) > 32:
+            _INITIAL.clear()
+        hit = _INITIAL[key] = (scenario, numbers, ruleset, initial_state(scenario, numbers, ruleset))
+    return hit[3]
 
 
 def _parties(p: Proposal) -> list[str]:
