@@ -14,30 +14,31 @@ This module holds the builders; the report's models (:class:`Report`, :class:`En
 
 Definitions (docs/report.md explains them for facilitators):
 
-- **p_conflict of a roll**: for an ``incident:A:B`` roll, the roll's probability times the
-  share of the 36 severity outcomes (2d6 plus the severity modifier) that would have started
-  open conflict: a grave incident at ``incidents.grave_conflict_tension`` or more, or an
-  incident whose tension rise alone lifts the pair to ``end.conflict_rung`` — measured on the
-  state just before the roll, ignoring the drift later in the same adjudication.
+- **p_conflict of a roll**: for a roll of the ruleset's :attr:`~detente.engine.ruleset.Ruleset.hazard`
+  (``incident:A:B`` in the bundled ruleset), the roll's probability times the share of its
+  outcomes that would have started the ruleset's breakdown (:attr:`Hazard.share
+  <detente.engine.ruleset.Hazard.share>`), measured on the state just before the roll.
 - **p_conflict of a turn**: ``1 − Π(1 − p)`` over that turn's incident rolls.
 - **risk run**: ``1 − Π(1 − p_conflict of each turn)``.
-- **near miss**: a pair ending a turn one rung below open conflict; a grave incident that
-  came within :data:`NEAR_TENSION` points of the conflict tension; and, for the
+- **near miss**: a pair ending a turn one rung below open conflict; an incident that came
+  within :data:`NEAR_TENSION` points of the escalation value at which one of its severity
+  starts the breakdown (:attr:`Hazard.line <detente.engine.ruleset.Hazard.line>`); and, for the
   facilitator, an incident roll that could have started a conflict and missed by less than
   :data:`NEAR_ROLL`, or an incident that happened while a conflict-starting severity was
   possible and whose severity dice fell short.
-- **gap between words and deeds**: a team that publicly reassured a party (a
-  ``public_statement`` with the ``reassure`` stance) or pledged it restraint, and then —
-  that turn or within :data:`GAP_TURNS` turns, or while the pledge was in force — deployed
-  a force into a region bordering that party, raised readiness, or held a joint exercise
-  in such a region.
+- **gap between words and deeds**: a team that reassured a party in words (a move with an
+  :attr:`~detente.engine.ruleset.MoveType.assurance` that reads as cooperative to it: a
+  reassuring public statement) or pledged it restraint (a pledge kind whose
+  :attr:`~detente.engine.ruleset.PledgeType.restraint` is set), and then — that turn or within
+  :data:`GAP_TURNS` turns, or while the pledge was in force — made a move that
+  :attr:`~detente.engine.ruleset.MoveType.breaks_restraint` (always, or in a region bordering
+  that party: a deployment, a rise in readiness, a joint exercise).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import product
 from typing import Any, Protocol
 
 from detente.engine.aar_model import (
@@ -60,9 +61,9 @@ from detente.engine.aar_model import (
 )
 from detente.engine.commands import FACILITATOR
 from detente.engine.events import fold
-from detente.engine.ruleset import default_title
+from detente.engine.ruleset import TONES, MoveType, Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
-from detente.engine.state import Outcome, State, pair, rung
+from detente.engine.state import Outcome, State, pair
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import header_for
 
@@ -72,10 +73,6 @@ NEAR_TENSION = 10
 """A grave incident within this many tension points below the conflict tension is a near miss."""
 GAP_TURNS = 1
 """How many turns after a reassuring statement an escalatory move still counts as a gap."""
-RESTRAINT_PLEDGES = ("no_deployment", "no_readiness_increase", "stand_down", "notify_activities")
-"""Pledge kinds that promise restraint (any of them makes a later escalatory move a gap)."""
-ESCALATORY_MOVES = ("deploy", "raise_readiness", "joint_exercise")
-"""Moves that contradict a promise of restraint (deploy and exercise only near the party)."""
 
 
 
@@ -105,6 +102,7 @@ def build(
         raise ValueError(f"unknown role {role!r}")
     header = header_for(header or {}, role)
     scenario = initial.scenario
+    ruleset = initial.ruleset
     states, risk = _fold(initial, events, role == FACILITATOR)
     views = {t: view(s, role, ladder) for t, s in states.items()}
     start = view(initial, role, ladder)
@@ -113,8 +111,8 @@ def build(
     seen = timeline(events, role, scenario)
     conflict_rung = int(initial.numbers.get("end", {}).get("conflict_rung", 9))
     labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
-    entries = facts(scenario, seen, names)
-    calls, pledges = _calls_and_pledges(seen)
+    entries = facts(scenario, seen, names, ruleset=ruleset)
+    calls, pledges = _calls_and_pledges(seen, ruleset)
     outcome = final.outcome
     series = tuple(p for t in sorted(views) if t >= 1 for p in _pair_rows(views[t], t))
     opening = _pair_rows(start, 0)
@@ -173,6 +171,7 @@ def _fold(
     state = initial
     out: dict[int, State] = {}
     rolls: list[RiskRoll] = []
+    hazard = initial.ruleset.hazard
     computable = True
     for e in events:
         kind = e["kind"]
@@ -180,9 +179,10 @@ def _fold(
             continue
         if kind == "phase" and e["phase"] == "briefing" and state.turn >= 1:
             out[state.turn] = state
-        if with_risk and kind == "roll" and e.get("p") is not None and str(e["id"]).startswith("incident:"):
-            _, a, b = str(e["id"]).split(":", 2)
-            share = conflict_share(state, a, b)
+        if (with_risk and hazard is not None and kind == "roll" and e.get("p") is not None
+                and str(e["id"]).startswith(f"{hazard.roll}:")):
+            a, b = str(e["id"])[len(hazard.roll) + 1:].split(":", 1)
+            share = hazard.share(state, a, b)
             computable = computable and share is not None
             rolls.append(RiskRoll(
                 turn=state.turn, between=pair(a, b), p_incident=float(e["p"]),
@@ -217,34 +217,6 @@ def either(ps: Any) -> float:
     for p in ps:
         miss *= 1.0 - p
     return 1.0 - miss
-
-
-_SEVERITY_KEYS = (
-    "serious_min", "grave_min", "agreement_severity", "readiness_severity", "readiness_severity_at",
-    "minor_tension", "serious_tension", "grave_tension", "grave_conflict_tension",
-)
-
-
-def conflict_share(state: State, a: str, b: str) -> float | None:
-    """The share of an incident's 2d6 severity outcomes between ``a`` and ``b`` that would start
-    open conflict, on ``state`` (just before the incident roll); None when the ruleset's numbers
-    do not say how severity works."""
-    n = state.numbers.get("incidents", {})
-    if any(k not in n for k in _SEVERITY_KEYS):
-        return None
-    top = int(state.numbers.get("end", {}).get("conflict_rung", 9))
-    ps = state.pairs[pair(a, b)]
-    mod = -n["agreement_severity"] if ps.agreement else 0
-    if state.actors[a].readiness + state.actors[b].readiness >= n["readiness_severity_at"]:
-        mod += n["readiness_severity"]
-    hits = 0
-    for d1, d2 in product(range(1, 7), repeat=2):
-        total = d1 + d2 + mod
-        sev = "grave" if total >= n["grave_min"] else "serious" if total >= n["serious_min"] else "minor"
-        grave_conflict = sev == "grave" and ps.tension >= n["grave_conflict_tension"]
-        climbs = rung(min(100, ps.tension + n[f"{sev}_tension"])) >= top
-        hits += grave_conflict or climbs
-    return hits / 36
 
 
 def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
@@ -291,19 +263,25 @@ def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
 
 # -- the timeline --------------------------------------------------------------------------------
 
-PROPOSAL_WORDS = {
-    "hotline_call": "hotline call",
-    "propose_hotline": "offer of a hotline",
-    "request_inspection": "request for an inspection",
-    "defense_cooperation_agreement": "offer of a defence cooperation agreement",
-    "alliance_commitment": "offer of an alliance commitment",
-    "multilateral_dialogue": "invitation to a dialogue",
-}
-"""What a proposal of a move is, as a noun phrase (``offer of a hotline``); other moves are
-their titles."""
+def proposal_noun(ruleset: Ruleset | None, move: str) -> str:
+    """What a call or proposal of ``move`` is, as a noun phrase: its :attr:`MoveType.noun
+    <detente.engine.ruleset.MoveType.noun>` (``offer of a hotline``), else its title in lower
+    case (its id in words where the ruleset does not know it)."""
+    mt = ruleset.moves.get(move) if ruleset is not None else None
+    if mt is None:
+        return default_title(move).lower()
+    return mt.noun or mt.title.lower()
 
-# Changes of these values are timeline entries; the rest (trust, threat, …) are in the series.
-_CHANGES_SHOWN = ("tension", "hotline", "agreement", "readiness", "cohesion")
+
+def _ruleset_of(scenario: Scenario | None) -> Ruleset | None:
+    """The scenario's ruleset, or None without a scenario or where it is not installed."""
+    if scenario is None:
+        return None
+    try:
+        return find_ruleset(scenario.rules.name)
+    except RulesetNotFound:
+        return None
+
 
 class Wording(Protocol):
     """How the timeline names things: what :func:`facts` asks of its ``names``. The TUI passes
@@ -335,7 +313,7 @@ class ScenarioWords:
 
     _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
-    def __init__(self, scenario: Scenario | None) -> None:
+    def __init__(self, scenario: Scenario | None, ruleset: Ruleset | None = None) -> None:
         sc = scenario
         self.actors = ({**{al.id: al.name for al in sc.alliances}, **{a.id: a.name for a in sc.actors}}
                        if sc else {})
@@ -344,6 +322,7 @@ class ScenarioWords:
         self.objectives = {o.id: o.text for o in sc.objectives} if sc else {}
         self.injects = {i.id: i.title for i in sc.injects} if sc else {}
         self.turn = sc.turns.name if sc else (lambda t: f"Turn {t}")
+        self.ruleset = ruleset or _ruleset_of(sc)
 
     def actor_name(self, actor: str) -> str:
         return self.actors.get(actor, actor)
@@ -378,7 +357,7 @@ class ScenarioWords:
         return result
 
     def proposal_words(self, move: str) -> str:
-        return PROPOSAL_WORDS.get(move) or default_title(move).lower()
+        return proposal_noun(self.ruleset, move)
 
     def order_text(self, o: Mapping[str, Any]) -> str:
         args = [self.choice_name(str(o["choice"]))] if o.get("choice") else []
@@ -432,12 +411,17 @@ def _a(noun: str) -> str:
 
 
 def facts(
-    scenario: Scenario | None, seen: Sequence[Mapping[str, Any]], names: Wording | None = None
+    scenario: Scenario | None, seen: Sequence[Mapping[str, Any]], names: Wording | None = None,
+    *, ruleset: Ruleset | None = None,
 ) -> tuple[Fact, ...]:
     """Every fact of ``seen`` (a role's timeline), in order: the report's timeline. Every move,
     pledge, value, region, force, actor and objective is said in ``names`` (the scenario's
-    :class:`ScenarioWords` without them)."""
-    n: Wording = names if names is not None else ScenarioWords(scenario)
+    :class:`ScenarioWords` without them). ``ruleset`` (the scenario's, found by name, when not
+    given) says which moves open a call, what a proposal is and which values' changes are facts."""
+    ruleset = ruleset or _ruleset_of(scenario)
+    n: Wording = names if names is not None else ScenarioWords(scenario, ruleset)
+    # Changes of headline values are entries; the rest (trust, threat, …) are in the series.
+    headlines = None if ruleset is None else {t.name for t in ruleset.tracks.values() if t.headline}
     who = n.actor_name
     turn, phase = 0, "setup"
     proposals: dict[str, Mapping[str, Any]] = {}
@@ -463,7 +447,7 @@ def facts(
             add("orders", f"{who(e['team'])} sealed its orders: {shown}")
         elif k == "proposal":
             proposals[e["id"]] = e
-            kind = "call" if e["order"]["move"] == "hotline_call" else "proposal"
+            kind = "call" if _opens_call(ruleset, e["order"]["move"]) else "proposal"
             add(kind, f"{who(e['by'])} made {_a(n.proposal_words(e['order']['move']))} to "
                       f"{n.actors_names(e['to'])}")
         elif k == "response":
@@ -495,7 +479,7 @@ def facts(
             add("result", f"{e['text']}{result}")
         elif k == "roll":
             add("roll", n.machine_words(roll_words(e)))
-        elif k == "changed" and e["value"] in _CHANGES_SHOWN:
+        elif k == "changed" and (headlines is None or e["value"] in headlines):
             by = e.get("by")
             delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
             # Without a cause when the why is not the role's (a call it was not on).
@@ -534,6 +518,11 @@ def facts(
     return tuple(out)
 
 
+def _opens_call(ruleset: Ruleset | None, move: str) -> bool:
+    mt = ruleset.moves.get(move) if ruleset is not None else None
+    return mt is not None and mt.opens_call
+
+
 def roll_words(e: Mapping[str, Any]) -> str:
     """A roll in words, with its probability, draw and inputs."""
     inputs = ", ".join(f"{k} {v}" for k, v in e.get("inputs", {}).items())
@@ -548,7 +537,9 @@ def roll_words(e: Mapping[str, Any]) -> str:
 # -- calls, pledges, incidents -------------------------------------------------------------------
 
 
-def _calls_and_pledges(seen: Sequence[Mapping[str, Any]]) -> tuple[tuple[Call, ...], tuple[PledgeFact, ...]]:
+def _calls_and_pledges(
+    seen: Sequence[Mapping[str, Any]], ruleset: Ruleset
+) -> tuple[tuple[Call, ...], tuple[PledgeFact, ...]]:
     turn = 0
     calls: dict[str, dict[str, Any]] = {}
     pledges: dict[str, dict[str, Any]] = {}
@@ -556,7 +547,7 @@ def _calls_and_pledges(seen: Sequence[Mapping[str, Any]]) -> tuple[tuple[Call, .
         k = e["kind"]
         if k == "phase":
             turn = e["turn"]
-        elif k == "proposal" and e["order"]["move"] == "hotline_call":
+        elif k == "proposal" and _opens_call(ruleset, e["order"]["move"]):
             calls[e["id"]] = {"id": e["id"], "turn": turn, "by": e["by"], "to": tuple(e["to"]),
                               "answers": {}, "transcript": [], "pledges": []}
         elif k == "response" and e["id"] in calls:
@@ -588,8 +579,12 @@ def _incidents(
     calls: Sequence[Call],
     outcome: Outcome | None,
 ) -> tuple[IncidentFact, ...]:
-    tension = {k: ps.tension for k, ps in initial.pairs.items()}
-    agreement = {k: ps.agreement for k, ps in initial.pairs.items()}
+    ruleset = initial.ruleset
+    # The escalation value (tension) at each incident, and whether the hazard's guard (an
+    # incidents agreement) was in force.
+    escalation, guard = ruleset.escalation, ruleset.hazard.guard if ruleset.hazard else ""
+    tension = {k: initial.value(escalation, *k) if escalation else None for k in initial.pairs}
+    agreement = {k: bool(initial.value(guard, *k)) if guard else False for k in initial.pairs}
     turn = 0
     found: list[dict[str, Any]] = []
     for e in seen:
@@ -603,9 +598,9 @@ def _incidents(
             found.append({"turn": turn, "between": key, "severity": e["severity"], "text": e["text"],
                           "tension_before": tension[key], "tension_after": tension[key],
                           "agreement": agreement[key]})
-        elif k in ("changed", "override") and e["value"] == "agreement":
+        elif k in ("changed", "override") and guard and e["value"] == guard:
             agreement[pair(*e["of"])] = bool(e["to"])
-        elif k in ("changed", "override") and e["value"] == "tension":
+        elif k in ("changed", "override") and escalation and e["value"] == escalation:
             key = pair(*e["of"])
             tension[key] = e["to"]
             for f in found:
@@ -630,9 +625,16 @@ def _incidents(
             tension_before=f["tension_before"], tension_after=f["tension_after"],
             tension_end=end.tension if end else None, tension_next=nxt.tension if nxt else None,
             agreement=f["agreement"], calls=answered,
-            conflict=outcome is not None and outcome.result == "conflict" and outcome.turn == t,
+            conflict=_broke_down(initial, outcome, t),
         ))
     return tuple(out)
+
+
+def _broke_down(initial: State, outcome: Outcome | None, turn: int | None = None) -> bool:
+    """Whether the session ended in the ruleset's breakdown (open conflict), on ``turn`` if given."""
+    breakdown = initial.ruleset.breakdown
+    return (bool(breakdown) and outcome is not None and outcome.result == breakdown
+            and (turn is None or outcome.turn == turn))
 
 
 def _near_misses(
@@ -645,21 +647,23 @@ def _near_misses(
 ) -> tuple[NearMiss, ...]:
     out: list[NearMiss] = []
     for t in sorted(views):
-        if t < 1 or (outcome is not None and outcome.result == "conflict" and outcome.turn == t):
+        if t < 1 or _broke_down(initial, outcome, t):
             continue
         for p in views[t].pairs:
             if p.rung == top - 1:
                 out.append(NearMiss(t, "rung", (p.a, p.b),
                                     f"{p.a}–{p.b} ended the turn at rung {p.rung}, one below open conflict "
                                     f"(tension {p.tension})"))
-    line = initial.numbers.get("incidents", {}).get("grave_conflict_tension")
-    if line is not None:
+    hazard, ruleset = initial.ruleset.hazard, initial.ruleset
+    track = ruleset.tracks.get(ruleset.escalation)
+    if hazard is not None and track is not None:
         for i in incidents:
-            before = i.tension_before
-            if i.severity == "grave" and before is not None and line - NEAR_TENSION <= before < line:
-                out.append(NearMiss(i.turn, "grave", i.between,
-                                    f"a grave incident at tension {before}, {line - before} below the "
-                                    f"{line} at which a grave incident starts open conflict"))
+            before, line = i.tension_before, hazard.line(initial, i.severity)
+            if line is not None and before is not None and line - NEAR_TENSION <= before < line:
+                out.append(NearMiss(i.turn, i.severity, i.between,
+                                    f"a {i.severity} incident at {track.label.lower()} {before}, "
+                                    f"{line - before} below the {line} at which a {i.severity} incident "
+                                    f"starts open conflict"))
     if risk is not None:
         for tr in risk.turns:
             for r in tr.rolls:
@@ -670,8 +674,7 @@ def _near_misses(
                                         f"the incident roll drew {r.value:.3f} against p {r.p_incident:.3f}: "
                                         f"an incident with a {r.p_conflict_if_incident:.0%} chance of "
                                         f"starting open conflict was missed by {r.value - r.p_incident:.3f}"))
-                elif r.incident and not (outcome is not None and outcome.result == "conflict"
-                                         and outcome.turn == r.turn):
+                elif r.incident and not _broke_down(initial, outcome, r.turn):
                     out.append(NearMiss(r.turn, "severity", r.between,
                                         f"an incident happened while {r.p_conflict_if_incident:.0%} of its "
                                         f"severities would have started open conflict; the dice fell short"))
@@ -686,9 +689,11 @@ def _gaps(
     initial: State, seen: Sequence[Mapping[str, Any]], pledges: Sequence[PledgeFact]
 ) -> tuple[Gap, ...]:
     near = {rg.id: tuple(rg.near) for rg in initial.scenario.regions}
+    moves, kinds = initial.ruleset.moves, initial.ruleset.pledges
     annulled = annulled_in(seen)
     turn = 0
-    promises: list[tuple[str, str, int, int, str]] = []  # (team, to, from turn, until turn, words)
+    # (team, to, from turn, until turn, words, words' form with {target} for the party)
+    promises: list[tuple[str, str, int, int, str, str]] = []
     deeds: list[tuple[str, int, Mapping[str, Any], str]] = []  # (team, turn, order, words)
     for e in seen:
         k = e["kind"]
@@ -696,27 +701,38 @@ def _gaps(
             turn = e["turn"]
         elif k == "move" and e.get("result", "done") == "done" and (turn, e["text"]) not in annulled:
             o = e["order"]
-            if o["move"] == "public_statement" and o.get("choice") == "reassure" and o.get("target"):
+            mt = moves.get(o["move"])
+            if mt is None:
+                continue
+            if mt.assurance and o.get("target") and _reads_cooperative(mt, o.get("choice")):
+                said = f': "{o["text"]}"' if o.get("text") else ""
                 promises.append((e["team"], o["target"], turn, turn + GAP_TURNS,
-                                 f"public statement reassuring {o['target']}"
-                                 + (f': "{o["text"]}"' if o.get("text") else "")))
-            elif o["move"] in ESCALATORY_MOVES:
+                                 mt.assurance.replace("{target}", o["target"]) + said, mt.assurance))
+            elif mt.breaks_restraint:
                 deeds.append((e["team"], turn, o, str(e["text"])))
     for p in pledges:
-        if p.kind in RESTRAINT_PLEDGES:
+        pt = kinds.get(p.kind)
+        if pt is not None and pt.restraint > 0:
             region = f" in {p.region}" if p.region else ""
-            promises.append((p.by, p.to, p.turn, p.until,
-                             f"pledge to {p.to}: {p.kind.replace('_', ' ')}{region} until turn {p.until}"))
+            words = f"pledge to {p.to}: {p.kind.replace('_', ' ')}{region} until turn {p.until}"
+            promises.append((p.by, p.to, p.turn, p.until, words, ""))
     out = []
-    for team, to, since, until, words in promises:
+    for team, to, since, until, words, form in promises:
         for who, t, o, did in deeds:
             if who != team or not since <= t <= until:
                 continue
-            if o["move"] != "raise_readiness" and to not in near.get(o.get("region", ""), ()):
+            if moves[o["move"]].breaks_restraint == "near" and to not in near.get(o.get("region", ""), ()):
                 continue
-            out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did))
+            out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did, form=form))
     out.sort(key=lambda g: (g.said_turn, g.did_turn, g.team, g.to))
     return tuple(out)
+
+
+def _reads_cooperative(mt: MoveType, choice: str | None) -> bool:
+    """Whether a move of ``mt`` with ``choice`` reads as cooperative to its target (its
+    choice's tone where the choice decides it, else its own)."""
+    tone = mt.choice_tones.get(choice or "", mt.tone) if mt.choice_tones else mt.tone
+    return TONES.get(tone, 0) > 0
 
 
 def annulled_in(seen: Sequence[Mapping[str, Any]]) -> set[tuple[int, str]]:
@@ -749,7 +765,6 @@ __all__ = [
     "GAP_TURNS",
     "NEAR_ROLL",
     "NEAR_TENSION",
-    "PROPOSAL_WORDS",
     "Call",
     "Change",
     "Entry",
@@ -768,9 +783,9 @@ __all__ = [
     "Wording",
     "annulled_in",
     "build",
-    "conflict_share",
     "either",
     "facts",
+    "proposal_noun",
     "roll_words",
     "turn_facts",
 ]

@@ -186,8 +186,13 @@ class Gap:
     """The party it reassured or pledged restraint to."""
     said_turn: int
     said: str
+    """What it said, by ids (``public statement reassuring red: "…"``)."""
     did_turn: int
     did: str
+    form: str = ""
+    """How the ruleset words the words it said, with ``{target}`` for the party
+    (:attr:`~detente.engine.ruleset.MoveType.assurance`), so that a renderer can name it; empty
+    for a pledge."""
 
 
 @frozen

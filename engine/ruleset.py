@@ -137,6 +137,11 @@ class MoveType:
     """Whether it goes against a promise of restraint made to another team (a pledge of
     restraint, a reassuring statement): ``"always"``, ``"near"`` (when its region borders
     that team) or empty (never). A report lists such a move as a gap between words and deeds."""
+    assurance: str = ""
+    """What it is when it reads as cooperative to its target (:attr:`choice_tones`, :attr:`tone`):
+    words of restraint a report holds the team to as it holds a pledge of restraint, with
+    ``{target}`` for the target (``"public statement reassuring {target}"``); empty if it is
+    never such words."""
 
     def cost(self, numbers: Numbers) -> int:
         """What it costs against the team's budget (``[costs]`` in the ruleset numbers)."""
@@ -239,6 +244,29 @@ class Ending:
     among those of its outcome: a dry run tells the endings of one outcome apart by it."""
 
 
+def _no_line(state: Reading, severity: str) -> int | None:
+    return None
+
+
+@frozen
+class Hazard:
+    """A chance event the ruleset rolls for between two actors, which can start its
+    :attr:`~Ruleset.breakdown` (the bundled ruleset's incidents): what a report needs from the
+    ruleset to weigh the risk that was run. The event itself is an ``incident`` event."""
+
+    roll: str
+    """The prefix of its rolls' ids: a roll ``<roll>:A:B`` is the chance of it between A and B."""
+    share: Callable[[Reading, str, str], float | None]
+    """The share of its outcomes between ``a`` and ``b`` that would start the breakdown, on
+    ``state`` just before the roll; None when the numbers do not say how it works."""
+    line: Callable[[Reading, str], int | None] = _no_line
+    """The value of the :attr:`~Ruleset.escalation` track at or above which one of the given
+    severity starts the breakdown outright, or None: those just below it are near misses."""
+    guard: str = ""
+    """A pair flag (a ``bool`` pair track) that contains it while true (an incidents
+    agreement): a report says whether it was in force at each one; empty if none."""
+
+
 @frozen
 class Step:
     """One step of adjudication, run in the ruleset's fixed order."""
@@ -283,6 +311,9 @@ class Ruleset:
     escalation: str = ""
     """The pair value (a :class:`~detente.engine.tracks.Track` of 0–100) the escalation ladder
     reads: rung = value ÷ 10. Reports chart it and dry runs give its peak; empty if none."""
+    hazard: Hazard | None = None
+    """The chance event that can start the breakdown, for a report's risk run (:class:`Hazard`);
+    None if the ruleset has none."""
     changes: Mapping[str, tuple[str, ...]] | None = None
     """What each move type and each adjudication step can change, by name, in the names
     conditions read (``"tension"``, ``"deployed"``, ``"pledged"`` …; see

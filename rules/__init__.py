@@ -41,6 +41,7 @@ ruleset = Ruleset(
     ladder=tuple(NUMBERS["ladder"]["names"]),
     escalation="tension",
     breakdown="conflict",
+    hazard=incidents.HAZARD,
     endings=ENDINGS,
     functions=FUNCTIONS,
     counts={"incident": "incidents"},

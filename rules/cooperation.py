@@ -367,6 +367,7 @@ def _statement(r: Resolution, team: str, order: Order) -> None:
 public_statement = MoveType(
     name="public_statement",
     choice_tones={"warn": COERCIVE, "reassure": COOPERATIVE, "support": SOLIDARITY},
+    assurance="public statement reassuring {target}",
     family="cooperation",
     phase="orders",
     description="Say something in public: reassure, warn, support an ally, or stay neutral",

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import Step
-from detente.engine.state import Reading, pair
+from detente.engine.ruleset import Hazard, Step
+from detente.engine.state import Reading, pair, rung
 from detente.rules.common import name, near, region_name, whole
 
 if TYPE_CHECKING:
@@ -87,6 +87,40 @@ def conflict_chance(state: Reading, a: str, b: str) -> float:
     faces = product(range(1, 7), repeat=2)
     grave = sum(1 for d1, d2 in faces if severity(state, d1 + d2 + mod) == "grave")
     return incident_chance(state, a, b) * grave / 36
+
+
+_SEVERITY_NUMBERS = (
+    "serious_min", "grave_min", "agreement_severity", "readiness_severity", "readiness_severity_at",
+    "minor_tension", "serious_tension", "grave_tension", "grave_conflict_tension",
+)
+
+
+def conflict_share(state: Reading, a: str, b: str) -> float | None:
+    """The share of an incident's 2d6 severity outcomes between ``a`` and ``b`` that would start
+    open conflict on ``state`` (just before the incident roll): a grave incident at
+    ``grave_conflict_tension`` or more, or one whose tension rise alone lifts the pair to the
+    conflict rung (ignoring the drift later in the same adjudication). None when the numbers do
+    not say how severity works. For the after-action report's *risk run*."""
+    n = state.numbers.get("incidents", {})
+    if any(k not in n for k in _SEVERITY_NUMBERS):
+        return None
+    top = int(state.numbers.get("end", {}).get("conflict_rung", 9))
+    tension = state.value("tension", a, b)
+    mod = _severity_modifier(state, a, b)
+    hits = 0
+    for d1, d2 in product(range(1, 7), repeat=2):
+        sev = severity(state, d1 + d2 + mod)
+        grave_conflict = sev == "grave" and tension >= n["grave_conflict_tension"]
+        climbs = rung(min(100, tension + n[f"{sev}_tension"])) >= top
+        hits += grave_conflict or climbs
+    return hits / 36
+
+
+def conflict_line(state: Reading, sev: str) -> int | None:
+    """The tension at or above which an incident of severity ``sev`` starts open conflict
+    outright: ``grave_conflict_tension`` for a grave one, None for the others."""
+    line = state.numbers.get("incidents", {}).get("grave_conflict_tension")
+    return line if sev == "grave" else None
 
 
 def _where(state: Reading, a: str, b: str) -> str:
@@ -214,3 +248,5 @@ def drift(r: Resolution) -> None:
 
 COLLECTIVE = (Step("collective defence", collective_defence),)
 STEPS = (Step("incidents", incidents), Step("drift", drift))
+HAZARD = Hazard("incident", conflict_share, conflict_line, guard="agreement")
+"""What a report needs to weigh the risk of an incident roll (``incident:A:B``)."""

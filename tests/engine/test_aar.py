@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from detente.engine.aar import Report, build, conflict_share, either
+from detente.engine.aar import Report, build, either
 from detente.engine.commands import Command, Note, Override
 from detente.engine.events import fold, set_value, visible_to
 from detente.engine.loader import load_scenario
 from detente.engine.orders import load_script, next_command, parse_script
 from detente.engine.recorder import RecordedSession, Replayed, replay, states_by_turn
 from detente.engine.state import initial_state, pair
-from detente.rules.incidents import conflict_chance
+from detente.rules.incidents import conflict_chance, conflict_share
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))

@@ -493,9 +493,9 @@ def _said(r: Report, g: Any) -> str:
                   and g.said.endswith(f"until turn {p.until}")), None)
         if p is not None:
             return f"pledge to {r.name(p.to)}: {_names(r).pledge_text(p.kind, p.region, p.until, p.turn)}"
-    head = f"public statement reassuring {g.to}"
-    if g.said.startswith(head):
-        return f"public statement reassuring {r.name(g.to)}{g.said[len(head):]}"
+    head = g.form.replace("{target}", g.to)
+    if g.form and g.said.startswith(head):
+        return g.form.replace("{target}", r.name(g.to)) + g.said[len(head):]
     return str(g.said)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from detente.engine.aar import PROPOSAL_WORDS
+from detente.engine.aar import proposal_noun
 from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.views import View
@@ -63,6 +63,8 @@ class Names:
     """Inject id → its title."""
     turn_label: str = "Turn {turn}"
     turn_labels: tuple[str, ...] = ()
+    nouns: Mapping[str, str] = field(factory=dict)
+    """Move id → what a call or proposal of it is (:func:`~detente.engine.aar.proposal_noun`)."""
 
     @classmethod
     def of(cls, scenario: Scenario | None, ruleset: Ruleset | None = None) -> Names:
@@ -86,6 +88,7 @@ class Names:
             injects={i.id: i.title for i in scenario.injects},
             turn_label=scenario.turns.label,
             turn_labels=tuple(scenario.turns.labels),
+            nouns={k: proposal_noun(ruleset, k) for k in ruleset.moves} if ruleset else {},
         )
 
     @classmethod
@@ -377,7 +380,7 @@ def turn_summary(
 
 def proposal_words(names: Names, move: str) -> str:
     """What a proposal of ``move`` is, as a noun phrase (``offer of a hotline``)."""
-    return PROPOSAL_WORDS.get(move) or names.move_title(move).lower()
+    return names.nouns.get(move) or names.move_title(move).lower()
 
 
 def notable(
