@@ -21,9 +21,10 @@ from detente.engine import expr
 from detente.engine.expr import ExpressionError
 from detente.engine.locate import FieldPath
 from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
-from detente.engine.ruleset import RulesetNotFound, find_ruleset
-from detente.engine.scenario import VALUE_KINDS, VALUE_RANGES
+from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset
+from detente.engine.scenario import OUTCOMES, Rules
 from detente.engine.tomlfile import MAX_COUNTS, too_many
+from detente.engine.tracks import BUDGET, SCOPES, Track
 
 MAX_EFFECTS = 20
 """The most effects one inject may have."""
@@ -56,17 +57,47 @@ INJECT_PHASES = ("briefing", "communications", "orders")
 #: The phases a clock can time (the adjudication is the facilitator's review: it may be timed too).
 CLOCK_PHASES = ("briefing", "communications", "orders", "adjudication", "debrief")
 CHECKS = ("end", "ever", "always")
-ENDING_OUTCOMES = ("conflict", "de-escalation", "fracture", "scenario")
-LIMITS: dict[str, tuple[float, float]] = {
-    **VALUE_RANGES,
-    "budget": (1, 20),
-    "proximity": (0, 5),
-}
-"""Starting values' ranges (a starting budget of 0 would leave a team with no moves)."""
+LIMITS: dict[str, tuple[float, float]] = {"budget": (1, 20)}
+"""Ranges of the engine's own starting values (a starting budget of 0 would leave a team with
+no moves); the ruleset's values keep the ranges their tracks declare (:func:`start_range`)."""
 POINTS = (0, 1000)
 """An objective's points."""
-_PAIRED = {"pair": 2, "directed": 2, "actor": 1, "alliance": 1}
 _COUNT_WORDS = {1: "one", 2: "two"}
+_SCOPE_ORDER = tuple(SCOPES)
+
+
+def ending_outcomes(ruleset: Ruleset) -> tuple[str, ...]:
+    """The outcomes a scenario's ``[[endings]]`` may give: the ruleset's, and ``scenario``.
+
+    >>> ending_outcomes(find_ruleset("defense-diplomacy"))
+    ('conflict', 'de-escalation', 'fracture', 'scenario')
+    """
+    return (*sorted(ruleset.outcomes), OUTCOMES[0])
+
+
+def settable(ruleset: Ruleset) -> dict[str, Track]:
+    """The values an effect or an override may change, by name: the ruleset's settable tracks
+    and the budget, pair values first, then directed, actor and alliance ones."""
+    tracks = [t for t in (*ruleset.tracks.values(), BUDGET) if t.settable]
+    return {t.name: t for t in sorted(tracks, key=lambda t: _SCOPE_ORDER.index(t.scope))}
+
+
+def start_range(track: Track) -> tuple[float, float] | None:
+    """The range of a starting value of ``track``: its own, or :data:`LIMITS`' for the budget."""
+    return LIMITS.get(track.name, track.range) if track is BUDGET else track.range
+
+
+def scenario_ruleset(data: Mapping[str, Any]) -> Ruleset | None:
+    """The ruleset the parsed scenario names (by default the bundled one); None if there is
+    none of that name."""
+    rules = data.get("rules") if isinstance(data, Mapping) else None
+    name = rules.get("name", Rules().name) if isinstance(rules, Mapping) else Rules().name
+    if not isinstance(name, str):
+        return None
+    try:
+        return find_ruleset(name)
+    except RulesetNotFound:
+        return None
 COLOURS = frozenset(
     ["aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black", "blanchedalmond", "blue", "blueviolet", "brown", "burlywood", "cadetblue", "chartreuse", "chocolate", "coral", "cornflowerblue", "cornsilk", "crimson", "cyan", "darkblue", "darkcyan", "darkgoldenrod", "darkgray", "darkgreen", "darkgrey", "darkkhaki", "darkmagenta", "darkolivegreen", "darkorange", "darkorchid", "darkred", "darksalmon", "darkseagreen", "darkslateblue", "darkslategray", "darkslategrey", "darkturquoise", "darkviolet", "deeppink", "deepskyblue", "dimgray", "dimgrey", "dodgerblue", "firebrick", "floralwhite", "forestgreen", "fuchsia", "gainsboro", "ghostwhite", "gold", "goldenrod", "gray", "green", "greenyellow", "grey", "honeydew", "hotpink", "indianred", "indigo", "ivory", "khaki", "lavender", "lavenderblush", "lawngreen", "lemonchiffon", "lightblue", "lightcoral", "lightcyan", "lightgoldenrodyellow", "lightgray", "lightgreen", "lightgrey", "lightpink", "lightsalmon", "lightseagreen", "lightskyblue", "lightslategray", "lightslategrey", "lightsteelblue", "lightyellow", "lime", "limegreen", "linen", "magenta", "maroon", "mediumaquamarine", "mediumblue", "mediumorchid", "mediumpurple", "mediumseagreen", "mediumslateblue", "mediumspringgreen", "mediumturquoise", "mediumvioletred", "midnightblue", "mintcream", "mistyrose", "moccasin", "navajowhite", "navy", "oldlace", "olive", "olivedrab", "orange", "orangered", "orchid", "palegoldenrod", "palegreen", "paleturquoise", "palevioletred", "papayawhip", "peachpuff", "peru", "pink", "plum", "powderblue", "purple", "rebeccapurple", "red", "rosybrown", "royalblue", "saddlebrown", "salmon", "sandybrown", "seagreen", "seashell", "sienna", "silver", "skyblue", "slateblue", "slategray", "slategrey", "snow", "springgreen", "steelblue", "tan", "teal", "thistle", "tomato", "turquoise", "violet", "wheat", "white", "whitesmoke", "yellow", "yellowgreen", "ansi_black", "ansi_red", "ansi_green", "ansi_yellow", "ansi_blue", "ansi_magenta", "ansi_cyan", "ansi_white", "ansi_bright_black", "ansi_bright_red", "ansi_bright_green", "ansi_bright_yellow", "ansi_bright_blue", "ansi_bright_magenta", "ansi_bright_cyan", "ansi_bright_white"]  # noqa: E501
 )
@@ -108,6 +139,9 @@ class ScenarioChecks:
         turns = self.table("turns")
         limit = turns.get("limit")
         self.limit: int | None = limit if _is_int(limit) and limit >= 1 else None
+        self.ruleset = scenario_ruleset(self.data)
+        tracks = self.ruleset.tracks if self.ruleset is not None else {}
+        self.tracks: dict[str, Track] = {BUDGET.name: BUDGET, **tracks}
 
     # helpers
     def add(self, path: FieldPath, message: str) -> None:
@@ -127,6 +161,13 @@ class ScenarioChecks:
         if _is_number(value) and math.isfinite(value) and not lo <= value <= hi:
             name = what or str(path[-1])
             self.add(path, f"{name} must be {_range_text(lo, hi)}, got {value!r}")
+
+    def starting(self, here: FieldPath, table: Mapping[str, Any], *scopes: str) -> None:
+        """The starting values of ``table`` (of tracks of ``scopes``) within their ranges."""
+        for name, v in table.items():
+            track = self.tracks.get(name)
+            if track is not None and track.scope in scopes and (rng := start_range(track)):
+                self.within((*here, name), v, *rng)
 
     def ref(self, path: FieldPath, value: Any, kind: str) -> bool:
         """Whether ``value`` is a known id of ``kind``; reports it if not."""
@@ -194,9 +235,7 @@ class ScenarioChecks:
         if isinstance(actors, list) and len(actors) < 2:
             self.add(("actors",), f"a scenario needs at least two actors (it has {len(actors)})")
         for i, t in self.tables("actors"):
-            for name in ("budget", "readiness", "pressure"):
-                lo, hi = LIMITS[name]
-                self.within(("actors", i, name), t.get(name), lo, hi)
+            self.starting(("actors", i), t, "actor")
             colour = t.get("colour")
             if (isinstance(colour, str) and colour not in COLOURS
                     and not _HEX_COLOUR.fullmatch(colour)):
@@ -216,7 +255,7 @@ class ScenarioChecks:
                         distinct.append(m)
                 if len(set(m for m in members if isinstance(m, str))) < 2:
                     self.add(("alliances", i, "members"), "an alliance needs at least two members")
-            self.within(("alliances", i, "cohesion"), t.get("cohesion"), *LIMITS["cohesion"])
+            self.starting(("alliances", i), t, "alliance")
 
     def check_regions_and_forces(self) -> None:
         for i, t in self.tables("regions"):
@@ -249,8 +288,7 @@ class ScenarioChecks:
                                  f"relations[{first[frozenset(pair)]}]")
                     else:
                         first[frozenset(pair)] = i
-            for name in ("tension", "proximity", "trust", "threat", "information", "answer"):
-                self.within(("relations", i, name), t.get(name), *LIMITS[name])
+            self.starting(("relations", i), t, "pair", "directed")
             seen_by = t.get("seen_by")
             if isinstance(seen_by, dict):
                 for who, view in seen_by.items():
@@ -259,9 +297,7 @@ class ScenarioChecks:
                                  f"'{one_line(who)}' is not one of the pair; seen_by takes '{pair[0]}' or "
                                  f"'{pair[1]}'")
                     if isinstance(view, dict):
-                        for name in ("trust", "threat", "information", "answer"):
-                            self.within(("relations", i, "seen_by", who, name), view.get(name),
-                                        *LIMITS[name])
+                        self.starting(("relations", i, "seen_by", who), view, "directed")
 
     def check_injects(self) -> None:
         for i, t in self.tables("injects"):
@@ -301,25 +337,26 @@ class ScenarioChecks:
 
     def check_effect(self, here: FieldPath, e: Mapping[str, Any]) -> None:
         value = e.get("value")
-        kind = VALUE_KINDS.get(value) if isinstance(value, str) else None
-        if isinstance(value, str) and kind is None:
-            hint = suggest(value, VALUE_KINDS) or f" (values: {', '.join(VALUE_KINDS)})"
+        known = settable(self.ruleset) if self.ruleset is not None else None
+        track = known.get(value) if known is not None and isinstance(value, str) else None
+        if isinstance(value, str) and known is not None and track is None:
+            hint = suggest(value, known) or f" (values: {', '.join(known)})"
             self.add((*here, "value"), f"unknown value '{one_line(value)}'{hint}")
         add, setting = e.get("add"), e.get("set")
         if add is None and setting is None:
             self.add(here, "an effect needs add = N or set = N")
         elif add is not None and setting is not None:
             self.add((*here, "set"), "an effect has either add or set, not both")
-        if kind is not None and isinstance(value, str):  # kind is found only for a str value
-            boolean = value in ("hotline", "agreement")
+        if track is not None and isinstance(value, str):  # found only for a str value
+            boolean = track.type is bool
             if boolean and add is not None:
                 self.add((*here, "add"), f"{value} is true or false: use set = true or set = false")
             if boolean and setting is not None and type(setting) is not bool:
                 self.add((*here, "set"), f"{value} is true or false, got {describe(setting)}")
             if not boolean and type(setting) is bool:
                 self.add((*here, "set"), f"{value} is a number, got {describe(setting)}")
-            if not boolean and value in VALUE_RANGES:
-                lo, hi = VALUE_RANGES[value]
+            if not boolean and track.range is not None:
+                lo, hi = track.range
                 self.within((*here, "set"), setting, lo, hi, what=value)
                 if _is_number(add) and math.isfinite(add) and not lo - hi <= add <= hi - lo:
                     hint = f" (did you mean {add / 100:g}?)" if hi - lo == 1 else ""
@@ -327,11 +364,10 @@ class ScenarioChecks:
                              f"between {lo - hi:g} and {hi - lo:g}, got {add:g}{hint}")
             of = e.get("of")
             if isinstance(of, list):
-                self.check_of((*here, "of"), value, kind, of)
+                self.check_of((*here, "of"), value, track.scope, of)
 
-    def check_of(self, here: FieldPath, value: str, kind: str, of: list[Any]) -> None:
-        wanted = _PAIRED[kind]
-        id_kind = "alliance" if kind == "alliance" else "actor"
+    def check_of(self, here: FieldPath, value: str, scope: str, of: list[Any]) -> None:
+        id_kind, wanted = SCOPES[scope]
         if len(of) != wanted:
             example = ('["blue", "red"]' if wanted == 2
                        else '["pact"]' if id_kind == "alliance" else '["blue"]')
@@ -351,10 +387,11 @@ class ScenarioChecks:
                 self.add(("objectives", i, "check"), _one_of("check", check, CHECKS))
             self.within(("objectives", i, "points"), t.get("points"), *POINTS)
             self.condition(("objectives", i, "when"), t.get("when"))
+        outcomes = ending_outcomes(self.ruleset) if self.ruleset is not None else None
         for i, t in self.tables("endings"):
             outcome = t.get("outcome")
-            if isinstance(outcome, str) and outcome not in ENDING_OUTCOMES:
-                self.add(("endings", i, "outcome"), _one_of("outcome", outcome, ENDING_OUTCOMES))
+            if isinstance(outcome, str) and outcomes is not None and outcome not in outcomes:
+                self.add(("endings", i, "outcome"), _one_of("outcome", outcome, outcomes))
             self.condition(("endings", i, "when"), t.get("when"))
 
     def condition(self, here: FieldPath, source: Any) -> None:
@@ -418,7 +455,8 @@ class ScenarioChecks:
                     continue
                 # The starting values keep the game's own ranges; every other number has the
                 # range its ruleset declares next to it.
-                limits = (LIMITS.get(key) if section == "defaults"
+                track = ruleset.tracks.get(key)
+                limits = ((track.range if track is not None else None) if section == "defaults"
                           else ruleset.range_of(section, key))
                 if limits is not None:
                     what = (f"{key} is a probability or a share, so it" if limits == (0, 1)

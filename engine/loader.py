@@ -41,7 +41,6 @@ from detente.engine.checks import (
     CHECKS,
     CLOCK_PHASES,
     COLOURS,
-    ENDING_OUTCOMES,
     ID_KINDS,
     INJECT_PHASES,
     LIMITS,
@@ -100,7 +99,7 @@ __all__ = [
 # Re-exported for the modules that import them from here (the schema, tests): the limits,
 # the vocabularies, and the problem helpers.
 _REEXPORTED = (
-    CHECKS, CLOCK_PHASES, COLOURS, ENDING_OUTCOMES, ID, ID_KINDS, INJECT_PHASES, INT_RANGE, LIMITS,
+    CHECKS, CLOCK_PHASES, COLOURS, ID, ID_KINDS, INJECT_PHASES, INT_RANGE, LIMITS,
     MAX_CONDITION_LENGTH, MAX_COUNTS, MAX_DEPTH, MAX_EFFECTS, MAX_ITEMS, MAX_KEY_PARTS, MAX_LINES,
     MAX_PROBLEMS, MAX_SHOWN, POINTS, check_condition, check_size, describe, format_path,
     merge_numbers, one_line,

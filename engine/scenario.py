@@ -11,43 +11,61 @@ here and compiled once by :func:`detente.engine.conditions.compile_scenario`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cached_property
+from typing import Any
 
 from attrs import field, frozen
 
-#: Values an effect, an override or a condition can name, and what they belong to.
-#: ``pair`` values are symmetric (``of = [a, b]``); ``directed`` values are held by
-#: the first actor about the second; ``actor`` and ``alliance`` values take one id.
-VALUE_KINDS: dict[str, str] = {
-    "tension": "pair",
-    "hotline": "pair",
-    "agreement": "pair",
-    "trust": "directed",
-    "threat": "directed",
-    "information": "directed",
-    "answer": "directed",
-    "readiness": "actor",
-    "pressure": "actor",
-    "budget": "actor",
-    "cohesion": "alliance",
-}
-
-#: Inclusive ranges of the numeric values; booleans have none.
-VALUE_RANGES: dict[str, tuple[float, float]] = {
-    "tension": (0, 100),
-    "trust": (0, 100),
-    "threat": (0, 100),
-    "information": (0.0, 1.0),
-    "answer": (0.0, 1.0),
-    "readiness": (0, 4),
-    "pressure": (0, 100),
-    "budget": (0, 20),
-    "cohesion": (0, 100),
-}
-
 PHASES: tuple[str, ...] = ("briefing", "communications", "orders", "adjudication", "debrief")
-OUTCOMES: tuple[str, ...] = ("conflict", "de-escalation", "fracture", "scenario", "turn-limit", "ended")
+OUTCOMES: tuple[str, ...] = ("scenario", "turn-limit", "ended")
+"""The engine's own outcomes: a scenario's ending, the turn limit, the facilitator's end. A
+ruleset adds those of its endings (:attr:`detente.engine.ruleset.Ruleset.outcomes`)."""
+
+Value = bool | int | float
+"""A tracked value as a scenario gives it (its type is its track's)."""
+
+Values = dict[str, Value]
+"""Tracked values by name: those of the ruleset's tracks (:mod:`detente.engine.tracks`) the
+file gives for one actor, alliance, relation or holder. The TOML keys are the tracks' names
+(``readiness = 2`` in ``[[actors]]``); what is left out starts at the ruleset's default."""
+
+
+class _Declared(Mapping[str, Any]):
+    """A table of the default ruleset's settable values (and the budget), read from their
+    declarations on first use: for modules not yet reading the declarations themselves."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self._table: dict[str, Any] | None = None
+
+    def _data(self) -> dict[str, Any]:
+        if self._table is None:
+            from detente.engine.ruleset import find_ruleset
+            from detente.engine.tracks import BUDGET, SCOPES
+
+            order = tuple(SCOPES)
+            tracks = [t for t in (*find_ruleset(Rules().name).tracks.values(), BUDGET) if t.settable]
+            tracks.sort(key=lambda t: order.index(t.scope))
+            self._table = {t.name: getattr(t, self._what) for t in tracks
+                           if getattr(t, self._what) is not None}
+        return self._table
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
+VALUE_KINDS: Mapping[str, str] = _Declared("scope")
+"""Deprecated: the settable values of the default ruleset and their scopes; read the
+scenario's ruleset's :attr:`~detente.engine.ruleset.Ruleset.tracks` instead."""
+VALUE_RANGES: Mapping[str, tuple[float, float]] = _Declared("range")
+"""Deprecated: the ranges of those values; read the tracks instead."""
 
 
 @frozen
@@ -120,15 +138,14 @@ class Actor:
     """The team's private briefing: no other team ever sees it."""
     budget: int = 3
     """Actions per turn (1–20); every move costs at least one."""
-    readiness: int = 1
-    """Starting military readiness, 0 (peacetime) to 4 (war footing)."""
-    pressure: int = 30
-    """Starting domestic pressure, 0–100."""
+    values: Values = field(factory=dict)
+    """Starting values of the ruleset's actor tracks, written as keys of the table
+    (``readiness = 2``)."""
 
 
 @frozen
 class Alliance:
-    """A standing alliance (``[[alliances]]``); its cohesion is tracked."""
+    """A standing alliance (``[[alliances]]``); the ruleset may track values of it."""
 
     id: str
     """Short identifier (``"pact"``)."""
@@ -136,8 +153,8 @@ class Alliance:
     """Display name."""
     members: tuple[str, ...]
     """Actor ids, two or more."""
-    cohesion: int = 70
-    """Starting cohesion, 0–100; below the ruleset's floor the alliance fractures."""
+    values: Values = field(factory=dict)
+    """Starting values of the ruleset's alliance tracks, written as keys of the table."""
 
 
 @frozen
@@ -172,48 +189,20 @@ class Force:
 
 
 @frozen
-class Perspective:
-    """How one actor of a pair sees the other, where it differs from the pair's shared values."""
-
-    trust: int | None = None
-    """0–100."""
-    threat: int | None = None
-    """0–100."""
-    information: float | None = None
-    """0–1."""
-    answer: float | None = None
-    """0–1: the probability that the other side answers this actor's call."""
-
-
-@frozen
 class Relation:
     """Starting values between two actors (``[[relations]]``).
 
-    Values left out come from the ruleset's ``[defaults]``. Directed values
-    (trust, threat, information, answer) apply both ways unless ``seen_by``
-    gives one side its own.
+    Values left out come from the ruleset's ``[defaults]``. Directed values (held by one
+    actor about the other) apply both ways unless ``seen_by`` gives one side its own.
     """
 
     between: tuple[str, str]
     """The two actor ids."""
-    tension: int | None = None
-    """0–100; the ladder rung is tension ÷ 10."""
-    proximity: int | None = None
-    """0–5: how close the two sides' forces already are."""
-    hotline: bool | None = None
-    """Whether a direct channel exists."""
-    agreement: bool | None = None
-    """Whether an incidents-at-sea style agreement is in force."""
-    trust: int | None = None
-    """0–100, both ways."""
-    threat: int | None = None
-    """0–100, both ways."""
-    information: float | None = None
-    """0–1, both ways."""
-    answer: float | None = None
-    """0–1, both ways."""
-    seen_by: dict[str, Perspective] = field(factory=dict)
-    """``[relations.seen_by.ACTOR]``: that actor's own trust, threat, information, answer."""
+    values: Values = field(factory=dict)
+    """Starting values of the ruleset's pair and directed tracks, written as keys of the table
+    (``tension = 45``)."""
+    seen_by: dict[str, Values] = field(factory=dict)
+    """``[relations.seen_by.ACTOR]``: that actor's own directed values about the other."""
 
 
 @frozen
@@ -221,7 +210,7 @@ class Effect:
     """A change to the state that an inject (or the facilitator) makes."""
 
     value: str
-    """What changes: one of :data:`VALUE_KINDS`."""
+    """What changes: a settable value the ruleset tracks (or ``budget``)."""
     of: tuple[str, ...]
     """Ids: one actor or alliance, or two actors (for directed values the first holds the view)."""
     add: float | None = None
@@ -284,7 +273,7 @@ class Ending:
     reason: str
     """What the end screen and the report say."""
     outcome: str = "scenario"
-    """``conflict``, ``de-escalation``, ``fracture`` or ``scenario``."""
+    """``scenario``, or an outcome of the ruleset's endings (``conflict``…)."""
 
 
 @frozen

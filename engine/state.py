@@ -446,9 +446,9 @@ def starting_values(
     scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]], tracks: Iterable[Track],
 ) -> dict[str, dict[Any, Any]]:
     """Every track's table before the first turn. A value comes from the scenario where it
-    gives one (an actor's, an alliance's or a relation's field of the same name, or a
-    relation's ``seen_by`` for a directed value), else from the ruleset's ``[defaults]``,
-    else from the track's own default."""
+    gives one (an actor's, an alliance's or a relation's ``values``, or a relation's
+    ``seen_by`` for a directed value), else from the ruleset's ``[defaults]``, else from the
+    track's own default. The budget is an actor's own field."""
     defaults = numbers.get("defaults", {})
     ids = scenario.actor_ids
     given = {pair(*r.between): r for r in scenario.relations}
@@ -456,30 +456,33 @@ def starting_values(
     for t in tracks:
         fallback = defaults.get(t.name, t.default)
 
-        def pick(*sources: Any, t: Track = t, fallback: Any = fallback) -> Any:
+        def pick(*sources: Mapping[str, Any] | None, t: Track = t, fallback: Any = fallback) -> Any:
             for source in sources:
-                v = getattr(source, t.name, None) if source is not None else None
+                v = source.get(t.name) if source is not None else None
                 if v is not None:
                     return t.type(v)
             return fallback if fallback is None else t.type(fallback)
 
         table: dict[Any, Any] = {}
-        if t.scope == "actor":
+        if t.name == BUDGET.name:
             for actor in scenario.actors:
-                table[actor.id] = pick(actor)
+                table[actor.id] = t.type(actor.budget)
+        elif t.scope == "actor":
+            for actor in scenario.actors:
+                table[actor.id] = pick(actor.values)
         elif t.scope == "alliance":
             for al in scenario.alliances:
-                table[al.id] = pick(al)
+                table[al.id] = pick(al.values)
         else:
             for i, a in enumerate(ids):
                 for b in ids[i + 1:]:
                     r = given.get(pair(a, b))
                     if t.scope == "pair":
-                        table[pair(a, b)] = pick(r)
+                        table[pair(a, b)] = pick(r.values if r is not None else None)
                     else:
                         for holder, other in ((a, b), (b, a)):
                             own = r.seen_by.get(holder) if r is not None else None
-                            table[(holder, other)] = pick(own, r)
+                            table[(holder, other)] = pick(own, r.values if r is not None else None)
         out[t.name] = table
     return out
 

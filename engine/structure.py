@@ -4,12 +4,18 @@ A strict cattrs converter (:data:`converter`): the TOML keys are the models' fie
 unknown key is refused, and nothing is coerced (``"false"`` is not ``false``, ``0.9`` is not a
 whole number). :func:`structure` gives the scenario, or every structuring mistake as a
 ``(field path, message)`` worded for facilitators; :func:`plain` is the way back to dicts.
+
+The tracked values an actor, an alliance or a relation starts with are keys of its table
+(``readiness = 2``, ``tension = 45``, ``[relations.seen_by.red] trust = 30``): the ruleset the
+file names declares which (:mod:`detente.engine.tracks`), of what type, and structuring takes
+exactly those of the table's scope into the model's ``values`` (and gives them back as keys).
 Called by the loader (:mod:`detente.engine.loader`), which adds the checks
 (:mod:`detente.engine.checks`) and the lines (:mod:`detente.engine.locate`). Heavy: imports cattrs.
 """
 
 from __future__ import annotations
 
+import contextvars
 import math
 import typing
 from collections.abc import Callable, Mapping
@@ -18,16 +24,19 @@ from typing import Any
 import attrs
 import cattrs
 from cattrs.errors import (
+    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from detente.engine.locate import FieldPath
 from detente.engine.problems import describe, one_line, suggest
-from detente.engine.scenario import Scenario
+from detente.engine.ruleset import RulesetNotFound, find_ruleset
+from detente.engine.scenario import Actor, Alliance, Relation, Rules, Scenario
+from detente.engine.tracks import Track
 
 
 class _WrongType(TypeError):
@@ -104,6 +113,155 @@ def _structure_override(value: Any, _: Any) -> Any:
     if isinstance(value, list):
         return list(value)
     raise _WrongType("a number, text, true/false or a list", value)
+
+
+def _structure_value(value: Any, _: Any) -> bool | int | float:
+    """A tracked value of a ruleset that is not known (the scenario is refused for that)."""
+    if type(value) in (bool, int) or (type(value) is float and math.isfinite(value)):
+        return typing.cast(bool | int | float, value)
+    raise _WrongType("a number or true/false", value)
+
+
+class _UnknownKeys(Exception):
+    """Keys a table may not have; ``known`` are those it may."""
+
+    def __init__(self, keys: list[str], known: list[str]) -> None:
+        super().__init__(keys)
+        self.keys = keys
+        self.known = known
+
+
+_TRACKS: contextvars.ContextVar[Mapping[str, Track] | None] = contextvars.ContextVar(
+    "tracks", default=None)
+"""The tracks of the ruleset being structured for (None: a ruleset not known, whose values
+are taken as written)."""
+
+#: The scopes of the values each table holds.
+_SCOPES: dict[type, tuple[str, ...]] = {
+    Actor: ("actor",), Alliance: ("alliance",), Relation: ("pair", "directed"),
+}
+_VALUE_HOOKS: dict[type, Callable[[Any, Any], Any]] = {
+    int: _structure_int, float: _structure_float, bool: _structure_bool,
+}
+
+
+def _value_hook(track: Track | None) -> Callable[[Any, Any], Any]:
+    return _structure_value if track is None else _VALUE_HOOKS[track.type]
+
+
+def _values(table: Mapping[str, Any], tracks: Mapping[str, Track] | None, scopes: tuple[str, ...],
+            engine: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The tracked values of ``table`` (its keys not in ``engine``), in the declared order;
+    raises every mistake at once (keys no track of ``scopes`` has, values of the wrong type)."""
+    given = [k for k in table if k not in engine]
+    if tracks is None:
+        order, unknown = given, []
+    else:
+        mine = [n for n, t in tracks.items() if t.scope in scopes]
+        order = [n for n in mine if n in table and n not in engine]
+        unknown = [k for k in given if k not in order]
+    out: dict[str, Any] = {}
+    errors: list[Exception] = []
+    if unknown:
+        errors.append(_UnknownKeys(unknown, [*sorted(engine), *mine]))
+    for name in order:
+        track = None if tracks is None else tracks[name]
+        try:
+            out[name] = _value_hook(track)(table[name], None)
+        except Exception as e:
+            e.add_note(AttributeValidationNote(f"Structuring value {name!r}", name, Any))
+            errors.append(e)
+    if errors:
+        raise ClassValidationError("While structuring values", errors, dict)
+    return out
+
+
+def _seen_by(value: Any, tracks: Mapping[str, Track] | None) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise _WrongType("a table", value)
+    out: dict[str, dict[str, Any]] = {}
+    errors: list[Exception] = []
+    for who, view in value.items():
+        try:
+            if not isinstance(view, dict):
+                raise _WrongType("a table", view)
+            out[who] = _values(view, tracks, ("directed",))
+        except Exception as e:
+            e.add_note(IterableValidationNote(f"Structuring seen_by @ key {who!r}", who, Any))
+            errors.append(e)
+    _fail(errors, "While structuring seen_by", dict)
+    return out
+
+
+def _holder_hook(cl: type) -> Callable[[Any, Any], Any]:
+    """Structuring of a table that holds tracked values as keys of its own."""
+    relation = cl is Relation
+    # The values (and a relation's seen_by) are structured here, by the ruleset's tracks.
+    generated: Callable[[Mapping[str, Any], Any], Any] = (
+        make_dict_structure_fn(cl, converter, values=override(omit=True),
+                               seen_by=override(omit=True)) if relation
+        else make_dict_structure_fn(cl, converter, values=override(omit=True)))
+    engine = frozenset(a.name for a in attrs.fields(cl)) - {"values", "seen_by"}
+    scopes = _SCOPES[cl]
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _WrongType("a table", value)
+        tracks = _TRACKS.get()
+        errors: list[Exception] = []
+        made: Any = None
+        values: dict[str, Any] = {}
+        seen_by: dict[str, dict[str, Any]] = {}
+        try:
+            made = generated({k: v for k, v in value.items() if k in engine}, cl)
+        except ClassValidationError as e:
+            errors += e.exceptions
+        try:
+            values = _values(value, tracks, scopes, engine | ({"seen_by"} if relation else set()))
+        except ClassValidationError as e:
+            errors += e.exceptions
+        if relation and "seen_by" in value:
+            try:
+                seen_by = _seen_by(value["seen_by"], tracks)
+            except Exception as e:
+                e.add_note(AttributeValidationNote("Structuring seen_by", "seen_by", dict))
+                errors.append(e)
+        if errors:
+            raise ClassValidationError(f"While structuring {cl.__name__}", errors, cl)
+        if relation:
+            return attrs.evolve(made, values=values, seen_by=seen_by)
+        return attrs.evolve(made, values=values)
+
+    return structure
+
+
+def _holder_unstructure(cl: type) -> Callable[[Any], dict[str, Any]]:
+    """The way back: the ``values`` of the table as keys of its own, where its fields were."""
+    generated: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cl, converter)
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in generated(obj).items():
+            if k == "values":
+                out.update(v)
+            else:
+                out[k] = v
+        return out
+
+    return unstructure
+
+
+def tracks_for(data: Mapping[str, Any]) -> Mapping[str, Track] | None:
+    """The tracks of the ruleset ``data`` names (by default the bundled one); None if the
+    name is not one (the checks report that)."""
+    rules = data.get("rules") if isinstance(data, Mapping) else None
+    name = rules.get("name", Rules().name) if isinstance(rules, Mapping) else Rules().name
+    if not isinstance(name, str):
+        return None
+    try:
+        return find_ruleset(name).tracks
+    except RulesetNotFound:
+        return None
 
 
 def _fail(errors: list[Exception], message: str, t: Any) -> None:
@@ -199,6 +357,9 @@ def _make_converter() -> cattrs.Converter:
 
 
 converter = _make_converter()
+for _holder in _SCOPES:
+    converter.register_structure_hook(_holder, _holder_hook(_holder))
+    converter.register_unstructure_hook(_holder, _holder_unstructure(_holder))
 
 
 def plain(value: Any) -> Any:
@@ -241,6 +402,9 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
                     out.append(((*path, key), f"unknown field '{one_line(key)}'{suggest(key, known)}"))
             else:
                 _walk(sub, path, None, out)
+    elif isinstance(exc, _UnknownKeys):
+        for key in sorted(exc.keys):
+            out.append(((*path, key), f"unknown field '{one_line(key)}'{suggest(key, exc.known)}"))
     elif isinstance(exc, IterableValidationError):
         at_index, unplaced = exc.group_exceptions()
         for sub, item in at_index:
@@ -257,10 +421,14 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
 
 def structure(data: Mapping[str, Any]) -> tuple[Scenario | None, list[tuple[FieldPath, str]]]:
     """The scenario made from its parsed tables, or None and every structuring mistake, each as
-    ``(field path, message)`` (the loader adds the other checks' and the lines)."""
+    ``(field path, message)`` (the loader adds the other checks' and the lines). The values
+    each table may hold are those of the ruleset the data names."""
+    token = _TRACKS.set(tracks_for(data))
     try:
         return converter.structure(data, Scenario), []
     except Exception as e:
         found: list[tuple[FieldPath, str]] = []
         _walk(e, (), Scenario, found)
         return None, found
+    finally:
+        _TRACKS.reset(token)

@@ -218,22 +218,20 @@ def header_for(header: Mapping[str, Any], role: str) -> Mapping[str, Any]:
 #: Roles that read only what everyone reads (the projector's spectators).
 PUBLIC_ROLES = ("public", "spectator")
 
-_DIRECTED = ("trust", "threat", "information", "answer")
-
-
 def scenario_for(scenario: Scenario, role: str) -> Scenario:
     """``scenario`` as ``role`` may read it before any event: what a network client is sent.
 
     The facilitator gets it unchanged. A team gets the public parts (title, summary, public
     briefing, turns, rules, actors, regions, forces, alliances, the public starting values) with
     its own private briefing and objectives (without their conditions); every other team's
-    briefing and objectives are gone, and every starting value the table above keeps from the
-    team is set back to its default (the
-    ruleset's, for the values of a relation): other actors' budgets and pressure, other
-    alliances' cohesion, other actors' trust, threat, information and answer. Injects and
-    endings are gone (their texts and conditions are the facilitator's; a released inject
-    reaches its addressees as an event), and so is the seed. ``public`` or ``spectator``: as a
-    team of no actor (no private briefing, no objectives).
+    briefing and objectives are gone, and every starting value the team may not see (by its
+    track's ``seen_by``) is left out, so that it starts at its default (the ruleset's): with the
+    bundled ruleset, other actors' budgets and pressure, other alliances' cohesion, other
+    actors' trust, threat, information and answer. A directed value the relation gives both
+    ways is spelled out in the team's own ``seen_by``. Injects and endings are gone (their
+    texts and conditions are the facilitator's; a released inject reaches its addressees as an
+    event), and so is the seed. ``public`` or ``spectator``: as a team of no actor (no private
+    briefing, no objectives).
 
     >>> from detente.engine.loader import load_scenario_text, EXAMPLE
     >>> s = load_scenario_text(EXAMPLE)
@@ -242,40 +240,53 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     """
     from attrs import evolve
 
-    from detente.engine.scenario import Actor, Alliance, Perspective
-
     if role == FACILITATOR:
         return scenario
     team = None if role in PUBLIC_ROLES else role
     if team is not None and team not in scenario.actor_ids:
         raise ValueError(f"unknown role {role!r}")
+    from detente.engine.ruleset import find_ruleset
+    from detente.engine.tracks import BUDGET
 
-    blank = Actor(id="", name="")  # the defaults of the values hidden from the role
-    cohesion = Alliance(id="", name="", members=()).cohesion
+    tracks = {BUDGET.name: BUDGET, **find_ruleset(scenario.rules.name).tracks}
+
+    def seen(name: str, *ofs: Sequence[str]) -> bool:
+        track = tracks.get(name)
+        if track is None:
+            return False
+        audience = track.seen_by
+        members = scenario.alliances_by_actor.get(role, ())
+        return all(audience == EVERYONE or (audience == HOLDER and of[0] == role)
+                   or (audience == MEMBERS and of[0] in members) for of in ofs)
+
     actors = tuple(
         a if a.id == team else evolve(
             a,
             briefing="",
-            budget=a.budget if may_see(role, "budget", [a.id], scenario) else blank.budget,
-            pressure=a.pressure if may_see(role, "pressure", [a.id], scenario) else blank.pressure,
+            budget=a.budget if seen(BUDGET.name, [a.id]) else BUDGET.default,
+            values={k: v for k, v in a.values.items() if seen(k, [a.id])},
         )
         for a in scenario.actors
     )
     alliances = tuple(
-        al if may_see(role, "cohesion", [al.id], scenario) else evolve(al, cohesion=cohesion)
+        evolve(al, values={k: v for k, v in al.values.items() if seen(k, [al.id])})
         for al in scenario.alliances
     )
     relations = []
     for rel in scenario.relations:
-        seen_by: dict[str, Perspective] = {}
-        if team in rel.between:
-            # The team's own outlook, spelled out for it alone; the other side's falls to the defaults.
-            own = rel.seen_by.get(team, Perspective())
-            mine = {name: getattr(own, name) if getattr(own, name) is not None else getattr(rel, name)
-                    for name in _DIRECTED}
-            if any(v is not None for v in mine.values()):
-                seen_by[team] = Perspective(**mine)
-        relations.append(evolve(rel, seen_by=seen_by, trust=None, threat=None, information=None, answer=None))
+        a, b = rel.between
+        directed = {k: v for k, v in rel.values.items() if k in tracks and tracks[k].scope == "directed"}
+        values = {k: v for k, v in rel.values.items()
+                  if (seen(k, [a, b], [b, a]) if k in directed else seen(k, [a, b]))}
+        seen_by: dict[str, dict[str, bool | int | float]] = {}
+        for holder, other in ((a, b), (b, a)):
+            # A holder's own outlook, spelled out where the shared values are not for everyone.
+            own = rel.seen_by.get(holder, {})
+            mine = {k: v for k, v in {**directed, **own}.items()
+                    if seen(k, [holder, other]) and (k in own or k not in values)}
+            if mine:
+                seen_by[holder] = mine
+        relations.append(evolve(rel, values=values, seen_by=seen_by))
     return evolve(
         scenario,
         scenario=evolve(scenario.scenario, seed=0),

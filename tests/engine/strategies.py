@@ -7,9 +7,9 @@ from itertools import combinations
 
 from hypothesis import strategies as st
 
+from detente.engine.checks import settable
+from detente.engine.ruleset import find_ruleset
 from detente.engine.scenario import (
-    VALUE_KINDS,
-    VALUE_RANGES,
     Actor,
     Alliance,
     Effect,
@@ -18,13 +18,16 @@ from detente.engine.scenario import (
     Inject,
     Meta,
     Objective,
-    Perspective,
     Region,
     Relation,
     Rules,
     Scenario,
     Turns,
 )
+from detente.engine.tracks import Track
+
+TRACKS = find_ruleset(Rules().name).tracks
+"""The bundled ruleset's tracked values: what a scenario may give and an effect may change."""
 
 
 @cache
@@ -77,6 +80,27 @@ def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
     return st.none() | strategy
 
 
+def value_of(track: Track) -> st.SearchStrategy:
+    """Any value ``track`` may start at."""
+    if track.type is bool:
+        return st.booleans()
+    lo, hi = track.range or (-1000, 1000)
+    lo, hi = max(lo, -1000), min(hi, 1000)  # an open end: values a scenario would write
+    if track.type is float:
+        return st.floats(lo, hi, allow_nan=False)
+    return st.integers(int(lo), int(hi))
+
+
+@st.composite
+def starting_values(draw: st.DrawFn, *scopes: str) -> dict:
+    """Some of the starting values of the tracks of ``scopes``."""
+    out = {}
+    for name, track in TRACKS.items():
+        if track.scope in scopes and (v := draw(maybe(value_of(track)))) is not None:
+            out[name] = v
+    return out
+
+
 @st.composite
 def conditions(draw: st.DrawFn, known: dict[str, list[str]]) -> str:
     """A valid condition over the ids in ``known`` (by kind)."""
@@ -111,18 +135,19 @@ def conditions(draw: st.DrawFn, known: dict[str, list[str]]) -> str:
 
 @st.composite
 def effects(draw: st.DrawFn, known: dict[str, list[str]]) -> Effect:
-    values = [v for v, kind in VALUE_KINDS.items() if kind != "alliance" or known["alliance"]]
+    tracks = settable(find_ruleset(Rules().name))
+    values = [v for v, t in tracks.items() if t.scope != "alliance" or known["alliance"]]
     value = draw(st.sampled_from(values))
-    kind = VALUE_KINDS[value]
+    kind = tracks[value].scope
     if kind in ("pair", "directed"):
         of = tuple(draw(st.permutations(known["actor"]))[:2])
     elif kind == "actor":
         of = (draw(st.sampled_from(known["actor"])),)
     else:
         of = (draw(st.sampled_from(known["alliance"])),)
-    if value in ("hotline", "agreement"):
+    if tracks[value].type is bool:
         return Effect(value=value, of=of, set=draw(st.booleans()))
-    lo, hi = VALUE_RANGES[value]
+    lo, hi = tracks[value].range or (-1000, 1000)
     if draw(st.booleans()):
         return Effect(value=value, of=of, set=draw(st.floats(lo, hi, allow_nan=False)))
     return Effect(value=value, of=of, add=draw(st.floats(lo - hi, hi - lo, allow_nan=False)))
@@ -145,15 +170,14 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
 
     actors = tuple(
         Actor(id=a, name=draw(texts), colour=draw(colours), briefing=draw(texts),
-              budget=draw(st.integers(1, 20)), readiness=draw(st.integers(0, 4)),
-              pressure=draw(percent))
+              budget=draw(st.integers(1, 20)), values=draw(starting_values("actor")))
         for a in actor_ids
     )
     alliances = tuple(
         Alliance(id=al, name=draw(texts),
                  members=tuple(draw(st.lists(st.sampled_from(actor_ids), min_size=2,
                                              unique=True))),
-                 cohesion=draw(percent))
+                 values=draw(starting_values("alliance")))
         for al in alliance_ids
     )
     regions = tuple(
@@ -170,16 +194,12 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
     relations = []
     for a, b in pairs:
         seen_by = {
-            who: Perspective(trust=draw(maybe(percent)), threat=draw(maybe(percent)),
-                             information=draw(maybe(fraction)), answer=draw(maybe(fraction)))
+            who: draw(starting_values("directed"))
             for who in draw(st.lists(st.sampled_from([a, b]), unique=True))
         }
         relations.append(Relation(
             between=(a, b) if draw(st.booleans()) else (b, a),
-            tension=draw(maybe(percent)), proximity=draw(maybe(st.integers(0, 5))),
-            hotline=draw(maybe(st.booleans())), agreement=draw(maybe(st.booleans())),
-            trust=draw(maybe(percent)), threat=draw(maybe(percent)),
-            information=draw(maybe(fraction)), answer=draw(maybe(fraction)), seen_by=seen_by,
+            values=draw(starting_values("pair", "directed")), seen_by=seen_by,
         ))
     injects = []
     for i in inject_ids:

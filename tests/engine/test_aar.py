@@ -141,7 +141,7 @@ def test_series_match_the_replayed_state_turn_by_turn(sessions: dict[str, Replay
         assert c.end == final.outlook(*c.of).trust
     for c in r.cohesion:
         assert c.end == final.value("cohesion", c.of[0])
-        assert c.start == next(al.cohesion for al in final.scenario.alliances if al.id == c.of[0])
+        assert c.start == next(al.values["cohesion"] for al in final.scenario.alliances if al.id == c.of[0])
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -60,8 +60,8 @@ def test_a_full_valid_scenario_loads() -> None:
     assert s.actor_ids == ("blue", "red", "green")
     assert s.turns.name(1) == "12 May" and s.turns.name(3) == "Day 3"
     assert s.relations[0].between == ("blue", "red")
-    assert s.relations[0].seen_by["red"].threat == 60
-    assert s.relations[0].information == 0.5
+    assert s.relations[0].seen_by["red"]["threat"] == 60
+    assert s.relations[0].values["information"] == 0.5
     assert s.injects[0].effects[0].add == 10.0
     assert isinstance(s.injects[0].effects[0].add, float)
     assert s.injects[1].effects[0].set is True
@@ -270,7 +270,8 @@ def test_a_list_where_two_ids_are_expected() -> None:
 
 def test_whole_numbers_are_accepted_where_fractions_are_expected() -> None:
     s = load_scenario_text(BASE + "information = 1\nanswer = 0\n")
-    assert s.relations[0].information == 1.0 and isinstance(s.relations[0].information, float)
+    information = s.relations[0].values["information"]
+    assert information == 1.0 and isinstance(information, float)
 
 
 def test_a_table_where_a_list_of_tables_is_expected_and_the_reverse() -> None:

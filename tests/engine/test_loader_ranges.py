@@ -13,7 +13,6 @@ from strategies import scenarios
 
 from detente.engine.loader import (
     EXAMPLE,
-    LIMITS,
     MAX_CONDITION_LENGTH,
     MAX_EFFECTS,
     ScenarioError,
@@ -87,7 +86,8 @@ def test_every_number_of_the_ruleset_has_a_range_that_holds_its_own_value() -> N
         for key, v in values.items():
             if type(v) not in (int, float):
                 continue
-            limits = LIMITS.get(key) if section == "defaults" else ruleset.range_of(section, key)
+            limits = (ruleset.tracks[key].range if section == "defaults"
+                      else ruleset.range_of(section, key))
             assert limits is not None, f"[{section}] {key} has no range"
             assert limits[0] <= v <= limits[1], (section, key, v, limits)
     for move in ruleset.moves:  # any move may be given a cost

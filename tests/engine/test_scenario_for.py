@@ -77,11 +77,20 @@ def test_others_hidden_starting_values_fall_back_to_defaults() -> None:
     scenario = load_scenario(SCENARIOS[[p.stem for p in SCENARIOS].index("strait_standoff")])
     blue = scenario_for(scenario, "blue")
     red = next(a for a in blue.actors if a.id == "red")
-    assert (red.budget, red.pressure, red.briefing) == (3, 30, "")
+    assert scenario.actor("red").values["pressure"] != 30  # what blue must not learn
+    assert (red.budget, red.briefing) == (3, "")
+    assert "pressure" not in red.values
+    assert red.values["readiness"] == scenario.actor("red").values["readiness"]  # everyone sees it
+    assert new_session(blue, 1).state.value("pressure", "red") == 30  # the ruleset's default
     assert next(a for a in blue.actors if a.id == "blue") == scenario.actor("blue")
     for rel in blue.relations:
         assert set(rel.seen_by) <= {"blue"}
-        assert (rel.trust, rel.threat, rel.information, rel.answer) == (None, None, None, None)
+        assert not {"trust", "threat", "information", "answer"} & set(rel.values)
+        assert "tension" in rel.values  # everyone sees it
+    compact = next(al for al in blue.alliances if al.id == "compact")
+    assert compact.values == scenario.alliances[0].values  # blue is a member: it sees cohesion
+    red_view = scenario_for(scenario, "red")
+    assert next(al for al in red_view.alliances if al.id == "compact").values == {}
 
 
 def test_an_unknown_role_is_refused() -> None:

@@ -115,7 +115,8 @@ def test_fields_carry_their_docstrings_and_defaults() -> None:
     assert inject["phase"]["default"] == "briefing"
     assert "`briefing`" in inject["phase"]["description"]  # reStructuredText ``x`` made Markdown
     assert SCHEMA["properties"]["injects"]["items"]["properties"]["effects"]["items"][
-        "properties"]["value"]["description"] == "What changes: one of `VALUE_KINDS`."
+        "properties"]["value"]["description"] == (
+        "What changes: a settable value the ruleset tracks (or `budget`).")
     overrides = SCHEMA["properties"]["rules"]["properties"]["overrides"]["properties"]
     assert overrides["incidents"]["properties"]["base"] == {"type": "number", "default": 0.02,
                                                             "minimum": 0, "maximum": 1}

@@ -14,8 +14,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from detente.engine.adjudicate import LegalMove
-from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
+from detente.engine.scenario import Effect, Scenario
 from detente.engine.state import Order
+from detente.engine.tracks import Track
 from detente.tui.render.text import Names
 
 T = TypeVar("T")
@@ -238,17 +239,23 @@ class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tu
         self.dismiss((title, self.query_one("#text", Input).value.strip(), to, effects))
 
 
+def settable_values(scenario: Scenario) -> dict[str, Track]:
+    """The values an effect or an override may change, by the declarations of the scenario's
+    ruleset (and the budget); alliance values only if the scenario has alliances."""
+    from detente.engine.checks import settable
+    from detente.engine.ruleset import find_ruleset
+
+    return {v: t for v, t in settable(find_ruleset(scenario.rules.name)).items()
+            if t.scope != "alliance" or scenario.alliances}
+
+
 def _numeric_values(scenario: Scenario) -> list[str]:
-    return [
-        v
-        for v, kind in VALUE_KINDS.items()
-        if v not in ("hotline", "agreement") and (kind != "alliance" or scenario.alliances)
-    ]
+    return [v for v, t in settable_values(scenario).items() if t.type is not bool]
 
 
 def value_targets(scenario: Scenario, value: str) -> list[tuple[str, tuple[str, ...]]]:
     """Every (label, ids) a value can be set for: pairs, directed pairs, actors or alliances."""
-    kind = VALUE_KINDS[value]
+    kind = settable_values(scenario)[value].scope
     ids = scenario.actor_ids
     name = {a.id: a.name for a in scenario.actors}
     if kind == "pair":
@@ -272,7 +279,7 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
 
-        values = [v for v in VALUE_KINDS if VALUE_KINDS[v] != "alliance" or self.scenario.alliances]
+        values = list(settable_values(self.scenario))
         with Vertical(classes="dialog form"):
             with VerticalScroll(classes="form-fields"):
                 yield Label("Adjust a value (facilitator override)", classes="dialog-title")
