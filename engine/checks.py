@@ -21,7 +21,7 @@ from detente.engine import expr
 from detente.engine.expr import ExpressionError
 from detente.engine.locate import FieldPath
 from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
-from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset
+from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_of
 from detente.engine.scenario import OUTCOMES, Rules
 from detente.engine.tomlfile import MAX_COUNTS, too_many
 from detente.engine.tracks import BUDGET, SCOPES, Track
@@ -403,7 +403,7 @@ class ScenarioChecks:
             return
         if source not in self.compiled:
             try:
-                check_condition(source, self.ids)
+                check_condition(source, self.ids, self.ruleset)
                 self.compiled[source] = None
             except ExpressionError as e:
                 self.compiled[source] = e
@@ -510,10 +510,11 @@ def check_data(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
     return ScenarioChecks(data).run()
 
 
-def check_condition(source: str, ids: Mapping[str, Any]) -> None:
-    """Raise ExpressionError if ``source`` is not a valid condition. Only checks: compiling
-    costs twice as much again, and sessions compile (once, cached) when they start."""
-    expr.check_condition(source, ids)
+def check_condition(source: str, ids: Mapping[str, Any], ruleset: Ruleset | None = None) -> None:
+    """Raise ExpressionError if ``source`` is not a valid condition under ``ruleset`` (the
+    default ruleset's functions if None). Only checks: compiling costs twice as much again, and
+    sessions compile (once, cached) when they start."""
+    expr.check_condition(source, ids, functions_of(ruleset) if ruleset is not None else None)
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:

@@ -4,7 +4,7 @@ writing the log and printing each turn's summary."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from detente.tui.cli.common import (
     EXIT_INTERRUPTED,
@@ -92,7 +92,13 @@ def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: 
     session = rec.session
     ladder = session.ruleset.ladder
     turn_events: list[Event] = []
-    rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
+    escalation = session.ruleset.escalation
+
+    def rungs_now() -> dict[Any, int]:
+        """Each pair's rung on the escalation ladder (none if the ruleset has no ladder)."""
+        return {k: rung(t) for k, t in session.state.values[escalation].items()} if escalation else {}
+
+    rungs = rungs_now()
     try:
         while (
             command := next_command(
@@ -117,7 +123,7 @@ def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: 
                 v = view(session.state, FACILITATOR, ladder)
                 shown = [e for e in timeline(turn_events, FACILITATOR) if e["kind"] != "roll"]
                 say(*_summary(session.scenario, v, shown, rungs))
-                rungs = {k: rung(p.tension) for k, p in session.state.pairs.items()}
+                rungs = rungs_now()
                 turn_events = []
     except KeyboardInterrupt:
         err(f"stopped. Nothing is lost: continue with {again}")
