@@ -145,18 +145,19 @@ def build(
         near_misses=_near_misses(initial, views, incidents, risk, conflict_rung, outcome),
         gaps=_gaps(initial, seen, pledges),
         trust=tuple(
-            Change((o.holder, o.other), o.trust, _outlook(final, o.holder, o.other).trust)
-            for o in start.outlooks
+            Change(_ids(k), v, final.table("trust")[k]) for k, v in start.table("trust").items()
         ),
-        cohesion=tuple(Change((k,), v, final.cohesion[k]) for k, v in start.cohesion.items()),
+        cohesion=tuple(
+            Change(_ids(k), v, final.table("cohesion")[k]) for k, v in start.table("cohesion").items()
+        ),
         objectives=objectives,
         scores=scores,
         opening=opening,
         series=series,
         cohesion_series=tuple(
-            AllianceTurn(t, k, c)
+            AllianceTurn(t, str(k), c)
             for t, v in sorted({0: start, **views}.items())
-            for k, c in v.cohesion.items()
+            for k, c in v.table("cohesion").items()
         ),
         warnings=tuple(warnings),
         pairs=tuple(initial.pairs),
@@ -235,28 +236,26 @@ def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _outlook(v: View, holder: str, other: str) -> Any:
-    for o in v.outlooks:
-        if (o.holder, o.other) == (holder, other):
-            return o
-    raise KeyError((holder, other))
+def _ids(key: str | tuple[str, str]) -> tuple[str, ...]:
+    """A view's table key as the ids it is of."""
+    return key if isinstance(key, tuple) else (key,)
 
 
 def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
-    out = {(o.holder, o.other): o for o in v.outlooks}
-    ready = {a.id: a.readiness for a in v.actors}
     rows = []
     for p in v.pairs:
-        ab, ba = out.get((p.a, p.b)), out.get((p.b, p.a))
+        a, b = p.a, p.b
+        r = p.rung if p.rung is not None else 0
         rows.append(PairTurn(
-            turn=turn, a=p.a, b=p.b, tension=p.tension, rung=p.rung,
-            rung_name=v.ladder[p.rung] if 0 <= p.rung < len(v.ladder) else "",
-            hotline=p.hotline, agreement=p.agreement, proximity=p.proximity, incidents=p.incidents,
-            readiness_a=ready[p.a], readiness_b=ready[p.b],
-            trust_ab=ab.trust if ab else None, trust_ba=ba.trust if ba else None,
-            threat_ab=ab.threat if ab else None, threat_ba=ba.threat if ba else None,
-            information_ab=ab.information if ab else None, information_ba=ba.information if ba else None,
-            answer_ab=ab.answer if ab else None, answer_ba=ba.answer if ba else None,
+            turn=turn, a=a, b=b, tension=v.value("tension", a, b), rung=r,
+            rung_name=v.ladder[r] if 0 <= r < len(v.ladder) else "",
+            hotline=v.value("hotline", a, b), agreement=v.value("agreement", a, b),
+            proximity=p.proximity or 0, incidents=v.value("incidents", a, b),
+            readiness_a=v.value("readiness", a), readiness_b=v.value("readiness", b),
+            trust_ab=v.value("trust", a, b), trust_ba=v.value("trust", b, a),
+            threat_ab=v.value("threat", a, b), threat_ba=v.value("threat", b, a),
+            information_ab=v.value("information", a, b), information_ba=v.value("information", b, a),
+            answer_ab=v.value("answer", a, b), answer_ba=v.value("answer", b, a),
         ))
     return tuple(rows)
 
@@ -613,7 +612,7 @@ def _incidents(
 
         def at(turn: int, a: str = a, b: str = b) -> Any:
             v = views.get(turn)
-            return next((p for p in v.pairs if (p.a, p.b) == (a, b)), None) if v else None
+            return v.value("tension", a, b) if v else None
 
         end, nxt = at(t), at(t + 1)
         answered = tuple(
@@ -623,7 +622,7 @@ def _incidents(
         out.append(IncidentFact(
             turn=t, between=(a, b), severity=f["severity"], text=f["text"],
             tension_before=f["tension_before"], tension_after=f["tension_after"],
-            tension_end=end.tension if end else None, tension_next=nxt.tension if nxt else None,
+            tension_end=end, tension_next=nxt,
             agreement=f["agreement"], calls=answered,
             conflict=_broke_down(initial, outcome, t),
         ))
@@ -653,7 +652,7 @@ def _near_misses(
             if p.rung == top - 1:
                 out.append(NearMiss(t, "rung", (p.a, p.b),
                                     f"{p.a}–{p.b} ended the turn at rung {p.rung}, one below open conflict "
-                                    f"(tension {p.tension})"))
+                                    f"(tension {views[t].value('tension', p.a, p.b)})"))
     hazard, ruleset = initial.ruleset.hazard, initial.ruleset
     track = ruleset.tracks.get(ruleset.escalation)
     if hazard is not None and track is not None:

@@ -18,19 +18,20 @@ from detente.engine import dice
 from detente.engine.events import FOLD, Event
 from detente.engine.ruleset import MoveType, Ruleset
 from detente.engine.state import Order, State, Working
+from detente.engine.tracks import Track
 from detente.engine.visibility import HOLDER, value_audience
 
 Vis = str | list[str]
 
 
-def default_vis(value: str, of: Sequence[str]) -> Vis:
+def default_vis(value: str, of: Sequence[str], tracks: Mapping[str, Track] | None = None) -> Vis:
     """The stamp of a change of ``value`` whose cause is public: the holder for a value only its
-    holder sees (directed and actor values but readiness), everyone otherwise. The stamp says who
-    may read why the value moved; who may see the value itself is the table in
-    :mod:`detente.engine.visibility`, applied when the event is read, so a cohesion change
-    stamped everyone still reaches only the alliance's members (the stamp cannot name them: it
-    is made without the scenario)."""
-    if value_audience(value) == HOLDER:
+    holder sees (its track's ``seen_by``, among ``tracks``: the state's declarations), everyone
+    otherwise. The stamp says who may read why the value moved; who may see the value itself is
+    its declaration, applied when the event is read (:mod:`detente.engine.visibility`), so a
+    change of an alliance's value stamped everyone still reaches only the alliance's members
+    (the stamp cannot name them: it is made without the scenario)."""
+    if value_audience(value, tracks) == HOLDER:
         return [of[0]]
     return "all"
 
@@ -127,7 +128,7 @@ class Resolution:
                     by = round(by, 3)
             self.events.append({
                 "kind": "changed", "value": value, "of": list(of), "to": new, "by": by, "cause": cause,
-                "vis": default_vis(value, of) if vis is None else vis,
+                "vis": default_vis(value, of, self.state.tracks) if vis is None else vis,
             })
         return new
 

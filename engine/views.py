@@ -2,13 +2,17 @@
 
 ``view(state, role)`` is the only way a front end reads a state, and
 ``timeline(events, role, scenario)`` the only way it reads events. A team sees its
-own briefing, orders, outlooks and the injects addressed to it; public facts
-(tension, notifications, readiness, where forces are known to be); and nothing
+own briefing, orders, the values it holds and the injects addressed to it; public facts
+(the public values, notifications, where forces are known to be); and nothing
 else: not another team's sealed orders, private briefing or addressed injects,
 not an undetected deployment, not a roll. The facilitator sees everything; the
-``public`` role sees only what everyone sees. Who may see each tracked value and
-each event kind is the table in :mod:`detente.engine.visibility`; both functions
-apply it.
+``public`` role sees only what everyone sees. Who may see each tracked value is its
+declaration (:class:`~detente.engine.tracks.Track`, ``seen_by``) and who may see each event
+kind is the table in :mod:`detente.engine.visibility`; both functions apply them.
+
+A view knows the tracked values only by their declarations: :attr:`View.values` holds, for
+each track, the entries the role may see, and :attr:`View.tracks` says what each is, so a
+screen can name and scale any ruleset's values.
 
 During adjudication, teams still see the state as it was when orders closed:
 results reach them when the facilitator publishes (the debrief).
@@ -17,63 +21,45 @@ results reach them when the facilitator publishes (the debrief).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.scenario import Scenario
-from detente.engine.state import Delivery, Order, Outcome, Proposal, State, rung
-from detente.engine.visibility import may_see, shown
+from detente.engine.state import Delivery, Order, Outcome, Proposal, State, pair, rung
+from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, Key, Track
+from detente.engine.visibility import in_audience, shown
 
 PUBLIC = "public"
-
-#: The values an :class:`OutlookView` holds: a role sees an outlook only if it may see all four.
-OUTLOOK_VALUES = ("trust", "threat", "information", "answer")
 
 
 @frozen
 class PairView:
-    """A pair of actors as the role sees it."""
+    """A pair of actors, with what the role may know of the pair as a whole (each of the
+    pair's tracked values is in :attr:`View.values`)."""
 
     a: str
     b: str
-    tension: int
-    """0–100 (public)."""
-    rung: int
-    """0–10."""
-    hotline: bool
-    agreement: bool
-    proximity: int
-    """0–5, counting only the forces the role knows about."""
-    incidents: int
-
-
-@frozen
-class OutlookView:
-    """What ``holder`` holds about ``other`` (a team sees only its own)."""
-
-    holder: str
-    other: str
-    trust: int
-    threat: int
-    information: float
-    answer: float
+    rung: int | None
+    """The escalation-ladder rung of the pair's escalation value (value ÷ 10, 0–10); None if
+    the ruleset has no escalation value (:attr:`View.escalation`) or the role may not see it."""
+    proximity: int | None
+    """How close the two sides' forces are, 0–5, counting only the forces the role knows of;
+    None if the ruleset does not track it."""
 
 
 @frozen
 class ActorView:
-    """An actor as the role sees it."""
+    """An actor as the role sees it (its tracked values are in :attr:`View.values`)."""
 
     id: str
     name: str
     colour: str
-    readiness: int
-    """Public: mobilisation is observable."""
-    budget: int | None
-    """Own team and facilitator only."""
     spent: int | None
-    pressure: int | None
+    """Actions spent this turn: what was spent tells the budget left, so only who may see the
+    actor's budget (its own team, the facilitator) reads it."""
     submitted: bool
     """Whether its orders are sealed this turn (public: everyone sees who is still deciding)."""
 
@@ -160,9 +146,12 @@ class View:
     inbox: tuple[Delivery, ...]
     actors: tuple[ActorView, ...]
     pairs: tuple[PairView, ...]
-    outlooks: tuple[OutlookView, ...]
-    cohesion: Mapping[str, int]
-    """Alliances the role belongs to (all for the facilitator)."""
+    """Every pair of actors, in the scenario's order."""
+    values: Mapping[str, Mapping[Key, Any]]
+    """The tracked values the role may see: track name → key (:meth:`Track.key`: an actor or
+    alliance id, a sorted pair, or ``(holder, other)``) → value. A track the role sees none of is
+    absent; a table holds only the keys the role may see (a team's own outlooks, the alliances it
+    belongs to); the facilitator's holds everything. Read one with :meth:`value`."""
     forces: tuple[ForceView, ...]
     orders: Mapping[str, tuple[Order, ...]]
     """Sealed orders the role may see: its own (all for the facilitator)."""
@@ -176,6 +165,38 @@ class View:
     """The scenario's injects and whether each can still fire: facilitator only."""
     clock: ClockView | None = None
     """The phase clock, if the phase has one: everyone sees it."""
+    escalation: str = ""
+    """The pair value the escalation ladder reads (:attr:`Ruleset.escalation`); empty if none."""
+    tracks: Mapping[str, Track] = field(factory=dict)
+    """Every tracked value's declaration, by name (the engine's budget and the ruleset's), in
+    the ruleset's order: what each value is called, means and may be. Declarations are no
+    secret; the values are (:attr:`values`)."""
+
+    def value(self, name: str, *ids: str) -> Any:
+        """One tracked value (``view.value("budget", "blue")``), or None where the role may not
+        see it (or nothing tracks it)."""
+        track = self.tracks.get(name)
+        table = self.values.get(name)
+        if track is None or table is None:
+            return None
+        return table.get(track.key(ids))
+
+    def table(self, name: str) -> Mapping[Key, Any]:
+        """Every entry of one track the role may see, by key; empty if none."""
+        return self.values.get(name, {})
+
+    def shows(self, name: str, *ids: str) -> bool:
+        """Whether the role sees that value."""
+        return self.value(name, *ids) is not None
+
+    def scoped(self, scope: str) -> tuple[Track, ...]:
+        """The declarations of one scope (``pair``, ``directed``, ``actor``, ``alliance``) whose
+        values the role sees at least one of, in declaration order."""
+        return tuple(t for t in self.tracks.values() if t.scope == scope and self.values.get(t.name))
+
+    def escalation_of(self, a: str, b: str) -> Any:
+        """The pair's escalation value, or None (no escalation value, or hidden)."""
+        return self.value(self.escalation, a, b) if self.escalation else None
 
 
 def proposal_view(p: Proposal) -> ProposalView:
@@ -191,8 +212,11 @@ def proposal_view(p: Proposal) -> ProposalView:
     )
 
 
-def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
-    """The state as ``role`` sees it: a team id, ``"facilitator"`` or ``"public"``."""
+def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str | None = None) -> View:
+    """The state as ``role`` sees it: a team id, ``"facilitator"`` or ``"public"``.
+
+    ``ladder`` names the escalation rungs; ``escalation`` is the pair value they read (by
+    default the scenario's ruleset's, :attr:`Ruleset.escalation`)."""
     scenario = state.scenario
     fac = role == FACILITATOR
     team = role if role in scenario.actor_names else None
@@ -202,28 +226,22 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
     if not fac and state.phase == "adjudication" and state.before is not None:
         # Results are not out yet: teams see the state as it stood when orders closed.
         st = state.before.replace(phase="adjudication")
+    if escalation is None:
+        escalation = _escalation(scenario.rules.name)
+    tracks = st.tracks
+    values = _values(st, role)
+    budget = values.get(BUDGET.name, {})  # what was spent goes with the budget
 
-    def sees(value: str, *of: str) -> bool:
-        return fac or may_see(role, value, of, scenario)
-
-    actors = []
-    held_by = st.actors
-    for a in scenario.actors:
-        held = held_by[a.id]
-        budget = sees("budget", a.id)
-        actors.append(
-            ActorView(
-                id=a.id,
-                name=a.name,
-                colour=a.colour,
-                readiness=held.readiness,  # everyone's (visibility.VALUES); a test holds the two together
-                budget=held.budget if budget else None,
-                # What was spent tells the budget left: it goes with the budget.
-                spent=st.spent.get(a.id, 0) if budget else None,
-                pressure=held.pressure if sees("pressure", a.id) else None,
-                submitted=a.id in st.orders,
-            )
+    actors = tuple(
+        ActorView(
+            id=a.id,
+            name=a.name,
+            colour=a.colour,
+            spent=st.spent.get(a.id, 0) if a.id in budget else None,
+            submitted=a.id in st.orders,
         )
+        for a in scenario.actors
+    )
     forces = []
     for f in scenario.forces:
         fs = st.forces[f.id]
@@ -238,27 +256,16 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
                 region=fs.region if known else None,
             )
         )
-    pairs = tuple(
-        PairView(
-            a=a,
-            b=b,
-            tension=ps.tension,
-            rung=rung(ps.tension),
-            hotline=ps.hotline,
-            agreement=ps.agreement,
-            proximity=st.proximity(a, b, None if fac else (team or PUBLIC)),
-            incidents=ps.incidents,
-        )
-        for (a, b), ps in st.pairs.items()
-    )
-    outlooks = tuple(
-        OutlookView(
-            holder=h, other=o, trust=ol.trust, threat=ol.threat, information=ol.information, answer=ol.answer
-        )
-        for (h, o), ol in st.outlooks.items()
-        if all(sees(value, h, o) for value in OUTLOOK_VALUES)
-    )
-    cohesion = {k: v for k, v in st.values["cohesion"].items() if sees("cohesion", k)}
+    ladder_of = values.get(escalation, {}) if escalation else {}
+    seen_by = None if fac else (team or PUBLIC)
+    ids = scenario.actor_ids
+    pairs = []
+    for i, x in enumerate(ids):
+        for y in ids[i + 1:]:
+            a, b = pair(x, y)
+            level = ladder_of.get((a, b))
+            pairs.append(PairView(a=a, b=b, rung=None if level is None else rung(level),
+                                  proximity=_proximity(st, a, b, seen_by)))
     proposals = tuple(
         proposal_view(p)
         for p in st.proposals.values()
@@ -280,10 +287,9 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         private_briefing=scenario.actor(team).briefing if team else "",
         briefings={a.id: a.briefing for a in scenario.actors} if fac else {},
         inbox=inbox,
-        actors=tuple(actors),
-        pairs=pairs,
-        outlooks=outlooks,
-        cohesion=cohesion,
+        actors=actors,
+        pairs=tuple(pairs),
+        values=values,
         forces=tuple(forces),
         orders={k: v for k, v in st.orders.items() if fac or k == team},
         proposals=proposals,
@@ -294,7 +300,50 @@ def view(state: State, role: str, ladder: tuple[str, ...] = ()) -> View:
         injects=_injects(st) if fac else (),
         clock=ClockView(seconds=st.clock.seconds, left=st.clock.left, running=st.clock.running,
                         auto=st.clock_auto) if st.clock is not None else None,
+        escalation=escalation if escalation in tracks else "",
+        tracks=tracks,
     )
+
+
+def _values(st: State, role: str) -> dict[str, Mapping[Key, Any]]:
+    """Each track's entries ``role`` may see (:func:`~detente.engine.visibility.in_audience`
+    of the track's ``seen_by``); tracks it sees none of are left out."""
+    if role == FACILITATOR:
+        return dict(st.values)  # a state's tables never change (a working copy copies on write)
+    scenario = st.scenario
+    out: dict[str, Mapping[Key, Any]] = {}
+    for name, track in st.tracks.items():
+        audience = track.seen_by
+        if audience == FACILITATOR_ONLY:
+            continue
+        table: Mapping[Key, Any] = st.values.get(name, {})
+        if audience == EVERYONE:
+            shown_ = table
+        else:
+            shown_ = {k: v for k, v in table.items()
+                      if in_audience(audience, role, k if isinstance(k, tuple) else (k,), scenario)}
+        if shown_:
+            out[name] = shown_
+    return out
+
+
+def _proximity(st: State, a: str, b: str, seen_by: str | None) -> int | None:
+    # The proximity figure is still worked out by the state (it will move to the ruleset); a
+    # ruleset that keeps no starting proximity has none.
+    try:
+        return st.proximity(a, b, seen_by)
+    except KeyError:
+        return None
+
+
+@cache
+def _escalation(rules: str) -> str:
+    from detente.engine.ruleset import RulesetNotFound, find_ruleset
+
+    try:
+        return find_ruleset(rules).escalation
+    except RulesetNotFound:
+        return ""
 
 
 def _injects(st: State) -> tuple[InjectView, ...]:

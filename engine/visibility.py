@@ -1,7 +1,10 @@
-"""Who may see what: one table for every tracked value and every event kind.
+"""Who may see what: every tracked value by its declaration, and one table for every event kind.
 
-:func:`~detente.engine.views.view` reads :data:`VALUES` to decide which values a role's view
-holds, and :func:`~detente.engine.views.timeline` passes every event through :func:`shown`.
+Who may see a tracked value is said by its :class:`~detente.engine.tracks.Track` (``seen_by``):
+the ruleset declares its values, the engine its budget, and :func:`may_see` reads the
+declarations of the scenario's ruleset (:func:`tracks_of`). Without them a value is the
+facilitator's alone. :func:`~detente.engine.views.view` holds only the values :func:`may_see`
+allows, and :func:`~detente.engine.views.timeline` passes every event through :func:`shown`.
 Nothing else decides what a role may see. docs/log-format.md ("Who sees what") is the same
 table for people who read logs.
 
@@ -26,49 +29,51 @@ none (as in every log written before the public text existed).
 True
 >>> shown({"kind": "start", "seed": 7, "vis": "all"}, "blue")
 {'kind': 'start', 'vis': 'all'}
+>>> from detente.engine.loader import load_scenario_text, EXAMPLE
 >>> o = {"kind": "override", "value": "tension", "of": ["blue", "red"], "to": 40, "reason": "mine",
 ...      "public": "", "vis": "all"}
->>> shown(o, "blue")["reason"], shown(o, "facilitator")["reason"]
-('facilitator adjustment', 'mine')
+>>> s = load_scenario_text(EXAMPLE)
+>>> shown(o, "blue", s)["reason"], shown(o, "facilitator")["reason"], shown(o, "blue")
+('facilitator adjustment', 'mine', None)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from attrs import frozen
 
 from detente.engine.commands import FACILITATOR
-from detente.engine.scenario import VALUE_KINDS, Scenario
+from detente.engine.scenario import Scenario
+from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, HOLDER, MEMBERS, Track
 
-EVERYONE = "everyone"
-"""Every team and the public."""
-HOLDER = "holder"
-"""The first id of ``of``: the actor holding a directed value (trust of A about B: A), or the
-actor an actor value belongs to."""
-MEMBERS = "members"
-"""The members of the alliance a value belongs to."""
-FACILITATOR_ONLY = "facilitator"
-"""Nobody but the facilitator (who sees everything)."""
 
-#: Who may see each tracked value, by name. The facilitator sees all of them.
-VALUES: dict[str, str] = {
-    "tension": EVERYONE,
-    "hotline": EVERYONE,
-    "agreement": EVERYONE,
-    "readiness": EVERYONE,  # mobilisation is observable
-    "trust": HOLDER,
-    "threat": HOLDER,
-    "information": HOLDER,
-    "answer": HOLDER,
-    "pressure": HOLDER,
-    "budget": HOLDER,
-    "cohesion": MEMBERS,
-}
+@cache
+def tracks_of(rules: str) -> Mapping[str, Track]:
+    """Every value a session under the ruleset called ``rules`` tracks, by name: the engine's
+    :data:`~detente.engine.tracks.BUDGET` and the ruleset's declarations (only the budget if no
+    installed ruleset has that name)."""
+    from detente.engine.ruleset import RulesetNotFound, find_ruleset
 
-#: Who may see a value the table does not name, by its kind (:data:`VALUE_KINDS`).
-BY_KIND: dict[str, str] = {"pair": EVERYONE, "directed": HOLDER, "actor": HOLDER, "alliance": MEMBERS}
+    try:
+        declared = find_ruleset(rules).tracks
+    except RulesetNotFound:
+        declared = {}
+    return {BUDGET.name: BUDGET, **declared}
+
+
+@cache
+def _installed() -> Mapping[str, Track]:
+    """Every value any installed ruleset declares (the first declaration of a name wins)."""
+    from detente.engine.ruleset import available_rulesets
+
+    out: dict[str, Track] = {}
+    for name in available_rulesets():
+        for k, t in tracks_of(name).items():
+            out.setdefault(k, t)
+    return out
 
 
 @frozen
@@ -77,7 +82,7 @@ class EventRule:
 
     audience: str
     """``stamped``: the event's ``vis``; ``value``: the stamp for the whole event, and whoever may
-    see the value (:data:`VALUES`) for the event without its :attr:`private` fields; or
+    see the value (its track's ``seen_by``) for the event without its :attr:`private` fields; or
     ``facilitator``."""
     owner: str | None = None
     """A field naming the one team (besides the facilitator) the event belongs to, whatever its stamp."""
@@ -138,26 +143,20 @@ EVENTS: dict[str, EventRule] = {
 HEADER_SECRET: tuple[str, ...] = ("seed", "secret")
 
 
-def value_audience(value: str) -> str:
-    """Who may see ``value``: one of :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS` or
-    :data:`FACILITATOR_ONLY` (a value nobody declared)."""
-    found = VALUES.get(value)
-    if found is not None:
-        return found
-    return BY_KIND.get(VALUE_KINDS.get(value, ""), FACILITATOR_ONLY)
+def value_audience(value: Track | str, tracks: Mapping[str, Track] | None = None) -> str:
+    """Who may see a value: one of :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS` or
+    :data:`FACILITATOR_ONLY` (a value nobody declared). ``value`` is its declaration, or its name
+    looked up in ``tracks`` (without them, in every installed ruleset's declarations)."""
+    if isinstance(value, Track):
+        return value.seen_by
+    track = (tracks if tracks is not None else _installed()).get(value)
+    return track.seen_by if track is not None else FACILITATOR_ONLY
 
 
-def may_see(role: str, value: str, of: Sequence[str], scenario: Scenario | None = None) -> bool:
-    """Whether ``role`` may see ``value`` of ``of``. Without the scenario, an alliance's
-    members are unknown, so only the facilitator sees its values.
-
-    >>> may_see("blue", "trust", ["blue", "red"]), may_see("red", "trust", ["blue", "red"])
-    (True, False)
-    """
-    if role == FACILITATOR:
-        return True
-    audience = value_audience(value)
-    if audience == EVERYONE:
+def in_audience(audience: str, role: str, of: Sequence[str], scenario: Scenario | None = None) -> bool:
+    """Whether ``role`` is in ``audience`` (:func:`value_audience`) for a value of ``of``.
+    Without the scenario, an alliance's members are unknown: nobody but the facilitator."""
+    if role == FACILITATOR or audience == EVERYONE:
         return True
     if audience == HOLDER:
         return bool(of) and role == of[0]
@@ -166,12 +165,38 @@ def may_see(role: str, value: str, of: Sequence[str], scenario: Scenario | None 
     return False
 
 
+def may_see(
+    role: str, value: str, of: Sequence[str], scenario: Scenario | None = None,
+    tracks: Mapping[str, Track] | None = None,
+) -> bool:
+    """Whether ``role`` may see ``value`` of ``of``, by the value's declaration (its track's
+    ``seen_by``): among ``tracks``, or the scenario's ruleset's and the engine's budget. A value
+    nobody declared, or any value when neither the scenario nor the tracks are given, is the
+    facilitator's alone: privacy by default.
+
+    >>> from detente.engine.loader import load_scenario_text, EXAMPLE
+    >>> s = load_scenario_text(EXAMPLE)
+    >>> may_see("blue", "trust", ["blue", "red"], s), may_see("red", "trust", ["blue", "red"], s)
+    (True, False)
+    >>> may_see("red", "tension", ["blue", "red"], s), may_see("red", "tension", ["blue", "red"])
+    (True, False)
+    """
+    if role == FACILITATOR:
+        return True
+    if tracks is None:
+        if scenario is None:
+            return False
+        tracks = tracks_of(scenario.rules.name)
+    track = tracks.get(value)
+    return track is not None and in_audience(track.seen_by, role, of, scenario)
+
+
 def shown(
     event: Mapping[str, Any], role: str, scenario: Scenario | None = None
 ) -> Mapping[str, Any] | None:
     """``event`` as ``role`` may see it: the event itself, a copy without the fields ``role``
-    may not read, or None. ``scenario`` tells who belongs to an alliance (without it, alliance
-    values stay with the facilitator)."""
+    may not read, or None. ``scenario`` says which ruleset declares the values and who belongs
+    to an alliance: without it, a change of a tracked value stays with the facilitator."""
     if role == FACILITATOR:
         return event
     rule = EVENTS.get(event["kind"], _FACILITATOR)
@@ -245,19 +270,10 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     team = None if role in PUBLIC_ROLES else role
     if team is not None and team not in scenario.actor_ids:
         raise ValueError(f"unknown role {role!r}")
-    from detente.engine.ruleset import find_ruleset
-    from detente.engine.tracks import BUDGET
-
-    tracks = {BUDGET.name: BUDGET, **find_ruleset(scenario.rules.name).tracks}
+    tracks = tracks_of(scenario.rules.name)
 
     def seen(name: str, *ofs: Sequence[str]) -> bool:
-        track = tracks.get(name)
-        if track is None:
-            return False
-        audience = track.seen_by
-        members = scenario.alliances_by_actor.get(role, ())
-        return all(audience == EVERYONE or (audience == HOLDER and of[0] == role)
-                   or (audience == MEMBERS and of[0] in members) for of in ofs)
+        return name in tracks and all(may_see(role, name, of, scenario, tracks) for of in ofs)
 
     actors = tuple(
         a if a.id == team else evolve(
@@ -302,7 +318,8 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
 
 
 __all__ = [
-    "BY_KIND", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
-    "PUBLIC_ROLES", "VALUES",
-    "EventRule", "header_for", "may_see", "scenario_for", "shown", "value_audience",
+    "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
+    "PUBLIC_ROLES",
+    "EventRule", "header_for", "in_audience", "may_see", "scenario_for", "shown", "tracks_of",
+    "value_audience",
 ]

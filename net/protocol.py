@@ -1,6 +1,6 @@
-"""The messages between a workshop host and its clients: JSON text frames, version 1.
+"""The messages between a workshop host and its clients: JSON text frames, version 2.
 
-Every message is an object with ``"v": 1`` and a ``"type"``. docs/protocol.md describes each
+Every message is an object with ``"v": 2`` and a ``"type"``. docs/protocol.md describes each
 one with an example exchange; this module is the one place that builds and checks them, so
 the host and (later) the remote client cannot disagree.
 
@@ -16,9 +16,9 @@ missing or extra field, a value of the wrong type, a command the engine does not
 fields are not what it takes — each is a :class:`ProtocolError` naming the problem, before
 anything reaches the session.
 
->>> parse_client('{"v": 1, "type": "ping"}')
-{'v': 1, 'type': 'ping'}
->>> parse_client('{"v": 1, "type": "hello"}')
+>>> parse_client('{"v": 2, "type": "ping"}')
+{'v': 2, 'type': 'ping'}
+>>> parse_client('{"v": 2, "type": "hello"}')
 Traceback (most recent call last):
 ...
 detente.net.protocol.ProtocolError: missing-field: hello needs 'code'
@@ -36,10 +36,12 @@ import cattrs
 from detente.engine.adjudicate import LegalMove
 from detente.engine.commands import COMMAND_TYPES, Command, command_from_dict
 from detente.engine.scenario import Scenario
+from detente.engine.tracks import Key, Track
 from detente.engine.views import View
 
-VERSION = 1
-"""The protocol version every message carries as ``v``."""
+VERSION = 2
+"""The protocol version every message carries as ``v``. Version 2: a view's tracked values are
+in its ``values`` tables (version 1 named the bundled ruleset's values as fields)."""
 
 MAX_FRAME = 64 * 1024
 """The largest frame a host accepts (bytes); a larger one closes the connection."""
@@ -211,18 +213,36 @@ def command_from_wire(data: Mapping[str, Any]) -> Command:
 # -- what the host sends -------------------------------------------------------------------------
 
 _converter = cattrs.Converter()
+# A view's values and declarations are read by view_from_dict itself (rows of ids, the ruleset's
+# tracks): the converter passes them through.
+_converter.register_structure_hook_func(
+    lambda t: t in (Mapping[str, Mapping[Key, Any]], Mapping[str, Track]), lambda v, _: dict(v))
 
 
 def view_to_dict(view: View) -> dict[str, Any]:
-    """A :class:`~detente.engine.views.View` as JSON-ready dicts and lists."""
-    out: dict[str, Any] = _converter.unstructure(view)
+    """A :class:`~detente.engine.views.View` as JSON-ready dicts and lists. Each tracked value
+    is ``[*ids, value]`` (``["blue", "red", 45]``: JSON has no pair keys) in its track's list;
+    the declarations are left out: the client has the ruleset, as it has its moves."""
+    values = view.values
+    out: dict[str, Any] = _converter.unstructure(attrs.evolve(view, values={}, tracks={}))
+    del out["tracks"]
+    out["values"] = {
+        name: [[*(k if isinstance(k, tuple) else (k,)), v] for k, v in table.items()]
+        for name, table in values.items()
+    }
     return out
 
 
-def view_from_dict(data: Mapping[str, Any]) -> View:
-    """The inverse of :func:`view_to_dict` (after a trip through JSON)."""
-    view: View = _converter.structure(data, View)
-    return view
+def view_from_dict(data: Mapping[str, Any], tracks: Mapping[str, Track]) -> View:
+    """The inverse of :func:`view_to_dict` (after a trip through JSON), with the declarations
+    of the values (:func:`detente.engine.visibility.tracks_of` the scenario's ruleset)."""
+    rest = {k: v for k, v in data.items() if k != "values"}
+    view: View = _converter.structure({**rest, "values": {}}, View)
+    values = {
+        name: {(tuple(row[:-1]) if len(row) > 2 else row[0]): row[-1] for row in rows}
+        for name, rows in data.get("values", {}).items()
+    }
+    return attrs.evolve(view, values=values, tracks=dict(tracks))
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from detente.engine.commands import FACILITATOR, Command, command_to_dict
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Rejected, Result
 from detente.engine.views import View
+from detente.engine.visibility import tracks_of
 from detente.net import protocol
 
 ANSWER_WITHIN = 10.0
@@ -240,7 +241,7 @@ class RemoteClient:
             self.name = str(msg.get("name", self.joined))
             self._scenario = scenario
             self._ruleset = ruleset
-            self._view = protocol.view_from_dict(msg["view"])
+            self._view = protocol.view_from_dict(msg["view"], tracks_of(ruleset.name))
             self._timeline = list(msg.get("timeline") or [])
             self.bots = {t: BotSeat() for t in msg.get("bots") or ()}
             self._log = str(msg.get("log") or "")
@@ -256,11 +257,15 @@ class RemoteClient:
         left = msg.get("clock_left")
         self._clock = (float(left) if isinstance(left, int | float) else None, time.monotonic())
 
+    def _tracks(self) -> Mapping[str, Any]:
+        """The declarations of the values the views hold (the engine's and the ruleset's)."""
+        return tracks_of(self._ruleset.name) if self._ruleset is not None else {}
+
     def _receive(self, msg: Mapping[str, Any]) -> None:
         kind = msg.get("type")
         if kind == "update":
             with self._lock:
-                self._view = protocol.view_from_dict(msg["view"])
+                self._view = protocol.view_from_dict(msg["view"], self._tracks())
                 self._timeline += list(msg.get("events") or [])
                 self._extras(msg)
                 self._updates += 1
@@ -450,31 +455,34 @@ class RemoteClient:
         scenario = self.scenario
         return tuple(f for f in facts(scenario, self.timeline(role), Names.of(scenario)) if f.turn == turn)
 
-    def tension_history(self) -> dict[tuple[str, str], list[int]]:
-        """Tension per pair at the end of each turn so far, from the starting values and the
-        (public) tension changes of the timeline."""
+    def escalation_history(self) -> dict[tuple[str, str], list[int]]:
+        """The escalation value (the ruleset's, :attr:`Ruleset.escalation`) per pair at the end
+        of each turn so far, from the starting values and the changes of it in the timeline
+        (the role sees what its view shows of it); empty if the ruleset has none."""
         from detente.engine.loader import ruleset_numbers
         from detente.engine.state import initial_state, pair
 
-        tension = {k: p.tension for k, p in initial_state(self.scenario, ruleset_numbers(self.scenario))
-                   .pairs.items()}
+        name = self._ruleset.escalation if self._ruleset is not None else ""
+        if not name:
+            return {}
+        start = initial_state(self.scenario, ruleset_numbers(self.scenario))
+        level: dict[tuple[str, str], int] = dict(start.values[name])
         by_turn: dict[int, dict[tuple[str, str], int]] = {}
         turn = 0
         for e in self._timeline:
             if e.get("kind") == "phase":
                 if e.get("phase") == "briefing" and turn >= 1:
-                    by_turn[turn] = dict(tension)
+                    by_turn[turn] = dict(level)
                 turn = int(e.get("turn", turn))
-            elif e.get("kind") in ("changed", "override") and e.get("value") == "tension":
+            elif e.get("kind") in ("changed", "override") and e.get("value") == name:
                 of = e.get("of") or ()
                 if len(of) == 2 and isinstance(e.get("to"), int | float):
-                    tension[pair(*of)] = int(e["to"])
+                    level[pair(*of)] = int(e["to"])
         if self._view is not None:
-            for p in self._view.pairs:
-                tension[pair(p.a, p.b)] = p.tension
-        by_turn[turn] = dict(tension)
+            level.update(self._view.table(name))  # type: ignore[arg-type]
+        by_turn[turn] = dict(level)
         turns = sorted(t for t in by_turn if t >= 1)
-        return {key: [by_turn[t].get(key, 0) for t in turns] for key in tension}
+        return {key: [by_turn[t].get(key, 0) for t in turns] for key in level}
 
     def close(self) -> None:
         """Stop reconnecting and close the connection."""

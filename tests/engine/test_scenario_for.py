@@ -69,8 +69,8 @@ def test_a_role_reads_nothing_of_the_scenario_it_may_not(path: Path, role: str) 
     as_role = "public" if role == "spectator" else role
     own = view(new_session(scenario, 1).state, as_role)
     sent = view(new_session(mine, 1).state, as_role)
-    assert (sent.actors, sent.pairs, sent.outlooks, sent.cohesion, sent.private_briefing) == (
-        own.actors, own.pairs, own.outlooks, own.cohesion, own.private_briefing)
+    assert (sent.actors, sent.pairs, sent.values, sent.private_briefing) == (
+        own.actors, own.pairs, own.values, own.private_briefing)
 
 
 def test_others_hidden_starting_values_fall_back_to_defaults() -> None:

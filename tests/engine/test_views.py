@@ -21,8 +21,46 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 
 
+def _plain(x: object) -> object:
+    """A view's data with its pair keys joined (JSON has no tuple keys)."""
+    if isinstance(x, dict):
+        return {"|".join(k) if isinstance(k, tuple) else k: _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    return x
+
+
 def _text(v: View) -> str:
-    return json.dumps(attrs.asdict(v), default=str, ensure_ascii=False)
+    return json.dumps(_plain(attrs.asdict(v)), default=str, ensure_ascii=False)
+
+
+def held_only_by_whom_they_may_be(v: View, role: str) -> None:
+    """Every value in the view is one its declaration lets ``role`` see: the holder's own, an
+    alliance's members', or everyone's."""
+    from detente.engine.tracks import EVERYONE, HOLDER, MEMBERS
+
+    scenario_alliances = None
+    for name, table in v.values.items():
+        track = v.tracks[name]
+        if role == FACILITATOR or track.seen_by == EVERYONE:
+            continue
+        assert track.seen_by in (HOLDER, MEMBERS), f"{role} sees {name}, which is the facilitator's"
+        for key in table:
+            first = key[0] if isinstance(key, tuple) else key
+            if track.seen_by == HOLDER:
+                assert first == role, f"{role} sees {name} of {key}"
+            else:
+                scenario_alliances = scenario_alliances or _alliances_of(role)
+                assert first in scenario_alliances, f"{role} sees {name} of {key}"
+
+
+def _alliances_of(role: str) -> set[str]:
+    out = set()
+    for path in SCENARIOS:
+        for al in load_scenario(path).alliances:
+            if role in al.members:
+                out.add(al.id)
+    return out
 
 
 def check_view(state: State, events: list[dict], role: str) -> None:
@@ -44,7 +82,9 @@ def check_view(state: State, events: list[dict], role: str) -> None:
             assert team in seen.known_to, f"{role} sees {f.id}, which it has not detected"
     for p in v.proposals:
         assert team in (p.by, *p.to), f"{role} sees a proposal it is not party to"
-    assert all(o.holder == team for o in v.outlooks)
+    held_only_by_whom_they_may_be(v, role)
+    for a in v.actors:
+        assert a.spent is None or a.id == team, f"{role} sees what {a.id} spent"
     assert v.briefings == {}
     assert v.injects == (), f"{role} sees the facilitator's inject schedule"
     seen_events = timeline(events, role, scenario)
@@ -103,20 +143,22 @@ def test_team_sees_results_only_when_published(tmp_path: Path) -> None:
     session.apply(Advance())
     session.apply(Advance())
     session.apply(SubmitOrders("blue", (Order("raise_readiness"),)))
-    before = view(session.state, "red").actors
+    before = view(session.state, "red").table("readiness")
     session.apply(Advance())  # adjudication: results under review
     assert session.state.actors["blue"].readiness > session.state.before.actors["blue"].readiness  # type: ignore[union-attr]
-    assert view(session.state, "red").actors == before
-    assert view(session.state, FACILITATOR).actors != before
+    assert view(session.state, "red").table("readiness") == before
+    assert view(session.state, FACILITATOR).table("readiness") != before
     session.apply(Advance())  # published
-    assert view(session.state, "red").actors != before
+    assert view(session.state, "red").table("readiness") != before
 
 
 def test_public_view_has_no_private_values() -> None:
     session = new_session(load_scenario(ROOT / "tests" / "data" / "mini.toml"))
     v = view(session.state, PUBLIC)
-    assert v.outlooks == () and v.cohesion == {} and v.private_briefing == ""
-    assert all(a.budget is None and a.pressure is None for a in v.actors)
+    assert v.private_briefing == ""
+    seen = {v.tracks[name].seen_by for name in v.values}
+    assert seen == {"everyone"}, f"the public sees values only some may: {set(v.values)}"
+    assert v.value("budget", "blue") is None and all(a.spent is None for a in v.actors)
     with pytest.raises(ValueError):
         view(session.state, "nobody")
 
@@ -201,31 +243,71 @@ def test_a_private_inject_reaches_its_addressees_and_no_one_else() -> None:
     assert changed[PUBLIC] == {"tension": None}
 
 
-def test_the_view_and_the_table_agree() -> None:
-    from detente.engine.views import OUTLOOK_VALUES
-    from detente.engine.visibility import EVERYONE, VALUES, may_see, value_audience
+def test_the_view_holds_what_the_declarations_allow() -> None:
+    """Who sees a value is its track's ``seen_by``: the view holds a team's own one-way values,
+    its own actor's private values and its own alliances' values, every public value, and
+    nothing of a value nobody declared."""
+    from detente.engine.visibility import may_see, tracks_of
 
-    # The view shows readiness and pair values to everyone and bundles the outlook values.
-    for value in ("readiness", "tension", "hotline", "agreement"):
-        assert VALUES[value] == EVERYONE
-    assert len({value_audience(v) for v in OUTLOOK_VALUES}) == 1
-    assert not may_see("blue", "morale", ["blue"]), "an undeclared value is the facilitator's"
+    scenario = _strait()
+    tracks = tracks_of(scenario.rules.name)
+    assert not may_see("blue", "morale", ["blue"], scenario), "an undeclared value is the facilitator's"
     assert may_see(FACILITATOR, "morale", ["blue"])
-    session = new_session(_strait())
-    v = view(session.state, "red")
-    assert v.cohesion == {} and {o.holder for o in v.outlooks} == {"red"}
-    assert set(view(session.state, "green").cohesion) == {"compact"}
+    assert not may_see("blue", "budget", ["blue"]), "without the scenario, nobody but the facilitator"
+    session = new_session(scenario)
+    for role in ("red", "green", PUBLIC, FACILITATOR):
+        v = view(session.state, role)
+        for name in tracks:
+            for key, value in session.state.values[name].items():
+                of = key if isinstance(key, tuple) else (key,)
+                want = may_see(role, name, of, scenario)
+                got = v.value(name, *of)
+                assert (got == value) if want else got is None, (role, name, key)
+    red, green = view(session.state, "red"), view(session.state, "green")
+    assert red.table("cohesion") == {} and {k[0] for k in red.table("trust")} == {"red"}
+    assert set(green.table("cohesion")) == {"compact"}
+    assert red.value("tension", "red", "blue") == session.state.value("tension", "blue", "red")
+    assert red.value("trust", "blue", "red") is None and red.value("pressure", "blue") is None
+
+
+def test_a_ruleset_of_other_values_is_shown_by_its_declarations() -> None:
+    """Nothing in the view is the bundled ruleset's: a ruleset that tracks a "morale" seen by
+    its holder and a public "rivalry" as its escalation value gets a view of exactly those."""
+    from attrs import evolve
+
+    from detente.engine.tracks import BUDGET, EVERYONE, HOLDER, Track
+
+    st = new_session(_strait()).state
+    morale = Track("morale", "actor", int, (0, 10), HOLDER)
+    rivalry = Track("rivalry", "pair", int, (0, 100), EVERYONE)
+    ids = st.scenario.actor_ids
+    pairs = {tuple(sorted((a, b))): 57 for a in ids for b in ids if a < b}
+    st = evolve(st, tracks={"budget": BUDGET, "morale": morale, "rivalry": rivalry},
+                values={"budget": st.values["budget"], "morale": dict.fromkeys(ids, 4), "rivalry": pairs})
+    v = view(st, "red", escalation="rivalry")
+    assert set(v.values) == {"budget", "morale", "rivalry"} and v.table("morale") == {"red": 4}
+    assert all(p.rung == 5 and p.proximity is None for p in v.pairs)
+    assert view(st, PUBLIC, escalation="").values.keys() == {"rivalry"}
+    assert all(p.rung is None for p in view(st, PUBLIC, escalation="").pairs)
 
 
 def test_the_table_covers_every_event_kind_and_value_and_the_docs_list_them() -> None:
     from detente.engine.events import KINDS
-    from detente.engine.scenario import VALUE_KINDS
-    from detente.engine.visibility import EVENTS, VALUES
+    from detente.engine.tracks import EVERYONE, HOLDER, MEMBERS
+    from detente.engine.visibility import EVENTS, tracks_of
 
     assert set(KINDS) <= set(EVENTS)
-    assert set(VALUE_KINDS) == set(VALUES)
     doc = (ROOT / "docs" / "log-format.md").read_text(encoding="utf-8")
     section = doc[doc.index("## Who sees what"):]
     section = section[: section.index("\n## ", 3)]
-    for name in [*KINDS, *VALUE_KINDS]:
+    for name in KINDS:
         assert f"`{name}`" in section, f"docs/log-format.md, Who sees what: {name} is missing"
+    # Each declared value is in the doc's table, in a row that says its scope and its audience.
+    words = {EVERYONE: "everyone", MEMBERS: "the alliance's members"}
+    for name, track in tracks_of(_strait().rules.name).items():
+        rows = [line for line in section.splitlines() if line.startswith("|") and f"`{name}`" in line]
+        row = rows[0] if rows else None
+        assert row is not None, f"docs/log-format.md, Who sees what: the value {name} is missing"
+        want = words.get(track.seen_by) or ("the holder" if track.scope == "directed" else "the actor")
+        assert track.seen_by in (EVERYONE, HOLDER, MEMBERS)
+        assert f"| {track.scope} |" in row and want in row, f"docs/log-format.md says {row!r} of {name}"

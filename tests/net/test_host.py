@@ -33,10 +33,13 @@ from detente.engine.log import read_log
 from detente.engine.randomplay import random_orders, random_proposal
 from detente.engine.recorder import RecordedSession
 from detente.engine.views import timeline
+from detente.engine.visibility import tracks_of
 from detente.net import host as host_module
 from detente.net.codes import new_codes
 from detente.net.host import ABUSE, Host
 from detente.net.protocol import view_from_dict
+
+TRACKS = tracks_of("defense-diplomacy")
 
 STRAIT = Path(__file__).resolve().parents[2] / "scenarios" / "strait_standoff.toml"
 TEAMS = ("blue", "red", "green")
@@ -78,7 +81,7 @@ async def test_each_code_opens_its_own_role_and_nothing_else(served, codes) -> N
         client = await Client.join(url, typed)
         welcome = client.welcome
         assert (welcome["type"], welcome["role"]) == ("welcome", role)
-        v = view_from_dict(welcome["view"])
+        v = view_from_dict(welcome["view"], TRACKS)
         assert v.role == ("public" if role == "spectator" else role)
         text = json.dumps(welcome, ensure_ascii=False)
         for team, word in CODEWORDS.items():
@@ -95,7 +98,7 @@ async def test_a_wrong_code_is_refused_later_each_time_and_closed(served, codes)
     for _ in range(2):
         async with connect(url) as ws:
             start = time.monotonic()
-            await ws.send(json.dumps({"v": 1, "type": "hello", "code": wrong}))
+            await ws.send(json.dumps({"v": 2, "type": "hello", "code": wrong}))
             reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
             took.append(time.monotonic() - start)
             assert reply["type"] == "error" and reply["error"] == "bad-code"
@@ -109,7 +112,7 @@ async def test_a_wrong_code_is_refused_later_each_time_and_closed(served, codes)
 async def test_nothing_but_hello_is_taken_before_a_code(served) -> None:
     _, url = served
     async with connect(url) as ws:
-        await ws.send(json.dumps({"v": 1, "type": "command", "id": "a", "command": {"type": "start"}}))
+        await ws.send(json.dumps({"v": 2, "type": "command", "id": "a", "command": {"type": "start"}}))
         reply = json.loads(await ws.recv())
         assert reply["error"] == "hello-first"
 
@@ -126,13 +129,13 @@ async def test_a_connection_that_never_says_hello_is_closed(served, monkeypatch)
 
 BAD_FRAMES = [
     ("{oops", "bad-json", "JSON"),
-    ('{"v": 1, "type": "shout"}', "unknown-type", "shout"),
-    ('{"v": 1, "type": "command", "id": "x"}', "missing-field", "command"),
-    ('{"v": 1, "type": "ping", "also": 2}', "extra-field", "also"),
-    ('{"v": 9, "type": "ping"}', "version", "version 1"),
-    ('{"v": 1, "type": "command", "id": 5, "command": {}}', "wrong-type", "id"),
-    ('{"v": 1, "type": "command", "id": "c", "command": {"type": "fly"}}', "bad-command", "fly"),
-    ('{"v": 1, "type": "hello", "code": "x"}', "already-joined", "blue"),
+    ('{"v": 2, "type": "shout"}', "unknown-type", "shout"),
+    ('{"v": 2, "type": "command", "id": "x"}', "missing-field", "command"),
+    ('{"v": 2, "type": "ping", "also": 2}', "extra-field", "also"),
+    ('{"v": 9, "type": "ping"}', "version", "version 2"),
+    ('{"v": 2, "type": "command", "id": 5, "command": {}}', "wrong-type", "id"),
+    ('{"v": 2, "type": "command", "id": "c", "command": {"type": "fly"}}', "bad-command", "fly"),
+    ('{"v": 2, "type": "hello", "code": "x"}', "already-joined", "blue"),
 ]
 
 
@@ -281,7 +284,7 @@ async def test_a_retried_command_id_is_applied_once_even_after_a_restart(
         fac = await Client.join(url, codes["facilitator"])
         first = await fac.command("start-1", Start())
         again = await fac.command("start-1", Start())
-        assert first == again == {"v": 1, "type": "ack", "id": "start-1", "accepted": True}
+        assert first == again == {"v": 2, "type": "ack", "id": "start-1", "accepted": True}
         note = await fac.command("note-1", Note(text="once"))
         assert note["accepted"]
         # Another facilitator connection retrying the same id (a reconnect) gets the same ack.
@@ -357,8 +360,8 @@ async def test_a_full_turn_played_at_once_tells_each_role_only_what_replay_shows
         want = json.loads(json.dumps(timeline(events, as_role, scenario)))
         assert client.timeline() == want, role
         last = [m for m in client.received if m["type"] == "update"][-1]
-        assert view_from_dict(last["view"]) == view_from_dict(
-            json.loads(json.dumps(_view_dict(rec, as_role))))
+        assert view_from_dict(last["view"], TRACKS) == view_from_dict(
+            json.loads(json.dumps(_view_dict(rec, as_role))), TRACKS)
         if role == "facilitator":
             continue
         text = json.dumps([client.welcome, *client.received], ensure_ascii=False)
@@ -403,13 +406,13 @@ async def test_a_restarted_host_welcomes_back_with_every_acknowledged_command(
     with RecordedSession.resume(rec.path) as resumed:
         async with Host(resumed, codes).serving() as url:
             blue = await Client.join(url, codes["blue"])
-            v = view_from_dict(blue.welcome["view"])
+            v = view_from_dict(blue.welcome["view"], TRACKS)
             assert (v.phase, v.orders) == ("orders", {"blue": orders.orders})
             assert next(a for a in v.actors if a.id == "blue").submitted
             red = await Client.join(url, codes["red"])
-            assert view_from_dict(red.welcome["view"]).orders == {}
+            assert view_from_dict(red.welcome["view"], TRACKS).orders == {}
             ack = await blue.command("b-orders", orders)  # its retry after the restart
-            assert ack == {"v": 1, "type": "ack", "id": "b-orders", "accepted": True}
+            assert ack == {"v": 2, "type": "ack", "id": "b-orders", "accepted": True}
             assert (await red.command("r-orders", _orders_for(resumed, "red")))["accepted"]
             update = await blue.recv()  # red's sealing reaches blue as "red has submitted"
             assert update["type"] == "update"

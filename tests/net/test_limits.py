@@ -52,7 +52,7 @@ async def test_too_many_connections_without_a_code_from_one_address_are_turned_a
     waiting = [await connect(url), await connect(url)]
     assert await refused(url) == (TRY_AGAIN, "try again later")
     # Once one of them has joined, its place among the waiting is free again.
-    await waiting[0].send(json.dumps({"v": 1, "type": "hello", "code": codes["blue"]}))
+    await waiting[0].send(json.dumps({"v": 2, "type": "hello", "code": codes["blue"]}))
     assert json.loads(await waiting[0].recv())["type"] == "welcome"
     blue = await Client.join(url, codes["blue"])
     assert blue.welcome["role"] == "blue"

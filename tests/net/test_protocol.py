@@ -16,6 +16,7 @@ from detente.engine.randomplay import random_commands
 from detente.engine.session import new_session
 from detente.engine.state import Order
 from detente.engine.views import PUBLIC, view
+from detente.engine.visibility import tracks_of
 from detente.net.protocol import (
     ProtocolError,
     command_from_wire,
@@ -34,15 +35,15 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
     [
         ("{not json", "bad-json", "JSON"),
         ("[1, 2]", "not-an-object", "object"),
-        ('{"v": 2, "type": "ping"}', "version", "version 1"),
-        ('{"v": true, "type": "ping"}', "version", "version 1"),
-        ('{"type": "ping"}', "version", "version 1"),
-        ('{"v": 1, "type": "shout"}', "unknown-type", "'shout'"),
-        ('{"v": 1, "type": "hello"}', "missing-field", "'code'"),
-        ('{"v": 1, "type": "hello", "code": 7}', "wrong-type", "'code'"),
-        ('{"v": 1, "type": "ping", "extra": 1}', "extra-field", "'extra'"),
-        ('{"v": 1, "type": "command", "id": "", "command": {}}', "wrong-type", "'id'"),
-        ('{"v": 1, "type": "command", "id": "' + "x" * 65 + '", "command": {}}', "wrong-type", "'id'"),
+        ('{"v": 1, "type": "ping"}', "version", "version 2"),
+        ('{"v": true, "type": "ping"}', "version", "version 2"),
+        ('{"type": "ping"}', "version", "version 2"),
+        ('{"v": 2, "type": "shout"}', "unknown-type", "'shout'"),
+        ('{"v": 2, "type": "hello"}', "missing-field", "'code'"),
+        ('{"v": 2, "type": "hello", "code": 7}', "wrong-type", "'code'"),
+        ('{"v": 2, "type": "ping", "extra": 1}', "extra-field", "'extra'"),
+        ('{"v": 2, "type": "command", "id": "", "command": {}}', "wrong-type", "'id'"),
+        ('{"v": 2, "type": "command", "id": "' + "x" * 65 + '", "command": {}}', "wrong-type", "'id'"),
     ],
 )
 def test_a_bad_message_is_named(frame: str, slug: str, named: str) -> None:
@@ -54,7 +55,7 @@ def test_a_bad_message_is_named(frame: str, slug: str, named: str) -> None:
 
 def test_binary_frames_are_refused() -> None:
     with pytest.raises(ProtocolError, match="binary"):
-        parse_client(b'{"v": 1, "type": "ping"}')
+        parse_client(b'{"v": 2, "type": "ping"}')
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,10 @@ def test_every_roles_view_of_a_played_session_survives_json(path: Path) -> None:
     assert session.state.turn >= 2
     for role in ("facilitator", PUBLIC, *scenario.actor_ids):
         v = view(session.state, role, session.ruleset.ladder)
-        assert view_from_dict(json.loads(json.dumps(view_to_dict(v)))) == v
+        wire = json.loads(json.dumps(view_to_dict(v)))
+        assert view_from_dict(wire, tracks_of(scenario.rules.name)) == v
+        # Values travel as [*ids, value] rows; the declarations stay with the ruleset.
+        assert "tracks" not in wire and all(isinstance(rows, list) for rows in wire["values"].values())
     assert scenario_from_dict(json.loads(json.dumps(scenario_to_dict(scenario)))) == scenario
 
 
@@ -149,7 +153,7 @@ _command_like = st.fixed_dictionaries(
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200) | _json.map(json.dumps) | _command_like.map(
-    lambda c: json.dumps({"v": 1, "type": "command", "id": "x", "command": c})))
+    lambda c: json.dumps({"v": 2, "type": "command", "id": "x", "command": c})))
 def test_no_frame_raises_anything_but_a_protocol_error(frame: str) -> None:
     try:
         msg = parse_client(frame)

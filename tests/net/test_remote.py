@@ -261,7 +261,7 @@ def test_a_team_client_never_holds_another_teams_briefing(served, rec, clients) 
             assert obj.text not in text, f"blue holds {obj.actor}'s objective"
 
 
-def test_the_debrief_facts_and_tension_history_are_the_hot_seat_ones(served, rec, clients) -> None:
+def test_the_debrief_facts_and_escalation_history_are_the_hot_seat_ones(served, rec, clients) -> None:
     from detente.engine.aar import turn_facts
     from detente.engine.recorder import states_by_turn
     from detente.tui.render.text import Names
@@ -284,9 +284,9 @@ def test_the_debrief_facts_and_tension_history_are_the_hot_seat_ones(served, rec
     assert delivered["survey-ship"].effects == () and delivered["survey-ship"].when is None
     assert set(delivered) == {e["id"] for e in blue.timeline("blue") if e["kind"] == "inject"}
     by_turn = states_by_turn(rec.session, events)
-    want_history = {key: [by_turn[1].pairs[key].tension] for key in rec.state.pairs}
-    assert fac.tension_history() == want_history
-    assert blue.tension_history() == want_history  # tension is public
+    want_history = {key: [by_turn[1].value("tension", *key)] for key in rec.state.pairs}
+    assert fac.escalation_history() == want_history
+    assert blue.escalation_history() == want_history  # tension is public
 
 
 def test_a_wss_host_is_joined_with_its_certificate_and_refused_without(rec, codes, clients, tmp_path) -> None:

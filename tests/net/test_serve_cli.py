@@ -42,10 +42,10 @@ def _start(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], list[str]]:
 
 async def _join_and_start(url: str, code: str) -> dict:
     async with connect(url) as ws:
-        await ws.send(json.dumps({"v": 1, "type": "hello", "code": code}))
+        await ws.send(json.dumps({"v": 2, "type": "hello", "code": code}))
         welcome = json.loads(await ws.recv())
         assert welcome["type"] == "welcome" and welcome["role"] == "facilitator"
-        await ws.send(json.dumps({"v": 1, "type": "command", "id": "s1", "command": {"type": "start"}}))
+        await ws.send(json.dumps({"v": 2, "type": "command", "id": "s1", "command": {"type": "start"}}))
         return json.loads(await ws.recv())
 
 
@@ -61,7 +61,7 @@ def test_serve_prints_and_writes_codes_and_stops_cleanly_on_ctrl_c(tmp_path: Pat
         for role, code in written["codes"].items():
             assert any(line.split()[:1] == [role] and line.endswith(code) for line in out), role
         ack = asyncio.run(_join_and_start(written["url"], written["codes"]["facilitator"]))
-        assert ack == {"v": 1, "type": "ack", "id": "s1", "accepted": True}
+        assert ack == {"v": 2, "type": "ack", "id": "s1", "accepted": True}
     finally:
         proc.send_signal(signal.SIGINT)
         rest, err = proc.communicate(timeout=20)

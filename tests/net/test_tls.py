@@ -88,7 +88,7 @@ def test_serve_with_cert_and_key_prints_a_wss_url_and_does_not_warn(tmp_path: Pa
 
         async def hello() -> dict:
             async with connect(written["url"], ssl=trusting(cert)) as ws:
-                await ws.send(json.dumps({"v": 1, "type": "hello", "code": written["codes"]["red"]}))
+                await ws.send(json.dumps({"v": 2, "type": "hello", "code": written["codes"]["red"]}))
                 return json.loads(await ws.recv())
 
         assert asyncio.run(hello())["role"] == "red"

@@ -29,7 +29,7 @@ class Client:
         return client
 
     async def send(self, **msg: Any) -> None:
-        await self.ws.send(json.dumps({"v": 1, **msg}))
+        await self.ws.send(json.dumps({"v": 2, **msg}))
 
     async def recv(self, timeout: float = 5.0) -> dict[str, Any]:
         msg = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))

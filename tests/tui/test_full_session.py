@@ -46,10 +46,10 @@ async def first_turn(pilot, client: LocalClient) -> None:  # type: ignore[no-unt
     await pilot.pause()
     app.screen.query_one("#of", Select).value = "red"
     await type_into(pilot, "#add", "10")
-    pressure = client.view(FACILITATOR).actors[1].pressure
+    pressure = client.view(FACILITATOR).value("pressure", client.view(FACILITATOR).actors[1].id)
     await pilot.press("ctrl+s")
     await pilot.pause()
-    assert next(a for a in client.view(FACILITATOR).actors if a.id == "red").pressure == (pressure or 0) + 10
+    assert client.view(FACILITATOR).value("pressure", "red") == (pressure or 0) + 10
     assert any(d.title == "Storm warning" for d in client.view("red").inbox)
     assert not any(d.title == "Storm warning" for d in client.view("blue").inbox)
 
@@ -128,8 +128,7 @@ async def first_turn(pilot, client: LocalClient) -> None:  # type: ignore[no-unt
     await type_into(pilot, "#reason", "the fleets are closer than the model thinks")
     await pilot.press("ctrl+s")
     await pilot.pause()
-    (pair,) = [p for p in client.view(FACILITATOR).pairs if {p.a, p.b} == {"blue", "red"}]
-    assert pair.tension == 55
+    assert client.view(FACILITATOR).value("tension", "red", "blue") == 55
     assert client.view("red").phase == "adjudication"
     await pilot.press("p")  # publish
     await pilot.pause()

@@ -262,7 +262,9 @@ async def test_a_team_perspective_never_shows_another_teams_secrets(log: Path) -
             closed = view(screen.tape.state_at(at[(1, "adjudication")]), FACILITATOR)
             ladder = screen.query_one("#ladder", DataTable)
             shown = {str(ladder.get_row_at(i)[0]): int(ladder.get_row_at(i)[1]) for i in range(3)}
-            assert shown == {screen.names.short_pair(p.a, p.b): p.tension for p in closed.pairs}
+            assert shown == {
+                screen.names.short_pair(p.a, p.b): closed.value("tension", p.a, p.b) for p in closed.pairs
+            }
             screen.go(at[(1, "debrief")])
             await pilot.pause()
             assert any(

@@ -66,8 +66,10 @@ class SessionClient(Protocol):
     """The role a network client joined as (a team id, ``facilitator`` or ``spectator``); None for
     hot-seat, where one keyboard is handed around. Screens use it only to leave out hand-overs."""
 
-    bots: Mapping[str, Any]
-    """Teams a bot plays: team → its policy (something with a ``name``)."""
+    @property
+    def bots(self) -> Mapping[str, Any]:
+        """Teams a bot plays: team → its policy (something with a ``name``)."""
+        ...
 
     bot_problems: list[str]
     """Commands a bot made that the session refused, in words (the console shows and clears them)."""
@@ -154,7 +156,10 @@ class SessionClient(Protocol):
         """Seconds left on the phase clock now, or None when the phase has no clock."""
         ...
 
-    def tension_history(self) -> dict[tuple[str, str], list[int]]: ...
+    def escalation_history(self) -> dict[tuple[str, str], list[int]]:
+        """The escalation value (the ruleset's, as the tension bar shows it) per pair at the end
+        of each turn so far; empty if the ruleset has none."""
+        ...
 
     def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]: ...
 
@@ -324,7 +329,7 @@ class LocalClient:
         before = self._rec.state.clock
         result = self._rec.apply(command)
         if result.accepted:
-            self._events += result.events  # type: ignore[union-attr]
+            self._events += result.events
             clock = self._rec.state.clock
             if clock is None or not clock.running:
                 self._clock_at = None
@@ -387,12 +392,16 @@ class LocalClient:
             return 0.0
         return left
 
-    def tension_history(self) -> dict[tuple[str, str], list[int]]:
-        """Tension per pair at the end of each turn so far (tension is public)."""
+    def escalation_history(self) -> dict[tuple[str, str], list[int]]:
+        """The escalation value per pair at the end of each turn so far (the ruleset's
+        :attr:`~detente.engine.ruleset.Ruleset.escalation`; empty if it has none)."""
+        name = self._rec.session.ruleset.escalation
+        if not name:
+            return {}
         by_turn = states_by_turn(self._rec.session, self._events)
         turns = sorted(t for t in by_turn if t >= 1)
-        pairs = self._rec.state.pairs
-        return {key: [by_turn[t].pairs[key].tension for t in turns] for key in pairs}
+        pairs = self._rec.state.values[name]
+        return {key: [by_turn[t].values[name][key] for t in turns] for key in pairs}
 
     def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]:
         """What happened in ``turn`` as ``role`` may know it, in words: the same facts as the

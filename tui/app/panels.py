@@ -17,22 +17,58 @@ from detente.tui.render.text import Names
 #: Colour of each ladder rung, from calm to war.
 RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2
 
-MATRIX_VALUES = ("tension", "trust", "threat")
+#: Values a matrix colours green when high (the rest are red when high): a presentation hint
+#: for the bundled ruleset's trust; any other value is coloured as a danger.
+HIGH_IS_GOOD = ("trust",)
 
-LADDER_COLUMNS = ("pair", "tension", "prox", "rung")
+
+def _word(v: View, name: str) -> str:
+    track = v.tracks.get(name)
+    return track.label.lower() if track is not None else name
+
+
+def ladder_columns(v: View) -> tuple[str, ...]:
+    """The ladder's headers: the pair, the escalation value by its name, proximity, the rung."""
+    return ("pair", _word(v, v.escalation) if v.escalation else "", "prox", "rung")
 
 
 def ladder_rows(v: View, names: Names | None = None) -> list[list[Any]]:
-    """One row per pair: its short names (the panel is narrow), tension, proximity, and the rung
-    with its name, coloured."""
+    """One row per pair: its short names (the panel is narrow), its escalation value (tension),
+    proximity, and the rung with its name, coloured."""
     n = names or Names.of_view(v)
     rows = []
     for p in v.pairs:
+        level = v.escalation_of(p.a, p.b)
+        prox = "" if p.proximity is None else str(p.proximity)
+        if p.rung is None:
+            rows.append([n.short_pair(p.a, p.b), "" if level is None else str(level), prox, Text("")])
+            continue
         style = RUNG_STYLE[min(p.rung, len(RUNG_STYLE) - 1)]
         name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
-        rows.append([n.short_pair(p.a, p.b), str(p.tension), str(p.proximity),
-                     Text(f"{p.rung} {name}", style=style)])
+        rows.append([n.short_pair(p.a, p.b), str(level), prox, Text(f"{p.rung} {name}", style=style)])
     return rows
+
+
+def matrix_values(v: View) -> tuple[str, ...]:
+    """What the relations matrix can show, in the order ``m`` steps through them: the
+    escalation value, then each one-way value of whole numbers (trust, threat)."""
+    directed = tuple(t.name for t in v.tracks.values() if t.scope == "directed" and t.type is int)
+    return (*((v.escalation,) if v.escalation else ()), *directed)
+
+
+def next_matrix_value(v: View, current: str) -> str:
+    """The value after ``current`` in :func:`matrix_values` (the first if ``current`` is none)."""
+    values = matrix_values(v)
+    if not values:
+        return ""
+    if current not in values:
+        return values[0]
+    return values[(values.index(current) + 1) % len(values)]
+
+
+def matrix_title(v: View, value: str) -> str:
+    """The matrix's title line."""
+    return f"Relations: {_word(v, value)} (m switches)"
 
 
 def matrix_columns(v: View, names: Names | None = None) -> tuple[str, ...]:
@@ -42,12 +78,14 @@ def matrix_columns(v: View, names: Names | None = None) -> tuple[str, ...]:
 
 
 def matrix_rows(v: View, value: str, names: Names | None = None) -> list[list[Any]]:
-    """Who holds what about whom (tension is the pair's); outlooks the view does not hold show "–".
-    Each row starts with its holder's short name."""
+    """Who holds what about whom (a pair value is the pair's, either way round); values the
+    view does not hold (another team's outlook) show "–". Each row starts with its holder's
+    short name. A value is coloured by where it sits in its range."""
     said = names or Names.of_view(v)
     ids = [a.id for a in v.actors]
-    outlook = {(o.holder, o.other): o for o in v.outlooks}
-    tension = {(p.a, p.b): p.tension for p in v.pairs}
+    track = v.tracks.get(value)
+    lo, hi = track.range if track is not None and track.range is not None else (0, 100)
+    good_high = value in HIGH_IS_GOOD
     rows = []
     for a in ids:
         cells: list[Any] = [said.short_name(a)]
@@ -55,27 +93,29 @@ def matrix_rows(v: View, value: str, names: Names | None = None) -> list[list[An
             if a == b:
                 cells.append("·")
                 continue
-            if value == "tension":
-                n = tension.get((a, b), tension.get((b, a), 0))
-            elif (a, b) in outlook:
-                n = getattr(outlook[(a, b)], value)
-            else:  # another team's outlook: not this view's to see
+            n = v.value(value, a, b)
+            if n is None:  # another team's outlook: not this view's to see
                 cells.append(Text("–", style="dim"))
                 continue
-            style = "red" if n >= 70 else "yellow" if n >= 40 else "green"
-            if value == "trust":
-                style = "green" if n >= 60 else "yellow" if n >= 30 else "red"
+            share = (n - lo) / (hi - lo) if hi > lo else 0
+            if good_high:
+                style = "green" if share >= 0.6 else "yellow" if share >= 0.3 else "red"
+            else:
+                style = "red" if share >= 0.7 else "yellow" if share >= 0.4 else "green"
             cells.append(Text(str(n), style=style))
         rows.append(cells)
     return rows
 
 
 def cohesion_text(v: View, names: Names | None = None) -> str:
-    """Each alliance's cohesion, by the alliance's name (give ``names``: a view alone does not
-    name alliances)."""
+    """Each alliance value the view holds (cohesion), by the alliance's name (give ``names``: a
+    view alone does not name alliances); empty if none."""
     n = names or Names.of_view(v)
-    shown = "  ".join(f"{n.actor_name(k)}: {c}" for k, c in v.cohesion.items())
-    return f"Cohesion  {shown}" if shown else ""
+    lines = []
+    for t in v.scoped("alliance"):
+        shown = "  ".join(f"{n.actor_name(k)}: {c}" for k, c in v.table(t.name).items() if isinstance(k, str))
+        lines.append(f"{t.label}  {shown}")
+    return "\n".join(lines)
 
 
 class Panels:

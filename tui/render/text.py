@@ -22,6 +22,7 @@ from attrs import field, frozen
 from detente.engine.aar import proposal_noun
 from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
+from detente.engine.tracks import BUDGET, EVERYONE
 from detente.engine.views import View
 
 _VALUE_WORDS = {
@@ -282,6 +283,23 @@ def clock_text(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
+PROXIMITY = "proximity"
+"""The pair value a view works out per role as :attr:`PairView.proximity` (counting only the
+forces the role knows of): the view's figure is shown in its place."""
+
+
+def value_text(x: object) -> str:
+    """A tracked value in words: a fraction to two decimals, a whole number as it is, a flag as
+    yes or no, a hidden value as "–"."""
+    if x is None:
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, float):
+        return f"{x:.2f}"
+    return str(x)
+
+
 def _rung_name(ladder: Sequence[str], r: int) -> str:
     return ladder[r] if 0 <= r < len(ladder) else ""
 
@@ -298,38 +316,66 @@ def render_view(v: View, scenario: Scenario | None = None, names: Names | None =
         out.append(f"Scores: {scores}")
     out.append("")
     out.append("Escalation")
+    escalation = v.tracks.get(v.escalation)
+    pair_tracks = v.scoped("pair")
     for p in v.pairs:
-        flags = [x for x, on in (("hotline", p.hotline), ("incidents agreement", p.agreement)) if on]
+        said = []
+        level = v.escalation_of(p.a, p.b)
+        if escalation is not None and level is not None:
+            said.append(f"{escalation.label.lower()} {value_text(level):>3}")
+        if p.rung is not None:
+            said.append(f"rung {p.rung} ({_rung_name(v.ladder, p.rung)})")
+        if p.proximity is not None:
+            said.append(f"proximity {p.proximity}")
+        flags = []
+        for t in pair_tracks:
+            x = v.value(t.name, p.a, p.b)
+            if t.name in (v.escalation, PROXIMITY) or x is None:
+                continue  # said above (proximity as the role's figure, not the starting value)
+            if t.type is bool:
+                if x:
+                    flags.append(t.label.lower())
+            else:
+                said.append(f"{t.label.lower()} {value_text(x)}")
         extra = f" [{', '.join(flags)}]" if flags else ""
-        out.append(
-            f"  {n.pair_name(p.a, p.b)}: tension {p.tension:3d}, "
-            f"rung {p.rung} ({_rung_name(v.ladder, p.rung)}), "
-            f"proximity {p.proximity}, incidents {p.incidents}{extra}"
-        )
+        out.append(f"  {n.pair_name(p.a, p.b)}: {', '.join(said)}{extra}")
     out.append("Actors")
+    # What everyone sees first (readiness), then what only some do (budget, pressure).
+    actor_tracks = sorted(v.scoped("actor"), key=lambda t: t.seen_by != EVERYONE)
     for a in v.actors:
-        own = f", budget {a.budget} (spent {a.spent}), pressure {a.pressure}" if a.budget is not None else ""
-        out.append(f"  {a.name}: readiness {a.readiness}{own}")
-    if v.outlooks:
-        out.append("Outlooks (holder → other: trust, threat, information, chance of answering)")
-        for o in v.outlooks:
-            out.append(
-                f"  {n.actor_name(o.holder)} → {n.actor_name(o.other)}: {o.trust}, {o.threat}, "
-                f"{o.information:.2f}, {o.answer:.2f}"
-            )
-    if v.cohesion:
+        said = []
+        for t in actor_tracks:
+            x = v.value(t.name, a.id)
+            if x is None:
+                continue
+            spent = f" (spent {a.spent})" if t.name == BUDGET.name and a.spent is not None else ""
+            said.append(f"{t.label.lower()} {value_text(x)}{spent}")
+        out.append(f"  {a.name}: {', '.join(said)}")
+    directed = v.scoped("directed")
+    if directed:
+        out.append(f"Outlooks (holder → other: {', '.join(t.label.lower() for t in directed)})")
+        keys = dict.fromkeys(k for t in directed for k in v.table(t.name))
+        for k in keys:
+            holder, other = k if isinstance(k, tuple) else (k, "")
+            line = ", ".join(value_text(v.value(t.name, holder, other)) for t in directed)
+            out.append(f"  {n.actor_name(holder)} → {n.actor_name(other)}: {line}")
+    alliance_tracks = v.scoped("alliance")
+    if alliance_tracks:
         out.append("Alliances")
-        for k, c in v.cohesion.items():
-            out.append(f"  {n.actor_name(k)}: cohesion {c}")
+        keys = dict.fromkeys(k for t in alliance_tracks for k in v.table(t.name))
+        for k in keys:
+            line = ", ".join(f"{t.label.lower()} {value_text(v.value(t.name, str(k)))}"
+                             for t in alliance_tracks if v.value(t.name, str(k)) is not None)
+            out.append(f"  {n.actor_name(str(k))}: {line}")
     out.append("Forces")
     for f in v.forces:
         where = n.region_name(f.region) if f.region is not None else "unknown"
         out.append(f"  {f.name or n.force_name(f.id)} ({n.actor_name(f.owner)}, {f.kind}): {where}")
     if v.pledges:
         out.append("Pledges")
-        for p in v.pledges:
-            out.append(f"  {n.actor_name(p.by)} to {n.actor_name(p.to)}: "
-                       f"{n.pledge_text(p.kind, p.region, p.until)} — {p.status}")
+        for pl in v.pledges:
+            out.append(f"  {n.actor_name(pl.by)} to {n.actor_name(pl.to)}: "
+                       f"{n.pledge_text(pl.kind, pl.region, pl.until)} — {pl.status}")
     if v.orders:
         out.append("Sealed orders")
         for team, orders in v.orders.items():
@@ -362,6 +408,8 @@ def turn_summary(
     n = Names.of(scenario)
     lines = [f"{v.label}:"]
     for p in v.pairs:
+        if p.rung is None:
+            continue
         was = before.get((p.a, p.b))
         delta = "" if was is None or was == p.rung else (" ▲" if p.rung > was else " ▼") + f" from {was}"
         lines.append(f"  {n.pair_name(p.a, p.b)}: rung {p.rung} ({_rung_name(v.ladder, p.rung)}){delta}")

@@ -19,18 +19,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, RichLog, Static
 
-from detente.engine.commands import AddInject, Advance, End, Note, Override, Start
+from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, Start
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import (
-    LADDER_COLUMNS,
-    MATRIX_VALUES,
     Panels,
     SteadyFooter,
     cohesion_text,
+    ladder_columns,
     ladder_rows,
     matrix_columns,
     matrix_rows,
+    matrix_title,
+    next_matrix_value,
     release_heap,
     settle_heap,
 )
@@ -106,7 +107,7 @@ class FacilitatorCommands(Provider):
         # The footer's word and what it does, so "phase" or "advance" find "Next" too.
         return [
             (f"{b.description}: {b.tooltip}" if b.tooltip else b.description, b.action, f"key {b.key}")
-            for b in screen.BINDINGS  # type: ignore[union-attr]
+            for b in screen.BINDINGS
             if isinstance(b, Binding) and b.action not in ("app.quit", "help")
         ]
 
@@ -246,7 +247,8 @@ class ConsoleScreen(Panels, Screen[None]):
         super().__init__()
         self.client = client
         self.names = Names.of(client.scenario)
-        self.matrix_value = "tension"
+        self.matrix_value = ""
+        """The value the relations matrix shows (a track's name); empty for the first it can."""
         self.filter: tuple[str, str] = ("", "")
         """Timeline filter: (team id or "" for all, kind group or "" for all)."""
         self._shown_filter: tuple[str, str] | None = None
@@ -359,10 +361,12 @@ class ConsoleScreen(Panels, Screen[None]):
         self.set_text("#status", line)
 
     def _ladder(self, v: View) -> None:
-        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v, self.names))
+        self.fill_table("#ladder", ladder_columns(v), ladder_rows(v, self.names))
 
     def _matrix(self, v: View) -> None:
-        self.set_text("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
+        if not self.matrix_value:
+            self.matrix_value = next_matrix_value(v, "")
+        self.set_text("#matrix-title", Text(matrix_title(v, self.matrix_value)))
         rows = matrix_rows(v, self.matrix_value, self.names)
         self.fill_table("#matrix", matrix_columns(v, self.names), rows)
         self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
@@ -433,10 +437,10 @@ class ConsoleScreen(Panels, Screen[None]):
         self.filter = (team, kind)
         self._timeline()
 
-    def _send(self, command: object) -> bool:
-        result = self.client.apply(command)  # type: ignore[arg-type]
+    def _send(self, command: Command) -> bool:
+        result = self.client.apply(command)
         if not result.accepted:
-            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, title="Refused", severity="error")
         self.refresh_view()
         return result.accepted
 
@@ -574,9 +578,9 @@ class ConsoleScreen(Panels, Screen[None]):
             self.show_end()
 
     def action_matrix(self) -> None:
-        i = MATRIX_VALUES.index(self.matrix_value)
-        self.matrix_value = MATRIX_VALUES[(i + 1) % len(MATRIX_VALUES)]
-        self._matrix(self.client.view(FACILITATOR))
+        v = self.client.view(FACILITATOR)
+        self.matrix_value = next_matrix_value(v, self.matrix_value)
+        self._matrix(v)
 
     def action_help(self) -> None:
         self.app.push_screen(

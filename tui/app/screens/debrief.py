@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from detente.engine.commands import Advance, Override
+from detente.engine.state import rung
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import Panels, SteadyFooter
@@ -176,7 +177,7 @@ class ReviewScreen(Panels, Screen[None]):
         if got is not None:
             result = self.client.apply(Override(*got))
             if not result.accepted:
-                self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+                self.notify(result.reason, title="Refused", severity="error")
             self.refresh_view()
 
     @work
@@ -207,13 +208,13 @@ class ReviewScreen(Panels, Screen[None]):
             return
         result = self.client.apply(Annul(target=target, reason=reason, public=public))
         if not result.accepted:
-            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, title="Refused", severity="error")
         self.refresh_view()
 
     def action_publish(self) -> None:
         result = self.client.apply(Advance())
         if not result.accepted:
-            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, title="Refused", severity="error")
             return
         self.dismiss(None)
 
@@ -347,9 +348,11 @@ class DebriefScreen(Screen[None]):
         charts = self.query_one("#charts", Vertical)
         names = {a.id: a.name for a in v.actors}
         turns = self.client.scenario.turns
-        for (a, b), values in self.client.tension_history().items():
+        track = v.tracks.get(v.escalation)
+        word = track.label.lower() if track is not None else ""
+        for (a, b), values in self.client.escalation_history().items():
             last = values[-1]
-            charts.mount(Static(f"{names[a]} – {names[b]}: tension {last}, rung {last // 10}"))
+            charts.mount(Static(f"{names[a]} – {names[b]}: {word} {last}, rung {rung(last)}"))
             charts.mount(Static(tension_chart(values, [turns.name(t + 1) for t in range(len(values))]),
                                 classes="chart"))
 
@@ -394,7 +397,7 @@ class EndScreen(Screen[None]):
                         f"Ended on {self.client.scenario.turns.name(outcome.turn)}",
                     )
                 )
-                table = DataTable(id="scores", cursor_type="none")
+                table: DataTable[str] = DataTable(id="scores", cursor_type="none")
                 # The objective's words last: at 80 columns they are cut, not met and points.
                 table.add_columns("team", "met", "points earned", "objective")
                 met = {

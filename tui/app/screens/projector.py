@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Static
 
 from detente.engine.views import PUBLIC, View
-from detente.tui.app.panels import LADDER_COLUMNS, SteadyFooter, ladder_rows
+from detente.tui.app.panels import SteadyFooter, ladder_columns, ladder_rows
 from detente.tui.render.text import Names, clock_text, notable
 
 
@@ -81,7 +81,8 @@ class ProjectorScreen(Screen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#proj-ladder", DataTable).add_columns(*LADDER_COLUMNS)
+        v: View = self.client.view(self.role)
+        self.query_one("#proj-ladder", DataTable).add_columns(*ladder_columns(v))
         self.refresh_view()
         self.set_interval(1.0, self._tick)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -30,20 +30,24 @@ from detente.engine.state import State
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import shown
 from detente.tui.app.panels import (
-    LADDER_COLUMNS,
-    MATRIX_VALUES,
     Panels,
     SteadyFooter,
     cohesion_text,
+    ladder_columns,
     ladder_rows,
     matrix_columns,
     matrix_rows,
+    matrix_title,
+    next_matrix_value,
     release_heap,
     settle_heap,
 )
 from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal
 from detente.tui.render.provenance import notes
 from detente.tui.render.text import Names, notable
+
+if TYPE_CHECKING:
+    from detente.tui.app.app import DetenteApp
 
 #: Fold at most this many events to reach any position (a checkpoint every so often).
 CHECKPOINT_EVERY = 64
@@ -271,6 +275,11 @@ class ReplayScreen(Panels, Screen[None]):
         ("F1", "this help"),
     ]
 
+    @property
+    def detente(self) -> DetenteApp:
+        """The app this screen runs in (``self.app`` is typed as any Textual app)."""
+        return cast("DetenteApp", self.app)
+
     def __init__(self, tape: Tape, role: str = FACILITATOR) -> None:
         super().__init__()
         self.tape = tape
@@ -278,7 +287,8 @@ class ReplayScreen(Panels, Screen[None]):
         self.names = Names.of(tape.scenario)
         """What the screen calls each thing of the scenario."""
         self.pos = 0
-        self.matrix_value = "tension"
+        self.matrix_value = ""
+        """The value the relations matrix shows (a track's name); empty for the first it can."""
         self.status_line = ""
         """The status line as plain text (tests read it)."""
         self.timeline_plain: list[str] = []
@@ -348,10 +358,12 @@ class ReplayScreen(Panels, Screen[None]):
         self.set_text("#status", line)
 
     def _ladder(self, v: View) -> None:
-        self.fill_table("#ladder", LADDER_COLUMNS, ladder_rows(v, self.names))
+        self.fill_table("#ladder", ladder_columns(v), ladder_rows(v, self.names))
 
     def _matrix(self, v: View) -> None:
-        self.set_text("#matrix-title", Text(f"Relations: {self.matrix_value} (m switches)"))
+        if not self.matrix_value:
+            self.matrix_value = next_matrix_value(v, "")
+        self.set_text("#matrix-title", Text(matrix_title(v, self.matrix_value)))
         rows = matrix_rows(v, self.matrix_value, self.names)
         self.fill_table("#matrix", matrix_columns(v, self.names), rows)
         self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
@@ -420,7 +432,7 @@ class ReplayScreen(Panels, Screen[None]):
             self.notify("Step into a turn first: a what-if starts at one of its phases.", severity="warning")
             return
         label = self.tape.scenario.turns.name(state.turn)
-        path = branch_log_path(self.tape.path, state.turn, state.phase, self.app.sessions)  # type: ignore[attr-defined]
+        path = branch_log_path(self.tape.path, state.turn, state.phase, self.detente.sessions)
         question = f"Start a what-if from {label}, {state.phase}?"
         detail = (
             f"A new log, {path}, will hold this session up to the moment the {state.phase} phase of "
@@ -433,12 +445,12 @@ class ReplayScreen(Panels, Screen[None]):
         except (LogError, OSError) as exc:
             self.notify(str(exc), title="Cannot branch", severity="error", timeout=10)
             return
-        self.app.resume_session(path)  # type: ignore[attr-defined]
+        self.detente.resume_session(path)
 
     def action_matrix(self) -> None:
-        i = MATRIX_VALUES.index(self.matrix_value)
-        self.matrix_value = MATRIX_VALUES[(i + 1) % len(MATRIX_VALUES)]
-        self._matrix(self.current_view())
+        v = self.current_view()
+        self.matrix_value = next_matrix_value(v, self.matrix_value)
+        self._matrix(v)
 
     def action_briefing(self) -> None:
         v = self.current_view()

@@ -7,7 +7,9 @@ the next person at the keyboard never glimpses the last team's picture.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -19,15 +21,25 @@ from textual.widgets import Input, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from detente.engine.adjudicate import LegalMove
-from detente.engine.commands import HangUp, MakePledge, Propose, Respond, Say, SubmitOrders, Withdraw
+from detente.engine.commands import (
+    Command,
+    HangUp,
+    MakePledge,
+    Propose,
+    Respond,
+    Say,
+    SubmitOrders,
+    Withdraw,
+)
 from detente.engine.state import Order
+from detente.engine.tracks import BUDGET
 from detente.engine.views import ProposalView, View
 from detente.tui.app.client import SessionClient
 from detente.tui.app.panels import SteadyFooter
 from detente.tui.app.screens.debrief import this_turn
 from detente.tui.app.screens.forms import OrderModal
 from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.render.text import Names, _order_text, clock_words, notable
+from detente.tui.render.text import Names, _order_text, clock_words, notable, value_text
 
 
 class HandoverScreen(Screen[None]):
@@ -225,7 +237,7 @@ class TeamScreen(Screen[None]):
 
         Calls and orders draw on the same actions, so the words say so in either phase."""
         me = next(a for a in v.actors if a.id == self.team)
-        budget, spent, drafted = me.budget or 0, me.spent or 0, self._draft_cost()
+        budget, spent, drafted = v.value(BUDGET.name, self.team) or 0, me.spent or 0, self._draft_cost()
         left = budget - spent - drafted
         if v.phase == "orders" and self.team not in v.orders:
             return f"calls spent {spent} of {budget} · orders {drafted} · {left} left"
@@ -252,17 +264,23 @@ class TeamScreen(Screen[None]):
     def _picture(self, v: View) -> Text:
         names = {a.id: a.name for a in v.actors}
         t = Text("\nThe picture\n", style="bold underline")
+        escalation = v.tracks.get(v.escalation)
+        flags = [t for t in v.scoped("pair") if t.type is bool]  # a hotline, an agreement in force
         for p in v.pairs:
-            if self.team in (p.a, p.b):
+            if self.team in (p.a, p.b) and p.rung is not None and escalation is not None:
                 other = p.b if p.a == self.team else p.a
                 name = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
-                extra = ", hotline" if p.hotline else ""
-                t.append(f"with {names[other]}: rung {p.rung} ({name}), tension {p.tension}{extra}\n")
-        for o in v.outlooks:
-            t.append(
-                f"you → {names[o.other]}: trust {o.trust}, threat {o.threat}, "
-                f"information {o.information:.2f}\n"
-            )
+                extra = "".join(f", {f.label.lower()}" for f in flags if v.value(f.name, p.a, p.b))
+                t.append(f"with {names[other]}: rung {p.rung} ({name}), "
+                         f"{escalation.label.lower()} {v.escalation_of(p.a, p.b)}{extra}\n")
+        # What the team holds about each other actor: its one-way values, as the picture has
+        # room for (the first three: trust, threat, information).
+        held = v.scoped("directed")[:3]
+        for other in (a.id for a in v.actors if a.id != self.team):
+            shown = [(t, v.value(t.name, self.team, other)) for t in held]
+            if any(x is not None for _, x in shown):
+                said = ", ".join(f"{t.label.lower()} {value_text(x)}" for t, x in shown if x is not None)
+                t.append(f"you → {names[other]}: {said}\n")
         known = [f for f in v.forces if f.region is not None and f.owner != self.team]
         mine = [f for f in v.forces if f.owner == self.team]
         n = self.names
@@ -317,12 +335,12 @@ class TeamScreen(Screen[None]):
             )
         elif v.phase == "debrief":
             title.update("Debrief: what changed this turn, as you saw it")
-            proposals: dict[str, object] = {}
+            proposals: dict[str, Mapping[str, Any]] = {}
             lines = []
             for e in this_turn(self.client.timeline(self.team)):
                 if e["kind"] == "proposal":
                     proposals[e["id"]] = e
-                text = notable(self.client.scenario, e, proposals, names=self.names)  # type: ignore[arg-type]
+                text = notable(self.client.scenario, e, proposals, names=self.names)
                 if text:
                     lines.append(f"• {text}")
             draft.update("\n".join(lines) or "Nothing notable.")
@@ -416,12 +434,12 @@ class TeamScreen(Screen[None]):
 
     def _left(self, v: View) -> int:
         me = next(a for a in v.actors if a.id == self.team)
-        return (me.budget or 0) - (me.spent or 0) - self._draft_cost()
+        return (v.value(BUDGET.name, self.team) or 0) - (me.spent or 0) - self._draft_cost()
 
-    def _send(self, command: object) -> bool:
-        result = self.client.apply(command)  # type: ignore[arg-type]
+    def _send(self, command: Command) -> bool:
+        result = self.client.apply(command)
         if not result.accepted:
-            self.notify(result.reason, title="Refused", severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, title="Refused", severity="error")
         self.refresh_view()
         return result.accepted
 
@@ -675,7 +693,7 @@ class CallScreen(Screen[None]):
             return
         result = self.client.apply(Say(team=self.speaker, proposal=self.call, text=event.value))
         if not result.accepted:
-            self.notify(result.reason, severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, severity="error")
             return
         event.input.value = ""
         # Hot-seat: the facilitator hands the keyboard across after each line, unless a bot
@@ -703,7 +721,8 @@ class CallScreen(Screen[None]):
         region = ""
         if kinds[kind][1]:
             regions = [(r.id, r.name) for r in self.client.scenario.regions]
-            region = await self.app.push_screen_wait(ChooseModal("Which region?", regions)) or ""
+            chosen = await self.app.push_screen_wait(ChooseModal("Which region?", regions))
+            region = chosen or ""
             if not region:
                 return
         turns = await self.app.push_screen_wait(TextModal("For how many turns?", value="2"))
@@ -716,14 +735,14 @@ class CallScreen(Screen[None]):
             return
         result = self.client.apply(MakePledge(team=by, proposal=self.call, kind=kind, region=region, turns=n))
         if not result.accepted:
-            self.notify(result.reason, severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, severity="error")
         else:
             self.notify(f"Pledge recorded: {names.pledge_text(kind, region or None)}")
 
     def action_hang_up(self) -> None:
         result = self.client.apply(HangUp(team=self.team, proposal=self.call))
         if not result.accepted:
-            self.notify(result.reason, severity="error")  # type: ignore[union-attr]
+            self.notify(result.reason, severity="error")
         self.dismiss(None)
 
     def action_leave(self) -> None:
