@@ -36,6 +36,8 @@ from websockets.asyncio.client import ClientConnection, connect
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_big_scenario import make_big_scenario
 
+from detente.net.protocol import VERSION
+
 _PHASE = re.compile(r'"turn":(\d+),"label":"(?:[^"\\]|\\.)*","phase":"(\w+)"')
 
 
@@ -61,7 +63,7 @@ class Seat:
     @classmethod
     async def join(cls, url: str, code: str) -> Seat:
         ws = await connect(url, max_size=None)
-        await ws.send(json.dumps({"v": 1, "type": "hello", "code": code}))
+        await ws.send(json.dumps({"v": VERSION, "type": "hello", "code": code}))
         return cls(ws, json.loads(await ws.recv()))
 
     @property
@@ -80,7 +82,7 @@ class Seat:
     async def _read(self) -> None:
         async for frame in self.ws:
             assert isinstance(frame, str)
-            if frame.startswith('{"v":1,"type":"update"'):
+            if frame.startswith(f'{{"v":{VERSION},"type":"update"'):
                 now = time.perf_counter()
                 m = _PHASE.search(frame, 0, 4000)
                 assert m is not None, frame[:300]
@@ -103,7 +105,7 @@ class Seat:
         done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.acks[cid] = done
         start = self.sent_at = time.perf_counter()
-        await self.ws.send(json.dumps({"v": 1, "type": "command", "id": cid, "command": command}))
+        await self.ws.send(json.dumps({"v": VERSION, "type": "command", "id": cid, "command": command}))
         ack = await asyncio.wait_for(done, 30)
         rtts.append(time.perf_counter() - start)
         self.rtts.append(rtts[-1])

@@ -477,7 +477,7 @@ def _check_effect(s: Session, e: Effect) -> str | None:
 
 
 def _apply_effect(r: Resolution, e: Effect, cause: str, vis: list[str] | None) -> None:
-    v = default_vis(e.value, e.of) if vis is None else vis
+    v = default_vis(e.value, e.of, r.state.tracks) if vis is None else vis
     if e.set is not None:
         r.change(e.value, e.of, to=e.set, cause=cause, vis=v)
     else:
@@ -523,7 +523,8 @@ def _override(s: Session, c: Override) -> Resolution | str:
     if len(c.reason.strip()) > MAX_TEXT or len(public) > MAX_TEXT:
         return f"a reason or public text is at most {MAX_TEXT} characters"
     r.emit(
-        "override", default_vis(c.value, c.of), value=c.value, of=list(c.of), to=new, reason=c.reason.strip(),
+        "override", default_vis(c.value, c.of, s.state.tracks), value=c.value, of=list(c.of), to=new,
+        reason=c.reason.strip(),
         public=public,
     )
     return r
