@@ -10,10 +10,12 @@ events (:func:`detente.engine.aar.build`) and re-exports every name here, so
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from attrs import field, frozen
 
 from detente.engine.state import Outcome, pair
+from detente.engine.tracks import Track
 
 
 @frozen
@@ -142,28 +144,30 @@ class IncidentFact:
     between: tuple[str, str]
     severity: str
     text: str
-    tension_before: int | None
-    """The pair's tension just before the incident, 0–100."""
-    tension_after: int | None
+    escalation_before: int | None
+    """The pair's escalation value (:attr:`Report.escalation`) just before the incident; None
+    without one."""
+    escalation_after: int | None
     """Just after its own rise."""
-    tension_end: int | None
+    escalation_end: int | None
     """At the end of the incident's turn."""
-    tension_next: int | None
+    escalation_next: int | None
     """At the end of the next turn (None if the log ends first)."""
-    agreement: bool
-    """Whether an incidents agreement was in force at the time."""
+    guarded: bool
+    """Whether the hazard's guard (:attr:`Report.guard`: an incidents agreement) was in force."""
     calls: tuple[str, ...]
     """Ids of answered calls between the two, that turn or the next (as far as the role saw)."""
-    conflict: bool
-    """Whether the session ended in conflict on that turn."""
+    broke_down: bool
+    """Whether the session ended in the ruleset's breakdown (:attr:`Report.breakdown`) on that turn."""
 
     @property
     def contained(self) -> bool:
-        """No conflict followed, and tension was no higher a turn later than just after it."""
-        later = self.tension_next if self.tension_next is not None else self.tension_end
-        if self.conflict:
+        """No breakdown followed, and the escalation value was no higher a turn later than just
+        after it."""
+        later = self.escalation_next if self.escalation_next is not None else self.escalation_end
+        if self.broke_down:
             return False
-        return later is None or self.tension_after is None or later <= self.tension_after
+        return later is None or self.escalation_after is None or later <= self.escalation_after
 
 
 @frozen
@@ -200,7 +204,7 @@ class Change:
     """A value at the start and at the end."""
 
     of: tuple[str, ...]
-    """(holder, other) for trust; (alliance,) for cohesion."""
+    """(holder, other) for a directed value; (alliance,) for an alliance's."""
     start: int
     end: int
 
@@ -223,37 +227,30 @@ class ObjectiveFact:
 
 @frozen
 class PairTurn:
-    """Every value tracked between two actors at the end of a turn (None: not visible to the role)."""
+    """Every value tracked between two actors at the end of a turn."""
 
     turn: int
     a: str
     b: str
-    tension: int
     rung: int
+    """The ladder rung of the pair's escalation value (0 without one)."""
     rung_name: str
-    hotline: bool
-    agreement: bool
-    proximity: int
-    incidents: int
-    readiness_a: int
-    readiness_b: int
-    trust_ab: int | None
-    trust_ba: int | None
-    threat_ab: int | None
-    threat_ba: int | None
-    information_ab: float | None
-    information_ba: float | None
-    answer_ab: float | None
-    answer_ba: float | None
+    values: Mapping[str, Any]
+    """Each value by its column: a pair value by its track's name, each side's actor values by
+    the name and ``_a`` or ``_b``, the directed values each way by the name and ``_ab`` (held by
+    ``a`` about ``b``) or ``_ba``; None where the role may not see it. A figure the view works
+    out for the pair (:class:`~detente.engine.views.PairView`: the proximity of the forces the
+    role knows of) stands in for the stored value of its name."""
 
 
 @frozen
 class AllianceTurn:
-    """An alliance's cohesion at the end of a turn."""
+    """An alliance's values at the end of a turn."""
 
     turn: int
     alliance: str
-    cohesion: int
+    values: Mapping[str, Any]
+    """Each alliance value the role may see, by its track's name."""
 
 
 @frozen
@@ -275,7 +272,9 @@ class Report:
     teams: tuple[Team, ...]
     alliances: tuple[AllianceInfo, ...]
     ladder: tuple[str, ...]
-    conflict_rung: int
+    breakdown_rung: int | None
+    """The ladder rung at or above which a pair is in the ruleset's breakdown; None if the
+    ruleset's numbers do not say."""
     turns: int
     """The last turn the log reaches."""
     labels: Mapping[int, str]
@@ -286,11 +285,13 @@ class Report:
     timeline: tuple[Entry, ...]
     calls: tuple[Call, ...]
     pledges: tuple[PledgeFact, ...]
-    incidents: tuple[IncidentFact, ...]
+    hazards: tuple[IncidentFact, ...]
+    """Each event of the ruleset's hazard (an ``incident`` event) the role saw, and how it was contained."""
     near_misses: tuple[NearMiss, ...]
     gaps: tuple[Gap, ...]
-    trust: tuple[Change, ...]
-    cohesion: tuple[Change, ...]
+    changes: Mapping[str, tuple[Change, ...]]
+    """Each directed and alliance value the role sees, by its track's name: from the start to
+    the end, one :class:`Change` per holder and other (or alliance)."""
     objectives: tuple[ObjectiveFact, ...]
     scores: Mapping[str, int]
     """Objective points per team: the outcome's, or what is met so far."""
@@ -298,12 +299,23 @@ class Report:
     """The pairs before the first turn."""
     series: tuple[PairTurn, ...]
     """One per pair per turn (turns 1..turns), in turn then pair order."""
-    cohesion_series: tuple[AllianceTurn, ...]
-    """Cohesion per alliance per turn the role may see, from turn 0."""
+    alliance_series: tuple[AllianceTurn, ...]
+    """The alliance values per alliance per turn the role may see, from turn 0."""
     warnings: tuple[str, ...] = ()
     """What the log reader dropped (a log cut short)."""
     pairs: tuple[tuple[str, str], ...] = field(default=())
     """Every pair, in the scenario's order."""
+    tracks: Mapping[str, Track] = field(factory=dict)
+    """Every tracked value's declaration, by name, in the ruleset's order (as a view has them)."""
+    escalation: str = ""
+    """The pair value the escalation ladder reads (:attr:`Ruleset.escalation
+    <detente.engine.ruleset.Ruleset.escalation>`); empty if none."""
+    breakdown: str = ""
+    """The ruleset's worst outcome (:attr:`Ruleset.breakdown
+    <detente.engine.ruleset.Ruleset.breakdown>`); empty if none."""
+    guard: str = ""
+    """The pair flag that contains the ruleset's hazard (:attr:`Hazard.guard
+    <detente.engine.ruleset.Hazard.guard>`); empty if none."""
 
     # -- derived counts --------------------------------------------------------------------
     def count_calls(self, how: str | None = None) -> int:
@@ -323,6 +335,9 @@ class Report:
                 return al.name
         return actor
 
-    def peak(self, a: str, b: str) -> int:
-        """The pair's highest tension at the start or at the end of any turn."""
-        return max(p.tension for p in (*self.opening, *self.series) if (p.a, p.b) == pair(a, b))
+    def peak(self, a: str, b: str) -> int | None:
+        """The pair's highest escalation value at the start or at the end of any turn (None
+        without one, or where the role sees none)."""
+        seen = [p.values.get(self.escalation) for p in (*self.opening, *self.series)
+                if (p.a, p.b) == pair(a, b)]
+        return max((x for x in seen if x is not None), default=None)

@@ -307,16 +307,16 @@ def check_report(p: Played, r: Report, role: str) -> None:
         return
     assert r.seed is None, f"{role}'s report holds the seed"
     assert r.risk is None
-    for c in r.cohesion:
+    for c in r.changes.get("cohesion", ()):
         assert may_see_value(sc, role, "cohesion", c.of), f"{role}'s report holds the cohesion of {c.of}"
-    for x in r.cohesion_series:
+    for x in r.alliance_series:
         assert may_see_value(sc, role, "cohesion", (x.alliance,)), f"{role}'s report: {x.alliance}"
-    for c in r.trust:
+    for c in r.changes.get("trust", ()):
         assert may_see_value(sc, role, "trust", c.of)
     for row in r.series:
         for value in ("trust", "threat", "information", "answer"):
-            for holder, other, got in ((row.a, row.b, getattr(row, f"{value}_ab")),
-                                       (row.b, row.a, getattr(row, f"{value}_ba"))):
+            for holder, other, got in ((row.a, row.b, row.values[f"{value}_ab"]),
+                                       (row.b, row.a, row.values[f"{value}_ba"])):
                 assert got is None or may_see_value(sc, role, value, (holder, other))
     for entry in r.timeline:
         assert entry.kind not in ("roll", "note"), f"{role}'s report holds a {entry.kind}: {entry.text}"

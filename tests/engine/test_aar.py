@@ -128,18 +128,18 @@ def test_series_match_the_replayed_state_turn_by_turn(sessions: dict[str, Replay
     assert len(r.series) == len(r.pairs) * len(by_turn)
     for row in r.series:
         st = by_turn[row.turn]
-        assert row.tension == st.value("tension", row.a, row.b)
+        assert row.values["tension"] == st.value("tension", row.a, row.b)
         assert row.rung == st.value("tension", row.a, row.b) // 10
-        assert row.trust_ab == st.outlook(row.a, row.b).trust
-        assert row.threat_ba == st.outlook(row.b, row.a).threat
-        assert row.readiness_a == st.actors[row.a].readiness
-        assert row.incidents == st.pairs[pair(row.a, row.b)].incidents
+        assert row.values["trust_ab"] == st.outlook(row.a, row.b).trust
+        assert row.values["threat_ba"] == st.outlook(row.b, row.a).threat
+        assert row.values["readiness_a"] == st.actors[row.a].readiness
+        assert row.values["incidents"] == st.pairs[pair(row.a, row.b)].incidents
     final = rep.session.state
-    last = {(p.a, p.b): p.tension for p in r.series if p.turn == r.turns}
+    last = {(p.a, p.b): p.values["tension"] for p in r.series if p.turn == r.turns}
     assert last == {k: ps.tension for k, ps in final.pairs.items()}
-    for c in r.trust:
+    for c in r.changes["trust"]:
         assert c.end == final.outlook(*c.of).trust
-    for c in r.cohesion:
+    for c in r.changes["cohesion"]:
         assert c.end == final.value("cohesion", c.of[0])
         assert c.start == next(al.values["cohesion"] for al in final.scenario.alliances if al.id == c.of[0])
 
@@ -166,10 +166,10 @@ def test_incidents_match_the_events(sessions: dict[str, Replayed], name: str) ->
     rep = sessions[name]
     r = report_of(rep)
     happened = [(tuple(sorted(e["between"])), e["severity"]) for e in rep.events if e["kind"] == "incident"]
-    assert [(i.between, i.severity) for i in r.incidents] == happened
-    for i in r.incidents:
-        assert i.tension_before is not None and i.tension_after is not None
-        assert i.tension_after >= i.tension_before
+    assert [(i.between, i.severity) for i in r.hazards] == happened
+    for i in r.hazards:
+        assert i.escalation_before is not None and i.escalation_after is not None
+        assert i.escalation_after >= i.escalation_before
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -180,14 +180,15 @@ def test_a_team_report_holds_only_what_the_team_saw(sessions: dict[str, Replayed
         assert r.risk is None
         assert not any(e.kind in ("roll", "note") for e in r.timeline)
         assert all(o.actor == team for o in r.objectives)
-        assert all(c.of[0] == team for c in r.trust)
+        assert all(c.of[0] == team for c in r.changes["trust"])
         assert all(team in (c.by, *c.to) for c in r.calls)
         assert all(team in (p.by, p.to) for p in r.pledges)
         mine = set(rep.session.state.alliances_of(team))
-        assert {c.of[0] for c in r.cohesion} == mine
+        assert {c.of[0] for c in r.changes.get("cohesion", ())} == mine
         for row in r.series:
             if team not in (row.a, row.b):
-                assert row.trust_ab is None and row.threat_ab is None and row.information_ba is None
+                assert row.values["trust_ab"] is None and row.values["threat_ab"] is None
+                assert row.values["information_ba"] is None
         hidden = {str(e["text"]) for e in rep.events
                   if e["kind"] in ("move", "inject", "message") and not visible_to(e, team)}
         shown = {str(e["text"]) for e in rep.events
@@ -264,8 +265,8 @@ def test_rich_session_risk_is_real_and_matches_the_ruleset(rich: Replayed) -> No
     assert not roll.incident and roll.value - roll.p_incident < 0.05
     assert ("dice", 1) in {(m.kind, m.turn) for m in r.near_misses}
     assert r.outcome is not None and r.outcome.result == "conflict"
-    (last,) = [i for i in r.incidents if i.turn == r.outcome.turn]
-    assert last.severity == "grave" and last.conflict and not last.contained
+    (last,) = [i for i in r.hazards if i.turn == r.outcome.turn]
+    assert last.severity == "grave" and last.broke_down and not last.contained
     assert 0 < r.risk.total < 1
 
 
@@ -280,7 +281,8 @@ def test_team_reports_of_the_rich_session(rich: Replayed) -> None:
     assert [c.id for c in green.calls] == [] and green.pledges == ()
     assert blue.pledges[0].status == "broken"
     public = report_of(rich, "public")
-    assert public.calls == () and public.objectives == () and public.trust == () and public.risk is None
+    assert public.calls == () and public.objectives == () and public.risk is None
+    assert not public.changes.get("trust")
 
 
 def test_unknown_role_is_refused(rich: Replayed) -> None:

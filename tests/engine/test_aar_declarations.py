@@ -112,3 +112,25 @@ def test_the_risk_run_is_the_hazards_share(strait: Replayed) -> None:
     # Rolls of another prefix are not the hazard's: nothing is weighed.
     other = report_under(strait, evolve(rs, hazard=evolve(rs.hazard, roll="mishap"))).risk
     assert other is not None and other.total == 0 and all(not t.rolls for t in other.turns)
+
+
+def test_the_report_follows_the_declared_values(strait: Replayed) -> None:
+    """Issue 11: a value the ruleset adds is in each pair's row and the CSV; a value it relabels
+    is named so; without an escalation value there is no escalation section."""
+    from detente.engine.tracks import Track
+    from detente.tui.render.report import csv_columns, render_csv, render_markdown
+
+    rs = strait.session.ruleset
+    regard = Track("regard", "directed", int, (0, 10), default=7)
+    trust = evolve(rs.tracks["trust"], title="Confidence")
+    tracks = {**rs.tracks, "trust": trust, "regard": regard}
+    r = report_under(strait, evolve(rs, tracks=tracks))
+    assert all(p.values["regard_ab"] == p.values["regard_ba"] == 7 for p in r.series)
+    assert csv_columns(r)[-3:] == ("regard_ab", "regard_ba", "pair_name")
+    assert render_csv(r).splitlines()[1].endswith(",7,7," + render_csv(r).splitlines()[1].rsplit(",", 1)[1])
+    assert {c.of for c in r.changes["regard"]} == set(strait.session.state.values["trust"])
+    md = render_markdown(r)
+    assert "## Confidence" in md and "## Trust" not in md
+    calm = report_under(strait, evolve(rs, escalation=""))
+    assert calm.escalation == "" and calm.peak("blue", "red") is None
+    assert "Escalation:" not in render_markdown(calm)

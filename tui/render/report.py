@@ -26,6 +26,7 @@ from attrs import field, frozen
 from detente.engine.aar import PairTurn, Report, build
 from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
+from detente.engine.tracks import EVERYONE, Track
 from detente.engine.views import PUBLIC, timeline
 from detente.tui.render.text import Names
 
@@ -263,7 +264,7 @@ def _risk(r: Report) -> list[Block]:
                         "only the facilitator sees; it is in the facilitator's report."))
         return out
     k = r.risk
-    happened = len(r.incidents)
+    happened = len(r.hazards)
     out.append(Para(f"Realised outcome: {realised}{how}. Risk of open conflict run: {_pct(k.total)} "
                     f"from incident rolls (1 − Π(1 − p_conflict per turn)).", strong=True))
     out.append(Para(f"Chance of at least one incident: {_pct(k.incident_total)}; expected incidents "
@@ -288,7 +289,7 @@ def _how_it_ended(r: Report) -> str:
     """How a conflict came about, so that a risk of 0% from the incident rolls does not read as
     a contradiction of a conflict the scenario or the ladder brought on."""
     o = r.outcome
-    if o is None or o.result != "conflict":
+    if o is None or not r.breakdown or o.result != r.breakdown:
         return ""
     ending = r.ending if isinstance(r, NamedReport) else None
     why = o.reason.rstrip(". ")
@@ -296,7 +297,7 @@ def _how_it_ended(r: Report) -> str:
              if r.risk is not None else "")
     if ending is not None and ending[0] == "scenario":
         return f", through one of the scenario's endings, not an incident roll ({why}){other}"
-    if (ending is not None and ending[1] == "grave-incident") or any(i.conflict for i in r.incidents):
+    if (ending is not None and ending[1] == "grave-incident") or any(i.broke_down for i in r.hazards):
         return ", started by a grave incident (an incident roll)"
     return f", reached on the escalation ladder, not through an incident roll ({why}){other}"
 
@@ -314,38 +315,61 @@ def _series_table(
     return Table(head, rows)
 
 
+def _cell(x: object) -> str:
+    return "" if x is None else str(x)
+
+
+def _span(track: Track) -> str:
+    """A value's range in words (``0–100``); empty without one."""
+    return "" if track.range is None else f"{track.range[0]:g}–{track.range[1]:g}"
+
+
 def _escalation(r: Report) -> list[Block]:
-    out: list[Block] = [Heading(2, "Escalation: tension and ladder rung per pair"), Chart("tension"),
+    """The escalation value and the ladder per pair; nothing if the ruleset has no escalation value."""
+    track = r.tracks.get(r.escalation)
+    if track is None:
+        return []
+    what = track.label.lower()
+    out: list[Block] = [Heading(2, f"Escalation: {what} and ladder rung per pair"), Chart(r.escalation),
                         Chart("rung")]
-    out.append(_series_table(r, lambda p: f"{p.tension} (rung {p.rung})"))
+    out.append(_series_table(r, lambda p: f"{_cell(p.values.get(r.escalation))} (rung {p.rung})"))
     last = {(p.a, p.b): p for p in (*r.opening, *r.series)}
     rows = tuple(
-        (_pair_label(r, a, b), str(r.peak(a, b)), str(last[(a, b)].tension),
+        (_pair_label(r, a, b), _cell(r.peak(a, b)), _cell(last[(a, b)].values.get(r.escalation)),
          f"{last[(a, b)].rung} {last[(a, b)].rung_name}".strip())
         for a, b in r.pairs
     )
-    out.append(Table(("pair", "peak tension", "final tension", "final rung"), rows))
+    out.append(Table(("pair", f"peak {what}", f"final {what}", "final rung"), rows))
     return out
 
 
-def _directed(r: Report) -> list[tuple[str, str]]:
-    return [c.of for c in r.trust]  # type: ignore[misc]
+def _held(r: Report) -> Track | None:
+    """The directed value the report follows holder by holder: the ruleset's first (trust in the
+    bundled ruleset); None if it has none."""
+    return next((t for t in r.tracks.values() if t.scope == "directed"), None)
 
 
-def _trust_of(p: PairTurn, holder: str) -> int | None:
-    return p.trust_ab if holder == p.a else p.trust_ba
+def _directed(r: Report, track: Track) -> list[tuple[str, str]]:
+    return [(c.of[0], c.of[1]) for c in r.changes.get(track.name, ())]  # held by the first about the second
+
+
+def _held_of(p: PairTurn, name: str, holder: str) -> int | None:
+    return p.values.get(f"{name}_ab" if holder == p.a else f"{name}_ba")
 
 
 def _trust(r: Report) -> list[Block]:
-    out: list[Block] = [Heading(2, "Trust")]
-    if not r.trust:
-        out.append(Para("This role holds no trust values (they belong to the teams)."))
+    track = _held(r)
+    if track is None:
+        return []
+    out: list[Block] = [Heading(2, track.label)]
+    if not r.changes.get(track.name):
+        out.append(Para(f"This role holds no {track.label.lower()} values (they belong to the teams)."))
         return out
-    out.append(Chart("trust"))
+    out.append(Chart(track.name))
     turns: dict[int, dict[tuple[str, str], PairTurn]] = {}
     for p in (*r.opening, *r.series):
         turns.setdefault(p.turn, {})[(p.a, p.b)] = p
-    directed = _directed(r)
+    directed = _directed(r, track)
     n = _names(r)
     head = ("turn", *(f"{n.actor_name(h)}→{n.actor_name(o)}" for h, o in directed))
     rows = []
@@ -353,31 +377,36 @@ def _trust(r: Report) -> list[Block]:
         cells = []
         for h, o in directed:
             p = ps.get((h, o)) or ps.get((o, h))
-            v = _trust_of(p, h) if p else None
+            v = _held_of(p, track.name, h) if p else None
             cells.append("" if v is None else str(v))
         rows.append((_turn(r, t), *cells))
     out.append(Table(head, tuple(rows)))
     changes = tuple((f"{n.actor_name(c.of[0])}→{n.actor_name(c.of[1])}", str(c.start), str(c.end),
-                     f"{c.delta:+}") for c in r.trust)
+                     f"{c.delta:+}") for c in r.changes[track.name])
     out.append(Table(("holder → other", "start", "end", "change"), changes))
     return out
 
 
 def _cohesion(r: Report) -> list[Block]:
-    out: list[Block] = [Heading(2, "Alliance cohesion")]
-    if not r.cohesion:
-        none = "No alliance this role belongs to." if r.alliances else "The scenario has no alliance."
-        out.append(Para(none))
-        return out
-    out.append(Chart("cohesion"))
-    names = [c.of[0] for c in r.cohesion]
-    by_turn: dict[int, dict[str, int]] = {}
-    for x in r.cohesion_series:
-        by_turn.setdefault(x.turn, {})[x.alliance] = x.cohesion
-    rows = tuple((_turn(r, t), *(str(v.get(a, "")) for a in names)) for t, v in sorted(by_turn.items()))
-    out.append(Table(("turn", *(r.name(a) for a in names)), rows))
-    out.append(Table(("alliance", "start", "end", "change"),
-                     tuple((r.name(c.of[0]), str(c.start), str(c.end), f"{c.delta:+}") for c in r.cohesion)))
+    """A section per alliance value the ruleset tracks (cohesion in the bundled ruleset)."""
+    out: list[Block] = []
+    for track in (t for t in r.tracks.values() if t.scope == "alliance"):
+        out.append(Heading(2, f"Alliance {track.label.lower()}"))
+        changes = r.changes.get(track.name, ())
+        if not changes:
+            none = "No alliance this role belongs to." if r.alliances else "The scenario has no alliance."
+            out.append(Para(none))
+            continue
+        out.append(Chart(track.name))
+        names = [c.of[0] for c in changes]
+        by_turn: dict[int, dict[str, Any]] = {}
+        for x in r.alliance_series:
+            if track.name in x.values:
+                by_turn.setdefault(x.turn, {})[x.alliance] = x.values[track.name]
+        rows = tuple((_turn(r, t), *(str(v.get(a, "")) for a in names)) for t, v in sorted(by_turn.items()))
+        out.append(Table(("turn", *(r.name(a) for a in names)), rows))
+        out.append(Table(("alliance", "start", "end", "change"),
+                         tuple((r.name(c.of[0]), str(c.start), str(c.end), f"{c.delta:+}") for c in changes)))
     return out
 
 
@@ -428,30 +457,39 @@ def _pledges(r: Report) -> list[Block]:
 
 def _incidents(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Incidents and how they were contained")]
-    if not r.incidents:
+    if not r.hazards:
         out.append(Para("No incident."))
         return out
+    track = r.tracks.get(r.escalation)
+    what = track.label.lower() if track is not None else ""
+    guard = r.tracks.get(r.guard)
 
     def n(x: int | None) -> str:
         return "—" if x is None else str(x)
 
     rows = []
-    for i in r.incidents:
+    for i in r.hazards:
         how = []
-        if i.agreement:
-            how.append("an incidents agreement was in force")
+        if i.guarded and guard is not None:
+            how.append(_GUARD_WORDS.get(guard.name, f"{guard.label.lower()} was in force"))
         if i.calls:
             by_id = {c.id: c for c in r.calls}
             how.append("answered " + ", ".join(
                 f"call of {_turn(r, by_id[c].turn)} ({r.name(by_id[c].by)} calling)" if c in by_id else "call"
                 for c in i.calls))
-        verdict = "conflict followed" if i.conflict else "contained" if i.contained else "tension kept rising"
-        trace = " → ".join(n(x) for x in (i.tension_before, i.tension_after, i.tension_end, i.tension_next))
+        verdict = (f"{Names.outcome_name(r.breakdown)} followed" if i.broke_down
+                   else "contained" if i.contained else f"{what or 'escalation'} kept rising")
+        trace = " → ".join(n(x) for x in (i.escalation_before, i.escalation_after, i.escalation_end,
+                                          i.escalation_next))
         rows.append((_turn(r, i.turn), _pair_label(r, *i.between), i.severity, i.text, trace,
                      "; ".join(how) or "—", verdict))
-    out.append(Table(("turn", "pair", "severity", "what", "tension: before → after → turn end → next turn",
-                      "what helped", "result"), tuple(rows)))
+    trace_head = f"{what or 'escalation'}: before → after → turn end → next turn"
+    out.append(Table(("turn", "pair", "severity", "what", trace_head, "what helped", "result"), tuple(rows)))
     return out
+
+
+_GUARD_WORDS = {"agreement": "an incidents agreement was in force"}
+"""How the bundled ruleset's guard reads in force; another's reads ``<label> was in force``."""
 
 
 def _near_misses(r: Report) -> list[Block]:
@@ -614,30 +652,36 @@ def _charts(r: Report) -> dict[str, str]:
     def series(get: Callable[[PairTurn], float | None], a: str, b: str) -> list[float | None]:
         return [get(rows[(t, a, b)]) if (t, a, b) in rows else None for t in turns]
 
-    top = r.conflict_rung
-    out["tension"] = _svg(
-        "Tension per pair (0–100)", labels,
-        [(_pair_label(r, a, b), series(lambda p: p.tension, a, b)) for a, b in r.pairs],
-        ylim=(0, 100), line=(top * 10, f"open conflict (rung {top})"), ylabel="tension (0–100)",
-    )
-    out["rung"] = _svg(
-        "Escalation-ladder rung per pair", labels,
-        [(_pair_label(r, a, b), series(lambda p: p.rung, a, b)) for a, b in r.pairs],
-        ylim=(0, 10), line=(top, _rung_name(r, top) or "open conflict"), step=True,
-        ylabel="ladder rung (0–10)",
-    )
-    if r.trust:
+    top = r.breakdown_rung
+    esc = r.tracks.get(r.escalation)
+    if esc is not None:
+        out[esc.name] = _svg(
+            f"{esc.label} per pair ({_span(esc)})", labels,
+            [(_pair_label(r, a, b), series(lambda p: p.values.get(esc.name), a, b)) for a, b in r.pairs],
+            ylim=esc.range or (0, 100),
+            line=None if top is None else (top * 10, f"open conflict (rung {top})"),
+            ylabel=f"{esc.label.lower()} ({_span(esc)})",
+        )
+        out["rung"] = _svg(
+            "Escalation-ladder rung per pair", labels,
+            [(_pair_label(r, a, b), series(lambda p: p.rung, a, b)) for a, b in r.pairs],
+            ylim=(0, 10), step=True,
+            line=None if top is None else (top, _rung_name(r, top) or "open conflict"),
+            ylabel="ladder rung (0–10)",
+        )
+    held = _held(r)
+    if held is not None and r.changes.get(held.name):
         lines = []
-        for h, o in _directed(r):
+        for h, o in _directed(r, held):
             a, b = (h, o) if (h, o) in r.pairs else (o, h)
-            lines.append((f"{r.name(h)}→{r.name(o)}", series(lambda p, h=h: _trust_of(p, h), a, b)))
-        out["trust"] = _svg("Trust (holder → other, 0–100)", labels, lines, ylim=(0, 100),
-                            ylabel="trust (0–100)")
-    if r.cohesion:
-        by = {(x.turn, x.alliance): x.cohesion for x in r.cohesion_series}
-        lines = [(r.name(c.of[0]), [by.get((t, c.of[0])) for t in turns]) for c in r.cohesion]
-        out["cohesion"] = _svg("Alliance cohesion (0–100)", labels, lines, ylim=(0, 100),
-                               ylabel="cohesion (0–100)")
+            lines.append((f"{r.name(h)}→{r.name(o)}", series(lambda p, h=h: _held_of(p, held.name, h), a, b)))
+        out[held.name] = _svg(f"{held.label} (holder → other, {_span(held)})", labels, lines,
+                              ylim=held.range or (0, 100), ylabel=f"{held.label.lower()} ({_span(held)})")
+    for track in (t for t in r.tracks.values() if t.scope == "alliance" and r.changes.get(t.name)):
+        by = {(x.turn, x.alliance): x.values.get(track.name) for x in r.alliance_series}
+        lines = [(r.name(c.of[0]), [by.get((t, c.of[0])) for t in turns]) for c in r.changes[track.name]]
+        out[track.name] = _svg(f"Alliance {track.label.lower()} ({_span(track)})", labels, lines,
+                               ylim=track.range or (0, 100), ylabel=f"{track.label.lower()} ({_span(track)})")
     return out
 
 
@@ -715,23 +759,42 @@ CSV_COLUMNS = (
     "incidents", "readiness_a", "readiness_b", "trust_ab", "trust_ba", "threat_ab", "threat_ba",
     "information_ab", "information_ba", "answer_ab", "answer_ba", "pair_name",
 )
-"""The CSV's columns: ``_ab`` is held by ``a`` about ``b``; empty where the role may not see it.
+"""The CSV's columns for the bundled ruleset (:func:`csv_columns` derives any ruleset's from its
+declarations): ``_ab`` is held by ``a`` about ``b``; empty where the role may not see it.
 ``pair``, ``a`` and ``b`` hold ids, for joining with logs and scripts; ``pair_name`` and ``label``
 are what people read."""
+
+
+def csv_columns(r: Report) -> tuple[str, ...]:
+    """The CSV's columns for the report's ruleset, from its declarations: every pair value (the
+    escalation value followed by the ladder rung and its name), each side's actor values that
+    everyone sees (``_a``, ``_b``), every directed value each way (``_ab``, ``_ba``).
+    :data:`CSV_COLUMNS` for the bundled ruleset."""
+    values: list[str] = []
+    for t in r.tracks.values():
+        if t.scope == "pair":
+            values += [t.name, "rung", "rung_name"] if t.name == r.escalation else [t.name]
+    values += [f"{t.name}_{s}" for t in r.tracks.values() if t.scope == "actor" and t.seen_by == EVERYONE
+               for s in ("a", "b")]
+    values += [f"{t.name}_{s}" for t in r.tracks.values() if t.scope == "directed" for s in ("ab", "ba")]
+    if not r.escalation:
+        values += ["rung", "rung_name"]
+    return ("turn", "label", "pair", "a", "b", *values, "pair_name")
 
 
 def render_csv(r: Report) -> str:
     """One row per pair per turn (turns 1 to the last), with every value tracked per pair."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    columns = csv_columns(r)
+    w.writerow(columns)
     for p in r.series:
-        row = {**{k: getattr(p, k) for k in CSV_COLUMNS if hasattr(p, k)},
+        row = {**p.values, "turn": p.turn, "a": p.a, "b": p.b, "rung": p.rung, "rung_name": p.rung_name,
                "label": _turn(r, p.turn), "pair": f"{p.a}–{p.b}", "pair_name": _pair_label(r, p.a, p.b)}
-        w.writerow(["" if row[k] is None else str(row[k]).lower() if isinstance(row[k], bool) else row[k]
-                    for k in CSV_COLUMNS])
+        w.writerow(["" if row.get(k) is None else str(row[k]).lower() if isinstance(row[k], bool) else row[k]
+                    for k in columns])
     return buf.getvalue()
 
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "default_path", "document", "load_report", "md_escape", "render",
-           "render_csv", "render_html", "render_markdown", "write_report"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "csv_columns", "default_path", "document", "load_report", "md_escape",
+           "render", "render_csv", "render_html", "render_markdown", "write_report"]
