@@ -225,6 +225,20 @@ _FUNCTIONS: dict[str, tuple[Ruleset, dict[str, Signature]]] = {}
 
 
 @frozen
+class Figure:
+    """Something the ruleset works out for a pair of actors as one role sees it, not a value it
+    stores (how close two sides' forces are, counting the forces the role knows of). Views
+    carry it (:attr:`~detente.engine.views.PairView.figures`)."""
+
+    name: str
+    """What screens and reports call it."""
+    run: Callable[[Reading, str, str, str | None], Any]
+    """``run(state, a, b, seen_by)``: its value for the pair as ``seen_by`` (a team id, or
+    ``"public"``) sees it; with None, as the facilitator sees it (everything)."""
+    doc: str = ""
+
+
+@frozen
 class Ending:
     """A way the ruleset ends a session: checked, in the ruleset's order, when an adjudication's
     results are published, before the scenario's own ``[[endings]]`` and the turn limit."""
@@ -301,6 +315,8 @@ class Ruleset:
     functions: Mapping[str, Function] = field(factory=dict)
     """What conditions may call beyond the tracked values, by name (a pair's rung, its
     proximity counting deployed forces)."""
+    figures: Mapping[str, Figure] = field(factory=dict)
+    """What views show for each pair as the role sees it, worked out rather than stored."""
     counts: Mapping[str, str] = field(factory=dict)
     """Event kinds the engine counts for it, and the pair value each adds one to: every
     ``incident`` event between two actors adds one to their ``incidents`` (an annulled one

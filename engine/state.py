@@ -297,22 +297,6 @@ class Reading:
         """What is left of ``team``'s budget this turn."""
         return int(self.values["budget"][team]) - self.spent.get(team, 0)
 
-    def proximity(self, a: str, b: str, seen_by: str | None = None) -> int:
-        """Force proximity, 0–5: the starting value plus each force of one side
-        in a region near the other. With ``seen_by``, only the forces that team knows of."""
-        total = self.values["proximity"][pair(a, b)]
-        scenario = self.scenario
-        near = scenario.region_near
-        forces = self.forces
-        for owner, other in ((a, b), (b, a)):
-            for fid in scenario.forces_of.get(owner, ()):
-                fs = forces[fid]
-                if seen_by is not None and owner != seen_by and seen_by not in fs.known_to:
-                    continue
-                if other in near.get(fs.region, ()):
-                    total += 1
-        return min(5, total)
-
     def owner(self, force: str) -> str:
         """The actor a force belongs to."""
         return self.scenario.force_owner[force]

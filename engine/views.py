@@ -45,9 +45,9 @@ class PairView:
     rung: int | None
     """The escalation-ladder rung of the pair's escalation value (value ÷ 10, 0–10); None if
     the ruleset has no escalation value (:attr:`View.escalation`) or the role may not see it."""
-    proximity: int | None
-    """How close the two sides' forces are, 0–5, counting only the forces the role knows of;
-    None if the ruleset does not track it."""
+    figures: Mapping[str, Any] = field(factory=dict)
+    """What the ruleset works out for the pair as the role sees it (:attr:`Ruleset.figures`;
+    the bundled ruleset's force proximity counts only the forces the role knows of)."""
 
 
 @frozen
@@ -257,6 +257,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
             )
         )
     ladder_of = values.get(escalation, {}) if escalation else {}
+    figures = st.ruleset.figures
     seen_by = None if fac else (team or PUBLIC)
     ids = scenario.actor_ids
     pairs = []
@@ -265,7 +266,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
             a, b = pair(x, y)
             level = ladder_of.get((a, b))
             pairs.append(PairView(a=a, b=b, rung=None if level is None else rung(level),
-                                  proximity=_proximity(st, a, b, seen_by)))
+                                  figures={k: f.run(st, a, b, seen_by) for k, f in figures.items()}))
     proposals = tuple(
         proposal_view(p)
         for p in st.proposals.values()
@@ -325,15 +326,6 @@ def _values(st: State, role: str) -> dict[str, Mapping[Key, Any]]:
         if shown_:
             out[name] = shown_
     return out
-
-
-def _proximity(st: State, a: str, b: str, seen_by: str | None) -> int | None:
-    # The proximity figure is still worked out by the state (it will move to the ruleset); a
-    # ruleset that keeps no starting proximity has none.
-    try:
-        return st.proximity(a, b, seen_by)
-    except KeyError:
-        return None
 
 
 @cache

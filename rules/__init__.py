@@ -14,7 +14,7 @@ from importlib.resources import files
 from detente.engine.ruleset import Ruleset
 from detente.rules import cooperation, deployment, hotline, incidents, transparency
 from detente.rules.endings import ENDINGS
-from detente.rules.functions import FUNCTIONS
+from detente.rules.functions import FIGURES, FUNCTIONS
 from detente.rules.values import TRACKS
 
 NUMBERS = tomllib.loads(files(__name__).joinpath("defense_diplomacy.toml").read_text("utf-8"))
@@ -44,6 +44,7 @@ ruleset = Ruleset(
     hazard=incidents.HAZARD,
     endings=ENDINGS,
     functions=FUNCTIONS,
+    figures=FIGURES,
     counts={"incident": "incidents"},
     # What each move and step can change, for the scenario linter (``detente validate
     # --strict``); tests/engine/test_lint.py checks it against many random games.

@@ -62,6 +62,23 @@ def near(state: Reading, region: str) -> tuple[str, ...]:
     return state.scenario.region_near.get(region, ())
 
 
+def proximity(state: Reading, a: str, b: str, seen_by: str | None = None) -> int:
+    """Force proximity, 0–5: the pair's starting proximity plus each force of one side in a
+    region near the other. With ``seen_by``, only the forces that team knows of."""
+    total = state.values["proximity"][pair(a, b)]
+    scenario = state.scenario
+    near = scenario.region_near
+    forces = state.forces
+    for owner, other in ((a, b), (b, a)):
+        for fid in scenario.forces_of.get(owner, ()):
+            fs = forces[fid]
+            if seen_by is not None and owner != seen_by and seen_by not in fs.known_to:
+                continue
+            if other in near.get(fs.region, ()):
+                total += 1
+    return min(5, total)
+
+
 def notified(state: Reading, team: str, activity: str, region: str) -> bool:
     """Whether ``team`` gave notice of ``activity`` in ``region`` on an earlier turn
     (Vienna Document: notice counts only if given ahead)."""

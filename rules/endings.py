@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import Ending
 from detente.engine.state import rung
-from detente.rules.common import name
+from detente.rules.common import name, proximity
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -47,7 +47,7 @@ def _calm(r: Resolution) -> str | None:
     end = st.numbers.get("end", {})
     calm = all(
         rung(t) <= end.get("deescalation_rung", 2)
-        and st.proximity(a, b) <= end.get("deescalation_proximity", 1)
+        and proximity(st, a, b) <= end.get("deescalation_proximity", 1)
         for (a, b), t in st.values["tension"].items()
     )
     calm_turns = (int(st.marks.get("calm_turns", 0)) + 1) if calm else 0

@@ -4,8 +4,9 @@ rung on the escalation ladder, and how close the two sides' forces are now."""
 from __future__ import annotations
 
 from detente.engine.expr import Signature
-from detente.engine.ruleset import Function
+from detente.engine.ruleset import Figure, Function
 from detente.engine.state import Reading, pair, rung
+from detente.rules.common import proximity
 
 _PAIR = ("actor", "actor")
 
@@ -15,7 +16,7 @@ def _rung(state: Reading, a: str, b: str) -> int:
 
 
 def _proximity(state: Reading, a: str, b: str) -> int:
-    return state.proximity(a, b)
+    return proximity(state, a, b)
 
 
 def _proximity_span(state: Reading, ids: tuple[str, ...]) -> tuple[float, float]:
@@ -41,3 +42,11 @@ FUNCTIONS = {
                  _proximity, symmetric=True, span=_proximity_span),
     )
 }
+
+
+FIGURES = {
+    "proximity": Figure("proximity", proximity,
+                        "How close the two sides' forces are, 0–5, counting only the forces the role "
+                        "knows of."),
+}
+"""What a view shows for each pair, as its role sees it."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import Hazard, Step
 from detente.engine.state import Reading, pair, rung
-from detente.rules.common import name, near, region_name, whole
+from detente.rules.common import name, near, proximity, region_name, whole
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -41,7 +41,7 @@ def incident_chance(state: Reading, a: str, b: str) -> float:
     capped at ``cap``, then × ``calm_factor`` if a call between them was answered this turn.
     """
     n = state.numbers["incidents"]
-    prox = state.proximity(a, b)
+    prox = proximity(state, a, b)
     if state.allied(a, b) or prox < n["min_proximity"]:
         return 0.0
     info = (state.value("information", a, b) + state.value("information", b, a)) / 2
@@ -187,7 +187,7 @@ def incidents(r: Resolution) -> None:
         if p <= 0:
             continue
         if r.roll(f"incident:{a}:{b}", p, about=f"incident between {a} and {b}",
-                  inputs={"proximity": r.state.proximity(a, b),
+                  inputs={"proximity": proximity(r.state, a, b),
                           "readiness": [r.state.value("readiness", a), r.state.value("readiness", b)],
                           "agreement": r.state.value("agreement", a, b),
                           "calm": f"calm:{a}:{b}" in r.state.flags}):

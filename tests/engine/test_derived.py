@@ -23,7 +23,7 @@ from detente.engine.scenario import Scenario
 from detente.engine.session import new_session
 from detente.engine.state import State, pair
 from detente.rules import ruleset
-from detente.rules.common import proposed
+from detente.rules.common import proposed, proximity
 
 BUNDLED = sorted(
     Path(str(p)) for p in files("detente.scenarios").iterdir() if p.name.endswith(".toml")
@@ -101,7 +101,7 @@ def test_shortcuts_match_the_slow_way_in_random_games(path: Path) -> None:
             for i, a in enumerate(ids):
                 for b in ids[i + 1 :]:
                     for seen_by in (None, *ids):
-                        assert st.proximity(a, b, seen_by) == slow_proximity(st, a, b, seen_by)
+                        assert proximity(st, a, b, seen_by) == slow_proximity(st, a, b, seen_by)
             if st.phase == "communications":
                 for team in ids:
                     for move, keep in SLOW_TARGETS.items():

@@ -282,11 +282,12 @@ def test_a_ruleset_of_other_values_is_shown_by_its_declarations() -> None:
     rivalry = Track("rivalry", "pair", int, (0, 100), EVERYONE)
     ids = st.scenario.actor_ids
     pairs = {tuple(sorted((a, b))): 57 for a in ids for b in ids if a < b}
-    st = evolve(st, tracks={"budget": BUDGET, "morale": morale, "rivalry": rivalry},
+    st = evolve(st, ruleset=evolve(st.ruleset, figures={}),
+                tracks={"budget": BUDGET, "morale": morale, "rivalry": rivalry},
                 values={"budget": st.values["budget"], "morale": dict.fromkeys(ids, 4), "rivalry": pairs})
     v = view(st, "red", escalation="rivalry")
     assert set(v.values) == {"budget", "morale", "rivalry"} and v.table("morale") == {"red": 4}
-    assert all(p.rung == 5 and p.proximity is None for p in v.pairs)
+    assert all(p.rung == 5 and p.figures == {} for p in v.pairs)
     assert view(st, PUBLIC, escalation="").values.keys() == {"rivalry"}
     assert all(p.rung is None for p in view(st, PUBLIC, escalation="").pairs)
 

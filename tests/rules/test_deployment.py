@@ -18,7 +18,7 @@ from rules_support import (
 from detente.engine.adjudicate import check_order, legal_moves
 from detente.engine.state import Order
 from detente.rules import ruleset
-from detente.rules.common import whole
+from detente.rules.common import proximity, whole
 
 D = N["deployment"]
 PER = N["perception"]
@@ -41,7 +41,7 @@ def test_detected_deployment_threatens_the_neighbour_and_reassures_the_ally() ->
     assert changed(events, "threat", ("red", "blue")) == felt
     assert changed(events, "trust", ("green", "blue")) == D["ally_trust"]
     assert changed(events, "threat", ("green", "blue")) == 0
-    assert after.proximity("blue", "red") == 1
+    assert proximity(after, "blue", "red") == 1
 
 
 def test_undetected_deployment_is_hidden_but_raises_proximity() -> None:
@@ -51,7 +51,7 @@ def test_undetected_deployment_is_hidden_but_raises_proximity() -> None:
     events, after = run(give(st, "blue", DEPLOY))
     assert after.forces["blue-fleet"].known_to == {"blue"}
     assert changed(events, "threat", ("red", "blue")) == 0
-    assert after.proximity("blue", "red") == 1
+    assert proximity(after, "blue", "red") == 1
     for e in events:
         if e["kind"] in ("force", "move", "changed"):
             assert e["vis"] == ["blue"], e
@@ -112,7 +112,7 @@ def test_withdraw_brings_the_force_home_and_eases_the_neighbour() -> None:
     assert after.forces["blue-fleet"].region == "bay"
     assert after.forces["blue-fleet"].known_to == {"blue", "red", "green"}
     assert changed(events, "threat", ("red", "blue")) == -D["withdraw_threat"]
-    assert after.proximity("blue", "red") == 0
+    assert proximity(after, "blue", "red") == 0
 
 
 def test_raise_readiness_is_public_and_threatens_non_allies() -> None:

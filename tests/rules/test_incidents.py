@@ -17,6 +17,7 @@ from rules_support import (
 
 from detente.engine.events import fold
 from detente.engine.state import ForceState, Order, State
+from detente.rules.common import proximity
 from detente.rules.incidents import conflict_chance, incident_chance
 
 INC = N["incidents"]
@@ -36,7 +37,7 @@ def sure(**more: int | float) -> dict[str, dict[str, int | float]]:
 
 def test_incident_chance_follows_the_formula() -> None:
     st = close(start())
-    assert st.proximity("blue", "red") == 1
+    assert proximity(st, "blue", "red") == 1
     ready = st.actors["blue"].readiness + st.actors["red"].readiness
     info = N["defaults"]["information"]
     p = INC["base"] + INC["proximity"] * 1 + INC["readiness"] * ready + INC["information"] * (1 - info)
@@ -52,7 +53,7 @@ def test_no_incidents_far_apart_or_between_allies() -> None:
     assert incident_chance(st, "blue", "red") == 0.0
     forces = {**st.forces, "green-fleet": ForceState("bay", frozenset({"blue", "red", "green"}))}
     st = st.replace(forces=forces)
-    assert st.proximity("blue", "green") == 1
+    assert proximity(st, "blue", "green") == 1
     assert incident_chance(st, "blue", "green") == 0.0
 
 

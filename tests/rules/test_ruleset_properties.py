@@ -13,6 +13,7 @@ from detente.engine.adjudicate import LegalMove, adjudicate, check_order, legal_
 from detente.engine.events import Event, fold
 from detente.engine.state import Order, State
 from detente.rules import ruleset
+from detente.rules.common import proximity
 
 
 def test_every_move_has_a_cost_and_a_resolver() -> None:
@@ -155,7 +156,7 @@ def _in_range(st: State) -> None:
                 lo, hi = track.range
                 assert lo <= x <= hi, (name, key, x)
     for a, b in st.pairs:
-        assert 0 <= st.proximity(a, b) <= 5
+        assert 0 <= proximity(st, a, b) <= 5
 
 
 def _visibility(events: list[Event], ids: tuple[str, ...]) -> None:

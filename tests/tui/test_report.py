@@ -19,6 +19,7 @@ from detente.engine.orders import next_command, parse_script
 from detente.engine.recorder import RecordedSession, Replayed, make_header, replay, states_by_turn
 from detente.engine.session import new_session
 from detente.engine.state import initial_state
+from detente.rules.common import proximity
 from detente.rules.incidents import conflict_chance
 from detente.tui.cli import main
 from detente.tui.render.report import CSV_COLUMNS, default_path, md_escape, write_report
@@ -123,7 +124,7 @@ def test_csv_is_one_row_per_pair_per_turn_with_the_state_values(
         assert int(row["threat_ab"]) == st.outlook(a, b).threat
         assert float(row["information_ba"]) == st.outlook(b, a).information
         assert row["hotline"] == str(st.pairs[(a, b)].hotline).lower()
-        assert int(row["proximity"]) == st.proximity(a, b)
+        assert int(row["proximity"]) == proximity(st, a, b)
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -28,8 +28,10 @@ def _word(v: View, name: str) -> str:
 
 
 def ladder_columns(v: View) -> tuple[str, ...]:
-    """The ladder's headers: the pair, the escalation value by its name, proximity, the rung."""
-    return ("pair", _word(v, v.escalation) if v.escalation else "", "prox", "rung")
+    """The ladder's headers: the pair, the escalation value by its name, the pair's first figure
+    (the bundled ruleset's force proximity, as "prox"), the rung."""
+    figure = next((name for p in v.pairs for name in p.figures), "")
+    return ("pair", _word(v, v.escalation) if v.escalation else "", figure[:4], "rung")
 
 
 def ladder_rows(v: View, names: Names | None = None) -> list[list[Any]]:
@@ -39,7 +41,8 @@ def ladder_rows(v: View, names: Names | None = None) -> list[list[Any]]:
     rows = []
     for p in v.pairs:
         level = v.escalation_of(p.a, p.b)
-        prox = "" if p.proximity is None else str(p.proximity)
+        figure = next(iter(p.figures.values()), None)
+        prox = "" if figure is None else str(figure)
         if p.rung is None:
             rows.append([n.short_pair(p.a, p.b), "" if level is None else str(level), prox, Text("")])
             continue

@@ -283,11 +283,6 @@ def clock_text(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
-PROXIMITY = "proximity"
-"""The pair value a view works out per role as :attr:`PairView.proximity` (counting only the
-forces the role knows of): the view's figure is shown in its place."""
-
-
 def value_text(x: object) -> str:
     """A tracked value in words: a fraction to two decimals, a whole number as it is, a flag as
     yes or no, a hidden value as "–"."""
@@ -325,13 +320,12 @@ def render_view(v: View, scenario: Scenario | None = None, names: Names | None =
             said.append(f"{escalation.label.lower()} {value_text(level):>3}")
         if p.rung is not None:
             said.append(f"rung {p.rung} ({_rung_name(v.ladder, p.rung)})")
-        if p.proximity is not None:
-            said.append(f"proximity {p.proximity}")
+        said += [f"{name} {value_text(x)}" for name, x in p.figures.items() if x is not None]
         flags = []
         for t in pair_tracks:
             x = v.value(t.name, p.a, p.b)
-            if t.name in (v.escalation, PROXIMITY) or x is None:
-                continue  # said above (proximity as the role's figure, not the starting value)
+            if t.name == v.escalation or t.name in p.figures or x is None:
+                continue  # said above (a figure worked out for the role replaces a starting value)
             if t.type is bool:
                 if x:
                     flags.append(t.label.lower())
