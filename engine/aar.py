@@ -104,19 +104,19 @@ def build(
     scenario = initial.scenario
     ruleset = initial.ruleset
     states, risk = _fold(initial, events, role == FACILITATOR)
-    views = {t: view(s, role, ladder) for t, s in states.items()}
-    start = view(initial, role, ladder)
+    views = {t: view(s, role, ladder, ruleset.escalation) for t, s in states.items()}
+    start = view(initial, role, ladder, ruleset.escalation)
     last = max(views) if views else 0
     final = views[last] if views else start
     seen = timeline(events, role, scenario)
-    conflict_rung = int(initial.numbers.get("end", {}).get("conflict_rung", 9))
+    top = _breakdown_rung(initial)
     labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
     entries = facts(scenario, seen, names, ruleset=ruleset)
     calls, pledges = _calls_and_pledges(seen, ruleset)
     outcome = final.outcome
     series = tuple(p for t in sorted(views) if t >= 1 for p in _pair_rows(views[t], t))
     opening = _pair_rows(start, 0)
-    incidents = _incidents(initial, seen, views, calls, outcome)
+    hazards = _hazards(initial, seen, views, calls, outcome)
     objectives = _objectives(initial, seen, role)
     scores = dict(outcome.scores) if outcome is not None else {
         a: sum(o.points for o in objectives if o.actor == a and o.met) for a in scenario.actor_ids
@@ -133,7 +133,7 @@ def build(
         teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id)) for a in scenario.actors),
         alliances=tuple(AllianceInfo(al.id, al.name, tuple(al.members)) for al in scenario.alliances),
         ladder=tuple(ladder),
-        conflict_rung=conflict_rung,
+        breakdown_rung=top,
         turns=last,
         labels=labels,
         outcome=outcome,
@@ -141,27 +141,34 @@ def build(
         timeline=entries,
         calls=calls,
         pledges=pledges,
-        incidents=incidents,
-        near_misses=_near_misses(initial, views, incidents, risk, conflict_rung, outcome),
+        hazards=hazards,
+        near_misses=_near_misses(initial, views, hazards, risk, top, outcome),
         gaps=_gaps(initial, seen, pledges),
-        trust=tuple(
-            Change(_ids(k), v, final.table("trust")[k]) for k, v in start.table("trust").items()
-        ),
-        cohesion=tuple(
-            Change(_ids(k), v, final.table("cohesion")[k]) for k, v in start.table("cohesion").items()
-        ),
+        changes={
+            t.name: tuple(Change(_ids(k), v, final.table(t.name)[k]) for k, v in start.table(t.name).items())
+            for t in start.tracks.values() if t.scope in ("directed", "alliance") and start.table(t.name)
+        },
         objectives=objectives,
         scores=scores,
         opening=opening,
         series=series,
-        cohesion_series=tuple(
-            AllianceTurn(t, str(k), c)
-            for t, v in sorted({0: start, **views}.items())
-            for k, c in v.table("cohesion").items()
-        ),
+        alliance_series=_alliance_rows({0: start, **views}),
         warnings=tuple(warnings),
         pairs=tuple(initial.pairs),
+        tracks=start.tracks,
+        escalation=start.escalation,
+        breakdown=ruleset.breakdown,
+        guard=ruleset.hazard.guard if ruleset.hazard is not None else "",
     )
+
+
+def _breakdown_rung(initial: State) -> int | None:
+    """The ladder rung at or above which a pair is in the breakdown, from the ruleset's numbers
+    (``[end]``'s rung of the breakdown outcome); None if they do not say."""
+    breakdown = initial.ruleset.breakdown
+    end = initial.numbers.get("end", {})
+    value = end.get(f"{breakdown}_rung") if breakdown else None
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _fold(
@@ -242,22 +249,39 @@ def _ids(key: str | tuple[str, str]) -> tuple[str, ...]:
 
 
 def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
+    """Each pair's values as the role saw them at the end of ``turn``, by column (:attr:`PairTurn.values`)."""
     rows = []
     for p in v.pairs:
         a, b = p.a, p.b
+        values: dict[str, Any] = {}
+        for t in v.tracks.values():
+            if t.scope == "pair":
+                values[t.name] = v.value(t.name, a, b)
+            elif t.scope == "actor":
+                values[f"{t.name}_a"], values[f"{t.name}_b"] = v.value(t.name, a), v.value(t.name, b)
+            elif t.scope == "directed":
+                values[f"{t.name}_ab"], values[f"{t.name}_ba"] = v.value(t.name, a, b), v.value(t.name, b, a)
+        for name, figure in p.figures.items():
+            # A figure worked out for the role (force proximity) replaces the stored value it
+            # stands for, as the role sees it.
+            if name in values and figure is not None:
+                values[name] = figure
         r = p.rung if p.rung is not None else 0
-        rows.append(PairTurn(
-            turn=turn, a=a, b=b, tension=v.value("tension", a, b), rung=r,
-            rung_name=v.ladder[r] if 0 <= r < len(v.ladder) else "",
-            hotline=v.value("hotline", a, b), agreement=v.value("agreement", a, b),
-            proximity=p.figures.get("proximity") or 0, incidents=v.value("incidents", a, b),
-            readiness_a=v.value("readiness", a), readiness_b=v.value("readiness", b),
-            trust_ab=v.value("trust", a, b), trust_ba=v.value("trust", b, a),
-            threat_ab=v.value("threat", a, b), threat_ba=v.value("threat", b, a),
-            information_ab=v.value("information", a, b), information_ba=v.value("information", b, a),
-            answer_ab=v.value("answer", a, b), answer_ba=v.value("answer", b, a),
-        ))
+        rows.append(PairTurn(turn=turn, a=a, b=b, rung=r,
+                             rung_name=v.ladder[r] if 0 <= r < len(v.ladder) else "", values=values))
     return tuple(rows)
+
+
+def _alliance_rows(views: Mapping[int, View]) -> tuple[AllianceTurn, ...]:
+    """Each alliance's values the role saw, per turn (an alliance it sees none of is left out)."""
+    out = []
+    for t, v in sorted(views.items()):
+        tracks = [tr.name for tr in v.tracks.values() if tr.scope == "alliance"]
+        ids = dict.fromkeys(k for name in tracks for k in v.table(name))
+        for k in ids:
+            out.append(AllianceTurn(t, str(k), {name: v.value(name, str(k)) for name in tracks
+                                                if v.shows(name, str(k))}))
+    return tuple(out)
 
 
 # -- the timeline --------------------------------------------------------------------------------
@@ -571,7 +595,7 @@ def _calls_and_pledges(
     )
 
 
-def _incidents(
+def _hazards(
     initial: State,
     seen: Sequence[Mapping[str, Any]],
     views: Mapping[int, View],
@@ -579,11 +603,11 @@ def _incidents(
     outcome: Outcome | None,
 ) -> tuple[IncidentFact, ...]:
     ruleset = initial.ruleset
-    # The escalation value (tension) at each incident, and whether the hazard's guard (an
-    # incidents agreement) was in force.
+    # The escalation value at each incident, and whether the hazard's guard (an incidents
+    # agreement in the bundled ruleset) was in force.
     escalation, guard = ruleset.escalation, ruleset.hazard.guard if ruleset.hazard else ""
-    tension = {k: initial.value(escalation, *k) if escalation else None for k in initial.pairs}
-    agreement = {k: bool(initial.value(guard, *k)) if guard else False for k in initial.pairs}
+    level = {k: initial.value(escalation, *k) if escalation else None for k in initial.pairs}
+    guarded = {k: bool(initial.value(guard, *k)) if guard else False for k in initial.pairs}
     turn = 0
     found: list[dict[str, Any]] = []
     for e in seen:
@@ -595,16 +619,15 @@ def _incidents(
         elif k == "incident":
             key = pair(*e["between"])
             found.append({"turn": turn, "between": key, "severity": e["severity"], "text": e["text"],
-                          "tension_before": tension[key], "tension_after": tension[key],
-                          "agreement": agreement[key]})
+                          "before": level[key], "after": level[key], "guarded": guarded[key]})
         elif k in ("changed", "override") and guard and e["value"] == guard:
-            agreement[pair(*e["of"])] = bool(e["to"])
+            guarded[pair(*e["of"])] = bool(e["to"])
         elif k in ("changed", "override") and escalation and e["value"] == escalation:
             key = pair(*e["of"])
-            tension[key] = e["to"]
+            level[key] = e["to"]
             for f in found:
                 if f["between"] == key and e.get("cause") == f["text"]:
-                    f["tension_after"] = e["to"]
+                    f["after"] = e["to"]
     out = []
     for f in found:
         a, b = f["between"]
@@ -612,7 +635,7 @@ def _incidents(
 
         def at(turn: int, a: str = a, b: str = b) -> Any:
             v = views.get(turn)
-            return v.value("tension", a, b) if v else None
+            return v.escalation_of(a, b) if v else None
 
         end, nxt = at(t), at(t + 1)
         answered = tuple(
@@ -621,10 +644,10 @@ def _incidents(
         )
         out.append(IncidentFact(
             turn=t, between=(a, b), severity=f["severity"], text=f["text"],
-            tension_before=f["tension_before"], tension_after=f["tension_after"],
-            tension_end=end, tension_next=nxt,
-            agreement=f["agreement"], calls=answered,
-            conflict=_broke_down(initial, outcome, t),
+            escalation_before=f["before"], escalation_after=f["after"],
+            escalation_end=end, escalation_next=nxt,
+            guarded=f["guarded"], calls=answered,
+            broke_down=_broke_down(initial, outcome, t),
         ))
     return tuple(out)
 
@@ -639,25 +662,25 @@ def _broke_down(initial: State, outcome: Outcome | None, turn: int | None = None
 def _near_misses(
     initial: State,
     views: Mapping[int, View],
-    incidents: Sequence[IncidentFact],
+    hazards: Sequence[IncidentFact],
     risk: Risk | None,
-    top: int,
+    top: int | None,
     outcome: Outcome | None,
 ) -> tuple[NearMiss, ...]:
     out: list[NearMiss] = []
-    for t in sorted(views):
-        if t < 1 or _broke_down(initial, outcome, t):
-            continue
-        for p in views[t].pairs:
-            if p.rung == top - 1:
-                out.append(NearMiss(t, "rung", (p.a, p.b),
-                                    f"{p.a}–{p.b} ended the turn at rung {p.rung}, one below open conflict "
-                                    f"(tension {views[t].value('tension', p.a, p.b)})"))
     hazard, ruleset = initial.ruleset.hazard, initial.ruleset
     track = ruleset.tracks.get(ruleset.escalation)
+    for t in sorted(views):
+        if t < 1 or top is None or track is None or _broke_down(initial, outcome, t):
+            continue
+        for p in views[t].pairs:
+            if p.rung is not None and p.rung == top - 1:
+                out.append(NearMiss(t, "rung", (p.a, p.b),
+                                    f"{p.a}–{p.b} ended the turn at rung {p.rung}, one below open conflict "
+                                    f"({track.label.lower()} {views[t].escalation_of(p.a, p.b)})"))
     if hazard is not None and track is not None:
-        for i in incidents:
-            before, line = i.tension_before, hazard.line(initial, i.severity)
+        for i in hazards:
+            before, line = i.escalation_before, hazard.line(initial, i.severity)
             if line is not None and before is not None and line - NEAR_TENSION <= before < line:
                 out.append(NearMiss(i.turn, i.severity, i.between,
                                     f"a {i.severity} incident at {track.label.lower()} {before}, "
