@@ -134,7 +134,7 @@ class Policy:
         """A call or proposal to place (``made`` so far this phase), or None."""
         if made >= len(self.talk) or rng.random() >= self.talk[made] or not self.willing(seat):
             return None
-        mine = {(p.order["move"], t) for p in seat.proposals if p.by == seat.team for t in p.to}
+        mine = {(p.order.move, t) for p in seat.proposals if p.by == seat.team for t in p.to}
         pool = [
             (o, c) for o, c in seat.candidates("communications", rng)
             if not any((o.move, t) in mine for t in (o.targets or (o.target,)))

@@ -169,7 +169,8 @@ class Seat:
             return self._view.proposals
         team = self.team
         return tuple(
-            proposal_view(p) for p in self._state.proposals.values() if team == p.by or team in p.to
+            proposal_view(p, self._ruleset)
+            for p in self._state.proposals.values() if team == p.by or team in p.to
         )
 
     @property

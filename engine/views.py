@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -31,6 +31,9 @@ from detente.engine.scenario import Scenario
 from detente.engine.state import Delivery, Order, Outcome, Proposal, State, pair, rung
 from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, Key, Track
 from detente.engine.visibility import in_audience, shown
+
+if TYPE_CHECKING:
+    from detente.engine.ruleset import Ruleset
 
 PUBLIC = "public"
 
@@ -83,10 +86,14 @@ class ProposalView:
     id: str
     by: str
     to: tuple[str, ...]
-    order: Mapping[str, Any]
+    order: Order
+    """The move and its arguments."""
     answers: Mapping[str, bool]
     status: str
     transcript: tuple[tuple[str, str], ...]
+    call: bool = False
+    """Whether answering it opens a call where the two sides talk (the ruleset's
+    :attr:`~detente.engine.ruleset.MoveType.opens_call`)."""
 
 
 @frozen
@@ -199,16 +206,18 @@ class View:
         return self.value(self.escalation, a, b) if self.escalation else None
 
 
-def proposal_view(p: Proposal) -> ProposalView:
-    """A call or proposal as its parties see it."""
+def proposal_view(p: Proposal, ruleset: Ruleset | None = None) -> ProposalView:
+    """A call or proposal as its parties see it (``ruleset`` says whether it opens a call)."""
+    mt = ruleset.moves.get(p.order.move) if ruleset is not None else None
     return ProposalView(
         id=p.id,
         by=p.by,
         to=p.to,
-        order=p.order.to_dict(),
+        order=p.order,
         answers=dict(p.answers),
         status=p.status,
         transcript=tuple((m.by, m.text) for m in p.transcript),
+        call=mt is not None and mt.opens_call,
     )
 
 
@@ -268,7 +277,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
             pairs.append(PairView(a=a, b=b, rung=None if level is None else rung(level),
                                   figures={k: f.run(st, a, b, seen_by) for k, f in figures.items()}))
     proposals = tuple(
-        proposal_view(p)
+        proposal_view(p, st.ruleset)
         for p in st.proposals.values()
         if fac or (team is not None and (team == p.by or team in p.to))
     )

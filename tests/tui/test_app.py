@@ -114,7 +114,7 @@ async def test_a_call_placed_answered_talked_pledged_and_hung_up_through_the_ui(
         await take_keyboard(pilot, "blue")
         await choose_action(pilot, "mv:hotline_call")
         await fill_order(pilot, target="red")
-        assert [p.order["move"] for p in client.view("blue").proposals] == ["hotline_call"]
+        assert [p.order.move for p in client.view("blue").proposals] == ["hotline_call"]
         await give_back(pilot)
 
         await take_keyboard(pilot, "red")
@@ -280,7 +280,7 @@ async def test_bots_fill_seats_answer_a_call_and_seal_orders_while_a_team_plays_
         await choose_action(pilot, "mv:hotline_call")
         await fill_order(pilot, target="red")
         # The dove answered at once: the call is open when blue is still at the keyboard.
-        (call,) = [p for p in client.view("blue").proposals if p.order["move"] == "hotline_call"]
+        (call,) = [p for p in client.view("blue").proposals if p.order.move == "hotline_call"]
         assert call.status == "talking"
         # On the call, blue keeps the keyboard: the bot speaks for red.
         await choose_action(pilot, "call:")

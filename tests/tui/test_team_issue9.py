@@ -193,7 +193,7 @@ async def test_lists_open_highlighted_forms_focused_and_enter_after_the_last_fie
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TeamScreen)
-        assert [p.order["target"] for p in client.view("blue").proposals] == ["red"]
+        assert [p.order.target for p in client.view("blue").proposals] == ["red"]
 
 
 async def test_the_call_screen_names_who_speaks_now_and_next_and_f2_pledges_for_the_typist(

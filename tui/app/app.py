@@ -285,7 +285,7 @@ class DetenteApp(App[None]):
         return {
             p.id for p in client.view(team).proposals
             if p.status == "open" and team in p.to and team not in p.answers
-            and p.order.get("move") == "hotline_call"
+            and p.call
         }
 
     def on_session_changed(self, message: SessionChanged) -> None:

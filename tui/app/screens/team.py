@@ -309,7 +309,7 @@ class TeamScreen(Screen[None]):
         if v.phase == "communications":
             title.update("Incoming (a accepts, d declines) · calls (c opens) · moves (Enter)")
             for p in self._incoming(v):
-                what = self.names.move_title(p.order["move"])
+                what = self.names.move_title(p.order.move)
                 actions.add_option(Option(f"⇢ {names[p.by]}: {what}", id=f"in:{p.id}"))
             for p in v.proposals:
                 if p.status == "talking" and self.team in (p.by, *p.to):
@@ -397,7 +397,7 @@ class TeamScreen(Screen[None]):
         """A team's own call or proposal in words: ringing, waiting for an answer, answered,
         accepted, declined, unanswered (``unanswered``: the (proposal, target) pairs the phase
         closed on without an answer) or withdrawn."""
-        call = p.order.get("move") == "hotline_call"
+        call = p.call
         if p.status == "withdrawn":
             return "withdrawn"
         if p.status == "talking":
@@ -421,7 +421,7 @@ class TeamScreen(Screen[None]):
     def _own_line(self, p: ProposalView, status: str, names: dict[str, str]) -> Text:
         to = ", ".join(names.get(t, t) for t in p.to)
         hint = "  (r withdraws)" if self._withdrawable(p) else ""
-        what = self.names.move_title(p.order.get("move", ""))
+        what = self.names.move_title(p.order.move)
         return Text.assemble("⇠ you → ", to, ": ", what, " · ", (status, "bold"), hint)
 
     @staticmethod
@@ -472,7 +472,7 @@ class TeamScreen(Screen[None]):
             p = self._own_proposal(key[4:])
             if p is not None:
                 more = " Press r to withdraw it." if self._withdrawable(p) else ""
-                self.notify(f"{self.names.move_title(p.order.get('move', ''))}: {self.own_status(p)}.{more}")
+                self.notify(f"{self.names.move_title(p.order.move)}: {self.own_status(p)}.{more}")
             return
         if not key.startswith("mv:"):
             return
@@ -564,7 +564,7 @@ class TeamScreen(Screen[None]):
 
     def _withdraw(self, p: ProposalView) -> None:
         if self._send(Withdraw(team=self.team, proposal=p.id)):
-            self.notify(f"Withdrawn: {self.names.move_title(p.order.get('move', ''))}")
+            self.notify(f"Withdrawn: {self.names.move_title(p.order.move)}")
 
     @work
     async def action_submit(self) -> None:
