@@ -13,6 +13,7 @@ from textual.message import Message
 from detente.tui.app.screens.start import StartScreen, new_log_path
 
 if TYPE_CHECKING:
+    from detente.engine.bots import Policy
     from detente.tui.app.client import SessionClient
     from detente.tui.app.screens.replay import Tape
 
@@ -181,7 +182,7 @@ class DetenteApp(App[None]):
         client.play_bots()
         self._open(client)
 
-    def _bots(self, scenario: Any) -> Mapping[str, Any] | None:
+    def _bots(self, scenario: Any) -> dict[str, Policy] | None:
         """The bot seats asked for on the command line, for this scenario; None (and a
         notification) if they do not fit it."""
         from detente.engine.bots import BotSpecError, parse_bot_specs
@@ -212,7 +213,7 @@ class DetenteApp(App[None]):
             self.client.close()
         self.client = client
         # A hot-seat session changes by itself only when its clock runs out.
-        client.on_change(lambda: self.post_message(SessionChanged()))
+        client.on_change(self._changed)
         self.push_screen(ConsoleScreen(client))
 
     # -- detente join ---------------------------------------------------------------------
@@ -255,7 +256,7 @@ class DetenteApp(App[None]):
         self.client = client
         role = client.joined
         self.sub_title = client.status()
-        client.on_change(lambda: self.post_message(SessionChanged()))
+        client.on_change(self._changed)
         if role == "facilitator":
             from detente.tui.app.screens.console import ConsoleScreen
 
@@ -287,6 +288,10 @@ class DetenteApp(App[None]):
             if p.status == "open" and team in p.to and team not in p.answers
             and p.call
         }
+
+    def _changed(self) -> None:
+        """The client's word that the session changed (from any thread): redraw on the app's."""
+        self.post_message(SessionChanged())
 
     def on_session_changed(self, message: SessionChanged) -> None:
         """Someone else's command (or the connection) changed things: every screen that shows the

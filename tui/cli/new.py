@@ -384,7 +384,7 @@ def target(name: str) -> Path:
     return Path(name if name.endswith(".toml") else f"{name}.toml")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``new`` subcommand."""
     p = subparsers.add_parser(
         "new",

@@ -15,7 +15,7 @@ never a session log; a device or FIFO (/dev/stdout, a named pipe) is written thr
 definitions (risk run, near miss, gap between words and deeds): docs/report.md"""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``report`` subcommand."""
     p = subparsers.add_parser(
         "report",

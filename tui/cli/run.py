@@ -4,6 +4,7 @@ writing the log and printing each turn's summary."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from detente.tui.cli.common import (
@@ -18,7 +19,10 @@ from detente.tui.cli.common import (
 from detente.tui.errors import UserError
 
 if TYPE_CHECKING:
+    from detente.engine.bots import Policy
     from detente.engine.events import Event
+    from detente.engine.orders import Script
+    from detente.engine.recorder import RecordedSession
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -82,12 +86,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _drive(rec, without_teams(script, bots), bots, events, again)
 
 
-def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: ignore[no-untyped-def]
+def _drive(
+    rec: RecordedSession, script: Script, bots: Mapping[str, Policy], events: list[Event], again: str
+) -> int:
     """Play on to the end: bots for their teams, the orders file for the others (the rest pass)."""
     from detente.engine.bots import next_command
     from detente.engine.commands import FACILITATOR, command_to_dict
     from detente.engine.state import rung
     from detente.engine.views import timeline, view
+    from detente.tui.render.text import turn_summary
 
     session = rec.session
     ladder = session.ruleset.ladder
@@ -122,7 +129,7 @@ def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: 
             if before_phase == "adjudication":
                 v = view(session.state, FACILITATOR, ladder)
                 shown = [e for e in timeline(turn_events, FACILITATOR) if e["kind"] != "roll"]
-                say(*_summary(session.scenario, v, shown, rungs))
+                say(*turn_summary(session.scenario, v, shown, rungs))
                 rungs = rungs_now()
                 turn_events = []
     except KeyboardInterrupt:
@@ -133,12 +140,6 @@ def _drive(rec, script, bots, events: list[Event], again: str) -> int:  # type: 
         say(f"Stopped at {state.label()}, {state.phase}.")
     say(f"Log: {rec.path}")
     return EXIT_OK
-
-
-def _summary(scenario, v, events, rungs) -> list[str]:  # type: ignore[no-untyped-def]
-    from detente.tui.render.text import turn_summary
-
-    return turn_summary(scenario, v, events, {k: r for k, r in rungs.items()})
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

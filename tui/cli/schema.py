@@ -17,7 +17,7 @@ flag unknown keys, wrong types and values out of range as you type. The schema c
 everything: run detente validate --strict too. See docs/authoring.md."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``schema`` subcommand."""
     p = subparsers.add_parser(
         "schema",

@@ -11,6 +11,15 @@ import ipaddress
 import os
 import socket
 import stat
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
+
+    from detente.engine.bots import Policy
+    from detente.engine.recorder import RecordedSession
+    from detente.net.host import Host
 
 
 def _loopback(host: str) -> bool:
@@ -87,7 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ignore[no-untyped-def]
+async def _serve(
+    rec: RecordedSession, args: argparse.Namespace, tls: ssl.SSLContext | None, bots: Mapping[str, Policy]
+) -> None:
     import asyncio
     import signal
 
@@ -121,7 +132,7 @@ async def _serve(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ign
         await stop.wait()
 
 
-def _announce(host, rec, args: argparse.Namespace, url: str, page: str | None) -> None:  # type: ignore[no-untyped-def]
+def _announce(host: Host, rec: RecordedSession, args: argparse.Namespace, url: str, page: str | None) -> None:
     """Print the join codes and where to join (and write them with --codes)."""
     from detente.tui.cli.common import say
 
@@ -143,7 +154,9 @@ def _announce(host, rec, args: argparse.Namespace, url: str, page: str | None) -
     )
 
 
-def _console(rec, args: argparse.Namespace, tls, bots) -> None:  # type: ignore[no-untyped-def]
+def _console(
+    rec: RecordedSession, args: argparse.Namespace, tls: ssl.SSLContext | None, bots: Mapping[str, Policy]
+) -> None:
     """Serve from a thread of its own and run the facilitator console in this terminal."""
     import sys
 

@@ -16,7 +16,7 @@ from typing import Any
 OUT_FORMATS = (".csv", ".json")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser(
         "simulate",
         help="play a scenario many times with bots and sum up how it tends to go",

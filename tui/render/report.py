@@ -17,8 +17,9 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from attrs import field, frozen
@@ -376,8 +377,8 @@ def _trust(r: Report) -> list[Block]:
     for t, ps in sorted(turns.items()):
         cells = []
         for h, o in directed:
-            p = ps.get((h, o)) or ps.get((o, h))
-            v = _held_of(p, track.name, h) if p else None
+            pair = ps.get((h, o)) or ps.get((o, h))
+            v = _held_of(pair, track.name, h) if pair else None
             cells.append("" if v is None else str(v))
         rows.append((_turn(r, t), *cells))
     out.append(Table(head, tuple(rows)))
@@ -674,7 +675,8 @@ def _charts(r: Report) -> dict[str, str]:
         lines = []
         for h, o in _directed(r, held):
             a, b = (h, o) if (h, o) in r.pairs else (o, h)
-            lines.append((f"{r.name(h)}→{r.name(o)}", series(lambda p, h=h: _held_of(p, held.name, h), a, b)))
+            held_by = partial(_held_of, name=held.name, holder=h)
+            lines.append((f"{r.name(h)}→{r.name(o)}", series(held_by, a, b)))
         out[held.name] = _svg(f"{held.label} (holder → other, {_span(held)})", labels, lines,
                               ylim=held.range or (0, 100), ylabel=f"{held.label.lower()} ({_span(held)})")
     for track in (t for t in r.tracks.values() if t.scope == "alliance" and r.changes.get(t.name)):
@@ -713,11 +715,16 @@ def _svg(
     tension 52 are not drawn the same height."""
     import matplotlib
     import matplotlib.ticker
+    from cycler import cycler
+    from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
 
-    settings = {"svg.hashsalt": "detente-report", "svg.fonttype": "none", "font.size": 9,
-                "axes.prop_cycle": matplotlib.cycler(color=matplotlib.colormaps["tab20"].colors)}
-    with matplotlib.rc_context(settings):
+    tab20 = matplotlib.colormaps["tab20"]
+    assert isinstance(tab20, ListedColormap)  # a table of 20 colours, not a gradient
+    # Its colours are RGB tuples; the stubs type them as any array-like.
+    colors = cast("Sequence[tuple[float, float, float]]", tab20.colors)
+    with matplotlib.rc_context({"svg.hashsalt": "detente-report", "svg.fonttype": "none", "font.size": 9,
+                                "axes.prop_cycle": cycler(color=colors)}):
         lines = list(lines)
         ncol = 1 if len(lines) <= 12 else 2
         fig = Figure(figsize=(8 + 1.6 * (ncol - 1), max(3.2, 0.19 * len(lines) / ncol + 0.9)))

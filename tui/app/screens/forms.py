@@ -4,7 +4,7 @@ a facilitator override. Enter in any field or ctrl+s submits; Escape cancels."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,7 +73,7 @@ class FormModal(ModalScreen[T]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
-            self.dismiss(None)  # type: ignore[arg-type]
+            self.dismiss(None)
         else:
             self.action_submit()
 
@@ -92,7 +92,7 @@ class FormModal(ModalScreen[T]):
             self.query_one("#of", Select).set_options([(label, ",".join(ids)) for label, ids in options])
 
     def action_cancel(self) -> None:
-        self.dismiss(None)  # type: ignore[arg-type]
+        self.dismiss(None)
 
     def action_help(self) -> None:
         from detente.tui.app.screens.modals import HelpModal, screen_keys
@@ -111,21 +111,28 @@ class FormModal(ModalScreen[T]):
         (later[0] if later else self.query_one("#ok", Button)).focus()
 
 
-class _ButtonsInSight:
+if TYPE_CHECKING:
+    _Screen = ModalScreen[Any]  # what the mixin is mixed into, for the type checker
+else:
+    _Screen = object
+
+
+class _ButtonsInSight(_Screen):
     """For the facilitator's forms: the fields scroll, the hint, the problem line and the
     buttons stay in sight at any terminal size (80x24 too). Compose the fields inside
     ``VerticalScroll(classes="form-fields")`` within ``Vertical(classes="dialog form")``."""
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._fit_fields)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._fit_fields)
 
     def _fit_fields(self) -> None:
-        dialog = self.query_one(".form")  # type: ignore[attr-defined]
-        fields = self.query_one(".form-fields")  # type: ignore[attr-defined]
+        dialog = self.query_one(".form")
+        fields = self.query_one(".form-fields")
         others = sum(w.outer_size.height for w in dialog.children if w is not fields)
-        room = int(self.size.height * 0.9) - dialog.styles.gutter.height - others  # type: ignore[attr-defined]
-        if fields.styles.max_height != room:
-            fields.styles.max_height = max(3, room)
+        room = max(3, int(self.size.height * 0.9) - dialog.styles.gutter.height - others)
+        # max_height is a Scalar (never equal to an int): compare its cells.
+        if fields.styles.max_height is None or fields.styles.max_height.cells != room:
+            fields.styles.max_height = room
 
 
 def _words(doc: str) -> str:
@@ -171,21 +178,26 @@ class OrderModal(_ButtonsInSight, FormModal[Order | None]):
                 )
 
     def action_submit(self) -> None:
-        args: dict[str, object] = {}
+        args: dict[str, str] = {}
+        targets: tuple[str, ...] = ()
         for p in self.lm.move.params:
             field = self.query_one(f"#p-{p.name}")
             if p.name == "text":
                 args["text"] = self.query_one("#p-text", Input).value.strip()
             elif p.name == "targets":
-                args["targets"] = tuple(self.query_one("#p-targets", SelectionList).selected)
+                targets = tuple(self.query_one("#p-targets", SelectionList[str]).selected)
             else:
                 # An empty Select holds Select.NULL, not a string: never let it become an argument.
                 value = self.query_one(f"#p-{p.name}", Select).value
                 args[p.name] = value if isinstance(value, str) else ""
-            if not p.optional and not args.get(p.name):
+            if not p.optional and not (targets if p.name == "targets" else args.get(p.name)):
                 self.problem(f"Nothing chosen for “{p.doc}”: choose {_words(p.doc)} first.", field)
                 return
-        self.dismiss(Order(move=self.lm.move.name, **args))  # type: ignore[arg-type]
+        self.dismiss(Order(
+            move=self.lm.move.name, target=args.get("target", ""), targets=targets,
+            region=args.get("region", ""), force=args.get("force", ""), choice=args.get("choice", ""),
+            text=args.get("text", ""),
+        ))
 
 
 class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tuple[Effect, ...]] | None]):

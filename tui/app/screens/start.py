@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +16,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from detente.tui.app.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
+
+if TYPE_CHECKING:
+    from detente.tui.app.app import DetenteApp
 
 SESSIONS = Path("sessions")
 
@@ -58,6 +61,11 @@ class StartScreen(Screen[None]):
 
     BINDINGS = [Binding("f1", "help", "Help"), Binding("q", "app.quit", "Quit")]
 
+    @property
+    def detente(self) -> DetenteApp:
+        """The app this screen runs in (``self.app`` is typed as any Textual app)."""
+        return cast("DetenteApp", self.app)
+
     def __init__(self, scenarios: list[Path]) -> None:
         super().__init__()
         self.scenarios = scenarios
@@ -80,13 +88,13 @@ class StartScreen(Screen[None]):
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         key = event.option.id or ""
         if key.startswith("scn:"):
-            self.app.start_session(Path(key[4:]))  # type: ignore[attr-defined]
+            self.detente.start_session(Path(key[4:]))
         elif key == "open":
             path = await self.app.push_screen_wait(
                 TextModal("Scenario file to open", "path/to/scenario.toml")
             )
             if path:
-                self.app.start_session(Path(path))  # type: ignore[attr-defined]
+                self.detente.start_session(Path(path))
         elif key == "resume":
             logs = recent_logs(getattr(self.app, "sessions", SESSIONS))
             if not logs:
@@ -96,7 +104,7 @@ class StartScreen(Screen[None]):
                 ChooseModal("Resume which session?", [(str(p), p.name) for p in logs])
             )
             if chosen:
-                self.app.resume_session(Path(chosen))  # type: ignore[attr-defined]
+                self.detente.resume_session(Path(chosen))
         elif key == "replay":
             logs = recent_logs(getattr(self.app, "sessions", SESSIONS))
             if not logs:
@@ -106,7 +114,7 @@ class StartScreen(Screen[None]):
                 ChooseModal("Replay which session?", [(str(p), p.name) for p in logs])
             )
             if chosen:
-                self.app.open_replay(Path(chosen))  # type: ignore[attr-defined]
+                self.detente.open_replay(Path(chosen))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal("start", screen_keys(self), "Enter chooses; arrows move."))
