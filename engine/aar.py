@@ -1,7 +1,7 @@
 """The after-action report's facts: what happened in a session, as one role may know it.
 
 :func:`build` turns a session's events into a :class:`Report`, a frozen value that the
-front ends render as Markdown, HTML or CSV (``detente.tui.report``). It is pure: no
+front ends render as Markdown, HTML or CSV (``detente.tui.render.report``). It is pure: no
 files, no clock, no randomness. Every fact a role's report holds comes from
 :func:`~detente.engine.views.timeline` (the events the role may see) and
 :func:`~detente.engine.views.view` of the state at the end of each turn — never from the
@@ -308,7 +308,7 @@ def _ruleset_of(scenario: Scenario | None) -> Ruleset | None:
 
 class Wording(Protocol):
     """How the timeline names things: what :func:`facts` asks of its ``names``. The TUI passes
-    its ``detente.tui.text.Names`` (with the ruleset's titles and pledge promises); without
+    its ``detente.tui.render.text.Names`` (with the ruleset's titles and pledge promises); without
     one, :class:`ScenarioWords`."""
 
     def actor_name(self, actor: str) -> str: ...

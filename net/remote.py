@@ -1,7 +1,7 @@
 """A session on a workshop host, as one role's front end sees it: the network client of
 ``detente join``.
 
-:class:`RemoteClient` implements :class:`detente.tui.client.SessionClient` over WebSocket, so
+:class:`RemoteClient` implements :class:`detente.tui.app.client.SessionClient` over WebSocket, so
 the screens that play hot-seat play over the network unchanged. The WebSocket runs in a thread
 of its own with its own asyncio loop; :meth:`RemoteClient.apply` stays synchronous for the
 screens: it sends the command with a fresh id and waits for the host's ``ack`` (and the update
@@ -28,6 +28,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from detente.engine.aar import Wording
 from detente.engine.adjudicate import LegalMove
 from detente.engine.commands import FACILITATOR, Command, command_to_dict
 from detente.engine.scenario import Scenario
@@ -80,11 +81,17 @@ class RemoteClient:
     provenance: tuple[str, list[str]] = ("", [])
     """Who vouches for a log: the host's business, not a joined client's."""
 
-    def __init__(self, url: str, code: str, cafile: str | None = None) -> None:
+    def __init__(
+        self, url: str, code: str, cafile: str | None = None,
+        wording: Callable[[Scenario], Wording] | None = None,
+    ) -> None:
         """Not connected yet: :meth:`join` connects (or use :func:`join`). ``cafile``: a PEM
         certificate to trust for a ``wss://`` host (a workshop's self-signed one); without it the
-        system's certificate authorities."""
+        system's certificate authorities. ``wording`` says a turn's facts in a front end's words
+        (the terminal UI's titles); without it, the scenario's names (the network layer knows
+        nothing of the UI)."""
         self.url = url
+        self._wording = wording
         self._code = code
         self._cafile = cafile
         self.joined: str | None = None
@@ -450,10 +457,10 @@ class RemoteClient:
     def turn_facts(self, role: str, turn: int) -> tuple[Any, ...]:
         """What happened in ``turn`` as this role knows it: the report's facts of its timeline."""
         from detente.engine.aar import facts
-        from detente.tui.render.text import Names
 
         scenario = self.scenario
-        return tuple(f for f in facts(scenario, self.timeline(role), Names.of(scenario)) if f.turn == turn)
+        words = self._wording(scenario) if self._wording is not None else None
+        return tuple(f for f in facts(scenario, self.timeline(role), words) if f.turn == turn)
 
     def escalation_history(self) -> dict[tuple[str, str], list[int]]:
         """The escalation value (the ruleset's, :attr:`Ruleset.escalation`) per pair at the end
@@ -503,9 +510,11 @@ async def _quiet(coro: Any) -> None:
         await coro
 
 
-def join(url: str, code: str, cafile: str | None = None) -> RemoteClient:
+def join(
+    url: str, code: str, cafile: str | None = None, wording: Callable[[Scenario], Wording] | None = None,
+) -> RemoteClient:
     """A client joined to the host at ``url`` with ``code`` (see :meth:`RemoteClient.join`)."""
-    return RemoteClient(url, code, cafile).join()
+    return RemoteClient(url, code, cafile, wording).join()
 
 
 __all__ = ["BotSeat", "HostUnreachable", "JoinError", "RemoteClient", "join", "unreachable"]

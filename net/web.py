@@ -44,7 +44,7 @@ def local_url(url: str, host: str) -> str:
 def _server(command: str, title: str) -> Any:
     from textual_serve.server import Server
 
-    class _Quiet(Server):  # type: ignore[misc]
+    class _Quiet(Server):
         async def on_startup(self, app: Any) -> None:
             """textual-serve prints its logo here; ``detente serve`` says what it serves itself."""
 

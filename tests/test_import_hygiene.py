@@ -46,6 +46,18 @@ def test_engine_never_imports_rules_or_tui() -> None:
     assert offenders == []
 
 
+def test_the_network_layer_never_imports_the_terminal_ui() -> None:
+    """Arrows run one way: tui imports net, never the reverse (a front end gives the network
+    client its wording instead)."""
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"^\s*(from|import)\s+detente\.tui\b", re.MULTILINE)
+    root = Path(__file__).resolve().parents[1] / "net"
+    offenders = [p.name for p in root.glob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
 def test_the_start_screen_and_the_cli_wait_for_no_heavy_module() -> None:
     """`detente play` shows its first frame without loading the scenario machinery (cattrs,
     tomlkit), the plotting library or the console; `detente --help` without textual at all."""

@@ -98,7 +98,10 @@ def clients() -> Iterator[list[RemoteClient]]:
 
 
 def joined(clients: list[RemoteClient], served: ServedHost, role: str) -> RemoteClient:
-    c = join(served.url, served.codes[role])
+    """A client of ``role``, wording a turn's facts as the terminal UI does (its Names)."""
+    from detente.tui.render.text import Names
+
+    c = join(served.url, served.codes[role], wording=Names.of)
     clients.append(c)
     return c
 

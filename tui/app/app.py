@@ -237,9 +237,10 @@ class DetenteApp(App[None]):
     def _join(self, url: str, code: str) -> None:
         def connect() -> None:
             from detente.net.remote import HostUnreachable, JoinError, RemoteClient
+            from detente.tui.render.text import Names
 
             try:
-                client = RemoteClient(url, code, self.join_cafile).join()
+                client = RemoteClient(url, code, self.join_cafile, Names.of).join()
             except JoinError as exc:
                 self.call_from_thread(self.exit, return_code=1, message=f"{url}: {exc}")
                 return

@@ -33,9 +33,10 @@ def cmd_join(args: argparse.Namespace) -> int:
     client = None
     if args.code:
         from detente.net.remote import HostUnreachable, JoinError, RemoteClient
+        from detente.tui.render.text import Names
 
         try:
-            client = RemoteClient(url, args.code, args.cafile).join()
+            client = RemoteClient(url, args.code, args.cafile, Names.of).join()
         except JoinError as exc:
             raise UserError(f"{url}: {exc}") from None
         except HostUnreachable as exc:
