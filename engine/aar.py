@@ -64,7 +64,7 @@ from detente.engine.events import fold
 from detente.engine.ruleset import TONES, MoveType, Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.state import Outcome, State, pair
-from detente.engine.views import PUBLIC, View, timeline, view
+from detente.engine.views import PUBLIC, Remembered, View, timeline, view
 from detente.engine.visibility import header_for
 
 NEAR_ROLL = 0.05
@@ -447,19 +447,18 @@ def facts(
     headlines = None if ruleset is None else {t.name for t in ruleset.tracks.values() if t.headline}
     who = n.actor_name
     turn, phase = 0, "setup"
-    proposals: dict[str, Mapping[str, Any]] = {}
-    pledges: dict[str, Mapping[str, Any]] = {}
+    memory = Remembered()
     out: list[Entry] = []
 
     def add(kind: str, text: str) -> None:
         out.append(Entry(turn, phase, kind, text))
 
     def what(pid: str) -> str:
-        p = proposals.get(pid)
+        p = memory.proposal(pid)
         return f"{n.proposal_words(p['order']['move'])} from {who(p['by'])}" if p else "a proposal"
 
     for e in seen:
-        k = e["kind"]
+        k = memory.read(e)["kind"]
         if k == "phase":
             turn, phase = e["turn"], e["phase"]
         elif k == "inject":
@@ -469,7 +468,6 @@ def facts(
             shown = "; ".join(n.order_text(o) for o in e["orders"]) or "no orders"
             add("orders", f"{who(e['team'])} sealed its orders: {shown}")
         elif k == "proposal":
-            proposals[e["id"]] = e
             kind = "call" if _opens_call(ruleset, e["order"]["move"]) else "proposal"
             add(kind, f"{who(e['by'])} made {_a(n.proposal_words(e['order']['move']))} to "
                       f"{n.actors_names(e['to'])}")
@@ -478,20 +476,19 @@ def facts(
         elif k == "unanswered":
             add("answer", f"{n.actors_names(e['by'])} left the {what(e['id'])} unanswered")
         elif k == "withdrawn":
-            p = proposals.get(e["id"])
+            p = memory.proposal(e["id"])
             thing = n.proposal_words(p["order"]["move"]) if p else "proposal"
             add("withdrawn", f"{who(e['by'])} withdrew its {thing} before it was answered")
         elif k == "message":
-            p = proposals.get(e["id"])
+            p = memory.proposal(e["id"])
             other = "" if p is None else who(p["by"]) if p["by"] != e["by"] else n.actors_names(p["to"])
             on = f" on the call with {other}" if other else ""
             add("said", f"{who(e['by'])}{on}: \"{e['text']}\"")
         elif k == "pledge":
-            pledges[e["id"]] = {**e, "made": turn}
             add("pledge", f"{who(e['by'])} pledged to {who(e['to'])}: "
                           f"{n.pledge_text(e['pledge'], e.get('region'), e['until'], turn)}")
         elif k == "pledge_status":
-            p = pledges.get(e["id"])
+            p = memory.pledge(e["id"])
             if p is None:
                 add("pledge", f"a pledge was {e['status']}")
             else:

@@ -381,14 +381,13 @@ def test_every_view_and_timeline_after_every_command(played: Played) -> None:
 
 def debrief_lines(p: Played, seen: Sequence[Mapping[str, Any]]) -> list[str]:
     """What the debrief and the turn summary say of ``seen`` (detente.tui.render.text.notable)."""
+    from detente.engine.views import Remembered
     from detente.tui.render.text import notable
 
-    proposals: dict[str, Mapping[str, Any]] = {}
+    memory = Remembered()
     out = []
     for e in seen:
-        if e["kind"] == "proposal":
-            proposals[e["id"]] = e
-        line = notable(p.scenario, e, proposals)
+        line = notable(p.scenario, memory.read(e), memory)
         if line:
             out.append(line)
     return out

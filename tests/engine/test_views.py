@@ -312,3 +312,27 @@ def test_the_table_covers_every_event_kind_and_value_and_the_docs_list_them() ->
         want = words.get(track.seen_by) or ("the holder" if track.scope == "directed" else "the actor")
         assert track.seen_by in (EVERYONE, HOLDER, MEMBERS)
         assert f"| {track.scope} |" in row and want in row, f"docs/log-format.md says {row!r} of {name}"
+
+
+def test_what_a_reader_remembers_names_what_a_later_event_is_about() -> None:
+    """One memory for every screen, summary and report (views.Remembered): an answer, a message
+    and a withdrawal find the call they are about, a broken pledge the promise and its turn."""
+    from detente.engine.views import Remembered
+
+    memory = Remembered()
+    events = [
+        {"kind": "phase", "turn": 2, "phase": "communications"},
+        {"kind": "proposal", "id": "2-1", "by": "blue", "to": ["red"], "order": {"move": "hotline_call"}},
+        {"kind": "response", "id": "2-1", "by": "red", "accept": True},
+        {"kind": "pledge", "id": "2-1-1", "call": "2-1", "by": "red", "to": "blue", "pledge": "x",
+         "region": "", "until": 3},
+        {"kind": "phase", "turn": 3, "phase": "adjudication"},
+        {"kind": "pledge_status", "id": "2-1-1", "status": "broken"},
+    ]
+    read = [memory.read(e) for e in events]
+    assert read == events  # reading changes no event
+    call = memory.proposal(events[2]["id"])
+    assert call is not None and call["by"] == "blue"
+    promise = memory.pledge(events[5]["id"])
+    assert promise is not None and promise["made"] == 2 and promise["by"] == "red"
+    assert memory.proposal("9-9") is None and memory.pledge("9-9-9") is None

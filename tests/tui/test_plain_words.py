@@ -16,9 +16,7 @@ import csv
 import html
 import io
 import re
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 from plain import EXAMPLES, ROOT, forbidden, leaks, play_broken, written
@@ -27,7 +25,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.loader import load_scenario
 from detente.engine.recorder import replay, states_by_turn
 from detente.engine.scenario import Scenario
-from detente.engine.views import PUBLIC, timeline, view
+from detente.engine.views import PUBLIC, Remembered, timeline, view
 from detente.tui.cli import main
 from detente.tui.render.report import CSV_COLUMNS, FORMATS, load_report, render
 from detente.tui.render.text import Names, notable, render_view, turn_summary
@@ -91,14 +89,9 @@ def test_text_renderers_name_things_by_their_names(logs: dict[str, Path], name: 
         seen = timeline(rep.events, role, s.scenario)
         out = [render_view(view(st, role, s.ruleset.ladder), s.scenario) for st in by_turn.values()]
         out.append(render_view(view(s.state, role, s.ruleset.ladder), s.scenario))
-        proposals: dict[str, Mapping[str, Any]] = {}
-        pledges: dict[str, Mapping[str, Any]] = {}
+        memory = Remembered()
         for e in seen:
-            if e["kind"] == "proposal":
-                proposals[e["id"]] = e
-            if e["kind"] == "pledge":
-                pledges[e["id"]] = e
-            out.append(notable(s.scenario, e, proposals, pledges=pledges) or "")
+            out.append(notable(s.scenario, memory.read(e), memory) or "")
         out += turn_summary(s.scenario, view(s.state, role, s.ruleset.ladder), seen, {})
         for leak in leaks("\n".join(out), ids, authored):
             problems.append(f"{role}: {leak}")

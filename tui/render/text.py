@@ -23,7 +23,7 @@ from detente.engine.aar import proposal_noun
 from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.tracks import BUDGET, EVERYONE
-from detente.engine.views import View
+from detente.engine.views import Remembered, View
 
 _VALUE_WORDS = {
     "answer": "chance of answering",
@@ -407,14 +407,9 @@ def turn_summary(
         was = before.get((p.a, p.b))
         delta = "" if was is None or was == p.rung else (" ▲" if p.rung > was else " ▼") + f" from {was}"
         lines.append(f"  {n.pair_name(p.a, p.b)}: rung {p.rung} ({_rung_name(v.ladder, p.rung)}){delta}")
-    proposals: dict[str, Mapping[str, Any]] = {}
-    pledges: dict[str, Mapping[str, Any]] = {}
+    memory = Remembered()
     for e in events:
-        if e["kind"] == "proposal":
-            proposals[e["id"]] = e
-        elif e["kind"] == "pledge":
-            pledges[e["id"]] = e
-        text = notable(scenario, e, proposals, names=n, pledges=pledges)
+        text = notable(scenario, memory.read(e), memory, names=n)
         if text:
             lines.append(f"  - {text}")
     return lines
@@ -428,20 +423,19 @@ def proposal_words(names: Names, move: str) -> str:
 def notable(
     scenario: Scenario | None,
     e: Mapping[str, Any],
-    proposals: Mapping[str, Mapping[str, Any]] | None = None,
+    memory: Remembered | None = None,
     *,
     names: Names | None = None,
-    pledges: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str | None:
-    """One line for an event worth calling out in a summary, or None. ``proposals`` (by id)
-    lets answers name what they answer, ``pledges`` (the pledge events by id) lets a broken
-    pledge say what was promised."""
+    """One line for an event worth calling out in a summary, or None. ``memory`` (what was read
+    before ``e``: :class:`~detente.engine.views.Remembered`) lets an answer name what it
+    answers, and a broken pledge say what was promised."""
     k = e["kind"]
     nm = names or Names.of(scenario)
     n = nm.actor_name
 
     def what(pid: str) -> str:
-        p = (proposals or {}).get(pid)
+        p = memory.proposal(pid) if memory is not None else None
         if p is None:
             return "a proposal"
         return f"{n(p['by'])}'s {proposal_words(nm, p['order']['move'])}"
@@ -458,7 +452,7 @@ def notable(
         return (f"pledge: {n(e['by'])} to {n(e['to'])}: "
                 f"{nm.pledge_text(e['pledge'], e.get('region'), e['until'])}")
     if k == "pledge_status" and e["status"] == "broken":
-        p = (pledges or {}).get(e["id"])
+        p = memory.pledge(e["id"]) if memory is not None else None
         if p is None:
             return "a pledge was broken"
         return (f"{n(p['by'])} broke its pledge to {n(p['to'])} "

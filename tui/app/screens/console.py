@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, RichLog, Static
 
 from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, Start
-from detente.engine.views import View
+from detente.engine.views import Remembered, View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import (
     Panels,
@@ -253,7 +253,7 @@ class ConsoleScreen(Panels, Screen[None]):
         """Timeline filter: (team id or "" for all, kind group or "" for all)."""
         self._shown_filter: tuple[str, str] | None = None
         self._shown_count = 0
-        self._proposals: dict[str, Any] = {}
+        self._memory = Remembered()
         self._inject_details: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -379,16 +379,15 @@ class ConsoleScreen(Panels, Screen[None]):
         if self._shown_filter != self.filter or self._shown_count > len(events):
             log.clear()
             self._shown_count = 0
-            self._proposals = {}
+            self._memory = Remembered()
             self._shown_filter = self.filter
             who = self.names.actor_name(team) if team else "all teams"
             shown = f"{who}, {kind or 'all kinds'}" if team or kind else "everything"
             self.query_one("#timeline-title", Static).update(f"Timeline: {shown} (f filters)")
         new, self._shown_count = events[self._shown_count :], len(events)
-        proposals = self._proposals
+        memory = self._memory
         for e in new:
-            if e["kind"] == "proposal":
-                proposals[e["id"]] = e
+            memory.read(e)
             if e["kind"] != "phase" and not _matches(e, team, kind):
                 continue
             if e["kind"] == "phase":
@@ -399,7 +398,7 @@ class ConsoleScreen(Panels, Screen[None]):
             if e["kind"] == "note":
                 log.write(Text(f"note: {e['text']}", style="italic"))
                 continue
-            text = notable(self.client.scenario, e, proposals, names=self.names)
+            text = notable(self.client.scenario, e, memory, names=self.names)
             if text:
                 log.write(text)
 

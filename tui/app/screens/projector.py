@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Static
 
-from detente.engine.views import PUBLIC, View
+from detente.engine.views import PUBLIC, Remembered, View
 from detente.tui.app.panels import SteadyFooter, ladder_columns, ladder_rows
 from detente.tui.render.text import Names, clock_text, notable
 
@@ -104,8 +104,9 @@ class ProjectorScreen(Screen[None]):
 
     def _events(self, v: View) -> None:
         seen = self.client.timeline(self.role)
-        proposals = {e["id"]: e for e in seen if e["kind"] == "proposal"}
-        lines = [t for e in seen if (t := notable(self.client.scenario, e, proposals, names=self.names))]
+        memory = Remembered()
+        scenario, names = self.client.scenario, self.names
+        lines = [t for e in seen if (t := notable(scenario, memory.read(e), memory, names=names))]
         shown = lines[-EVENTS_SHOWN:]
         self.query_one("#proj-events", Static).update(Text("\n".join(shown) or "Nothing yet."))
         injects = [e for e in seen if e["kind"] == "inject"]

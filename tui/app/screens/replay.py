@@ -27,7 +27,7 @@ from detente.engine.log import LogError, read_log
 from detente.engine.recorder import branch, describe_lineage, session_from_header
 from detente.engine.scenario import Scenario
 from detente.engine.state import State
-from detente.engine.views import PUBLIC, View, timeline, view
+from detente.engine.views import PUBLIC, Remembered, View, timeline, view
 from detente.engine.visibility import shown
 from detente.tui.app.panels import (
     Panels,
@@ -182,14 +182,9 @@ def timeline_lines(
     n = names or Names.of(scenario)
     name = n.actors
     lines: list[Text] = []
-    proposals: dict[str, Any] = {}
-    pledges: dict[str, Any] = {}
+    memory = Remembered()
     for e in events:
-        k = e["kind"]
-        if k == "proposal":
-            proposals[e["id"]] = e
-        elif k == "pledge":
-            pledges[e["id"]] = e
+        k = memory.read(e)["kind"]
         if k == "phase":
             lines.append(Text(f"— {scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold"))
         elif k == "note":
@@ -206,7 +201,7 @@ def timeline_lines(
             met = "met" if e["met"] else "not met"
             lines.append(Text(f"{n.actor_name(e['actor'])}: objective {met}: {n.objective_name(e['id'])}"))
         else:
-            text = notable(scenario, e, proposals, names=n, pledges=pledges)
+            text = notable(scenario, e, memory, names=n)
             if text:
                 lines.append(Text(text))
     return lines

@@ -7,9 +7,7 @@ the next person at the keyboard never glimpses the last team's picture.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -33,7 +31,7 @@ from detente.engine.commands import (
 )
 from detente.engine.state import Order
 from detente.engine.tracks import BUDGET
-from detente.engine.views import ProposalView, View
+from detente.engine.views import ProposalView, Remembered, View
 from detente.tui.app.client import SessionClient
 from detente.tui.app.panels import SteadyFooter
 from detente.tui.app.screens.debrief import this_turn
@@ -335,12 +333,10 @@ class TeamScreen(Screen[None]):
             )
         elif v.phase == "debrief":
             title.update("Debrief: what changed this turn, as you saw it")
-            proposals: dict[str, Mapping[str, Any]] = {}
+            memory = Remembered()
             lines = []
             for e in this_turn(self.client.timeline(self.team)):
-                if e["kind"] == "proposal":
-                    proposals[e["id"]] = e
-                text = notable(self.client.scenario, e, proposals, names=self.names)
+                text = notable(self.client.scenario, memory.read(e), memory, names=self.names)
                 if text:
                     lines.append(f"• {text}")
             draft.update("\n".join(lines) or "Nothing notable.")
