@@ -142,6 +142,9 @@ class ScenarioChecks:
         self.ruleset = scenario_ruleset(self.data)
         tracks = self.ruleset.tracks if self.ruleset is not None else {}
         self.tracks: dict[str, Track] = {BUDGET.name: BUDGET, **tracks}
+        self._ranges: dict[tuple[str, ...], dict[str, tuple[float, float]]] = {}
+        self.settable = settable(self.ruleset) if self.ruleset is not None else None
+        """What an effect may change (worked out once: a big scenario has thousands of effects)."""
 
     # helpers
     def add(self, path: FieldPath, message: str) -> None:
@@ -164,10 +167,15 @@ class ScenarioChecks:
 
     def starting(self, here: FieldPath, table: Mapping[str, Any], *scopes: str) -> None:
         """The starting values of ``table`` (of tracks of ``scopes``) within their ranges."""
-        for name, v in table.items():
-            track = self.tracks.get(name)
-            if track is not None and track.scope in scopes and (rng := start_range(track)):
-                self.within((*here, name), v, *rng)
+        ranges = self._ranges.get(scopes)
+        if ranges is None:
+            ranges = self._ranges[scopes] = {
+                name: rng for name, t in self.tracks.items()
+                if t.scope in scopes and (rng := start_range(t)) is not None
+            }
+        for name, rng in ranges.items():
+            if name in table:
+                self.within((*here, name), table[name], *rng)
 
     def ref(self, path: FieldPath, value: Any, kind: str) -> bool:
         """Whether ``value`` is a known id of ``kind``; reports it if not."""
@@ -337,7 +345,7 @@ class ScenarioChecks:
 
     def check_effect(self, here: FieldPath, e: Mapping[str, Any]) -> None:
         value = e.get("value")
-        known = settable(self.ruleset) if self.ruleset is not None else None
+        known = self.settable
         track = known.get(value) if known is not None and isinstance(value, str) else None
         if isinstance(value, str) and known is not None and track is None:
             hint = suggest(value, known) or f" (values: {', '.join(known)})"

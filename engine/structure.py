@@ -149,17 +149,33 @@ def _value_hook(track: Track | None) -> Callable[[Any, Any], Any]:
     return _structure_value if track is None else _VALUE_HOOKS[track.type]
 
 
+def _scoped(tracks: Mapping[str, Track], scopes: tuple[str, ...]) -> list[str]:
+    """The names of the tracks of ``scopes``, in the declared order (worked out once per table of
+    declarations: a big scenario has thousands of tables)."""
+    key = (id(tracks), scopes)
+    hit = _SCOPED.get(key)
+    if hit is None or hit[0] is not tracks:
+        if len(_SCOPED) > 64:
+            _SCOPED.clear()
+        hit = _SCOPED[key] = (tracks, [n for n, t in tracks.items() if t.scope in scopes])
+    return hit[1]
+
+
+_SCOPED: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Track], list[str]]] = {}
+
+
 def _values(table: Mapping[str, Any], tracks: Mapping[str, Track] | None, scopes: tuple[str, ...],
             engine: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The tracked values of ``table`` (its keys not in ``engine``), in the declared order;
     raises every mistake at once (keys no track of ``scopes`` has, values of the wrong type)."""
     given = [k for k in table if k not in engine]
+    mine: list[str] = []
     if tracks is None:
         order, unknown = given, []
     else:
-        mine = [n for n, t in tracks.items() if t.scope in scopes]
+        mine = _scoped(tracks, scopes)
         order = [n for n in mine if n in table and n not in engine]
-        unknown = [k for k in given if k not in order]
+        unknown = [k for k in given if k not in order] if len(order) != len(given) else []
     out: dict[str, Any] = {}
     errors: list[Exception] = []
     if unknown:
@@ -193,15 +209,20 @@ def _seen_by(value: Any, tracks: Mapping[str, Track] | None) -> dict[str, dict[s
     return out
 
 
+def _as_given(value: Any, _: Any) -> Any:
+    return value
+
+
 def _holder_hook(cl: type) -> Callable[[Any, Any], Any]:
     """Structuring of a table that holds tracked values as keys of its own."""
     relation = cl is Relation
     # The values (and a relation's seen_by) are structured here, by the ruleset's tracks.
+    given = override(struct_hook=_as_given)  # structured below, by the tracks
     generated: Callable[[Mapping[str, Any], Any], Any] = (
-        make_dict_structure_fn(cl, converter, values=override(omit=True),
-                               seen_by=override(omit=True)) if relation
-        else make_dict_structure_fn(cl, converter, values=override(omit=True)))
+        make_dict_structure_fn(cl, converter, values=given, seen_by=given) if relation
+        else make_dict_structure_fn(cl, converter, values=given))
     engine = frozenset(a.name for a in attrs.fields(cl)) - {"values", "seen_by"}
+    not_values = engine | ({"seen_by"} if relation else set())
     scopes = _SCOPES[cl]
 
     def structure(value: Any, _: Any) -> Any:
@@ -213,11 +234,7 @@ def _holder_hook(cl: type) -> Callable[[Any, Any], Any]:
         values: dict[str, Any] = {}
         seen_by: dict[str, dict[str, Any]] = {}
         try:
-            made = generated({k: v for k, v in value.items() if k in engine}, cl)
-        except ClassValidationError as e:
-            errors += e.exceptions
-        try:
-            values = _values(value, tracks, scopes, engine | ({"seen_by"} if relation else set()))
+            values = _values(value, tracks, scopes, not_values)
         except ClassValidationError as e:
             errors += e.exceptions
         if relation and "seen_by" in value:
@@ -226,11 +243,17 @@ def _holder_hook(cl: type) -> Callable[[Any, Any], Any]:
             except Exception as e:
                 e.add_note(AttributeValidationNote("Structuring seen_by", "seen_by", dict))
                 errors.append(e)
+        fields = {k: v for k, v in value.items() if k in engine}
+        fields["values"] = values
+        if relation:
+            fields["seen_by"] = seen_by
+        try:
+            made = generated(fields, cl)
+        except ClassValidationError as e:
+            errors = [*e.exceptions, *errors]
         if errors:
             raise ClassValidationError(f"While structuring {cl.__name__}", errors, cl)
-        if relation:
-            return attrs.evolve(made, values=values, seen_by=seen_by)
-        return attrs.evolve(made, values=values)
+        return made
 
     return structure
 

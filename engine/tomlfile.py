@@ -202,7 +202,10 @@ def read_toml(text: str, path: str, what: str = "scenario") -> dict[str, Any]:
 
 def big_numbers(data: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
     """Whole numbers outside :data:`INT_RANGE` (TOML allows 64 bits; tomllib and json read
-    any). A walk with its own stack: a log header's data may nest deeper than Python recurses."""
+    any). A walk with its own stack: a log header's data may nest deeper than Python recurses.
+    A first walk looks at the values alone; only a file that has one walks again for the places."""
+    if not _any_big(data):
+        return []
     out = []
     stack = [(path, data)]
     while stack:
@@ -215,6 +218,26 @@ def big_numbers(data: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
         elif isinstance(value, list):
             stack.extend(((*here, i), v) for i, v in reversed(list(enumerate(value))))
     return out
+
+
+def _any_big(data: Any) -> bool:
+    lo, hi = INT_RANGE
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is int:
+            if not lo <= value <= hi:
+                return True
+        elif kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 _AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
