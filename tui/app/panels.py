@@ -129,6 +129,10 @@ class Panels:
     would cost."""
 
     query_one: Any  # provided by the Screen this is mixed into
+    names: Names
+    """How the screen names things (set by the screen)."""
+    matrix_value: str
+    """The value the relations matrix shows now (set by the screen; ``m`` steps through them)."""
 
     def _panel_cache(self) -> dict[str, Any]:
         cache: dict[str, Any] | None = self.__dict__.get("_panels_shown")
@@ -172,6 +176,19 @@ class Panels:
             table.clear()
         table.add_rows(rows)
         cache[selector] = shown
+
+    def show_ladder(self, v: View) -> None:
+        """The escalation ladder panel (``#ladder``)."""
+        self.fill_table("#ladder", ladder_columns(v), ladder_rows(v, self.names))
+
+    def show_matrix(self, v: View) -> None:
+        """The relations matrix (``#matrix``, its title) and the alliances' line (``#cohesion``)."""
+        if not self.matrix_value:
+            self.matrix_value = next_matrix_value(v, "")
+        self.set_text("#matrix-title", Text(matrix_title(v, self.matrix_value)))
+        rows = matrix_rows(v, self.matrix_value, self.names)
+        self.fill_table("#matrix", matrix_columns(v, self.names), rows)
+        self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
 
 
 class SteadyFooter(Footer):

@@ -25,12 +25,6 @@ from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import (
     Panels,
     SteadyFooter,
-    cohesion_text,
-    ladder_columns,
-    ladder_rows,
-    matrix_columns,
-    matrix_rows,
-    matrix_title,
     next_matrix_value,
     release_heap,
     settle_heap,
@@ -317,8 +311,8 @@ class ConsoleScreen(Panels, Screen[None]):
             self.notify(self.client.bot_problems.pop(0), title="A bot's move was refused", severity="warning")
         v = self.client.view(FACILITATOR)
         self._status(v)
-        self._ladder(v)
-        self._matrix(v)
+        self.show_ladder(v)
+        self.show_matrix(v)
         self._timeline()
         self._injects(v)
 
@@ -359,17 +353,6 @@ class ConsoleScreen(Panels, Screen[None]):
             line.append("What-if branch: ", "bold yellow")
             line.append(lineage[0])
         self.set_text("#status", line)
-
-    def _ladder(self, v: View) -> None:
-        self.fill_table("#ladder", ladder_columns(v), ladder_rows(v, self.names))
-
-    def _matrix(self, v: View) -> None:
-        if not self.matrix_value:
-            self.matrix_value = next_matrix_value(v, "")
-        self.set_text("#matrix-title", Text(matrix_title(v, self.matrix_value)))
-        rows = matrix_rows(v, self.matrix_value, self.names)
-        self.fill_table("#matrix", matrix_columns(v, self.names), rows)
-        self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""
@@ -579,7 +562,7 @@ class ConsoleScreen(Panels, Screen[None]):
     def action_matrix(self) -> None:
         v = self.client.view(FACILITATOR)
         self.matrix_value = next_matrix_value(v, self.matrix_value)
-        self._matrix(v)
+        self.show_matrix(v)
 
     def action_help(self) -> None:
         self.app.push_screen(

@@ -32,12 +32,6 @@ from detente.engine.visibility import shown
 from detente.tui.app.panels import (
     Panels,
     SteadyFooter,
-    cohesion_text,
-    ladder_columns,
-    ladder_rows,
-    matrix_columns,
-    matrix_rows,
-    matrix_title,
     next_matrix_value,
     release_heap,
     settle_heap,
@@ -326,8 +320,8 @@ class ReplayScreen(Panels, Screen[None]):
     def refresh_view(self) -> None:
         v = self.current_view()
         self._status(v)
-        self._ladder(v)
-        self._matrix(v)
+        self.show_ladder(v)
+        self.show_matrix(v)
         self._timeline()
 
     def _status(self, v: View) -> None:
@@ -351,17 +345,6 @@ class ReplayScreen(Panels, Screen[None]):
             line.append("\nresults reach the teams when the facilitator publishes them", style="italic")
         self.status_line = line.plain
         self.set_text("#status", line)
-
-    def _ladder(self, v: View) -> None:
-        self.fill_table("#ladder", ladder_columns(v), ladder_rows(v, self.names))
-
-    def _matrix(self, v: View) -> None:
-        if not self.matrix_value:
-            self.matrix_value = next_matrix_value(v, "")
-        self.set_text("#matrix-title", Text(matrix_title(v, self.matrix_value)))
-        rows = matrix_rows(v, self.matrix_value, self.names)
-        self.fill_table("#matrix", matrix_columns(v, self.names), rows)
-        self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
 
     def _timeline(self) -> None:
         log = self.query_one("#timeline", RichLog)
@@ -445,7 +428,7 @@ class ReplayScreen(Panels, Screen[None]):
     def action_matrix(self) -> None:
         v = self.current_view()
         self.matrix_value = next_matrix_value(v, self.matrix_value)
-        self._matrix(v)
+        self.show_matrix(v)
 
     def action_briefing(self) -> None:
         v = self.current_view()
