@@ -4,11 +4,12 @@ replay viewer both show them."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rich.text import Text
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from detente.engine.views import View
@@ -176,6 +177,15 @@ class Panels:
             table.clear()
         table.add_rows(rows)
         cache[selector] = shown
+
+    def session_panels(self) -> Iterator[Widget]:
+        """The ladder, the matrix and the alliances' line, as the console and the replay show
+        them (yield them inside the screen's left column)."""
+        yield Static("Escalation", classes="panel-title")
+        yield DataTable(id="ladder", cursor_type="none", zebra_stripes=True)
+        yield Static("", id="matrix-title", classes="panel-title")
+        yield DataTable(id="matrix", cursor_type="none")
+        yield Static("", id="cohesion")
 
     def show_ladder(self, v: View) -> None:
         """The escalation ladder panel (``#ladder``)."""

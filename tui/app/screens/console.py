@@ -254,11 +254,7 @@ class ConsoleScreen(Panels, Screen[None]):
         yield Static(id="status")
         with Horizontal(id="console"):
             with Vertical(id="left"):
-                yield Static("Escalation", classes="panel-title")
-                yield DataTable(id="ladder", cursor_type="none", zebra_stripes=True)
-                yield Static("", id="matrix-title", classes="panel-title")
-                yield DataTable(id="matrix", cursor_type="none")
-                yield Static("", id="cohesion")
+                yield from self.session_panels()
                 yield Static("Injects (Enter: details)", classes="panel-title")
                 yield DataTable(id="injects", cursor_type="row", zebra_stripes=True)
             with Vertical(id="right"):

@@ -287,11 +287,7 @@ class ReplayScreen(Panels, Screen[None]):
         yield Static(id="status")
         with Horizontal(id="replay"):
             with Vertical(id="left"):
-                yield Static("Escalation", classes="panel-title")
-                yield DataTable(id="ladder", cursor_type="none", zebra_stripes=True)
-                yield Static("", id="matrix-title", classes="panel-title")
-                yield DataTable(id="matrix", cursor_type="none")
-                yield Static("", id="cohesion")
+                yield from self.session_panels()
             with Vertical(id="right"):
                 yield Static("Timeline", classes="panel-title")
                 yield RichLog(id="timeline", wrap=True, markup=False, min_width=20)
