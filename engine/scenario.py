@@ -11,9 +11,8 @@ here and compiled once by :func:`detente.engine.conditions.compile_scenario`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
 
 from attrs import field, frozen
 
@@ -29,43 +28,6 @@ Values = dict[str, Value]
 """Tracked values by name: those of the ruleset's tracks (:mod:`detente.engine.tracks`) the
 file gives for one actor, alliance, relation or holder. The TOML keys are the tracks' names
 (``readiness = 2`` in ``[[actors]]``); what is left out starts at the ruleset's default."""
-
-
-class _Declared(Mapping[str, Any]):
-    """A table of the default ruleset's settable values (and the budget), read from their
-    declarations on first use: for modules not yet reading the declarations themselves."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-        self._table: dict[str, Any] | None = None
-
-    def _data(self) -> dict[str, Any]:
-        if self._table is None:
-            from detente.engine.ruleset import find_ruleset
-            from detente.engine.tracks import BUDGET, SCOPES
-
-            order = tuple(SCOPES)
-            tracks = [t for t in (*find_ruleset(Rules().name).tracks.values(), BUDGET) if t.settable]
-            tracks.sort(key=lambda t: order.index(t.scope))
-            self._table = {t.name: getattr(t, self._what) for t in tracks
-                           if getattr(t, self._what) is not None}
-        return self._table
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data())
-
-    def __len__(self) -> int:
-        return len(self._data())
-
-
-VALUE_KINDS: Mapping[str, str] = _Declared("scope")
-"""Deprecated: the settable values of the default ruleset and their scopes; read the
-scenario's ruleset's :attr:`~detente.engine.ruleset.Ruleset.tracks` instead."""
-VALUE_RANGES: Mapping[str, tuple[float, float]] = _Declared("range")
-"""Deprecated: the ranges of those values; read the tracks instead."""
 
 
 @frozen

@@ -40,7 +40,8 @@ from detente.engine.commands import FACILITATOR, AddInject, Annul, Command, Note
 from detente.engine.loader import load_scenario
 from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, replay, states_by_turn
-from detente.engine.scenario import VALUE_KINDS, Effect, Scenario
+from detente.engine.ruleset import find_ruleset
+from detente.engine.scenario import Effect, Scenario
 from detente.engine.state import State, initial_state
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.tui.render.report import md_escape, render_csv, render_html, render_markdown
@@ -71,7 +72,7 @@ def may_see_value(scenario: Scenario, role: str, value: str, of: Sequence[str]) 
     """Whether ``role`` may see ``value`` of ``of``."""
     if role == FACILITATOR or value in PUBLIC_VALUES:
         return True
-    kind = "actor" if value == "budget" else VALUE_KINDS[value]
+    kind = "actor" if value == "budget" else find_ruleset(scenario.rules.name).tracks[value].scope
     if kind in ("directed", "actor"):
         return role == of[0]
     assert kind == "alliance", value

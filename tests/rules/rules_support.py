@@ -13,7 +13,6 @@ from detente.engine.adjudicate import Resolution, adjudicate
 from detente.engine.events import Event, fold, fold_all, set_value
 from detente.engine.ruleset import merge_numbers
 from detente.engine.scenario import (
-    VALUE_KINDS,
     Actor,
     Alliance,
     Force,
