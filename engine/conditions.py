@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from detente.engine.expr import Condition, compile_condition
-from detente.engine.ruleset import Ruleset, find_ruleset, functions_of
+from detente.engine.ruleset import find_ruleset, functions_of
 from detente.engine.scenario import Scenario
 from detente.engine.state import Reading
 
@@ -55,10 +55,6 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
 # of sessions of one scenario. A condition is a pure function of its source and the ids it
 # may name, so compiled ones are kept (a cache, not state).
 _COMPILED: dict[tuple[str, tuple[tuple[str, frozenset[str]], ...], str], Condition] = {}
-
-
-def _ruleset_of(state: Reading) -> Ruleset:
-    return find_ruleset(state.scenario.rules.name)
 _CACHE_SIZE = 8192
 
 
@@ -82,7 +78,7 @@ class Facts:
         """The ruleset's own functions (:attr:`Ruleset.functions`), and each tracked value as a
         function of its ids (``tension("red", "blue")``)."""
         state = self._state
-        own = _ruleset_of(state).functions.get(name)
+        own = state.ruleset.functions.get(name)
         if own is not None:
             return partial(own.run, state)
         track = state.tracks.get(name)

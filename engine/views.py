@@ -21,7 +21,6 @@ results reach them when the facilitator publishes (the debrief).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -236,7 +235,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
         # Results are not out yet: teams see the state as it stood when orders closed.
         st = state.before.replace(phase="adjudication")
     if escalation is None:
-        escalation = _escalation(scenario.rules.name)
+        escalation = state.ruleset.escalation
     tracks = st.tracks
     values = _values(st, role)
     budget = values.get(BUDGET.name, {})  # what was spent goes with the budget
@@ -335,16 +334,6 @@ def _values(st: State, role: str) -> dict[str, Mapping[Key, Any]]:
         if shown_:
             out[name] = shown_
     return out
-
-
-@cache
-def _escalation(rules: str) -> str:
-    from detente.engine.ruleset import RulesetNotFound, find_ruleset
-
-    try:
-        return find_ruleset(rules).escalation
-    except RulesetNotFound:
-        return ""
 
 
 def _injects(st: State) -> tuple[InjectView, ...]:
