@@ -3,7 +3,8 @@
 :func:`build` turns a session's events into a :class:`Report`, a frozen value that the
 front ends render as Markdown, HTML or CSV (``detente.tui.render.report``). It is pure: no
 files, no clock, no randomness. Every fact a role's report holds comes from
-:func:`~detente.engine.views.timeline` (the events the role may see) and
+:func:`~detente.engine.views.timeline` (the events the role may see, read as typed entries by
+:func:`~detente.engine.entries.read`) and
 :func:`~detente.engine.views.view` of the state at the end of each turn — never from the
 raw events — and the log header as :func:`~detente.engine.visibility.header_for` gives it,
 so a team's report cannot hold anything the team could not see. The facilitator-only facts
@@ -60,11 +61,34 @@ from detente.engine.aar_model import (
     TurnRisk,
 )
 from detente.engine.commands import FACILITATOR
+from detente.engine.entries import (
+    Annulled,
+    Answered,
+    Ended,
+    IncidentHappened,
+    InjectDelivered,
+    LeftUnanswered,
+    MoveResolved,
+    Noted,
+    Notified,
+    ObjectiveChanged,
+    OrdersSealed,
+    Overridden,
+    Pledged,
+    PledgeSettled,
+    Proposed,
+    Rolled,
+    Said,
+    TimelineEntry,
+    ValueChanged,
+    Withdrawn,
+    read,
+)
 from detente.engine.events import fold
 from detente.engine.ruleset import TONES, MoveType, Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
-from detente.engine.state import Outcome, State, pair
-from detente.engine.views import PUBLIC, Remembered, View, timeline, view
+from detente.engine.state import Order, Outcome, State, pair
+from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import header_for
 
 NEAR_ROLL = 0.05
@@ -108,7 +132,7 @@ def build(
     start = view(initial, role, ladder, ruleset.escalation)
     last = max(views) if views else 0
     final = views[last] if views else start
-    seen = timeline(events, role, scenario)
+    seen = read(timeline(events, role, scenario))
     top = _breakdown_rung(initial)
     labels = {0: "Start", **{t: scenario.turns.name(t) for t in range(1, last + 1)}}
     entries = facts(scenario, seen, names, ruleset=ruleset)
@@ -420,12 +444,13 @@ def turn_facts(
     sealed orders, calls and answers, every resolved move (deployments, notifications,
     observers, exchanges …), changes, incidents, overrides and annulments, objectives and the
     outcome. ``events`` are the session's events (the facilitator's: they are read through
-    :func:`~detente.engine.views.timeline` here). The report's turn-by-turn timeline is
-    :func:`facts` of the same events, so the debrief and the report say the same.
+    :func:`~detente.engine.views.timeline` and :func:`~detente.engine.entries.read` here). The
+    report's turn-by-turn timeline is :func:`facts` of the same events, so the debrief and the
+    report say the same.
 
     A team sees a turn's results once they are published: before the debrief they are not here.
     Callers pick the kinds they show (:attr:`Entry.kind`: ``result`` for moves, ``change`` …)."""
-    seen = timeline(events, role, scenario)
+    seen = read(timeline(events, role, scenario))
     return tuple(f for f in facts(scenario, seen, names) if f.turn == turn)
 
 
@@ -434,107 +459,102 @@ def _a(noun: str) -> str:
 
 
 def facts(
-    scenario: Scenario | None, seen: Sequence[Mapping[str, Any]], names: Wording | None = None,
+    scenario: Scenario | None, seen: Sequence[TimelineEntry], names: Wording | None = None,
     *, ruleset: Ruleset | None = None,
 ) -> tuple[Fact, ...]:
-    """Every fact of ``seen`` (a role's timeline), in order: the report's timeline. Every move,
-    pledge, value, region, force, actor and objective is said in ``names`` (the scenario's
-    :class:`ScenarioWords` without them). ``ruleset`` (the scenario's, found by name, when not
-    given) says which moves open a call, what a proposal is and which values' changes are facts."""
+    """Every fact of ``seen`` (a role's timeline, read by :func:`detente.engine.entries.read`),
+    in order: the report's timeline. Every move, pledge, value, region, force, actor and
+    objective is said in ``names`` (the scenario's :class:`ScenarioWords` without them).
+    ``ruleset`` (the scenario's, found by name, when not given) says which moves open a call,
+    what a proposal is and which values' changes are facts."""
     ruleset = ruleset or _ruleset_of(scenario)
     n: Wording = names if names is not None else ScenarioWords(scenario, ruleset)
     # Changes of headline values are entries; the rest (trust, threat, …) are in the series.
     headlines = None if ruleset is None else {t.name for t in ruleset.tracks.values() if t.headline}
     who = n.actor_name
-    turn, phase = 0, "setup"
-    memory = Remembered()
     out: list[Entry] = []
+    e: TimelineEntry
 
     def add(kind: str, text: str) -> None:
-        out.append(Entry(turn, phase, kind, text))
+        out.append(Entry(e.turn, e.phase, kind, text))
 
-    def what(pid: str) -> str:
-        p = memory.proposal(pid)
-        return f"{n.proposal_words(p['order']['move'])} from {who(p['by'])}" if p else "a proposal"
+    def what(p: Proposed | None) -> str:
+        return f"{n.proposal_words(p.order.move)} from {who(p.by)}" if p else "a proposal"
 
     for e in seen:
-        k = memory.read(e)["kind"]
-        if k == "phase":
-            turn, phase = e["turn"], e["phase"]
-        elif k == "inject":
-            to = f" (to {n.actors_names(e['to'])})" if e["to"] else ""
-            add("inject", f"{e['title']}{to}: {e['text']}" if e.get("text") else f"{e['title']}{to}")
-        elif k == "orders":
-            shown = "; ".join(n.order_text(o) for o in e["orders"]) or "no orders"
-            add("orders", f"{who(e['team'])} sealed its orders: {shown}")
-        elif k == "proposal":
-            kind = "call" if _opens_call(ruleset, e["order"]["move"]) else "proposal"
-            add(kind, f"{who(e['by'])} made {_a(n.proposal_words(e['order']['move']))} to "
-                      f"{n.actors_names(e['to'])}")
-        elif k == "response":
-            add("answer", f"{who(e['by'])} {'accepted' if e['accept'] else 'declined'} the {what(e['id'])}")
-        elif k == "unanswered":
-            add("answer", f"{n.actors_names(e['by'])} left the {what(e['id'])} unanswered")
-        elif k == "withdrawn":
-            p = memory.proposal(e["id"])
-            thing = n.proposal_words(p["order"]["move"]) if p else "proposal"
-            add("withdrawn", f"{who(e['by'])} withdrew its {thing} before it was answered")
-        elif k == "message":
-            p = memory.proposal(e["id"])
-            other = "" if p is None else who(p["by"]) if p["by"] != e["by"] else n.actors_names(p["to"])
-            on = f" on the call with {other}" if other else ""
-            add("said", f"{who(e['by'])}{on}: \"{e['text']}\"")
-        elif k == "pledge":
-            add("pledge", f"{who(e['by'])} pledged to {who(e['to'])}: "
-                          f"{n.pledge_text(e['pledge'], e.get('region'), e['until'], turn)}")
-        elif k == "pledge_status":
-            p = memory.pledge(e["id"])
-            if p is None:
-                add("pledge", f"a pledge was {e['status']}")
-            else:
-                add("pledge", f"{who(p['by'])}'s pledge to {who(p['to'])} was {e['status']} "
-                              f"({n.pledge_text(p['pledge'], p.get('region'), p['until'], p['made'])})")
-        elif k == "move":
-            result = "" if e.get("result") in (None, "done") else f" [{e['result']}]"
-            add("result", f"{e['text']}{result}")
-        elif k == "roll":
-            add("roll", n.machine_words(roll_words(e)))
-        elif k == "changed" and (headlines is None or e["value"] in headlines):
-            by = e.get("by")
-            delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
-            # Without a cause when the why is not the role's (a call it was not on).
-            cause = f": {n.cause_text(str(e['cause']))}" if e.get("cause") else ""
-            add("change", f"{n.value_name(e['value'])} of {n.of_text(e['of'])} to {n.value_text(e['to'])}"
-                          f"{delta}{cause}")
-        elif k == "incident":
-            add("incident", str(e["text"]))
-        elif k == "notice":
-            add("notice", f"{who(e['by'])} gave notice of {_a(n.choice_name(str(e['activity'])))} in "
-                          f"{n.region_name(e['region'])}")
-        elif k == "override":
-            # A team's copy holds the public text as its reason (engine.visibility); the
-            # facilitator's holds both.
-            reason = f": {e['reason']}" if e.get("reason") else ""
-            told = f" (teams read: {e['public']})" if e.get("public") else ""
-            add("override", f"the facilitator set {n.value_name(e['value'])} of {n.of_text(e['of'])} to "
-                            f"{n.value_text(e['to'])}{reason}{told}")
-        elif k == "annul":
-            reason = f": {e['reason']}" if e.get("reason") else ""
-            told = f" (teams read: {e['public']})" if e.get("public") else ""
-            add("annulled", f"the facilitator annulled {e['text']}{reason}{told}")
-            # The result itself shows as annulled where it stands in the timeline.
-            for i in range(len(out) - 1, -1, -1):
-                x = out[i]
-                if x.turn == turn and x.kind in ("result", "incident") and x.text.startswith(str(e["text"])):
-                    out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
-                    break
-        elif k == "note":
-            add("note", str(e["text"]))
-        elif k == "objective":
-            add("objective", f"{who(e['actor'])}: \"{n.objective_name(e['id'])}\" "
-                             f"{'met' if e['met'] else 'not met'}")
-        elif k == "outcome":
-            add("outcome", f"{n.outcome_name(str(e['result']))}: {e['reason']}")
+        match e:
+            case InjectDelivered():
+                to = f" (to {n.actors_names(e.to)})" if e.to else ""
+                add("inject", f"{e.title}{to}: {e.text}" if e.text else f"{e.title}{to}")
+            case OrdersSealed():
+                shown = "; ".join(n.order_text(o.to_dict()) for o in e.orders) or "no orders"
+                add("orders", f"{who(e.team)} sealed its orders: {shown}")
+            case Proposed():
+                kind = "call" if _opens_call(ruleset, e.order.move) else "proposal"
+                add(kind, f"{who(e.by)} made {_a(n.proposal_words(e.order.move))} to {n.actors_names(e.to)}")
+            case Answered():
+                add("answer", f"{who(e.by)} {'accepted' if e.accept else 'declined'} the {what(e.about)}")
+            case LeftUnanswered():
+                add("answer", f"{n.actors_names(e.by)} left the {what(e.about)} unanswered")
+            case Withdrawn():
+                thing = n.proposal_words(e.about.order.move) if e.about else "proposal"
+                add("withdrawn", f"{who(e.by)} withdrew its {thing} before it was answered")
+            case Said():
+                p = e.about
+                other = "" if p is None else who(p.by) if p.by != e.by else n.actors_names(p.to)
+                on = f" on the call with {other}" if other else ""
+                add("said", f"{who(e.by)}{on}: \"{e.text}\"")
+            case Pledged():
+                add("pledge", f"{who(e.by)} pledged to {who(e.to)}: "
+                              f"{n.pledge_text(e.pledge, e.region, e.until, e.turn)}")
+            case PledgeSettled():
+                pl = e.pledge
+                if pl is None:
+                    add("pledge", f"a pledge was {e.status}")
+                else:
+                    add("pledge", f"{who(pl.by)}'s pledge to {who(pl.to)} was {e.status} "
+                                  f"({n.pledge_text(pl.pledge, pl.region, pl.until, pl.turn)})")
+            case MoveResolved():
+                result = "" if e.result in ("", "done") else f" [{e.result}]"
+                add("result", f"{e.text}{result}")
+            case Rolled():
+                add("roll", n.machine_words(roll_words(e)))
+            case ValueChanged() if headlines is None or e.value in headlines:
+                by = e.by
+                delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
+                # Without a cause when the why is not the role's (a call it was not on).
+                cause = f": {n.cause_text(e.cause)}" if e.cause else ""
+                add("change", f"{n.value_name(e.value)} of {n.of_text(e.of)} to {n.value_text(e.to)}"
+                              f"{delta}{cause}")
+            case IncidentHappened():
+                add("incident", e.text)
+            case Notified():
+                add("notice", f"{who(e.by)} gave notice of {_a(n.choice_name(e.activity))} in "
+                              f"{n.region_name(e.region)}")
+            case Overridden():
+                # A team's copy holds the public text as its reason (engine.visibility); the
+                # facilitator's holds both.
+                reason = f": {e.reason}" if e.reason else ""
+                told = f" (teams read: {e.public})" if e.public else ""
+                add("override", f"the facilitator set {n.value_name(e.value)} of {n.of_text(e.of)} to "
+                                f"{n.value_text(e.to)}{reason}{told}")
+            case Annulled():
+                reason = f": {e.reason}" if e.reason else ""
+                told = f" (teams read: {e.public})" if e.public else ""
+                add("annulled", f"the facilitator annulled {e.text}{reason}{told}")
+                # The result itself shows as annulled where it stands in the timeline.
+                for i in range(len(out) - 1, -1, -1):
+                    x = out[i]
+                    if x.turn == e.turn and x.kind in ("result", "incident") and x.text.startswith(e.text):
+                        out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
+                        break
+            case Noted():
+                add("note", e.text)
+            case ObjectiveChanged():
+                met = "met" if e.met else "not met"
+                add("objective", f"{who(e.actor)}: \"{n.objective_name(e.id)}\" {met}")
+            case Ended():
+                add("outcome", f"{n.outcome_name(e.result)}: {e.reason}")
     return tuple(out)
 
 
@@ -543,48 +563,43 @@ def _opens_call(ruleset: Ruleset | None, move: str) -> bool:
     return mt is not None and mt.opens_call
 
 
-def roll_words(e: Mapping[str, Any]) -> str:
+def roll_words(e: Rolled) -> str:
     """A roll in words, with its probability, draw and inputs."""
-    inputs = ", ".join(f"{k} {v}" for k, v in e.get("inputs", {}).items())
-    if e.get("p") is None:
-        return f"{e['about']}: rolled {e['value']}" + (f" ({inputs})" if inputs else "")
-    verdict = "yes" if e["success"] else "no"
-    return f"{e['about']}: p {e['p']:.2f}, drew {e['value']:.2f} → {verdict}" + (
-        f" ({inputs})" if inputs else ""
-    )
+    inputs = ", ".join(f"{k} {v}" for k, v in e.inputs.items())
+    if e.p is None:
+        return f"{e.about}: rolled {e.value}" + (f" ({inputs})" if inputs else "")
+    verdict = "yes" if e.success else "no"
+    return f"{e.about}: p {e.p:.2f}, drew {e.value:.2f} → {verdict}" + (f" ({inputs})" if inputs else "")
 
 
 # -- calls, pledges, incidents -------------------------------------------------------------------
 
 
 def _calls_and_pledges(
-    seen: Sequence[Mapping[str, Any]], ruleset: Ruleset
+    seen: Sequence[TimelineEntry], ruleset: Ruleset
 ) -> tuple[tuple[Call, ...], tuple[PledgeFact, ...]]:
-    turn = 0
     calls: dict[str, dict[str, Any]] = {}
     pledges: dict[str, dict[str, Any]] = {}
     for e in seen:
-        k = e["kind"]
-        if k == "phase":
-            turn = e["turn"]
-        elif k == "proposal" and _opens_call(ruleset, e["order"]["move"]):
-            calls[e["id"]] = {"id": e["id"], "turn": turn, "by": e["by"], "to": tuple(e["to"]),
-                              "answers": {}, "transcript": [], "pledges": []}
-        elif k == "response" and e["id"] in calls:
-            calls[e["id"]]["answers"][e["by"]] = "answered" if e["accept"] else "declined"
-        elif k == "unanswered" and e["id"] in calls:
-            for t in e["by"]:
-                calls[e["id"]]["answers"][t] = "unanswered"
-        elif k == "message" and e["id"] in calls:
-            calls[e["id"]]["transcript"].append((e["by"], e["text"]))
-        elif k == "pledge":
-            if e.get("call") in calls:
-                calls[e["call"]]["pledges"].append(e["id"])
-            pledges[e["id"]] = {"id": e["id"], "call": e.get("call", ""), "turn": turn, "by": e["by"],
-                                "to": e["to"], "kind": e["pledge"], "region": e.get("region", ""),
-                                "until": e["until"], "status": "active", "settled": None}
-        elif k == "pledge_status" and e["id"] in pledges:
-            pledges[e["id"]].update(status=e["status"], settled=turn)
+        match e:
+            case Proposed() if _opens_call(ruleset, e.order.move):
+                calls[e.id] = {"id": e.id, "turn": e.turn, "by": e.by, "to": e.to,
+                               "answers": {}, "transcript": [], "pledges": []}
+            case Answered() if e.id in calls:
+                calls[e.id]["answers"][e.by] = "answered" if e.accept else "declined"
+            case LeftUnanswered() if e.id in calls:
+                for t in e.by:
+                    calls[e.id]["answers"][t] = "unanswered"
+            case Said() if e.id in calls:
+                calls[e.id]["transcript"].append((e.by, e.text))
+            case Pledged():
+                if e.call in calls:
+                    calls[e.call]["pledges"].append(e.id)
+                pledges[e.id] = {"id": e.id, "call": e.call, "turn": e.turn, "by": e.by, "to": e.to,
+                                 "kind": e.pledge, "region": e.region, "until": e.until,
+                                 "status": "active", "settled": None}
+            case PledgeSettled() if e.id in pledges:
+                pledges[e.id].update(status=e.status, settled=e.turn)
     return (
         tuple(Call(id=c["id"], turn=c["turn"], by=c["by"], to=c["to"], answers=c["answers"],
                    transcript=tuple(c["transcript"]), pledges=tuple(c["pledges"])) for c in calls.values()),
@@ -594,7 +609,7 @@ def _calls_and_pledges(
 
 def _hazards(
     initial: State,
-    seen: Sequence[Mapping[str, Any]],
+    seen: Sequence[TimelineEntry],
     views: Mapping[int, View],
     calls: Sequence[Call],
     outcome: Outcome | None,
@@ -605,26 +620,24 @@ def _hazards(
     escalation, guard = ruleset.escalation, ruleset.hazard.guard if ruleset.hazard else ""
     level = {k: initial.value(escalation, *k) if escalation else None for k in initial.pairs}
     guarded = {k: bool(initial.value(guard, *k)) if guard else False for k in initial.pairs}
-    turn = 0
     found: list[dict[str, Any]] = []
     for e in seen:
-        k = e["kind"]
-        if k == "phase":
-            turn = e["turn"]
-        elif k == "annul" and e.get("what") == "incident":
-            found = [f for f in found if (f["turn"], f["text"]) != (turn, e["text"])]
-        elif k == "incident":
-            key = pair(*e["between"])
-            found.append({"turn": turn, "between": key, "severity": e["severity"], "text": e["text"],
-                          "before": level[key], "after": level[key], "guarded": guarded[key]})
-        elif k in ("changed", "override") and guard and e["value"] == guard:
-            guarded[pair(*e["of"])] = bool(e["to"])
-        elif k in ("changed", "override") and escalation and e["value"] == escalation:
-            key = pair(*e["of"])
-            level[key] = e["to"]
-            for f in found:
-                if f["between"] == key and e.get("cause") == f["text"]:
-                    f["after"] = e["to"]
+        match e:
+            case Annulled(what="incident"):
+                found = [f for f in found if (f["turn"], f["text"]) != (e.turn, e.text)]
+            case IncidentHappened():
+                key = pair(*e.between)
+                found.append({"turn": e.turn, "between": key, "severity": e.severity, "text": e.text,
+                              "before": level[key], "after": level[key], "guarded": guarded[key]})
+            case ValueChanged() | Overridden() if guard and e.value == guard:
+                guarded[pair(*e.of)] = bool(e.to)
+            case ValueChanged() | Overridden() if escalation and e.value == escalation:
+                key = pair(*e.of)
+                level[key] = e.to
+                cause = e.cause if isinstance(e, ValueChanged) else ""
+                for f in found:
+                    if f["between"] == key and cause == f["text"]:
+                        f["after"] = e.to
     out = []
     for f in found:
         a, b = f["between"]
@@ -705,30 +718,27 @@ def _near_misses(
 
 
 def _gaps(
-    initial: State, seen: Sequence[Mapping[str, Any]], pledges: Sequence[PledgeFact]
+    initial: State, seen: Sequence[TimelineEntry], pledges: Sequence[PledgeFact]
 ) -> tuple[Gap, ...]:
     near = {rg.id: tuple(rg.near) for rg in initial.scenario.regions}
     moves, kinds = initial.ruleset.moves, initial.ruleset.pledges
     annulled = annulled_in(seen)
-    turn = 0
     # (team, to, from turn, until turn, words, words' form with {target} for the party)
     promises: list[tuple[str, str, int, int, str, str]] = []
-    deeds: list[tuple[str, int, Mapping[str, Any], str]] = []  # (team, turn, order, words)
+    deeds: list[tuple[str, int, Order, str]] = []  # (team, turn, order, words)
     for e in seen:
-        k = e["kind"]
-        if k == "phase":
-            turn = e["turn"]
-        elif k == "move" and e.get("result", "done") == "done" and (turn, e["text"]) not in annulled:
-            o = e["order"]
-            mt = moves.get(o["move"])
-            if mt is None:
-                continue
-            if mt.assurance and o.get("target") and _reads_cooperative(mt, o.get("choice")):
-                said = f': "{o["text"]}"' if o.get("text") else ""
-                promises.append((e["team"], o["target"], turn, turn + GAP_TURNS,
-                                 mt.assurance.replace("{target}", o["target"]) + said, mt.assurance))
-            elif mt.breaks_restraint:
-                deeds.append((e["team"], turn, o, str(e["text"])))
+        if not isinstance(e, MoveResolved) or e.result not in ("", "done") or (e.turn, e.text) in annulled:
+            continue
+        o = e.order
+        mt = moves.get(o.move)
+        if mt is None:
+            continue
+        if mt.assurance and o.target and _reads_cooperative(mt, o.choice):
+            said = f': "{o.text}"' if o.text else ""
+            promises.append((e.team, o.target, e.turn, e.turn + GAP_TURNS,
+                             mt.assurance.replace("{target}", o.target) + said, mt.assurance))
+        elif mt.breaks_restraint:
+            deeds.append((e.team, e.turn, o, e.text))
     for p in pledges:
         pt = kinds.get(p.kind)
         if pt is not None and pt.restraint > 0:
@@ -740,7 +750,7 @@ def _gaps(
         for who, t, o, did in deeds:
             if who != team or not since <= t <= until:
                 continue
-            if moves[o["move"]].breaks_restraint == "near" and to not in near.get(o.get("region", ""), ()):
+            if moves[o.move].breaks_restraint == "near" and to not in near.get(o.region, ()):
                 continue
             out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did, form=form))
     out.sort(key=lambda g: (g.said_turn, g.did_turn, g.team, g.to))
@@ -754,25 +764,16 @@ def _reads_cooperative(mt: MoveType, choice: str | None) -> bool:
     return TONES.get(tone, 0) > 0
 
 
-def annulled_in(seen: Sequence[Mapping[str, Any]]) -> set[tuple[int, str]]:
+def annulled_in(seen: Sequence[TimelineEntry]) -> set[tuple[int, str]]:
     """(turn, text) of every move result and incident the facilitator annulled."""
-    turn, out = 0, set()
-    for e in seen:
-        if e["kind"] == "phase":
-            turn = e["turn"]
-        elif e["kind"] == "annul":
-            out.add((turn, str(e["text"])))
-    return out
+    return {(e.turn, e.text) for e in seen if isinstance(e, Annulled)}
 
 
 # -- objectives ----------------------------------------------------------------------------------
 
 
-def _objectives(initial: State, seen: Sequence[Mapping[str, Any]], role: str) -> tuple[ObjectiveFact, ...]:
-    met: dict[str, bool] = {}
-    for e in seen:
-        if e["kind"] == "objective":
-            met[e["id"]] = bool(e["met"])
+def _objectives(initial: State, seen: Sequence[TimelineEntry], role: str) -> tuple[ObjectiveFact, ...]:
+    met = {e.id: e.met for e in seen if isinstance(e, ObjectiveChanged)}
     return tuple(
         ObjectiveFact(id=o.id, actor=o.actor, text=o.text, points=o.points, met=met.get(o.id))
         for o in initial.scenario.objectives

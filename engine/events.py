@@ -4,8 +4,10 @@ An event is a JSON-ready dict with a ``kind`` and a ``vis`` (its stamp, who may 
 it: ``"all"``, ``"fac"`` for the facilitator only, or a list of team ids; the
 facilitator sees everything). The table in :mod:`detente.engine.visibility`
 narrows the stamp when events are read; front ends read them through
-:func:`detente.engine.views.timeline`. Events are dicts rather than classes because a
-replay reads hundreds of thousands of them and ``json.loads`` already gives dicts.
+:func:`detente.engine.views.timeline`, as typed entries (:mod:`detente.engine.entries`).
+Events are dicts rather than classes in the engine, the log and on the network because a
+replay reads hundreds of thousands of them and ``json.loads`` already gives dicts; only what a
+person will read is typed.
 
 The kinds and their fields are listed in :data:`KINDS`; docs/log-format.md
 documents them for people who read logs.

@@ -378,41 +378,6 @@ def timeline(
     return Timeline(role, scenario).feed(events)
 
 
-class Remembered:
-    """What a reader of a timeline keeps so that a later event can say what it is about: each
-    call or proposal read (an answer names what it answers), and each pledge with the turn it
-    was made (a broken pledge says what was promised). The one place the screens, summaries and
-    the report remember them: :meth:`read` every event, in order."""
-
-    __slots__ = ("pledges", "proposals", "turn")
-
-    def __init__(self) -> None:
-        self.proposals: dict[str, Mapping[str, Any]] = {}
-        """The proposal events read, by id."""
-        self.pledges: dict[str, Mapping[str, Any]] = {}
-        """The pledge events read, by id, each with ``made``: the turn it was made."""
-        self.turn = 0
-
-    def read(self, e: Mapping[str, Any]) -> Mapping[str, Any]:
-        """Remember what ``e`` may be asked about later; returns ``e``."""
-        kind = e["kind"]
-        if kind == "phase":
-            self.turn = e["turn"]
-        elif kind == "proposal":
-            self.proposals[e["id"]] = e
-        elif kind == "pledge":
-            self.pledges[e["id"]] = {**e, "made": self.turn}
-        return e
-
-    def proposal(self, pid: str) -> Mapping[str, Any] | None:
-        """The call or proposal ``pid`` (an answer's, a message's, a withdrawal's id), if read."""
-        return self.proposals.get(pid)
-
-    def pledge(self, pid: str) -> Mapping[str, Any] | None:
-        """The pledge ``pid``, if read."""
-        return self.pledges.get(pid)
-
-
 class Timeline:
     """:func:`timeline` read a piece at a time: each :meth:`feed` gives what the new events
     show ``role``, holding back adjudication results until they are published, as one call of

@@ -31,6 +31,14 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from detente.engine.aar import Wording
 from detente.engine.adjudicate import LegalMove
 from detente.engine.commands import FACILITATOR, Command, command_to_dict
+from detente.engine.entries import (
+    InjectDelivered,
+    Overridden,
+    PhaseBegan,
+    Reader,
+    TimelineEntry,
+    ValueChanged,
+)
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Rejected, Result
 from detente.engine.views import View
@@ -106,6 +114,9 @@ class RemoteClient:
         self._ruleset: Any = None
         self._view: View | None = None
         self._timeline: list[dict[str, Any]] = []
+        self._reader = Reader()
+        """The timeline read into typed entries, up to :attr:`_read` events."""
+        self._read = 0
         self._moves: list[dict[str, Any]] = []
         self._priced: dict[str, list[dict[str, Any]]] = {}
         self._waiting: tuple[str, ...] = ()
@@ -250,6 +261,7 @@ class RemoteClient:
             self._ruleset = ruleset
             self._view = protocol.view_from_dict(msg["view"], tracks_of(ruleset.name))
             self._timeline = list(msg.get("timeline") or [])
+            self._reader, self._read = Reader(), 0
             self.bots = {t: BotSeat() for t in msg.get("bots") or ()}
             self._log = str(msg.get("log") or "")
             self._extras(msg)
@@ -326,24 +338,23 @@ class RemoteClient:
         screens name them as hot-seat does."""
         base = self._scenario
         assert base is not None, "not joined"
-        timeline = self._timeline
-        if self._named[0] is base and self._named[1] == len(timeline):
+        count = len(self._timeline)
+        if self._named[0] is base and self._named[1] == count:
             return self._named[2]
         known = {i.id for i in base.injects}
-        delivered: dict[str, Any] = {}
-        for e in timeline:
-            if e.get("kind") == "inject" and e.get("id") not in known and "title" in e:
-                delivered.setdefault(str(e["id"]), e)
+        delivered: dict[str, InjectDelivered] = {}
+        for e in self.timeline(self.joined or ""):
+            if isinstance(e, InjectDelivered) and e.id not in known and e.title:
+                delivered.setdefault(e.id, e)
         scenario = base
         if delivered:
             import attrs
 
             from detente.engine.scenario import Inject
 
-            stubs = tuple(Inject(id=i, title=str(e["title"]), text=str(e.get("text") or ""),
-                                 to=tuple(e.get("to") or ())) for i, e in delivered.items())
+            stubs = tuple(Inject(id=i, title=e.title, text=e.text, to=e.to) for i, e in delivered.items())
             scenario = attrs.evolve(base, injects=(*base.injects, *stubs))
-        self._named = (base, len(timeline), scenario)
+        self._named = (base, count, scenario)
         return scenario
 
     @property
@@ -373,8 +384,13 @@ class RemoteClient:
         assert self._view is not None, "not joined"
         return self._view
 
-    def timeline(self, role: str) -> list[Any]:
-        return list(self._timeline)
+    def timeline(self, role: str) -> list[TimelineEntry]:
+        """This role's timeline (the only one a network client has), read as it comes."""
+        with self._lock:
+            if self._read < len(self._timeline):
+                self._reader.read(self._timeline[self._read:])
+                self._read = len(self._timeline)
+            return list(self._reader.entries)
 
     def apply(self, command: Command) -> Result:
         """Send ``command`` and wait for the host's answer (and the update an accepted command
@@ -476,15 +492,14 @@ class RemoteClient:
         level: dict[tuple[str, str], int] = dict(start.values[name])
         by_turn: dict[int, dict[tuple[str, str], int]] = {}
         turn = 0
-        for e in self._timeline:
-            if e.get("kind") == "phase":
-                if e.get("phase") == "briefing" and turn >= 1:
+        for e in self.timeline(self.joined or ""):
+            if isinstance(e, PhaseBegan):
+                if e.phase == "briefing" and turn >= 1:
                     by_turn[turn] = dict(level)
-                turn = int(e.get("turn", turn))
-            elif e.get("kind") in ("changed", "override") and e.get("value") == name:
-                of = e.get("of") or ()
-                if len(of) == 2 and isinstance(e.get("to"), int | float):
-                    level[pair(*of)] = int(e["to"])
+                turn = e.turn
+            elif (isinstance(e, ValueChanged | Overridden) and e.value == name and len(e.of) == 2
+                  and isinstance(e.to, int | float)):
+                level[pair(*e.of)] = int(e.to)
         if self._view is not None:
             level.update(self._view.table(name))  # type: ignore[arg-type]
         by_turn[turn] = dict(level)

@@ -374,21 +374,39 @@ def test_every_view_and_timeline_after_every_command(played: Played) -> None:
             seen = seen_by(p, p.events[:done], role)
             check_timeline(p, seen, role)
         assert_clean(_json(seen), p, role, "timeline")
+        check_entries(p, seen, role)
         assert_clean("\n".join(debrief_lines(p, seen)), p, role, "debrief")
         if role != FACILITATOR:
             # The tension override's public text is what every team and the public read.
             assert PUBLIC_TEXT in "\n".join(debrief_lines(p, seen)), f"{role}'s debrief lacks the public text"
 
 
+def check_entries(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> None:
+    """The typed entries a screen reads hold the role's events and nothing more: each keeps the
+    very event the role saw, and what an entry is about (the call an answer answers, the pledge
+    a broken pledge broke) is an entry of the same timeline, never something the role missed."""
+    from detente.engine.entries import read
+
+    entries = read(seen)
+    assert [e.fields for e in entries] == list(seen), f"{role}: an entry is not the event it came from"
+    mine = {id(e) for e in entries}
+    for e in entries:
+        linked = getattr(e, "about", None), getattr(e, "pledge", None)
+        for x in linked:
+            if x is not None and not isinstance(x, str):
+                assert id(x) in mine, f"{role}: {e.kind} {e.fields.get('id')} is about what {role} never saw"
+        assert_clean(_json(attrs.asdict(e, recurse=False, filter=lambda a, v: a.name != "fields")), p, role,
+                     "timeline entry")
+
+
 def debrief_lines(p: Played, seen: Sequence[Mapping[str, Any]]) -> list[str]:
     """What the debrief and the turn summary say of ``seen`` (detente.tui.render.text.notable)."""
-    from detente.engine.views import Remembered
+    from detente.engine.entries import read
     from detente.tui.render.text import notable
 
-    memory = Remembered()
     out = []
-    for e in seen:
-        line = notable(p.scenario, memory.read(e), memory)
+    for e in read(seen):
+        line = notable(p.scenario, e)
         if line:
             out.append(line)
     return out

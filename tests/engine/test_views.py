@@ -314,25 +314,52 @@ def test_the_table_covers_every_event_kind_and_value_and_the_docs_list_them() ->
         assert f"| {track.scope} |" in row and want in row, f"docs/log-format.md says {row!r} of {name}"
 
 
-def test_what_a_reader_remembers_names_what_a_later_event_is_about() -> None:
-    """One memory for every screen, summary and report (views.Remembered): an answer, a message
-    and a withdrawal find the call they are about, a broken pledge the promise and its turn."""
-    from detente.engine.views import Remembered
+def test_a_timeline_entry_carries_what_it_is_about() -> None:
+    """One reader for every screen, summary and report (engine.entries.Reader): an answer, a
+    line said and a withdrawal carry the call they are about, a broken pledge the promise and
+    the turn it was made; each entry knows its turn and phase, and keeps the event it came from."""
+    from detente.engine import entries
 
-    memory = Remembered()
     events = [
         {"kind": "phase", "turn": 2, "phase": "communications"},
         {"kind": "proposal", "id": "2-1", "by": "blue", "to": ["red"], "order": {"move": "hotline_call"}},
         {"kind": "response", "id": "2-1", "by": "red", "accept": True},
+        {"kind": "message", "id": "2-1", "by": "red", "text": "we hear you"},
         {"kind": "pledge", "id": "2-1-1", "call": "2-1", "by": "red", "to": "blue", "pledge": "x",
          "region": "", "until": 3},
         {"kind": "phase", "turn": 3, "phase": "adjudication"},
         {"kind": "pledge_status", "id": "2-1-1", "status": "broken"},
+        {"kind": "withdrawn", "id": "9-9", "by": "blue", "cost": 1},
+        {"kind": "from_a_newer_engine", "x": 1},
     ]
-    read = [memory.read(e) for e in events]
-    assert read == events  # reading changes no event
-    call = memory.proposal(events[2]["id"])
-    assert call is not None and call["by"] == "blue"
-    promise = memory.pledge(events[5]["id"])
-    assert promise is not None and promise["made"] == 2 and promise["by"] == "red"
-    assert memory.proposal("9-9") is None and memory.pledge("9-9-9") is None
+    before = [dict(e) for e in events]
+    _, call, answer, said, promise, _, broken, withdrawn, unknown = entries.read(events)
+    assert events == before  # reading changes no event
+    assert isinstance(call, entries.Proposed) and call.order.move == "hotline_call" and call.to == ("red",)
+    assert isinstance(answer, entries.Answered) and answer.about is call and answer.accept
+    assert isinstance(said, entries.Said) and said.about is call and said.text == "we hear you"
+    assert isinstance(broken, entries.PledgeSettled) and broken.pledge is promise
+    assert isinstance(promise, entries.Pledged) and promise.turn == 2 and promise.by == "red"
+    assert (broken.turn, broken.phase) == (3, "adjudication")
+    assert isinstance(withdrawn, entries.Withdrawn) and withdrawn.about is None  # never seen
+    assert isinstance(unknown, entries.Other) and unknown.fields["x"] == 1
+    assert answer.involves("red") and answer.involves("blue") is False and call.involves("red")
+
+
+def test_an_entry_holds_only_what_the_role_saw() -> None:
+    """A field the visibility table took away reads as its default: a third party's copy of a
+    change has no cause, a team's override reads the public text as its reason and has no
+    public field of the facilitator's."""
+    from detente.engine import entries
+    from detente.engine.loader import EXAMPLE, load_scenario_text
+    from detente.engine.views import timeline
+
+    s = load_scenario_text(EXAMPLE)
+    events = [
+        {"kind": "phase", "turn": 1, "phase": "communications", "vis": "all"},
+        {"kind": "override", "value": "tension", "of": ["blue", "red"], "to": 40, "reason": "mine",
+         "public": "the talks failed", "vis": "all"},
+    ]
+    (_, fac), (_, team) = (entries.read(timeline(events, r, s)) for r in ("facilitator", "blue"))
+    assert isinstance(fac, entries.Overridden) and (fac.reason, fac.public) == ("mine", "the talks failed")
+    assert isinstance(team, entries.Overridden) and (team.reason, team.public) == ("the talks failed", "")

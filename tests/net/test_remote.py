@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from detente.engine.commands import Advance, Propose, Respond, Say, Start, SubmitOrders
+from detente.engine.entries import InjectDelivered, PhaseBegan, Said
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log
 from detente.engine.recorder import RecordedSession
@@ -150,7 +151,7 @@ def test_apply_is_accepted_or_refused_as_the_local_client_answers(served, rec, c
     until(lambda: any(p.status == "talking" for p in blue.view("blue").proposals))
     assert blue.apply(Say(team="blue", proposal=pid, text="Stand down?")).accepted
     until(lambda: any(p.transcript for p in red.view("red").proposals if p.id == pid))
-    assert [e for e in red.timeline("red") if e["kind"] == "message"][-1]["text"] == "Stand down?"
+    assert [e for e in red.timeline("red") if isinstance(e, Said)][-1].text == "Stand down?"
     # The team's moves come from the host, as the local ruleset's move types; another team's
     # are not this client's to know.
     assert "hotline_call" in {lm.move.name for lm in blue.moves("blue")}
@@ -200,7 +201,7 @@ def test_a_dropped_connection_reconnects_by_itself_and_gets_the_current_view(ser
     # Meanwhile the session moved on; the new welcome brings the current view and timeline.
     assert fac.apply(Advance()).accepted
     until(lambda: blue.view("blue").phase == "communications")
-    phases = [e["phase"] for e in blue.timeline("blue") if e["kind"] == "phase"]
+    phases = [e.phase for e in blue.timeline("blue") if isinstance(e, PhaseBegan)]
     assert phases == ["briefing", "communications"]  # the welcome's timeline replaced, not doubled
 
 
@@ -235,7 +236,8 @@ def held(client: RemoteClient) -> str:
     """Everything the client keeps, as JSON text."""
     parts: list[Any] = [
         scenario_to_dict(client.scenario), view_to_dict(client.view(client.joined or "")),
-        client.timeline(client.joined or ""), client._moves, client._priced, client._annullable,
+        [e.fields for e in client.timeline(client.joined or "")],
+        client._moves, client._priced, client._annullable,
     ]
     for name, value in vars(client).items():
         if name.startswith("_") and isinstance(value, str | int | float | list | dict | tuple):
@@ -285,7 +287,7 @@ def test_the_debrief_facts_and_escalation_history_are_the_hot_seat_ones(served, 
     delivered = {i.id: i for i in blue.scenario.injects}
     assert delivered["survey-ship"].title == "Survey vessel inside the inner channel"
     assert delivered["survey-ship"].effects == () and delivered["survey-ship"].when is None
-    assert set(delivered) == {e["id"] for e in blue.timeline("blue") if e["kind"] == "inject"}
+    assert set(delivered) == {e.id for e in blue.timeline("blue") if isinstance(e, InjectDelivered)}
     by_turn = states_by_turn(rec.session, events)
     want_history = {key: [by_turn[1].value("tension", *key)] for key in rec.state.pairs}
     assert fac.escalation_history() == want_history

@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from detente.engine.bots import parse_bot_specs
 from detente.engine.commands import End
+from detente.engine.entries import Annulled, Overridden
 from detente.engine.loader import load_scenario
 from detente.tui.app.app import DetenteApp
 from detente.tui.app.client import FACILITATOR, LocalClient
@@ -286,9 +287,9 @@ async def test_the_override_form_asks_for_the_reason_and_the_text_teams_read(tmp
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConsoleScreen)
-    (ov,) = [e for e in client.timeline(FACILITATOR) if e["kind"] == "override"]
-    assert ov["reason"] == "Azurian parliament votes tomorrow"
-    blue = json.dumps(client.timeline("blue"))
+    (ov,) = [e for e in client.timeline(FACILITATOR) if isinstance(e, Overridden)]
+    assert ov.reason == "Azurian parliament votes tomorrow"
+    blue = json.dumps([e.fields for e in client.timeline("blue")])
     assert "Tensions eased after back-channel talks" in blue
     assert "Azurian parliament" not in blue
 
@@ -318,7 +319,7 @@ async def test_the_review_annuls_a_result_with_a_reason(tmp_path: Path) -> None:
         await pilot.press("enter")  # no public text
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert any(r.get("kind") == "annul" for r in client.timeline(FACILITATOR))
+        assert any(isinstance(r, Annulled) for r in client.timeline(FACILITATOR))
         assert any("(annulled)" in r[2] for r in table_rows(app, "#moves"))
 
 

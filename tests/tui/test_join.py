@@ -18,6 +18,7 @@ import pytest
 from textual.widgets import Input, OptionList, RichLog, Select
 
 from detente.engine.commands import Advance, End, Start
+from detente.engine.entries import Said
 from detente.engine.loader import load_scenario
 from detente.engine.recorder import RecordedSession
 from detente.net.codes import new_codes
@@ -169,7 +170,7 @@ async def test_a_team_screen_opens_at_once_and_a_call_rings_and_talks_both_ways(
         blue_app.screen.query_one("#say", Input).value = "Agreed."
         await blue.press("enter")
         await until(lambda: "Agreed." in transcript(red_app))
-        said = [(e["by"], e["text"]) for e in fac.timeline("facilitator") if e["kind"] == "message"]
+        said = [(e.by, e.text) for e in fac.timeline("facilitator") if isinstance(e, Said)]
         assert said == [("blue", "Will you pull back from the Rocks?"), ("red", "If your carrier does."),
                         ("blue", "Agreed.")]
 

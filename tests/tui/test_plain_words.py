@@ -22,10 +22,11 @@ import pytest
 from plain import EXAMPLES, ROOT, forbidden, leaks, play_broken, written
 
 from detente.engine.commands import FACILITATOR
+from detente.engine.entries import read
 from detente.engine.loader import load_scenario
 from detente.engine.recorder import replay, states_by_turn
 from detente.engine.scenario import Scenario
-from detente.engine.views import PUBLIC, Remembered, timeline, view
+from detente.engine.views import PUBLIC, timeline, view
 from detente.tui.cli import main
 from detente.tui.render.report import CSV_COLUMNS, FORMATS, load_report, render
 from detente.tui.render.text import Names, notable, render_view, turn_summary
@@ -86,12 +87,11 @@ def test_text_renderers_name_things_by_their_names(logs: dict[str, Path], name: 
     by_turn = states_by_turn(s, rep.events)
     problems = []
     for role in roles(s.scenario):
-        seen = timeline(rep.events, role, s.scenario)
+        seen = read(timeline(rep.events, role, s.scenario))
         out = [render_view(view(st, role, s.ruleset.ladder), s.scenario) for st in by_turn.values()]
         out.append(render_view(view(s.state, role, s.ruleset.ladder), s.scenario))
-        memory = Remembered()
         for e in seen:
-            out.append(notable(s.scenario, memory.read(e), memory) or "")
+            out.append(notable(s.scenario, e) or "")
         out += turn_summary(s.scenario, view(s.state, role, s.ruleset.ladder), seen, {})
         for leak in leaks("\n".join(out), ids, authored):
             problems.append(f"{role}: {leak}")
@@ -127,9 +127,8 @@ def test_the_words_a_screen_needs_have_no_ids_or_templates_left() -> None:
                                                 "for the turns you give")
     assert n.cause_text("inject survey-ship") == 'inject "Survey vessel inside the inner channel"'
     assert n.value_text(True) == "yes" and n.value_name("answer") == "chance of answering"
-    roll = {"about": "blue detects red-fleet moving to strait"}
-    assert n.roll_text(roll) == ("Republic of Azuria detects Corvanian Northern Fleet task group moving to "
-                                 "Velin Strait")
+    assert n.roll_text("blue detects red-fleet moving to strait") == (
+        "Republic of Azuria detects Corvanian Northern Fleet task group moving to Velin Strait")
     assert n.order_text({"move": "public_statement", "target": "red", "choice": "warn", "text": "Go."}) == (
         'Public statement: warn to Corvanian Federation "Go."')
 

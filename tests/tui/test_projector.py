@@ -87,7 +87,8 @@ async def test_the_projector_holds_nothing_private_in_any_widget(tmp_path: Path)
         await pilot.pause()
         screen = pilot.app.screen
         shown = " ".join(str(w.render()) for w in screen.query("*") if hasattr(w, "render"))
-        read = json.dumps([client.timeline(PUBLIC), repr(client.view(PUBLIC))], default=str)
+        seen = client.timeline(PUBLIC)
+        read = json.dumps([[e.fields for e in seen], repr(seen), repr(client.view(PUBLIC))], default=str)
         for text in (shown, read):
             for leak in (*SECRETS, REASON, NOTE, PRIVATE, CALL, "red-fleet moving"):
                 assert leak not in text, f"{leak!r} reaches the projector"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from detente.engine.entries import Overridden
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log, write_log
 from detente.engine.recorder import RecordedSession, verify
@@ -147,7 +148,7 @@ def test_the_client_timeline_shows_alliance_values_to_members_only(tmp_path: Pat
         assert client.apply(Advance()).accepted
         assert client.apply(Override("cohesion", ("pact",), 40, "the pact wavers")).accepted
         seen = {
-            role: [e for e in client.timeline(role) if e["kind"] == "override"]
+            role: [e for e in client.timeline(role) if isinstance(e, Overridden)]
             for role in ("blue", "yellow", "red", "public")
         }
     finally:

@@ -22,11 +22,12 @@ from attrs import evolve
 
 from detente.engine.adjudicate import LegalMove, legal_moves
 from detente.engine.commands import FACILITATOR, Advance, Clock, Command
+from detente.engine.entries import Reader, TimelineEntry
 from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession, describe_lineage, make_header, states_by_turn
 from detente.engine.scenario import Scenario
 from detente.engine.session import Result
-from detente.engine.views import View, timeline, view
+from detente.engine.views import Timeline, View, view
 
 if TYPE_CHECKING:
     from detente.engine.bots import Policy
@@ -127,8 +128,8 @@ class SessionClient(Protocol):
         """The session as ``role`` sees it now."""
         ...
 
-    def timeline(self, role: str) -> list[Any]:
-        """The events ``role`` may see so far."""
+    def timeline(self, role: str) -> list[TimelineEntry]:
+        """The events ``role`` may see so far, as typed entries (:mod:`detente.engine.entries`)."""
         ...
 
     def apply(self, command: Command) -> Result:
@@ -183,6 +184,8 @@ class LocalClient:
     ) -> None:
         self._rec = recorded
         self._events: list[Event] = list(events)
+        self._seen: dict[str, tuple[Timeline, Reader, list[int]]] = {}
+        """Each role's timeline read so far, and how many events it has read."""
         self.bots: dict[str, Policy] = dict(bots or {})
         """Teams a bot plays (team → policy); they act as soon as a phase lets them."""
         self.bot_problems: list[str] = []
@@ -314,8 +317,16 @@ class LocalClient:
     def view(self, role: str) -> View:
         return view(self._rec.state, role, self.ladder)
 
-    def timeline(self, role: str) -> list[Any]:
-        return timeline(self._events, role, self.scenario)
+    def timeline(self, role: str) -> list[TimelineEntry]:
+        # Each role's timeline is read once, as the session goes: only new events are filtered.
+        seen = self._seen.get(role)
+        if seen is None:
+            seen = self._seen[role] = (Timeline(role, self.scenario), Reader(), [0])
+        filtered, reader, count = seen
+        if count[0] < len(self._events):
+            reader.read(filtered.feed(self._events[count[0]:]))
+            count[0] = len(self._events)
+        return list(reader.entries)
 
     def apply(self, command: Command) -> Result:
         """Apply a person's command; then the bots make whatever moves it opened to them."""

@@ -92,6 +92,7 @@ def _drive(
     """Play on to the end: bots for their teams, the orders file for the others (the rest pass)."""
     from detente.engine.bots import next_command
     from detente.engine.commands import FACILITATOR, command_to_dict
+    from detente.engine.entries import Reader
     from detente.engine.state import rung
     from detente.engine.views import timeline, view
     from detente.tui.render.text import turn_summary
@@ -106,6 +107,10 @@ def _drive(
         return {k: rung(t) for k, t in session.state.values[escalation].items()} if escalation else {}
 
     rungs = rungs_now()
+    # One reader for the whole run, so that a pledge broken turns after it was made says what
+    # was promised (a resumed log's earlier events are read first).
+    reader = Reader()
+    reader.read(timeline(events, FACILITATOR, session.scenario))
     try:
         while (
             command := next_command(
@@ -128,7 +133,8 @@ def _drive(
             turn_events += result.events
             if before_phase == "adjudication":
                 v = view(session.state, FACILITATOR, ladder)
-                shown = [e for e in timeline(turn_events, FACILITATOR) if e["kind"] != "roll"]
+                seen = reader.read(timeline(turn_events, FACILITATOR, session.scenario))
+                shown = [e for e in seen if e.kind != "roll"]
                 say(*turn_summary(session.scenario, v, shown, rungs))
                 rungs = rungs_now()
                 turn_events = []

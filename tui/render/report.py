@@ -16,7 +16,7 @@ import html
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -28,7 +28,7 @@ from detente.engine.aar import PairTurn, Report, build
 from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
-from detente.engine.views import PUBLIC, timeline
+from detente.engine.views import PUBLIC
 from detente.tui.render.text import Names
 
 FORMATS = ("md", "html", "csv")
@@ -41,13 +41,10 @@ SUFFIX = {"md": ".md", "html": ".html", "csv": ".csv"}
 
 @frozen
 class NamedReport(Report):
-    """A report with the scenario's names to say it in, and the events the role saw (from which
-    the timeline is worded): what :func:`load_report` gives. A bare :class:`Report` renders too,
-    with only the teams' and alliances' names."""
+    """A report with the scenario's names to say it in: what :func:`load_report` gives. A bare
+    :class:`Report` renders too, with only the teams' and alliances' names."""
 
     names: Names = field(factory=Names)
-    seen: tuple[Mapping[str, Any], ...] = ()
-    """The events the role may see, as :func:`detente.engine.views.timeline` gives them."""
     ending: tuple[str, str] | None = None
     """How the session ended (:func:`detente.engine.simulate.ending_of`): ``("scenario", id)``
     or ``("rules", key)``; None while it has not."""
@@ -79,13 +76,11 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
         warnings=rep.contents.warnings,
         names=names,
     )
-    return named(report, names,
-                 timeline(rep.events, role, session.scenario), session.state)
+    return named(report, names, session.state)
 
 
-def named(report: Report, names: Names, seen: Any = (), final: Any = None) -> NamedReport:
-    """``report`` with the names to say it in, the events its role saw, and (given the final
-    state) how the session ended."""
+def named(report: Report, names: Names, final: Any = None) -> NamedReport:
+    """``report`` with the names to say it in and (given the final state) how the session ended."""
     from detente.engine.simulate import ending_name, ending_of
 
     ending: tuple[str, str] | None = None
@@ -94,7 +89,7 @@ def named(report: Report, names: Names, seen: Any = (), final: Any = None) -> Na
         ending = ending_of(final.scenario, report.outcome, final.marks)
         said = ending_name(final.scenario, *ending)
     fields = {f.name: getattr(report, f.name) for f in attrs.fields(Report)}
-    return NamedReport(**fields, names=names, seen=tuple(seen), ending=ending, ending_name=said)
+    return NamedReport(**fields, names=names, ending=ending, ending_name=said)
 
 
 def _names(r: Report) -> Names:

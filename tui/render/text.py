@@ -19,11 +19,13 @@ from typing import Any
 
 from attrs import field, frozen
 
+from detente.engine import entries
 from detente.engine.aar import proposal_noun
+from detente.engine.entries import TimelineEntry
 from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.tracks import BUDGET, EVERYONE
-from detente.engine.views import Remembered, View
+from detente.engine.views import View
 
 _VALUE_WORDS = {
     "answer": "chance of answering",
@@ -244,9 +246,9 @@ class Names:
         """A value's setting: ``yes``/``no`` for a flag, the number otherwise."""
         return ("yes" if v else "no") if isinstance(v, bool) else str(v)
 
-    def roll_text(self, e: Mapping[str, Any]) -> str:
+    def roll_text(self, about: str) -> str:
         """What a roll was about (its ``about``, engine-made), in names."""
-        return self.machine_words(str(e.get("about", "")))
+        return self.machine_words(about)
 
     _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
@@ -395,10 +397,10 @@ def _order_text(o: Mapping[str, Any], names: Names | None = None) -> str:
 
 
 def turn_summary(
-    scenario: Scenario, v: View, events: Iterable[Mapping[str, Any]], before: Mapping[tuple[str, str], int]
+    scenario: Scenario, v: View, seen: Iterable[TimelineEntry], before: Mapping[tuple[str, str], int]
 ) -> list[str]:
     """A few lines on a turn that has just been published: each pair's rung (with its change)
-    and the notable events among ``events`` (this turn's, as the view's role may see them)."""
+    and the notable entries among ``seen`` (this turn's, as the view's role may see them)."""
     n = Names.of(scenario)
     lines = [f"{v.label}:"]
     for p in v.pairs:
@@ -407,9 +409,8 @@ def turn_summary(
         was = before.get((p.a, p.b))
         delta = "" if was is None or was == p.rung else (" ▲" if p.rung > was else " ▼") + f" from {was}"
         lines.append(f"  {n.pair_name(p.a, p.b)}: rung {p.rung} ({_rung_name(v.ladder, p.rung)}){delta}")
-    memory = Remembered()
-    for e in events:
-        text = notable(scenario, memory.read(e), memory, names=n)
+    for e in seen:
+        text = notable(scenario, e, names=n)
         if text:
             lines.append(f"  - {text}")
     return lines
@@ -420,57 +421,43 @@ def proposal_words(names: Names, move: str) -> str:
     return names.nouns.get(move) or names.move_title(move).lower()
 
 
-def notable(
-    scenario: Scenario | None,
-    e: Mapping[str, Any],
-    memory: Remembered | None = None,
-    *,
-    names: Names | None = None,
-) -> str | None:
-    """One line for an event worth calling out in a summary, or None. ``memory`` (what was read
-    before ``e``: :class:`~detente.engine.views.Remembered`) lets an answer name what it
-    answers, and a broken pledge say what was promised."""
-    k = e["kind"]
+#: Moves whose plain result ("done") is still worth a line in a summary.
+_NOTABLE_MOVES = frozenset(("deploy", "raise_readiness", "joint_exercise", "public_statement"))
+
+
+def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None = None) -> str | None:
+    """One line for an entry worth calling out in a summary, or None. An answer names what it
+    answers, and a broken pledge says what was promised, when the role saw them (the entry
+    carries them: :mod:`detente.engine.entries`)."""
     nm = names or Names.of(scenario)
     n = nm.actor_name
 
-    def what(pid: str) -> str:
-        p = memory.proposal(pid) if memory is not None else None
-        if p is None:
-            return "a proposal"
-        return f"{n(p['by'])}'s {proposal_words(nm, p['order']['move'])}"
+    def what(p: entries.Proposed | None) -> str:
+        return "a proposal" if p is None else f"{n(p.by)}'s {proposal_words(nm, p.order.move)}"
 
-    if k == "inject":
-        return f"inject: {e['title']}" + (f" (to {nm.actors_names(e['to'])})" if e["to"] else "")
-    if k == "proposal":
-        return f"{n(e['by'])}: {proposal_words(nm, e['order']['move'])} to {nm.actors_names(e['to'])}"
-    if k == "response":
-        return f"{n(e['by'])} {'accepted' if e['accept'] else 'declined'} {what(e['id'])}"
-    if k == "unanswered":
-        return f"{nm.actors_names(e['by'])} left {what(e['id'])} unanswered"
-    if k == "pledge":
-        return (f"pledge: {n(e['by'])} to {n(e['to'])}: "
-                f"{nm.pledge_text(e['pledge'], e.get('region'), e['until'])}")
-    if k == "pledge_status" and e["status"] == "broken":
-        p = memory.pledge(e["id"]) if memory is not None else None
-        if p is None:
-            return "a pledge was broken"
-        return (f"{n(p['by'])} broke its pledge to {n(p['to'])} "
-                f"({nm.pledge_text(p['pledge'], p.get('region'), p['until'])})")
-    if k == "incident":
-        return str(e["text"])
-    if k == "move" and e.get("result") not in (None, "done"):
-        return f"{n(e['team'])}: {e['text']}"
-    if k == "move" and e["order"]["move"] in (
-        "deploy",
-        "raise_readiness",
-        "joint_exercise",
-        "public_statement",
-    ):
-        return f"{n(e['team'])}: {e['text']}"
-    if k == "override":
-        return (f"facilitator set {nm.value_name(e['value'])} of "
-                f"{'/'.join(nm.actor_name(x) for x in e['of'])} to {e['to']}: {e['reason']}")
-    if k == "outcome":
-        return f"OUTCOME: {nm.outcome_name(str(e['result']))} — {e['reason']}"
+    match e:
+        case entries.InjectDelivered():
+            return f"inject: {e.title}" + (f" (to {nm.actors_names(e.to)})" if e.to else "")
+        case entries.Proposed():
+            return f"{n(e.by)}: {proposal_words(nm, e.order.move)} to {nm.actors_names(e.to)}"
+        case entries.Answered():
+            return f"{n(e.by)} {'accepted' if e.accept else 'declined'} {what(e.about)}"
+        case entries.LeftUnanswered():
+            return f"{nm.actors_names(e.by)} left {what(e.about)} unanswered"
+        case entries.Pledged():
+            return f"pledge: {n(e.by)} to {n(e.to)}: {nm.pledge_text(e.pledge, e.region, e.until)}"
+        case entries.PledgeSettled(status="broken"):
+            p = e.pledge
+            if p is None:
+                return "a pledge was broken"
+            return f"{n(p.by)} broke its pledge to {n(p.to)} ({nm.pledge_text(p.pledge, p.region, p.until)})"
+        case entries.IncidentHappened():
+            return e.text
+        case entries.MoveResolved() if e.result not in ("", "done") or e.order.move in _NOTABLE_MOVES:
+            return f"{n(e.team)}: {e.text}"
+        case entries.Overridden():
+            return (f"facilitator set {nm.value_name(e.value)} of "
+                    f"{'/'.join(nm.actor_name(x) for x in e.of)} to {e.to}: {e.reason}")
+        case entries.Ended():
+            return f"OUTCOME: {nm.outcome_name(e.result)} — {e.reason}"
     return None

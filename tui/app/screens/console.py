@@ -6,7 +6,6 @@ take the keyboard through a hand-over screen that shows no team's information.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -20,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, RichLog, Static
 
 from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, Start
-from detente.engine.views import Remembered, View
+from detente.engine.entries import Noted, PhaseBegan, TimelineEntry
+from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import (
     Panels,
@@ -78,19 +78,11 @@ _KIND_GROUPS = {
 }
 
 
-def _involves(e: Mapping[str, Any], team: str) -> bool:
-    for key in ("team", "by", "to", "of", "between"):
-        value = e.get(key)
-        if value == team or (isinstance(value, list) and team in value):
-            return True
-    return False
-
-
-def _matches(e: Mapping[str, Any], team: str, kind: str) -> bool:
-    """Whether an event passes the timeline filter (team "" and kind "" pass everything)."""
-    if kind and e["kind"] not in _KIND_GROUPS[kind]:
+def _matches(e: TimelineEntry, team: str, kind: str) -> bool:
+    """Whether an entry passes the timeline filter (team "" and kind "" pass everything)."""
+    if kind and e.kind not in _KIND_GROUPS[kind]:
         return False
-    return not team or _involves(e, team)
+    return not team or e.involves(team)
 
 
 class FacilitatorCommands(Provider):
@@ -247,7 +239,6 @@ class ConsoleScreen(Panels, Screen[None]):
         """Timeline filter: (team id or "" for all, kind group or "" for all)."""
         self._shown_filter: tuple[str, str] | None = None
         self._shown_count = 0
-        self._memory = Remembered()
         self._inject_details: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -358,26 +349,21 @@ class ConsoleScreen(Panels, Screen[None]):
         if self._shown_filter != self.filter or self._shown_count > len(events):
             log.clear()
             self._shown_count = 0
-            self._memory = Remembered()
             self._shown_filter = self.filter
             who = self.names.actor_name(team) if team else "all teams"
             shown = f"{who}, {kind or 'all kinds'}" if team or kind else "everything"
             self.query_one("#timeline-title", Static).update(f"Timeline: {shown} (f filters)")
         new, self._shown_count = events[self._shown_count :], len(events)
-        memory = self._memory
         for e in new:
-            memory.read(e)
-            if e["kind"] != "phase" and not _matches(e, team, kind):
+            if isinstance(e, PhaseBegan):
+                log.write(Text(f"— {self.client.scenario.turns.name(e.turn)}: {e.phase} —", style="bold"))
                 continue
-            if e["kind"] == "phase":
-                log.write(
-                    Text(f"— {self.client.scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold")
-                )
+            if not _matches(e, team, kind):
                 continue
-            if e["kind"] == "note":
-                log.write(Text(f"note: {e['text']}", style="italic"))
+            if isinstance(e, Noted):
+                log.write(Text(f"note: {e.text}", style="italic"))
                 continue
-            text = notable(self.client.scenario, e, memory, names=self.names)
+            text = notable(self.client.scenario, e, names=self.names)
             if text:
                 log.write(text)
 

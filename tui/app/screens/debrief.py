@@ -7,8 +7,7 @@ publishing is the facilitator's next-phase command.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import on, work
@@ -19,6 +18,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from detente.engine.commands import Advance, Override
+from detente.engine.entries import (
+    Annulled,
+    MoveResolved,
+    ObjectiveChanged,
+    Overridden,
+    PhaseBegan,
+    Rolled,
+    TimelineEntry,
+    ValueChanged,
+)
 from detente.engine.state import rung
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
@@ -28,18 +37,18 @@ from detente.tui.app.screens.modals import ChooseModal, HelpModal, TextModal, sc
 from detente.tui.render.text import Names, clock_words
 
 
-def since_last(events: Sequence[Mapping[str, Any]], phase: str) -> list[Mapping[str, Any]]:
-    """The events after the last ``phase`` event (this turn's adjudication, say)."""
-    for i in range(len(events) - 1, -1, -1):
-        e = events[i]
-        if e["kind"] == "phase" and e["phase"] == phase:
-            return list(events[i + 1 :])
+def since_last(seen: Sequence[TimelineEntry], phase: str) -> list[TimelineEntry]:
+    """The entries after the last ``phase`` began (this turn's adjudication, say)."""
+    for i in range(len(seen) - 1, -1, -1):
+        e = seen[i]
+        if isinstance(e, PhaseBegan) and e.phase == phase:
+            return list(seen[i + 1 :])
     return []
 
 
-def this_turn(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The events of the current turn, from its briefing on."""
-    return since_last(events, "briefing")
+def this_turn(seen: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries of the current turn, from its briefing on."""
+    return since_last(seen, "briefing")
 
 
 #: Widest a review column's cell is drawn; longer text is cut with "…" and Enter on the row
@@ -113,42 +122,40 @@ class ReviewScreen(Panels, Screen[None]):
     def move_title(self, move: str) -> str:
         return self.names.move_title(move)
 
+    def _of(self, actors: Sequence[str]) -> str:
+        return " – ".join(self.actor_name(a) for a in actors)
+
     def refresh_view(self) -> None:
         v = self.client.view(FACILITATOR)
         n = self.names
         events = since_last(self.client.timeline(FACILITATOR), "adjudication")
         self._status(v)
-        annulled = {e["text"] for e in events if e["kind"] == "annul"}
+        annulled = {e.text for e in events if isinstance(e, Annulled)}
         moves: list[list[str]] = []
         rolls: list[list[str]] = []
         changes: list[list[str]] = []
         for e in events:
-            if e["kind"] == "move":
-                result = e.get("result", "")
-                if e.get("text", "") in annulled:
-                    result += " (annulled)"
-                team, move = self.actor_name(e["team"]), self.move_title(e["order"]["move"])
-                moves.append([team, move, result, e.get("text", "")])
-            elif e["kind"] == "roll":
-                p = "table" if e["p"] is None else f"{e['p']:.2f}"
-                result = "" if e["success"] is None else ("yes" if e["success"] else "no")
-                rolls.append([roll_kind(str(e["id"])), p, f"{e['value']}", result, n.roll_text(e)])
-            elif e["kind"] in ("changed", "override"):
-                of = " – ".join(self.actor_name(a) for a in e["of"])
-                if e["kind"] == "override":
-                    by = "set by the facilitator"
-                    why = f"override: {e.get('reason', '')}"
-                    if e.get("public"):
-                        why += f" (teams read: {e['public']})"
-                else:
-                    d = e.get("by")
+            match e:
+                case MoveResolved():
+                    result = e.result + (" (annulled)" if e.text in annulled else "")
+                    moves.append([self.actor_name(e.team), self.move_title(e.order.move), result, e.text])
+                case Rolled():
+                    p = "table" if e.p is None else f"{e.p:.2f}"
+                    result = "" if e.success is None else ("yes" if e.success else "no")
+                    rolls.append([roll_kind(e.id), p, f"{e.value}", result, n.roll_text(e.about)])
+                case Overridden():
+                    why = f"override: {e.reason}" + (f" (teams read: {e.public})" if e.public else "")
+                    changes.append([n.value_name(e.value), self._of(e.of), "set by the facilitator",
+                                    n.value_text(e.to), why])
+                case ValueChanged():
+                    d = e.by
                     by = f"{d:+g}" if isinstance(d, int | float) and not isinstance(d, bool) else str(d or "")
-                    why = n.cause_text(str(e.get("cause", "")))
-                changes.append([n.value_name(str(e["value"])), of, by, n.value_text(e["to"]), why])
-            elif e["kind"] == "annul":
-                why = f"annulled {e.get('text', '')}: {e.get('reason', '')}"
-                what = {"move": "a move's result", "incident": "an incident"}.get(str(e.get("what")), "")
-                changes.append(["(result)", what, "facilitator", "annulled", why])
+                    changes.append([n.value_name(e.value), self._of(e.of), by, n.value_text(e.to),
+                                    n.cause_text(e.cause)])
+                case Annulled():
+                    why = f"annulled {e.text}: {e.reason}"
+                    what = {"move": "a move's result", "incident": "an incident"}.get(e.what, "")
+                    changes.append(["(result)", what, "facilitator", "annulled", why])
         for selector, columns, rows in (
             ("#moves", MOVE_COLUMNS, moves),
             ("#rolls", ROLL_COLUMNS, rolls),
@@ -401,7 +408,7 @@ class EndScreen(Screen[None]):
                 # The objective's words last: at 80 columns they are cut, not met and points.
                 table.add_columns("team", "met", "points earned", "objective")
                 met = {
-                    e["id"]: e["met"] for e in self.client.timeline(FACILITATOR) if e["kind"] == "objective"
+                    e.id: e.met for e in self.client.timeline(FACILITATOR) if isinstance(e, ObjectiveChanged)
                 }
                 names = {a.id: a.name for a in self.client.scenario.actors}
                 for obj in self.client.scenario.objectives:

@@ -18,7 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Static
 
-from detente.engine.views import PUBLIC, Remembered, View
+from detente.engine.entries import InjectDelivered
+from detente.engine.views import PUBLIC, View
 from detente.tui.app.panels import SteadyFooter, ladder_columns, ladder_rows
 from detente.tui.render.text import Names, clock_text, notable
 
@@ -104,12 +105,11 @@ class ProjectorScreen(Screen[None]):
 
     def _events(self, v: View) -> None:
         seen = self.client.timeline(self.role)
-        memory = Remembered()
         scenario, names = self.client.scenario, self.names
-        lines = [t for e in seen if (t := notable(scenario, memory.read(e), memory, names=names))]
+        lines = [t for e in seen if (t := notable(scenario, e, names=names))]
         shown = lines[-EVENTS_SHOWN:]
         self.query_one("#proj-events", Static).update(Text("\n".join(shown) or "Nothing yet."))
-        injects = [e for e in seen if e["kind"] == "inject"]
+        injects = [e for e in seen if isinstance(e, InjectDelivered)]
         panel = self.query_one("#proj-inject", Static)
         if not injects:
             panel.display = False
@@ -117,11 +117,11 @@ class ProjectorScreen(Screen[None]):
         last = injects[-1]
         panel.display = True
         panel.update(Group(
-            Text(str(last["title"]).upper(), style="bold", justify="center"),
-            Text(str(last.get("text", "")), justify="center"),
+            Text(last.title.upper(), style="bold", justify="center"),
+            Text(last.text, justify="center"),
         ))
-        if last.get("id") != self._inject_shown:
-            self._inject_shown = str(last.get("id"))
+        if last.id != self._inject_shown:
+            self._inject_shown = last.id
             panel.add_class("fresh")
             self.set_timer(10, lambda: panel.remove_class("fresh"))
 

@@ -9,9 +9,9 @@ team's perspective shows that team's view and nothing else, at every position.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -22,12 +22,22 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, RichLog, Static
 
 from detente.engine.commands import FACILITATOR
+from detente.engine.entries import (
+    Noted,
+    ObjectiveChanged,
+    OrdersSealed,
+    PhaseBegan,
+    Rolled,
+    Said,
+    TimelineEntry,
+    read,
+)
 from detente.engine.events import Event, fold, fold_all
 from detente.engine.log import LogError, read_log
 from detente.engine.recorder import branch, describe_lineage, session_from_header
 from detente.engine.scenario import Scenario
 from detente.engine.state import State
-from detente.engine.views import PUBLIC, Remembered, View, timeline, view
+from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import shown
 from detente.tui.app.panels import (
     Panels,
@@ -170,34 +180,33 @@ def role_name(scenario: Scenario, role: str) -> str:
 
 
 def timeline_lines(
-    scenario: Scenario, events: Sequence[Mapping[str, Any]], names: Names | None = None
+    scenario: Scenario, seen: Sequence[TimelineEntry], names: Names | None = None
 ) -> list[Text]:
-    """One line per event worth showing, from events a role may see (already filtered)."""
+    """One line per entry worth showing, from a role's timeline (:func:`detente.engine.entries.read`)."""
     n = names or Names.of(scenario)
-    name = n.actors
     lines: list[Text] = []
-    memory = Remembered()
-    for e in events:
-        k = memory.read(e)["kind"]
-        if k == "phase":
-            lines.append(Text(f"— {scenario.turns.name(e['turn'])}: {e['phase']} —", style="bold"))
-        elif k == "note":
-            lines.append(Text(f"note: {e['text']}", style="italic"))
-        elif k == "orders":
-            shown = "; ".join(n.order_text(o) for o in e["orders"]) or "pass"
-            lines.append(Text(f"sealed orders — {name.get(e['team'], e['team'])}: {shown}", style="cyan"))
-        elif k == "roll":
-            verdict = "success" if e["success"] else "failure"
-            lines.append(Text(f"roll: {n.roll_text(e)}: {e['value']} vs p {e['p']} — {verdict}", style="dim"))
-        elif k == "message":
-            lines.append(Text(f"{name.get(e['by'], e['by'])} on the call: {e['text']}"))
-        elif k == "objective":
-            met = "met" if e["met"] else "not met"
-            lines.append(Text(f"{n.actor_name(e['actor'])}: objective {met}: {n.objective_name(e['id'])}"))
-        else:
-            text = notable(scenario, e, memory, names=n)
-            if text:
-                lines.append(Text(text))
+    for e in seen:
+        match e:
+            case PhaseBegan():
+                lines.append(Text(f"— {scenario.turns.name(e.turn)}: {e.phase} —", style="bold"))
+            case Noted():
+                lines.append(Text(f"note: {e.text}", style="italic"))
+            case OrdersSealed():
+                shown = "; ".join(n.order_text(o.to_dict()) for o in e.orders) or "pass"
+                lines.append(Text(f"sealed orders — {n.actor_name(e.team)}: {shown}", style="cyan"))
+            case Rolled():
+                drawn = f"drew {e.value}" if e.p is None else (
+                    f"{e.value} vs p {e.p} — {'success' if e.success else 'failure'}")
+                lines.append(Text(f"roll: {n.roll_text(e.about)}: {drawn}", style="dim"))
+            case Said():
+                lines.append(Text(f"{n.actor_name(e.by)} on the call: {e.text}"))
+            case ObjectiveChanged():
+                met = "met" if e.met else "not met"
+                lines.append(Text(f"{n.actor_name(e.actor)}: objective {met}: {n.objective_name(e.id)}"))
+            case _:
+                text = notable(scenario, e, names=n)
+                if text:
+                    lines.append(Text(text))
     return lines
 
 
@@ -344,7 +353,7 @@ class ReplayScreen(Panels, Screen[None]):
 
     def _timeline(self) -> None:
         log = self.query_one("#timeline", RichLog)
-        seen = timeline(self.tape.events[: self.pos], self.role, self.tape.scenario)
+        seen = read(timeline(self.tape.events[: self.pos], self.role, self.tape.scenario))
         lines = timeline_lines(self.tape.scenario, seen, self.names)
         plain = [t.plain for t in lines]
         old = self.timeline_plain

@@ -29,9 +29,10 @@ from detente.engine.commands import (
     SubmitOrders,
     Withdraw,
 )
+from detente.engine.entries import LeftUnanswered
 from detente.engine.state import Order
 from detente.engine.tracks import BUDGET
-from detente.engine.views import ProposalView, Remembered, View
+from detente.engine.views import ProposalView, View
 from detente.tui.app.client import SessionClient
 from detente.tui.app.panels import SteadyFooter
 from detente.tui.app.screens.debrief import this_turn
@@ -333,10 +334,9 @@ class TeamScreen(Screen[None]):
             )
         elif v.phase == "debrief":
             title.update("Debrief: what changed this turn, as you saw it")
-            memory = Remembered()
             lines = []
             for e in this_turn(self.client.timeline(self.team)):
-                text = notable(self.client.scenario, memory.read(e), memory, names=self.names)
+                text = notable(self.client.scenario, e, names=self.names)
                 if text:
                     lines.append(f"• {text}")
             draft.update("\n".join(lines) or "Nothing notable.")
@@ -376,10 +376,10 @@ class TeamScreen(Screen[None]):
     def _own(self, v: View) -> list[tuple[ProposalView, str]]:
         """This team's own calls and proposals placed this turn, each with its state in words."""
         unanswered = {
-            (e["id"], t)
+            (e.id, t)
             for e in this_turn(self.client.timeline(self.team))
-            if e["kind"] == "unanswered"
-            for t in e["by"]
+            if isinstance(e, LeftUnanswered)
+            for t in e.by
         }
         out = []
         for p in v.proposals:

@@ -1,0 +1,458 @@
+"""Timeline entries: the events a role may see, as typed values for screens and reports.
+
+Events are dicts in the engine, the log and on the network (:mod:`detente.engine.events` says
+why); :func:`detente.engine.views.timeline` filters them for a role. A screen, a summary or the
+report reads the filtered events through :class:`Reader` instead, which gives each one as a
+typed entry (:class:`Proposed`, :class:`Answered`, :class:`MoveResolved` …) that knows the turn
+and phase it happened in and, for an event about an earlier one, that earlier entry: an answer,
+a line said, a hang-up or a withdrawal carries the call or proposal it is about (``about``), and
+a kept or broken pledge the pledge (``pledge``, with the turn it was made). So nothing that
+shows a timeline keeps its own memory of what came before.
+
+An entry holds only what the role saw: a field the visibility table took away (a change's
+cause, an override's reason) reads as its default, and ``about`` is None when the role never
+saw what the event is about.
+
+>>> r = Reader()
+>>> call, answer = r.read([
+...     {"kind": "phase", "turn": 2, "phase": "communications"},
+...     {"kind": "proposal", "id": "2-1", "by": "blue", "to": ["red"], "order": {"move": "hotline_call",
+...      "target": "red"}, "cost": 1},
+...     {"kind": "response", "id": "2-1", "by": "red", "accept": True},
+... ])[1:]
+>>> answer.accept, answer.turn, answer.about is call, call.order.move
+(True, 2, True, 'hotline_call')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from attrs import field, fields, frozen
+
+from detente.engine.state import Order
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A list of ids as a tuple (a single id as a tuple of one)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(x) for x in value)
+
+
+def _order(value: Any) -> Order:
+    return value if isinstance(value, Order) else Order.from_dict(value or {"move": ""})
+
+
+def _orders(value: Any) -> tuple[Order, ...]:
+    return tuple(_order(o) for o in value or ())
+
+
+@frozen
+class TimelineEntry:
+    """What every entry has: where in the session it happened, and its fields as logged."""
+
+    kind: ClassVar[str] = ""
+    turn: int
+    """The turn it happened in (0 before the first)."""
+    phase: str
+    """The phase it happened in (``setup`` before the first)."""
+    seq: int = 0
+    """Its place in the log (0 when the event came without one)."""
+    fields: Mapping[str, Any] = field(factory=dict, repr=False, eq=False)
+    """The event as the role saw it (JSON-ready): what a log, a CSV or the network carries."""
+
+    def involves(self, actor: str) -> bool:
+        """Whether ``actor`` is a party to it: the team that acted, proposed, answered or spoke,
+        an addressee, or an actor whose value changed or who had an incident."""
+        for name in ("team", "by", "to", "of", "between"):
+            value = getattr(self, name, None)
+            if value == actor or (isinstance(value, tuple) and actor in value):
+                return True
+        return False
+
+
+@frozen
+class Started(TimelineEntry):
+    kind: ClassVar[str] = "start"
+    seed: int | None = None
+    """The seed of the dice (the facilitator's alone: None for anyone else)."""
+
+
+@frozen
+class PhaseBegan(TimelineEntry):
+    """A new phase began; at ``briefing``, a new turn (:attr:`turn` and :attr:`phase` are the new ones)."""
+
+    kind: ClassVar[str] = "phase"
+
+
+@frozen
+class InjectDelivered(TimelineEntry):
+    kind: ClassVar[str] = "inject"
+    id: str = ""
+    title: str = ""
+    text: str = ""
+    to: tuple[str, ...] = field(default=(), converter=_names)
+    """Its addressees (empty: everyone)."""
+
+
+@frozen
+class ValueChanged(TimelineEntry):
+    kind: ClassVar[str] = "changed"
+    value: str = ""
+    of: tuple[str, ...] = field(default=(), converter=_names)
+    to: Any = None
+    by: Any = None
+    """The change (a number), or None."""
+    cause: str = ""
+    """Why, in the engine's words; empty when the why is not the role's to read."""
+
+
+@frozen
+class Overridden(TimelineEntry):
+    """The facilitator set a value. A team reads the public text as the reason."""
+
+    kind: ClassVar[str] = "override"
+    value: str = ""
+    of: tuple[str, ...] = field(default=(), converter=_names)
+    to: Any = None
+    reason: str = ""
+    public: str = ""
+    """The text teams read (the facilitator's copy only)."""
+
+
+@frozen
+class OrdersSealed(TimelineEntry):
+    kind: ClassVar[str] = "orders"
+    team: str = ""
+    orders: tuple[Order, ...] = field(default=(), converter=_orders)
+    cost: int = 0
+
+
+@frozen
+class Proposed(TimelineEntry):
+    """A call, request or offer was made."""
+
+    kind: ClassVar[str] = "proposal"
+    id: str = ""
+    by: str = ""
+    to: tuple[str, ...] = field(default=(), converter=_names)
+    order: Order = field(default=Order(""), converter=_order)
+    cost: int = 0
+
+
+@frozen
+class _AboutProposal(TimelineEntry):
+    id: str = ""
+    about: Proposed | None = field(default=None, eq=False)
+    """The call or proposal this is about, if the role saw it."""
+
+
+@frozen
+class Answered(_AboutProposal):
+    kind: ClassVar[str] = "response"
+    by: str = ""
+    accept: bool = False
+
+
+@frozen
+class LeftUnanswered(_AboutProposal):
+    """The phase ended with these targets not answering."""
+
+    kind: ClassVar[str] = "unanswered"
+    by: tuple[str, ...] = field(default=(), converter=_names)
+
+
+@frozen
+class Settled(_AboutProposal):
+    """Every target of a proposal has answered."""
+
+    kind: ClassVar[str] = "settled"
+
+
+@frozen
+class Said(_AboutProposal):
+    """A line said on a call."""
+
+    kind: ClassVar[str] = "message"
+    by: str = ""
+    text: str = ""
+
+
+@frozen
+class HungUp(_AboutProposal):
+    kind: ClassVar[str] = "hang_up"
+    by: str = ""
+
+
+@frozen
+class Withdrawn(_AboutProposal):
+    kind: ClassVar[str] = "withdrawn"
+    by: str = ""
+    cost: int = 0
+    """What the withdrawal gave back."""
+
+
+@frozen
+class Pledged(TimelineEntry):
+    """A pledge made on a call (:attr:`turn` is the turn it was made)."""
+
+    kind: ClassVar[str] = "pledge"
+    id: str = ""
+    call: str = ""
+    by: str = ""
+    to: str = ""
+    pledge: str = ""
+    """The pledge's kind (the ruleset's)."""
+    region: str = ""
+    until: int = 0
+
+
+@frozen
+class PledgeSettled(TimelineEntry):
+    """A pledge was kept (it expired) or broken."""
+
+    kind: ClassVar[str] = "pledge_status"
+    id: str = ""
+    status: str = ""
+    pledge: Pledged | None = field(default=None, eq=False)
+    """The pledge, if the role saw it made."""
+
+
+@frozen
+class MoveResolved(TimelineEntry):
+    """A move was resolved, with its result in words."""
+
+    kind: ClassVar[str] = "move"
+    team: str = ""
+    order: Order = field(default=Order(""), converter=_order)
+    result: str = ""
+    text: str = ""
+
+
+@frozen
+class Rolled(TimelineEntry):
+    """A seeded roll: a success when ``value < p`` (``p`` None: a draw from a table)."""
+
+    kind: ClassVar[str] = "roll"
+    id: str = ""
+    p: float | None = None
+    value: float = 0.0
+    success: bool | None = None
+    inputs: Mapping[str, Any] = field(factory=dict)
+    about: str = ""
+
+
+@frozen
+class ForceMoved(TimelineEntry):
+    kind: ClassVar[str] = "force"
+    force: str = ""
+    region: str = ""
+    known_to: tuple[str, ...] = field(default=(), converter=_names)
+
+
+@frozen
+class ForceLocated(TimelineEntry):
+    """Teams learned where a force is."""
+
+    kind: ClassVar[str] = "known"
+    force: str = ""
+    by: tuple[str, ...] = field(default=(), converter=_names)
+
+
+@frozen
+class Notified(TimelineEntry):
+    """A prior notification was given."""
+
+    kind: ClassVar[str] = "notice"
+    by: str = ""
+    activity: str = ""
+    region: str = ""
+
+
+@frozen
+class Flagged(TimelineEntry):
+    kind: ClassVar[str] = "flag"
+    flag: str = ""
+
+
+@frozen
+class Marked(TimelineEntry):
+    kind: ClassVar[str] = "mark"
+    key: str = ""
+    value: Any = None
+
+
+@frozen
+class IncidentHappened(TimelineEntry):
+    kind: ClassVar[str] = "incident"
+    between: tuple[str, ...] = field(default=(), converter=_names)
+    severity: str = ""
+    level: int = 0
+    text: str = ""
+
+
+@frozen
+class ClockSet(TimelineEntry):
+    """The facilitator set, started, paused, extended or stopped the phase clock."""
+
+    kind: ClassVar[str] = "clock"
+    action: str = ""
+    seconds: int = 0
+    left: int = 0
+    running: bool = False
+    auto: bool = False
+
+
+@frozen
+class Annulled(TimelineEntry):
+    """The facilitator annulled a move's result or an incident."""
+
+    kind: ClassVar[str] = "annul"
+    target: str = ""
+    what: str = ""
+    text: str = ""
+    between: tuple[str, ...] = field(default=(), converter=_names)
+    reason: str = ""
+    public: str = ""
+
+
+@frozen
+class Noted(TimelineEntry):
+    """A facilitator's observation for the debrief."""
+
+    kind: ClassVar[str] = "note"
+    text: str = ""
+
+
+@frozen
+class ObjectiveChanged(TimelineEntry):
+    kind: ClassVar[str] = "objective"
+    id: str = ""
+    actor: str = ""
+    met: bool = False
+
+
+@frozen
+class Ended(TimelineEntry):
+    """The session ended."""
+
+    kind: ClassVar[str] = "outcome"
+    result: str = ""
+    reason: str = ""
+    scores: Mapping[str, int] = field(factory=dict)
+
+
+@frozen
+class Other(TimelineEntry):
+    """An event of a kind this engine does not know (a newer log): only its :attr:`fields`."""
+
+
+#: The entry type of each event kind.
+TYPES: dict[str, type[TimelineEntry]] = {
+    t.kind: t
+    for t in (
+        Started, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
+        Answered, LeftUnanswered, Settled, Said, HungUp, Withdrawn, Pledged, PledgeSettled,
+        MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged, Marked,
+        IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
+    )
+}
+
+_BASE = frozenset(("turn", "phase", "seq", "fields"))
+
+
+def _event_fields(t: type[TimelineEntry]) -> tuple[str, ...]:
+    """The fields of ``t`` read from the event: all but the base's and the link the reader
+    fills in (``about`` of an answer, ``pledge`` of a pledge's status)."""
+    link = "about" if issubclass(t, _AboutProposal) else "pledge" if t is PledgeSettled else ""
+    return tuple(a.name for a in fields(t) if a.name not in _BASE and a.name != link)
+
+
+_FIELDS = {t: _event_fields(t) for t in TYPES.values()}
+
+
+class Reader:
+    """Reads a role's timeline in order, a piece at a time, into typed entries: the one place
+    that remembers the turn and phase, each call or proposal (so that an answer says what it
+    answers) and each pledge (so that a broken pledge says what was promised)."""
+
+    __slots__ = ("entries", "phase", "pledges", "proposals", "turn")
+
+    def __init__(self) -> None:
+        self.turn = 0
+        self.phase = "setup"
+        self.proposals: dict[str, Proposed] = {}
+        self.pledges: dict[str, Pledged] = {}
+        self.entries: list[TimelineEntry] = []
+        """Every entry read so far."""
+
+    def read(self, events: Iterable[Mapping[str, Any]]) -> list[TimelineEntry]:
+        """The next events of the timeline as entries (also appended to :attr:`entries`)."""
+        out = [self.entry(e) for e in events]
+        self.entries += out
+        return out
+
+    def entry(self, e: Mapping[str, Any]) -> TimelineEntry:
+        """One event as an entry; remembers what a later event may be about."""
+        kind = e.get("kind", "")
+        if kind == "phase":
+            self.turn = int(e.get("turn", self.turn))
+            self.phase = str(e.get("phase", self.phase))
+        cls = TYPES.get(kind, Other)
+        args: dict[str, Any] = {k: e[k] for k in _FIELDS.get(cls, ()) if e.get(k) is not None}
+        if issubclass(cls, _AboutProposal):
+            args["about"] = self.proposals.get(str(e.get("id")))
+        elif cls is PledgeSettled:
+            args["pledge"] = self.pledges.get(str(e.get("id")))
+        entry = cls(turn=self.turn, phase=self.phase, seq=int(e.get("seq", 0) or 0), fields=e, **args)
+        if isinstance(entry, Proposed):
+            self.proposals[entry.id] = entry
+        elif isinstance(entry, Pledged):
+            self.pledges[entry.id] = entry
+        return entry
+
+
+def read(events: Iterable[Mapping[str, Any]]) -> list[TimelineEntry]:
+    """A whole timeline (:func:`detente.engine.views.timeline`'s events) as entries."""
+    return Reader().read(events)
+
+
+__all__ = [
+    "TYPES",
+    "Annulled",
+    "Answered",
+    "ClockSet",
+    "Ended",
+    "Flagged",
+    "ForceLocated",
+    "ForceMoved",
+    "HungUp",
+    "IncidentHappened",
+    "InjectDelivered",
+    "LeftUnanswered",
+    "Marked",
+    "MoveResolved",
+    "Noted",
+    "Notified",
+    "ObjectiveChanged",
+    "OrdersSealed",
+    "Other",
+    "Overridden",
+    "PhaseBegan",
+    "PledgeSettled",
+    "Pledged",
+    "Proposed",
+    "Reader",
+    "Rolled",
+    "Said",
+    "Settled",
+    "Started",
+    "TimelineEntry",
+    "ValueChanged",
+    "Withdrawn",
+    "read",
+]
