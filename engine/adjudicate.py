@@ -17,7 +17,7 @@ from attrs import frozen
 from detente.engine import dice
 from detente.engine.events import FOLD, Event
 from detente.engine.ruleset import MoveType, Ruleset
-from detente.engine.state import Order, State, Working
+from detente.engine.state import Order, Reading, State, Working
 from detente.engine.tracks import Track
 from detente.engine.visibility import HOLDER, value_audience
 
@@ -192,7 +192,9 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
         cost = int(costs.get(mt.name, 1))  # MoveType.cost, without a call per move
         if cost > left:
             continue
-        choices = mt.choices(state, team)
+        choices = move_choices(state, mt, team)
+        if choices is None:
+            continue
         required = mt.required
         if required:
             if not all(map(choices.get, required)):
@@ -203,6 +205,23 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
         out.append(LegalMove(mt, cost, choices))
     memo[key] = out
     return out
+
+
+def move_choices(state: Reading, mt: MoveType, team: str) -> Mapping[str, tuple[str, ...]] | None:
+    """The valid values of each argument of ``mt`` for ``team`` now (:attr:`MoveType.choices`),
+    within what the scenario allows (``[rules.moves]``); None when the scenario does not let
+    ``team`` make the move at all."""
+    choices = mt.choices(state, team)
+    rule = state.scenario.rules.moves.get(mt.name)
+    if rule is None:
+        return choices
+    if not rule.allows(team):
+        return None
+    if not rule.pairs:
+        return choices
+    # Only the partners the scenario pairs the team with may be aimed at.
+    return {arg: tuple(t for t in values if rule.allows(team, t)) if arg in ("target", "targets") else values
+            for arg, values in choices.items()}
 
 
 def check_order(
@@ -220,7 +239,9 @@ def check_order(
     if mt.phase != phase:
         return f"{order.move} is made in the {mt.phase} phase, not in {phase}"
     if choices is None:
-        choices = mt.choices(state, team)
+        choices = move_choices(state, mt, team)
+        if choices is None:
+            return f"this scenario does not let {team} make {order.move} ([rules.moves])"
     for name in mt.unused_fields:
         if getattr(order, name):
             return f"{order.move} takes no {name}"

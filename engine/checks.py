@@ -436,6 +436,7 @@ class ScenarioChecks:
             close = difflib.get_close_matches(name, e.known, n=1)
             self.add(("rules", "name"), str(e) + (f"; did you mean '{close[0]}'?" if close else ""))
             return
+        self.check_moves(rules, ruleset, name)
         overrides = rules.get("overrides")
         if not isinstance(overrides, dict):
             return
@@ -470,6 +471,39 @@ class ScenarioChecks:
                     what = (f"{key} is a probability or a share, so it" if limits == (0, 1)
                             and section != "defaults" else key)
                     self.within((*here, key), v, *limits, what=what)
+
+    def check_moves(self, rules: Mapping[str, Any], ruleset: Ruleset, name: str) -> None:
+        """``[rules.moves]``: each key a move of the ruleset, each actor one of the scenario's."""
+        moves = rules.get("moves")
+        if not isinstance(moves, dict):
+            return
+        for move, rule in moves.items():
+            here: FieldPath = ("rules", "moves", move)
+            if move not in ruleset.moves:
+                hint = suggest(move, ruleset.moves) or f" (moves: {', '.join(ruleset.moves)})"
+                self.add(here, f"the {name} ruleset has no move '{one_line(move)}'{hint}")
+                continue
+            if not isinstance(rule, dict):
+                continue
+            actors, pairs = rule.get("actors"), rule.get("pairs")
+            if rule.get("enabled") is False and (actors or pairs):
+                self.add((*here, "enabled"), "a move that is off has no actors or pairs: write "
+                         f"{move} = false, or leave enabled out")
+            for key, value in (("actors", actors), ("pairs", pairs)):
+                if value == []:
+                    self.add((*here, key), f"an empty list lets no one be named: leave {key} out for "
+                             f"every actor, or write {move} = false for no one")
+            if isinstance(actors, list):
+                for j, a in enumerate(actors):
+                    self.ref((*here, "actors", j), a, "actor")
+            if isinstance(pairs, list):
+                for j, p in enumerate(pairs):
+                    if not (isinstance(p, list) and len(p) == 2):
+                        continue
+                    ok = [self.ref((*here, "pairs", j, k), a, "actor") for k, a in enumerate(p)]
+                    if all(ok) and p[0] == p[1]:
+                        self.add((*here, "pairs", j), f"a pair is two different actors, not "
+                                 f"'{one_line(p[0])}' and itself")
 
     def check_override(self, here: FieldPath, v: Any, default: Any) -> bool:
         """Whether ``v`` is of the kind of the ruleset's ``default`` (a list: as long, with

@@ -39,6 +39,7 @@ RULES: dict[str, str] = {
     "no-objectives": "an actor with no objectives",
     "unused": "a region or force that nothing uses",
     "same-as-ruleset": "a ruleset override equal to the ruleset's own number",
+    "priced-out": "a move whose cost no team can pay: turn it off in [rules.moves] instead",
 }
 """The lint rules, by the name printed at the end of each warning."""
 
@@ -205,6 +206,14 @@ class _Linter:
                     self.add(("rules", "overrides", section, key),
                              f"{v!r} is the ruleset's own value: this override changes nothing",
                              "same-as-ruleset")
+        most = max((a.budget for a in self.s.actors), default=0)
+        for move, cost in self.s.rules.overrides.get("costs", {}).items():
+            rule = self.s.rules.moves.get(move)
+            if isinstance(cost, int) and cost > most and (rule is None or rule.enabled):
+                self.add(("rules", "overrides", "costs", move),
+                         f"costs {cost}, more than any team's budget ({most}): no one can make it, yet "
+                         f"every team screen shows it greyed; write {move} = false in [rules.moves]",
+                         "priced-out")
 
     def _conditions(self) -> Iterator[str]:
         yield from (inj.when for inj in self.s.injects if inj.when is not None)

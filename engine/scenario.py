@@ -77,13 +77,53 @@ class Turns:
 
 
 @frozen
+class MoveRule:
+    """Where one move exists in this scenario (a key of ``[rules.moves]``): ``move = false``
+    for nowhere, or a table naming who may make it (``{ actors = ["red"] }``) or between whom
+    (``{ pairs = [["blue", "red"]] }``). A move the table does not name exists everywhere the
+    ruleset lets it.
+
+    >>> r = MoveRule(pairs=(("blue", "red"),))
+    >>> r.allows("red", "blue"), r.allows("red", "green"), r.allows("green"), MoveRule(False).allows("red")
+    (True, False, False, False)
+    """
+
+    enabled: bool = True
+    """False: no one may make the move in this scenario."""
+    actors: tuple[str, ...] = ()
+    """Only these actors may make it (empty: every actor)."""
+    pairs: tuple[tuple[str, str], ...] = ()
+    """Only between these actors, either way (empty: between any): the maker and every target
+    must be one of the pairs; a move without a target needs its maker in one of them."""
+
+    def allows(self, actor: str, target: str | None = None) -> bool:
+        """Whether ``actor`` may make the move (aimed at ``target``, when it has one)."""
+        if not self.enabled or (self.actors and actor not in self.actors):
+            return False
+        if not self.pairs:
+            return True
+        if target is None:
+            return any(actor in p for p in self.pairs)
+        return (actor, target) in self.pairs or (target, actor) in self.pairs
+
+
+@frozen
 class Rules:
-    """The ``[rules]`` table: which ruleset adjudicates, and the numbers this scenario changes."""
+    """The ``[rules]`` table: which ruleset adjudicates, the numbers this scenario changes and
+    where its moves exist."""
 
     name: str = "defense-diplomacy"
     """The ruleset's registered name."""
     overrides: dict[str, dict[str, bool | int | float | str]] = field(factory=dict)
     """``[rules.overrides.SECTION]`` tables; each key must exist in the ruleset with the same type."""
+    moves: dict[str, MoveRule] = field(factory=dict)
+    """``[rules.moves]``: the moves this scenario limits or turns off, by name (instead of
+    pricing them out of reach)."""
+
+    def allows(self, move: str, actor: str, target: str | None = None) -> bool:
+        """Whether this scenario lets ``actor`` make ``move`` (at ``target``)."""
+        rule = self.moves.get(move)
+        return rule is None or rule.allows(actor, target)
 
 
 @frozen

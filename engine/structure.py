@@ -35,7 +35,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from detente.engine.locate import FieldPath
 from detente.engine.problems import describe, one_line, suggest
 from detente.engine.ruleset import RulesetNotFound, find_ruleset
-from detente.engine.scenario import Actor, Alliance, Relation, Rules, Scenario
+from detente.engine.scenario import Actor, Alliance, MoveRule, Relation, Rules, Scenario
 from detente.engine.tracks import Track
 
 
@@ -379,7 +379,34 @@ def _make_converter() -> cattrs.Converter:
     return c
 
 
+def _move_rule_hook() -> Callable[[Any, Any], MoveRule]:
+    """``[rules.moves]``: ``move = true/false``, or a table of who may make it."""
+    table = _class_hook(MoveRule)
+
+    def structure(value: Any, _: Any) -> MoveRule:
+        if type(value) is bool:
+            return MoveRule(enabled=value)
+        if not isinstance(value, dict):
+            raise _WrongType("true/false or a table such as { actors = [\"red\"] }", value)
+        return typing.cast(MoveRule, table(value, MoveRule))
+
+    return structure
+
+
+def _move_rule_unstructure(rule: MoveRule) -> Any:
+    if not rule.enabled or not (rule.actors or rule.pairs):
+        return rule.enabled
+    out: dict[str, Any] = {}
+    if rule.actors:
+        out["actors"] = list(rule.actors)
+    if rule.pairs:
+        out["pairs"] = [list(p) for p in rule.pairs]
+    return out
+
+
 converter = _make_converter()
+converter.register_structure_hook(MoveRule, _move_rule_hook())
+converter.register_unstructure_hook(MoveRule, _move_rule_unstructure)
 for _holder in _SCOPES:
     converter.register_structure_hook(_holder, _holder_hook(_holder))
     converter.register_unstructure_hook(_holder, _holder_unstructure(_holder))

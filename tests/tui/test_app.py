@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from detente.engine.loader import load_scenario
 from detente.tui.app.app import DetenteApp
@@ -332,3 +333,32 @@ async def test_enter_on_an_inject_shows_its_whole_condition(tmp_path: Path) -> N
         assert isinstance(app.screen, HelpModal)
         assert "when proximity('blue', 'red')" in app.screen.text
         assert "…" not in app.screen.text
+
+
+async def test_the_team_screen_offers_only_the_moves_the_scenario_allows(tmp_path: Path) -> None:
+    """[rules.moves]: a move turned off, or not the team's, is not on its screen at all (not
+    even greyed, as an unaffordable one is), and a call lists only the partners allowed."""
+    text = STRAIT.read_text(encoding="utf-8").replace(
+        "[[actors]]", '[rules.moves]\nhotline_call = { pairs = [["blue", "red"]] }\n'
+                      'joint_exercise = false\n\n[[actors]]', 1)
+    (tmp_path / "limited.toml").write_text(text, encoding="utf-8")
+    client = client_for(tmp_path, tmp_path / "limited.toml")
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await take_keyboard(pilot, "green")
+        actions = app.screen.query_one("#actions", OptionList)
+        ids = {actions.get_option_at_index(i).id or "" for i in range(actions.option_count)}
+        assert "mv:hotline_call" not in ids and "no:hotline_call" not in ids
+        assert any(i.startswith("mv:") for i in ids)  # the other calls and requests are still there
+        await give_back(pilot)
+        await take_keyboard(pilot, "blue")
+        await choose_action(pilot, "mv:hotline_call")
+        modal = app.screen
+        assert isinstance(modal, OrderModal)
+        target = modal.query_one("#p-target", Select)
+        target.value = "red"
+        with pytest.raises(InvalidSelectValueError):
+            target.value = "green"
