@@ -274,6 +274,19 @@ class ScenarioChecks:
         for i, t in self.tables("forces"):
             self.ref(("forces", i, "owner"), t.get("owner"), "actor")
             self.ref(("forces", i, "home"), t.get("home"), "region")
+            start, regions = t.get("start"), t.get("regions")
+            if start not in (None, ""):
+                self.ref(("forces", i, "start"), start, "region")
+            if not isinstance(regions, list):
+                continue
+            if not regions:
+                self.add(("forces", i, "regions"), "an empty list would keep the force at home: leave "
+                         "regions out to let it go anywhere")
+            for j, r in enumerate(regions):
+                self.ref(("forces", i, "regions", j), r, "region")
+            if isinstance(start, str) and start and regions and start not in (*regions, t.get("home")):
+                self.add(("forces", i, "start"), f"the force starts in '{one_line(start)}', which is "
+                         "not one of its regions: add it to regions, or start it elsewhere")
 
     def check_relations(self) -> None:
         first: dict[frozenset[str], int] = {}

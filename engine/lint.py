@@ -176,7 +176,7 @@ class _Linter:
         for source in self._conditions():
             for _, args in calls(source):
                 named.update(args)
-        homes = {f.home for f in self.s.forces}
+        homes = {f.home for f in self.s.forces} | {f.starts_in for f in self.s.forces}
         for i, r in enumerate(self.s.regions):
             if r.id in homes or r.id in named or r.near:
                 continue
@@ -186,9 +186,11 @@ class _Linter:
         for i, f in enumerate(self.s.forces):
             if f.id in named:
                 continue
-            if not any(a != f.owner for r in self.s.regions for a in r.near):
+            reach = [r for r in self.s.regions if f.may_enter(r.id) or r.id == f.starts_in]
+            if not any(a != f.owner for r in reach for a in r.near):
+                where = "region it may go to" if f.regions is not None else "region"
                 self.add(("forces", i), f"force '{f.id}' can never come near another actor (no "
-                         f"region borders anyone but {f.owner}) and no condition names it",
+                         f"{where} borders anyone but {f.owner}) and no condition names it",
                          "unused")
 
     def check_overrides(self) -> None:

@@ -183,11 +183,24 @@ class Force:
     owner: str
     """The actor it belongs to."""
     home: str
-    """The region it starts in and withdraws to."""
+    """The region it withdraws to (and starts in, unless :attr:`start` says otherwise)."""
     kind: str = "ground"
     """``naval``, ``air``, ``ground`` or any word the scenario uses."""
     name: str = ""
     """Display name; the id if empty."""
+    start: str | None = None
+    """The region it is deployed in when the exercise begins (left out: its home)."""
+    regions: tuple[str, ...] | None = None
+    """The only regions it may be deployed to besides its home (left out: any region)."""
+
+    @property
+    def starts_in(self) -> str:
+        """The region it begins the exercise in."""
+        return self.start or self.home
+
+    def may_enter(self, region: str) -> bool:
+        """Whether it may be deployed to ``region`` (its home, or one of :attr:`regions`)."""
+        return self.regions is None or region == self.home or region in self.regions
 
 
 @frozen
@@ -361,6 +374,11 @@ class Scenario:
     def force_owner(self) -> Mapping[str, str]:
         """Force id → the actor it belongs to."""
         return {f.id: f.owner for f in self.forces}
+
+    @cached_property
+    def force_by_id(self) -> Mapping[str, Force]:
+        """Force id → the force (the first of an id, as the checks keep it)."""
+        return {f.id: f for f in reversed(self.forces)}
 
     @cached_property
     def force_home(self) -> Mapping[str, str]:

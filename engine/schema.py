@@ -72,6 +72,8 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Region", "near"): {"items": _ID},
     ("Force", "owner"): _ID,
     ("Force", "home"): _ID,
+    ("Force", "start"): _ID,
+    ("Force", "regions"): {"minItems": 1, "uniqueItems": True, "items": _ID},
     ("Relation", "between"): {"items": _ID},
     ("Effect", "of"): {"minItems": 1, "maxItems": 2, "items": _ID},
     ("Inject", "turn"): {"minimum": 1},

@@ -484,7 +484,7 @@ def initial_state(
     declared = {t.name: t for t in (BUDGET, *ruleset.tracks.values())}
     # Forces at home are public knowledge: everyone knows where a fleet is based.
     everyone = frozenset(scenario.actor_ids)
-    forces = {f.id: ForceState(region=f.home, known_to=everyone) for f in scenario.forces}
+    forces = {f.id: ForceState(region=f.starts_in, known_to=everyone) for f in scenario.forces}
     return State(
         scenario=scenario,
         numbers=numbers,

@@ -45,6 +45,11 @@ def _deploy_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
 def _deploy_check(state: Reading, team: str, order: Order) -> str | None:
     if state.forces[order.force].region == order.region:
         return f"{force_name(state, order.force)} is already in {region_name(state, order.region)}"
+    force = state.scenario.force_by_id[order.force]
+    if not force.may_enter(order.region):
+        allowed = ", ".join(region_name(state, r) for r in (force.home, *(force.regions or ())))
+        return (f"{force_name(state, order.force)} cannot go to {region_name(state, order.region)} in "
+                f"this scenario (only {allowed})")
     return None
 
 
