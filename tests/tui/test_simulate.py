@@ -87,6 +87,8 @@ def test_out_writes_one_row_or_record_per_run(tmp_path: Path, capsys: pytest.Cap
         ([MINI, "--out", "results.txt"], "--out results.txt: the file must end in .csv or .json"),
         ([MINI, "--runs", "0"], "--runs 0: play at least one run"),
         ([MINI, "--jobs", "0"], "--jobs 0"),
+        ([MINI, "--sensitivity", "--bot", "blue=hawk"], "leave out --bot"),
+        ([MINI, "--sensitivity", "--out", "x.csv"], "--out is for the runs of one set of bots"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_1(
@@ -211,3 +213,37 @@ def test_rule_endings_are_told_apart() -> None:
     assert ending_of(scenario, Outcome("ended", shots.reason, 5), {}) == ("rules", "ended")
     assert ending_name(scenario, "rules", "grave-incident") == "a grave incident at high tension"
     assert ending_name(scenario, "scenario", "shots-fired") == "shots-fired"
+
+
+def test_sensitivity_says_what_each_teams_choices_change(capsys: pytest.CaptureFixture[str]) -> None:
+    """--sensitivity: per team, by its name, each outcome with the team a dove and a hawk and
+    the change with its interval, then its mean score; the same for any --jobs."""
+    out = simulate(capsys, "--sensitivity", "--runs", "30", "--seed", "5")
+    again = simulate(capsys, "--sensitivity", "--runs", "30", "--seed", "5", "--jobs", "2")
+    assert out == again
+    scenario = load_scenario(MINI)
+    for actor in scenario.actors:
+        assert f"{actor.name} ({actor.id})" in out
+    assert out.count("mean score") == len(scenario.actors)
+    assert "30 runs each" in out
+    assert ("Choices that change nothing" in out) != ("Every team's choices matter" in out)
+    for line in out.splitlines():
+        assert len(line) <= 80, line
+
+
+def test_a_team_whose_play_moves_nothing_is_flagged() -> None:
+    from detente.engine.sensitivity import team_sensitivity
+    from detente.engine.simulate import RunResult
+
+    def runs(outcomes: str, score: int) -> list[RunResult]:
+        named = {"c": "conflict", "t": "turn-limit"}
+        return [RunResult(run=i, seed=i, outcome=named[o], reason="", turn=6, peak=50, injects=(),
+                          scores={"blue": score}) for i, o in enumerate(outcomes)]
+
+    same = team_sensitivity("blue", runs("ct" * 50, 2), runs("tc" * 50, 2), ("conflict", "turn-limit"))
+    assert not same.matters and same.outcomes[0].change == 0
+    war = team_sensitivity("blue", runs("t" * 100, 2), runs("c" * 20 + "t" * 80, 2), ("conflict",))
+    assert war.matters and war.outcomes[0].change == pytest.approx(0.2)
+    assert war.outcomes[0].low > 0.1  # 20 of 100 against none: clearly more
+    score = team_sensitivity("blue", runs("t" * 10, 1), runs("t" * 10, 3), ())
+    assert score.matters and score.score.change == 2

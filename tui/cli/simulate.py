@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--jobs", type=int, default=1, metavar="J", help="processes to play in (default: 1)")
     s.add_argument("--seed", type=int, help="seed of the dry run (default: the scenario's)")
     s.add_argument(
+        "--sensitivity", action="store_true",
+        help="for each team, play it dove and then hawk against random bots (the same seeds) and "
+        "print what its choices change: each outcome's share and its mean score, with 95%% "
+        "intervals; teams whose choices change nothing are flagged",
+    )
+    s.add_argument(
         "--out", metavar="FILE",
         help="write every run's result to FILE (.csv or .json); an existing file is replaced, a "
         "session log never is",
@@ -67,6 +73,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise UserError(f"--out {args.out}: the file must end in .csv or .json")
     path = resolve_scenario(args.scenario)
     scenario = load(path)
+    if args.sensitivity:
+        if args.bot:
+            raise UserError("--sensitivity plays each team dove and hawk against random bots: "
+                            "leave out --bot")
+        if args.out is not None:
+            raise UserError("--sensitivity prints its table; --out is for the runs of one set of bots")
+        return cmd_sensitivity(str(path), scenario, args)
     try:
         bots = parse_bot_specs(args.bot, scenario)
     except BotSpecError as exc:
@@ -79,6 +92,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_results(Path(args.out), scenario, names, seed, results)
         print(f"Results: {args.out}", flush=True)
+    return 0
+
+
+def cmd_sensitivity(path: str, scenario: Any, args: argparse.Namespace) -> int:
+    """Each team dove, then hawk, against random bots: what its choices change."""
+    from detente.engine.ruleset import find_ruleset
+    from detente.engine.sensitivity import DOVE, HAWK, plays, team_sensitivity
+    from detente.engine.simulate import main_outcomes
+
+    seed = scenario.scenario.seed if args.seed is None else args.seed
+    teams = scenario.actor_ids
+    outcomes = main_outcomes(find_ruleset(scenario.rules.name))
+    advance = _progress_bar(2 * len(teams) * args.runs)
+    found = []
+    try:
+        for team in teams:
+            doves = run_all(path, plays(teams, team, DOVE), seed, args.runs, args.jobs, advance, close=False)
+            hawks = run_all(path, plays(teams, team, HAWK), seed, args.runs, args.jobs, advance, close=False)
+            found.append(team_sensitivity(team, doves, hawks, outcomes))
+    finally:
+        if advance is not None and hasattr(advance, "close"):
+            advance.close()
+    names = {a.id: a.name for a in scenario.actors}
+    print("\n".join(render_sensitivity(scenario.scenario.title, names, seed, args.runs, found)), flush=True)
     return 0
 
 
@@ -109,8 +146,11 @@ def run_all(
     runs: int,
     jobs: int,
     advance: Callable[[int], None] | None = None,
+    *,
+    close: bool = True,
 ) -> list[Any]:
-    """Every run's result, sorted by run index; ``advance(k)`` is told of each finished chunk."""
+    """Every run's result, sorted by run index; ``advance(k)`` is told of each finished chunk
+    (and closed at the end, unless ``close`` is false: more runs follow on the same bar)."""
     size = max(1, min(25, -(-runs // (jobs * 8))))
     chunks = [list(range(i, min(runs, i + size))) for i in range(0, runs, size)]
     results: list[Any] = []
@@ -130,7 +170,7 @@ def run_all(
                     results += got
                     tick(len(got))
     finally:
-        if advance is not None and hasattr(advance, "close"):
+        if close and advance is not None and hasattr(advance, "close"):
             advance.close()
     return sorted(results, key=lambda r: r.run)
 
@@ -201,6 +241,47 @@ def render(title: str, names: Mapping[str, str], seed: int, summary: Any) -> lis
     for team, s in summary.scores.items():
         out.append(f"  {team:<12} mean {s.mean:.2f}, sd {s.sd:.2f}, min {_num(s.min)}, max {_num(s.max)}")
     return out
+
+
+def _pp(x: float) -> str:
+    """A change of a share, in percentage points."""
+    return f"{100 * x:+.1f}"
+
+
+def render_sensitivity(
+    title: str, names: Mapping[str, str], seed: int, runs: int, found: Sequence[Any]
+) -> list[str]:
+    """What each team's choices change, as lines of text: per team, each outcome's share with
+    the team a dove and a hawk, the change in percentage points with its 95% interval, and the
+    same for the team's mean score; then the teams whose choices change nothing."""
+    import textwrap
+
+    from detente.engine.sensitivity import SCORE_MATTERS, SHARE_MATTERS
+
+    out = [f"{title}: what each team's choices change",
+           *textwrap.wrap(f"Each team played dove, then hawk, against random bots: {runs} "
+                          f"run{'s' if runs != 1 else ''} each, the same seeds (seed {seed}).", 80), ""]
+    for t in found:
+        who = f"{names.get(t.team, t.team)} ({t.team})"
+        out.append(f"{who}{'' if t.matters else '   ← its choices change nothing measurable'}")
+        out.append(f"  {'':<16}{'dove':>8}{'hawk':>8}{'change':>9}   95% interval")
+        for c in t.outcomes:
+            out.append(f"  {c.what:<16}{_pct(c.dove):>8}{_pct(c.hawk):>8}{_pp(c.change) + ' pp':>9}   "
+                       f"{_pp(c.low)} to {_pp(c.high)}")
+        s = t.score
+        out.append(f"  {'mean score':<16}{s.dove:>8.2f}{s.hawk:>8.2f}{s.change:>+9.2f}   "
+                   f"{s.low:+.2f} to {s.high:+.2f}")
+        out.append("")
+    idle = [f"{names.get(t.team, t.team)} ({t.team})" for t in found if not t.matters]
+    if idle:
+        said = (f"Choices that change nothing: {', '.join(idle)} — no outcome moves by "
+                f"{100 * SHARE_MATTERS:.0f} points or more, and the team's score by less than "
+                f"{SCORE_MATTERS:g}. Give them something to decide (objectives, injects, values "
+                "their moves change).")
+    else:
+        said = (f"Every team's choices matter: each moves some outcome by {100 * SHARE_MATTERS:.0f} "
+                f"points or more, or its own score by {SCORE_MATTERS:g} or more.")
+    return [*out, *textwrap.wrap(said, 80)]
 
 
 def render_endings(endings: Sequence[Any]) -> list[str]:
