@@ -527,7 +527,7 @@ def facts(
                 add("change", f"{n.value_name(e.value)} of {n.of_text(e.of)} to {n.value_text(e.to)}"
                               f"{delta}{cause}")
             case IncidentHappened():
-                add("incident", e.text)
+                add("incident", e.text + (f" (scripted: {n.cause_text(e.cause)})" if e.cause else ""))
             case Notified():
                 add("notice", f"{who(e.by)} gave notice of {_a(n.choice_name(e.activity))} in "
                               f"{n.region_name(e.region)}")

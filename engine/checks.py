@@ -355,6 +355,29 @@ class ScenarioChecks:
                     if isinstance(e, dict):
                         self.check_effect((*here, "effects", j), e)
             self.condition((*here, "when"), when)
+            incident = t.get("incident")
+            if isinstance(incident, dict):
+                self.check_incident((*here, "incident"), incident)
+
+    def check_incident(self, here: FieldPath, t: Mapping[str, Any]) -> None:
+        """An inject's scripted incident: two different actors, a severity of the ruleset, a region."""
+        ruleset = self.ruleset
+        hazard = ruleset.hazard if ruleset is not None else None
+        if ruleset is not None and (hazard is None or hazard.happen is None):
+            self.add(here, f"the {ruleset.name} ruleset has no incidents a scenario can script")
+            return
+        between = t.get("between")
+        if isinstance(between, list) and len(between) == 2:
+            ok = [self.ref((*here, "between", j), a, "actor") for j, a in enumerate(between)]
+            if all(ok) and between[0] == between[1]:
+                self.add((*here, "between"), f"an incident is between two different actors, not "
+                         f"'{one_line(between[0])}' and itself")
+        sev = t.get("severity")
+        if hazard is not None and isinstance(sev, str) and sev not in hazard.severities:
+            self.add((*here, "severity"), _one_of("severity", sev, hazard.severities))
+        region = t.get("region")
+        if region not in (None, ""):
+            self.ref((*here, "region"), region, "region")
 
     def check_effect(self, here: FieldPath, e: Mapping[str, Any]) -> None:
         value = e.get("value")

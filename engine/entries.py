@@ -293,6 +293,10 @@ class IncidentHappened(TimelineEntry):
     severity: str = ""
     level: int = 0
     text: str = ""
+    region: str = ""
+    """Where a scripted one happened (a rolled one says it in its text)."""
+    cause: str = ""
+    """What scripted it (``inject ID``; the facilitator's alone); empty for a rolled one."""
 
 
 @frozen

@@ -62,7 +62,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "notice": ("by, activity, region", "a prior notification was given"),
     "flag": ("flag", "a marker for the rest of this turn (e.g. a pair calmed by a call)"),
     "mark": ("key, value", "a marker that lasts across turns (value null removes it)"),
-    "incident": ("between, severity, level, text", "an incident between two actors"),
+    "incident": ("between, severity, level, text, region, cause",
+                 "an incident between two actors (region and cause: one an inject scripted)"),
     "clock": ("action, seconds, left, running, auto",
               "the facilitator set, started, paused, extended or stopped the phase clock (seconds: "
               "given to the phase; left: at this moment; the time stamp `at` of its line says when)"),

@@ -235,6 +235,19 @@ class Effect:
 
 
 @frozen
+class ScriptedIncident:
+    """An incident an inject makes happen (``incident = { between = [...], severity = "..." }``):
+    it counts as any incident of the ruleset (its consequences, conditions, endings, reports)."""
+
+    between: tuple[str, str]
+    """The two actors."""
+    severity: str
+    """One of the ruleset's severities (``minor``, ``serious``, ``grave`` for the bundled one)."""
+    region: str = ""
+    """Where it happened (empty: where the two sides' forces are near each other, if anywhere)."""
+
+
+@frozen
 class Inject:
     """A scripted event in the master scenario events list (``[[injects]]``)."""
 
@@ -256,6 +269,8 @@ class Inject:
     """Addressed teams; empty means everyone. Addressed text is private to them."""
     effects: tuple[Effect, ...] = ()
     """State changes applied when it fires."""
+    incident: ScriptedIncident | None = None
+    """An incident it makes happen when it fires."""
 
 
 @frozen

@@ -72,6 +72,8 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Region", "near"): {"items": _ID},
     ("Force", "owner"): _ID,
     ("Force", "home"): _ID,
+    ("ScriptedIncident", "between"): {"minItems": 2, "maxItems": 2, "items": _ID},
+    ("ScriptedIncident", "region"): _ID,
     ("Force", "start"): _ID,
     ("Force", "regions"): {"minItems": 1, "uniqueItems": True, "items": _ID},
     ("Relation", "between"): {"items": _ID},
@@ -134,6 +136,8 @@ def _object(cl: type, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict
             prop["enum"] = list(settable(ruleset))
         if (cl.__name__, f.name) == ("Ending", "outcome"):
             prop["enum"] = list(ending_outcomes(ruleset))
+        if (cl.__name__, f.name) == ("ScriptedIncident", "severity") and ruleset.hazard is not None:
+            prop["enum"] = list(ruleset.hazard.severities)
         if f.name == "id":
             prop.update(_ID)
         if holds is not None and f.name in LIMITS and prop.get("type") in ("integer", "number"):

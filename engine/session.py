@@ -162,6 +162,10 @@ class Session:
         r.emit("inject", to or "all", id=inject.id, title=inject.title, text=inject.text, to=to)
         for effect in inject.effects:
             _apply_effect(r, effect, f"inject {inject.id}", to or None)
+        incident, hazard = inject.incident, self.ruleset.hazard
+        if incident is not None and hazard is not None and hazard.happen is not None:
+            a, b = incident.between
+            hazard.happen(r, a, b, incident.severity, incident.region, f"inject {inject.id}")
 
     def _injects_for_phase(self, r: Resolution) -> None:
         st = r.state

@@ -129,7 +129,8 @@ EVENTS: dict[str, EventRule] = {
     "notice": _STAMPED,
     "flag": _FACILITATOR,
     "mark": _STAMPED,
-    "incident": _STAMPED,
+    # A scripted incident's cause (the inject) is the facilitator's: to teams it just happened.
+    "incident": EventRule("stamped", secret=("cause",)),
     # Stamped as what it annuls; the reason is the facilitator's, as an override's.
     "annul": EventRule("stamped", stand_in=(("reason", "public", PUBLIC_CAUSE),)),
     "note": _FACILITATOR,

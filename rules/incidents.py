@@ -135,18 +135,25 @@ def _where(state: Reading, a: str, b: str) -> str:
 
 
 def _incident(r: Resolution, a: str, b: str) -> None:
-    n = r.numbers["incidents"]
     st = r.state
     mod = _severity_modifier(st, a, b)
     total = r.dice(f"severity:{a}:{b}", about=f"severity of the incident between {a} and {b}",
                    inputs={"modifier": mod}) + mod
-    sev = severity(st, total)
+    happen(r, a, b, severity(st, total), _where(st, a, b))
+
+
+def happen(r: Resolution, a: str, b: str, sev: str, where: str, cause: str = "") -> None:
+    """An incident of severity ``sev`` between ``a`` and ``b`` in region ``where`` (empty:
+    nowhere in particular), with all its consequences: rolled, or scripted by an inject
+    (``cause``: ``inject ID``; the event then says where and why)."""
+    n = r.numbers["incidents"]
+    st = r.state
     level = SEVERITIES.index(sev) + 1
     tension_before = st.value("tension", a, b)
-    where = _where(st, a, b)
     place = f" in {region_name(st, where)}" if where else ""
     text = f"A {sev} incident between {name(st, a)} and {name(st, b)}{place}"
-    r.emit("incident", "all", between=[a, b], severity=sev, level=level, text=text)
+    scripted = {"region": where, "cause": cause} if cause else {}
+    r.emit("incident", "all", between=[a, b], severity=sev, level=level, text=text, **scripted)
     # The forces that met are seen by the other side.
     for fid, fs in st.forces.items():
         owner = st.owner(fid)
@@ -248,5 +255,6 @@ def drift(r: Resolution) -> None:
 
 COLLECTIVE = (Step("collective defence", collective_defence),)
 STEPS = (Step("incidents", incidents), Step("drift", drift))
-HAZARD = Hazard("incident", conflict_share, conflict_line, guard="agreement")
+HAZARD = Hazard("incident", conflict_share, conflict_line, guard="agreement", severities=SEVERITIES,
+                happen=happen)
 """What a report needs to weigh the risk of an incident roll (``incident:A:B``)."""
