@@ -64,6 +64,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.entries import (
     Annulled,
     Answered,
+    Drawn,
     Ended,
     IncidentHappened,
     InjectDelivered,
@@ -483,6 +484,8 @@ def facts(
 
     for e in seen:
         match e:
+            case Drawn():
+                add("draw", f"{e.title}: {e.option}")
             case InjectDelivered():
                 to = f" (to {n.actors_names(e.to)})" if e.to else ""
                 add("inject", f"{e.title}{to}: {e.text}" if e.text else f"{e.title}{to}")

@@ -145,6 +145,21 @@ class Resolution:
         )
         return success
 
+    def pick(self, roll_id: str, weights: Sequence[float], *, about: str) -> int:
+        """A seeded choice among ``len(weights)`` options, each as likely as its weight: the
+        index of the one drawn. Logged for the facilitator (``value``: the uniform draw)."""
+        value = dice.uniform(self.seed, self.turn, roll_id)
+        total, at, chosen = sum(weights), 0.0, len(weights) - 1
+        for i, w in enumerate(weights):
+            at += w / total
+            if value < at:
+                chosen = i
+                break
+        if self._rolls:
+            self.emit("roll", "fac", id=roll_id, p=None, value=round(value, 4), success=None,
+                      inputs={"weights": list(weights), "drawn": chosen}, about=about)
+        return chosen
+
     def dice(self, roll_id: str, *, n: int = 2, sides: int = 6, about: str,
              inputs: Mapping[str, Any] | None = None) -> int:
         """``n`` seeded dice of ``sides`` sides, summed (a 2d6 table roll by default). Logged."""

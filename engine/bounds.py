@@ -192,8 +192,8 @@ class Ranges:
     def moved_by_play(self, key: Key) -> bool:
         """Whether a move, a step of the ruleset or an inject can change this value."""
         name, args = key
-        if name == "fired":
-            return True  # injects fire as turns go by
+        if name in ("fired", "drew"):
+            return True  # injects fire as turns go by; a draw is made when the session starts
         own = self.ruleset.functions.get(name)
         value = own.steps_of if own is not None and own.steps_of else name
         if self.ruleset_changes is None or value in self.ruleset_changes:

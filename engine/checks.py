@@ -52,6 +52,7 @@ ID_KINDS = (
     ("inject", "injects"),
     ("objective", "objectives"),
     ("ending", "endings"),
+    ("draw", "draws"),
 )
 INJECT_PHASES = ("briefing", "communications", "orders")
 #: The phases a clock can time (the adjudication is the facilitator's review: it may be timed too).
@@ -192,6 +193,7 @@ class ScenarioChecks:
     # the checks
     def run(self) -> list[tuple[FieldPath, str]]:
         self.collect_ids()
+        self.check_draws()  # before the conditions: they may name the draws' options
         self.check_meta()
         self.check_actors()
         self.check_alliances()
@@ -358,6 +360,36 @@ class ScenarioChecks:
             incident = t.get("incident")
             if isinstance(incident, dict):
                 self.check_incident((*here, "incident"), incident)
+
+    def check_draws(self) -> None:
+        options: set[str] = set()
+        for i, t in self.tables("draws"):
+            here: FieldPath = ("draws", i)
+            opts, weights, hidden = t.get("options"), t.get("weights"), t.get("hidden_from")
+            if isinstance(opts, list):
+                if len(opts) < 2:
+                    self.add((*here, "options"), "a draw needs at least two options to choose from")
+                seen: set[Any] = set()
+                for j, o in enumerate(opts):
+                    if isinstance(o, str) and not ID.fullmatch(o):
+                        shown = json.dumps(cut(o), ensure_ascii=False)
+                        self.add((*here, "options", j), f"the option {shown} may contain only "
+                                 "letters, digits, '-' and '_' (conditions name it)")
+                    elif o in seen:
+                        self.add((*here, "options", j), f"the option '{one_line(str(o))}' is given twice")
+                    seen.add(o)
+                options |= {o for o in opts if isinstance(o, str)}
+                if isinstance(weights, list) and weights and len(weights) != len(opts):
+                    self.add((*here, "weights"), f"one weight per option: {len(opts)} options, "
+                             f"{len(weights)} weight{'s' if len(weights) != 1 else ''}")
+            if isinstance(weights, list):
+                for j, w in enumerate(weights):
+                    if _is_number(w) and w <= 0:
+                        self.add((*here, "weights", j), f"a weight is more than 0, got {w}")
+            if isinstance(hidden, list):
+                for j, a in enumerate(hidden):
+                    self.ref((*here, "hidden_from", j), a, "actor")
+        self.ids["option"] = options
 
     def check_incident(self, here: FieldPath, t: Mapping[str, Any]) -> None:
         """An inject's scripted incident: two different actors, a severity of the ruleset, a region."""

@@ -17,7 +17,7 @@ from typing import Any
 from detente.engine.expr import Condition, compile_condition
 from detente.engine.ruleset import find_ruleset, functions_of
 from detente.engine.scenario import Scenario
-from detente.engine.state import Reading
+from detente.engine.state import Reading, draw_key
 
 __all__ = ["Facts", "compile_scenario"]
 
@@ -127,6 +127,10 @@ class Facts:
         pledges = self._state.pledges.values()
         return sum(1 for p in pledges if p.by == actor and p.status == "broken")
 
-    # -- injects ------------------------------------------------------------------------
+    # -- injects and draws ---------------------------------------------------------------
     def fired(self, inject: str, /) -> bool:
         return inject in self._state.fired
+
+    def drew(self, draw: str, option: str, /) -> bool:
+        """Whether the draw gave ``option`` (a draw is made when the session starts)."""
+        return self._state.marks.get(draw_key(draw)) == option

@@ -83,6 +83,16 @@ class Started(TimelineEntry):
 
 
 @frozen
+class Drawn(TimelineEntry):
+    """A scenario's draw made when the session began (seen by the teams it is not hidden from)."""
+
+    kind: ClassVar[str] = "draw"
+    id: str = ""
+    title: str = ""
+    option: str = ""
+
+
+@frozen
 class PhaseBegan(TimelineEntry):
     """A new phase began; at ``briefing``, a new turn (:attr:`turn` and :attr:`phase` are the new ones)."""
 
@@ -359,7 +369,7 @@ class Other(TimelineEntry):
 TYPES: dict[str, type[TimelineEntry]] = {
     t.kind: t
     for t in (
-        Started, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
+        Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
         Answered, LeftUnanswered, Settled, Said, HungUp, Withdrawn, Pledged, PledgeSettled,
         MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged, Marked,
         IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
@@ -430,6 +440,7 @@ __all__ = [
     "Annulled",
     "Answered",
     "ClockSet",
+    "Drawn",
     "Ended",
     "Flagged",
     "ForceLocated",

@@ -33,6 +33,7 @@ from detente.engine.state import (
     Reading,
     State,
     Working,
+    draw_key,
     pair,
 )
 
@@ -41,6 +42,7 @@ Event = dict[str, Any]
 #: Every event kind, with its fields and what it means. Documentation and a test use it.
 KINDS: dict[str, tuple[str, str]] = {
     "start": ("seed", "the session began"),
+    "draw": ("id, title, option", "a scenario's draw was made when the session began"),
     "phase": ("turn, phase", "a new phase (and at briefing a new turn) began"),
     "inject": ("id, title, text, to", "an inject was delivered (to: addressees, empty for everyone)"),
     "changed": ("value, of, to, by, cause", "a tracked value changed to `to` (by: the change)"),
@@ -241,6 +243,10 @@ def _mark(w: Working, e: Event) -> None:
         marks[e["key"]] = e["value"]
 
 
+def _draw(w: Working, e: Event) -> None:
+    w.own("marks")[draw_key(e["id"])] = e["option"]
+
+
 def _counted(w: Working, e: Event) -> None:
     """An event the ruleset counts (:attr:`Ruleset.counts`): one more for the pair it is between."""
     track = w.ruleset.counts.get(e["kind"])
@@ -273,6 +279,7 @@ def _nothing(w: Working, e: Event) -> None:
 
 FOLD: dict[str, Callable[[Working, Event], None]] = {
     "start": _nothing,
+    "draw": _draw,
     "phase": _phase,
     "inject": _inject,
     "changed": _changed,

@@ -92,6 +92,8 @@ ENGINE_FUNCTIONS: dict[str, Signature] = {
                   "Number of pledges the actor has broken so far (0 or more)."),
         Signature("fired", ("inject",), "bool",
                   "True if the inject has fired."),
+        Signature("drew", ("draw", "option"), "bool",
+                  "True if the draw (made when the session started) gave this option."),
         Signature("min", ("number", "number"), "number",
                   "The smallest of two or more numbers: min(forces_in('blue', 'strait'), 2).",
                   variadic=True),
@@ -132,7 +134,7 @@ VARIABLES: dict[str, str] = {
 _BOOLEANS = {"true": True, "false": False}
 _BUILTINS = {"min": min, "max": max, "abs": abs}  # the only callables not asked of the facts
 _PLURALS = {"actor": "actors", "alliance": "alliances", "region": "regions", "force": "forces",
-            "inject": "injects"}
+            "inject": "injects", "draw": "draws", "option": "draws' options"}
 
 
 def reference_table(functions: Functions | None = None) -> str:

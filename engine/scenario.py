@@ -274,6 +274,30 @@ class Inject:
 
 
 @frozen
+class Draw:
+    """A random draw made when the session starts (``[[draws]]``): which of its options holds
+    in this run of the exercise — how one side reads the other's exercise, whether a storm
+    comes. Made from the session's seed, logged as a roll, read by conditions (``drew``)."""
+
+    id: str
+    """Short identifier, used in ``drew('id', 'option')``."""
+    title: str
+    """What is drawn, in words (``"How Corvania reads the Azurian exercise"``)."""
+    options: tuple[str, ...]
+    """The possible results: short ids (``["routine", "threat"]``)."""
+    weights: tuple[float, ...] = ()
+    """How likely each option is, relative to the others (empty: all equally likely)."""
+    hidden_from: tuple[str, ...] | None = None
+    """The teams that do not learn the result; left out, every team (only the facilitator
+    knows). ``[]``: every team learns it."""
+
+    def seen_by(self, actor_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """The teams that learn the result."""
+        hidden = set(actor_ids) if self.hidden_from is None else set(self.hidden_from)
+        return tuple(a for a in actor_ids if a not in hidden)
+
+
+@frozen
 class Objective:
     """What a team is trying to achieve (``[[objectives]]``), scored at the end."""
 
@@ -325,6 +349,7 @@ class Scenario:
     injects: tuple[Inject, ...] = ()
     objectives: tuple[Objective, ...] = ()
     endings: tuple[Ending, ...] = ()
+    draws: tuple[Draw, ...] = ()
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (``KeyError`` if none)."""
@@ -422,4 +447,6 @@ class Scenario:
             "force": frozenset(f.id for f in self.forces),
             "inject": frozenset(i.id for i in self.injects),
             "objective": frozenset(o.id for o in self.objectives),
+            "draw": frozenset(d.id for d in self.draws),
+            "option": frozenset(o for d in self.draws for o in d.options),
         }

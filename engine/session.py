@@ -248,6 +248,10 @@ def _start(s: Session, c: Start) -> Resolution | str:
         return "the session has already started"
     r = s._resolution()
     r.emit("start", "all", seed=s.seed)
+    for d in s.scenario.draws:
+        weights = d.weights or (1.0,) * len(d.options)
+        option = d.options[r.pick(f"draw:{d.id}", weights, about=f"draw {d.id}")]
+        r.emit("draw", list(d.seen_by(s.scenario.actor_ids)) or "fac", id=d.id, title=d.title, option=option)
     r.emit("phase", "all", turn=1, phase="briefing")
     s._injects_for_phase(r)
     return r

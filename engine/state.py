@@ -110,6 +110,11 @@ class Order:
         )
 
 
+def draw_key(draw: str) -> str:
+    """The mark a draw's result is kept under (:attr:`State.marks`)."""
+    return f"draw:{draw}"
+
+
 @frozen
 class Message:
     """One line of a hotline call's transcript."""

@@ -27,9 +27,9 @@ from attrs import field, frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.scenario import Scenario
-from detente.engine.state import Delivery, Order, Outcome, Proposal, State, pair, rung
+from detente.engine.state import Delivery, Order, Outcome, Proposal, State, draw_key, pair, rung
 from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, Key, Track
-from detente.engine.visibility import in_audience, shown
+from detente.engine.visibility import in_audience, may_see_draw, shown
 
 if TYPE_CHECKING:
     from detente.engine.ruleset import Ruleset
@@ -123,6 +123,17 @@ class InjectView:
 
 
 @frozen
+class DrawView:
+    """The result of a scenario's draw, for a role that may know it."""
+
+    id: str
+    title: str
+    """What was drawn, in words."""
+    option: str
+    """What it gave."""
+
+
+@frozen
 class ClockView:
     """The phase clock, as everyone sees it. ``left`` is what was left at the last clock command:
     while it runs, a front end subtracts the time since (the engine reads no clock)."""
@@ -173,6 +184,9 @@ class View:
     """The phase clock, if the phase has one: everyone sees it."""
     escalation: str = ""
     """The pair value the escalation ladder reads (:attr:`Ruleset.escalation`); empty if none."""
+    draws: tuple[DrawView, ...] = ()
+    """The results of the scenario's draws the role may know
+    (:func:`~detente.engine.visibility.may_see_draw`)."""
     tracks: Mapping[str, Track] = field(factory=dict)
     """Every tracked value's declaration, by name (the engine's budget and the ruleset's), in
     the ruleset's order: what each value is called, means and may be. Declarations are no
@@ -310,6 +324,8 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
         clock=ClockView(seconds=st.clock.seconds, left=st.clock.left, running=st.clock.running,
                         auto=st.clock_auto) if st.clock is not None else None,
         escalation=escalation if escalation in tracks else "",
+        draws=tuple(DrawView(d.id, d.title, st.marks[draw_key(d.id)]) for d in scenario.draws
+                    if draw_key(d.id) in st.marks and may_see_draw(role, d, scenario)),
         tracks=tracks,
     )
 

@@ -46,7 +46,7 @@ from typing import Any
 from attrs import frozen
 
 from detente.engine.commands import FACILITATOR
-from detente.engine.scenario import Scenario
+from detente.engine.scenario import Draw, Scenario
 from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, HOLDER, MEMBERS, Track
 
 
@@ -107,6 +107,7 @@ _FACILITATOR = EventRule(FACILITATOR_ONLY)
 #: listed is the facilitator's.
 EVENTS: dict[str, EventRule] = {
     "start": EventRule("stamped", secret=("seed",)),
+    "draw": _STAMPED,  # stamped with the teams not hidden from it (the scenario's hidden_from)
     "phase": _STAMPED,
     "inject": _STAMPED,  # stamped with its addressees
     "changed": EventRule("value", private=("cause",)),
@@ -234,6 +235,12 @@ def _without(event: Mapping[str, Any], fields: tuple[str, ...]) -> Mapping[str, 
     return {k: v for k, v in event.items() if k not in fields}
 
 
+def may_see_draw(role: str, draw: Draw, scenario: Scenario) -> bool:
+    """Whether ``role`` learns the result of ``draw``: the facilitator always, a team unless
+    the scenario hides it from that team (:attr:`Draw.hidden_from`: left out, from every team)."""
+    return role == FACILITATOR or role in draw.seen_by(scenario.actor_ids)
+
+
 def header_for(header: Mapping[str, Any], role: str) -> Mapping[str, Any]:
     """A log header as ``role`` may read it (no seed but for the facilitator)."""
     if role == FACILITATOR:
@@ -311,6 +318,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
         alliances=alliances,
         relations=tuple(relations),
         injects=(),
+        draws=(),  # what a draw may give is the facilitator's; a result reaches who may see it
         # The condition stays with the host, which scores it: it may name injects the team has
         # not seen. The team reads what it is trying to achieve, and how it counts.
         objectives=tuple(evolve(o, when="false") for o in scenario.objectives if o.actor == team),
@@ -321,6 +329,6 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
 __all__ = [
     "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
     "PUBLIC_ROLES",
-    "EventRule", "header_for", "in_audience", "may_see", "scenario_for", "shown", "tracks_of",
+    "EventRule", "header_for", "in_audience", "may_see", "may_see_draw", "scenario_for", "shown", "tracks_of",
     "value_audience",
 ]

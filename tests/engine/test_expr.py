@@ -33,9 +33,11 @@ IDS: dict[str, set[str]] = {
     "region": {"baltic", "black-sea"},
     "force": {"fleet", "wing"},
     "inject": {"storm", "leak"},
+    "draw": {"weather"},
+    "option": {"calm-seas", "gale"},
 }
 SAMPLE = {"actor": ("blue", "red"), "alliance": ("nato",), "region": ("baltic",),
-          "force": ("fleet",), "inject": ("storm",)}
+          "force": ("fleet",), "inject": ("storm",), "draw": ("weather",), "option": ("gale",)}
 FUNCTIONS = functions_of(find_ruleset("defense-diplomacy"))
 """The functions of the bundled ruleset's conditions: its tracked values, its own, the engine's."""
 FACT_FUNCTIONS = [name for name in FUNCTIONS if name not in ("min", "max", "abs")]
@@ -127,6 +129,9 @@ class FakeFacts:
 
     def fired(self, inject: str) -> bool:
         return self._answer("fired", inject)
+
+    def drew(self, draw: str, option: str) -> bool:
+        return self._answer("drew", draw, option)
 
 
 def _args(name: str) -> tuple[str, ...]:

@@ -436,6 +436,8 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
         return "a proposal" if p is None else f"{n(p.by)}'s {proposal_words(nm, p.order.move)}"
 
     match e:
+        case entries.Drawn():
+            return f"drawn: {e.title}: {e.option}"
         case entries.InjectDelivered():
             return f"inject: {e.title}" + (f" (to {nm.actors_names(e.to)})" if e.to else "")
         case entries.Proposed():

@@ -443,6 +443,9 @@ class ReplayScreen(Panels, Screen[None]):
         for team, briefing in v.briefings.items():
             parts.append((f"Private briefing of {role_name(self.tape.scenario, team)}", briefing))
         parts.append(("Public briefing", v.briefing))
+        if v.draws:
+            drawn = "\n".join(f"{d.title}: {d.option}" for d in v.draws)
+            parts.append(("What was drawn (known to this role)", drawn))
         text = "\n\n".join(f"{head}:\n{body.strip()}" for head, body in parts if body.strip())
         self.app.push_screen(BriefingModal(f"Briefing as {role_name(self.tape.scenario, self.role)}", text))
 

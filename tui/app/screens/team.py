@@ -251,6 +251,11 @@ class TeamScreen(Screen[None]):
         t = Text()
         t.append("Your briefing\n", style="bold underline")
         t.append(v.private_briefing.strip() + "\n\n")
+        if v.draws:
+            t.append("What you know\n", style="bold underline")
+            for known in v.draws:
+                t.append(f"{known.title}: {known.option}\n")
+            t.append("\n")
         if v.inbox:
             t.append("Injects\n", style="bold underline")
             for d in v.inbox:
