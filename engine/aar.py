@@ -151,6 +151,7 @@ def build(
         title=scenario.scenario.title,
         scenario_id=scenario.scenario.id,
         summary=scenario.scenario.summary,
+        learning_objectives=scenario.scenario.learning_objectives,
         source=str(header.get("source", "")),
         seed=header.get("seed"),
         engine=str(header.get("engine", "")),

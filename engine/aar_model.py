@@ -303,6 +303,8 @@ class Report:
     """The alliance values per alliance per turn the role may see, from turn 0."""
     warnings: tuple[str, ...] = ()
     """What the log reader dropped (a log cut short)."""
+    learning_objectives: tuple[str, ...] = ()
+    """What the exercise trains (the scenario's ``learning_objectives``): the debrief's yardstick."""
     pairs: tuple[tuple[str, str], ...] = field(default=())
     """Every pair, in the scenario's order."""
     tracks: Mapping[str, Track] = field(factory=dict)

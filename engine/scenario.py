@@ -48,6 +48,8 @@ class Meta:
     """The default seed of the dice; ``--seed`` overrides it."""
     briefing: str = ""
     """The public briefing every team and observer reads at the start."""
+    learning_objectives: tuple[str, ...] = ()
+    """What the exercise trains, one sentence each: in the facilitator's briefing and the report."""
 
 
 @frozen

@@ -362,3 +362,31 @@ async def test_the_team_screen_offers_only_the_moves_the_scenario_allows(tmp_pat
         target.value = "red"
         with pytest.raises(InvalidSelectValueError):
             target.value = "green"
+
+
+async def test_the_console_shows_what_the_exercise_trains(tmp_path: Path) -> None:
+    from detente.tui.app.screens.modals import BriefingModal
+
+    client = client_for(tmp_path)
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingModal)
+        text = app.screen.text
+        scenario = client.scenario
+        assert text.startswith("What this exercise trains:")
+        for goal in scenario.scenario.learning_objectives:
+            assert goal in text
+        for actor in scenario.actors:
+            assert f"Private briefing of {actor.name}" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+
+
+def test_every_bundled_scenario_says_what_it_trains() -> None:
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        goals = load_scenario(path).scenario.learning_objectives
+        assert len(goals) >= 3, path.name

@@ -21,8 +21,8 @@ from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, session_from_header
 from detente.engine.views import timeline, view
 from detente.tui.app.app import DetenteApp
-from detente.tui.app.screens.modals import ChooseModal, HelpModal
-from detente.tui.app.screens.replay import BriefingModal, ReplayScreen, Tape, timeline_lines
+from detente.tui.app.screens.modals import BriefingModal, ChooseModal, HelpModal
+from detente.tui.app.screens.replay import ReplayScreen, Tape, timeline_lines
 from detente.tui.app.screens.start import StartScreen
 from detente.tui.cli import main
 

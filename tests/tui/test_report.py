@@ -77,6 +77,9 @@ def test_markdown_states_the_facts_of_the_session(
     outcome = next(e for e in ev if e["kind"] == "outcome")
     said = Names.outcome_name(outcome["result"])
     assert md_escape(said.capitalize()) in md and md_escape(outcome["reason"]) in md
+    assert "What this exercise trains" in md
+    for goal in replay(logs[name]).session.scenario.scenario.learning_objectives:
+        assert md_escape(goal) in md  # the debrief's yardstick opens the report
     calls = {e["id"] for e in ev if e["kind"] == "proposal" and e["order"]["move"] == "hotline_call"}
     answered = sum(1 for e in ev if e["kind"] == "response" and e["id"] in calls and e["accept"])
     declined = sum(1 for e in ev if e["kind"] == "response" and e["id"] in calls and not e["accept"])

@@ -228,6 +228,8 @@ def _teams(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Scenario and teams")]
     if r.summary:
         out.append(Para(r.summary))
+    if r.learning_objectives:
+        out += [Para("What this exercise trains:", strong=True), Items(r.learning_objectives)]
     rows = tuple((t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
     out.append(Table(("team", "alliances"), rows))
     if r.alliances:

@@ -396,6 +396,22 @@ def _order_text(o: Mapping[str, Any], names: Names | None = None) -> str:
     return str(o["move"]) + (f" {' '.join(args)}" if args else "")
 
 
+def facilitator_briefing(scenario: Scenario, v: View, names: Names | None = None) -> str:
+    """The facilitator's briefing as text: what the exercise trains, the public briefing, each
+    team's private briefing, and what the draws gave (``v``: the facilitator's view)."""
+    n = names or Names.of(scenario)
+    parts: list[tuple[str, str]] = []
+    goals = scenario.scenario.learning_objectives
+    if goals:
+        parts.append(("What this exercise trains", "\n".join(f"- {g}" for g in goals)))
+    parts.append(("Public briefing", scenario.scenario.briefing))
+    for a in scenario.actors:
+        parts.append((f"Private briefing of {n.actor_name(a.id)}", a.briefing))
+    if v.draws:
+        parts.append(("What was drawn", "\n".join(f"{d.title}: {d.option}" for d in v.draws)))
+    return "\n\n".join(f"{head}:\n{body.strip()}" for head, body in parts if body.strip())
+
+
 def turn_summary(
     scenario: Scenario, v: View, seen: Iterable[TimelineEntry], before: Mapping[tuple[str, str], int]
 ) -> list[str]:

@@ -31,9 +31,16 @@ from detente.tui.app.panels import (
 )
 from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.app.screens.forms import InjectModal, OverrideModal
-from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
+from detente.tui.app.screens.modals import (
+    BriefingModal,
+    ChooseModal,
+    ConfirmModal,
+    HelpModal,
+    TextModal,
+    screen_keys,
+)
 from detente.tui.app.screens.team import HandoverScreen, ReturnScreen, TeamScreen
-from detente.tui.render.text import Names, clock_words, notable
+from detente.tui.render.text import Names, clock_words, facilitator_briefing, notable
 
 PHASE_HINT = {
     "briefing": "teams read their briefings; press n to move on to communications",
@@ -210,6 +217,8 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
                 show=False),
         Binding("b", "note", "Note", tooltip="an observation for the debrief and the report", show=False),
+        Binding("g", "briefings", "Briefings", show=False,
+                tooltip="what the exercise trains, the public and every private briefing, the draws"),
         Binding("k", "clock", "Clock",
                 tooltip="the phase clock: set, start, pause, extend, stop, advance by itself", show=False),
         Binding("m", "matrix", "Matrix", tooltip="switch the relations matrix: tension, trust, threat",
@@ -453,6 +462,11 @@ class ConsoleScreen(Panels, Screen[None]):
 
     def action_debrief(self) -> None:
         self.app.push_screen(DebriefScreen(self.client), callback=lambda _: self.refresh_view())
+
+    def action_briefings(self) -> None:
+        """The facilitator's briefing: what the exercise trains, then every briefing and draw."""
+        self.app.push_screen(BriefingModal("The facilitator's briefing", facilitator_briefing(
+            self.client.scenario, self.client.view(FACILITATOR), self.names)))
 
     @work
     async def action_team(self) -> None:

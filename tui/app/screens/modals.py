@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -136,4 +136,29 @@ def screen_keys(screen: object) -> list[tuple[str, str]]:
     return out
 
 
-__all__ = ["ChooseModal", "ConfirmModal", "HelpModal", "TextModal", "screen_keys"]
+
+
+class BriefingModal(ModalScreen[None]):
+    """Briefings as one perspective has them, scrollable."""
+
+    BINDINGS = [Binding("escape,b,q", "close", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="briefing"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.text, markup=False)
+            yield Static("Escape closes; arrows scroll", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["BriefingModal", "ChooseModal", "ConfirmModal", "HelpModal", "TextModal", "screen_keys"]

@@ -17,9 +17,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label, RichLog, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, RichLog, Static
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.entries import (
@@ -46,7 +46,7 @@ from detente.tui.app.panels import (
     release_heap,
     settle_heap,
 )
-from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal
+from detente.tui.app.screens.modals import BriefingModal, ChooseModal, ConfirmModal, HelpModal
 from detente.tui.render.provenance import notes
 from detente.tui.render.text import Names, notable
 
@@ -208,29 +208,6 @@ def timeline_lines(
                 if text:
                     lines.append(Text(text))
     return lines
-
-
-class BriefingModal(ModalScreen[None]):
-    """Briefings as one perspective has them, scrollable."""
-
-    BINDINGS = [Binding("escape,b,q", "close", "Close")]
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", id="briefing"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.text, markup=False)
-            yield Static("Escape closes; arrows scroll", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class ReplayScreen(Panels, Screen[None]):
