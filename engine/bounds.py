@@ -250,6 +250,7 @@ class Ranges:
             if cond.names:
                 continue
             for t in range(1, last):
+                # Only the turn: the condition reads nothing else (cond.names is empty).
                 if cond(_TurnOnly(t, self.s.turns.limit)):  # type: ignore[arg-type]
                     last, by = t, i
                     break

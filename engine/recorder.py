@@ -47,11 +47,11 @@ MACHINE_KEY: Any = object()
 
 
 def _key(key: Key | object | None) -> Key | None:
-    if key is MACHINE_KEY:
-        from detente.engine.signing import machine_key
+    from detente.engine.signing import Key, machine_key
 
+    if key is MACHINE_KEY:
         return machine_key()
-    return key  # type: ignore[return-value]
+    return key if isinstance(key, Key) else None
 
 
 def make_header(

@@ -212,7 +212,7 @@ def _type(t: Any, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict[str
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, attrs.Factory):  # type: ignore[arg-type]
+    if isinstance(value, attrs.Factory):  # type: ignore[arg-type]  # attrs types Factory as a function
         made = value.factory()
         return made if isinstance(made, dict) and not made else None
     if isinstance(value, tuple):

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from detente.engine.log import Signatures
 
 __all__ = [
@@ -71,11 +73,11 @@ def _message(chain_head: str) -> bytes:
 class Key:
     """An Ed25519 private key and its public half, as hex."""
 
-    def __init__(self, private: object) -> None:
+    def __init__(self, private: Ed25519PrivateKey) -> None:
         from cryptography.hazmat.primitives import serialization
 
         self._private = private
-        raw = private.public_key().public_bytes(  # type: ignore[attr-defined]
+        raw = private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
         self.public: str = raw.hex()
@@ -90,13 +92,13 @@ class Key:
 
     def sign(self, chain_head: str) -> str:
         """The signature (128 hex digits) of a chain head (64 hex digits)."""
-        return bytes(self._private.sign(_message(chain_head))).hex()  # type: ignore[attr-defined]
+        return bytes(self._private.sign(_message(chain_head))).hex()
 
     def secret(self, label: str) -> str:
         """A 128-bit value derived from the key and ``label``: unpredictable without the key."""
         from cryptography.hazmat.primitives import serialization
 
-        raw = self._private.private_bytes(  # type: ignore[attr-defined]
+        raw = self._private.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )
         return hmac.new(raw, label.encode(), hashlib.sha256).hexdigest()[:32]
@@ -153,7 +155,7 @@ def _create(path: Path) -> Key | None:
     from cryptography.hazmat.primitives import serialization
 
     key = Key.generate()
-    pem = key._private.private_bytes(  # type: ignore[attr-defined]
+    pem = key._private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")

@@ -501,7 +501,9 @@ class RemoteClient:
                   and isinstance(e.to, int | float)):
                 level[pair(*e.of)] = int(e.to)
         if self._view is not None:
-            level.update(self._view.table(name))  # type: ignore[arg-type]
+            for k, v in self._view.table(name).items():
+                if isinstance(k, tuple) and len(k) == 2:
+                    level[pair(*k)] = int(v)
         by_turn[turn] = dict(level)
         turns = sorted(t for t in by_turn if t >= 1)
         return {key: [by_turn[t].get(key, 0) for t in turns] for key in level}

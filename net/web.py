@@ -68,6 +68,7 @@ async def serving_web(
     try:
         site = web.TCPSite(runner, host, port, ssl_context=tls)
         await site.start()
+        # The port bound (0 asks for any): aiohttp keeps the server private and typed Optional.
         bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         server.public_url = f"{'https' if tls else 'http'}://{host}:{bound}"
         where = f"[{host}]" if ":" in host else host
