@@ -126,9 +126,11 @@ class Resolution:
                 by = new - old
                 if isinstance(by, float):
                     by = round(by, 3)
+            if vis is None:  # default_vis, with the track already found
+                vis = [of[0]] if track.seen_by == HOLDER else "all"
             self.events.append({
                 "kind": "changed", "value": value, "of": list(of), "to": new, "by": by, "cause": cause,
-                "vis": default_vis(value, of, self.state.tracks) if vis is None else vis,
+                "vis": vis,
             })
         return new
 

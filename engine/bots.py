@@ -32,7 +32,7 @@ SubmitOrders(team='blue', orders=(...))
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 from attrs import evolve, frozen
@@ -92,18 +92,28 @@ class Policy:
         """How much the policy likes ``order`` (0: never)."""
         return 1.0
 
+    def weight_context(self, seat: Seat) -> Hashable | None:
+        """What :meth:`weight` reads besides the team and the order, so that its results can be
+        kept (:meth:`Seat.weighed`): nothing, ``()``, when :attr:`stable_weights`; None when it
+        cannot be said (every order is weighed afresh)."""
+        return () if self.stable_weights else None
+
     def orders(self, seat: Seat, rng: random.Random) -> tuple[Order, ...]:
         """The team's sealed orders for the turn."""
-        pool = seat.candidates("orders", rng)
-        weights = seat.weights(self, pool)
+        pool, weights = seat.weighed(self, "orders", rng)
         left = seat.left
         chosen: list[Order] = []
         forces: set[str] = set()
         keys: set[tuple[str, str, tuple[str, ...]]] = set()
+        ruled_out = True  # what the orders chosen so far rule out has changed
         while len(chosen) < MAX_ORDERS:
-            for i, (o, cost) in enumerate(pool):
-                if cost > left or _key(o) in keys or (o.force and o.force in forces):
-                    weights[i] = 0
+            if ruled_out:
+                # Only an order chosen changes what is ruled out: after a refused pick the pool
+                # stands as it was, and a weight already 0 stays 0.
+                for i, (o, cost) in enumerate(pool):
+                    if weights[i] and (cost > left or _key(o) in keys or (o.force and o.force in forces)):
+                        weights[i] = 0
+                ruled_out = False
             picked = _pick(rng, pool, weights)
             if picked is None:
                 break
@@ -118,6 +128,7 @@ class Policy:
             keys.add(_key(o))
             if o.force:
                 forces.add(o.force)
+            ruled_out = True
             if rng.random() < self.stop:
                 break
         return tuple(chosen)
@@ -135,12 +146,14 @@ class Policy:
         if made >= len(self.talk) or rng.random() >= self.talk[made] or not self.willing(seat):
             return None
         mine = {(p.order.move, t) for p in seat.proposals if p.by == seat.team for t in p.to}
-        pool = [
-            (o, c) for o, c in seat.candidates("communications", rng)
-            if not any((o.move, t) in mine for t in (o.targets or (o.target,)))
-        ]
-        # Talk first where tension is highest.
-        weights = [self.weight(seat, o) * _urgency(seat, o) for o, _ in pool]
+        candidates, liking = seat.weighed(self, "communications", rng)
+        pool: list[tuple[Order, int]] = []
+        weights: list[float] = []
+        for (o, c), w in zip(candidates, liking, strict=True):
+            if not any((o.move, t) in mine for t in (o.targets or (o.target,))):
+                pool.append((o, c))
+                # Talk first where tension is highest.
+                weights.append(w * _urgency(seat, o))
         while (i := _pick(rng, pool, weights)) is not None:
             weights[i] = 0
             if seat.check(pool[i][0], "communications") is None:
@@ -254,6 +267,10 @@ class Hawk(Policy):
 @frozen
 class TitForTat(Policy):
     """Cooperates with those who cooperated, retaliates against those who escalated."""
+
+    def weight_context(self, seat: Seat) -> Hashable | None:
+        # Its liking of an order reads how each other team behaved toward it, and nothing else.
+        return tuple(seat.stance(o) for o in seat.others)
 
     def weight(self, seat: Seat, order: Order) -> float:
         score = sum(t if seat.stance(o) == COOPERATIVE else -t for o, t in _tones(seat, order))

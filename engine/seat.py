@@ -28,7 +28,7 @@ from detente.engine.ruleset import (
     find_ruleset,
 )
 from detente.engine.scenario import Scenario
-from detente.engine.state import Order, State
+from detente.engine.state import Order, Proposal, State
 from detente.engine.views import ProposalView, Timeline, View, proposal_view, view
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ class Tones:
     :attr:`MoveType.read_by` …), worked out once per order and kept: a bot weighs dozens of
     candidate orders at every decision, and the same orders come back turn after turn."""
 
-    __slots__ = ("_allied", "_cache", "_near", "candidates", "ruleset", "scenario", "weights")
+    __slots__ = ("_allied", "_cache", "_near", "candidates", "group_weights", "proposal_views", "ruleset",
+                 "scenario", "weights")
 
     def __init__(self, scenario: Scenario, ruleset: Ruleset) -> None:
         self.scenario = scenario
@@ -58,6 +59,13 @@ class Tones:
         """Concrete orders for a move and its valid arguments (:meth:`Seat.candidates`)."""
         self.weights: dict[tuple[str, str, Order], float] = {}
         """What a policy whose liking depends on the order alone makes of an order by a team."""
+        self.group_weights: dict[Any, tuple[float, ...]] = {}
+        """What a policy makes of each order of a legal move's kept candidates (:meth:`Seat.weighed`),
+        by policy, team, what else the liking reads (:meth:`Policy.weight_context`) and move."""
+        self.proposal_views: dict[int, tuple[Proposal, ProposalView]] = {}
+        """Each call or proposal as its parties see it, by the identity of the (never changed)
+        proposal: an unchanged proposal is the same object from one state to the next, and a bot
+        looks at the proposals after every command of the communications phase."""
 
     def allied(self, a: str, b: str) -> bool:
         return (a, b) in self._allied
@@ -168,10 +176,17 @@ class Seat:
         if self._view is not None:
             return self._view.proposals
         team = self.team
-        return tuple(
-            proposal_view(p, self._ruleset)
-            for p in self._state.proposals.values() if team == p.by or team in p.to
-        )
+        kept = self.tones.proposal_views
+        out = []
+        for p in self._state.proposals.values():
+            if team == p.by or team in p.to:
+                hit = kept.get(id(p))
+                if hit is None or hit[0] is not p:
+                    if len(kept) > 4096:
+                        kept.clear()
+                    hit = kept[id(p)] = (p, proposal_view(p, self._ruleset))
+                out.append(hit[1])
+        return tuple(out)
 
     @property
     def pledges(self) -> tuple[tuple[str, str, str, str], ...]:
@@ -209,7 +224,10 @@ class Seat:
 
     def check(self, order: Order, phase: str) -> str | None:
         """Why ``order`` would be refused, or None."""
-        return check_order(self._state, self.team, order, self._ruleset, phase)
+        # The move's valid arguments are those its legal move lists (the same state and team),
+        # when it is legal: not worked out again.
+        choices = next((lm.choices for lm in self.legal(phase) if lm.move.name == order.move), None)
+        return check_order(self._state, self.team, order, self._ruleset, phase, choices)
 
     def breaks_pledge(self, orders: tuple[Order, ...]) -> bool:
         """Whether these orders would break one of the team's own pledges in force."""
@@ -256,19 +274,54 @@ class Seat:
         The orders of a move with the same valid arguments are the same every time, so they
         are kept (unless some were drawn at random: then they are drawn again, as before)."""
         out: list[tuple[Order, int]] = []
+        for orders, cost, _ in self._groups(phase, rng, cap):
+            out += [(o, cost) for o in orders]
+        return out
+
+    def _groups(self, phase: str, rng: random.Random, cap: int) -> list[tuple[tuple[Order, ...], int, Any]]:
+        """:meth:`candidates` by legal move: (orders, cost, key), the key under which the orders
+        are kept, or None for orders drawn at random."""
+        out: list[tuple[tuple[Order, ...], int, Any]] = []
         kept = self.tones.candidates
         for lm in self.legal(phase):
             key = (lm.move.name, tuple((k, tuple(v)) for k, v in lm.choices.items()))
             orders = kept.get(key)
             if orders is None:
                 orders, drawn = _orders_of(lm, rng, cap)
-                if not drawn:
-                    if len(kept) > 4096:
-                        kept.clear()
-                    kept[key] = orders
-            cost = lm.cost
-            out += [(o, cost) for o in orders]
+                if drawn:
+                    out.append((orders, lm.cost, None))
+                    continue
+                if len(kept) > 4096:
+                    kept.clear()
+                kept[key] = orders
+            out.append((orders, lm.cost, key))
         return out
+
+    def weighed(
+        self, policy: Policy, phase: str, rng: random.Random, cap: int = 48,
+    ) -> tuple[list[tuple[Order, int]], list[float]]:
+        """:meth:`candidates` and ``policy``'s liking for each (:meth:`weights`).
+
+        A policy's liking of a move's orders is kept, move by move, when it depends on the team,
+        the order and its :meth:`~detente.engine.bots.Policy.weight_context` alone: a bot weighs
+        some hundred orders at every decision, mostly the same ones turn after turn."""
+        context = policy.weight_context(self)
+        kept = self.tones.group_weights
+        pool: list[tuple[Order, int]] = []
+        weights: list[float] = []
+        for orders, cost, key in self._groups(phase, rng, cap):
+            if key is None or context is None:
+                weights += [policy.weight(self, o) for o in orders]
+            else:
+                wkey = (policy.name, self.team, context, key)
+                liking = kept.get(wkey)
+                if liking is None:
+                    if len(kept) > 16384:
+                        kept.clear()
+                    liking = kept[wkey] = tuple(policy.weight(self, o) for o in orders)
+                weights += liking
+            pool += [(o, cost) for o in orders]
+        return pool, weights
 
     def weights(self, policy: Policy, pool: list[tuple[Order, int]]) -> list[float]:
         """``policy``'s liking for each order of ``pool`` (kept when it depends on the order alone)."""

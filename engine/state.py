@@ -420,10 +420,16 @@ class Working(Reading):
 
     def freeze(self) -> State:
         """The state as it is now. Later changes to this working copy do not reach it."""
-        fields = self.__dict__.copy()
+        # Every command freezes once: filling the new State's __dict__ directly skips the
+        # generated __init__ and its two dozen keyword arguments (a State has no validators,
+        # and its only default made here is the empty memo).
+        state = object.__new__(State)
+        fields = state.__dict__
+        fields.update(self.__dict__)
         del fields["_owned"]
+        fields["memo"] = {}
         self._owned = set()
-        return State(**fields)
+        return state
 
 
 def starting_values(
