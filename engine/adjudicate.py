@@ -106,10 +106,13 @@ class Resolution:
         the value really changes. Returns the new value."""
         track = self._tracks[value]
         key = track.key(of)
-        table = self.state.own_values(value)
+        w = self.state
+        # Working.own_values, without the call when the table is already this command's own
+        # (and so a dict of its own: the ignore says so to the type checker).
+        table: dict[Any, Any] = w.values[value] if value in w._owned else w.own_values(value)  # type: ignore[assignment]
         old = table[key]
         if to is None:
-            new = track.clamp(old + (add or 0))
+            new = track.clamp(old + add if add else old)
         elif isinstance(to, bool):
             new = to
         else:
@@ -137,14 +140,15 @@ class Resolution:
     def roll(self, roll_id: str, p: float, *, about: str, inputs: Mapping[str, Any] | None = None) -> bool:
         """A seeded chance: True with probability ``p`` (clamped to 0–1). Logged for the facilitator."""
         p = min(1.0, max(0.0, p))
-        value = dice.uniform(self.seed, self.turn, roll_id)
+        value = dice.uniform(self.seed, self.state.turn, roll_id)
         success = value < p
         if not self._rolls:
             return success
-        self.emit(
-            "roll", "fac", id=roll_id, p=round(p, 4), value=round(value, 4), success=success,
-            inputs=dict(inputs or {}), about=about,
-        )
+        # A roll changes nothing in the state (its fold does nothing): only recorded.
+        self.events.append({
+            "kind": "roll", "id": roll_id, "p": round(p, 4), "value": round(value, 4), "success": success,
+            "inputs": dict(inputs or {}), "about": about, "vis": "fac",
+        })
         return success
 
     def dice(self, roll_id: str, *, n: int = 2, sides: int = 6, about: str,
@@ -190,21 +194,40 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
     left = state.left(team)
     costs = state.numbers["costs"]
     out = []
-    for mt in ruleset.moves_by_phase.get(phase, ()):
-        cost = int(costs.get(mt.name, 1))  # MoveType.cost, without a call per move
+    for mt, name, required, bare in _phase_moves(ruleset, phase):
+        cost = int(costs.get(name, 1))  # MoveType.cost, without a call per move
         if cost > left:
             continue
         choices = mt.choices(state, team)
-        required = mt.required
         if required:
             if not all(map(choices.get, required)):
                 continue
         # A move without required arguments (raise readiness) is judged by its check alone.
-        elif mt.check(state, team, Order(move=mt.name)) is not None:
+        elif mt.check(state, team, bare) is not None:
             continue
         out.append(LegalMove(mt, cost, choices))
     memo[key] = out
     return out
+
+
+_PhaseMove = tuple[MoveType, str, tuple[str, ...], Order]
+
+
+def _phase_moves(ruleset: Ruleset, phase: str) -> tuple[_PhaseMove, ...]:
+    """The move types of ``phase``, each with its name, its required arguments and the order of
+    it without arguments: what :func:`legal_moves` reads of each, looked up once per ruleset."""
+    key = (id(ruleset), phase)
+    hit = _PHASE_MOVES.get(key)
+    if hit is None or hit[0] is not ruleset:
+        if len(_PHASE_MOVES) > 64:
+            _PHASE_MOVES.clear()
+        moves = ruleset.moves_by_phase.get(phase, ())
+        rows = tuple((mt, mt.name, mt.required, Order(move=mt.name)) for mt in moves)
+        hit = _PHASE_MOVES[key] = (ruleset, rows)
+    return hit[1]
+
+
+_PHASE_MOVES: dict[tuple[int, str], tuple[Ruleset, tuple[_PhaseMove, ...]]] = {}
 
 
 def check_order(

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from attrs import evolve
-
 from detente.engine.state import (
     Delivery,
     ForceState,
@@ -31,6 +29,7 @@ from detente.engine.state import (
     Reading,
     State,
     Working,
+    changed_copy,
     pair,
 )
 
@@ -158,7 +157,7 @@ def _opens_call(w: Working, move: str) -> bool:
 
 def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
     proposals = w.own("proposals")
-    proposals[pid] = evolve(proposals[pid], **changes)
+    proposals[pid] = changed_copy(proposals[pid], **changes)
 
 
 def _response(w: Working, e: Event) -> None:
@@ -209,7 +208,7 @@ def _pledge(w: Working, e: Event) -> None:
 
 def _pledge_status(w: Working, e: Event) -> None:
     pledges = w.own("pledges")
-    pledges[e["id"]] = evolve(pledges[e["id"]], status=e["status"])
+    pledges[e["id"]] = changed_copy(pledges[e["id"]], status=e["status"])
 
 
 def _force(w: Working, e: Event) -> None:

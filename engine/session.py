@@ -174,7 +174,8 @@ class Session:
                 last = st.fired.get(inj.id)
                 if last is not None and (not inj.repeat or last >= st.turn):
                     continue
-                facts = Facts(r.state)
+                if facts is None:  # one for every inject: it reads the working state as it is now
+                    facts = Facts(r.state)
                 if self.conditions[inj.when](facts):
                     self._deliver(r, inj)
 
