@@ -66,10 +66,6 @@ def _pick(rng: random.Random, pool: list[tuple[Order, int]], weights: list[float
     return rng.choices(idx, weights=[weights[i] for i in idx])[0]
 
 
-def _key(o: Order) -> tuple[str, str, tuple[str, ...]]:
-    return (o.move, o.target, o.targets)
-
-
 @frozen
 class Policy:
     """How a bot plays: which moves it prefers, how it answers, what it says and pledges.
@@ -103,17 +99,20 @@ class Policy:
         pool, weights = seat.weighed(self, "orders", rng)
         left = seat.left
         chosen: list[Order] = []
-        forces: set[str] = set()
-        keys: set[tuple[str, str, tuple[str, ...]]] = set()
-        ruled_out = True  # what the orders chosen so far rule out has changed
+        new: Order | None = None  # the order chosen last
+        rule_out = True
         while len(chosen) < MAX_ORDERS:
-            if ruled_out:
-                # Only an order chosen changes what is ruled out: after a refused pick the pool
-                # stands as it was, and a weight already 0 stays 0.
+            if rule_out:
+                # Ruled out: what costs more than is left, and what has the move and target, or
+                # the force, of an order chosen. A weight set to 0 stays 0, so each chosen order's
+                # are ruled out once, when it is chosen; after a refused pick nothing changes.
                 for i, (o, cost) in enumerate(pool):
-                    if weights[i] and (cost > left or _key(o) in keys or (o.force and o.force in forces)):
+                    if weights[i] and (cost > left or (new is not None and (
+                        (new.force and o.force == new.force)
+                        or (o.move == new.move and o.target == new.target and o.targets == new.targets)
+                    ))):
                         weights[i] = 0
-                ruled_out = False
+                rule_out = False
             picked = _pick(rng, pool, weights)
             if picked is None:
                 break
@@ -125,10 +124,8 @@ class Policy:
                 continue
             chosen.append(o)
             left -= cost
-            keys.add(_key(o))
-            if o.force:
-                forces.add(o.force)
-            ruled_out = True
+            new = o
+            rule_out = True
             if rng.random() < self.stop:
                 break
         return tuple(chosen)
@@ -149,11 +146,15 @@ class Policy:
         candidates, liking = seat.weighed(self, "communications", rng)
         pool: list[tuple[Order, int]] = []
         weights: list[float] = []
+        urgency: dict[str, float] = {}  # by target
         for (o, c), w in zip(candidates, liking, strict=True):
             if not any((o.move, t) in mine for t in (o.targets or (o.target,))):
                 pool.append((o, c))
                 # Talk first where tension is highest.
-                weights.append(w * _urgency(seat, o))
+                u = urgency.get(o.target)
+                if u is None:
+                    u = urgency[o.target] = _urgency(seat, o)
+                weights.append(w * u)
         while (i := _pick(rng, pool, weights)) is not None:
             weights[i] = 0
             if seat.check(pool[i][0], "communications") is None:
