@@ -59,11 +59,10 @@ MAX_ORDERS = 4
 # -- policies ----------------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, pool: list[tuple[Order, int]], weights: list[float]) -> int | None:
-    idx = [i for i, w in enumerate(weights) if w > 0]
-    if not idx:
-        return None
-    return rng.choices(idx, weights=[weights[i] for i in idx])[0]
+def _pick(rng: random.Random, weights: list[float]) -> int:
+    """The index of an entry drawn by ``weights``, every one of them above 0 (the lists a policy
+    draws from leave out what it would never pick, rather than weigh it 0: the same draw)."""
+    return rng.choices(range(len(weights)), weights=weights)[0]
 
 
 @frozen
@@ -96,36 +95,37 @@ class Policy:
 
     def orders(self, seat: Seat, rng: random.Random) -> tuple[Order, ...]:
         """The team's sealed orders for the turn."""
-        pool, weights = seat.weighed(self, "orders", rng)
+        candidates, liking = seat.weighed(self, "orders", rng)
         left = seat.left
+        # What is still open to pick, and how much the policy likes each: an order it does not
+        # like (weight 0) is never picked, nor one the budget or an order chosen rules out.
+        pool: list[tuple[Order, int]] = []
+        weights: list[float] = []
+        for (o, cost), w in zip(candidates, liking, strict=True):
+            if w > 0 and cost <= left:
+                pool.append((o, cost))
+                weights.append(w)
         chosen: list[Order] = []
-        new: Order | None = None  # the order chosen last
-        rule_out = True
-        while len(chosen) < MAX_ORDERS:
-            if rule_out:
-                # Ruled out: what costs more than is left, and what has the move and target, or
-                # the force, of an order chosen. A weight set to 0 stays 0, so each chosen order's
-                # are ruled out once, when it is chosen; after a refused pick nothing changes.
-                for i, (o, cost) in enumerate(pool):
-                    if weights[i] and (cost > left or (new is not None and (
-                        (new.force and o.force == new.force)
-                        or (o.move == new.move and o.target == new.target and o.targets == new.targets)
-                    ))):
-                        weights[i] = 0
-                rule_out = False
-            picked = _pick(rng, pool, weights)
-            if picked is None:
-                break
-            o, cost = pool[picked]
-            weights[picked] = 0
+        while len(chosen) < MAX_ORDERS and pool:
+            picked = _pick(rng, weights)
+            o, cost = pool.pop(picked)
+            del weights[picked]
             if seat.check(o, "orders") is not None:
                 continue
             if self.honours_pledges and seat.breaks_pledge((*chosen, o)):
                 continue
             chosen.append(o)
             left -= cost
-            new = o
-            rule_out = True
+            # Ruled out now: what costs more than is left, and what has this order's move and
+            # target, or its force.
+            kept = [
+                i for i, (p, c) in enumerate(pool)
+                if not (c > left or (o.force and p.force == o.force)
+                        or (p.move == o.move and p.target == o.target and p.targets == o.targets))
+            ]
+            if len(kept) < len(pool):
+                pool = [pool[i] for i in kept]
+                weights = [weights[i] for i in kept]
             if rng.random() < self.stop:
                 break
         return tuple(chosen)
@@ -148,17 +148,24 @@ class Policy:
         weights: list[float] = []
         urgency: dict[str, float] = {}  # by target
         for (o, c), w in zip(candidates, liking, strict=True):
-            if not any((o.move, t) in mine for t in (o.targets or (o.target,))):
-                pool.append((o, c))
-                # Talk first where tension is highest.
-                u = urgency.get(o.target)
-                if u is None:
-                    u = urgency[o.target] = _urgency(seat, o)
-                weights.append(w * u)
-        while (i := _pick(rng, pool, weights)) is not None:
-            weights[i] = 0
-            if seat.check(pool[i][0], "communications") is None:
-                return pool[i][0]
+            if not w > 0:
+                continue  # never picked (urgency only multiplies)
+            if mine and (
+                any((o.move, t) in mine for t in o.targets) if o.targets else (o.move, o.target) in mine
+            ):
+                continue  # made to one of its targets already
+            pool.append((o, c))
+            # Talk first where tension is highest.
+            u = urgency.get(o.target)
+            if u is None:
+                u = urgency[o.target] = _urgency(seat, o)
+            weights.append(w * u)
+        while pool:
+            i = _pick(rng, weights)
+            o, _ = pool.pop(i)
+            del weights[i]
+            if seat.check(o, "communications") is None:
+                return o
         return None
 
     def willing(self, seat: Seat) -> bool:

@@ -284,8 +284,12 @@ class Seat:
         out: list[tuple[tuple[Order, ...], int, Any]] = []
         kept = self.tones.candidates
         for lm in self.legal(phase):
-            key = (lm.move.name, tuple((k, tuple(v)) for k, v in lm.choices.items()))
-            orders = kept.get(key)
+            key: Any = (lm.move.name, tuple(lm.choices.items()))
+            try:
+                orders = kept.get(key)
+            except TypeError:  # choices given as lists: kept by their values as tuples
+                key = (lm.move.name, tuple((k, tuple(v)) for k, v in lm.choices.items()))
+                orders = kept.get(key)
             if orders is None:
                 orders, drawn = _orders_of(lm, rng, cap)
                 if drawn:
