@@ -374,8 +374,8 @@ class Memory:
     moves' tones, its answers to this team's calls and proposals, the pledges to this team it
     broke). Fed from the team's own timeline only."""
 
-    __slots__ = ("_coop", "_esc", "_pledges", "_proposer", "_reader", "_turn", "events", "seen", "team",
-                 "tones")
+    __slots__ = ("_coop", "_esc", "_last", "_pledges", "_proposer", "_reader", "_turn", "events", "seen",
+                 "team", "tones")
 
     def __init__(self, events: Sequence[Event], team: str, tones: Tones) -> None:
         self.events = events
@@ -388,6 +388,8 @@ class Memory:
         self._esc: dict[int, dict[str, int]] = {}
         self._proposer: dict[str, str] = {}
         self._pledges: dict[str, tuple[str, str]] = {}
+        self._last: tuple[tuple[int, int, tuple[str, ...]], dict[str, str]] | None = None
+        """The stances last worked out, with the turn, the events read and the teams asked about."""
 
     def catch_up(self, pledges: Iterable[tuple[str, str, str, str]] = ()) -> None:
         """Read the events that came since last time. ``pledges`` are the team's pledges as its
@@ -433,11 +435,17 @@ class Memory:
         toward this team since the start of the previous turn (cooperative on turn 1)."""
         if turn <= 1:
             return dict.fromkeys(others, COOPERATIVE)
+        # The same until the next event read: a bot asks at every decision, after every command.
+        others = tuple(others)
+        key = (turn, self.seen, others)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         out = {}
         for o in others:
             coop = sum(self._coop.get(t, {}).get(o, 0) for t in (turn - 1, turn))
             esc = sum(self._esc.get(t, {}).get(o, 0) for t in (turn - 1, turn))
             out[o] = ESCALATORY if esc and esc >= coop else COOPERATIVE
+        self._last = (key, out)
         return out
 
 
@@ -458,5 +466,6 @@ def memory_of(events: Sequence[Event], team: str, tones: Tones) -> Memory:
 
 def _stances(seat: Seat) -> dict[str, str]:
     mem = memory_of(seat._events, seat.team, seat.tones)
-    mem.catch_up(seat.pledges)
+    if mem.seen < len(seat._events):  # the team's pledges are read only when there is news
+        mem.catch_up(seat.pledges)
     return mem.stances(seat.turn, seat.others)
