@@ -17,6 +17,7 @@ from attrs import frozen
 from detente.engine import dice
 from detente.engine.events import FOLD, Event
 from detente.engine.ruleset import MoveType, Ruleset
+from detente.engine.scenario import Scenario
 from detente.engine.state import Order, State, Working
 from detente.engine.tracks import Track
 from detente.engine.visibility import HOLDER, value_audience
@@ -194,9 +195,12 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
     left = state.left(team)
     costs = state.numbers["costs"]
     out = []
-    for mt, name, required, bare in _phase_moves(ruleset, phase):
+    for mt, name, required, bare, fixed in _team_moves(state, team, ruleset, phase):
         cost = int(costs.get(name, 1))  # MoveType.cost, without a call per move
         if cost > left:
+            continue
+        if fixed is not None:  # its arguments do not depend on the state (MoveType.fixed_choices)
+            out.append(fixed if fixed.cost == cost else fixed._replace(cost=cost))
             continue
         choices = mt.choices(state, team)
         if required:
@@ -210,24 +214,40 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
     return out
 
 
-_PhaseMove = tuple[MoveType, str, tuple[str, ...], Order]
+_TeamMove = tuple[MoveType, str, tuple[str, ...], Order, LegalMove | None]
 
 
-def _phase_moves(ruleset: Ruleset, phase: str) -> tuple[_PhaseMove, ...]:
-    """The move types of ``phase``, each with its name, its required arguments and the order of
-    it without arguments: what :func:`legal_moves` reads of each, looked up once per ruleset."""
-    key = (id(ruleset), phase)
-    hit = _PHASE_MOVES.get(key)
-    if hit is None or hit[0] is not ruleset:
-        if len(_PHASE_MOVES) > 64:
-            _PHASE_MOVES.clear()
-        moves = ruleset.moves_by_phase.get(phase, ())
-        rows = tuple((mt, mt.name, mt.required, Order(move=mt.name)) for mt in moves)
-        hit = _PHASE_MOVES[key] = (ruleset, rows)
-    return hit[1]
+def _team_moves(state: State, team: str, ruleset: Ruleset, phase: str) -> tuple[_TeamMove, ...]:
+    """The move types of ``phase`` for ``team``, each with its name, its required arguments, the
+    order of it without arguments and, for a move whose arguments do not depend on the state
+    (:attr:`MoveType.fixed_choices`), the legal move itself: what :func:`legal_moves` reads of
+    each, worked out once per scenario, numbers, ruleset and team. A move of fixed arguments that
+    the team can never make is left out."""
+    scenario, numbers = state.scenario, state.numbers
+    key = (id(ruleset), id(scenario), id(numbers), team, phase)
+    hit = _TEAM_MOVES.get(key)
+    if hit is None or hit[0] is not ruleset or hit[1] is not scenario or hit[2] is not numbers:
+        if len(_TEAM_MOVES) > 256:
+            _TEAM_MOVES.clear()
+        costs = numbers["costs"]
+        rows: list[_TeamMove] = []
+        for mt in ruleset.moves_by_phase.get(phase, ()):
+            bare = Order(move=mt.name)
+            fixed = None
+            if mt.fixed_choices:
+                choices = mt.choices(state, team)
+                if mt.required:
+                    if not all(map(choices.get, mt.required)):
+                        continue
+                elif mt.check(state, team, bare) is not None:
+                    continue
+                fixed = LegalMove(mt, int(costs.get(mt.name, 1)), choices)
+            rows.append((mt, mt.name, mt.required, bare, fixed))
+        hit = _TEAM_MOVES[key] = (ruleset, scenario, numbers, tuple(rows))
+    return hit[3]
 
 
-_PHASE_MOVES: dict[tuple[int, str], tuple[Ruleset, tuple[_PhaseMove, ...]]] = {}
+_TEAM_MOVES: dict[tuple[int, int, int, str, str], tuple[Ruleset, Scenario, Any, tuple[_TeamMove, ...]]] = {}
 
 
 def check_order(

@@ -98,6 +98,7 @@ def _deploy(r: Resolution, team: str, order: Order) -> None:
 
 deploy = MoveType(
     name="deploy",
+    fixed_choices=True,
     breaks_restraint="near",
     tone=COERCIVE, read_by=NEAR,
     family="deployment",
