@@ -478,9 +478,14 @@ def next_bot_command(
 ) -> Command | None:
     """The next command of any team a bot plays, teams in the scenario's order, or None when
     every bot is done with the current phase (the facilitator may then advance)."""
+    # What bot_command would say without deciding anything: nothing to do in this phase, or
+    # the team's orders are already sealed. Asked after every command, so said here once.
+    if state.ended or state.phase not in ("orders", "communications"):
+        return None
+    sealed = state.orders if state.phase == "orders" else {}
     for team in state.scenario.actor_ids:
         policy = bots.get(team)
-        if policy is not None:
+        if policy is not None and team not in sealed:
             cmd = bot_command(state, team, policy, ruleset, seed=seed, events=events, bot_teams=bots)
             if cmd is not None:
                 return cmd
