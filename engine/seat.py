@@ -46,8 +46,8 @@ class Tones:
     :attr:`MoveType.read_by` …), worked out once per order and kept: a bot weighs dozens of
     candidate orders at every decision, and the same orders come back turn after turn."""
 
-    __slots__ = ("_allied", "_cache", "_near", "candidates", "group_weights", "proposal_views", "ruleset",
-                 "scenario", "weights")
+    __slots__ = ("_allied", "_cache", "_near", "candidates", "fixed_candidates", "group_weights",
+                 "proposal_views", "ruleset", "scenario", "weights")
 
     def __init__(self, scenario: Scenario, ruleset: Ruleset) -> None:
         self.scenario = scenario
@@ -59,6 +59,9 @@ class Tones:
         """Concrete orders for a move and its valid arguments (:meth:`Seat.candidates`)."""
         self.weights: dict[tuple[str, str, Order], float] = {}
         """What a policy whose liking depends on the order alone makes of an order by a team."""
+        self.fixed_candidates: dict[int, tuple[LegalMove, tuple[Order, ...], Any]] = {}
+        """The candidates of a legal move of fixed choices (the same object on every state), by the
+        identity of the legal move, which the entry keeps: (legal move, orders, key)."""
         self.group_weights: dict[Any, tuple[float, ...]] = {}
         """What a policy makes of each order of a legal move's kept candidates (:meth:`Seat.weighed`),
         by policy, team, what else the liking reads (:meth:`Policy.weight_context`) and move."""
@@ -283,7 +286,14 @@ class Seat:
         are kept, or None for orders drawn at random."""
         out: list[tuple[tuple[Order, ...], int, Any]] = []
         kept = self.tones.candidates
+        fixed = self.tones.fixed_candidates
         for lm in self.legal(phase):
+            # A move of fixed choices is the same legal move from one state to the next: its
+            # orders are found by the object, without a key made and hashed.
+            hit = fixed.get(id(lm))
+            if hit is not None and hit[0] is lm:
+                out.append((hit[1], lm.cost, hit[2]))
+                continue
             key: Any = (lm.move.name, tuple(lm.choices.items()))
             try:
                 orders = kept.get(key)
@@ -298,6 +308,10 @@ class Seat:
                 if len(kept) > 4096:
                     kept.clear()
                 kept[key] = orders
+            if lm.move.fixed_choices:
+                if len(fixed) > 4096:
+                    fixed.clear()
+                fixed[id(lm)] = (lm, orders, key)
             out.append((orders, lm.cost, key))
         return out
 
