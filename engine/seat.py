@@ -388,8 +388,8 @@ class Memory:
     moves' tones, its answers to this team's calls and proposals, the pledges to this team it
     broke). Fed from the team's own timeline only."""
 
-    __slots__ = ("_coop", "_esc", "_last", "_pledges", "_proposer", "_reader", "_turn", "events", "seen",
-                 "team", "tones")
+    __slots__ = ("_coop", "_esc", "_last", "_pledges", "_proposer", "_reader", "_tallied", "_turn", "events",
+                 "seen", "team", "tones")
 
     def __init__(self, events: Sequence[Event], team: str, tones: Tones) -> None:
         self.events = events
@@ -402,8 +402,10 @@ class Memory:
         self._esc: dict[int, dict[str, int]] = {}
         self._proposer: dict[str, str] = {}
         self._pledges: dict[str, tuple[str, str]] = {}
+        self._tallied = 0
+        """How many times a tally changed."""
         self._last: tuple[tuple[int, int, tuple[str, ...]], dict[str, str]] | None = None
-        """The stances last worked out, with the turn, the events read and the teams asked about."""
+        """The stances last worked out, with the turn, the tallies' changes and the teams asked about."""
 
     def catch_up(self, pledges: Iterable[tuple[str, str, str, str]] = ()) -> None:
         """Read the events that came since last time. ``pledges`` are the team's pledges as its
@@ -441,6 +443,7 @@ class Memory:
                     self._add(self._esc, by)
 
     def _add(self, tally: dict[int, dict[str, int]], other: str) -> None:
+        self._tallied += 1
         by_team = tally.setdefault(self._turn, {})
         by_team[other] = by_team.get(other, 0) + 1
 
@@ -449,9 +452,9 @@ class Memory:
         toward this team since the start of the previous turn (cooperative on turn 1)."""
         if turn <= 1:
             return dict.fromkeys(others, COOPERATIVE)
-        # The same until the next event read: a bot asks at every decision, after every command.
+        # The same until a tally changes: a bot asks at every decision, after every command.
         others = tuple(others)
-        key = (turn, self.seen, others)
+        key = (turn, self._tallied, others)
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         out = {}
