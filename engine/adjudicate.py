@@ -167,7 +167,11 @@ class Resolution:
 
     def move(self, team: str, order: Order, text: str, *, result: str = "done", vis: Vis = "all") -> None:
         """Record that ``team``'s move was resolved, with its result in words."""
-        self.emit("move", vis, team=team, order=order.to_dict(), result=result, text=text)
+        # A move event changes nothing in the state (its fold does nothing): only recorded.
+        self.events.append({
+            "kind": "move", "team": team, "order": order.to_dict(), "result": result, "text": text,
+            "vis": vis,
+        })
 
 
 class LegalMove(NamedTuple):

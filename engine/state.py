@@ -101,14 +101,11 @@ class Order:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Order:
         """The inverse of :meth:`to_dict`."""
+        get = d.get
+        # Positional, in the order of the fields: the fold makes an order of every one logged.
         return cls(
-            move=d["move"],
-            target=d.get("target", ""),
-            targets=tuple(d.get("targets", ())),
-            region=d.get("region", ""),
-            force=d.get("force", ""),
-            choice=d.get("choice", ""),
-            text=d.get("text", ""),
+            d["move"], get("target", ""), tuple(get("targets", ())), get("region", ""),
+            get("force", ""), get("choice", ""), get("text", ""),
         )
 
 

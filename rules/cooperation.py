@@ -58,7 +58,7 @@ def _dilemma(r: Resolution, a: str, b: str, base: float, cause: str) -> None:
     n = r.numbers["perception"]
     for o in third_parties(r.state, a, b):
         for x in (a, b):
-            info = r.state.value("information", o, x)
+            info = r.state.values["information"][(o, x)]
             add = whole(base * (1 - n["info_damping"] * info))
             r.change("threat", [o, x], add=add, cause=cause)
 
@@ -139,7 +139,8 @@ def _sharing(r: Resolution, team: str, order: Order) -> None:
     for o in others(r.state, team):
         if o == t:
             continue
-        mine, theirs = r.state.value("information", team, o), r.state.value("information", t, o)
+        information = r.state.values["information"]
+        mine, theirs = information[(team, o)], information[(t, o)]
         if mine > theirs:
             r.change("information", [t, o], add=n["sharing_fraction"] * (mine - theirs),
                      cause=f"intelligence from {name(r.state, team)}")
