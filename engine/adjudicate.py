@@ -17,6 +17,7 @@ from attrs import frozen
 from detente.engine import dice
 from detente.engine.events import FOLD, Event
 from detente.engine.ruleset import MoveType, Ruleset
+from detente.engine.scenario import Scenario
 from detente.engine.state import Order, Reading, State, Working
 from detente.engine.tracks import Track
 from detente.engine.visibility import HOLDER, value_audience
@@ -106,10 +107,13 @@ class Resolution:
         the value really changes. Returns the new value."""
         track = self._tracks[value]
         key = track.key(of)
-        table = self.state.own_values(value)
+        w = self.state
+        # Working.own_values, without the call when the table is already this command's own
+        # (and so a dict of its own: the ignore says so to the type checker).
+        table: dict[Any, Any] = w.values[value] if value in w._owned else w.own_values(value)  # type: ignore[assignment]
         old = table[key]
         if to is None:
-            new = track.clamp(old + (add or 0))
+            new = track.clamp(old + add if add else old)
         elif isinstance(to, bool):
             new = to
         else:
@@ -126,23 +130,26 @@ class Resolution:
                 by = new - old
                 if isinstance(by, float):
                     by = round(by, 3)
+            if vis is None:  # default_vis, with the track already found
+                vis = [of[0]] if track.seen_by == HOLDER else "all"
             self.events.append({
                 "kind": "changed", "value": value, "of": list(of), "to": new, "by": by, "cause": cause,
-                "vis": default_vis(value, of, self.state.tracks) if vis is None else vis,
+                "vis": vis,
             })
         return new
 
     def roll(self, roll_id: str, p: float, *, about: str, inputs: Mapping[str, Any] | None = None) -> bool:
         """A seeded chance: True with probability ``p`` (clamped to 0–1). Logged for the facilitator."""
         p = min(1.0, max(0.0, p))
-        value = dice.uniform(self.seed, self.turn, roll_id)
+        value = dice.uniform(self.seed, self.state.turn, roll_id)
         success = value < p
         if not self._rolls:
             return success
-        self.emit(
-            "roll", "fac", id=roll_id, p=round(p, 4), value=round(value, 4), success=success,
-            inputs=dict(inputs or {}), about=about,
-        )
+        # A roll changes nothing in the state (its fold does nothing): only recorded.
+        self.events.append({
+            "kind": "roll", "id": roll_id, "p": round(p, 4), "value": round(value, 4), "success": success,
+            "inputs": dict(inputs or {}), "about": about, "vis": "fac",
+        })
         return success
 
     def pick(self, roll_id: str, weights: Sequence[float], *, about: str) -> int:
@@ -175,7 +182,11 @@ class Resolution:
 
     def move(self, team: str, order: Order, text: str, *, result: str = "done", vis: Vis = "all") -> None:
         """Record that ``team``'s move was resolved, with its result in words."""
-        self.emit("move", vis, team=team, order=order.to_dict(), result=result, text=text)
+        # A move event changes nothing in the state (its fold does nothing): only recorded.
+        self.events.append({
+            "kind": "move", "team": team, "order": order.to_dict(), "result": result, "text": text,
+            "vis": vis,
+        })
 
 
 class LegalMove(NamedTuple):
@@ -203,19 +214,21 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
     left = state.left(team)
     costs = state.numbers["costs"]
     out = []
-    for mt in ruleset.moves_by_phase.get(phase, ()):
-        cost = int(costs.get(mt.name, 1))  # MoveType.cost, without a call per move
+    for mt, name, required, bare, fixed in _team_moves(state, team, ruleset, phase):
+        cost = int(costs.get(name, 1))  # MoveType.cost, without a call per move
         if cost > left:
+            continue
+        if fixed is not None:  # its arguments do not depend on the state (MoveType.fixed_choices)
+            out.append(fixed if fixed.cost == cost else fixed._replace(cost=cost))
             continue
         choices = move_choices(state, mt, team)
         if choices is None:
             continue
-        required = mt.required
         if required:
             if not all(map(choices.get, required)):
                 continue
         # A move without required arguments (raise readiness) is judged by its check alone.
-        elif mt.check(state, team, Order(move=mt.name)) is not None:
+        elif mt.check(state, team, bare) is not None:
             continue
         out.append(LegalMove(mt, cost, choices))
     memo[key] = out
@@ -237,6 +250,46 @@ def move_choices(state: Reading, mt: MoveType, team: str) -> Mapping[str, tuple[
     # Only the partners the scenario pairs the team with may be aimed at.
     return {arg: tuple(t for t in values if rule.allows(team, t)) if arg in ("target", "targets") else values
             for arg, values in choices.items()}
+
+
+_TeamMove = tuple[MoveType, str, tuple[str, ...], Order, LegalMove | None]
+
+
+def _team_moves(state: State, team: str, ruleset: Ruleset, phase: str) -> tuple[_TeamMove, ...]:
+    """The move types of ``phase`` for ``team``, each with its name, its required arguments, the
+    order of it without arguments and, for a move whose arguments do not depend on the state
+    (:attr:`MoveType.fixed_choices`), the legal move itself: what :func:`legal_moves` reads of
+    each, worked out once per scenario, numbers, ruleset and team. A move of fixed arguments that
+    the team can never make is left out."""
+    scenario, numbers = state.scenario, state.numbers
+    key = (id(ruleset), id(scenario), id(numbers), team, phase)
+    hit = _TEAM_MOVES.get(key)
+    if hit is None or hit[0] is not ruleset or hit[1] is not scenario or hit[2] is not numbers:
+        if len(_TEAM_MOVES) > 256:
+            _TEAM_MOVES.clear()
+        costs = numbers["costs"]
+        rows: list[_TeamMove] = []
+        for mt in ruleset.moves_by_phase.get(phase, ()):
+            bare = Order(move=mt.name)
+            fixed = None
+            if mt.fixed_choices:
+                # Within what the scenario allows ([rules.moves]): fixed for the team too.
+                limited = move_choices(state, mt, team)
+                if limited is None:
+                    continue
+                choices = limited
+                if mt.required:
+                    if not all(map(choices.get, mt.required)):
+                        continue
+                elif mt.check(state, team, bare) is not None:
+                    continue
+                fixed = LegalMove(mt, int(costs.get(mt.name, 1)), choices)
+            rows.append((mt, mt.name, mt.required, bare, fixed))
+        hit = _TEAM_MOVES[key] = (ruleset, scenario, numbers, tuple(rows))
+    return hit[3]
+
+
+_TEAM_MOVES: dict[tuple[int, int, int, str, str], tuple[Ruleset, Scenario, Any, tuple[_TeamMove, ...]]] = {}
 
 
 def check_order(

@@ -32,7 +32,7 @@ SubmitOrders(team='blue', orders=(...))
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 from attrs import evolve, frozen
@@ -59,15 +59,10 @@ MAX_ORDERS = 4
 # -- policies ----------------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, pool: list[tuple[Order, int]], weights: list[float]) -> int | None:
-    idx = [i for i, w in enumerate(weights) if w > 0]
-    if not idx:
-        return None
-    return rng.choices(idx, weights=[weights[i] for i in idx])[0]
-
-
-def _key(o: Order) -> tuple[str, str, tuple[str, ...]]:
-    return (o.move, o.target, o.targets)
+def _pick(rng: random.Random, weights: list[float]) -> int:
+    """The index of an entry drawn by ``weights``, every one of them above 0 (the lists a policy
+    draws from leave out what it would never pick, rather than weigh it 0: the same draw)."""
+    return rng.choices(range(len(weights)), weights=weights)[0]
 
 
 @frozen
@@ -92,32 +87,45 @@ class Policy:
         """How much the policy likes ``order`` (0: never)."""
         return 1.0
 
+    def weight_context(self, seat: Seat) -> Hashable | None:
+        """What :meth:`weight` reads besides the team and the order, so that its results can be
+        kept (:meth:`Seat.weighed`): nothing, ``()``, when :attr:`stable_weights`; None when it
+        cannot be said (every order is weighed afresh)."""
+        return () if self.stable_weights else None
+
     def orders(self, seat: Seat, rng: random.Random) -> tuple[Order, ...]:
         """The team's sealed orders for the turn."""
-        pool = seat.candidates("orders", rng)
-        weights = seat.weights(self, pool)
+        candidates, liking = seat.weighed(self, "orders", rng)
         left = seat.left
+        # What is still open to pick, and how much the policy likes each: an order it does not
+        # like (weight 0) is never picked, nor one the budget or an order chosen rules out.
+        pool: list[tuple[Order, int]] = []
+        weights: list[float] = []
+        for (o, cost), w in zip(candidates, liking, strict=True):
+            if w > 0 and cost <= left:
+                pool.append((o, cost))
+                weights.append(w)
         chosen: list[Order] = []
-        forces: set[str] = set()
-        keys: set[tuple[str, str, tuple[str, ...]]] = set()
-        while len(chosen) < MAX_ORDERS:
-            for i, (o, cost) in enumerate(pool):
-                if cost > left or _key(o) in keys or (o.force and o.force in forces):
-                    weights[i] = 0
-            picked = _pick(rng, pool, weights)
-            if picked is None:
-                break
-            o, cost = pool[picked]
-            weights[picked] = 0
+        while len(chosen) < MAX_ORDERS and pool:
+            picked = _pick(rng, weights)
+            o, cost = pool.pop(picked)
+            del weights[picked]
             if seat.check(o, "orders") is not None:
                 continue
             if self.honours_pledges and seat.breaks_pledge((*chosen, o)):
                 continue
             chosen.append(o)
             left -= cost
-            keys.add(_key(o))
-            if o.force:
-                forces.add(o.force)
+            # Ruled out now: what costs more than is left, and what has this order's move and
+            # target, or its force.
+            kept = [
+                i for i, (p, c) in enumerate(pool)
+                if not (c > left or (o.force and p.force == o.force)
+                        or (p.move == o.move and p.target == o.target and p.targets == o.targets))
+            ]
+            if len(kept) < len(pool):
+                pool = [pool[i] for i in kept]
+                weights = [weights[i] for i in kept]
             if rng.random() < self.stop:
                 break
         return tuple(chosen)
@@ -135,16 +143,29 @@ class Policy:
         if made >= len(self.talk) or rng.random() >= self.talk[made] or not self.willing(seat):
             return None
         mine = {(p.order.move, t) for p in seat.proposals if p.by == seat.team for t in p.to}
-        pool = [
-            (o, c) for o, c in seat.candidates("communications", rng)
-            if not any((o.move, t) in mine for t in (o.targets or (o.target,)))
-        ]
-        # Talk first where tension is highest.
-        weights = [self.weight(seat, o) * _urgency(seat, o) for o, _ in pool]
-        while (i := _pick(rng, pool, weights)) is not None:
-            weights[i] = 0
-            if seat.check(pool[i][0], "communications") is None:
-                return pool[i][0]
+        candidates, liking = seat.weighed(self, "communications", rng)
+        pool: list[tuple[Order, int]] = []
+        weights: list[float] = []
+        urgency: dict[str, float] = {}  # by target
+        for (o, c), w in zip(candidates, liking, strict=True):
+            if not w > 0:
+                continue  # never picked (urgency only multiplies)
+            if mine and (
+                any((o.move, t) in mine for t in o.targets) if o.targets else (o.move, o.target) in mine
+            ):
+                continue  # made to one of its targets already
+            pool.append((o, c))
+            # Talk first where tension is highest.
+            u = urgency.get(o.target)
+            if u is None:
+                u = urgency[o.target] = _urgency(seat, o)
+            weights.append(w * u)
+        while pool:
+            i = _pick(rng, weights)
+            o, _ = pool.pop(i)
+            del weights[i]
+            if seat.check(o, "communications") is None:
+                return o
         return None
 
     def willing(self, seat: Seat) -> bool:
@@ -254,6 +275,10 @@ class Hawk(Policy):
 @frozen
 class TitForTat(Policy):
     """Cooperates with those who cooperated, retaliates against those who escalated."""
+
+    def weight_context(self, seat: Seat) -> Hashable | None:
+        # Its liking of an order reads how each other team behaved toward it, and nothing else.
+        return tuple(seat.stance(o) for o in seat.others)
 
     def weight(self, seat: Seat, order: Order) -> float:
         score = sum(t if seat.stance(o) == COOPERATIVE else -t for o, t in _tones(seat, order))
@@ -453,9 +478,14 @@ def next_bot_command(
 ) -> Command | None:
     """The next command of any team a bot plays, teams in the scenario's order, or None when
     every bot is done with the current phase (the facilitator may then advance)."""
+    # What bot_command would say without deciding anything: nothing to do in this phase, or
+    # the team's orders are already sealed. Asked after every command, so said here once.
+    if state.ended or state.phase not in ("orders", "communications"):
+        return None
+    sealed = state.orders if state.phase == "orders" else {}
     for team in state.scenario.actor_ids:
         policy = bots.get(team)
-        if policy is not None:
+        if policy is not None and team not in sealed:
             cmd = bot_command(state, team, policy, ruleset, seed=seed, events=events, bot_teams=bots)
             if cmd is not None:
                 return cmd

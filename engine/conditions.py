@@ -65,7 +65,10 @@ class Facts:
     the state directly. Ids are assumed valid (conditions are checked at load time).
     """
 
-    __slots__ = ("_state", "turn", "turns")
+    # A condition asks for the same few functions again and again (``trust``, ``rung``): each
+    # is looked up once per Facts and kept in the instance's __dict__, where later lookups find
+    # it without __getattr__. What it reads is read from the state when it is called.
+    __slots__ = ("__dict__", "_state", "turn", "turns")
 
     def __init__(self, state: Reading) -> None:
         self._state = state
@@ -80,16 +83,20 @@ class Facts:
         state = self._state
         own = state.ruleset.functions.get(name)
         if own is not None:
-            return partial(own.run, state)
-        track = state.tracks.get(name)
-        if track is None:
-            raise AttributeError(name)
-        table, key = state.values[name], track.key
+            fn: Callable[..., Any] = partial(own.run, state)
+        else:
+            track = state.tracks.get(name)
+            if track is None:
+                raise AttributeError(name)
+            key = track.key
 
-        def read(*of: str) -> Any:
-            return table[key(of)]
+            def fn(*of: str) -> Any:
+                # The state's tables, as they are when asked (a working state copies a table
+                # the first time it changes it).
+                return state.values[name][key(of)]
 
-        return read
+        self.__dict__[name] = fn
+        return fn
 
     # -- forces -------------------------------------------------------------------------
     def deployed(self, force: str, region: str, /) -> bool:

@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from attrs import evolve
-
 from detente.engine.state import (
     Delivery,
     ForceState,
@@ -33,6 +31,7 @@ from detente.engine.state import (
     Reading,
     State,
     Working,
+    changed_copy,
     draw_key,
     pair,
 )
@@ -163,7 +162,7 @@ def _opens_call(w: Working, move: str) -> bool:
 
 def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
     proposals = w.own("proposals")
-    proposals[pid] = evolve(proposals[pid], **changes)
+    proposals[pid] = changed_copy(proposals[pid], **changes)
 
 
 def _response(w: Working, e: Event) -> None:
@@ -214,7 +213,7 @@ def _pledge(w: Working, e: Event) -> None:
 
 def _pledge_status(w: Working, e: Event) -> None:
     pledges = w.own("pledges")
-    pledges[e["id"]] = evolve(pledges[e["id"]], status=e["status"])
+    pledges[e["id"]] = changed_copy(pledges[e["id"]], status=e["status"])
 
 
 def _force(w: Working, e: Event) -> None:

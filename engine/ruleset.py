@@ -109,6 +109,11 @@ class MoveType:
     valid value makes the move unavailable. ``text`` arguments are free and not listed."""
     check: Callable[[Reading, str, Order], str | None] = _no_check
     """A precondition beyond the choices: returns the reason the move is refused, or None."""
+    fixed_choices: bool = False
+    """Whether :attr:`choices` depends on the scenario, the numbers and the team alone, never on
+    what happened (the regions, the other actors), and so (for a move without required arguments)
+    does :attr:`check`: legal moves then work them out once per session and team rather than on
+    every state (a random or bot player asks for them at nearly every decision)."""
     resolve: Callable[[Resolution, str, Order], None] | None = None
     """Orders-phase moves: apply the move of ``team`` at adjudication."""
     consent: bool = False

@@ -28,7 +28,7 @@ from detente.engine.ruleset import (
     find_ruleset,
 )
 from detente.engine.scenario import Scenario
-from detente.engine.state import Order, State
+from detente.engine.state import Order, Proposal, State
 from detente.engine.views import ProposalView, Timeline, View, proposal_view, view
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ class Tones:
     :attr:`MoveType.read_by` …), worked out once per order and kept: a bot weighs dozens of
     candidate orders at every decision, and the same orders come back turn after turn."""
 
-    __slots__ = ("_allied", "_cache", "_near", "candidates", "ruleset", "scenario", "weights")
+    __slots__ = ("_allied", "_cache", "_near", "candidates", "fixed_candidates", "group_weights",
+                 "proposal_views", "ruleset", "scenario", "weights")
 
     def __init__(self, scenario: Scenario, ruleset: Ruleset) -> None:
         self.scenario = scenario
@@ -58,6 +59,16 @@ class Tones:
         """Concrete orders for a move and its valid arguments (:meth:`Seat.candidates`)."""
         self.weights: dict[tuple[str, str, Order], float] = {}
         """What a policy whose liking depends on the order alone makes of an order by a team."""
+        self.fixed_candidates: dict[int, tuple[LegalMove, tuple[Order, ...], Any]] = {}
+        """The candidates of a legal move of fixed choices (the same object on every state), by the
+        identity of the legal move, which the entry keeps: (legal move, orders, key)."""
+        self.group_weights: dict[Any, tuple[float, ...]] = {}
+        """What a policy makes of each order of a legal move's kept candidates (:meth:`Seat.weighed`),
+        by policy, team, what else the liking reads (:meth:`Policy.weight_context`) and move."""
+        self.proposal_views: dict[int, tuple[Proposal, ProposalView]] = {}
+        """Each call or proposal as its parties see it, by the identity of the (never changed)
+        proposal: an unchanged proposal is the same object from one state to the next, and a bot
+        looks at the proposals after every command of the communications phase."""
 
     def allied(self, a: str, b: str) -> bool:
         return (a, b) in self._allied
@@ -168,10 +179,17 @@ class Seat:
         if self._view is not None:
             return self._view.proposals
         team = self.team
-        return tuple(
-            proposal_view(p, self._ruleset)
-            for p in self._state.proposals.values() if team == p.by or team in p.to
-        )
+        kept = self.tones.proposal_views
+        out = []
+        for p in self._state.proposals.values():
+            if team == p.by or team in p.to:
+                hit = kept.get(id(p))
+                if hit is None or hit[0] is not p:
+                    if len(kept) > 4096:
+                        kept.clear()
+                    hit = kept[id(p)] = (p, proposal_view(p, self._ruleset))
+                out.append(hit[1])
+        return tuple(out)
 
     @property
     def pledges(self) -> tuple[tuple[str, str, str, str], ...]:
@@ -209,7 +227,10 @@ class Seat:
 
     def check(self, order: Order, phase: str) -> str | None:
         """Why ``order`` would be refused, or None."""
-        return check_order(self._state, self.team, order, self._ruleset, phase)
+        # The move's valid arguments are those its legal move lists (the same state and team),
+        # when it is legal: not worked out again.
+        choices = next((lm.choices for lm in self.legal(phase) if lm.move.name == order.move), None)
+        return check_order(self._state, self.team, order, self._ruleset, phase, choices)
 
     def breaks_pledge(self, orders: tuple[Order, ...]) -> bool:
         """Whether these orders would break one of the team's own pledges in force."""
@@ -256,19 +277,69 @@ class Seat:
         The orders of a move with the same valid arguments are the same every time, so they
         are kept (unless some were drawn at random: then they are drawn again, as before)."""
         out: list[tuple[Order, int]] = []
-        kept = self.tones.candidates
-        for lm in self.legal(phase):
-            key = (lm.move.name, tuple((k, tuple(v)) for k, v in lm.choices.items()))
-            orders = kept.get(key)
-            if orders is None:
-                orders, drawn = _orders_of(lm, rng, cap)
-                if not drawn:
-                    if len(kept) > 4096:
-                        kept.clear()
-                    kept[key] = orders
-            cost = lm.cost
+        for orders, cost, _ in self._groups(phase, rng, cap):
             out += [(o, cost) for o in orders]
         return out
+
+    def _groups(self, phase: str, rng: random.Random, cap: int) -> list[tuple[tuple[Order, ...], int, Any]]:
+        """:meth:`candidates` by legal move: (orders, cost, key), the key under which the orders
+        are kept, or None for orders drawn at random."""
+        out: list[tuple[tuple[Order, ...], int, Any]] = []
+        kept = self.tones.candidates
+        fixed = self.tones.fixed_candidates
+        for lm in self.legal(phase):
+            # A move of fixed choices is the same legal move from one state to the next: its
+            # orders are found by the object, without a key made and hashed.
+            hit = fixed.get(id(lm))
+            if hit is not None and hit[0] is lm:
+                out.append((hit[1], lm.cost, hit[2]))
+                continue
+            key: Any = (lm.move.name, tuple(lm.choices.items()))
+            try:
+                orders = kept.get(key)
+            except TypeError:  # choices given as lists: kept by their values as tuples
+                key = (lm.move.name, tuple((k, tuple(v)) for k, v in lm.choices.items()))
+                orders = kept.get(key)
+            if orders is None:
+                orders, drawn = _orders_of(lm, rng, cap)
+                if drawn:
+                    out.append((orders, lm.cost, None))
+                    continue
+                if len(kept) > 4096:
+                    kept.clear()
+                kept[key] = orders
+            if lm.move.fixed_choices:
+                if len(fixed) > 4096:
+                    fixed.clear()
+                fixed[id(lm)] = (lm, orders, key)
+            out.append((orders, lm.cost, key))
+        return out
+
+    def weighed(
+        self, policy: Policy, phase: str, rng: random.Random, cap: int = 48,
+    ) -> tuple[list[tuple[Order, int]], list[float]]:
+        """:meth:`candidates` and ``policy``'s liking for each (:meth:`weights`).
+
+        A policy's liking of a move's orders is kept, move by move, when it depends on the team,
+        the order and its :meth:`~detente.engine.bots.Policy.weight_context` alone: a bot weighs
+        some hundred orders at every decision, mostly the same ones turn after turn."""
+        context = policy.weight_context(self)
+        kept = self.tones.group_weights
+        pool: list[tuple[Order, int]] = []
+        weights: list[float] = []
+        for orders, cost, key in self._groups(phase, rng, cap):
+            if key is None or context is None:
+                weights += [policy.weight(self, o) for o in orders]
+            else:
+                wkey = (policy.name, self.team, context, key)
+                liking = kept.get(wkey)
+                if liking is None:
+                    if len(kept) > 16384:
+                        kept.clear()
+                    liking = kept[wkey] = tuple(policy.weight(self, o) for o in orders)
+                weights += liking
+            pool += [(o, cost) for o in orders]
+        return pool, weights
 
     def weights(self, policy: Policy, pool: list[tuple[Order, int]]) -> list[float]:
         """``policy``'s liking for each order of ``pool`` (kept when it depends on the order alone)."""
@@ -317,8 +388,8 @@ class Memory:
     moves' tones, its answers to this team's calls and proposals, the pledges to this team it
     broke). Fed from the team's own timeline only."""
 
-    __slots__ = ("_coop", "_esc", "_pledges", "_proposer", "_reader", "_turn", "events", "seen", "team",
-                 "tones")
+    __slots__ = ("_coop", "_esc", "_last", "_pledges", "_proposer", "_reader", "_tallied", "_turn", "events",
+                 "seen", "team", "tones")
 
     def __init__(self, events: Sequence[Event], team: str, tones: Tones) -> None:
         self.events = events
@@ -331,6 +402,10 @@ class Memory:
         self._esc: dict[int, dict[str, int]] = {}
         self._proposer: dict[str, str] = {}
         self._pledges: dict[str, tuple[str, str]] = {}
+        self._tallied = 0
+        """How many times a tally changed."""
+        self._last: tuple[tuple[int, int, tuple[str, ...]], dict[str, str]] | None = None
+        """The stances last worked out, with the turn, the tallies' changes and the teams asked about."""
 
     def catch_up(self, pledges: Iterable[tuple[str, str, str, str]] = ()) -> None:
         """Read the events that came since last time. ``pledges`` are the team's pledges as its
@@ -368,6 +443,7 @@ class Memory:
                     self._add(self._esc, by)
 
     def _add(self, tally: dict[int, dict[str, int]], other: str) -> None:
+        self._tallied += 1
         by_team = tally.setdefault(self._turn, {})
         by_team[other] = by_team.get(other, 0) + 1
 
@@ -376,11 +452,17 @@ class Memory:
         toward this team since the start of the previous turn (cooperative on turn 1)."""
         if turn <= 1:
             return dict.fromkeys(others, COOPERATIVE)
+        # The same until a tally changes: a bot asks at every decision, after every command.
+        others = tuple(others)
+        key = (turn, self._tallied, others)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         out = {}
         for o in others:
             coop = sum(self._coop.get(t, {}).get(o, 0) for t in (turn - 1, turn))
             esc = sum(self._esc.get(t, {}).get(o, 0) for t in (turn - 1, turn))
             out[o] = ESCALATORY if esc and esc >= coop else COOPERATIVE
+        self._last = (key, out)
         return out
 
 
@@ -401,5 +483,6 @@ def memory_of(events: Sequence[Event], team: str, tones: Tones) -> Memory:
 
 def _stances(seat: Seat) -> dict[str, str]:
     mem = memory_of(seat._events, seat.team, seat.tones)
-    mem.catch_up(seat.pledges)
+    if mem.seen < len(seat._events):  # the team's pledges are read only when there is news
+        mem.catch_up(seat.pledges)
     return mem.stances(seat.turn, seat.others)

@@ -178,8 +178,9 @@ class Session:
                 last = st.fired.get(inj.id)
                 if last is not None and (not inj.repeat or last >= st.turn):
                     continue
-                facts = Facts(r.state)
-                if self.conditions[inj.when](facts):
+                if facts is None:  # one for every inject: it reads the working state as it is now
+                    facts = Facts(r.state)
+                if self.conditions[inj.when].evaluate(facts):
                     self._deliver(r, inj)
 
     def _close_communications(self, r: Resolution) -> None:
@@ -201,25 +202,24 @@ class Session:
         for obj in self.scenario.objectives:
             if obj.check == "end":
                 continue
-            now = bool(self.conditions[obj.when](facts))
+            now = bool(self.conditions[obj.when].evaluate(facts))
             was = st.met.get(obj.id)
             new = (bool(was) or now) if obj.check == "ever" else ((was is not False) and now)
             if new != was:
                 r.emit("objective", [obj.actor], id=obj.id, actor=obj.actor, met=new)
-        outcome = self._ending(r)
+        outcome = self._ending(r, facts)
         if outcome is not None:
             self._finish(r, *outcome)
 
-    def _ending(self, r: Resolution) -> tuple[str, str] | None:
+    def _ending(self, r: Resolution, facts: Facts) -> tuple[str, str] | None:
         """How the session ends now, if it does: the ruleset's endings first, in its order, then
-        the scenario's own, then the turn limit."""
+        the scenario's own, then the turn limit. ``facts`` read the working state as it is now."""
         for ending in self.ruleset.endings:
             reason = ending.check(r)
             if reason is not None:
                 return ending.outcome, reason
-        facts = Facts(r.state)
         for scripted in self.scenario.endings:
-            if self.conditions[scripted.when](facts):
+            if self.conditions[scripted.when].evaluate(facts):
                 return scripted.outcome, scripted.reason
         st = r.state
         if st.turn >= self.scenario.turns.limit:
@@ -231,7 +231,7 @@ class Session:
         scores = {a: 0 for a in self.scenario.actor_ids}
         for obj in self.scenario.objectives:
             if obj.check == "end":
-                met = bool(self.conditions[obj.when](facts))
+                met = bool(self.conditions[obj.when].evaluate(facts))
                 r.emit("objective", [obj.actor], id=obj.id, actor=obj.actor, met=met)
             else:
                 met = bool(r.state.met.get(obj.id))

@@ -13,7 +13,7 @@ Tracked values (tension, trust … whatever the ruleset declares, see
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import evolve, field, frozen
 
@@ -22,6 +22,8 @@ from detente.engine.tracks import BUDGET, Track
 
 if TYPE_CHECKING:
     from detente.engine.ruleset import Ruleset
+
+T = TypeVar("T")
 
 Pair = tuple[str, str]
 """Two actor ids. Symmetric values use the sorted pair (:func:`pair`); directed
@@ -99,14 +101,11 @@ class Order:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Order:
         """The inverse of :meth:`to_dict`."""
+        get = d.get
+        # Positional, in the order of the fields: the fold makes an order of every one logged.
         return cls(
-            move=d["move"],
-            target=d.get("target", ""),
-            targets=tuple(d.get("targets", ())),
-            region=d.get("region", ""),
-            force=d.get("force", ""),
-            choice=d.get("choice", ""),
-            text=d.get("text", ""),
+            d["move"], get("target", ""), tuple(get("targets", ())), get("region", ""),
+            get("force", ""), get("choice", ""), get("text", ""),
         )
 
 
@@ -425,10 +424,26 @@ class Working(Reading):
 
     def freeze(self) -> State:
         """The state as it is now. Later changes to this working copy do not reach it."""
-        fields = self.__dict__.copy()
+        # Every command freezes once: filling the new State's __dict__ directly skips the
+        # generated __init__ and its two dozen keyword arguments (a State has no validators,
+        # and its only default made here is the empty memo).
+        state = object.__new__(State)
+        fields = state.__dict__
+        fields.update(self.__dict__)
         del fields["_owned"]
+        fields["memo"] = {}
         self._owned = set()
-        return State(**fields)
+        return state
+
+
+def changed_copy(obj: T, **changes: Any) -> T:
+    """A copy of ``obj`` (a :class:`Proposal`, a :class:`Pledge`: a frozen value object that keeps
+    its fields in its ``__dict__``) with ``changes`` made. What ``attrs.evolve`` does, without its
+    walk over the class's fields: the fold changes a proposal at nearly every answer. The caller
+    names real fields."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__, **changes)
+    return new
 
 
 def starting_values(

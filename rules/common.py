@@ -119,7 +119,7 @@ def perceived(
     ``what`` makes the roll id unique: ``misperceive:<observer>:<actor>:<what>``.
     """
     n = r.numbers["perception"]
-    info = r.state.value("information", observer, actor)
+    info = r.state.values["information"][(observer, actor)]
     amount = base * (1 - n["info_damping"] * info)
     if ahead:
         amount *= r.numbers["transparency"]["notice_factor"]

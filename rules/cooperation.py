@@ -58,7 +58,7 @@ def _dilemma(r: Resolution, a: str, b: str, base: float, cause: str) -> None:
     n = r.numbers["perception"]
     for o in third_parties(r.state, a, b):
         for x in (a, b):
-            info = r.state.value("information", o, x)
+            info = r.state.values["information"][(o, x)]
             add = whole(base * (1 - n["info_damping"] * info))
             r.change("threat", [o, x], add=add, cause=cause)
 
@@ -87,6 +87,7 @@ def _exercise(r: Resolution, team: str, order: Order) -> None:
 
 joint_exercise = MoveType(
     name="joint_exercise",
+    fixed_choices=True,
     breaks_restraint="near",
     tone=COOPERATIVE, outsiders=COERCIVE,
     family="cooperation",
@@ -111,6 +112,7 @@ def _mil_to_mil(r: Resolution, team: str, order: Order) -> None:
 
 mil_to_mil_exchange = MoveType(
     name="mil_to_mil_exchange",
+    fixed_choices=True,
     tone=COOPERATIVE,
     family="cooperation",
     phase="orders",
@@ -137,7 +139,8 @@ def _sharing(r: Resolution, team: str, order: Order) -> None:
     for o in others(r.state, team):
         if o == t:
             continue
-        mine, theirs = r.state.value("information", team, o), r.state.value("information", t, o)
+        information = r.state.values["information"]
+        mine, theirs = information[(team, o)], information[(t, o)]
         if mine > theirs:
             r.change("information", [t, o], add=n["sharing_fraction"] * (mine - theirs),
                      cause=f"intelligence from {name(r.state, team)}")
@@ -149,6 +152,7 @@ def _sharing(r: Resolution, team: str, order: Order) -> None:
 
 intelligence_sharing = MoveType(
     name="intelligence_sharing",
+    fixed_choices=True,
     tone=COOPERATIVE,
     family="cooperation",
     phase="orders",
@@ -199,6 +203,7 @@ def _dca_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -
 
 defense_cooperation_agreement = MoveType(
     name="defense_cooperation_agreement",
+    fixed_choices=True,
     noun="offer of a defence cooperation agreement",
     tone=COOPERATIVE,
     family="cooperation",
@@ -318,6 +323,7 @@ def _dialogue_decline(r: Resolution, p: Proposal, responder: str, unanswered: bo
 
 multilateral_dialogue = MoveType(
     name="multilateral_dialogue",
+    fixed_choices=True,
     noun="invitation to a dialogue",
     tone=COOPERATIVE,
     family="cooperation",
@@ -366,6 +372,7 @@ def _statement(r: Resolution, team: str, order: Order) -> None:
 
 public_statement = MoveType(
     name="public_statement",
+    fixed_choices=True,
     choice_tones={"warn": COERCIVE, "reassure": COOPERATIVE, "support": SOLIDARITY},
     assurance="public statement reassuring {target}",
     family="cooperation",

@@ -103,6 +103,7 @@ def _deploy(r: Resolution, team: str, order: Order) -> None:
 
 deploy = MoveType(
     name="deploy",
+    fixed_choices=True,
     breaks_restraint="near",
     tone=COERCIVE, read_by=NEAR,
     family="deployment",
@@ -162,7 +163,7 @@ LOWEST, HIGHEST = map(int, READINESS.range or (0, 4))
 
 
 def _raise_check(state: Reading, team: str, order: Order) -> str | None:
-    if state.value("readiness", team) >= HIGHEST:
+    if state.values["readiness"][team] >= HIGHEST:
         return f"readiness is already at its highest ({HIGHEST})"
     return None
 
@@ -199,7 +200,7 @@ raise_readiness = MoveType(
 
 
 def _stand_down_check(state: Reading, team: str, order: Order) -> str | None:
-    if state.value("readiness", team) <= LOWEST:
+    if state.values["readiness"][team] <= LOWEST:
         return f"readiness is already at peacetime ({LOWEST})"
     return None
 

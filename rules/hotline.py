@@ -25,7 +25,8 @@ LOWEST_READINESS = READINESS.range[0] if READINESS.range else 0
 
 def _call_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     # One call to each counterpart a turn: a second call the same day adds nothing.
-    linked = tuple(o for o in others(state, team) if state.value("hotline", team, o))
+    hotline = state.values["hotline"]
+    linked = tuple(o for o in others(state, team) if hotline[pair(team, o)])
     return {"target": not_proposed(state, team, "hotline_call", linked)}
 
 
@@ -68,7 +69,8 @@ hotline_call = MoveType(
 # -- propose_hotline ---------------------------------------------------------------------------
 
 def _propose_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
-    unlinked = tuple(o for o in others(state, team) if not state.value("hotline", team, o))
+    hotline = state.values["hotline"]
+    unlinked = tuple(o for o in others(state, team) if not hotline[pair(team, o)])
     return {"target": not_proposed(state, team, "propose_hotline", unlinked)}
 
 

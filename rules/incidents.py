@@ -41,14 +41,18 @@ def incident_chance(state: Reading, a: str, b: str) -> float:
     capped at ``cap``, then × ``calm_factor`` if a call between them was answered this turn.
     """
     n = state.numbers["incidents"]
-    prox = proximity(state, a, b)
-    if state.allied(a, b) or prox < n["min_proximity"]:
+    if state.allied(a, b):
         return 0.0
-    info = (state.value("information", a, b) + state.value("information", b, a)) / 2
+    prox = proximity(state, a, b)
+    if prox < n["min_proximity"]:
+        return 0.0
+    values = state.values
+    information, readiness = values["information"], values["readiness"]
+    info = (information[(a, b)] + information[(b, a)]) / 2
     p = (
         n["base"] + n["proximity"] * prox
-        + n["readiness"] * (state.value("readiness", a) + state.value("readiness", b))
-        + n["information"] * (1 - info) - n["agreement"] * state.value("agreement", a, b)
+        + n["readiness"] * (readiness[a] + readiness[b])
+        + n["information"] * (1 - info) - n["agreement"] * values["agreement"][pair(a, b)]
     )
     p = min(n["cap"], max(0.0, p))
     x, y = pair(a, b)
@@ -245,9 +249,12 @@ def drift(r: Resolution) -> None:
     """Adjudication step (last): each pair's tension moves ``rate`` of the way toward the
     mean threat the two sides perceive from each other."""
     rate = r.numbers["drift"]["rate"]
-    for a, b in pairs(r.state):
-        felt = (r.state.value("threat", a, b) + r.state.value("threat", b, a)) / 2
-        step = whole(rate * (felt - r.state.value("tension", a, b)))
+    st = r.state
+    for a, b in pairs(st):
+        values = st.values  # read afresh: a change copies the table it changes
+        threat = values["threat"]
+        felt = (threat[(a, b)] + threat[(b, a)]) / 2
+        step = whole(rate * (felt - values["tension"][(a, b)]))
         if step:
             r.change("tension", [a, b], add=step,
                      cause="tension drifts toward the threat each side feels")

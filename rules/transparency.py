@@ -58,6 +58,7 @@ def _notify(r: Resolution, team: str, order: Order) -> None:
 
 notify_activity = MoveType(
     name="notify_activity",
+    fixed_choices=True,
     tone=TRANSPARENT, read_by=EVERYONE,
     family="transparency",
     phase="orders",
@@ -86,6 +87,7 @@ def _observers(r: Resolution, team: str, order: Order) -> None:
 
 invite_observers = MoveType(
     name="invite_observers",
+    fixed_choices=True,
     tone=TRANSPARENT,
     family="transparency",
     phase="orders",
@@ -112,6 +114,7 @@ def _exchange(r: Resolution, team: str, order: Order) -> None:
 
 data_exchange = MoveType(
     name="data_exchange",
+    fixed_choices=True,
     tone=TRANSPARENT,
     family="transparency",
     phase="orders",
