@@ -37,6 +37,8 @@ from detente.engine.state import (
 )
 
 Event = dict[str, Any]
+Read = Mapping[str, Any]
+"""An event as a fold reads it (from a log, a network message, or just made): never changed."""
 
 #: Every event kind, with its fields and what it means. Documentation and a test use it.
 KINDS: dict[str, tuple[str, str]] = {
@@ -82,7 +84,7 @@ KINDS: dict[str, tuple[str, str]] = {
 # :class:`detente.engine.state.Working`): a table is copied the first time it is written to.
 
 
-def _changed(w: Working, e: Event) -> None:
+def _changed(w: Working, e: Read) -> None:
     w.set(e["value"], e["of"], e["to"])
 
 
@@ -98,7 +100,7 @@ def get_value(state: Reading, value: str, of: list[str] | tuple[str, ...]) -> An
     return state.value(value, *of)
 
 
-def _phase(w: Working, e: Event) -> None:
+def _phase(w: Working, e: Read) -> None:
     turn, phase = e["turn"], e["phase"]
     clock = phase_clock(w, turn, phase)
     if turn != w.turn:
@@ -110,7 +112,7 @@ def _phase(w: Working, e: Event) -> None:
     w.phase, w.clock = phase, clock
 
 
-def _clock(w: Working, e: Event) -> None:
+def _clock(w: Working, e: Read) -> None:
     action = e["action"]
     if action == "stop":
         w.clock = None
@@ -129,20 +131,20 @@ def phase_clock(state: Reading, turn: int, phase: str) -> PhaseClock | None:
     return PhaseClock(turn=turn, phase=phase, seconds=seconds, left=seconds)
 
 
-def _inject(w: Working, e: Event) -> None:
+def _inject(w: Working, e: Read) -> None:
     w.own("fired")[e["id"]] = w.turn
     d = Delivery(id=e["id"], turn=w.turn, title=e["title"], text=e["text"], to=tuple(e["to"]))
     w.inbox = (*w.inbox, d)
 
 
-def _orders(w: Working, e: Event) -> None:
+def _orders(w: Working, e: Read) -> None:
     team = e["team"]
     w.own("orders")[team] = tuple(Order.from_dict(o) for o in e["orders"])
     spent = w.own("spent")
     spent[team] = spent.get(team, 0) + e["cost"]
 
 
-def _proposal(w: Working, e: Event) -> None:
+def _proposal(w: Working, e: Read) -> None:
     order = Order.from_dict(e["order"])
     p = Proposal(id=e["id"], by=e["by"], order=order, to=tuple(e["to"]))
     w.own("proposals")[p.id] = p
@@ -165,7 +167,7 @@ def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
     proposals[pid] = changed_copy(proposals[pid], **changes)
 
 
-def _response(w: Working, e: Event) -> None:
+def _response(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
     answers = {**p.answers, e["by"]: e["accept"]}
     if _opens_call(w, p.order.move):
@@ -177,7 +179,7 @@ def _response(w: Working, e: Event) -> None:
     _update_proposal(w, e["id"], answers=answers)
 
 
-def _unanswered(w: Working, e: Event) -> None:
+def _unanswered(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
     answers = {**p.answers, **{t: False for t in e["by"]}}
     _update_proposal(w, e["id"], answers=answers, status="settled")
@@ -185,56 +187,56 @@ def _unanswered(w: Working, e: Event) -> None:
         w.calls = w.calls | {(p.by, t, "declined") for t in e["by"]}
 
 
-def _settled(w: Working, e: Event) -> None:
+def _settled(w: Working, e: Read) -> None:
     _update_proposal(w, e["id"], status="settled")
 
 
-def _withdrawn(w: Working, e: Event) -> None:
+def _withdrawn(w: Working, e: Read) -> None:
     _update_proposal(w, e["id"], status="withdrawn")
     spent = w.own("spent")
     spent[e["by"]] = spent.get(e["by"], 0) - e["cost"]
 
 
-def _message(w: Working, e: Event) -> None:
+def _message(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
     _update_proposal(w, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
 
 
-def _hang_up(w: Working, e: Event) -> None:
+def _hang_up(w: Working, e: Read) -> None:
     _update_proposal(w, e["id"], status="ended")
 
 
-def _pledge(w: Working, e: Event) -> None:
+def _pledge(w: Working, e: Read) -> None:
     w.own("pledges")[e["id"]] = Pledge(
         id=e["id"], by=e["by"], to=e["to"], kind=e["pledge"], region=e.get("region", ""),
         until=e["until"], made=w.turn,
     )
 
 
-def _pledge_status(w: Working, e: Event) -> None:
+def _pledge_status(w: Working, e: Read) -> None:
     pledges = w.own("pledges")
     pledges[e["id"]] = changed_copy(pledges[e["id"]], status=e["status"])
 
 
-def _force(w: Working, e: Event) -> None:
+def _force(w: Working, e: Read) -> None:
     w.own("forces")[e["force"]] = ForceState(region=e["region"], known_to=frozenset(e["known_to"]))
 
 
-def _known(w: Working, e: Event) -> None:
+def _known(w: Working, e: Read) -> None:
     forces = w.own("forces")
     fs = forces[e["force"]]
     forces[e["force"]] = ForceState(region=fs.region, known_to=fs.known_to | frozenset(e["by"]))
 
 
-def _notice(w: Working, e: Event) -> None:
+def _notice(w: Working, e: Read) -> None:
     w.notices = (*w.notices, Notice(by=e["by"], activity=e["activity"], region=e["region"], turn=w.turn))
 
 
-def _flag(w: Working, e: Event) -> None:
+def _flag(w: Working, e: Read) -> None:
     w.flags = w.flags | {e["flag"]}
 
 
-def _mark(w: Working, e: Event) -> None:
+def _mark(w: Working, e: Read) -> None:
     marks = w.own("marks")
     if e["value"] is None:
         marks.pop(e["key"], None)
@@ -242,11 +244,11 @@ def _mark(w: Working, e: Event) -> None:
         marks[e["key"]] = e["value"]
 
 
-def _draw(w: Working, e: Event) -> None:
+def _draw(w: Working, e: Read) -> None:
     w.own("marks")[draw_key(e["id"])] = e["option"]
 
 
-def _counted(w: Working, e: Event) -> None:
+def _counted(w: Working, e: Read) -> None:
     """An event the ruleset counts (:attr:`Ruleset.counts`): one more for the pair it is between."""
     track = w.ruleset.counts.get(e["kind"])
     if track is not None:
@@ -255,7 +257,7 @@ def _counted(w: Working, e: Event) -> None:
         table[key] += 1
 
 
-def _annul(w: Working, e: Event) -> None:
+def _annul(w: Working, e: Read) -> None:
     w.flags = w.flags | {f"annulled:{e['target']}"}
     track = w.ruleset.counts.get(e["what"]) if e.get("between") else None
     if track is not None:
@@ -264,19 +266,19 @@ def _annul(w: Working, e: Event) -> None:
         table[key] = max(0, table[key] - 1)
 
 
-def _objective(w: Working, e: Event) -> None:
+def _objective(w: Working, e: Read) -> None:
     w.own("met")[e["id"]] = e["met"]
 
 
-def _outcome(w: Working, e: Event) -> None:
+def _outcome(w: Working, e: Read) -> None:
     w.outcome = Outcome(result=e["result"], reason=e["reason"], turn=e["turn"], scores=dict(e["scores"]))
 
 
-def _nothing(w: Working, e: Event) -> None:
+def _nothing(w: Working, e: Read) -> None:
     return None
 
 
-FOLD: dict[str, Callable[[Working, Event], None]] = {
+FOLD: dict[str, Callable[[Working, Read], None]] = {
     "start": _nothing,
     "draw": _draw,
     "phase": _phase,
@@ -314,13 +316,13 @@ FOLD: dict[str, Callable[[Working, Event], None]] = {
 def fold_into(w: Working, event: Mapping[str, Any]) -> None:
     """Apply ``event`` to the working state ``w``. Unknown kinds are a ``KeyError`` (a log
     from a newer engine is refused earlier, by its format version)."""
-    FOLD[event["kind"]](w, event)  # type: ignore[arg-type]
+    FOLD[event["kind"]](w, event)
 
 
 def fold(state: State, event: Mapping[str, Any]) -> State:
     """The state after ``event``. Pure: ``state`` is unchanged."""
     w = state.thaw()
-    FOLD[event["kind"]](w, event)  # type: ignore[arg-type]
+    FOLD[event["kind"]](w, event)
     return w.freeze()
 
 
@@ -329,7 +331,7 @@ def fold_all(state: State, events: Iterable[Mapping[str, Any]]) -> State:
     w = state.thaw()
     table = FOLD
     for e in events:
-        table[e["kind"]](w, e)  # type: ignore[arg-type]
+        table[e["kind"]](w, e)
     return w.freeze()
 
 

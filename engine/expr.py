@@ -35,7 +35,7 @@ import difflib
 import re
 import warnings
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, Literal, NoReturn, Protocol
+from typing import Any, Literal, NoReturn, Protocol, cast
 
 import attrs
 
@@ -720,4 +720,4 @@ def _build(body: ast.expr, template: str) -> Callable[[Facts], Any]:
     namespace: dict[str, object] = {"__builtins__": {}, "ArithmeticError": ArithmeticError,
                                     **_BUILTINS}
     exec(code, namespace)  # defines _compiled; runs nothing from the condition
-    return namespace["_compiled"]  # type: ignore[return-value]
+    return cast(Callable[[Facts], Any], namespace["_compiled"])

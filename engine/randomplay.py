@@ -41,7 +41,7 @@ def random_order(state: State, team: str, lm: LegalMove, rng: random.Random) -> 
             kw["targets"] = tuple(sorted(rng.sample(list(options), k)))
         else:
             kw[p.name] = rng.choice(options)
-    return Order(move=lm.move.name, **kw)  # type: ignore[arg-type]
+    return Order(move=lm.move.name, **kw)  # type: ignore[arg-type]  # kw: the move's own arguments
 
 
 def random_commands(

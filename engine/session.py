@@ -110,8 +110,8 @@ class Session:
     def decide(self, command: Command) -> Result:
         """What ``command`` would do now, without doing it. Pure."""
         state = self.state
-        if state.ended and not isinstance(command, Note):
-            return Rejected(f"the session has ended ({state.outcome.result})")  # type: ignore[union-attr]
+        if state.outcome is not None and not isinstance(command, Note):
+            return Rejected(f"the session has ended ({state.outcome.result})")
         if state.phase == "setup" and not isinstance(command, Start):
             return Rejected("the session has not started yet")
         handler = _HANDLERS[type(command)]

@@ -359,6 +359,7 @@ def summarise(scenario: Scenario, results: Sequence[RunResult]) -> Summary:
         outcomes=outcomes,
         peak=peak,
         injects=tuple((inj.id, inj.title, fired[inj.id] / n) for inj in scenario.injects),
+        # Spread.of is None only for no values, and every run scores every team.
         scores={a: Spread.of([r.scores.get(a, 0) for r in results]) for a in scenario.actor_ids},  # type: ignore[misc]
         breakdown_turns=dict(sorted(Counter(broke).items())),
         breakdown_turn=Spread.of(broke),

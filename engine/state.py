@@ -412,7 +412,7 @@ class Working(Reading):
     def own_values(self, track: str) -> dict[Any, Any]:
         """The table of one track's values, copied if not yet written to."""
         if track in self._owned:
-            return self.values[track]  # type: ignore[return-value]
+            return self.values[track]  # type: ignore[return-value]  # an owned table is this copy's dict
         values = self.own("values")
         table = values[track] = dict(values[track])
         self._owned.add(track)
