@@ -341,6 +341,10 @@ class Ruleset:
     hazard: Hazard | None = None
     """The chance event that can start the breakdown, for a report's risk run (:class:`Hazard`);
     None if the ruleset has none."""
+    outcome_points: str = ""
+    """The section of :attr:`numbers` that gives every team points for how the session ended,
+    by outcome (a war is a loss for everyone), added to its objectives' points; empty for none.
+    A scenario may override them like any number."""
     changes: Mapping[str, tuple[str, ...]] | None = None
     """What each move type and each adjudication step can change, by name, in the names
     conditions read (``"tension"``, ``"deployed"``, ``"pledged"`` …; see

@@ -237,6 +237,10 @@ class Session:
                 met = bool(r.state.met.get(obj.id))
             if met:
                 scores[obj.actor] += obj.points
+        # How it ended counts for every team: the ruleset's points per outcome (numbers).
+        points = r.numbers.get(self.ruleset.outcome_points, {}).get(result, 0)
+        if points:
+            scores = {a: s + points for a, s in scores.items()}
         r.emit("outcome", "all", result=result, reason=reason, turn=r.state.turn, scores=scores)
 
 

@@ -42,6 +42,7 @@ ruleset = Ruleset(
     escalation="tension",
     breakdown="conflict",
     hazard=incidents.HAZARD,
+    outcome_points="scoring",
     endings=ENDINGS,
     functions=FUNCTIONS,
     figures=FIGURES,

@@ -24,6 +24,7 @@ SECTION_HOME = {
     "incidents": "Incidents",
     "drift": "Drift: threat perceived becomes tension",
     "end": "How the exercise ends",
+    "scoring": "Scoring",
 }
 KEY_HOME = {
     "perception.detect_factor": "deploy",  # detection is part of a deployment
