@@ -137,6 +137,8 @@ class ScenarioChecks:
         self.found: list[tuple[FieldPath, str]] = []
         self.ids: dict[str, set[str]] = {}
         self.compiled: dict[str, ExpressionError | None] = {}
+        self.draw_options: dict[str, tuple[str, ...]] = {}
+        """Each draw's options, by its id (:meth:`check_draws`)."""
         turns = self.table("turns")
         limit = turns.get("limit")
         self.limit: int | None = limit if _is_int(limit) and limit >= 1 else None
@@ -361,6 +363,23 @@ class ScenarioChecks:
             if isinstance(incident, dict):
                 self.check_incident((*here, "incident"), incident)
 
+    def draw_mismatch(
+        self, source: str, calls: Iterable[tuple[str, tuple[str, ...]]]
+    ) -> ExpressionError | None:
+        """A ``drew('draw', 'option')`` whose option is another draw's, as the condition's error."""
+        for name, args in calls:
+            if name != "drew" or len(args) != 2:
+                continue
+            draw, option = args
+            known = self.draw_options.get(draw)
+            if known is not None and option not in known:
+                at = max(source.find(f"'{option}'"), source.find(f'"{option}"'), 0)
+                line = source.count("\n", 0, at) + 1
+                column = at - (source.rfind("\n", 0, at) + 1) + 1
+                return ExpressionError(f"the draw '{draw}' has no option '{option}' (its options: "
+                                       f"{', '.join(known)})", column, source, line)
+        return None
+
     def check_draws(self) -> None:
         options: set[str] = set()
         for i, t in self.tables("draws"):
@@ -379,6 +398,8 @@ class ScenarioChecks:
                         self.add((*here, "options", j), f"the option '{one_line(str(o))}' is given twice")
                     seen.add(o)
                 options |= {o for o in opts if isinstance(o, str)}
+                if isinstance(t.get("id"), str):
+                    self.draw_options[t["id"]] = tuple(o for o in opts if isinstance(o, str))
                 if isinstance(weights, list) and weights and len(weights) != len(opts):
                     self.add((*here, "weights"), f"one weight per option: {len(opts)} options, "
                              f"{len(weights)} weight{'s' if len(weights) != 1 else ''}")
@@ -479,8 +500,8 @@ class ScenarioChecks:
             return
         if source not in self.compiled:
             try:
-                check_condition(source, self.ids, self.ruleset)
-                self.compiled[source] = None
+                calls = check_condition(source, self.ids, self.ruleset)
+                self.compiled[source] = self.draw_mismatch(source, calls)
             except ExpressionError as e:
                 self.compiled[source] = e
             except Exception as e:
@@ -620,11 +641,13 @@ def check_data(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
     return ScenarioChecks(data).run()
 
 
-def check_condition(source: str, ids: Mapping[str, Any], ruleset: Ruleset | None = None) -> None:
+def check_condition(
+    source: str, ids: Mapping[str, Any], ruleset: Ruleset | None = None
+) -> frozenset[tuple[str, tuple[str, ...]]]:
     """Raise ExpressionError if ``source`` is not a valid condition under ``ruleset`` (the
-    default ruleset's functions if None). Only checks: compiling costs twice as much again, and
-    sessions compile (once, cached) when they start."""
-    expr.check_condition(source, ids, functions_of(ruleset) if ruleset is not None else None)
+    default ruleset's functions if None); else the calls it makes. Only checks: compiling
+    costs twice as much again, and sessions compile (once, cached) when they start."""
+    return expr.check_condition(source, ids, functions_of(ruleset) if ruleset is not None else None)
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:

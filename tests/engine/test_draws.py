@@ -23,6 +23,12 @@ from detente.engine.visibility import scenario_for
 from detente.net.protocol import scenario_to_dict, view_to_dict
 
 ROOT = Path(__file__).resolve().parents[2]
+WEATHER = '''
+[[draws]]
+id = "weather"
+title = "Whether a storm closes the strait"
+options = ["calm", "storm"]
+'''
 STRAIT = (ROOT / "scenarios" / "strait_standoff.toml").read_text(encoding="utf-8")
 DRAW = '''
 [[draws]]
@@ -38,7 +44,7 @@ title = "Corvanian staff brief the cabinet"
 to = ["red"]
 when = "drew('misread', 'rehearsal')"
 '''
-TEXT = STRAIT.replace("[[injects]]", DRAW + "\n[[injects]]", 1)
+TEXT = STRAIT.replace("[[injects]]", DRAW + WEATHER + "\n[[injects]]", 1)
 SCENARIO = load_scenario_text(TEXT)
 
 
@@ -58,7 +64,7 @@ def test_a_draw_is_made_once_from_the_seed_and_logged_as_a_roll() -> None:
     for seed in (1, 2, 3):
         a, events = started(seed)
         assert drawn(a) == drawn(started(seed)[0])  # the same seed draws the same
-        (roll,) = [e for e in events if e["kind"] == "roll"]
+        (roll,) = [e for e in events if e["kind"] == "roll" and e["id"] == "draw:misread"]
         assert roll["id"] == "draw:misread" and roll["vis"] == "fac"
         while a.state.turn < 3:
             a.apply(Advance())
@@ -85,17 +91,19 @@ def test_conditions_read_the_draw() -> None:
 def test_only_the_facilitator_and_the_teams_not_hidden_from_learn_it() -> None:
     s, events = started(4)
     option = drawn(s)
-    for role in ("facilitator", "red", "green"):
+    for role in ("red", "green"):  # not hidden from them; the weather is hidden from every team
         (seen,) = [e for e in read(timeline(events, role, SCENARIO)) if isinstance(e, Drawn)]
         assert seen.option == option
         assert [(d.title, d.option) for d in view(s.state, role).draws] == [
             ("How Corvania reads the Azurian exercise", option)]
+    fac = [d.id for d in view(s.state, "facilitator").draws]
+    assert fac == ["misread", "weather"]
     for role in ("blue", "public"):
         assert not [e for e in read(timeline(events, role, SCENARIO)) if isinstance(e, Drawn)]
         v = view(s.state, role)
         sent = json.dumps([view_to_dict(v), scenario_to_dict(scenario_for(SCENARIO, role)),
                            [e.fields for e in read(timeline(events, role, SCENARIO))]])
-        for secret in ("misread", "rehearsal", "How Corvania reads"):
+        for secret in ("misread", "rehearsal", "How Corvania reads", "weather", "Whether a storm"):
             assert secret not in sent, (role, secret)
     start = initial_state(SCENARIO, s.numbers)
     assert "How Corvania reads" in json.dumps([f.text for f in build(start, events, "red").timeline])
@@ -125,6 +133,9 @@ def test_a_logged_session_with_a_draw_replays_and_verifies(tmp_path: Path) -> No
      "did you mean 'rehearsal'?"),
     (("drew('misread', 'rehearsal')", "drew('misred', 'rehearsal')"), "injects[0].when",
      "did you mean 'misread'?"),
+    # An option of another draw: the draw named has no such option.
+    (("drew('misread', 'rehearsal')", "drew('misread', 'storm')"), "injects[0].when",
+     "column 17: the draw 'misread' has no option 'storm' (its options: routine, rehearsal)"),
 ])
 def test_a_mistake_names_file_line_and_field(change: tuple[str, str], where: str, says: str) -> None:
     old, new = change
