@@ -71,6 +71,7 @@ ruleset = Ruleset(
         # Steps; those that only resolve orders change what their moves change.
         "pledges": ("trust", "threat", "pledged", "broken"),
         "transparency": (),
+        "agreed exercises": ("trust", "cohesion", "threat"),
         "cooperation": (),
         "deployments": (),
         "lasting agreements": ("trust", "cohesion", "information"),

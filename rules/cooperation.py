@@ -22,7 +22,6 @@ from detente.rules.common import (
     notified,
     order_step,
     others,
-    pair_key,
     perceived,
     proposed,
     region_name,
@@ -69,6 +68,51 @@ def _exercise_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]
     return {"target": others(state, team), "region": state.scenario.region_ids}
 
 
+EXERCISE = "exercise:"
+"""The prefix of the mark of an exercise a partner agreed to (its proposal's id follows): it
+takes place at this turn's adjudication."""
+
+
+def _exercise_check(state: Reading, team: str, order: Order) -> str | None:
+    if proposed(state, team, "joint_exercise", order.target):
+        return f"you already proposed an exercise to {name(state, order.target)} this turn"
+    return None
+
+
+def _exercise_accept(r: Resolution, p: Proposal, responder: str) -> None:
+    """The partner agreed: the exercise takes place where proposed, at this turn's adjudication."""
+    r.emit("mark", sorted({p.by, responder}), key=f"{EXERCISE}{p.id}",
+           value={"by": p.by, "with": responder, "region": p.order.region, "turn": r.turn})
+
+
+def agreed_exercises(state: Reading) -> list[tuple[str, str, str]]:
+    """This turn's exercises partners agreed to: (proposer, partner, region), in proposal order."""
+    out = []
+    for key, v in state.marks.items():
+        if key.startswith(EXERCISE) and isinstance(v, dict) and v.get("turn") == state.turn:
+            out.append((str(v["by"]), str(v["with"]), str(v["region"])))
+    return out
+
+
+def exercises(r: Resolution) -> None:
+    """Adjudication step: the exercises agreed this turn take place; the marks of earlier
+    turns' go (this turn's stay until the next, for the steps after this one to read)."""
+    held: set[tuple[str, str]] = set()
+    for key in [k for k in r.state.marks if k.startswith(EXERCISE)]:
+        v = r.state.marks[key]
+        if isinstance(v, dict) and v.get("turn") == r.turn:
+            by, partner = str(v["by"]), str(v["with"])
+            order = Order("joint_exercise", target=partner, region=str(v["region"]))
+            if pair(by, partner) in held:  # both proposed and both agreed: one exercise a turn
+                r.move(by, order, "already agreed this turn: no further effect", result="void", vis=[by])
+                continue
+            held.add(pair(by, partner))
+            _exercise(r, by, order)
+        else:
+            parties = sorted({str(v["by"]), str(v["with"])}) if isinstance(v, dict) else "fac"
+            r.emit("mark", parties, key=key, value=None)
+
+
 def _exercise(r: Resolution, team: str, order: Order) -> None:
     n = r.numbers["cooperation"]
     t, region = order.target, order.region
@@ -89,13 +133,17 @@ joint_exercise = MoveType(
     name="joint_exercise",
     fixed_choices=True,
     breaks_restraint="near",
+    noun="proposal of a joint exercise",
     tone=COOPERATIVE, outsiders=COERCIVE,
     family="cooperation",
-    phase="orders",
-    description="Exercise with a partner: trust and cohesion rise; outsiders feel threatened",
+    phase="communications",
+    description="Propose an exercise to a partner, where: if it agrees, trust and cohesion rise; "
+                "outsiders feel threatened",
     params=(Param("target", "the partner"), Param("region", "where")),
     choices=_exercise_choices,
-    resolve=_exercise,
+    check=_exercise_check,
+    consent=True,
+    accept=_exercise_accept,
 )
 
 
@@ -110,16 +158,30 @@ def _mil_to_mil(r: Resolution, team: str, order: Order) -> None:
     both_ways(r, "trust", team, t, n["m2m_trust"], text)
 
 
+def _m2m_check(state: Reading, team: str, order: Order) -> str | None:
+    if proposed(state, team, "mil_to_mil_exchange", order.target):
+        return f"you already proposed talks to {name(state, order.target)} this turn"
+    return None
+
+
+def _m2m_accept(r: Resolution, p: Proposal, responder: str) -> None:
+    _mil_to_mil(r, p.by, p.order)
+
+
 mil_to_mil_exchange = MoveType(
     name="mil_to_mil_exchange",
     fixed_choices=True,
+    noun="proposal of military-to-military talks",
     tone=COOPERATIVE,
     family="cooperation",
-    phase="orders",
-    description="Officers meet: each side becomes more likely to answer the other's calls",
+    phase="communications",
+    description="Propose talks between officers: if agreed, each side becomes more likely to answer "
+                "the other's calls",
     params=(Param("target", "with whom"),),
     choices=_targets,
-    resolve=_mil_to_mil,
+    check=_m2m_check,
+    consent=True,
+    accept=_m2m_accept,
 )
 
 
@@ -394,12 +456,11 @@ MOVES = (
 )
 
 STEPS = (
+    Step("agreed exercises", exercises),
     order_step(
         "cooperation",
-        ("public_statement", "joint_exercise", "mil_to_mil_exchange", "intelligence_sharing"),
+        ("public_statement", "intelligence_sharing"),
         once={
-            "joint_exercise": pair_key("joint_exercise"),
-            "mil_to_mil_exchange": pair_key("mil_to_mil_exchange"),
             "intelligence_sharing": lambda team, o: ("sharing", team, o.target),
             "public_statement": lambda team, o: ("statement", team),
         },

@@ -134,9 +134,11 @@ def _notify_activities(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> 
     for o in orders:
         if o.move == "deploy" and not notified(state, p.by, "deploy", o.region):
             return True
-        if o.move == "joint_exercise" and not notified(state, p.by, "exercise", o.region):
-            return True
-    return False
+    # An exercise the team proposed, and its partner agreed to, this turn.
+    from detente.rules.cooperation import agreed_exercises
+
+    return any(by == p.by and not notified(state, p.by, "exercise", region)
+               for by, _, region in agreed_exercises(state))
 
 
 PLEDGES = (

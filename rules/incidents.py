@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from detente.engine.ruleset import Hazard, Step
 from detente.engine.state import Reading, pair, rung
 from detente.rules.common import name, near, proximity, region_name, whole
+from detente.rules.cooperation import agreed_exercises
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -210,10 +211,11 @@ def stood_by(state: Reading, member: str, ally: str, opponent: str) -> bool:
     exercise with it, a deployment near it or near ``opponent``, or a commitment reaffirmed
     with it."""
     for o in state.orders.get(member, ()):
-        if o.move in ("public_statement", "joint_exercise") and o.target == ally and (
-            o.move == "joint_exercise" or o.choice == "support"
-        ):
+        if o.move == "public_statement" and o.target == ally and o.choice == "support":
             return True
+    if any({by, partner} == {member, ally} for by, partner, _ in agreed_exercises(state)):
+        return True
+    for o in state.orders.get(member, ()):
         if o.move == "deploy" and ({ally, opponent} & set(near(state, o.region))):
             return True
     for p in state.proposals.values():

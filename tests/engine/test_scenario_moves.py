@@ -123,8 +123,8 @@ def test_the_moves_offered_keep_to_the_table() -> None:
     s = strait()
     free = strait("")
     for team in ("blue", "red", "green"):
-        assert "joint_exercise" in names(free, team, "orders")
-        assert "joint_exercise" not in names(s, team, "orders")
+        assert "joint_exercise" in names(free, team)
+        assert "joint_exercise" not in names(s, team)
     assert "raise_readiness" in names(s, "red", "orders")
     assert "raise_readiness" not in names(s, "blue", "orders")
     assert names(s, "blue")["hotline_call"]["target"] == ("red",)
@@ -141,12 +141,15 @@ def test_a_move_the_scenario_does_not_allow_is_refused_and_costs_nothing() -> No
     result = s.apply(Propose("blue", Order("hotline_call", target="green")))
     assert isinstance(result, Rejected) and "'green' is not a valid target" in result.reason
     assert s.state is before
+    result = s.apply(Propose("blue", Order("joint_exercise", target="red", region="strait")))
+    assert isinstance(result, Rejected) and "does not let blue make joint_exercise" in result.reason
+    assert s.state is before
     assert isinstance(s.apply(Propose("blue", Order("hotline_call", target="red"))), Accepted)
     while s.state.phase != "orders":
         s.apply(Advance())
     spent = dict(s.state.spent)
-    result = s.apply(SubmitOrders("blue", (Order("joint_exercise", target="red", region="strait"),)))
-    assert isinstance(result, Rejected) and "does not let blue make joint_exercise" in result.reason
+    result = s.apply(SubmitOrders("blue", (Order("raise_readiness"),)))
+    assert isinstance(result, Rejected) and "does not let blue make raise_readiness" in result.reason
     assert s.state.spent == spent
 
 

@@ -102,8 +102,11 @@ def test_a_team_sees_a_turns_results_only_once_published() -> None:
     moves = [e for e in events if e["kind"] == "move"]
     assert moves
     team = scenario.actor_ids[0]
-    assert not any(f.kind == "result" for f in turn_facts(events, team, 1, scenario))
-    assert any(f.kind == "result" for f in turn_facts(events, FACILITATOR, 1, scenario))
+    # Adjudication's results; what a team agreed to on a call is its own at once.
+    assert not any(f.kind == "result" and f.phase == "adjudication"
+                   for f in turn_facts(events, team, 1, scenario))
+    assert any(f.kind == "result" and f.phase == "adjudication"
+               for f in turn_facts(events, FACILITATOR, 1, scenario))
 
 
 def test_an_objective_fact_reads_as_the_objectives_words_not_its_id(played) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from detente.engine.loader import load_scenario
 from detente.engine.log import read_log
 from detente.engine.randomplay import random_orders, random_proposal
 from detente.engine.recorder import RecordedSession
+from detente.engine.state import Order
 from detente.engine.views import timeline
 from detente.engine.visibility import tracks_of
 from detente.net import host as host_module
@@ -305,6 +306,16 @@ async def test_a_retried_command_id_is_applied_once_even_after_a_restart(
 # -- a turn played by everyone at once, and what each was told ----------------------------------
 
 
+def _call_for(rec: RecordedSession, team: str) -> Order | None:
+    """A random call, request or offer that leaves the team an action for its orders."""
+    ruleset, state = rec.session.ruleset, rec.state
+    for seed in range(3, 53):
+        order = random_proposal(state, team, ruleset, random.Random(seed))
+        if order is not None and ruleset.moves[order.move].cost(state.numbers) < state.left(team):
+            return order
+    return None
+
+
 def _orders_for(rec: RecordedSession, team: str) -> SubmitOrders:
     for seed in range(50):
         orders = random_orders(rec.state, team, rec.session.ruleset, random.Random(seed))
@@ -331,8 +342,8 @@ async def test_a_full_turn_played_at_once_tells_each_role_only_what_replay_shows
     fac = clients["facilitator"]
     assert (await fac.command("f-start", Start()))["accepted"]
     assert (await fac.command("f-comms", Advance()))["accepted"]
-    # Calls placed at the same moment by every team.
-    calls = {t: random_proposal(rec.state, t, rec.session.ruleset, random.Random(3)) for t in TEAMS}
+    # Calls placed at the same moment by every team (each leaving room for orders).
+    calls = {t: _call_for(rec, t) for t in TEAMS}
     acks = await asyncio.gather(*(
         clients[t].command(f"{t}-call", Propose(team=t, order=calls[t])) for t in TEAMS if calls[t]
     ))

@@ -103,16 +103,15 @@ def answer(state: State, pid: str, responder: str, accept: bool | None,
     r = Resolution(state, ruleset, seed)
     if accept is None:
         r.emit("unanswered", "fac", id=pid, by=[responder])
-        assert mt.decline is not None
-        mt.decline(r, r.state.proposals[pid], responder, True)
+        if mt.decline is not None:  # a move may have nothing to say to a refusal
+            mt.decline(r, r.state.proposals[pid], responder, True)
     else:
         r.emit("response", "fac", id=pid, by=responder, accept=accept)
         current = r.state.proposals[pid]
         if accept:
             assert mt.accept is not None
             mt.accept(r, current, responder)
-        else:
-            assert mt.decline is not None
+        elif mt.decline is not None:
             mt.decline(r, current, responder, False)
     return r.events, r.result()
 

@@ -18,7 +18,9 @@ from rules_support import (
 )
 
 from detente.engine.adjudicate import check_order, legal_moves
-from detente.engine.state import Order
+from detente.engine.events import Event, fold
+from detente.engine.state import Order, State
+from detente.engine.views import view
 from detente.rules import ruleset
 from detente.rules.common import whole
 
@@ -31,9 +33,32 @@ def damped(base: float, info: float = INFO) -> int:
     return whole(base * (1 - PER["info_damping"] * info))
 
 
+def agreed(st: State, team: str, order: Order, accept: bool | None = True) -> tuple[list[Event], State]:
+    """``team`` proposes ``order`` in communications and its target answers."""
+    st = fold(st, {"kind": "phase", "turn": st.turn, "phase": "communications"})
+    st, p = propose(st, team, order)
+    return answer(st, p.id, order.target, accept)
+
+
+def test_joint_exercise_needs_the_partners_consent_and_shows_it_where() -> None:
+    """Issue 12, 'consent where practice needs it': an exercise is a proposal the partner sees,
+    with its place, and accepts or declines; declined or unanswered, nothing happens."""
+    st = start(QUIET)
+    exercise = Order("joint_exercise", target="green", region="north")
+    st1 = fold(st, {"kind": "phase", "turn": st.turn, "phase": "communications"})
+    st1, p = propose(st1, "blue", exercise)
+    seen = [q for q in view(st1, "green").proposals if q.id == p.id]
+    assert seen and seen[0].order.region == "north"
+    for no in (False, None):
+        _, declined = agreed(st, "blue", exercise, no)
+        events, _ = run(declined)
+        assert changed(events, "trust", ("blue", "green")) == 0 and not of_kind(events, "move")
+
+
 def test_joint_exercise_bonds_partners_and_worries_outsiders() -> None:
     st = start(QUIET)
-    events, after = run(give(st, "blue", Order("joint_exercise", target="green", region="north")))
+    _, st = agreed(st, "blue", Order("joint_exercise", target="green", region="north"))
+    events, after = run(st)
     assert changed(events, "trust", ("blue", "green")) == C["exercise_trust"]
     assert changed(events, "trust", ("green", "blue")) == C["exercise_trust"]
     assert after.value("cohesion", "pact") == st.value("cohesion", "pact") + C["exercise_cohesion"]
@@ -45,26 +70,28 @@ def test_joint_exercise_bonds_partners_and_worries_outsiders() -> None:
 def test_notified_exercise_halves_the_security_dilemma() -> None:
     st = give(start(QUIET), "blue", Order("notify_activity", choice="exercise", region="north"))
     _, st = run(st)
-    st = give(next_turn(st), "blue", Order("joint_exercise", target="green", region="north"))
+    _, st = agreed(next_turn(st), "blue", Order("joint_exercise", target="green", region="north"))
     events, _ = run(st)
     notice = N["transparency"]["notice_factor"]
     base = C["exercise_threat"] * (1 - PER["info_damping"] * INFO) * notice
     assert changed(events, "threat", ("red", "blue"), "exercise") == whole(base)
 
 
-def test_exercise_ordered_by_both_partners_counts_once() -> None:
-    st = give(start(QUIET), "blue", Order("joint_exercise", target="green", region="north"))
-    st = give(st, "green", Order("joint_exercise", target="blue", region="north"))
+def test_exercise_agreed_by_both_partners_counts_once() -> None:
+    _, st = agreed(start(QUIET), "blue", Order("joint_exercise", target="green", region="north"))
+    _, st = agreed(st, "green", Order("joint_exercise", target="blue", region="north"))
     events, _ = run(st)
     assert changed(events, "trust", ("blue", "green")) == C["exercise_trust"]
 
 
-def test_mil_to_mil_raises_answer_probability_both_ways() -> None:
-    events, _ = run(give(start(QUIET), "blue", Order("mil_to_mil_exchange", target="red")))
+def test_mil_to_mil_talks_need_the_other_side_and_raise_answer_probability_both_ways() -> None:
+    events, _ = agreed(start(QUIET), "blue", Order("mil_to_mil_exchange", target="red"))
     for a, b in (("blue", "red"), ("red", "blue")):
         assert changed(events, "answer", (a, b)) == pytest.approx(C["m2m_answer"])
         assert changed(events, "trust", (a, b)) == C["m2m_trust"]
     assert all(e["vis"] != "all" for e in events)
+    declined, _ = agreed(start(QUIET), "blue", Order("mil_to_mil_exchange", target="red"), False)
+    assert changed(declined, "answer", ("blue", "red")) == 0
 
 
 def test_intelligence_sharing_closes_part_of_the_gap() -> None:

@@ -138,7 +138,10 @@ def test_notify_activities_pledge_needs_notice_a_turn_ahead() -> None:
     st = give(st, "blue", Order("deploy", force="blue-fleet", region="strait"))
     events, st = run(st)
     assert not of_kind(events, "pledge_status")
-    st = give(next_turn(st), "blue", Order("joint_exercise", target="green", region="north"))
+    # An exercise agreed with a partner, never notified, breaks it.
+    st = next_turn(st, "communications")
+    st, p = propose(st, "blue", Order("joint_exercise", target="green", region="north"))
+    _, st = answer(st, p.id, "green", True)
     events, _ = run(st)
     assert of_kind(events, "pledge_status")[0]["status"] == "broken"
 

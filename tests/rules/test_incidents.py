@@ -6,10 +6,12 @@ import pytest
 from rules_support import (
     QUIET,
     N,
+    answer,
     changed,
     give,
     next_turn,
     of_kind,
+    propose,
     put,
     run,
     start,
@@ -118,7 +120,13 @@ def test_grave_incident_draws_in_the_victims_allies() -> None:
 ])
 def test_standing_by_an_attacked_ally_holds_the_alliance(order: Order) -> None:
     _, after = run(grave_at(30))
-    st = give(next_turn(after).replace(numbers=start(QUIET).numbers), "green", order)
+    st = next_turn(after).replace(numbers=start(QUIET).numbers)
+    if order.move == "joint_exercise":  # a proposal the ally agrees to (issue 12)
+        talks = fold(st, {"kind": "phase", "turn": st.turn, "phase": "communications"})
+        st, p = propose(talks, "green", order)
+        _, st = answer(st, p.id, "blue", True)
+    else:
+        st = give(st, "green", order)
     events, _ = run(st)
     assert changed(events, "cohesion", ("pact",), "stood by") == INC["solidarity_kept_cohesion"]
 
