@@ -37,6 +37,7 @@ _VALUE_WORDS = {
 _CHOICE_WORDS = {"deploy": "deployment"}
 
 _OUTCOME_WORDS = {
+    "de-escalation": "de-escalation",  # the word has its hyphen
     "turn-limit": "the last turn was reached",
     "ended": "ended early by the facilitator",
     "scenario": "a scenario ending",
