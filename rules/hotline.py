@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from detente.engine.ruleset import COOPERATIVE, MoveType, Param, PledgeType, Step
 from detente.engine.state import Order, Pledge, Proposal, Reading, pair
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
+from detente.rules.cooperation import agreed_exercises
 from detente.rules.values import READINESS
 
 if TYPE_CHECKING:
@@ -135,8 +136,6 @@ def _notify_activities(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> 
         if o.move == "deploy" and not notified(state, p.by, "deploy", o.region):
             return True
     # An exercise the team proposed, and its partner agreed to, this turn.
-    from detente.rules.cooperation import agreed_exercises
-
     return any(by == p.by and not notified(state, p.by, "exercise", region)
                for by, _, region in agreed_exercises(state))
 
