@@ -390,3 +390,36 @@ def test_every_bundled_scenario_says_what_it_trains() -> None:
     for path in sorted((ROOT / "scenarios").glob("*.toml")):
         goals = load_scenario(path).scenario.learning_objectives
         assert len(goals) >= 3, path.name
+
+
+async def test_a_deployment_offers_only_the_regions_the_chosen_force_may_enter(tmp_path: Path) -> None:
+    """``[[forces]] regions``: once the team picks a force, the region list holds only where that
+    force may go, and a region chosen before that the force may not enter is cleared."""
+    text = STRAIT.read_text(encoding="utf-8")
+    fleet = 'name = "Azurian Eastern Squadron"\n'
+    assert fleet in text
+    (tmp_path / "limited.toml").write_text(
+        text.replace(fleet, fleet + 'regions = ["strait"]\n', 1), encoding="utf-8")
+    client = client_for(tmp_path, tmp_path / "limited.toml")
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n")
+        await pilot.pause()
+        await take_keyboard(pilot, "blue")
+        await choose_action(pilot, "mv:deploy")
+        modal = app.screen
+        assert isinstance(modal, OrderModal)
+        region = modal.query_one("#p-region", Select)
+        everywhere = set(modal.lm.choices["region"])
+        other = next(r for r in sorted(everywhere) if r not in ("strait", "azurian-waters"))
+        region.value = other
+        modal.query_one("#p-force", Select).value = "blue-fleet"
+        await pilot.pause()
+        offered = {value for _, value in region._options if isinstance(value, str)}
+        assert offered == {"strait", "azurian-waters"} & everywhere
+        assert region.value != other  # cleared: the fleet may not go there
+        # Another force of blue's, with no limit, may again go anywhere.
+        modal.query_one("#p-force", Select).value = "blue-air"
+        await pilot.pause()
+        assert {value for _, value in region._options if isinstance(value, str)} == everywhere

@@ -3,7 +3,7 @@ a facilitator override. Enter in any field or ctrl+s submits; Escape cancels."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from detente.engine.adjudicate import LegalMove
-from detente.engine.scenario import Effect, Scenario
+from detente.engine.scenario import Effect, Force, Scenario
 from detente.engine.state import Order
 from detente.engine.tracks import Track
 from detente.tui.render.text import Names
@@ -144,10 +144,15 @@ def _words(doc: str) -> str:
 class OrderModal(_ButtonsInSight, FormModal[Order | None]):
     """Fill in a move's arguments from lists of valid choices only."""
 
-    def __init__(self, lm: LegalMove, labels: dict[str, str]) -> None:
+    def __init__(
+        self, lm: LegalMove, labels: dict[str, str], forces: Mapping[str, Force] | None = None
+    ) -> None:
         super().__init__()
         self.lm = lm
         self.labels = labels
+        self.forces: Mapping[str, Force] = forces or {}
+        """The scenario's forces by id: once a force is chosen, the region list offers only the
+        regions it may enter (``[[forces]] regions``)."""
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
@@ -176,6 +181,26 @@ class OrderModal(_ButtonsInSight, FormModal[Order | None]):
                     allow_blank=True,
                     id=f"p-{p.name}",
                 )
+
+    def _region_options(self, force: str) -> list[tuple[str, str]]:
+        regions = self.lm.choices.get("region", ())
+        f = self.forces.get(force)
+        if f is not None:
+            regions = tuple(r for r in regions if f.may_enter(r))
+        return [(self.labels.get(r, r), r) for r in regions]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A force chosen: offer only the regions it may enter (a chosen region it may not
+        enter is cleared, so the form never sends an order the rules refuse)."""
+        if event.select.id != "p-force" or not self.query("#p-region"):
+            return
+        force = event.value if isinstance(event.value, str) else ""
+        region = self.query_one("#p-region", Select)
+        kept = region.value
+        options = self._region_options(force)
+        region.set_options(options)
+        if isinstance(kept, str) and any(r == kept for _, r in options):
+            region.value = kept
 
     def action_submit(self) -> None:
         args: dict[str, str] = {}
