@@ -480,7 +480,8 @@ class TeamScreen(Screen[None]):
         lm = next((m for m in self.client.moves(self.team) if m.move.name == key[3:]), None)
         if lm is None:
             return
-        order = await self.app.push_screen_wait(OrderModal(lm, self._labels(), self.client.scenario.force_by_id))
+        forces = self.client.scenario.force_by_id
+        order = await self.app.push_screen_wait(OrderModal(lm, self._labels(), forces))
         if order is None:
             return
         if lm.move.phase == "communications":
