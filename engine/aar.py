@@ -64,6 +64,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.entries import (
     Annulled,
     Answered,
+    Arrived,
     Drawn,
     Ended,
     IncidentHappened,
@@ -80,6 +81,7 @@ from detente.engine.entries import (
     Proposed,
     Rolled,
     Said,
+    Sent,
     TimelineEntry,
     ValueChanged,
     Withdrawn,
@@ -483,10 +485,20 @@ def facts(
     def what(p: Proposed | None) -> str:
         return f"{n.proposal_words(p.order.move)} from {who(p.by)}" if p else "a proposal"
 
+    channels = {c.id: c.name for c in scenario.channels} if scenario is not None else {}
+    on_the_way: dict[str, Sent] = {}
     for e in seen:
         match e:
             case Drawn():
                 add("draw", f"{e.title}: {e.option}")
+            case Sent():
+                on_the_way[e.id] = e
+                add("message", f"{who(e.by)} sent {who(e.to)} a message by "
+                               f"{channels.get(e.channel, e.channel)}: \"{e.text}\"")
+            case Arrived():
+                on_the_way.pop(e.id, None)
+                add("message", f"the message from {who(e.by)} to {who(e.to)} by "
+                               f"{channels.get(e.channel, e.channel)} arrived: \"{e.text}\"")
             case InjectDelivered():
                 to = f" (to {n.actors_names(e.to)})" if e.to else ""
                 add("inject", f"{e.title}{to}: {e.text}" if e.text else f"{e.title}{to}")
@@ -558,6 +570,10 @@ def facts(
                 met = "met" if e.met else "not met"
                 add("objective", f"{who(e.actor)}: \"{n.objective_name(e.id)}\" {met}")
             case Ended():
+                for m in on_the_way.values():
+                    add("message", f"the message from {who(m.by)} to {who(m.to)} by "
+                                   f"{channels.get(m.channel, m.channel)} never arrived: the "
+                                   "exercise ended first")
                 add("outcome", f"{n.outcome_name(e.result)}: {e.reason}")
     return tuple(out)
 

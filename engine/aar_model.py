@@ -46,8 +46,9 @@ class Entry:
     phase: str
     """The phase the role saw it in (a team sees adjudication results at the debrief)."""
     kind: str
-    """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``, ``pledge``,
-    ``proposal``, ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``override``, ``note``,
+    """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
+    ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
+    ``incident``, ``notice``, ``override``, ``note``,
     ``objective`` or ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""

@@ -22,7 +22,7 @@ from detente.engine.expr import ExpressionError
 from detente.engine.locate import FieldPath
 from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
 from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_of
-from detente.engine.scenario import OUTCOMES, Rules
+from detente.engine.scenario import CHANNEL_UNITS, OUTCOMES, Rules
 from detente.engine.tomlfile import MAX_COUNTS, too_many
 from detente.engine.tracks import BUDGET, SCOPES, Track
 
@@ -53,6 +53,7 @@ ID_KINDS = (
     ("objective", "objectives"),
     ("ending", "endings"),
     ("draw", "draws"),
+    ("channel", "channels"),
 )
 INJECT_PHASES = ("briefing", "communications", "orders")
 #: The phases a clock can time (the adjudication is the facilitator's review: it may be timed too).
@@ -62,6 +63,8 @@ LIMITS: dict[str, tuple[float, float]] = {"budget": (1, 20)}
 """Ranges of the engine's own starting values (a starting budget of 0 would leave a team with
 no moves); the ruleset's values keep the ranges their tracks declare (:func:`start_range`)."""
 POINTS = (0, 1000)
+MAX_DELAY = 20
+"""The longest a slow channel may take, in its unit."""
 """An objective's points."""
 _COUNT_WORDS = {1: "one", 2: "two"}
 _SCOPE_ORDER = tuple(SCOPES)
@@ -202,6 +205,7 @@ class ScenarioChecks:
         self.check_regions_and_forces()
         self.check_relations()
         self.check_injects()
+        self.check_channels()
         self.check_objectives_and_endings()
         self.check_rules()
         return self.found
@@ -411,6 +415,28 @@ class ScenarioChecks:
                 for j, a in enumerate(hidden):
                     self.ref((*here, "hidden_from", j), a, "actor")
         self.ids["option"] = options
+
+    def check_channels(self) -> None:
+        """Each slow channel: a delay of 1 to :data:`MAX_DELAY`, a unit, pairs of two actors."""
+        for i, t in self.tables("channels"):
+            here: FieldPath = ("channels", i)
+            if "delay" in t:
+                self.within((*here, "delay"), t["delay"], 1, MAX_DELAY)
+            unit = t.get("unit")
+            if isinstance(unit, str) and unit not in CHANNEL_UNITS:
+                self.add((*here, "unit"), _one_of("unit", unit, CHANNEL_UNITS))
+            pairs = t.get("pairs")
+            if pairs == []:
+                self.add((*here, "pairs"), "an empty list links no one: leave pairs out for a "
+                         "channel between any two actors")
+            if isinstance(pairs, list):
+                for j, p in enumerate(pairs):
+                    if not (isinstance(p, list) and len(p) == 2):
+                        continue
+                    ok = [self.ref((*here, "pairs", j, k), a, "actor") for k, a in enumerate(p)]
+                    if all(ok) and p[0] == p[1]:
+                        self.add((*here, "pairs", j), f"a pair is two different actors, not "
+                                 f"'{one_line(p[0])}' and itself")
 
     def check_incident(self, here: FieldPath, t: Mapping[str, Any]) -> None:
         """An inject's scripted incident: two different actors, a severity of the ruleset, a region."""

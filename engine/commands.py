@@ -63,6 +63,18 @@ class Say:
 
 
 @frozen
+class Send:
+    """A team sends a message on one of the scenario's slow channels (``[[channels]]``): it
+    arrives later, when the channel's delay has passed."""
+
+    type: ClassVar[str] = "send"
+    team: str
+    channel: str
+    to: str
+    text: str
+
+
+@frozen
 class MakePledge:
     """A team pledges something on an answered call (a ruleset pledge kind)."""
 
@@ -181,6 +193,7 @@ Command = (
     | Propose
     | Respond
     | Say
+    | Send
     | MakePledge
     | HangUp
     | Withdraw
@@ -201,6 +214,7 @@ COMMAND_TYPES: dict[str, type] = {
         Propose,
         Respond,
         Say,
+        Send,
         MakePledge,
         HangUp,
         Withdraw,

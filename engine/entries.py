@@ -47,6 +47,11 @@ def _order(value: Any) -> Order:
     return value if isinstance(value, Order) else Order.from_dict(value or {"move": ""})
 
 
+def _due(value: Any) -> tuple[int, str]:
+    """A ``[turn, phase]`` as logged, as a tuple."""
+    return (int(value[0]), str(value[1]))
+
+
 def _orders(value: Any) -> tuple[Order, ...]:
     return tuple(_order(o) for o in value or ())
 
@@ -190,6 +195,34 @@ class Said(_AboutProposal):
     kind: ClassVar[str] = "message"
     by: str = ""
     text: str = ""
+
+
+@frozen
+class Sent(TimelineEntry):
+    """A message was sent on a slow channel (the sender's and the facilitator's)."""
+
+    kind: ClassVar[str] = "sent"
+    id: str = ""
+    channel: str = ""
+    by: str = ""
+    to: str = ""
+    text: str = ""
+    due: tuple[int, str] = field(default=(0, ""), converter=_due)
+    """The turn and phase it arrives in."""
+
+
+@frozen
+class Arrived(TimelineEntry):
+    """A message on a slow channel reached its addressee."""
+
+    kind: ClassVar[str] = "arrived"
+    id: str = ""
+    channel: str = ""
+    by: str = ""
+    to: str = ""
+    text: str = ""
+    sent: int = 0
+    """The turn it was sent in."""
 
 
 @frozen
@@ -370,7 +403,7 @@ TYPES: dict[str, type[TimelineEntry]] = {
     t.kind: t
     for t in (
         Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
-        Answered, LeftUnanswered, Settled, Said, HungUp, Withdrawn, Pledged, PledgeSettled,
+        Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, Withdrawn, Pledged, PledgeSettled,
         MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged, Marked,
         IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
     )
@@ -439,6 +472,7 @@ __all__ = [
     "TYPES",
     "Annulled",
     "Answered",
+    "Arrived",
     "ClockSet",
     "Drawn",
     "Ended",
@@ -464,6 +498,7 @@ __all__ = [
     "Reader",
     "Rolled",
     "Said",
+    "Sent",
     "Settled",
     "Started",
     "TimelineEntry",

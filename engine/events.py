@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from detente.engine.state import (
+    LETTERS,
     Delivery,
     ForceState,
     Message,
@@ -33,6 +34,7 @@ from detente.engine.state import (
     Working,
     changed_copy,
     draw_key,
+    letter_key,
     pair,
 )
 
@@ -53,6 +55,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "unanswered": ("id, by", "the phase ended with these targets not answering"),
     "settled": ("id", "every target of a proposal has answered"),
     "message": ("id, by, text", "a line said on a call"),
+    "sent": ("id, channel, by, to, text, due",
+             "a message was sent on a slow channel (due: the [turn, phase] it arrives)"),
+    "arrived": ("id, channel, by, to, text, sent", "a message on a slow channel arrived (sent: the turn)"),
     "pledge": ("id, call, by, to, pledge, region, until",
                "a pledge made on a call (pledge: its kind; `kind` is the event's)"),
     "pledge_status": ("id, status", "a pledge was kept (expired) or broken"),
@@ -202,6 +207,22 @@ def _message(w: Working, e: Read) -> None:
     _update_proposal(w, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
 
 
+def _sent(w: Working, e: Read) -> None:
+    marks = w.own("marks")
+    marks[LETTERS] = int(e["id"])
+    marks[letter_key(e["id"])] = {
+        "channel": e["channel"], "by": e["by"], "to": e["to"], "text": e["text"], "turn": w.turn,
+        "due": list(e["due"]),
+    }
+
+
+def _arrived(w: Working, e: Read) -> None:
+    marks = w.own("marks")
+    key = letter_key(e["id"])
+    if key in marks:  # kept, marked arrived: the addressee's view now holds it
+        marks[key] = {**marks[key], "arrived": w.turn}
+
+
 def _hang_up(w: Working, e: Read) -> None:
     _update_proposal(w, e["id"], status="ended")
 
@@ -291,6 +312,8 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "unanswered": _unanswered,
     "settled": _settled,
     "message": _message,
+    "sent": _sent,
+    "arrived": _arrived,
     "pledge": _pledge,
     "pledge_status": _pledge_status,
     "hang_up": _hang_up,

@@ -299,6 +299,38 @@ class Draw:
         return tuple(a for a in actor_ids if a not in hidden)
 
 
+CHANNEL_UNITS: tuple[str, ...] = ("turns", "phases")
+"""How a channel's delay is counted."""
+
+
+@frozen
+class Channel:
+    """A slow channel (``[[channels]]``): letters, cables, envoys. A message sent on it arrives
+    :attr:`delay` turns (at the next briefings) or phases later, and may be overtaken by events;
+    the hotline is the fast channel.
+
+    >>> c = Channel("cable", "Diplomatic cable", delay=2, pairs=(("blue", "red"),))
+    >>> c.links("red", "blue"), c.links("red", "green"), Channel("post", "Post").links("a", "b")
+    (True, False, True)
+    """
+
+    id: str
+    """Short identifier (``"cable"``)."""
+    name: str
+    """What people read (``"Diplomatic cable"``)."""
+    delay: int = 1
+    """How long a message takes, in :attr:`unit` (1 or more)."""
+    unit: str = "turns"
+    """``turns``: it arrives at the briefing ``delay`` turns on; ``phases``: when the phase
+    ``delay`` phases on begins (the five phases of a turn count)."""
+    pairs: tuple[tuple[str, str], ...] | None = None
+    """Only between these actors, either way (left out: between any two actors)."""
+
+    def links(self, a: str, b: str) -> bool:
+        """Whether ``a`` can send ``b`` a message on it."""
+        return a != b and (self.pairs is None or (a, b) in self.pairs or (b, a) in self.pairs)
+
+
 @frozen
 class Objective:
     """What a team is trying to achieve (``[[objectives]]``), scored at the end."""
@@ -352,6 +384,7 @@ class Scenario:
     objectives: tuple[Objective, ...] = ()
     endings: tuple[Ending, ...] = ()
     draws: tuple[Draw, ...] = ()
+    channels: tuple[Channel, ...] = ()
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (``KeyError`` if none)."""
@@ -450,5 +483,6 @@ class Scenario:
             "inject": frozenset(i.id for i in self.injects),
             "objective": frozenset(o.id for o in self.objectives),
             "draw": frozenset(d.id for d in self.draws),
+            "channel": frozenset(c.id for c in self.channels),
             "option": frozenset(o for d in self.draws for o in d.options),
         }

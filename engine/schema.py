@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from detente.engine import scenario as models
-from detente.engine.checks import ending_outcomes, settable, start_range
+from detente.engine.checks import MAX_DELAY, ending_outcomes, settable, start_range
 from detente.engine.loader import (
     CHECKS,
     COLOURS,
@@ -53,7 +53,7 @@ from detente.engine.loader import (
     POINTS,
 )
 from detente.engine.ruleset import Ruleset, available_rulesets, find_ruleset
-from detente.engine.scenario import Scenario
+from detente.engine.scenario import CHANNEL_UNITS, Scenario
 from detente.engine.tracks import Track
 
 __all__ = ["DRAFT", "scenario_schema"]
@@ -77,6 +77,9 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Force", "start"): _ID,
     ("Force", "regions"): {"minItems": 1, "uniqueItems": True, "items": _ID},
     ("Relation", "between"): {"items": _ID},
+    ("Channel", "delay"): {"minimum": 1, "maximum": MAX_DELAY},
+    ("Channel", "unit"): {"enum": list(CHANNEL_UNITS)},
+    ("Channel", "pairs"): {"minItems": 1, "items": {"minItems": 2, "maxItems": 2, "items": _ID}},
     ("Effect", "of"): {"minItems": 1, "maxItems": 2, "items": _ID},
     ("Inject", "turn"): {"minimum": 1},
     ("Inject", "phase"): {"enum": list(INJECT_PHASES)},
@@ -151,8 +154,8 @@ def _object(cl: type, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict
             prop["default"] = default
         properties[f.name] = prop
     out: dict[str, Any] = {"type": "object"}
-    if cl.__doc__:
-        out["description"] = _clean(inspect.cleandoc(cl.__doc__))
+    if cl.__doc__:  # its examples (doctests) are for developers
+        out["description"] = _clean(inspect.cleandoc(cl.__doc__).split(">>>")[0])
     out["properties"] = properties
     if required:  # draft 4 wants a non-empty list or none
         out["required"] = required

@@ -43,6 +43,7 @@ from detente.engine.commands import (
     Propose,
     Respond,
     Say,
+    Send,
     Start,
     SubmitOrders,
     Withdraw,
@@ -51,8 +52,17 @@ from detente.engine.conditions import Facts, compile_scenario
 from detente.engine.events import Event, fold_all
 from detente.engine.expr import Condition
 from detente.engine.ruleset import Ruleset, find_ruleset
-from detente.engine.scenario import PHASES, Effect, Inject, Scenario
-from detente.engine.state import PhaseClock, Proposal, Reading, State, initial_state, pair
+from detente.engine.scenario import PHASES, Channel, Effect, Inject, Scenario
+from detente.engine.state import (
+    LETTER_PREFIX,
+    LETTERS,
+    PhaseClock,
+    Proposal,
+    Reading,
+    State,
+    initial_state,
+    pair,
+)
 from detente.engine.tracks import SCOPES
 
 MAX_TEXT = 2000
@@ -183,6 +193,21 @@ class Session:
                 if self.conditions[inj.when].evaluate(facts):
                     self._deliver(r, inj)
 
+    def _deliver_mail(self, r: Resolution) -> None:
+        """Every message on a slow channel that is due by the phase that just began arrives
+        (in the order sent)."""
+        st = r.state
+        now = (st.turn, PHASES.index(st.phase))
+        due = []
+        for key, letter in st.marks.items():
+            if key.startswith(LETTER_PREFIX) and "arrived" not in letter:
+                turn, phase = letter["due"]
+                if (turn, PHASES.index(phase)) <= now:
+                    due.append((int(key[len(LETTER_PREFIX):]), letter))
+        for n, letter in sorted(due, key=lambda x: x[0]):
+            r.emit("arrived", sorted({letter["by"], letter["to"]}), id=str(n), channel=letter["channel"],
+                   by=letter["by"], to=letter["to"], text=letter["text"], sent=letter["turn"])
+
     def _close_communications(self, r: Resolution) -> None:
         for p in list(r.state.proposals.values()):
             if p.status == "open":
@@ -261,17 +286,33 @@ def _start(s: Session, c: Start) -> Resolution | str:
     return r
 
 
+def arrival(turn: int, phase: str, channel: Channel) -> tuple[int, str]:
+    """When a message sent on ``channel`` in ``turn`` and ``phase`` arrives: ``(turn, phase)``.
+
+    >>> arrival(3, "orders", Channel("cable", "Cable", delay=2))
+    (5, 'briefing')
+    >>> arrival(3, "orders", Channel("envoy", "Envoy", delay=3, unit="phases"))
+    (4, 'briefing')
+    """
+    if channel.unit == "turns":
+        return turn + channel.delay, PHASES[0]
+    at = (turn - 1) * len(PHASES) + PHASES.index(phase) + channel.delay
+    return at // len(PHASES) + 1, PHASES[at % len(PHASES)]
+
+
 def _advance(s: Session, c: Advance) -> Resolution | str:
     st = s.state
     r = s._resolution()
     if st.phase == "debrief":
         r.emit("phase", "all", turn=st.turn + 1, phase="briefing")
+        s._deliver_mail(r)
         s._injects_for_phase(r)
         return r
     nxt = PHASES[PHASES.index(st.phase) + 1]
     if st.phase == "communications":
         s._close_communications(r)
     r.emit("phase", "all", turn=st.turn, phase=nxt)
+    s._deliver_mail(r)
     if nxt == "adjudication":
         resolve_turn(r)
     elif nxt == "debrief":
@@ -364,6 +405,36 @@ def _say(s: Session, c: Say) -> Resolution | str:
         return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
     r = s._resolution()
     r.emit("message", _parties(p), id=p.id, by=c.team, text=text)
+    return r
+
+
+def _send(s: Session, c: Send) -> Resolution | str:
+    st = s.state
+    if (err := s._team(c.team)) is not None:
+        return err
+    if st.phase == "setup" or st.outcome is not None:
+        return "messages are sent while the exercise runs"
+    channels = s.scenario.channels
+    channel = next((ch for ch in channels if ch.id == c.channel), None)
+    if channel is None:
+        if not channels:
+            return "this scenario has no slow channels (the hotline is its only channel)"
+        return f"unknown channel {c.channel!r} (channels: {', '.join(ch.id for ch in channels)})"
+    if c.to not in s.scenario.actor_names:
+        return f"unknown addressee {c.to!r} (actors: {', '.join(s.scenario.actor_ids)})"
+    if not channel.links(c.team, c.to):
+        if c.team == c.to:
+            return "a message goes to another actor"
+        return f"the {channel.name} does not link {_name(st, c.team)} and {_name(st, c.to)}"
+    text = c.text.strip()
+    if not text:
+        return "write something: the message is empty"
+    if len(text) > MAX_TEXT:
+        return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
+    turn, phase = arrival(st.turn, st.phase, channel)
+    r = s._resolution()
+    r.emit("sent", [c.team], id=str(st.marks.get(LETTERS, 0) + 1), channel=channel.id, by=c.team,
+           to=c.to, text=text, due=[turn, phase])
     return r
 
 
@@ -631,6 +702,7 @@ _HANDLERS: dict[type, Any] = {
     Propose: _propose,
     Respond: _respond,
     Say: _say,
+    Send: _send,
     MakePledge: _pledge,
     HangUp: _hang_up,
     Withdraw: _withdraw,

@@ -114,6 +114,19 @@ def draw_key(draw: str) -> str:
     return f"draw:{draw}"
 
 
+LETTERS = "letters"
+"""The mark counting the messages sent on slow channels (the next one's id is one more)."""
+LETTER_PREFIX = "letter:"
+"""Marks under this prefix, and the message's id, hold each message sent
+(:func:`letter_key`): channel, by, to, text, the turn sent, ``due`` ``[turn, phase]``, and
+once it has arrived ``arrived`` (the turn)."""
+
+
+def letter_key(letter: str) -> str:
+    """The mark a message on its way is kept under (:attr:`State.marks`)."""
+    return f"{LETTER_PREFIX}{letter}"
+
+
 @frozen
 class Message:
     """One line of a hotline call's transcript."""

@@ -27,7 +27,17 @@ from attrs import field, frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.scenario import Scenario
-from detente.engine.state import Delivery, Order, Outcome, Proposal, State, draw_key, pair, rung
+from detente.engine.state import (
+    LETTER_PREFIX,
+    Delivery,
+    Order,
+    Outcome,
+    Proposal,
+    State,
+    draw_key,
+    pair,
+    rung,
+)
 from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, Key, Track
 from detente.engine.visibility import in_audience, may_see_draw, shown
 
@@ -134,6 +144,24 @@ class DrawView:
 
 
 @frozen
+class LetterView:
+    """A message on a slow channel (``[[channels]]``), for its sender, its addressee once it
+    has arrived, and the facilitator."""
+
+    id: str
+    channel: str
+    """The channel's id (:attr:`detente.engine.scenario.Channel.id`)."""
+    by: str
+    to: str
+    text: str
+    sent: int
+    """The turn it was sent in."""
+    due: tuple[int, str]
+    """The turn and phase it arrives (or arrived) in."""
+    arrived: bool = False
+
+
+@frozen
 class ClockView:
     """The phase clock, as everyone sees it. ``left`` is what was left at the last clock command:
     while it runs, a front end subtracts the time since (the engine reads no clock)."""
@@ -187,6 +215,9 @@ class View:
     draws: tuple[DrawView, ...] = ()
     """The results of the scenario's draws the role may know
     (:func:`~detente.engine.visibility.may_see_draw`)."""
+    letters: tuple[LetterView, ...] = ()
+    """Messages on slow channels the role sent, those that reached it, and (the facilitator)
+    every one, in the order sent."""
     tracks: Mapping[str, Track] = field(factory=dict)
     """Every tracked value's declaration, by name (the engine's budget and the ruleset's), in
     the ruleset's order: what each value is called, means and may be. Declarations are no
@@ -326,8 +357,25 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
         escalation=escalation if escalation in tracks else "",
         draws=tuple(DrawView(d.id, d.title, st.marks[draw_key(d.id)]) for d in scenario.draws
                     if draw_key(d.id) in st.marks and may_see_draw(role, d, scenario)),
+        letters=_letters(st, role),
         tracks=tracks,
     )
+
+
+def _letters(st: State, role: str) -> tuple[LetterView, ...]:
+    """The messages on slow channels ``role`` may know of: every one for the facilitator; for a
+    team, those it sent and those that reached it (not one still on its way to it)."""
+    out = []
+    for key, m in st.marks.items():
+        if not key.startswith(LETTER_PREFIX):
+            continue
+        arrived = "arrived" in m
+        if role == FACILITATOR or m["by"] == role or (m["to"] == role and arrived):
+            turn, phase = m["due"]
+            out.append(LetterView(id=key[len(LETTER_PREFIX):], channel=m["channel"], by=m["by"],
+                                  to=m["to"], text=m["text"], sent=m["turn"], due=(turn, phase),
+                                  arrived=arrived))
+    return tuple(sorted(out, key=lambda x: int(x.id)))
 
 
 def _values(st: State, role: str) -> dict[str, Mapping[Key, Any]]:

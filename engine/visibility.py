@@ -116,6 +116,8 @@ EVENTS: dict[str, EventRule] = {
     "orders": EventRule("stamped", owner="team"),
     "proposal": _STAMPED,  # stamped with the parties, as are the kinds below to hang_up
     "response": _STAMPED,
+    "sent": _STAMPED,  # stamped with the sender: the addressee learns of it when it arrives
+    "arrived": _STAMPED,  # stamped with the sender and the addressee
     "unanswered": _STAMPED,
     "settled": _STAMPED,
     "message": _STAMPED,

@@ -423,3 +423,48 @@ async def test_a_deployment_offers_only_the_regions_the_chosen_force_may_enter(t
         modal.query_one("#p-force", Select).value = "blue-air"
         await pilot.pause()
         assert {value for _, value in region._options if isinstance(value, str)} == everywhere
+
+
+async def test_a_team_writes_a_message_on_a_slow_channel_and_reads_the_reply_when_it_arrives(
+    tmp_path: Path,
+) -> None:
+    """``[[channels]]``: ``w`` on the team screen (named in the footer at 80x24) sends a message;
+    the sender's screen shows it on its way, the addressee's only once it has arrived."""
+    from textual.widgets import Input
+
+    text = STRAIT.read_text(encoding="utf-8") + (
+        '\n[[channels]]\nid = "cable"\nname = "Diplomatic cable"\ndelay = 1\n')
+    (tmp_path / "cable.toml").write_text(text, encoding="utf-8")
+    client = client_for(tmp_path, tmp_path / "cable.toml")
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await take_keyboard(pilot, "blue")
+        assert "Write" in screen_text(app)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseModal)  # to whom (one channel: no need to ask which)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "blue" not in ids
+        options.highlighted = ids.index("red")
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "We mean no harm."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        assert "(on its way, due" in screen_text(app) and "We mean no harm." in screen_text(app)
+        assert [m.text for m in client.view("red").letters] == []
+        await give_back(pilot)
+        from detente.engine.commands import Advance
+
+        while client.view("red").phase != "briefing":
+            assert client.apply(Advance()).accepted
+        await pilot.pause()
+        await take_keyboard(pilot, "red")
+        shown = screen_text(app)
+        assert "We mean no harm." in shown
+        assert "from Republic of Azuria by" in shown and "Diplomatic cable" in shown

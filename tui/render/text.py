@@ -67,6 +67,8 @@ class Names:
     """Inject id → its title."""
     turn_label: str = "Turn {turn}"
     turn_labels: tuple[str, ...] = ()
+    channels: Mapping[str, str] = field(factory=dict)
+    """Slow channel id → its name (``[[channels]]``)."""
     nouns: Mapping[str, str] = field(factory=dict)
     """Move id → what a call or proposal of it is (:func:`~detente.engine.aar.proposal_noun`)."""
 
@@ -92,6 +94,7 @@ class Names:
             injects={i.id: i.title for i in scenario.injects},
             turn_label=scenario.turns.label,
             turn_labels=tuple(scenario.turns.labels),
+            channels={c.id: c.name for c in scenario.channels},
             nouns={k: proposal_noun(ruleset, k) for k in ruleset.moves} if ruleset else {},
         )
 
@@ -144,6 +147,16 @@ class Names:
 
     def region_name(self, region: str | None) -> str:
         return "" if not region else self.regions.get(region, region)
+
+    def channel_name(self, channel: str) -> str:
+        """A slow channel's name (``Diplomatic cable``)."""
+        return self.channels.get(channel, channel)
+
+    def due_text(self, due: tuple[int, str]) -> str:
+        """When a message arrives, in words: ``Turn 3`` (at its briefing), or ``Turn 2, orders``."""
+        turn, phase = due
+        label = self.turn_name(turn)
+        return label if phase == "briefing" else f"{label}, {phase}"
 
     def force_name(self, force: str | None) -> str:
         return "" if not force else self.forces.get(force, force)
@@ -463,6 +476,11 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             return f"{n(e.by)} {'accepted' if e.accept else 'declined'} {what(e.about)}"
         case entries.LeftUnanswered():
             return f"{nm.actors_names(e.by)} left {what(e.about)} unanswered"
+        case entries.Sent():
+            return (f"{n(e.by)} sent {n(e.to)} a message by {nm.channel_name(e.channel)}, due "
+                    f"{nm.due_text(e.due)}: “{e.text}”")
+        case entries.Arrived():
+            return f"message from {n(e.by)} to {n(e.to)} by {nm.channel_name(e.channel)} arrived: “{e.text}”"
         case entries.Pledged():
             return f"pledge: {n(e.by)} to {n(e.to)}: {nm.pledge_text(e.pledge, e.region, e.until)}"
         case entries.PledgeSettled(status="broken"):

@@ -26,10 +26,12 @@ from detente.engine.commands import (
     Propose,
     Respond,
     Say,
+    Send,
     SubmitOrders,
     Withdraw,
 )
 from detente.engine.entries import LeftUnanswered
+from detente.engine.scenario import Channel
 from detente.engine.state import Order
 from detente.engine.tracks import BUDGET
 from detente.engine.views import ProposalView, View
@@ -144,6 +146,7 @@ class TeamScreen(Screen[None]):
             "Remove",
             tooltip="Remove the last order drafted, or withdraw the highlighted unanswered proposal",
         ),
+        Binding("w", "write", "Write", tooltip="Write a message on a slow channel: it arrives later"),
     ]
 
     OFFERS_QUIT = False
@@ -158,6 +161,9 @@ class TeamScreen(Screen[None]):
             return self.client.joined is None
         if action == "help":
             return True
+        if action == "write":
+            # Only where the scenario has slow channels, while the exercise runs.
+            return bool(self._channels()) and (self._phase or "setup") != "setup" and not self._ended
         if action in {k for keys in self.PHASE_KEYS.values() for k in keys}:
             # The phase as last drawn: the footer asks often, and a view is not free.
             phase = self._phase or self.client.view(self.team).phase
@@ -170,6 +176,8 @@ class TeamScreen(Screen[None]):
     """The phase when the screen was last drawn."""
     _sealed = False
     """Whether this team's orders were sealed when the screen was last drawn."""
+    _ended = False
+    """Whether the exercise had ended when the screen was last drawn."""
 
     def __init__(self, client: SessionClient, team: str) -> None:
         super().__init__()
@@ -219,6 +227,7 @@ class TeamScreen(Screen[None]):
         v = self.client.view(self.team)
         self._phase = v.phase
         self._sealed = self.team in v.orders
+        self._ended = v.outcome is not None
         self._status(v)
         self.query_one("#briefing", Static).update(self._briefing(v))
         self.query_one("#picture", Static).update(self._picture(v))
@@ -249,6 +258,23 @@ class TeamScreen(Screen[None]):
 
     def _briefing(self, v: View) -> Text:
         t = Text()
+        # Messages first: they change, the briefing does not.
+        if v.letters:
+            t.append("Messages (w writes one)\n" if self._channels() else "Messages\n",
+                     style="bold underline")
+            n = self.names
+            for m in v.letters:
+                how = n.channel_name(m.channel)
+                if m.to == self.team:
+                    t.append(f"{n.turn_name(m.due[0])}, from {n.actor_name(m.by)} by {how}:\n",
+                             style="bold")
+                else:
+                    when = (f"arrived {n.due_text(m.due)}" if m.arrived
+                            else f"on its way, due {n.due_text(m.due)}")
+                    t.append(f"{n.turn_name(m.sent)}, to {n.actor_name(m.to)} by {how} ({when}):\n",
+                             style="bold")
+                t.append(m.text + "\n")
+            t.append("\n")
         t.append("Your briefing\n", style="bold underline")
         t.append(v.private_briefing.strip() + "\n\n")
         if v.draws:
@@ -436,6 +462,40 @@ class TeamScreen(Screen[None]):
     def _left(self, v: View) -> int:
         me = next(a for a in v.actors if a.id == self.team)
         return (v.value(BUDGET.name, self.team) or 0) - (me.spent or 0) - self._draft_cost()
+
+    def _channels(self) -> list[Channel]:
+        """The slow channels this team can send on (to someone)."""
+        s = self.client.scenario
+        return [c for c in s.channels if any(c.links(self.team, o) for o in s.actor_ids)]
+
+    @work
+    async def action_write(self) -> None:
+        """Write a message on a slow channel: which channel (if several), to whom, the words."""
+        channels = self._channels()
+        if not channels:
+            return
+        channel: str | None = channels[0].id
+        if len(channels) > 1:
+            channel = await self.app.push_screen_wait(ChooseModal(
+                "Send by which channel?",
+                [(c.id, f"{c.name} (takes {c.delay} {c.unit[:-1] if c.delay == 1 else c.unit})")
+                 for c in channels]))
+        chosen = next((c for c in channels if c.id == channel), None)
+        if chosen is None:
+            return
+        s = self.client.scenario
+        to = await self.app.push_screen_wait(ChooseModal(
+            f"To whom? ({chosen.name})",
+            [(a.id, a.name) for a in s.actors if chosen.links(self.team, a.id)]))
+        if not to:
+            return
+        text = await self.app.push_screen_wait(TextModal(
+            f"Message to {s.actor(to).name} by {chosen.name}", placeholder="the words"))
+        if text and self._send(Send(team=self.team, channel=chosen.id, to=to, text=text)):
+            v = self.client.view(self.team)
+            mine = [m for m in v.letters if m.by == self.team]
+            if mine:
+                self.notify(f"Sent. It arrives {self.names.due_text(mine[-1].due)}.")
 
     def _send(self, command: Command) -> bool:
         result = self.client.apply(command)
