@@ -48,7 +48,7 @@ MOVE_PREFIXES = {
     "intelligence_sharing": ("sharing_",),
     "defense_cooperation_agreement": ("dca_",),
     "alliance_commitment": ("commitment_",),
-    "multilateral_dialogue": ("dialogue_",),
+    "multilateral_dialogue": ("dialogue_", "forum_"),
     "public_statement": ("statement_",),
 }
 
