@@ -102,15 +102,16 @@ def corner_commands(
 ) -> dict[tuple[int, str], list[Command | Callable[[RecordedSession], Command]]]:
     """A private inject to an outsider of the first alliance and one of its members, touching a
     value of every kind; overrides of that alliance's cohesion and of the member's pressure; a note."""
-    al = scenario.alliances[0]
-    member, other = al.members[0], al.members[1]
-    outsider = next(a for a in scenario.actor_ids if a not in al.members)
+    al = scenario.alliances[0] if scenario.alliances else None
+    # Without an alliance (Incident at Sea), two actors stand in for its members.
+    member, other = al.members[:2] if al is not None else scenario.actor_ids[:2]
+    outsider = next(a for a in scenario.actor_ids if a not in (al.members if al else (member, other)))
     inject = AddInject(
         title=f"{MARK} private cable",
         text=f"{MARK} cable text for {outsider} and {member} only",
         to=(outsider, member),
         effects=(
-            Effect("cohesion", (al.id,), add=1),
+            *((Effect("cohesion", (al.id,), add=1),) if al is not None else ()),
             Effect("pressure", (member,), add=1),
             Effect("trust", (outsider, member), add=1),
             Effect("threat", (other, outsider), add=1),
@@ -126,7 +127,7 @@ def corner_commands(
     return {
         (1, "orders"): [
             inject,
-            Override("cohesion", (al.id,), 33, f"{MARK} cohesion override reason"),
+            *([Override("cohesion", (al.id,), 33, f"{MARK} cohesion override reason")] if al else []),
             Override("pressure", (member,), 44, f"{MARK} pressure override reason"),
             tension,
             Note(f"{MARK} facilitator note"),
@@ -458,6 +459,7 @@ def test_the_corners_are_reached(played: Played) -> None:
     p = played
     causes = private_causes(p)
     assert any(c.startswith("inject adhoc-") for c in causes)
-    assert any(e["kind"] == "changed" and e["value"] == "cohesion" for e in p.events)
+    if p.scenario.alliances:
+        assert any(e["kind"] == "changed" and e["value"] == "cohesion" for e in p.events)
     assert any(e["kind"] == "start" for e in p.events)
     assert any(e["kind"] == "annul" for e in p.events)
