@@ -47,8 +47,8 @@ class Entry:
     """The phase the role saw it in (a team sees adjudication results at the debrief)."""
     kind: str
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``, ``pledge``,
-    ``proposal``, ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``override``, ``note``,
-    ``objective`` or ``outcome``."""
+    ``proposal``, ``result``, ``roll``, ``change``, ``incident``, ``notice``, ``declaration``,
+    ``verification``, ``override``, ``note``, ``objective`` or ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
 
@@ -134,6 +134,9 @@ class PledgeFact:
     """``kept``, ``broken`` or ``active`` (still in force when the log ends)."""
     settled: int | None
     """The turn it was kept or broken."""
+    unseen: tuple[int, ...] = ()
+    """The turns it was breached without its holder detecting it (kept or still in force in the
+    holder's eyes): the facilitator's, and the parties' once the session has ended."""
 
 
 @frozen
