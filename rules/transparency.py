@@ -131,11 +131,12 @@ data_exchange = MoveType(
     tone=TRANSPARENT,
     family="transparency",
     phase="orders",
-    description="Share military data: the target learns more about you (both ways if mutual)",
+    description="Declare your forces to an actor, in full or understated: it learns more about you "
+                "(both ways if mutual); observers and inspections may later expose a false declaration",
     params=(
         Param("target", "with whom"),
-        Param("choice", "what you declare of your forces: full (where each one is, the default) or "
-                        "understated (all at home, false if any is away)", optional=True),
+        # Short: the order form shows it on one line. Empty means full (docs/rules.md).
+        Param("choice", "what you declare: full or understated", optional=True),
     ),
     choices=_exchange_choices,
     deceptive=(verification.UNDERSTATED,),
