@@ -65,6 +65,8 @@ from detente.engine.entries import (
     Annulled,
     Answered,
     Arrived,
+    Breached,
+    Declared,
     Drawn,
     Ended,
     IncidentHappened,
@@ -84,6 +86,7 @@ from detente.engine.entries import (
     Sent,
     TimelineEntry,
     ValueChanged,
+    Verified,
     Withdrawn,
     read,
 )
@@ -485,8 +488,12 @@ def facts(
     def what(p: Proposed | None) -> str:
         return f"{n.proposal_words(p.order.move)} from {who(p.by)}" if p else "a proposal"
 
+    def day(turn: int) -> str:
+        return scenario.turns.name(turn) if scenario is not None else f"turn {turn}"
+
     channels = {c.id: c.name for c in scenario.channels} if scenario is not None else {}
     on_the_way: dict[str, Sent] = {}
+
     for e in seen:
         match e:
             case Drawn():
@@ -530,6 +537,18 @@ def facts(
                 else:
                     add("pledge", f"{who(pl.by)}'s pledge to {who(pl.to)} was {e.status} "
                                   f"({n.pledge_text(pl.pledge, pl.region, pl.until, pl.turn)})")
+            case Breached() if e.revealed:
+                add("pledge", f"revealed after the exercise: on {day(e.happened)}, {e.text}; "
+                              f"{who(e.to)} did not detect it")
+            case Breached():
+                add("pledge", f"{e.text} unseen: {who(e.to)} did not detect it (both learn it after the "
+                              "exercise)")
+            case Declared():
+                false = "" if e.truthful else " (a false declaration)"
+                revealed = f"revealed after the exercise: on {day(e.happened)}, " if e.revealed else ""
+                add("declaration", f"{revealed}{e.text}{false}")
+            case Verified():
+                add("verification", e.text + (" (it missed a false declaration)" if e.missed else ""))
             case MoveResolved():
                 result = "" if e.result in ("", "done") else f" [{e.result}]"
                 add("result", f"{e.text}{result}")
@@ -617,9 +636,11 @@ def _calls_and_pledges(
                     calls[e.call]["pledges"].append(e.id)
                 pledges[e.id] = {"id": e.id, "call": e.call, "turn": e.turn, "by": e.by, "to": e.to,
                                  "kind": e.pledge, "region": e.region, "until": e.until,
-                                 "status": "active", "settled": None}
+                                 "status": "active", "settled": None, "unseen": ()}
             case PledgeSettled() if e.id in pledges:
                 pledges[e.id].update(status=e.status, settled=e.turn)
+            case Breached() if e.id in pledges:
+                pledges[e.id]["unseen"] += (e.happened,)
     return (
         tuple(Call(id=c["id"], turn=c["turn"], by=c["by"], to=c["to"], answers=c["answers"],
                    transcript=tuple(c["transcript"]), pledges=tuple(c["pledges"])) for c in calls.values()),

@@ -48,7 +48,7 @@ class Entry:
     kind: str
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
-    ``incident``, ``notice``, ``override``, ``note``,
+    ``incident``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
     ``objective`` or ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
@@ -135,6 +135,9 @@ class PledgeFact:
     """``kept``, ``broken`` or ``active`` (still in force when the log ends)."""
     settled: int | None
     """The turn it was kept or broken."""
+    unseen: tuple[int, ...] = ()
+    """The turns it was breached without its holder detecting it (kept or still in force in the
+    holder's eyes): the facilitator's, and the parties' once the session has ended."""
 
 
 @frozen

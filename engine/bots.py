@@ -16,13 +16,14 @@ The policies (:data:`BOTS`):
 - ``random``: any legal move, as :mod:`detente.engine.randomplay` plays.
 - ``dove``: transparency measures and other cooperative moves, never an escalation; answers
   and accepts calls and proposals, places calls where tension is highest, pledges restraint
-  and keeps its pledges.
+  and keeps its pledges; never deceives (a data exchange declares the truth).
 - ``hawk``: deployments near non-allies, readiness raises, warnings and shows of alliance;
-  often leaves calls unanswered or declines them; pledges nothing.
+  often leaves calls unanswered or declines them; pledges nothing; deceives non-allies
+  whenever a move lets it (its data exchanges with them understate), never allies.
 - ``tit-for-tat``: cooperative on turn 1; then toward each other team it mirrors what that
   team visibly did toward it since the start of the previous turn (moves, answers to its
   calls, broken pledges): cooperative if that was cooperative, escalatory if the
-  escalations were at least as many as the cooperative gestures.
+  escalations were at least as many as the cooperative gestures; never deceives.
 
 >>> bots = parse_bot_specs(["red=hawk", "blue=dove"], session.scenario)   # doctest: +SKIP
 >>> next_command(session.state, session.ruleset, bots, seed=7, events=events)  # doctest: +SKIP
@@ -203,6 +204,17 @@ def _tones(seat: Seat, order: Order) -> tuple[tuple[str, int], ...]:
     return seat.tones.toward_others(order, seat.team)
 
 
+def _gives(seat: Seat, order: Order, deceive: bool) -> bool:
+    """Whether a policy that deceives (``deceive``) or does not would give ``order``, as far as its
+    choice goes. For a move with deceptive choices (:attr:`MoveType.deceptive`, a false
+    declaration) a deceiver names one, and an honest policy leaves the choice empty (the move's
+    honest default: an honest choice named is the same order, weighed once); any other order, yes."""
+    mt = seat.tones.ruleset.moves.get(order.move)
+    if mt is None or not mt.deceptive:
+        return True
+    return order.choice in mt.deceptive if deceive else not order.choice
+
+
 @frozen
 class RandomPolicy(Policy):
     """Any legal move, answers at random, sometimes pledges (and does not mind breaking it)."""
@@ -235,6 +247,8 @@ class Dove(Policy):
     stable_weights: ClassVar[bool] = True
 
     def weight(self, seat: Seat, order: Order) -> float:
+        if not _gives(seat, order, deceive=False):
+            return 0.0
         tones = _tones(seat, order)
         if any(t < 0 for _, t in tones):
             return 0.0
@@ -256,6 +270,9 @@ class Hawk(Policy):
     stable_weights: ClassVar[bool] = True
 
     def weight(self, seat: Seat, order: Order) -> float:
+        # It hides from rivals what it declares, never from allies.
+        if not _gives(seat, order, deceive=bool(order.target) and not seat.allied(order.target)):
+            return 0.0
         tones = _tones(seat, order)
         if any(t < 0 and not seat.allied(o) for o, t in tones):
             return 6.0
@@ -281,6 +298,8 @@ class TitForTat(Policy):
         return tuple(seat.stance(o) for o in seat.others)
 
     def weight(self, seat: Seat, order: Order) -> float:
+        if not _gives(seat, order, deceive=False):
+            return 0.0
         score = sum(t if seat.stance(o) == COOPERATIVE else -t for o, t in _tones(seat, order))
         if score < 0:
             return 0.0

@@ -135,6 +135,10 @@ class MoveType:
     (a joint exercise reassures the partner and worries outsiders)."""
     choice_tones: Mapping[str, str] = field(factory=dict)
     """A tone per choice, where the choice decides it (a statement that warns or reassures)."""
+    deceptive: tuple[str, ...] = ()
+    """Choices that deceive the move's target, who cannot tell them from the honest ones (a
+    false declaration). Bots that deceive name one; honest bots leave the choice empty, which
+    must then be the honest default (docs/bots.md)."""
     noun: str = ""
     """What a call or proposal of it is in a sentence (``"offer of a hotline"``); its title in
     lower case if empty."""

@@ -82,8 +82,9 @@ class EventRule:
 
     audience: str
     """``stamped``: the event's ``vis``; ``value``: the stamp for the whole event, and whoever may
-    see the value (its track's ``seen_by``) for the event without its :attr:`private` fields; or
-    ``facilitator``."""
+    see the value (its track's ``seen_by``) for the event without its :attr:`private` fields;
+    ``facilitator``; or :data:`DEBRIEF`: the facilitator during play, and the stamp once the
+    session has ended (what a team did not know, revealed in the debrief)."""
     owner: str | None = None
     """A field naming the one team (besides the facilitator) the event belongs to, whatever its stamp."""
     private: tuple[str, ...] = ()
@@ -96,6 +97,12 @@ class EventRule:
     the role), and never ``source`` itself. An override's reason is the facilitator's; teams
     read the public text the facilitator gave, or a neutral cause."""
 
+
+DEBRIEF = "debrief"
+"""The audience of an event kind that only the facilitator reads during play and its stamp reads
+once the session has ended (:func:`revealed`): a breach the victim did not detect, a false
+declaration. :func:`shown` gives it to no team; :class:`~detente.engine.views.Timeline` gives it
+to the stamped teams after the ``outcome``, marked ``revealed``."""
 
 PUBLIC_CAUSE = "facilitator adjustment"
 """What teams read as the cause of an override the facilitator gave no public text for."""
@@ -123,6 +130,15 @@ EVENTS: dict[str, EventRule] = {
     "message": _STAMPED,
     "pledge": _STAMPED,
     "pledge_status": _STAMPED,
+    # Stamped with the parties, who learn of it only in the debrief: during play the holder of
+    # the pledge did not detect it, and the maker does not know whether it was detected.
+    "breach": EventRule(DEBRIEF),
+    # Stamped with the parties; what was declared against what was there is the facilitator's
+    # until the debrief (the receiver had only the declared data).
+    "declaration": EventRule(DEBRIEF),
+    # Stamped with the parties; a false declaration the verifiers missed reads to them as a
+    # confirmation: only the facilitator reads that it was missed.
+    "verification": EventRule("stamped", secret=("missed",)),
     "hang_up": _STAMPED,
     "withdrawn": _STAMPED,
     "move": _STAMPED,  # stamped by the rule that resolved it (a private move: its parties)
@@ -205,7 +221,7 @@ def shown(
         return event
     rule = EVENTS.get(event["kind"], _FACILITATOR)
     audience = rule.audience
-    if audience == FACILITATOR_ONLY:
+    if audience in (FACILITATOR_ONLY, DEBRIEF):
         return None
     # visible_to(event, role), inlined: a bot reads the timeline at every decision.
     vis = event.get("vis", "all")
@@ -222,6 +238,31 @@ def shown(
     if rule.secret:
         event = _without(event, rule.secret)
     return _stand_in(event, rule.stand_in) if rule.stand_in else event
+
+
+def revealed(
+    event: Mapping[str, Any], role: str, scenario: Scenario | None = None
+) -> Mapping[str, Any] | None:
+    """``event``, of a kind whose audience is :data:`DEBRIEF`, as ``role`` reads it once the
+    session has ended: a copy marked ``revealed`` (without its secret fields) for a role in its
+    stamp, else None. None for any other kind, and for the facilitator, who read it when it
+    happened (:func:`shown`).
+
+    >>> e = {"kind": "breach", "id": "2-1-1", "by": "red", "to": "blue", "vis": ["blue", "red"]}
+    >>> shown(e, "blue") is None, revealed(e, "blue")["revealed"], revealed(e, "green")
+    (True, True, None)
+    """
+    if role == FACILITATOR:
+        return None
+    rule = EVENTS.get(event["kind"], _FACILITATOR)
+    if rule.audience != DEBRIEF:
+        return None
+    vis = event.get("vis", "all")
+    if not (vis == "all" or (vis != "fac" and role in vis)):
+        return None
+    out = dict(_without(event, rule.secret) if rule.secret else event)
+    out["revealed"] = True
+    return out
 
 
 def _stand_in(event: Mapping[str, Any], rules: tuple[tuple[str, str, str], ...]) -> Mapping[str, Any]:
@@ -329,8 +370,9 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
 
 
 __all__ = [
-    "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
+    "DEBRIEF", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
     "PUBLIC_ROLES",
-    "EventRule", "header_for", "in_audience", "may_see", "may_see_draw", "scenario_for", "shown", "tracks_of",
+    "EventRule", "header_for", "in_audience", "may_see", "may_see_draw", "revealed", "scenario_for", "shown",
+    "tracks_of",
     "value_audience",
 ]

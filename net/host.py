@@ -39,7 +39,7 @@ from detente.engine.events import Event
 from detente.engine.recorder import RecordedSession
 from detente.engine.session import Result
 from detente.engine.state import PhaseClock
-from detente.engine.views import PUBLIC, timeline, view
+from detente.engine.views import PUBLIC, Timeline, view
 from detente.engine.visibility import scenario_for
 from detente.net import protocol
 from detente.net.codes import role_for
@@ -82,40 +82,28 @@ class _Feed:
     """One role's timeline as the events come, each event filtered once.
 
     ``engine.views.timeline`` holds back an adjudication's results from teams until the
-    facilitator publishes them, so filtering only the newest events would lose what was held.
-    The feed filters from :attr:`base`, a point where nothing is held (the start, or after the
-    last event when the role was not in a review): from there the filter starts as it would on
-    the whole log, so its output is the whole timeline's from that point (tests/net/test_feed.py
-    checks this over every bundled scenario)."""
+    facilitator publishes them, and what the debrief reveals until the session ends, so filtering
+    only the newest events would lose what was held. The feed keeps one
+    :class:`~detente.engine.views.Timeline`, which holds them, and feeds it each event once: its
+    output is the whole timeline's (tests/net/test_feed.py checks this over every bundled
+    scenario)."""
 
-    __slots__ = ("base", "entries", "pending")
+    __slots__ = ("entries", "filter", "read")
 
     def __init__(self) -> None:
         self.entries: list[Any] = []
         """The role's whole timeline so far."""
-        self.base = 0
-        self.pending = 0
-        """Entries of the timeline from :attr:`base` already in :attr:`entries`."""
+        self.filter: Timeline | None = None
+        self.read = 0
+        """Events of the session fed to the filter so far."""
 
     def catch_up(self, events: Sequence[Event], role: str, scenario: Any) -> None:
-        if self.base == len(events):
+        if self.read == len(events):
             return
-        fresh = timeline(events[self.base :], role, scenario)
-        self.entries += fresh[self.pending :]
-        self.pending = len(fresh)
-        if not _holding(events, self.base, role):
-            self.base, self.pending = len(events), 0
-
-
-def _holding(events: Sequence[Event], since: int, role: str) -> bool:
-    """Whether the timeline filter still holds results back from ``role`` after ``events``
-    (read from ``since``, where it held nothing): it does in an adjudication review."""
-    if role == FACILITATOR:
-        return False
-    for i in range(len(events) - 1, since - 1, -1):
-        if events[i]["kind"] == "phase":
-            return bool(events[i]["phase"] == "adjudication")
-    return False
+        if self.filter is None:
+            self.filter = Timeline(role, scenario)
+        self.entries += self.filter.feed(events[self.read :])
+        self.read = len(events)
 
 
 class _Seat:

@@ -54,7 +54,7 @@ ruleset = Ruleset(
                          "pledged"),
         "propose_hotline": ("hotline", "trust"),
         "notify_activity": ("trust",),
-        "invite_observers": ("information", "trust"),
+        "invite_observers": ("information", "trust", "threat"),
         "data_exchange": ("information", "trust"),
         "request_inspection": ("information", "trust", "threat"),
         "deploy": ("deployed", "forces_in", "proximity", "trust", "threat"),

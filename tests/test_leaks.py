@@ -11,6 +11,9 @@ see it, written out here from the issue rather than read from the engine's table
 - tension, hotline, agreement, proximity, incidents and readiness: everyone; trust, threat,
   information and answer: their holder; pressure and budget: their actor; cohesion: the alliance's members;
 - no seed, no roll, no flag, no facilitator note, no other team's sealed orders;
+- a breach of a pledge its holder did not detect, and what a data exchange declared against what was
+  there, only to their two parties and only after the session's outcome (issue 12); that a
+  verification missed a false declaration, to no team;
 - an inject's text and the why of its effects only to its addressees;
 - the why of what a call or proposal changed (a dialogue's attendance, a call answered) only to
   its parties: a third party may see a public value move, never why.
@@ -270,6 +273,7 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
     parties = parties_by_proposal(p.events)
     causes = private_causes(p)
     in_review = False
+    ended = False
     for e in seen:
         k = e["kind"]
         assert k not in HIDDEN_KINDS, f"{role} sees a {k}: {e}"
@@ -293,6 +297,13 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
             assert role in parties[pid], f"{role} sees {k} of {pid}, a proposal it is not party to"
         elif k == "objective":
             assert e["actor"] == role, f"{role} sees {e['actor']}'s objective"
+        elif k in ("breach", "declaration"):
+            assert ended and e.get("revealed"), f"{role} learns of a {k} during play: {e}"
+            assert role in (e["by"], e["to"]), f"{role} reads a {k} between {e['by']} and {e['to']}"
+        elif k == "verification":
+            assert role in (e["by"], e["to"]) and "missed" not in e, f"{role} reads {e}"
+        elif k == "outcome":
+            ended = True
         if k == "phase":
             in_review = e["phase"] == "adjudication"
         elif in_review:

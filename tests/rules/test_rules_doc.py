@@ -21,6 +21,7 @@ SECTION_HOME = {
     "defaults": "The values in play",
     "perception": "How a move is read: threat, information, misperception",
     "pledges": "Pledges",
+    "verification": "Verification: what is seen, declared and found",
     "incidents": "Incidents",
     "drift": "Drift: threat perceived becomes tension",
     "end": "How the exercise ends",

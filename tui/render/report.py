@@ -440,17 +440,27 @@ def _pledge_said(r: Report, p: Any) -> str:
 def _pledges(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Pledges")]
     counts = {s: sum(1 for p in r.pledges if p.status == s) for s in ("kept", "broken", "active")}
+    unseen = sum(1 for p in r.pledges if p.unseen)
+    also = (f" Breached without its holder detecting it: {unseen} (revealed after the exercise)."
+            if unseen else "")
     out.append(Para(f"Made {len(r.pledges)}: kept {counts['kept']}, broken {counts['broken']}, still in "
-                    f"force when the log ends {counts['active']}."))
+                    f"force when the log ends {counts['active']}.{also}"))
     if r.pledges:
         n = _names(r)
         out.append(Table(
             ("made", "by", "to", "promise", "status"),
             tuple((_turn(r, p.turn), r.name(p.by), r.name(p.to),
-                   n.pledge_text(p.kind, p.region, p.until, p.turn),
-                   p.status if p.settled is None else f"{p.status} ({_turn(r, p.settled)})")
+                   n.pledge_text(p.kind, p.region, p.until, p.turn), _pledge_status(r, p))
                   for p in r.pledges)))
     return out
+
+
+def _pledge_status(r: Report, p: Any) -> str:
+    """``kept (Day 4)``; ``kept (Day 4); breached unseen on Day 2`` when its holder missed a breach."""
+    status = p.status if p.settled is None else f"{p.status} ({_turn(r, p.settled)})"
+    if p.unseen:
+        status += f"; breached unseen on {', '.join(_turn(r, t) for t in p.unseen)}"
+    return status
 
 
 def _incidents(r: Report) -> list[Block]:

@@ -488,6 +488,11 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             if p is None:
                 return "a pledge was broken"
             return f"{n(p.by)} broke its pledge to {n(p.to)} ({nm.pledge_text(p.pledge, p.region, p.until)})"
+        case entries.Breached():
+            said = f"{e.text}; {n(e.to)} did not detect it"
+            return f"revealed after the exercise: {said}" if e.revealed else f"unseen breach: {said}"
+        case entries.Verified(result="exposed"):
+            return e.text
         case entries.IncidentHappened():
             return e.text
         case entries.MoveResolved() if e.result not in ("", "done") or e.order.move in _NOTABLE_MOVES:

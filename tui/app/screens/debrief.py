@@ -286,12 +286,14 @@ DEBRIEF_LEAVES_OUT = frozenset({"roll", "said"})
 
 
 def _worth_discussing(kind: str, text: str) -> bool:
-    """A fact the debrief calls out: incidents, annulments, broken pledges, calls declined or
-    left unanswered."""
+    """A fact the debrief calls out: incidents, annulments, broken pledges and breaches that went
+    unseen, false declarations exposed, calls declined or left unanswered."""
     if kind in ("incident", "annulled"):
         return True
     if kind == "pledge":
-        return " was broken" in text
+        return " was broken" in text or " was breached" in text
+    if kind == "verification":
+        return " exposed " in text
     return kind == "answer" and (" declined " in text or " unanswered" in text)
 
 
