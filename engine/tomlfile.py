@@ -61,6 +61,7 @@ MAX_COUNTS: dict[str, int] = {
     "objectives": 200,
     "endings": 50,
     "draws": 50,
+    "tracks": 50,
 }
 """The most ``[[actors]]``, ``[[injects]]`` … tables a scenario may have. Play slows with the
 square of the number of actors and more (two turns of 50 actors take a third of a second, of
