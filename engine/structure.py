@@ -129,9 +129,9 @@ def _structure_start(value: Any, _: Any) -> bool | int | None:
 def _structure_audience(value: Any, _: Any) -> str | tuple[str, ...] | None:
     """``[[tracks]] audience``: a word, or a list of team ids."""
     if value is None or type(value) is str:
-        return typing.cast(str | None, value)
+        return value
     if isinstance(value, list):
-        return typing.cast(tuple[str, ...], converter.structure(value, tuple[str, ...]))
+        return converter.structure(value, tuple[str, ...])
     raise _WrongType('"everyone", "holder", "facilitator" or a list of team ids', value)
 
 
@@ -503,8 +503,8 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
                 _walk(sub, path, None, out)
     elif isinstance(exc, _UnknownKeys):
         for key in sorted(exc.keys):
-            note = exc.notes.get(key)
-            out.append(((*path, key), note if note is not None else
+            instead = exc.notes.get(key)
+            out.append(((*path, key), instead if instead is not None else
                         f"unknown field '{one_line(key)}'{suggest(key, exc.known)}"))
     elif isinstance(exc, IterableValidationError):
         at_index, unplaced = exc.group_exceptions()

@@ -355,7 +355,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
         relations.append(evolve(rel, values=values, seen_by=seen_by))
     # A scenario's own value the role sees none of starts, as far as the role is told, where its
     # type does (0 or false): its declaration is no secret, its starting value is.
-    own = tuple(
+    tracks_told = tuple(
         t if t.start is None or any(seen(t.id, of) for of in _holders(t.scope, scenario.actor_ids))
         else evolve(t, start=None)
         for t in scenario.tracks
@@ -363,7 +363,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     return evolve(
         scenario,
         scenario=evolve(scenario.scenario, seed=0),
-        tracks=own,
+        tracks=tracks_told,
         actors=actors,
         alliances=alliances,
         relations=tuple(relations),
