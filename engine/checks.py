@@ -474,7 +474,7 @@ class ScenarioChecks:
                     self.add((*here, "range"), f"a range goes from the lowest value to the highest, "
                              f"[{min(rng)}, {max(rng)}]; got [{rng[0]}, {rng[1]}]")
                 elif isinstance(rng, list) and len(rng) == 2 and all(_is_int(x) for x in rng):
-                    self.within((*here, "start"), start, rng[0], rng[1], what=f"{what} (its range)")
+                    self.within((*here, "start"), start, rng[0], rng[1], what=f"the start of {what}")
                 if type(start) is bool:
                     self.add((*here, "start"), f"{what} is a number, got {describe(start)}")
             self.check_audience((*here, "audience"), t.get("audience"), scope)

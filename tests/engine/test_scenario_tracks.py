@@ -247,7 +247,7 @@ def test_the_documented_example_loads_and_plays() -> None:
     ('[[tracks]]\nid = "face"\nrange = [5, 0]\n',
      "t.toml:8: tracks[0].range: a range goes from the lowest value to the highest, [0, 5]; got [5, 0]"),
     ('[[tracks]]\nid = "face"\nrange = [0, 5]\nstart = 9\n',
-     "t.toml:9: tracks[0].start: face (its range) must be 0–5, got 9"),
+     "t.toml:9: tracks[0].start: the start of face must be 0–5, got 9"),
     ('[[tracks]]\nid = "held"\ntype = "flag"\nstart = 1\n',
      "t.toml:9: tracks[0].start: held is true or false, got the number 1"),
     ('[[tracks]]\nid = "held"\ntype = "flag"\naudience = "holder"\n',
