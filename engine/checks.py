@@ -22,7 +22,7 @@ from detente.engine import expr
 from detente.engine.expr import ExpressionError
 from detente.engine.locate import FieldPath
 from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
-from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_for, functions_of
+from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_for
 from detente.engine.scenario import (
     OUTCOMES,
     TRACK_AUDIENCES,
@@ -755,9 +755,9 @@ def check_condition(
     default ruleset's functions if None) and the scenario's ``own`` values; else the calls it
     makes. Only checks: compiling costs twice as much again, and sessions compile (once,
     cached) when they start."""
-    if ruleset is None:
-        ruleset = find_ruleset(Rules().name) if own else None
-    functions = None if ruleset is None else functions_for(ruleset, own) if own else functions_of(ruleset)
+    if ruleset is None and own:
+        ruleset = find_ruleset(Rules().name)
+    functions = None if ruleset is None else functions_for(ruleset, own or {})
     return expr.check_condition(source, ids, functions)
 
 

@@ -115,7 +115,7 @@ def _structure_setting(value: Any, _: Any) -> bool | float | None:
 
 
 def _structure_start(value: Any, _: Any) -> bool | int | None:
-    """``[[tracks]] start``: a whole number, or true/false (which, is checked against its type)."""
+    """``[[tracks]] start``: a whole number, or true/false (the checks hold it to its type)."""
     if value is None or type(value) in (bool, int):
         return typing.cast(bool | int | None, value)
     if isinstance(value, float):
@@ -229,9 +229,9 @@ def _elsewhere(track: Track) -> str:
     """Where the starting value of a scenario's own value goes, when written in another table."""
     if track.scope == "global":
         return f"{track.name} is one value for the whole exercise: give it start = … in its [[tracks]]"
-    where = {"actor": "[[actors]]", "pair": "[[relations]]", "directed": "[[relations]] (or its seen_by)"}
-    return f"{track.name} is a value of each {track.scope.replace('directed', 'directed pair')}: " \
-           f"give it in {where.get(track.scope, '[[tracks]]')}"
+    each, where = {"actor": ("actor", "[[actors]]"), "pair": ("pair", "[[relations]]"),
+                   "directed": ("one-way pair", "[[relations]] (or its seen_by)")}[track.scope]
+    return f"{track.name} is a value of each {each}: give it in {where}"
 
 
 def _seen_by(value: Any, tracks: Mapping[str, Track] | None) -> dict[str, dict[str, Any]]:

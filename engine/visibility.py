@@ -303,10 +303,12 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     track's ``seen_by``) is left out, so that it starts at its default (the ruleset's): with the
     bundled ruleset, other actors' budgets and pressure, other alliances' cohesion, other
     actors' trust, threat, information and answer. A directed value the relation gives both
-    ways is spelled out in the team's own ``seen_by``. Injects and endings are gone (their
-    texts and conditions are the facilitator's; a released inject reaches its addressees as an
-    event), and so is the seed. ``public`` or ``spectator``: as a team of no actor (no private
-    briefing, no objectives).
+    ways is spelled out in the team's own ``seen_by``. The scenario's own values
+    (``[[tracks]]``) keep their declarations, but the ``start`` of one the role sees none of
+    is left out (it starts at 0 or false, as far as the role is told). Injects and endings are
+    gone (their texts and conditions are the facilitator's; a released inject reaches its
+    addressees as an event), and so is the seed. ``public`` or ``spectator``: as a team of no
+    actor (no private briefing, no objectives).
 
     >>> from detente.engine.loader import load_scenario_text, EXAMPLE
     >>> s = load_scenario_text(EXAMPLE)
