@@ -94,6 +94,7 @@ from detente.engine.events import fold
 from detente.engine.ruleset import TONES, MoveType, Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.state import Order, Outcome, State, pair
+from detente.engine.tracks import GLOBAL_KEY
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import header_for
 
@@ -177,7 +178,8 @@ def build(
         gaps=_gaps(initial, seen, pledges),
         changes={
             t.name: tuple(Change(_ids(k), v, final.table(t.name)[k]) for k, v in start.table(t.name).items())
-            for t in start.tracks.values() if t.scope in ("directed", "alliance") and start.table(t.name)
+            for t in start.tracks.values()
+            if (t.scope in ("directed", "alliance") or t.scenario) and start.table(t.name)
         },
         objectives=objectives,
         scores=scores,
@@ -275,8 +277,8 @@ def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _ids(key: str | tuple[str, str]) -> tuple[str, ...]:
-    """A view's table key as the ids it is of."""
-    return key if isinstance(key, tuple) else (key,)
+    """A view's table key as the ids it is of (none for a global value)."""
+    return key if isinstance(key, tuple) else () if key == GLOBAL_KEY else (key,)
 
 
 def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
@@ -461,6 +463,11 @@ def turn_facts(
     return tuple(f for f in facts(scenario, seen, names) if f.turn == turn)
 
 
+def _of(n: Wording, of: Sequence[str]) -> str:
+    """`` of`` whose a value is (``" of Azuria–Rubria"``); nothing for a global value."""
+    return f" of {n.of_text(of)}" if of else ""
+
+
 def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
@@ -478,6 +485,8 @@ def facts(
     n: Wording = names if names is not None else ScenarioWords(scenario, ruleset)
     # Changes of headline values are entries; the rest (trust, threat, …) are in the series.
     headlines = None if ruleset is None else {t.name for t in ruleset.tracks.values() if t.headline}
+    if headlines is not None and scenario is not None:
+        headlines |= set(scenario.own_tracks)  # every change of a scenario's own value is news
     who = n.actor_name
     out: list[Entry] = []
     e: TimelineEntry
@@ -559,7 +568,7 @@ def facts(
                 delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
                 # Without a cause when the why is not the role's (a call it was not on).
                 cause = f": {n.cause_text(e.cause)}" if e.cause else ""
-                add("change", f"{n.value_name(e.value)} of {n.of_text(e.of)} to {n.value_text(e.to)}"
+                add("change", f"{n.value_name(e.value)}{_of(n, e.of)} to {n.value_text(e.to)}"
                               f"{delta}{cause}")
             case IncidentHappened():
                 add("incident", e.text + (f" (scripted: {n.cause_text(e.cause)})" if e.cause else ""))
@@ -571,7 +580,7 @@ def facts(
                 # facilitator's holds both.
                 reason = f": {e.reason}" if e.reason else ""
                 told = f" (teams read: {e.public})" if e.public else ""
-                add("override", f"the facilitator set {n.value_name(e.value)} of {n.of_text(e.of)} to "
+                add("override", f"the facilitator set {n.value_name(e.value)}{_of(n, e.of)} to "
                                 f"{n.value_text(e.to)}{reason}{told}")
             case Annulled():
                 reason = f": {e.reason}" if e.reason else ""

@@ -208,8 +208,9 @@ class Change:
     """A value at the start and at the end."""
 
     of: tuple[str, ...]
-    """(holder, other) for a directed value; (alliance,) for an alliance's."""
+    """(holder, other) for a directed value; (alliance,) for an alliance's; () for a global one."""
     start: int
+    """Where it started (a flag: true or false)."""
     end: int
 
     @property
@@ -294,8 +295,9 @@ class Report:
     near_misses: tuple[NearMiss, ...]
     gaps: tuple[Gap, ...]
     changes: Mapping[str, tuple[Change, ...]]
-    """Each directed and alliance value the role sees, by its track's name: from the start to
-    the end, one :class:`Change` per holder and other (or alliance)."""
+    """Each directed and alliance value the role sees, and each of the scenario's own, by its
+    track's name: from the start to the end, one :class:`Change` per holder and other (or
+    alliance, actor, pair; none for a global value)."""
     objectives: tuple[ObjectiveFact, ...]
     scores: Mapping[str, int]
     """Objective points per team: the outcome's, or what is met so far."""

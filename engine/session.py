@@ -549,6 +549,8 @@ def _check_effect(s: Session, e: Effect) -> str | None:
         return f"unknown value {e.value!r} (values: {settable})"
     ids = s.scenario.ids()
     need = SCOPES[track.scope]
+    if not need[1] and e.of:
+        return f"{e.value} is one value for the whole exercise: it takes no ids"
     if len(e.of) != need[1] or any(x not in ids[need[0]] for x in e.of) or len(set(e.of)) != len(e.of):
         return f"{e.value} takes {need[1]} {need[0]} id{'s' if need[1] > 1 else ''}"
     if (e.add is None) == (e.set is None):

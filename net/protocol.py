@@ -235,7 +235,7 @@ def view_to_dict(view: View) -> dict[str, Any]:
 
 def view_from_dict(data: Mapping[str, Any], tracks: Mapping[str, Track]) -> View:
     """The inverse of :func:`view_to_dict` (after a trip through JSON), with the declarations
-    of the values (:func:`detente.engine.visibility.tracks_of` the scenario's ruleset)."""
+    of the values (:func:`detente.engine.visibility.scenario_tracks` of the scenario)."""
     rest = {k: v for k, v in data.items() if k != "values"}
     view: View = _converter.structure({**rest, "values": {}}, View)
     values = {

@@ -42,7 +42,7 @@ from detente.engine.entries import (
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Rejected, Result
 from detente.engine.views import View
-from detente.engine.visibility import tracks_of
+from detente.engine.visibility import scenario_tracks
 from detente.net import protocol
 
 ANSWER_WITHIN = 10.0
@@ -259,7 +259,7 @@ class RemoteClient:
             self.name = str(msg.get("name", self.joined))
             self._scenario = scenario
             self._ruleset = ruleset
-            self._view = protocol.view_from_dict(msg["view"], tracks_of(ruleset.name))
+            self._view = protocol.view_from_dict(msg["view"], scenario_tracks(scenario))
             self._timeline = list(msg.get("timeline") or [])
             self._reader, self._read = Reader(), 0
             self.bots = {t: BotSeat() for t in msg.get("bots") or ()}
@@ -277,8 +277,9 @@ class RemoteClient:
         self._clock = (float(left) if isinstance(left, int | float) else None, time.monotonic())
 
     def _tracks(self) -> Mapping[str, Any]:
-        """The declarations of the values the views hold (the engine's and the ruleset's)."""
-        return tracks_of(self._ruleset.name) if self._ruleset is not None else {}
+        """The declarations of the values the views hold (the engine's, the ruleset's and the
+        scenario's own)."""
+        return scenario_tracks(self._scenario) if self._scenario is not None else {}
 
     def _receive(self, msg: Mapping[str, Any]) -> None:
         kind = msg.get("type")

@@ -217,7 +217,7 @@ def document(r: Report) -> list[Block]:
     if r.lineage:
         out += [Heading(2, "Lineage"), Para("This session was branched from another log."),
                 Table(("", ""), tuple((k, v) for k, v in r.lineage))]
-    out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r)
+    out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r) + _own_values(r)
     out += _calls(r) + _pledges(r) + _incidents(r) + _near_misses(r) + _gaps(r) + _objectives(r)
     out += _timeline(r)
     out.append(Para("Definitions (risk run, near miss, gap between words and deeds): see docs/report.md."))
@@ -406,6 +406,27 @@ def _cohesion(r: Report) -> list[Block]:
         out.append(Table(("alliance", "start", "end", "change"),
                          tuple((r.name(c.of[0]), str(c.start), str(c.end), f"{c.delta:+}") for c in changes)))
     return out
+
+
+def _own_values(r: Report) -> list[Block]:
+    """The scenario's own values (its ``[[tracks]]``) the role saw: each from start to end."""
+    own = [t for t in r.tracks.values() if t.scenario]
+    if not own:
+        return []
+    rows = []
+    for track in own:
+        for c in r.changes.get(track.name, ()):
+            whose = ("→" if track.scope == "directed" else "–").join(r.name(x) for x in c.of)
+            change = "" if track.type is bool or c.delta == 0 else f"{c.delta:+}"
+            rows.append((track.label, whose or "—", _setting(c.start), _setting(c.end), change))
+    out: list[Block] = [Heading(2, "The scenario's values")]
+    if not rows:
+        return [*out, Para("None this role saw.")]
+    return [*out, Table(("value", "of", "start", "end", "change"), tuple(rows))]
+
+
+def _setting(x: object) -> str:
+    return ("yes" if x else "no") if isinstance(x, bool) else str(x)
 
 
 def _calls(r: Report) -> list[Block]:

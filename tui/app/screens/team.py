@@ -40,7 +40,7 @@ from detente.tui.app.panels import SteadyFooter
 from detente.tui.app.screens.debrief import this_turn
 from detente.tui.app.screens.forms import OrderModal
 from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.render.text import Names, _order_text, clock_words, notable, value_text
+from detente.tui.render.text import Names, _order_text, clock_words, notable, own_value_lines, value_text
 
 
 class HandoverScreen(Screen[None]):
@@ -311,9 +311,12 @@ class TeamScreen(Screen[None]):
             if any(x is not None for _, x in shown):
                 said = ", ".join(f"{t.label.lower()} {value_text(x)}" for t, x in shown if x is not None)
                 t.append(f"you → {names[other]}: {said}\n")
+        n = self.names
+        # The scenario's own values the team sees (crew detained, ships at the line …).
+        for line in own_value_lines(v, n):
+            t.append(f"{line}\n")
         known = [f for f in v.forces if f.region is not None and f.owner != self.team]
         mine = [f for f in v.forces if f.owner == self.team]
-        n = self.names
         for f in mine:
             t.append(f"your {f.name}: {n.region_name(f.region) or 'at home'}\n")
         for f in known:
