@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from detente.engine import scenario as models
-from detente.engine.checks import ending_outcomes, settable, start_range
+from detente.engine.checks import bot_names, ending_outcomes, settable, start_range
 from detente.engine.loader import (
     CHECKS,
     COLOURS,
@@ -68,6 +68,7 @@ _HEX = "^#[0-9a-fA-F]{6}$"
 _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Turns", "limit"): {"minimum": 1, "maximum": 200},
     ("Actor", "colour"): {"anyOf": [{"enum": sorted(COLOURS)}, {"pattern": _HEX}]},
+    ("Actor", "plays"): {"enum": list(models.PLAYS)},
     ("Alliance", "members"): {"minItems": 2, "uniqueItems": True, "items": _ID},
     ("Region", "near"): {"items": _ID},
     ("Force", "owner"): _ID,
@@ -134,6 +135,8 @@ def _object(cl: type, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict
         prop.update(_CONSTRAINTS.get((cl.__name__, f.name), {}))
         if (cl.__name__, f.name) == ("Effect", "value"):
             prop["enum"] = list(settable(ruleset))
+        if (cl.__name__, f.name) == ("Actor", "bot"):
+            prop["enum"] = list(bot_names())
         if (cl.__name__, f.name) == ("Ending", "outcome"):
             prop["enum"] = list(ending_outcomes(ruleset))
         if (cl.__name__, f.name) == ("ScriptedIncident", "severity") and ruleset.hazard is not None:

@@ -263,8 +263,9 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     actors' trust, threat, information and answer. A directed value the relation gives both
     ways is spelled out in the team's own ``seen_by``. Injects and endings are gone (their
     texts and conditions are the facilitator's; a released inject reaches its addressees as an
-    event), and so is the seed. ``public`` or ``spectator``: as a team of no actor (no private
-    briefing, no objectives).
+    event), and so is the seed. Who plays each actor (``plays``) stays, as the room knows who
+    sits where; the bot of an actor no team plays (``bot``) goes. ``public`` or ``spectator``: as
+    a team of no actor (no private briefing, no objectives).
 
     >>> from detente.engine.loader import load_scenario_text, EXAMPLE
     >>> s = load_scenario_text(EXAMPLE)
@@ -289,6 +290,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
             briefing="",
             budget=a.budget if seen(BUDGET.name, [a.id]) else BUDGET.default,
             values={k: v for k, v in a.values.items() if seen(k, [a.id])},
+            bot=None,  # who plays an actor is known in the room (plays); how its bot plays is not
         )
         for a in scenario.actors
     )

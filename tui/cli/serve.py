@@ -146,8 +146,11 @@ def _announce(host: Host, rec: RecordedSession, args: argparse.Namespace, url: s
         "Join codes (one per role; never written to the log):",
         *(f"  {role:<12} {host.role_name(role):<28} {host.codes[role]}" for role in host.roles()
           if role in host.codes),
-        *(f"  {team:<12} {host.role_name(team):<28} played by the {policy.name} bot"
-          for team, policy in host.bots.items()),
+        *(f"  {team:<12} {host.role_name(team):<28} "
+          + ("background, " if team in rec.session.scenario.background else "")
+          + f"played by the {policy.name} bot" for team, policy in host.bots.items()),
+        *(f"  {actor:<12} {host.role_name(actor):<28} played by the facilitator (no code)"
+          for actor in sorted(host.played, key=rec.session.scenario.actor_ids.index)),
         f"URL: {url}",
         *([f"Browsers: {page} (each tab asks for a code)"] if page else []),
         *([f"Codes written to {args.codes}"] if args.codes else []),
