@@ -29,7 +29,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
 from detente.engine.views import PUBLIC
-from detente.tui.render.text import Names, played_by
+from detente.tui.render.text import Names, played_by, player
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names."""
@@ -233,7 +233,7 @@ def _teams(r: Report) -> list[Block]:
     rows: tuple[tuple[str, ...], ...] = tuple(
         (t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
     if any(t.plays != "team" for t in r.teams):  # who plays each, where a team does not
-        rows = tuple((*row, played_by(t.plays, t.bot) or "a team")
+        rows = tuple((*row, player(t.plays, t.bot))
                      for row, t in zip(rows, r.teams, strict=True))
         out.append(Table(("actor", "alliances", "played by"), rows))
     else:

@@ -397,6 +397,19 @@ def _order_text(o: Mapping[str, Any], names: Names | None = None) -> str:
     return str(o["move"]) + (f" {' '.join(args)}" if args else "")
 
 
+def player(plays: str, bot: str = "") -> str:
+    """Who plays an actor, as a table's ``played by`` column says it.
+
+    >>> player("team"), player("facilitator"), player("background"), player("background", "dove")
+    ('a team', 'the facilitator', 'a bot (background)', 'the dove bot (background)')
+    """
+    if plays == "facilitator":
+        return "the facilitator"
+    if plays == "background":
+        return f"the {bot} bot (background)" if bot else "a bot (background)"
+    return "a team"
+
+
 def played_by(plays: str, bot: str = "") -> str:
     """Who plays an actor, in words (empty for a team: that goes without saying); ``bot``, the
     name of a background actor's bot, only where the reader may know it (the facilitator).
