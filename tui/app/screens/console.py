@@ -528,6 +528,8 @@ class ConsoleScreen(Panels, Screen[None]):
         played = self.played
         v = self.client.view(FACILITATOR)
         if not played or v.outcome is not None:
+            self.notify("No actor of this scenario is played by the facilitator (plays = \"facilitator\")."
+                        if not played else "The session has ended.", severity="warning")
             return
         actor: str | None = played[0]
         if len(played) > 1:
