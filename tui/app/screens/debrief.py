@@ -472,7 +472,7 @@ class EndScreen(Screen[None]):
         if chosen is None:
             return
         jobs = (
-            [("html", a.id) for a in self.client.scenario.actors]
+            [("html", a) for a in self.client.scenario.team_ids]  # no one to hand the others to
             if chosen == "teams"
             else [(chosen, FACILITATOR)]
         )
