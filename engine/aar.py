@@ -162,7 +162,9 @@ def build(
         seed=header.get("seed"),
         engine=str(header.get("engine", "")),
         lineage=_lineage(header.get("parent")),
-        teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id)) for a in scenario.actors),
+        teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id), a.plays,
+                         a.stand_in if a.plays == "background" and role == FACILITATOR else "")
+                    for a in scenario.actors),
         alliances=tuple(AllianceInfo(al.id, al.name, tuple(al.members)) for al in scenario.alliances),
         ladder=tuple(ladder),
         breakdown_rung=top,

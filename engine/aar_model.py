@@ -26,6 +26,10 @@ class Team:
     name: str
     alliances: tuple[str, ...]
     """Ids of the alliances it belongs to."""
+    plays: str = "team"
+    """Who plays it: ``team``, ``facilitator`` or ``background`` (the scenario's ``plays``)."""
+    bot: str = ""
+    """The bot of a background actor, in the facilitator's report only (teams never learn it)."""
 
 
 @frozen

@@ -25,6 +25,10 @@ The policies (:data:`BOTS`):
   calls, broken pledges): cooperative if that was cooperative, escalatory if the
   escalations were at least as many as the cooperative gestures; never deceives.
 
+An actor nobody sits at (``plays = "background"`` in the scenario) is always played by its bot
+(:func:`scenario_bots`; :data:`BACKGROUND` unless its table names one), wherever the session
+runs; in a dry run so is one the facilitator plays.
+
 >>> bots = parse_bot_specs(["red=hawk", "blue=dove"], session.scenario)   # doctest: +SKIP
 >>> next_command(session.state, session.ruleset, bots, seed=7, events=events)  # doctest: +SKIP
 SubmitOrders(team='blue', orders=(...))
@@ -45,7 +49,7 @@ from detente.engine.ruleset import (
     SOLIDARITY,
     Ruleset,
 )
-from detente.engine.scenario import Scenario
+from detente.engine.scenario import DEFAULT_BOT, Actor, Scenario
 from detente.engine.seat import COOPERATIVE, ESCALATORY, Seat, tone
 from detente.engine.state import Order, State
 from detente.engine.views import ProposalView
@@ -345,13 +349,40 @@ BOTS: Mapping[str, Policy] = {
 """Every bot policy, by name."""
 
 
+BACKGROUND = DEFAULT_BOT
+"""The bot of an actor nobody sits at whose table names none (``bot``): a state that is
+cooperative first and then answers in kind is the plainest stand-in for a government the
+exercise does not train, and it reacts to what the teams do to it (a dove would let them do
+anything, a hawk or a random bot would drive the scenario by itself)."""
+
+
+def actor_bot(actor: Actor) -> Policy:
+    """The bot that plays ``actor`` when no person does: its ``bot``, or :data:`BACKGROUND`."""
+    return BOTS[actor.stand_in]
+
+
+def scenario_bots(scenario: Scenario, *, stand_ins: bool = False) -> dict[str, Policy]:
+    """The bots the scenario seats itself: each background actor's (:func:`actor_bot`); with
+    ``stand_ins``, those of the actors the facilitator plays too — a dry run has no facilitator
+    at the console, so the bot stands in."""
+    return {a.id: actor_bot(a) for a in scenario.actors
+            if a.plays == "background" or (stand_ins and a.plays == "facilitator")}
+
+
+def seated(scenario: Scenario, bots: Mapping[str, Policy]) -> dict[str, Policy]:
+    """``bots`` with the scenario's own (:func:`scenario_bots`) for the actors they leave out:
+    a background actor is always played, and a ``--bot`` for it wins over its ``bot``."""
+    return {**scenario_bots(scenario), **bots}
+
+
 class BotSpecError(ValueError):
     """A ``TEAM=POLICY`` that does not name a team of the scenario and a known policy."""
 
 
 def parse_bot_specs(specs: Iterable[str], scenario: Scenario) -> dict[str, Policy]:
-    """``["red=hawk", "blue=dove"]`` as ``{team: policy}``. ``BotSpecError`` says what is
-    wrong in one line and lists the valid teams or policies."""
+    """``["red=hawk", "blue=dove"]`` as ``{team: policy}``, with the scenario's background
+    actors' bots (:func:`seated`). ``BotSpecError`` says what is wrong in one line and lists the
+    valid teams or policies."""
     teams = scenario.actor_ids
     out: dict[str, Policy] = {}
     for spec in specs:
@@ -366,7 +397,7 @@ def parse_bot_specs(specs: Iterable[str], scenario: Scenario) -> dict[str, Polic
         if team in out and out[team] is not policy:
             raise BotSpecError(f"{spec}: {team} already has a bot ({out[team].name})")
         out[team] = policy
-    return out
+    return seated(scenario, out)
 
 
 # -- the next command --------------------------------------------------------------------------
@@ -584,6 +615,7 @@ def without_teams(script: Script, teams: Collection[str]) -> Script:
 
 
 __all__ = [
+    "BACKGROUND",
     "BOTS",
     "COOPERATIVE",
     "ESCALATORY",
@@ -592,10 +624,13 @@ __all__ = [
     "BotSpecError",
     "Policy",
     "Seat",
+    "actor_bot",
     "bot_command",
     "next_bot_command",
     "next_command",
     "parse_bot_specs",
+    "scenario_bots",
+    "seated",
     "tone",
     "without_teams",
 ]

@@ -26,6 +26,7 @@ from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, funct
 from detente.engine.scenario import (
     CHANNEL_UNITS,
     OUTCOMES,
+    PLAYS,
     TRACK_AUDIENCES,
     TRACK_ID,
     TRACK_SCOPES,
@@ -78,6 +79,13 @@ MAX_DELAY = 20
 """An objective's points."""
 _COUNT_WORDS = {1: "one", 2: "two"}
 _SCOPE_ORDER = tuple(SCOPES)
+
+
+def bot_names() -> tuple[str, ...]:
+    """The bot policies an actor's ``bot`` may name (:data:`detente.engine.bots.BOTS`)."""
+    from detente.engine.bots import BOTS  # the bots play sessions: loaded only when asked
+
+    return tuple(BOTS)
 
 
 def ending_outcomes(ruleset: Ruleset) -> tuple[str, ...]:
@@ -267,14 +275,24 @@ class ScenarioChecks:
         actors = self.data.get("actors")
         if isinstance(actors, list) and len(actors) < 2:
             self.add(("actors",), f"a scenario needs at least two actors (it has {len(actors)})")
+        playing = 0
         for i, t in self.tables("actors"):
             self.starting(("actors", i), t, "actor")
+            plays, bot = t.get("plays", PLAYS[0]), t.get("bot")
+            if isinstance(plays, str) and plays not in PLAYS:
+                self.add(("actors", i, "plays"), _one_of("plays", plays, PLAYS))
+            playing += plays == PLAYS[0] or plays not in PLAYS  # a wrong one is reported once
+            if isinstance(bot, str) and bot not in (names := bot_names()):
+                self.add(("actors", i, "bot"), _one_of("bot", bot, names))
             colour = t.get("colour")
             if (isinstance(colour, str) and colour not in COLOURS
                     and not _HEX_COLOUR.fullmatch(colour)):
                 hint = suggest(colour.lower().replace(" ", ""), COLOURS)
                 self.add(("actors", i, "colour"), f"unknown colour '{one_line(colour)}'{hint}; use a colour "
                          'name such as "blue" or "#rrggbb"')
+        if isinstance(actors, list) and len(actors) >= 2 and not playing:
+            self.add(("actors",), 'no actor is played by a team: give at least one plays = "team" '
+                     "(or leave plays out, as a team plays it by default)")
 
     def check_alliances(self) -> None:
         for i, t in self.tables("alliances"):

@@ -37,7 +37,8 @@ RULES: dict[str, str] = {
     "never-true": "a condition (inject, objective or ending) that can never be true",
     "unreachable": "a scheduled inject that arrives after an ending always stops the exercise",
     "unaffected": "an objective whose condition reads only what no move and no inject changes",
-    "no-objectives": "an actor with no objectives",
+    "no-objectives": "an actor a team plays with no objectives",
+    "idle-bot": "a bot named for an actor a team plays (it plays only actors nobody sits at)",
     "unused": "a region or force that nothing uses",
     "same-as-ruleset": "a ruleset override equal to the ruleset's own number",
     "priced-out": "a move whose cost no team can pay: turn it off in [rules.moves] instead",
@@ -171,9 +172,13 @@ class _Linter:
     def check_actors(self) -> None:
         scored = {o.actor for o in self.s.objectives}
         for i, a in enumerate(self.s.actors):
-            if a.id not in scored:
+            # An actor nobody sits at needs none: no team's play is scored by it.
+            if a.id not in scored and a.playing:
                 self.add(("actors", i), f"{a.id} has no objectives: nothing scores its play",
                          "no-objectives")
+            if a.bot is not None and a.playing:
+                self.add(("actors", i, "bot"), f"{a.id} is played by a team, so its bot never plays: "
+                         'give it plays = "background" or "facilitator", or leave bot out', "idle-bot")
 
     def check_regions_and_forces(self) -> None:
         named: set[str] = set()

@@ -29,6 +29,12 @@ from detente.engine.tracks import (
 )
 
 PHASES: tuple[str, ...] = ("briefing", "communications", "orders", "adjudication", "debrief")
+PLAYS: tuple[str, ...] = ("team", "facilitator", "background")
+"""Who plays an actor (:attr:`Actor.plays`): a team at its own seat, the facilitator from the
+console, or a bot in the background."""
+DEFAULT_BOT = "tit-for-tat"
+"""The bot of an actor no team plays whose table names none (see
+:data:`detente.engine.bots.BACKGROUND` for why)."""
 OUTCOMES: tuple[str, ...] = ("scenario", "turn-limit", "ended")
 """The engine's own outcomes: a scenario's ending, the turn limit, the facilitator's end. A
 ruleset adds those of its endings (:attr:`detente.engine.ruleset.Ruleset.outcomes`)."""
@@ -142,7 +148,8 @@ class Rules:
 
 @frozen
 class Actor:
-    """A state or organisation played by a team (``[[actors]]``)."""
+    """A state or organisation (``[[actors]]``): played by a team, by the facilitator, or by a
+    bot in the background (:attr:`plays`). Whoever plays it, it is a full actor in the rules."""
 
     id: str
     """Short identifier used everywhere else (``"blue"``)."""
@@ -157,6 +164,24 @@ class Actor:
     values: Values = field(factory=dict)
     """Starting values of the ruleset's actor tracks, written as keys of the table
     (``readiness = 2``)."""
+    plays: str = "team"
+    """Who plays it: ``team`` (a seat and a join code), ``facilitator`` (no seat: the
+    facilitator gives its orders and answers from the console, when it wants to) or
+    ``background`` (no seat: its ``bot`` plays it every turn)."""
+    bot: str | None = None
+    """The bot that plays it when no person does (``random``, ``dove``, ``hawk`` or
+    ``tit-for-tat``): always for a background actor, and in dry runs (``detente simulate``)
+    for one the facilitator plays. Left out: ``tit-for-tat``, a state that answers in kind."""
+
+    @property
+    def playing(self) -> bool:
+        """Whether a team sits at it (a seat, a join code, a hand-over)."""
+        return self.plays == "team"
+
+    @property
+    def stand_in(self) -> str:
+        """The name of the bot that plays it when no person does: :attr:`bot` or :data:`DEFAULT_BOT`."""
+        return self.bot or DEFAULT_BOT
 
 
 @frozen
@@ -515,6 +540,21 @@ class Scenario:
     def own_tracks(self) -> Mapping[str, Track]:
         """The declarations of the scenario's own values (:attr:`tracks`), by id, in order."""
         return {t.id: t.track for t in self.tracks}
+
+    @cached_property
+    def team_ids(self) -> tuple[str, ...]:
+        """The actors a team plays (``plays = "team"``), in declared order: those with a seat."""
+        return tuple(a.id for a in self.actors if a.playing)
+
+    @cached_property
+    def facilitator_played(self) -> tuple[str, ...]:
+        """The actors the facilitator plays from the console, in declared order."""
+        return tuple(a.id for a in self.actors if a.plays == "facilitator")
+
+    @cached_property
+    def background(self) -> tuple[str, ...]:
+        """The actors a bot plays in the background, in declared order."""
+        return tuple(a.id for a in self.actors if a.plays == "background")
 
     @cached_property
     def actor_names(self) -> Mapping[str, str]:

@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 from detente.engine import scenario as models
-from detente.engine.checks import MAX_DELAY, ending_outcomes, settable, start_range
+from detente.engine.checks import MAX_DELAY, bot_names, ending_outcomes, settable, start_range
 from detente.engine.loader import (
     CHECKS,
     COLOURS,
@@ -70,6 +70,7 @@ _HEX = "^#[0-9a-fA-F]{6}$"
 _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Turns", "limit"): {"minimum": 1, "maximum": 200},
     ("Actor", "colour"): {"anyOf": [{"enum": sorted(COLOURS)}, {"pattern": _HEX}]},
+    ("Actor", "plays"): {"enum": list(models.PLAYS)},
     ("Alliance", "members"): {"minItems": 2, "uniqueItems": True, "items": _ID},
     ("Region", "near"): {"items": _ID},
     ("Force", "owner"): _ID,
@@ -160,6 +161,8 @@ def _object(cl: type, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict
             # One of the ruleset's values, or one of the scenario's own (which the schema cannot know).
             prop = {k: v for k, v in prop.items() if k != "type"}
             prop["anyOf"] = [{"type": "string", "enum": list(settable(ruleset))}, _TRACK_ID]
+        if (cl.__name__, f.name) == ("Actor", "bot"):
+            prop["enum"] = list(bot_names())
         if (cl.__name__, f.name) == ("Ending", "outcome"):
             prop["enum"] = list(ending_outcomes(ruleset))
         if (cl.__name__, f.name) == ("ScriptedIncident", "severity") and ruleset.hazard is not None:

@@ -152,10 +152,13 @@ class Session:
         return None
 
     def waiting_for(self) -> tuple[str, ...]:
-        """Teams the current phase is still waiting for (the facilitator may move on anyway)."""
+        """Teams the current phase is still waiting for (the facilitator may move on anyway).
+        Never an actor no team plays: a background actor's bot acts at once, and what the
+        facilitator does for the actors it plays is up to the facilitator."""
         st = self.state
+        teams = self.scenario.team_ids
         if st.phase == "orders":
-            return tuple(a for a in self.scenario.actor_ids if a not in st.orders)
+            return tuple(a for a in teams if a not in st.orders)
         if st.phase == "communications":
             waiting: list[str] = []
             for p in st.proposals.values():
@@ -163,7 +166,7 @@ class Session:
                     waiting += [t for t in p.to if t not in p.answers]
                 elif p.status == "talking":
                     waiting += [p.by, *p.to]
-            return tuple(a for a in self.scenario.actor_ids if a in waiting)
+            return tuple(a for a in teams if a in waiting)
         return ()
 
     # -- injects and end of turn -----------------------------------------------------------

@@ -302,7 +302,11 @@ def _holder_hook(cl: type) -> Callable[[Any, Any], Any]:
 
 def _holder_unstructure(cl: type) -> Callable[[Any], dict[str, Any]]:
     """The way back: the ``values`` of the table as keys of its own, where its fields were."""
-    generated: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cl, converter)
+    # An actor a team plays says nothing of it: a log header of a scenario that does not use
+    # ``plays`` stays as it was before the field existed (and so do its hashes).
+    generated: Callable[[Any], dict[str, Any]] = (
+        make_dict_unstructure_fn(cl, converter, plays=override(omit_if_default=True)) if cl is Actor
+        else make_dict_unstructure_fn(cl, converter))
 
     def unstructure(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -350,8 +350,9 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     (``[[tracks]]``) keep their declarations, but the ``start`` of one the role sees none of
     is left out (it starts at 0 or false, as far as the role is told). Injects and endings are
     gone (their texts and conditions are the facilitator's; a released inject reaches its
-    addressees as an event), and so is the seed. ``public`` or ``spectator``: as a team of no
-    actor (no private briefing, no objectives).
+    addressees as an event), and so is the seed. Who plays each actor (``plays``) stays, as the
+    room knows who sits where; the bot of an actor no team plays (``bot``) goes. ``public`` or
+    ``spectator``: as a team of no actor (no private briefing, no objectives).
 
     >>> from detente.engine.loader import load_scenario_text, EXAMPLE
     >>> s = load_scenario_text(EXAMPLE)
@@ -376,6 +377,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
             briefing="",
             budget=a.budget if seen(BUDGET.name, [a.id]) else BUDGET.default,
             values={k: v for k, v in a.values.items() if seen(k, [a.id])},
+            bot=None,  # who plays an actor is known in the room (plays); how its bot plays is not
         )
         for a in scenario.actors
     )

@@ -120,6 +120,8 @@ class RemoteClient:
         self._moves: list[dict[str, Any]] = []
         self._priced: dict[str, list[dict[str, Any]]] = {}
         self._waiting: tuple[str, ...] = ()
+        self._played: dict[str, dict[str, Any]] = {}
+        """The facilitator's: each actor it plays, its view (read) and its moves as sent."""
         self._annullable: list[dict[str, Any]] = []
         self._clock: tuple[float | None, float] = (None, 0.0)
         self._log = ""
@@ -272,6 +274,9 @@ class RemoteClient:
         self._moves = list(msg.get("moves") or [])
         self._priced = {k: list(v) for k, v in (msg.get("priced") or {}).items()}
         self._waiting = tuple(msg.get("waiting") or ())
+        tracks = self._tracks()
+        self._played = {a: {**more, "view": protocol.view_from_dict(more["view"], tracks)}
+                        for a, more in (msg.get("played") or {}).items()}
         self._annullable = list(msg.get("annullable") or [])
         left = msg.get("clock_left")
         self._clock = (float(left) if isinstance(left, int | float) else None, time.monotonic())
@@ -381,7 +386,11 @@ class RemoteClient:
         return []
 
     def view(self, role: str) -> View:
-        """This role's view (the only one a network client has)."""
+        """This role's view (the only one a network client has), or, for the facilitator, that
+        of an actor it plays."""
+        played = self._played.get(role)
+        if played is not None and role != self.joined:
+            return played["view"]
         assert self._view is not None, "not joined"
         return self._view
 
@@ -439,12 +448,16 @@ class RemoteClient:
         ]
 
     def moves(self, team: str) -> list[LegalMove]:
+        if team in self._played:
+            return self._legal(self._played[team]["moves"])
         return self._legal(self._moves) if team == self.joined else []
 
     def priced_moves(self, team: str, phase: str | None = None) -> list[LegalMove]:
+        key = phase or (self._view.phase if self._view is not None else "")
+        if team in self._played:
+            return self._legal(self._played[team]["priced"].get(key, []))
         if team != self.joined:
             return []
-        key = phase or (self._view.phase if self._view is not None else "")
         return self._legal(self._priced.get(key, []))
 
     def clock_left(self) -> float | None:

@@ -29,7 +29,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
 from detente.engine.views import PUBLIC
-from detente.tui.render.text import Names
+from detente.tui.render.text import Names, played_by, player
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names."""
@@ -230,8 +230,14 @@ def _teams(r: Report) -> list[Block]:
         out.append(Para(r.summary))
     if r.learning_objectives:
         out += [Para("What this exercise trains:", strong=True), Items(r.learning_objectives)]
-    rows = tuple((t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
-    out.append(Table(("team", "alliances"), rows))
+    rows: tuple[tuple[str, ...], ...] = tuple(
+        (t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
+    if any(t.plays != "team" for t in r.teams):  # who plays each, where a team does not
+        rows = tuple((*row, player(t.plays, t.bot))
+                     for row, t in zip(rows, r.teams, strict=True))
+        out.append(Table(("actor", "alliances", "played by"), rows))
+    else:
+        out.append(Table(("team", "alliances"), rows))
     if r.alliances:
         out.append(Items(tuple(f"{al.name}: {', '.join(r.name(m) for m in al.members)}"
                                for al in r.alliances)))
@@ -248,8 +254,22 @@ def _outcome(r: Report) -> list[Block]:
         o = r.outcome
         out.append(Para(f"{Names.outcome_name(o.result).capitalize()} on {_turn(r, o.turn)}: {o.reason}",
                         strong=True))
-    out.append(Table(("team", "objective points"), tuple((r.name(k), str(v)) for k, v in r.scores.items())))
+    out.append(Table(("team", "objective points"), _scored(r)))
     return out
+
+
+def _scored(r: Report) -> tuple[tuple[str, str], ...]:
+    """Each actor's objective points: the teams first, then the actors no team plays, each
+    marked with who played it (their points are listed, not ranked with the teams')."""
+    plays = {t.id: t for t in r.teams}
+    rows = []
+    for team_first in (True, False):
+        for k, v in r.scores.items():
+            t = plays.get(k)
+            if (t is None or t.plays == "team") == team_first:
+                who = "" if t is None else played_by(t.plays, t.bot)
+                rows.append((r.name(k) + (f" ({who})" if who else ""), str(v)))
+    return tuple(rows)
 
 
 def _risk(r: Report) -> list[Block]:

@@ -454,6 +454,33 @@ def _order_text(o: Mapping[str, Any], names: Names | None = None) -> str:
     return str(o["move"]) + (f" {' '.join(args)}" if args else "")
 
 
+def player(plays: str, bot: str = "") -> str:
+    """Who plays an actor, as a table's ``played by`` column says it.
+
+    >>> player("team"), player("facilitator"), player("background"), player("background", "dove")
+    ('a team', 'the facilitator', 'a bot (background)', 'the dove bot (background)')
+    """
+    if plays == "facilitator":
+        return "the facilitator"
+    if plays == "background":
+        return f"the {bot} bot (background)" if bot else "a bot (background)"
+    return "a team"
+
+
+def played_by(plays: str, bot: str = "") -> str:
+    """Who plays an actor, in words (empty for a team: that goes without saying); ``bot``, the
+    name of a background actor's bot, only where the reader may know it (the facilitator).
+
+    >>> played_by("team"), played_by("facilitator"), played_by("background"), played_by("background", "dove")
+    ('', 'played by the facilitator', 'background', 'background: the dove bot')
+    """
+    if plays == "facilitator":
+        return "played by the facilitator"
+    if plays == "background":
+        return f"background: the {bot} bot" if bot else "background"
+    return ""
+
+
 def facilitator_briefing(scenario: Scenario, v: View, names: Names | None = None) -> str:
     """The facilitator's briefing as text: what the exercise trains, the public briefing, each
     team's private briefing, and what the draws gave (``v``: the facilitator's view)."""
@@ -464,7 +491,9 @@ def facilitator_briefing(scenario: Scenario, v: View, names: Names | None = None
         parts.append(("What this exercise trains", "\n".join(f"- {g}" for g in goals)))
     parts.append(("Public briefing", scenario.scenario.briefing))
     for a in scenario.actors:
-        parts.append((f"Private briefing of {n.actor_name(a.id)}", a.briefing))
+        role = played_by(a.plays, a.stand_in if a.plays == "background" else "")
+        head = f"Private briefing of {n.actor_name(a.id)}" + (f" ({role})" if role else "")
+        parts.append((head, a.briefing))
     if v.draws:
         parts.append(("What was drawn", "\n".join(f"{d.title}: {d.option}" for d in v.draws)))
     return "\n\n".join(f"{head}:\n{body.strip()}" for head, body in parts if body.strip())

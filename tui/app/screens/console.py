@@ -39,7 +39,7 @@ from detente.tui.app.screens.modals import (
     TextModal,
     screen_keys,
 )
-from detente.tui.app.screens.team import HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.app.screens.team import HandoverScreen, PlayedScreen, ReturnScreen, TeamScreen
 from detente.tui.render.text import Names, clock_words, facilitator_briefing, notable
 
 PHASE_HINT = {
@@ -213,6 +213,8 @@ class ConsoleScreen(Panels, Screen[None]):
         # are in the help (F1) and the command palette, with their tooltips.
         Binding("n", "advance", "Next", tooltip="advance to the next phase (asks if a team has not acted)"),
         Binding("t", "team", "Team", tooltip="hand the keyboard to a team (a hand-over screen first)"),
+        Binding("p", "play", "Play",
+                tooltip="play an actor no team plays: its calls, answers and orders, on its own screen"),
         Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect",
                 show=False),
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
@@ -237,7 +239,7 @@ class ConsoleScreen(Panels, Screen[None]):
     ]
 
     #: Actions that make no sense once the session has ended (hidden from the footer then).
-    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review", "clock"})
+    PLAY_ACTIONS = frozenset({"advance", "team", "play", "inject", "override", "review", "clock"})
 
     def __init__(self, client: SessionClient) -> None:
         super().__init__()
@@ -281,6 +283,8 @@ class ConsoleScreen(Panels, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "team" and self.client.joined is not None:
             return False  # teams are on their own laptops: no keyboard to hand over
+        if action == "play" and not self.played:
+            return False  # no actor the facilitator plays: the key is not offered at all
         return not (action in self.PLAY_ACTIONS and self.ended)
 
     def show_end(self) -> None:
@@ -294,6 +298,11 @@ class ConsoleScreen(Panels, Screen[None]):
         v = self.client.view(FACILITATOR)
         if v.clock is not None and v.clock.running and self.is_mounted:
             self._status(v)
+
+    @property
+    def played(self) -> tuple[str, ...]:
+        """The actors the facilitator plays from this console (those a ``--bot`` plays aside)."""
+        return tuple(a for a in self.client.scenario.facilitator_played if a not in self.client.bots)
 
     def humans_waiting(self) -> tuple[str, ...]:
         """The teams the phase waits for that a person plays (a bot acts on its own)."""
@@ -326,6 +335,8 @@ class ConsoleScreen(Panels, Screen[None]):
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
+        if self.played and v.outcome is None:
+            line.append(f"  ·  you play {self._yours(v)} (p)", style="bold")
         clock = clock_words(v, self.client.clock_left())
         if clock:
             line.append(f"  ·  {clock}" + ("  ·  runs out: advances by itself" if v.clock and v.clock.auto
@@ -350,6 +361,22 @@ class ConsoleScreen(Panels, Screen[None]):
             line.append("What-if branch: ", "bold yellow")
             line.append(lineage[0])
         self.set_text("#status", line)
+
+    def _yours(self, v: View) -> str:
+        """The actors the facilitator plays, each with what it has left to do now."""
+        return ", ".join(self.team_names([a]) + (f": {todo}" if (todo := self._todo(v, a)) else "")
+                         for a in self.played)
+
+    @staticmethod
+    def _todo(v: View, actor: str) -> str:
+        """What an actor the facilitator plays has left to do now, in words: calls and proposals
+        to answer, orders to give (the turn never waits for them)."""
+        if v.phase == "communications":
+            n = sum(1 for p in v.proposals if p.status == "open" and actor in p.to and actor not in p.answers)
+            return f"{n} to answer" if n else ""
+        if v.phase == "orders" and actor not in v.orders:
+            return "orders not given"
+        return ""
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""
@@ -480,6 +507,7 @@ class ConsoleScreen(Panels, Screen[None]):
             return
         waiting = set(self.client.waiting_for())
         bots = self.client.bots
+        seated = self.client.scenario.team_ids  # an actor no team plays has no seat to hand over
         options = [
             (
                 a.id,
@@ -487,10 +515,30 @@ class ConsoleScreen(Panels, Screen[None]):
                 f"{f'  (played by the {bots[a.id].name} bot)' if a.id in bots else ''}",
             )
             for a in v.actors
+            if a.id in seated
         ]
         team = await self.app.push_screen_wait(ChooseModal("Which team takes the keyboard?", options))
         if team:
             await self.app.push_screen_wait(LockedHandover(self.client, team))
+            self.refresh_view()
+
+    @work
+    async def action_play(self) -> None:
+        """The screen of an actor the facilitator plays: the team screen, for that actor, with
+        no hand-over (the facilitator sees everything anyway)."""
+        played = self.played
+        v = self.client.view(FACILITATOR)
+        if not played or v.outcome is not None:
+            self.notify("No actor of this scenario is played by the facilitator (plays = \"facilitator\")."
+                        if not played else "The session has ended.", severity="warning")
+            return
+        actor: str | None = played[0]
+        if len(played) > 1:
+            options = [(a, self.team_names([a]) + (f"  ({todo})" if (todo := self._todo(v, a)) else ""))
+                       for a in played]
+            actor = await self.app.push_screen_wait(ChooseModal("Play which actor?", options))
+        if actor:
+            await self.app.push_screen_wait(PlayedScreen(self.client, actor))
             self.refresh_view()
 
     @work

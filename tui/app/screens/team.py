@@ -211,10 +211,14 @@ class TeamScreen(Screen[None]):
             self._status(v)
 
     # -- rendering -------------------------------------------------------------------------
+    def _who(self, name: str) -> str:
+        """The team as the status line names it."""
+        return name
+
     def _status(self, v: View) -> None:
         me = next(a for a in v.actors if a.id == self.team)
         status = Text.assemble(
-            (me.name, "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
+            (self._who(me.name), "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
         )
         clock = clock_words(v, self.client.clock_left())
         if clock:
@@ -666,6 +670,29 @@ class TeamScreen(Screen[None]):
                 "cannot afford now are greyed, with what they cost.",
             )
         )
+
+
+class PlayedScreen(TeamScreen):
+    """The screen of an actor the facilitator plays (``plays = "facilitator"``), opened from the
+    console: the team screen for that actor — its view, its moves, its answers and orders —
+    with no hand-over, since the facilitator sees everything anyway. Its orders are optional:
+    the turn goes on without them."""
+
+    BINDINGS = [
+        Binding("escape", "finish", "Console",
+                tooltip="Back to the console (what was sent stays; unsealed draft orders are lost)")
+        if b.action == "finish" else b
+        for b in TeamScreen.BINDINGS
+        if isinstance(b, Binding)
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "finish":
+            return True  # the facilitator's own console is always there to go back to
+        return super().check_action(action, parameters)
+
+    def _who(self, name: str) -> str:
+        return f"{name} (you play it)"
 
 
 class CallScreen(Screen[None]):
