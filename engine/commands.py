@@ -60,6 +60,9 @@ class Say:
     team: str
     proposal: str
     text: str
+    tone: str = ""
+    """The tone the line is said in (one of the ruleset's call tones: a reassurance, a warning
+    …); empty: none. A side's tone for the call is that of its last line that gave one."""
 
 
 @frozen
@@ -82,6 +85,18 @@ class HangUp:
     type: ClassVar[str] = "hang_up"
     team: str
     proposal: str
+
+
+@frozen
+class RateCall:
+    """The facilitator rates an answered call of this turn, in progress or ended: how much what
+    was said helped (+1, +2) or harmed (-1, -2); the ruleset says what a rating does."""
+
+    type: ClassVar[str] = "rate_call"
+    proposal: str
+    """The call's id (``"3-1"``)."""
+    rating: int
+    """-2 to +2 (:data:`detente.engine.ruleset.RATINGS`)."""
 
 
 @frozen
@@ -183,6 +198,7 @@ Command = (
     | Say
     | MakePledge
     | HangUp
+    | RateCall
     | Withdraw
     | SubmitOrders
     | AddInject
@@ -203,6 +219,7 @@ COMMAND_TYPES: dict[str, type] = {
         Say,
         MakePledge,
         HangUp,
+        RateCall,
         Withdraw,
         SubmitOrders,
         AddInject,

@@ -190,12 +190,23 @@ class Said(_AboutProposal):
     kind: ClassVar[str] = "message"
     by: str = ""
     text: str = ""
+    tone: str = ""
+    """The call tone it was said in (the ruleset's); empty: none given."""
 
 
 @frozen
 class HungUp(_AboutProposal):
     kind: ClassVar[str] = "hang_up"
     by: str = ""
+
+
+@frozen
+class CallRated(_AboutProposal):
+    """The facilitator rated an answered call."""
+
+    kind: ClassVar[str] = "rating"
+    rating: int = 0
+    """-2 (it made things much worse) to +2 (it helped a great deal)."""
 
 
 @frozen
@@ -370,7 +381,7 @@ TYPES: dict[str, type[TimelineEntry]] = {
     t.kind: t
     for t in (
         Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
-        Answered, LeftUnanswered, Settled, Said, HungUp, Withdrawn, Pledged, PledgeSettled,
+        Answered, LeftUnanswered, Settled, Said, HungUp, CallRated, Withdrawn, Pledged, PledgeSettled,
         MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged, Marked,
         IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
     )
@@ -439,6 +450,7 @@ __all__ = [
     "TYPES",
     "Annulled",
     "Answered",
+    "CallRated",
     "ClockSet",
     "Drawn",
     "Ended",

@@ -52,11 +52,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "response": ("id, by, accept", "a target answered a proposal"),
     "unanswered": ("id, by", "the phase ended with these targets not answering"),
     "settled": ("id", "every target of a proposal has answered"),
-    "message": ("id, by, text", "a line said on a call"),
+    "message": ("id, by, text, tone", "a line said on a call (tone: the call tone it was said in, if any)"),
     "pledge": ("id, call, by, to, pledge, region, until",
                "a pledge made on a call (pledge: its kind; `kind` is the event's)"),
     "pledge_status": ("id, status", "a pledge was kept (expired) or broken"),
     "hang_up": ("id, by", "a call ended"),
+    "rating": ("id, rating", "the facilitator rated an answered call, -2 to +2"),
     "withdrawn": ("id, by, cost", "the proposer withdrew an unanswered call or proposal (cost: returned)"),
     "move": ("team, order, result, text", "a move was resolved, with its result in words"),
     "roll": ("id, p, value, success, inputs, about", "a seeded roll: success when value < p"),
@@ -199,7 +200,12 @@ def _withdrawn(w: Working, e: Read) -> None:
 
 def _message(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
-    _update_proposal(w, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
+    line = Message(by=e["by"], text=e["text"], tone=e.get("tone", ""))
+    _update_proposal(w, e["id"], transcript=(*p.transcript, line))
+
+
+def _rating(w: Working, e: Read) -> None:
+    _update_proposal(w, e["id"], rating=e["rating"])
 
 
 def _hang_up(w: Working, e: Read) -> None:
@@ -294,6 +300,7 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "pledge": _pledge,
     "pledge_status": _pledge_status,
     "hang_up": _hang_up,
+    "rating": _rating,
     "withdrawn": _withdrawn,
     "move": _nothing,
     "roll": _nothing,

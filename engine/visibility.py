@@ -122,6 +122,7 @@ EVENTS: dict[str, EventRule] = {
     "pledge": _STAMPED,
     "pledge_status": _STAMPED,
     "hang_up": _STAMPED,
+    "rating": _STAMPED,  # stamped with the call's parties: the facilitator's verdict on their call
     "withdrawn": _STAMPED,
     "move": _STAMPED,  # stamped by the rule that resolved it (a private move: its parties)
     "roll": _FACILITATOR,
