@@ -190,7 +190,8 @@ def test_a_bot_speaks_on_a_call_in_a_tone_that_fits_its_policy(policy: str, tone
     said = set()
     for seed in range(8):
         session = _on_a_call(seed)
-        while (cmd := bot_command(session.state, "blue", BOTS[policy], session.ruleset, seed=seed)) is not None:
+        bot = BOTS[policy]
+        while (cmd := bot_command(session.state, "blue", bot, session.ruleset, seed=seed)) is not None:
             assert session.apply(cmd).accepted
             if isinstance(cmd, Say):
                 said.add(cmd.tone)

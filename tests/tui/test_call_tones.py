@@ -24,7 +24,8 @@ async def choose(pilot, key: str) -> None:  # type: ignore[no-untyped-def]
     modal = pilot.app.screen
     assert isinstance(modal, ChooseModal)
     options = modal.query_one(OptionList)
-    options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == key)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    options.highlighted = ids.index(key)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -34,7 +35,8 @@ def header(app: DetenteApp) -> str:
 
 
 def footer_keys(app: DetenteApp) -> dict[str, str]:
-    return {b.binding.key: b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
+    shown = [b.binding for b in app.screen.active_bindings.values() if b.binding.show]
+    return {b.key: b.description for b in shown}
 
 
 async def test_each_side_of_a_call_chooses_the_tone_of_its_lines_with_f4(tmp_path: Path) -> None:
