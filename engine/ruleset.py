@@ -229,6 +229,21 @@ def functions_of(ruleset: Ruleset) -> dict[str, Signature]:
 _FUNCTIONS: dict[str, tuple[Ruleset, dict[str, Signature]]] = {}
 
 
+def ruleset_ids(ruleset: Ruleset) -> dict[str, frozenset[str]]:
+    """The ids a condition may name that the ruleset declares, by kind: its moves (``move``),
+    its pledge kinds (``pledge``) and the severities of its hazard (``severity``).
+
+    >>> sorted(ruleset_ids(find_ruleset("defense-diplomacy"))["severity"])
+    ['grave', 'minor', 'serious']
+    """
+    hazard = ruleset.hazard
+    return {
+        "move": frozenset(ruleset.moves),
+        "pledge": frozenset(ruleset.pledges),
+        "severity": frozenset(hazard.severities if hazard is not None else ()),
+    }
+
+
 @frozen
 class Figure:
     """Something the ruleset works out for a pair of actors as one role sees it, not a value it
