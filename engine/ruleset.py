@@ -300,7 +300,8 @@ class Hazard:
     """A pair flag (a ``bool`` pair track) that contains it while true (an incidents
     agreement): a report says whether it was in force at each one; empty if none."""
     severities: tuple[str, ...] = ()
-    """Its severities, the mildest first: what a scenario's scripted one may be."""
+    """Its severities, the mildest first: what a scenario's scripted one may be, and what a
+    condition's ``incidents_of(severity=…)`` may name."""
     happen: Callable[[Resolution, str, str, str, str, str], None] | None = None
     """Make one happen without a roll, as an inject scripts it: ``(resolution, a, b, severity,
     region, cause)``, with its consequences as if rolled; the ``incident`` event carries the

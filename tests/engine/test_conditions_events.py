@@ -391,3 +391,23 @@ def test_a_bad_keyword_move_or_choice_is_a_load_error_with_file_line_and_field(
     lines = strait(objective(when)).splitlines()
     line = next(i for i, text in enumerate(lines, 1) if text == f'when = "{when}"')
     assert f"probe.toml:{line}: objectives[0].when: {message}" in found, found
+
+
+def test_the_linter_takes_what_happened_as_able_to_change() -> None:
+    """Two counts of one move with different tones are two values, neither fixed at its start;
+    a count below zero can never be."""
+    from detente.engine.lint import lint_scenario
+
+    conditions = [
+        "made('red', 'public_statement', tone='warn') >= 1 "
+        "and made('red', 'public_statement', tone='reassure') == 0",
+        "refused('blue', 'red') and pledges('red', status='kept') >= 1",
+        "incidents_of(severity='grave', cause='rolled') >= 1",
+        "made('blue', 'deploy') < 0",
+    ]
+    s = load_scenario_text(strait("".join(objective(w, i) for i, w in enumerate(conditions))))
+    mine = {f"objectives[{i}].when" for i in range(len(conditions))}
+    found = {w.field: w for w in lint_scenario(s) if w.field in mine}
+    assert set(found) == {"objectives[3].when"}
+    assert found["objectives[3].when"].rule == "never-true"
+    assert "made('blue', 'deploy') is 0 or more" in found["objectives[3].when"].message
