@@ -29,7 +29,8 @@ own, and :data:`ENGINE_FUNCTIONS`), with ids in quotes, and the named arguments 
 >>> compile_condition("made('red', 'announce', tone='angry') >= 2", ids)
 Traceback (most recent call last):
 ...
-detente.engine.expr.ExpressionError: tone='angry' is not a choice of announce (its choices: calm, stern) (column 30)
+detente.engine.expr.ExpressionError: tone='angry' is not a choice of announce (its choices: calm, \
+stern) (column 30)
 
 Anything else is rejected with an :class:`ExpressionError` that says where and why.
 
