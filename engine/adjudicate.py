@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from attrs import frozen
 
 from detente.engine import dice
-from detente.engine.events import FOLD, Event
+from detente.engine.events import FOLD, Event, tally_move
 from detente.engine.ruleset import MoveType, Ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.state import Order, Reading, State, Working
@@ -182,11 +182,11 @@ class Resolution:
 
     def move(self, team: str, order: Order, text: str, *, result: str = "done", vis: Vis = "all") -> None:
         """Record that ``team``'s move was resolved, with its result in words."""
-        # A move event changes nothing in the state (its fold does nothing): only recorded.
+        logged = order.to_dict()
         self.events.append({
-            "kind": "move", "team": team, "order": order.to_dict(), "result": result, "text": text,
-            "vis": vis,
+            "kind": "move", "team": team, "order": logged, "result": result, "text": text, "vis": vis,
         })
+        tally_move(self.state, team, logged, result)  # the event's fold, without FOLD's lookup
 
 
 class LegalMove(NamedTuple):

@@ -10,7 +10,10 @@ back what it did:
 - a force it moved goes back where it was, known to whom it was known;
 - a marker it set (a conflict started by a grave incident, a call for solidarity) is set back;
 - an incident no longer counts in the pair's tally the ruleset keeps of them
-  (:attr:`~detente.engine.ruleset.Ruleset.counts`).
+  (:attr:`~detente.engine.ruleset.Ruleset.counts`);
+- neither counts any longer in what conditions ask about what happened (``made``,
+  ``incidents_of``: :attr:`~detente.engine.state.State.tally`); the ``annul`` event repeats the
+  annulled move's team, order and result, or the incident's severity and cause, for that.
 
 What later adjudication steps made of it stays (tension drift, a pledge the move broke,
 what a detection revealed, a notice given): the facilitator can override those.
@@ -169,11 +172,19 @@ def annul(session: Session, target: str, reason: str, public: str) -> Resolution
     events, states, _ = got
     r = Resolution(st, session.ruleset, session.dice_key)
     between = list(f.event.get("between", [])) if f.item.kind == "incident" else []
+    # What it annuls, as its event said it, so that the fold can stop counting it (State.tally).
+    said = _ANNULLED[f.item.kind]
+    what = {k: f.event[k] for k in said if k in f.event}
     r.emit("annul", f.event.get("vis", "all"), target=target, what=f.item.kind, text=f.item.text,
-           between=between, reason=reason, public=public)
+           between=between, reason=reason, public=public, **what)
     for j in f.effects:
         _set_back(r, events[j], states[j])
     return r
+
+
+_ANNULLED = {"move": ("team", "order", "result"), "incident": ("severity", "cause")}
+"""The fields of the annulled event an ``annul`` repeats: a move's team, order and result; an
+incident's severity and (a scripted one's) cause, which only the facilitator reads."""
 
 
 def _set_back(r: Resolution, e: Mapping[str, Any], before: State) -> None:

@@ -28,14 +28,14 @@ from typing import Any
 
 from attrs import frozen
 
-from detente.engine.conditions import Facts
-from detente.engine.expr import compile_condition
+from detente.engine.conditions import Facts, condition_ids
+from detente.engine.expr import HAPPENINGS, compile_condition
 from detente.engine.ruleset import Ruleset, find_ruleset, functions_for, functions_of
 from detente.engine.scenario import Rules, Scenario
 from detente.engine.state import initial_state, pair
 
 __all__ = ["INF", "Key", "Kinds", "Ranges", "Span", "call_text", "calls", "key_of", "kinds_of", "number",
-           "scenario_kinds"]
+           "scenario_kinds", "split_args"]
 
 Key = tuple[str, tuple[str, ...]]
 """A value a condition reads: a function and its ids (``("tension", ("blue", "red"))``), or
@@ -154,11 +154,36 @@ def key_of(name: str, args: tuple[str, ...], kinds: Kinds | None = None) -> Key:
 
 
 def call_text(key: Key) -> str:
-    """A value as a condition writes it: ``tension('blue', 'red')``, ``turn``."""
+    """A value as a condition writes it: ``tension('blue', 'red')``, ``turn``, ``made('blue',
+    'sail', region='north')`` (a keyword is kept in the key as ``region=north``: no id has an
+    ``=``).
+
+    >>> call_text(("made", ("blue", "sail", "region=north")))
+    "made('blue', 'sail', region='north')"
+    """
     name, args = key
     if not args and name in ("turn", "turns"):
         return name
-    return f"{name}({', '.join(repr(a) for a in args)})"
+    positional, named = split_args(args)
+    shown = [repr(a) for a in positional] + [f"{k}={v!r}" for k, v in named.items()]
+    return f"{name}({', '.join(shown)})"
+
+
+def split_args(args: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The ids of a key's call and its keywords (kept as ``name=value``)."""
+    positional = tuple(a for a in args if "=" not in a)
+    named = dict(a.split("=", 1) for a in args if "=" in a)
+    return positional, named
+
+
+def _args_of(node: ast.Call) -> tuple[str, ...] | None:
+    """The ids and keywords of a call, as a key holds them, or None if one is not a literal."""
+    ids = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    named = sorted(f"{k.arg}={k.value.value}" for k in node.keywords
+                   if isinstance(k.value, ast.Constant) and isinstance(k.value.value, str))
+    if len(ids) != len(node.args) or len(named) != len(node.keywords):
+        return None
+    return (*ids, *named)
 
 
 def calls(source: str, kinds: Kinds | None = None) -> set[Key]:
@@ -172,10 +197,10 @@ def calls(source: str, kinds: Kinds | None = None) -> set[Key]:
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id not in _ARITHMETIC):
-            # In a valid condition only min, max and abs take numbers: every other argument is an id.
-            args = tuple(a.value for a in node.args
-                         if isinstance(a, ast.Constant) and isinstance(a.value, str))
-            out.add(key_of(node.func.id, args, kinds))
+            # In a valid condition only min, max and abs take numbers: every other argument is an
+            # id, or a keyword's word in quotes.
+            args = _args_of(node)
+            out.add(key_of(node.func.id, args if args is not None else (), kinds))
     return out
 
 
@@ -192,7 +217,7 @@ class Ranges:
         """The scenario's own values: only injects (and the facilitator) change them."""
         self.start = initial_state(s, numbers, ruleset)
         self.facts = Facts(self.start)
-        self.ids = s.ids()
+        self.ids = condition_ids(s, ruleset)
         changes = ruleset.changes
         self.ruleset_changes: frozenset[str] | None = (
             None if changes is None
@@ -209,8 +234,10 @@ class Ranges:
     def moved_by_play(self, key: Key) -> bool:
         """Whether a move, a step of the ruleset or an inject can change this value."""
         name, args = key
-        if name in ("fired", "drew"):
-            return True  # injects fire as turns go by; a draw is made when the session starts
+        if name in ("fired", "drew") or name in HAPPENINGS:
+            # Injects fire as turns go by; a draw is made when the session starts; moves are
+            # made, calls refused, pledges given and incidents happen as the teams play.
+            return True
         if name in self.own:  # no move and no step of the ruleset changes a scenario's own value
             return key in self.inject_changes
         own = self.ruleset.functions.get(name)
@@ -244,7 +271,8 @@ class Ranges:
     def start_value(self, key: Key) -> Any:
         """The value at the start of the exercise."""
         name, args = key
-        return getattr(self.facts, name)(*args)
+        positional, named = split_args(args)
+        return getattr(self.facts, name)(*positional, **named)
 
     def domain(self, key: Key) -> Span | frozenset[bool]:
         """What a value can be during play: its range, or its starting value if nothing in
@@ -466,10 +494,9 @@ class _Solver:
             return ("turn", ())
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id not in _ARITHMETIC):
-            ids = tuple(a.value for a in node.args
-                        if isinstance(a, ast.Constant) and isinstance(a.value, str))
-            if len(ids) == len(node.args):  # every argument a literal id
-                return key_of(node.func.id, ids, self.kinds)
+            args = _args_of(node)
+            if args is not None:  # every argument a literal id (or keyword)
+                return key_of(node.func.id, args, self.kinds)
         return None
 
     def value(self, node: ast.expr) -> Span | None:

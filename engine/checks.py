@@ -19,10 +19,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeGuard
 
 from detente.engine import expr
+from detente.engine.conditions import move_choices
 from detente.engine.expr import ExpressionError
 from detente.engine.locate import FieldPath
 from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
-from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_for
+from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_for, ruleset_ids
 from detente.engine.scenario import (
     CHANNEL_UNITS,
     OUTCOMES,
@@ -32,6 +33,7 @@ from detente.engine.scenario import (
     TRACK_SCOPES,
     TRACK_TYPES,
     Rules,
+    Scenario,
     declared_tracks,
 )
 from detente.engine.tomlfile import MAX_COUNTS, too_many
@@ -155,8 +157,12 @@ class ScenarioChecks:
     Values of the wrong type are skipped here: structuring has reported them already.
     """
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], scenario: Scenario | None = None) -> None:
         self.data = data if isinstance(data, Mapping) else {}
+        self.scenario = scenario
+        """The scenario structured from ``data``, if it could be: the choices of the ruleset's
+        moves are worked out on it (:meth:`add_choices`)."""
+        self._choices = False
         self.found: list[tuple[FieldPath, str]] = []
         self.ids: dict[str, set[str]] = {}
         self.compiled: dict[str, ExpressionError | None] = {}
@@ -251,6 +257,8 @@ class ScenarioChecks:
                 else:
                     first[v] = i
             self.ids[kind] = set(first)
+        if self.ruleset is not None:  # what conditions may name of the ruleset: moves, pledges …
+            self.ids.update({kind: set(ids) for kind, ids in ruleset_ids(self.ruleset).items()})
 
     def check_meta(self) -> None:
         v = self.table("scenario").get("id")
@@ -650,6 +658,8 @@ class ScenarioChecks:
                      f"{nice(MAX_CONDITION_LENGTH)}")
             return
         if source not in self.compiled:
+            if not self._choices and _CHOOSES.search(source):
+                self.add_choices()
             try:
                 calls = check_condition(source, self.ids, self.ruleset, self.own)
                 self.compiled[source] = self.draw_mismatch(source, calls)
@@ -664,6 +674,20 @@ class ScenarioChecks:
             if error.line > 1:
                 where = f"line {error.line} of the condition, {where}"
             self.add(here, f"{where}: {error.message}")
+
+    def add_choices(self) -> None:
+        """The choices of the ruleset's moves of fixed choices, among the ids conditions may
+        name (a ``made(…, tone='warn')`` names one); worked out once, on the scenario, for the
+        first condition that may need them. Without a scenario (it has mistakes of type, which
+        are reported) any choice passes."""
+        self._choices = True
+        if self.scenario is None or self.ruleset is None:
+            return
+        try:
+            choices = move_choices(self.scenario, self.ruleset)
+        except Exception:  # a scenario the other checks refuse: they say why
+            return
+        self.ids.update({kind: set(ids) for kind, ids in choices.items()})
 
     def check_rules(self) -> None:
         rules = self.table("rules")
@@ -780,16 +804,21 @@ class ScenarioChecks:
         return True
 
 
+_CHOOSES = re.compile(r"\b(choice|tone)\s*=(?!=)")
+"""A condition that may name a move's choice (``made(…, tone='warn')``)."""
+
 _KIND_WORDS = {str: "texts", int: "whole numbers", float: "numbers", bool: "true/false"}
 
 
-def check_data(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
-    """Every mistake beyond types in a scenario's parsed tables, each as ``(field path, message)``.
+def check_data(data: Mapping[str, Any], scenario: Scenario | None = None) -> list[tuple[FieldPath, str]]:
+    """Every mistake beyond types in a scenario's parsed tables, each as ``(field path, message)``;
+    ``scenario`` is the scenario structured from them, if it could be (conditions' choices of
+    moves are checked on it).
 
     >>> check_data({"turns": {"limit": 500}})[0]
     (('turns', 'limit'), 'limit must be 1–200, got 500')
     """
-    return ScenarioChecks(data).run()
+    return ScenarioChecks(data, scenario).run()
 
 
 def check_condition(

@@ -14,12 +14,45 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from detente.engine.expr import Condition, compile_condition
-from detente.engine.ruleset import find_ruleset, functions_for
+from detente.engine.expr import Condition, choice_kind, compile_condition
+from detente.engine.ruleset import Ruleset, find_ruleset, functions_for, merge_numbers, ruleset_ids
 from detente.engine.scenario import Scenario
-from detente.engine.state import Reading, draw_key
+from detente.engine.state import Reading, draw_key, initial_state
 
-__all__ = ["Facts", "compile_scenario"]
+__all__ = ["Facts", "compile_scenario", "condition_ids", "move_choices"]
+
+
+def condition_ids(s: Scenario, ruleset: Ruleset) -> dict[str, frozenset[str]]:
+    """Every id a condition of ``s`` may name, by kind: the scenario's (:meth:`Scenario.ids`)
+    and its ruleset's (:func:`~detente.engine.ruleset.ruleset_ids`: moves, pledge kinds,
+    severities)."""
+    return {**s.ids(), **ruleset_ids(ruleset)}
+
+
+def move_choices(s: Scenario, ruleset: Ruleset) -> dict[str, frozenset[str]]:
+    """The choices of each move of the ruleset that takes one and declares its choices fixed
+    (:attr:`~detente.engine.ruleset.MoveType.fixed_choices`), as ids under
+    :func:`~detente.engine.expr.choice_kind`: what any team of ``s`` may choose. A condition's
+    ``choice=`` (or ``tone=``) of such a move must be one of them.
+
+    >>> from detente.engine.loader import EXAMPLE, load_scenario_text
+    >>> s = load_scenario_text(EXAMPLE)
+    >>> choices = move_choices(s, find_ruleset(s.rules.name))
+    >>> all(kind.startswith("choice:") for kind in choices)
+    True
+    """
+    moves = [mt for mt in ruleset.moves.values()
+             if mt.fixed_choices and any(p.name == "choice" for p in mt.params)]
+    if not moves:
+        return {}
+    state = initial_state(s, merge_numbers(ruleset.numbers, s.rules.overrides), ruleset)
+    out: dict[str, frozenset[str]] = {}
+    for mt in moves:
+        found: set[str] = set()
+        for actor in s.actor_ids:
+            found.update(mt.choices(state, actor).get("choice", ()))
+        out[choice_kind(mt.name)] = frozenset(found)
+    return out
 
 
 def compile_scenario(s: Scenario) -> dict[str, Condition]:
@@ -30,7 +63,8 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
     >>> compile_scenario(load_scenario_text(EXAMPLE))
     {}
     """
-    ids = s.ids()
+    ruleset = find_ruleset(s.rules.name)
+    ids = condition_ids(s, ruleset)
     own = s.own_tracks
     # A scenario's own values are functions of its conditions too: what each is is part of the key.
     known = (tuple(sorted(ids.items())), tuple((t.name, t.scope, t.type) for t in own.values()))
@@ -38,7 +72,7 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
     sources += [o.when for o in s.objectives]
     sources += [e.when for e in s.endings]
     compiled: dict[str, Condition] = {}
-    functions = functions_for(find_ruleset(s.rules.name), own)
+    functions = functions_for(ruleset, own)
     for source in sources:
         if source in compiled:
             continue
@@ -123,8 +157,16 @@ class Facts:
         return (a, b, "answered") in self._state.calls
 
     def declined(self, a: str, b: str, /) -> bool:
-        """Whether ``b`` declined (or left unanswered) a call from ``a``."""
+        """Whether ``b`` refused, or left unanswered, a call from ``a``."""
         return (a, b, "declined") in self._state.calls
+
+    def refused(self, a: str, b: str, /) -> bool:
+        """Whether ``b`` refused a call from ``a``."""
+        return (a, b, "refused") in self._state.calls
+
+    def unanswered(self, a: str, b: str, /) -> bool:
+        """Whether ``b`` left a call from ``a`` unanswered until the phase ended."""
+        return (a, b, "unanswered") in self._state.calls
 
     def pledged(self, a: str, b: str, /) -> bool:
         """Whether ``a`` has a pledge to ``b`` in force."""
@@ -136,6 +178,50 @@ class Facts:
         """How many pledges the actor has broken."""
         pledges = self._state.pledges.values()
         return sum(1 for p in pledges if p.by == actor and p.status == "broken")
+
+    def pledges(self, actor: str, /, *, status: str = "made", to: str = "", kind: str = "") -> int:
+        """How many pledges the actor has made (``status="made"``), or has in force
+        (``active``), has kept or has broken; to one actor only with ``to``, of one kind with
+        ``kind``."""
+        return sum(
+            1 for p in self._state.pledges.values()
+            if p.by == actor and (status == "made" or p.status == status)
+            and (not to or p.to == to) and (not kind or p.kind == kind)
+        )
+
+    # -- what happened: moves made and incidents (State.tally) ----------------------------
+    def made(
+        self, actor: str, move: str, /, *, target: str = "", region: str = "", force: str = "",
+        choice: str = "", tone: str = "",
+    ) -> int:
+        """How many times ``actor``'s ``move`` was carried out (an order resolved, a call or
+        proposal accepted: once per actor who accepted), with that target, region, force or
+        choice where given (``tone`` is the choice under another name)."""
+        choice = choice or tone
+        wanted = ("move", actor, move)
+        n = 0
+        for key, count in self._state.tally.items():
+            if (key[:3] == wanted and (not target or key[3] == target)
+                    and (not region or key[4] == region) and (not force or key[5] == force)
+                    and (not choice or key[6] == choice)):
+                n += count
+        return n
+
+    def incidents_of(
+        self, *, actor: str = "", other: str = "", severity: str = "", cause: str = "",
+    ) -> int:
+        """How many incidents there have been (an annulled one does not count): involving
+        ``actor`` (with ``other``, between the two) where given, of one severity, and of one
+        cause (``rolled``: the dice made it; ``scripted``: an inject)."""
+        n = 0
+        for key, count in self._state.tally.items():
+            if key[0] != "incident":
+                continue
+            parties = key[1:3]
+            if ((not actor or actor in parties) and (not other or other in parties)
+                    and (not severity or key[3] == severity) and (not cause or key[4] == cause)):
+                n += count
+        return n
 
     # -- injects and draws ---------------------------------------------------------------
     def fired(self, inject: str, /) -> bool:

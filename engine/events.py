@@ -88,8 +88,9 @@ KINDS: dict[str, tuple[str, str]] = {
               "given to the phase; left: at this moment; the time stamp `at` of its line says when)"),
     "override": ("value, of, to, reason, public",
                  "the facilitator set a value, with a reason (the facilitator's) and a public text"),
-    "annul": ("target, what, text, between, reason, public",
-              "the facilitator annulled a move's result or an incident (what sets it back follows)"),
+    "annul": ("target, what, text, between, reason, public, team, order, result, severity, cause",
+              "the facilitator annulled a move's result or an incident (what sets it back follows; "
+              "team, order, result: the move's; severity, cause: the incident's)"),
     "note": ("text", "a facilitator's observation for the debrief"),
     "objective": ("id, actor, met", "an objective's tracked status changed"),
     "outcome": ("result, reason, turn, scores", "the session ended"),
@@ -186,9 +187,14 @@ def _update_proposal(w: Working, pid: str, **changes: Any) -> None:
 def _response(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
     answers = {**p.answers, e["by"]: e["accept"]}
+    if e["accept"]:  # a call or proposal is made when accepted: once for each who accepts
+        o = p.order
+        _tally(w, ("move", p.by, o.move, e["by"], o.region, o.force, o.choice), 1)
     if _opens_call(w, p.order.move):
-        how = "answered" if e["accept"] else "declined"
-        w.calls = w.calls | {(p.by, e["by"], how)}
+        if e["accept"]:
+            w.calls = w.calls | {(p.by, e["by"], "answered")}
+        else:
+            w.calls = w.calls | {(p.by, e["by"], "declined"), (p.by, e["by"], "refused")}
         if e["accept"]:
             _update_proposal(w, e["id"], answers=answers, status="talking")
             return
@@ -200,7 +206,7 @@ def _unanswered(w: Working, e: Read) -> None:
     answers = {**p.answers, **{t: False for t in e["by"]}}
     _update_proposal(w, e["id"], answers=answers, status="settled")
     if _opens_call(w, p.order.move):
-        w.calls = w.calls | {(p.by, t, "declined") for t in e["by"]}
+        w.calls = w.calls | {(p.by, t, how) for t in e["by"] for how in ("declined", "unanswered")}
 
 
 def _settled(w: Working, e: Read) -> None:
@@ -285,6 +291,65 @@ def _draw(w: Working, e: Read) -> None:
     w.own("marks")[draw_key(e["id"])] = e["option"]
 
 
+# -- the tally of what happened (State.tally), for conditions ---------------------------------
+
+VOID = "void"
+"""The result of a move that had no effect (a force already there): it was not carried out."""
+
+
+def made_key(team: str, order: Read) -> tuple[str, ...]:
+    """The key under which :attr:`State.tally` counts ``team``'s move ``order`` (a logged order:
+    a dict) as carried out: ``("move", team, move, target, region, force, choice)``.
+
+    >>> made_key("blue", {"move": "announce", "choice": "calm"})
+    ('move', 'blue', 'announce', '', '', '', 'calm')
+    """
+    get = order.get
+    return ("move", team, order["move"], get("target", ""), get("region", ""), get("force", ""),
+            get("choice", ""))
+
+
+def incident_key(e: Read) -> tuple[str, ...]:
+    """The key under which :attr:`State.tally` counts an ``incident`` event (or the ``annul``
+    of one): ``("incident", a, b, severity, cause)``, the pair sorted, the cause ``scripted``
+    (an inject made it) or ``rolled``.
+
+    >>> incident_key({"between": ["red", "blue"], "severity": "minor"})
+    ('incident', 'blue', 'red', 'minor', 'rolled')
+    """
+    a, b = pair(*e["between"])
+    return ("incident", a, b, e["severity"], "scripted" if e.get("cause") else "rolled")
+
+
+def _tally(w: Working, key: tuple[str, ...], by: int) -> None:
+    tally = w.own("tally")
+    n = tally.get(key, 0) + by
+    if n > 0:
+        tally[key] = n
+    else:
+        tally.pop(key, None)
+
+
+def tally_move(w: Working, team: str, order: Read, result: str) -> None:
+    """Count a resolved move (a ``move`` event's fields) as carried out, unless it was void or is
+    a call or proposal: those are counted when accepted (the ``response``), and a ``move`` event
+    of one is what the acceptance did."""
+    if result == VOID:
+        return
+    mt = w.ruleset.moves.get(order["move"])
+    if mt is None or mt.phase != "communications":
+        _tally(w, made_key(team, order), 1)
+
+
+def _move(w: Working, e: Read) -> None:
+    tally_move(w, e["team"], e["order"], e["result"])
+
+
+def _incident(w: Working, e: Read) -> None:
+    _counted(w, e)
+    _tally(w, incident_key(e), 1)
+
+
 def _counted(w: Working, e: Read) -> None:
     """An event the ruleset counts (:attr:`Ruleset.counts`): one more for the pair it is between."""
     track = w.ruleset.counts.get(e["kind"])
@@ -301,6 +366,13 @@ def _annul(w: Working, e: Read) -> None:
         table = w.own_values(track)
         key = pair(*e["between"])
         table[key] = max(0, table[key] - 1)
+    # What it annulled no longer counts as having happened (a log written before annulments
+    # said what they annulled keeps its count).
+    if "order" in e:
+        if e.get("result") != VOID:
+            _tally(w, made_key(e["team"], e["order"]), -1)
+    elif "severity" in e and e.get("between"):
+        _tally(w, incident_key(e), -1)
 
 
 def _objective(w: Working, e: Read) -> None:
@@ -340,14 +412,14 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "hang_up": _hang_up,
     "rating": _rating,
     "withdrawn": _withdrawn,
-    "move": _nothing,
+    "move": _move,
     "roll": _nothing,
     "force": _force,
     "known": _known,
     "notice": _notice,
     "flag": _flag,
     "mark": _mark,
-    "incident": _counted,
+    "incident": _incident,
     "clock": _clock,
     "annul": _annul,
     "note": _nothing,

@@ -20,7 +20,18 @@ detente.engine.expr.ExpressionError: unknown actor 'gren' — known actors: blue
 A condition may contain ``and``, ``or``, ``not``; comparisons ``< <= > >= == !=`` (chained, as in
 ``3 <= turn <= 5``); ``+ - * /`` on numbers; numbers; ``true`` and ``false``; parentheses; the
 variables in :data:`VARIABLES`; and calls of the ruleset's functions (one per value it tracks, its
-own, and :data:`ENGINE_FUNCTIONS`), with ids in quotes.
+own, and :data:`ENGINE_FUNCTIONS`), with ids in quotes, and the named arguments a function declares
+(:attr:`Signature.keywords`), each once, with its value in quotes:
+
+>>> ids = {"actor": {"blue", "red"}, "move": {"announce"}, "choice:announce": {"calm", "stern"}}
+>>> sorted(compile_condition("made('red', 'announce', tone='stern') >= 2", ids).names)
+[('made', ('red', 'announce', 'tone=stern'))]
+>>> compile_condition("made('red', 'announce', tone='angry') >= 2", ids)
+Traceback (most recent call last):
+...
+detente.engine.expr.ExpressionError: tone='angry' is not a choice of announce (its choices: calm, \
+stern) (column 30)
+
 Anything else is rejected with an :class:`ExpressionError` that says where and why.
 
 A division by zero (or a number too large to handle) while a condition is evaluated makes the
@@ -62,14 +73,43 @@ class Signature:
     """One line for facilitators, with the unit and range."""
     variadic: bool = False
     """True if the last argument may be repeated (``min``, ``max``)."""
+    keywords: tuple[tuple[str, str], ...] = ()
+    """Optional arguments given by name, each once (``tone='warn'``), as ``(name, kind)``: an id
+    kind, a kind of :data:`WORDS`, ``"choice"`` (one of the choices of the move the call names,
+    where the move declares fixed choices; any text otherwise) or ``"text"`` (any text)."""
 
     @property
     def usage(self) -> str:
-        """How to call it, e.g. ``tension(actor, actor)`` or ``min(number, number, ...)``."""
-        return f"{self.name}({', '.join(self.params + (('...',) if self.variadic else ()))})"
+        """How to call it, e.g. ``tension(actor, actor)``, ``min(number, number, ...)`` or
+        ``pledges(actor, status=status, to=actor, kind=pledge)``."""
+        named = tuple(f"{k}={kind}" for k, kind in self.keywords)
+        return f"{self.name}({', '.join(self.params + (('...',) if self.variadic else ()) + named)})"
 
 
 _PAIR = ("actor", "actor")
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "status": ("made", "active", "kept", "broken"),
+    "cause": ("rolled", "scripted"),
+}
+"""The fixed words a keyword of these kinds may be: a pledge's status (``made`` counts every
+pledge, ``active`` those in force), an incident's cause (``rolled`` by the dice, ``scripted``
+by an inject)."""
+
+CHOICE = "choice"
+"""The kind of a keyword that is one of the choices of the move named in the same call; the ids
+of a move's choices are given under ``choice:<move>`` (:func:`choice_kind`)."""
+
+
+def choice_kind(move: str) -> str:
+    """The id kind under which the choices of ``move`` are given to the checker, for a move
+    whose choices are fixed; a move with none listed takes any text as its choice.
+
+    >>> choice_kind("announce")
+    'choice:announce'
+    """
+    return f"{CHOICE}:{move}"
+
 
 ENGINE_FUNCTIONS: dict[str, Signature] = {
     s.name: s
@@ -83,13 +123,37 @@ ENGINE_FUNCTIONS: dict[str, Signature] = {
         Signature("answered", _PAIR, "bool",
                   "True if the second actor has answered a hotline call from the first."),
         Signature("declined", _PAIR, "bool",
-                  "True if the second actor declined, or left unanswered, "
-                  "a hotline call from the first."),
+                  "True if the second actor refused, or left unanswered, "
+                  "a hotline call from the first (refused or unanswered)."),
+        Signature("refused", _PAIR, "bool",
+                  "True if the second actor refused a hotline call from the first."),
+        Signature("unanswered", _PAIR, "bool",
+                  "True if the second actor left a hotline call from the first unanswered "
+                  "until the phase ended."),
         Signature("pledged", _PAIR, "bool",
                   "True if the first actor has made a pledge to the second that is still "
                   "in force."),
         Signature("broken", ("actor",), "number",
                   "Number of pledges the actor has broken so far (0 or more)."),
+        Signature("pledges", ("actor",), "number",
+                  "Number of pledges the actor has made (0 or more); status='active', 'kept' "
+                  "or 'broken' counts those in force, kept or broken, to= those to one actor, "
+                  "kind= those of one kind: pledges('red', status='kept', to='blue').",
+                  keywords=(("status", "status"), ("to", "actor"), ("kind", "pledge"))),
+        Signature("made", ("actor", "move"), "number",
+                  "Number of times the actor's move was carried out (0 or more): an order when "
+                  "it was resolved, a call or proposal when accepted (once for each actor who "
+                  "accepted); target=, region=, force= and choice= (or tone=, the same) count "
+                  "only those made with that argument.",
+                  keywords=(("target", "actor"), ("region", "region"), ("force", "force"),
+                            ("choice", CHOICE), ("tone", CHOICE))),
+        Signature("incidents_of", (), "number",
+                  "Number of incidents so far (0 or more), of every pair unless actor= (and "
+                  "other=) name who was involved; severity= counts those of one severity, "
+                  "cause='rolled' those the dice made, 'scripted' those an inject made: "
+                  "incidents_of(severity='grave', cause='rolled').",
+                  keywords=(("actor", "actor"), ("other", "actor"), ("severity", "severity"),
+                            ("cause", "cause"))),
         Signature("fired", ("inject",), "bool",
                   "True if the inject has fired."),
         Signature("drew", ("draw", "option"), "bool",
@@ -105,8 +169,12 @@ ENGINE_FUNCTIONS: dict[str, Signature] = {
     )
 }
 """The functions every ruleset's conditions may call, by name: about forces, calls, pledges,
-injects, and arithmetic. A ruleset adds one per value it tracks and any of its own
+moves made, incidents, injects, and arithmetic. A ruleset adds one per value it tracks and any of its own
 (:func:`detente.engine.ruleset.functions_of`)."""
+
+HAPPENINGS = frozenset({"made", "refused", "unanswered", "pledges", "incidents_of"})
+"""The engine's functions that count what happened in play, whatever the ruleset: play can
+change any of them (the linter's bounds take them so)."""
 
 Functions = Mapping[str, Signature]
 
@@ -134,7 +202,9 @@ VARIABLES: dict[str, str] = {
 _BOOLEANS = {"true": True, "false": False}
 _BUILTINS = {"min": min, "max": max, "abs": abs}  # the only callables not asked of the facts
 _PLURALS = {"actor": "actors", "alliance": "alliances", "region": "regions", "force": "forces",
-            "inject": "injects", "draw": "draws", "option": "draws' options"}
+            "inject": "injects", "draw": "draws", "option": "draws' options", "move": "moves",
+            "pledge": "pledge kinds", "severity": "severities", "status": "statuses",
+            "cause": "causes", CHOICE: "choices"}
 
 
 def reference_table(functions: Functions | None = None) -> str:
@@ -311,7 +381,9 @@ _SYNTAX_HINTS = [
     (re.compile(r"=>|=<"), "write '>=' and '<=' with the '=' last"),
     (re.compile(r"≥|≤|≠"), "write '>=', '<=' and '!=' with plain characters"),
     (re.compile(r"<>"), "use '!=' for 'not equal'"),
-    (re.compile(r"(?<![=!<>:])=(?!=)"), "use '==' to compare; a single '=' is not a comparison"),
+    # A single '=' before a quote names an argument (tone='warn'), which is allowed.
+    (re.compile(r"(?<![=!<>:])=(?!=)(?!\s*['\"])"),
+     "use '==' to compare; a single '=' is not a comparison"),
     (re.compile(r"!(?!=)"), "use 'not' instead of '!'"),
     (re.compile(r"\b(AND|OR|NOT|And|Or|Not)\b"), "write 'and', 'or' and 'not' in lower case"),
     (re.compile(r"[\r\n]"), _LINES_HINT),
@@ -491,7 +563,7 @@ class _Checker:
             return "bool"
         if name in self.functions:
             self.fail(f"{name} is a function; call it, e.g. {self.example(self.functions[name])}", node)
-        kind = next((k for k, known in self.ids.items() if name in known), None)
+        kind = next((k for k, known in self.ids.items() if ":" not in k and name in known), None)
         if kind is not None:
             self.fail(f"'{name}' is {_article(kind)} {kind} id; ids go in quotes inside a "
                       "function call, e.g. tension('blue', 'red')", node)
@@ -585,9 +657,17 @@ class _Checker:
             suggestion = _did_you_mean(name, [*self.functions])
             self.fail(f"unknown function '{name}'" + (suggestion or
                       f"; the functions are {', '.join(self.functions)}"), node)
+        allowed = dict(signature.keywords)
         for keyword in node.keywords:
-            self.fail(f"give the arguments without names, e.g. {self.example(signature)}"
-                      if keyword.arg else "'**' unpacking is not allowed", keyword)
+            if keyword.arg is None:
+                self.fail("'**' unpacking is not allowed", keyword)
+            if not allowed:
+                self.fail(f"give the arguments without names, e.g. {self.example(signature)}",
+                          keyword)
+            if keyword.arg not in allowed:
+                self.fail(f"{name} has no keyword '{keyword.arg}'"
+                          f"{_did_you_mean(keyword.arg, [*allowed])}; its keywords are "
+                          f"{', '.join(allowed)}", keyword)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 self.fail("'*' unpacking is not allowed", arg)
@@ -597,7 +677,11 @@ class _Checker:
                 self.fail(f"{name} needs at least {wanted} numbers, e.g. {self.example(signature)}",
                           node)
             if not wanted:
-                self.fail(f"{name} takes no arguments, not {count}: write {name}()", node)
+                if not allowed:  # a scenario's global value: no ids
+                    self.fail(f"{name} takes no arguments, not {count}: write {name}()", node)
+                first = next(iter(allowed))
+                self.fail(f"{name} takes its arguments by name ({', '.join(allowed)}), e.g. "
+                          f"{name}({first}={self.sample(allowed[first], [], [])!r})", node)
             self.fail(f"{name} takes {_count(wanted, 'argument')} ({', '.join(signature.params)}), "
                       f"not {count}: e.g. {self.example(signature)}", node)
         kinds = signature.params + signature.params[-1:] * (count - wanted)
@@ -607,12 +691,89 @@ class _Checker:
                 self.expect(arg, "number", f"{name} takes numbers")
             else:
                 values.append(self.check_id(name, place, arg, kind))
-        if values or not signature.params:  # a value of no ids (a scenario's global one) is read too
-            if len(values) == 2 and kinds == _PAIR and values[0] == values[1]:
-                self.fail(f"{name} needs two different actors, not '{values[0]}' twice",
-                          node.args[1])
-            self.calls.add((name, tuple(values)))
+        if len(values) == 2 and kinds == _PAIR and values[0] == values[1]:
+            self.fail(f"{name} needs two different actors, not '{values[0]}' twice",
+                      node.args[1])
+        named = self.check_keywords(signature, node, [k for k in kinds if k != "number"], values)
+        # What it reads: incidents_of() reads every incident; a global value takes no ids.
+        if name not in _BUILTINS and (values or named or not signature.params):
+            self.calls.add((name, (*values, *named)))
         return signature.returns
+
+    def check_keywords(
+        self, signature: Signature, node: ast.Call, kinds: list[str], values: list[str],
+    ) -> list[str]:
+        """Check the keywords of a call (their names are known to be the signature's), given the
+        kinds and values of its ids; returns them as ``name=value``, sorted by name."""
+        allowed = dict(signature.keywords)
+        given: dict[str, str] = {}
+        choice: str | None = None
+        for keyword in node.keywords:
+            arg, kind = str(keyword.arg), allowed[str(keyword.arg)]
+            value = keyword.value
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                example = repr(self.sample(kind, kinds, values))
+                self.fail(f"{arg}= of {signature.name} must be {_kind_words(kind)} in quotes, "
+                          f"e.g. {arg}={example}", value)
+            if kind == CHOICE:
+                if choice is not None:
+                    self.fail(f"{signature.name} takes one choice: give {choice}= or {arg}=, "
+                              "not both", keyword)
+                choice = arg
+            given[arg] = self.check_word(signature.name, arg, value, kind, kinds, values)
+        return [f"{k}={given[k]}" for k in sorted(given)]
+
+    def check_word(
+        self, function: str, arg: str, node: ast.Constant, kind: str, kinds: list[str],
+        values: list[str],
+    ) -> str:
+        """The value of keyword ``arg`` of ``kind``, checked against what it may be."""
+        value = str(node.value)
+        if kind == "text":
+            return value
+        if kind == CHOICE:
+            move = next((v for k, v in zip(kinds, values, strict=True) if k == "move"), None)
+            known = self.ids.get(choice_kind(move)) if move is not None else None
+            if known is None:
+                return value  # a move whose choices depend on the game: any text
+            if value in known:
+                return value
+            self.fail(f"{arg}='{value}' is not a choice of {move}"
+                      f"{_did_you_mean(value, sorted(known))} (its choices: "
+                      f"{', '.join(sorted(known))})", node)
+        words = WORDS.get(kind)
+        if words is not None:
+            if value in words:
+                return value
+            self.fail(f"{arg}= of {function} must be one of {', '.join(words)}, not '{value}'"
+                      f"{_did_you_mean(value, list(words))}", node)
+        known = self.ids.get(kind, ())
+        if value in known:
+            return value
+        other = next((k for k, ids in self.ids.items() if ":" not in k and value in ids), None)
+        if other is not None:
+            self.fail(f"'{value}' is {_article(other)} {other}, but {arg}= of {function} must be "
+                      f"{_article(kind)} {kind}", node)
+        self.fail(f"unknown {kind} '{value}' in {arg}={_did_you_mean(value, sorted(known))} "
+                  f"({self.known_part(kind)})", node)
+
+    def sample(self, kind: str, kinds: list[str], values: list[str]) -> str:
+        """A value of ``kind`` to show in an example."""
+        if kind in WORDS:
+            return WORDS[kind][-1]
+        if kind == CHOICE:
+            move = next((v for k, v in zip(kinds, values, strict=True) if k == "move"), "")
+            known = sorted(self.ids.get(choice_kind(move), ()))
+            return known[0] if known else "choice"
+        known = sorted(self.ids.get(kind, ()))
+        return known[0] if known else kind
+
+    def known_part(self, kind: str) -> str:
+        """The known ids of ``kind``, for a message."""
+        plural = _PLURALS.get(kind, kind + "s")
+        listed = sorted(self.ids.get(kind, ()))
+        shown = ", ".join(listed[:20]) + (", …" if len(listed) > 20 else "")
+        return f"known {plural}: {shown}" if listed else f"the scenario has no {plural}"
 
     def check_id(self, function: str, place: int, arg: ast.expr, kind: str) -> str:
         ordinal = {1: "1st", 2: "2nd"}.get(place, f"{place}th")
@@ -624,14 +785,12 @@ class _Checker:
         known = self.ids.get(kind, ())
         if value in known:
             return value
-        other = next((k for k, ids in self.ids.items() if value in ids), None)
+        other = next((k for k, ids in self.ids.items() if ":" not in k and value in ids), None)
         if other is not None:
             self.fail(f"'{value}' is {_article(other)} {other}, but the {ordinal} argument of "
                       f"{function} must be {_article(kind)} {kind}", arg)
-        plural = _PLURALS.get(kind, kind + "s")
         listed = sorted(known)
-        shown = ", ".join(listed[:20]) + (", …" if len(listed) > 20 else "")
-        known_part = f"known {plural}: {shown}" if listed else f"the scenario has no {plural}"
+        known_part = self.known_part(kind)
         suggestion = difflib.get_close_matches(value, listed, n=1)
         if suggestion:
             self.fail(f"unknown {kind} '{value}' — did you mean '{suggestion[0]}'? "
@@ -654,6 +813,16 @@ class _Checker:
 
 _TYPE_WORDS = {"number": "a number", "bool": "true or false"}
 _OP_WORDS = {ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+
+
+def _kind_words(kind: str) -> str:
+    if kind == CHOICE:
+        return "one of the move's choices"
+    if kind == "text":
+        return "text"
+    if kind in WORDS:
+        return "a word"
+    return f"{_article(kind)} {kind} id"
 
 
 def _article(word: str) -> str:

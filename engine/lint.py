@@ -184,7 +184,7 @@ class _Linter:
         named: set[str] = set()
         for source in self._conditions():
             for _, args in calls(source, self.ranges.kinds):
-                named.update(args)
+                named.update(a.split("=", 1)[-1] for a in args)  # ids, and keywords' ids
         homes = {f.home for f in self.s.forces} | {f.starts_in for f in self.s.forces}
         for i, r in enumerate(self.s.regions):
             if r.id in homes or r.id in named or r.near:

@@ -192,7 +192,7 @@ def _load(data: Mapping[str, Any], path: str, text: str | None) -> Scenario:
     if found:
         raise ScenarioError(path, problems_at(found, path, text))
     scenario, found = structure(data)
-    found += check_data(data)
+    found += check_data(data, scenario)
     if not found:
         assert scenario is not None
         return scenario

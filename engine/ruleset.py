@@ -283,6 +283,21 @@ def functions_for(ruleset: Ruleset, own: Mapping[str, Track]) -> dict[str, Signa
     return out
 
 
+def ruleset_ids(ruleset: Ruleset) -> dict[str, frozenset[str]]:
+    """The ids a condition may name that the ruleset declares, by kind: its moves (``move``),
+    its pledge kinds (``pledge``) and the severities of its hazard (``severity``).
+
+    >>> sorted(ruleset_ids(find_ruleset("defense-diplomacy"))["severity"])
+    ['grave', 'minor', 'serious']
+    """
+    hazard = ruleset.hazard
+    return {
+        "move": frozenset(ruleset.moves),
+        "pledge": frozenset(ruleset.pledges),
+        "severity": frozenset(hazard.severities if hazard is not None else ()),
+    }
+
+
 @frozen
 class Figure:
     """Something the ruleset works out for a pair of actors as one role sees it, not a value it
@@ -339,7 +354,8 @@ class Hazard:
     """A pair flag (a ``bool`` pair track) that contains it while true (an incidents
     agreement): a report says whether it was in force at each one; empty if none."""
     severities: tuple[str, ...] = ()
-    """Its severities, the mildest first: what a scenario's scripted one may be."""
+    """Its severities, the mildest first: what a scenario's scripted one may be, and what a
+    condition's ``incidents_of(severity=…)`` may name."""
     happen: Callable[[Resolution, str, str, str, str, str], None] | None = None
     """Make one happen without a roll, as an inject scripts it: ``(resolution, a, b, severity,
     region, cause)``, with its consequences as if rolled; the ``incident`` event carries the

@@ -283,6 +283,7 @@ class Reading:
     calls: frozenset[tuple[str, str, str]]
     flags: frozenset[str]
     marks: Mapping[str, Any]
+    tally: Mapping[tuple[str, ...], int]
     met: Mapping[str, bool]
     outcome: Outcome | None
     before: State | None
@@ -378,11 +379,20 @@ class State(Reading):
     fired: Mapping[str, int] = field(factory=dict)
     """Inject id → the last turn it fired."""
     calls: frozenset[tuple[str, str, str]] = frozenset()
-    """``(caller, callee, how)`` with how in ``called``, ``answered``, ``declined``."""
+    """``(caller, callee, how)`` with how in ``called``, ``answered``, ``refused`` or
+    ``unanswered`` (the callee did not answer before the phase ended), and ``declined`` with
+    either of the last two."""
     flags: frozenset[str] = frozenset()
     """Markers that last for this turn only (an answered call calms the pair)."""
     marks: Mapping[str, Any] = field(factory=dict)
     """Markers that last across turns, keyed by the rule that set them."""
+    tally: Mapping[tuple[str, ...], int] = field(factory=dict)
+    """What happened so far, counted, for conditions (:func:`detente.engine.events.made_key`,
+    :func:`~detente.engine.events.incident_key`): moves carried out, keyed ``("move", actor,
+    move, target, region, force, choice)``, and incidents, keyed ``("incident", a, b, severity,
+    cause)`` (the sorted pair; cause ``rolled`` or ``scripted``). An annulled one is taken back;
+    a count never stays at 0. Folded from the events like everything else; never shown to a
+    team (the facilitator's conditions read it)."""
     met: Mapping[str, bool] = field(factory=dict)
     """Objective id → tracked status (``ever`` / ``always`` checks)."""
     outcome: Outcome | None = None

@@ -27,7 +27,8 @@ from detente.engine.scenario import (
 )
 from detente.engine.tracks import Track
 
-TRACKS = find_ruleset(Rules().name).tracks
+RULESET = find_ruleset(Rules().name)
+TRACKS = RULESET.tracks
 """The bundled ruleset's tracked values: what a scenario may give and an effect may change."""
 
 
@@ -115,6 +116,12 @@ def conditions(draw: st.DrawFn, known: dict[str, list[str]], tracks: tuple[Scena
         f"readiness('{a}') > {draw(st.integers(0, 4))}",
         f"trust('{a}', '{b}') < {number} or rung('{a}', '{b}') == 3",
         f"information('{b}', '{a}') <= 0.5",
+        # What happened (issue 12): moves made, calls refused or unanswered, pledges, incidents.
+        f"made('{a}', '{draw(st.sampled_from(sorted(RULESET.moves)))}') >= {draw(st.integers(0, 2))}",
+        f"made('{a}', 'public_statement', tone='warn', target='{b}') >= 1",
+        f"refused('{a}', '{b}') or unanswered('{b}', '{a}')",
+        f"pledges('{a}', status='{draw(st.sampled_from(['made', 'active', 'kept', 'broken']))}') > 0",
+        f"incidents_of(actor='{a}', severity='{draw(st.sampled_from(RULESET.hazard.severities))}') >= 1",
     ]
     if known["alliance"]:
         atoms.append(f"cohesion('{draw(st.sampled_from(known['alliance']))}') < {number}")

@@ -35,9 +35,14 @@ IDS: dict[str, set[str]] = {
     "inject": {"storm", "leak"},
     "draw": {"weather"},
     "option": {"calm-seas", "gale"},
+    "move": {"announce", "sail"},
+    "choice:announce": {"calm", "stern"},
+    "pledge": {"no_sailing"},
+    "severity": {"minor", "grave"},
 }
 SAMPLE = {"actor": ("blue", "red"), "alliance": ("nato",), "region": ("baltic",),
-          "force": ("fleet",), "inject": ("storm",), "draw": ("weather",), "option": ("gale",)}
+          "force": ("fleet",), "inject": ("storm",), "draw": ("weather",), "option": ("gale",),
+          "move": ("announce",)}
 FUNCTIONS = functions_of(find_ruleset("defense-diplomacy"))
 """The functions of the bundled ruleset's conditions: its tracked values, its own, the engine's."""
 FACT_FUNCTIONS = [name for name in FUNCTIONS if name not in ("min", "max", "abs")]
@@ -54,7 +59,8 @@ class FakeFacts:
         self.values = values  # "tension:blue:red" -> 75
         self.asked: list[tuple[str, tuple[str, ...]]] = []
 
-    def _answer(self, name: str, *args: str) -> Any:
+    def _answer(self, name: str, *args: str, **named: str) -> Any:
+        args += tuple(f"{k}={v}" for k, v in sorted(named.items()))
         self.asked.append((name, args))
         key = ":".join((name, *args))
         if key in self.values:
@@ -126,6 +132,21 @@ class FakeFacts:
 
     def broken(self, actor: str) -> int:
         return self._answer("broken", actor)
+
+    def refused(self, a: str, b: str) -> bool:
+        return self._answer("refused", a, b)
+
+    def unanswered(self, a: str, b: str) -> bool:
+        return self._answer("unanswered", a, b)
+
+    def pledges(self, actor: str, **named: str) -> int:
+        return self._answer("pledges", actor, **named)
+
+    def made(self, actor: str, move: str, **named: str) -> int:
+        return self._answer("made", actor, move, **named)
+
+    def incidents_of(self, **named: str) -> int:
+        return self._answer("incidents_of", **named)
 
     def fired(self, inject: str) -> bool:
         return self._answer("fired", inject)
@@ -627,8 +648,11 @@ def test_the_state_facts_answer_every_engine_function_with_its_arguments() -> No
     for name, signature in ENGINE_FUNCTIONS.items():
         if name in ("min", "max", "abs"):
             continue
-        parameters = list(inspect.signature(getattr(StateFacts, name)).parameters)[1:]
-        assert len(parameters) == len(signature.params), name
+        parameters = list(inspect.signature(getattr(StateFacts, name)).parameters.values())[1:]
+        positional = [p for p in parameters if p.kind == p.POSITIONAL_ONLY]
+        named = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
+        assert len(positional) == len(signature.params), name
+        assert named == [k for k, _ in signature.keywords], name
     assert {"turn", "turns"} == set(VARIABLES)
 
 

@@ -36,7 +36,7 @@ def _snapshot(state: object) -> tuple[object, ...]:
         view(st, FACILITATOR),  # type: ignore[arg-type]
         {k: dict(v) for k, v in st.values.items()},  # type: ignore[attr-defined]
         dict(st.marks), st.flags, st.calls, dict(st.met), st.count, st.phase, st.turn,  # type: ignore[attr-defined]
-        dict(st.fired), st.notices, st.inbox, dict(st.spent), dict(st.pledges),  # type: ignore[attr-defined]
+        dict(st.fired), st.notices, st.inbox, dict(st.spent), dict(st.pledges), dict(st.tally),  # type: ignore[attr-defined]
     )
 
 
