@@ -263,7 +263,7 @@ class Host:
             more["moves"] = protocol.legal_to_dict(legal_moves(st, role, session.ruleset))
             unspent = st.replace(spent={**st.spent, role: 0})
             more["priced"] = {
-                phase: protocol.legal_to_dict(legal_moves(unspent, role, session.ruleset, phase))
+                phase: protocol.legal_to_dict(legal_moves(unspent, role, session.ruleset, phase, barred=True))
                 for phase in dict.fromkeys((st.phase, "orders"))
             }
         elif role == FACILITATOR:
