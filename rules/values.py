@@ -36,7 +36,7 @@ TRACKS = (
     # beholder, built from what it saw (a broken pledge is known to the two parties alone).
     Track("credibility", "directed", int, (0, 100), HOLDER,
           "How far the first actor believes the second's public warnings and assurances, 0–100 "
-          "(one-way; 50 is taking words at face value).", default=50),
+          "(one-way; 50 is taking words at face value).", default=50, headline=True),
     Track("readiness", "actor", int, (0, 4), EVERYONE,
           "The actor's force readiness, 0 (routine) to 4 (highest alert).", default=1,
           headline=True),

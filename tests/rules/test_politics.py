@@ -172,3 +172,17 @@ def test_high_pressure_costs_an_action_a_turn_until_it_eases_and_the_team_reads_
     # Never the last action.
     poor = put(put(start(quiet()), "budget", ("red",), 1), "pressure", ("red",), high)
     assert run(poor)[1].value("budget", "red") == 1
+
+
+def test_a_side_that_did_not_see_the_action_learns_nothing_of_it_from_credibility() -> None:
+    st = put(put(start(quiet()), "information", ("blue", "red"), 1.0), "information", ("green", "red"), 0.0)
+    _, st = turns(st, ("red", WARN_BLUE))
+    events, after = turns(st, ("red", Order("deploy", force="red-fleet", region="strait")))
+    assert credibility(after, "blue", "red") == 50 + P["made_good_credibility"]
+    assert credibility(after, "green", "red") == 50, "green did not see the fleet move"
+    seen = {role: " ".join(str(e.get("cause", "")) for e in timeline(events, role, st.scenario))
+            for role in ("blue", "green")}
+    assert "the Strait" in seen["blue"] and "the Strait" not in seen["green"]
+    # The warning's mark is the two sides' business.
+    marks = [e for e in of_kind(events, "mark") if e["key"].startswith("warning:")]
+    assert marks and all(e["vis"] == ["blue", "red"] for e in marks)
