@@ -197,17 +197,24 @@ class LegalMove(NamedTuple):
     cost: int
     choices: Mapping[str, tuple[str, ...]]
     """Valid values for each listed argument."""
+    barred: str = ""
+    """Why the rules bar the move now (:attr:`MoveType.barred`), in words; empty for a move that
+    may be made. Only lists asked for with ``barred`` hold barred moves."""
 
 
-def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = None) -> list[LegalMove]:
+def legal_moves(
+    state: State, team: str, ruleset: Ruleset, phase: str | None = None, *, barred: bool = False,
+) -> list[LegalMove]:
     """Every move ``team`` may make in the current (or given) phase, affordable with
-    what is left of its budget, with valid targets and arguments.
+    what is left of its budget, with valid targets and arguments. With ``barred``, also the
+    affordable moves the rules bar now (:attr:`MoveType.barred`), in their place, each with
+    its reason and no choices: what a team's screen shows greyed.
 
     Worked out once per state, team and phase (a state never changes); the list returned is
     the caller's to keep but not to change."""
     phase = phase or state.phase
     memo = state.memo
-    key = ("legal", team, phase, ruleset.name)
+    key = ("legal", team, phase, ruleset.name, barred)
     found = memo.get(key)
     if found is not None:
         return found
@@ -219,18 +226,26 @@ def legal_moves(state: State, team: str, ruleset: Ruleset, phase: str | None = N
         if cost > left:
             continue
         if fixed is not None:  # its arguments do not depend on the state (MoveType.fixed_choices)
-            out.append(fixed if fixed.cost == cost else fixed._replace(cost=cost))
-            continue
-        choices = move_choices(state, mt, team)
-        if choices is None:
-            continue
-        if required:
-            if not all(map(choices.get, required)):
+            lm = fixed if fixed.cost == cost else fixed._replace(cost=cost)
+        else:
+            choices = move_choices(state, mt, team)
+            if choices is None:
                 continue
-        # A move without required arguments (raise readiness) is judged by its check alone.
-        elif mt.check(state, team, bare) is not None:
-            continue
-        out.append(LegalMove(mt, cost, choices))
+            if required:
+                if not all(map(choices.get, required)):
+                    continue
+            # A move without required arguments (raise readiness) is judged by its check alone.
+            elif mt.check(state, team, bare) is not None:
+                continue
+            lm = LegalMove(mt, cost, choices)
+        # Barred only where it could otherwise be made: its reason is then the whole story.
+        if mt.barred is not None:
+            why = mt.barred(state, team)
+            if why is not None:
+                if barred:
+                    out.append(LegalMove(mt, cost, {}, why))
+                continue
+        out.append(lm)
     memo[key] = out
     return out
 
@@ -306,6 +321,10 @@ def check_order(
         return f"unknown move {order.move!r} (moves in this phase: {known})"
     if mt.phase != phase:
         return f"{order.move} is made in the {mt.phase} phase, not in {phase}"
+    if mt.barred is not None:
+        why = mt.barred(state, team)
+        if why is not None:
+            return why
     if choices is None:
         choices = move_choices(state, mt, team)
         if choices is None:

@@ -109,6 +109,11 @@ class MoveType:
     valid value makes the move unavailable. ``text`` arguments are free and not listed."""
     check: Callable[[Reading, str, Order], str | None] = _no_check
     """A precondition beyond the choices: returns the reason the move is refused, or None."""
+    barred: Callable[[Reading, str], str | None] | None = None
+    """Why the rules bar the team from this move now, whatever its arguments, in words the team
+    reads (a government under pressure at home cannot be seen to back down), or None when they
+    do not; None for a move never barred. A barred move is not legal, and a team's screen shows
+    it greyed with the reason rather than leave it out unexplained."""
     fixed_choices: bool = False
     """Whether :attr:`choices` depends on the scenario, the numbers and the team alone, never on
     what happened (the regions, the other actors), and so (for a move without required arguments)

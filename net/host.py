@@ -276,7 +276,8 @@ class Host:
         unspent = st.replace(spent={**st.spent, actor: 0})
         return {
             "moves": protocol.legal_to_dict(legal_moves(st, actor, session.ruleset)),
-            "priced": {phase: protocol.legal_to_dict(legal_moves(unspent, actor, session.ruleset, phase))
+            "priced": {phase: protocol.legal_to_dict(legal_moves(unspent, actor, session.ruleset, phase,
+                                                                 barred=True))
                        for phase in dict.fromkeys((st.phase, "orders"))},
         }
 

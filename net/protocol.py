@@ -270,8 +270,10 @@ EXTRAS = ("moves", "priced", "waiting", "annullable", "clock_left", "played")
 
 def legal_to_dict(moves: Iterable[LegalMove]) -> list[dict[str, Any]]:
     """Legal moves (:func:`detente.engine.adjudicate.legal_moves`) as the wire carries them:
-    ``{"move": name, "cost": int, "choices": {param: [ids…]}}``."""
-    return [{"move": lm.move.name, "cost": lm.cost, "choices": {k: list(v) for k, v in lm.choices.items()}}
+    ``{"move": name, "cost": int, "choices": {param: [ids…]}}``, and ``"barred": why`` for a
+    move the rules bar now (only in ``priced``)."""
+    return [{"move": lm.move.name, "cost": lm.cost, "choices": {k: list(v) for k, v in lm.choices.items()},
+             **({"barred": lm.barred} if lm.barred else {})}
             for lm in moves]
 
 

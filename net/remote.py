@@ -443,7 +443,8 @@ class RemoteClient:
         moves = self._ruleset.moves if self._ruleset is not None else {}
         return [
             LegalMove(move=moves[m["move"]], cost=int(m["cost"]),
-                      choices={k: tuple(v) for k, v in (m.get("choices") or {}).items()})
+                      choices={k: tuple(v) for k, v in (m.get("choices") or {}).items()},
+                      barred=str(m.get("barred") or ""))
             for m in items if m.get("move") in moves
         ]
 

@@ -2,8 +2,8 @@
 
 Adjudication runs in a fixed order (docs/rules.md explains why): pledges → transparency →
 cooperation and statements → deployments and readiness → lasting agreements → collective
-defence → incidents → drift. Within a step, teams go in the scenario's actor order, and each
-team's orders in the order it gave them.
+defence → incidents → drift → domestic politics. Within a step, teams go in the scenario's
+actor order, and each team's orders in the order it gave them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import tomllib
 from importlib.resources import files
 
 from detente.engine.ruleset import Ruleset
-from detente.rules import cooperation, deployment, hotline, incidents, transparency
+from detente.rules import cooperation, deployment, hotline, incidents, politics, transparency
 from detente.rules.endings import ENDINGS
 from detente.rules.functions import FIGURES, FUNCTIONS
 from detente.rules.values import TRACKS
@@ -39,6 +39,7 @@ ruleset = Ruleset(
         *cooperation.AGREEMENTS,
         *incidents.COLLECTIVE,
         *incidents.STEPS,
+        *politics.STEPS,
     ),
     ladder=tuple(NUMBERS["ladder"]["names"]),
     escalation="tension",
@@ -59,10 +60,10 @@ ruleset = Ruleset(
         "invite_observers": ("information", "trust", "threat"),
         "data_exchange": ("information", "trust"),
         "request_inspection": ("information", "trust", "threat"),
-        "deploy": ("deployed", "forces_in", "proximity", "trust", "threat"),
-        "withdraw": ("deployed", "forces_in", "proximity", "threat"),
-        "raise_readiness": ("readiness", "pressure", "threat"),
-        "stand_down": ("readiness", "pressure", "threat"),
+        "deploy": ("deployed", "forces_in", "proximity", "trust", "threat", "credibility"),
+        "withdraw": ("deployed", "forces_in", "proximity", "threat", "pressure", "credibility"),
+        "raise_readiness": ("readiness", "threat", "credibility"),
+        "stand_down": ("readiness", "pressure", "threat", "credibility"),
         "joint_exercise": ("trust", "cohesion", "threat"),
         "mil_to_mil_exchange": ("answer", "trust"),
         "intelligence_sharing": ("information", "trust"),
@@ -71,7 +72,7 @@ ruleset = Ruleset(
         "multilateral_dialogue": ("tension", "trust", "pledged"),
         "public_statement": ("threat", "cohesion"),
         # Steps; those that only resolve orders change what their moves change.
-        "pledges": ("trust", "threat", "pledged", "broken"),
+        "pledges": ("trust", "threat", "pledged", "broken", "credibility"),
         "transparency": (),
         "agreed exercises": ("trust", "cohesion", "threat"),
         "cooperation": (),
@@ -80,5 +81,6 @@ ruleset = Ruleset(
         "collective defence": ("cohesion",),
         "incidents": ("incidents", "tension", "threat", "pressure"),
         "drift": ("tension",),
+        "domestic politics": ("pressure", "credibility", "budget"),
     },
 )

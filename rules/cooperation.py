@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import COERCIVE, COOPERATIVE, SOLIDARITY, MoveType, Param, Step
 from detente.engine.state import Order, Proposal, Reading, pair
+from detente.rules import politics
 from detente.rules.common import (
     both_ways,
     name,
@@ -484,13 +485,18 @@ def _statement(r: Resolution, team: str, order: Order) -> None:
     r.move(team, order, text)
     # Words on the record, to compare with deeds in the debrief.
     r.emit("mark", "all", key=f"statement:{team}:{r.turn}", value=stance)
+    if not t:
+        return
+    # Words count as far as the target believes them (Schelling).
+    weight = politics.weight(r.state, t, team)
     if stance == "reassure":
-        r.change("threat", [t, team], add=-n["statement_reassure"], cause=text)
+        r.change("threat", [t, team], add=-whole(n["statement_reassure"] * weight), cause=text)
     elif stance == "warn":
-        r.change("threat", [t, team], add=n["statement_warn"], cause=text)
+        r.change("threat", [t, team], add=whole(n["statement_warn"] * weight), cause=text)
+        politics.warned(r, team, t)
     elif stance == "support":
         for al in shared_alliances(r.state, team, t):
-            r.change("cohesion", [al], add=n["statement_support_cohesion"], cause=text)
+            r.change("cohesion", [al], add=whole(n["statement_support_cohesion"] * weight), cause=text)
 
 
 public_statement = MoveType(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import COERCIVE, COOPERATIVE, EVERYONE, NEAR, NON_ALLIES, MoveType, Param
 from detente.engine.state import Order, Reading
+from detente.rules import politics
 from detente.rules.common import (
     force_name,
     index_of,
@@ -94,6 +95,7 @@ def _deploy(r: Resolution, team: str, order: Order) -> None:
     text = f"{name(st, team)} deployed {force_name(st, force)} to {region_name(st, region)}"
     r.move(team, order, text + (" (notified ahead)" if ahead else ""), vis=vis)
     borders = near(st, region)
+    politics.acted(r, team, borders, seen, f"deployed {force_name(st, force)} to {region_name(st, region)}")
     for o in others(r.state, team):
         if o not in seen:
             continue  # undetected: no threat felt, but proximity (and incident risk) rises
@@ -142,6 +144,9 @@ def _withdraw(r: Resolution, team: str, order: Order) -> None:
     r.emit("force", "all", force=force, region=home, known_to=list(st.scenario.actor_ids))
     text = f"{name(st, team)} withdrew {force_name(st, force)} to {region_name(st, home)}"
     r.move(team, order, text)
+    # Backing down in the eyes of those who knew the force was there.
+    politics.backed_down(r, team, [o for o in near(st, left) if o in knew], knew,
+                         f"withdrew {force_name(st, force)} from {region_name(st, left)}")
     for o in near(st, left):
         if o != team and o in knew and not r.state.allied(o, team):
             r.change("threat", [o, team], add=-n["withdraw_threat"],
@@ -156,6 +161,7 @@ withdraw = MoveType(
     description="Bring a deployed force home; those it was near feel less threatened",
     params=(Param("force", "the force to bring home"),),
     choices=_withdraw_choices,
+    barred=politics.barred,
     resolve=_withdraw,
 )
 
@@ -181,8 +187,8 @@ def _raise(r: Resolution, team: str, order: Order) -> None:
         r.move(team, order, "readiness was already at its highest", result="void", vis=[team])
         return
     r.move(team, order, f"{text} to {level}")
-    # A government seen to act relieves some domestic pressure.
-    r.change("pressure", [team], add=-n["readiness_pressure"], cause=text)
+    # No relief at home: escalation is not a safety valve for domestic pressure (Fearon).
+    politics.acted(r, team, others(r.state, team), r.state.scenario.actor_ids, "raised readiness")
     what = f"readiness:{index_of(r.state, team, order)}"
     for o in others(r.state, team):
         if not r.state.allied(o, team):
@@ -217,8 +223,9 @@ def _stand_down(r: Resolution, team: str, order: Order) -> None:
         r.move(team, order, "readiness was already at peacetime", result="void", vis=[team])
         return
     r.move(team, order, f"{text} to readiness {level}")
-    # Hawks at home read restraint as weakness.
+    # Hawks at home read restraint as weakness; more so after a public warning.
     r.change("pressure", [team], add=n["stand_down_pressure"], cause=text)
+    politics.backed_down(r, team, others(r.state, team), r.state.scenario.actor_ids, "stood down")
     for o in others(r.state, team):
         r.change("threat", [o, team], add=-n["stand_down_threat"], cause=text)
 
@@ -230,6 +237,7 @@ stand_down = MoveType(
     phase="orders",
     description="Lower military readiness one level (public); others feel less threatened",
     check=_stand_down_check,
+    barred=politics.barred,
     resolve=_stand_down,
 )
 

@@ -24,7 +24,7 @@ from detente.engine.ruleset import (
     Step,
 )
 from detente.engine.state import Order, Pledge, Proposal, Reading, pair
-from detente.rules import verification
+from detente.rules import politics, verification
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
 from detente.rules.cooperation import agreed_exercises
 from detente.rules.values import READINESS
@@ -317,6 +317,7 @@ def check_pledges(r: Resolution) -> None:
             r.emit("pledge_status", parties, id=p.id, status="broken")
             r.change("trust", [p.to, p.by], add=-n["broken_trust"], cause=cause)
             r.change("threat", [p.to, p.by], add=n["broken_threat"], cause=cause)
+            politics.pledge_broken(r, p.by, p.to)
         elif p.until <= r.turn:
             cause = f"{_describe(r.state, p)} was kept"
             r.emit("pledge_status", parties, id=p.id, status="kept")

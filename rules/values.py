@@ -32,6 +32,11 @@ TRACKS = (
           "Quality of the first actor's information on the second, 0 (none) to 1 (complete)."),
     Track("answer", "directed", float, (0.0, 1.0), HOLDER,
           "Probability that the second actor answers a hotline call from the first, 0–1."),
+    # One-way and held privately, like trust: credibility is a reputation in the eyes of each
+    # beholder, built from what it saw (a broken pledge is known to the two parties alone).
+    Track("credibility", "directed", int, (0, 100), HOLDER,
+          "How far the first actor believes the second's public warnings and assurances, 0–100 "
+          "(one-way; 50 is taking words at face value).", default=50, headline=True),
     Track("readiness", "actor", int, (0, 4), EVERYONE,
           "The actor's force readiness, 0 (routine) to 4 (highest alert).", default=1,
           headline=True),

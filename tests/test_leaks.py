@@ -9,7 +9,8 @@ after every command, the replay at the end of every turn (views, timelines, ``de
 see it, written out here from the issue rather than read from the engine's table:
 
 - tension, hotline, agreement, proximity, incidents and readiness: everyone; trust, threat,
-  information and answer: their holder; pressure and budget: their actor; cohesion: the alliance's members;
+  information, answer and credibility: their holder; pressure and budget: their actor; cohesion: the
+  alliance's members;
 - no seed, no roll, no flag, no facilitator note, no other team's sealed orders;
 - a breach of a pledge its holder did not detect, and what a data exchange declared against what was
   there, only to their two parties and only after the session's outcome (issue 12); that a
@@ -58,6 +59,8 @@ PUBLIC_TEXT = "Leakcheck public text of an override"
 NEUTRAL = "facilitator adjustment"
 """What teams read as the cause of an override the facilitator gave no public text for."""
 PUBLIC_VALUES = ("tension", "hotline", "agreement", "readiness", "proximity", "incidents")
+ONE_WAY = ("trust", "threat", "information", "answer", "credibility")
+"""Values each actor holds about another, seen by the holder alone."""
 HIDDEN_KINDS = ("roll", "flag", "note", "command")
 PROPOSAL_KINDS = (
     "proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "rating", "withdrawn",
@@ -328,7 +331,7 @@ def check_report(p: Played, r: Report, role: str) -> None:
     for c in r.changes.get("trust", ()):
         assert may_see_value(sc, role, "trust", c.of)
     for row in r.series:
-        for value in ("trust", "threat", "information", "answer"):
+        for value in ONE_WAY:
             for holder, other, got in ((row.a, row.b, row.values[f"{value}_ab"]),
                                        (row.b, row.a, row.values[f"{value}_ba"])):
                 assert got is None or may_see_value(sc, role, value, (holder, other))
@@ -344,7 +347,7 @@ def check_report(p: Played, r: Report, role: str) -> None:
 
 def check_csv(p: Played, text: str, role: str) -> None:
     for row in csv.DictReader(io.StringIO(text)):
-        for value in ("trust", "threat", "information", "answer"):
+        for value in ONE_WAY:
             ab, ba = (row["a"], row["b"], f"{value}_ab"), (row["b"], row["a"], f"{value}_ba")
             for holder, other, col in (ab, ba):
                 if row[col] != "":

@@ -100,6 +100,9 @@ class FakeFacts:
     def information(self, a: str, b: str) -> float:
         return self._answer("information", a, b)
 
+    def credibility(self, a: str, b: str) -> int:
+        return self._answer("credibility", a, b)
+
     def answer(self, a: str, b: str) -> float:
         return self._answer("answer", a, b)
 

@@ -356,7 +356,7 @@ def test_effects() -> None:
          "tension is between two different actors, not 'blue' twice"),
         (62, "injects[0].effects[7].value",
          "unknown value 'mood' (values: tension, hotline, agreement, trust, threat, information, "
-         "answer, readiness, pressure, budget, cohesion)"),
+         "answer, credibility, readiness, pressure, budget, cohesion)"),
         (69, "injects[0].effects[8].set", "tension must be 0–100, got 150"),
     ]
 

@@ -46,7 +46,7 @@ def moves_now(rec: RecordedSession, team: str, phase: str | None = None, whole_b
     st = rec.state
     if whole_budget:
         st = st.replace(spent={**st.spent, team: 0})
-    return legal_to_dict(legal_moves(st, team, rec.session.ruleset, phase))
+    return legal_to_dict(legal_moves(st, team, rec.session.ruleset, phase, barred=whole_budget))
 
 
 async def test_welcome_carries_every_extra_and_the_logs_name(table) -> None:

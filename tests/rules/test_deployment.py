@@ -125,7 +125,8 @@ def test_raise_readiness_is_public_and_threatens_non_allies() -> None:
     expected = whole(D["readiness_threat"] * (1 - PER["info_damping"] * info))
     assert changed(events, "threat", ("blue", "red")) == expected
     assert changed(events, "threat", ("green", "red")) == expected
-    assert changed(events, "pressure", ("red",)) == -D["readiness_pressure"]
+    # No relief at home: escalation is not a safety valve for domestic pressure (Fearon).
+    assert changed(events, "pressure", ("red",)) == 0
     # Allies are not threatened by each other's mobilisation.
     events, _ = run(give(st, "blue", Order("raise_readiness")))
     assert changed(events, "threat", ("green", "blue")) == 0

@@ -24,6 +24,7 @@ SECTION_HOME = {
     "verification": "Verification: what is seen, declared and found",
     "incidents": "Incidents",
     "drift": "Drift: threat perceived becomes tension",
+    "politics": "Domestic politics and credibility",
     "end": "How the exercise ends",
     "scoring": "Scoring",
 }
@@ -162,7 +163,7 @@ def test_every_move_and_pledge_has_a_title_declared_as_data() -> None:
 def test_rules_modules_cite_grounding_sections_that_exist() -> None:
     """Each move family's docstring cites its grounding in docs/rules.md, by a heading that exists."""
     headings = {line.lstrip("#").strip() for line in DOC.splitlines() if line.startswith("#")}
-    for module in ("hotline", "transparency", "deployment", "cooperation", "incidents"):
+    for module in ("hotline", "transparency", "deployment", "cooperation", "incidents", "politics"):
         doc = ast.get_docstring(ast.parse((ROOT / "rules" / f"{module}.py").read_text("utf-8"))) or ""
         assert "DOMAIN.md" not in doc, module
         cited = re.search(r'Grounding \(docs/rules\.md, "([^"]+)"\)', doc)

@@ -150,7 +150,8 @@ class SessionClient(Protocol):
 
     def priced_moves(self, team: str, phase: str | None = None) -> list[LegalMove]:
         """The moves of the current (or given) phase ``team`` could make with its whole turn's
-        budget: what it may plan, affordable now or not."""
+        budget: what it may plan, affordable now or not, and those the rules bar now
+        (:attr:`LegalMove.barred` says why)."""
         ...
 
     def clock_left(self) -> float | None:
@@ -398,7 +399,7 @@ class LocalClient:
     def priced_moves(self, team: str, phase: str | None = None) -> list[LegalMove]:
         state = self._rec.state
         unspent = state.replace(spent={**state.spent, team: 0})
-        return legal_moves(unspent, team, self._rec.session.ruleset, phase)
+        return legal_moves(unspent, team, self._rec.session.ruleset, phase, barred=True)
 
     def clock_left(self) -> float | None:
         """Seconds left now. Reading it runs the clock out: at 0 the clock is paused (logged),

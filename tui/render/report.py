@@ -817,7 +817,8 @@ def _svg(
 CSV_COLUMNS = (
     "turn", "label", "pair", "a", "b", "tension", "rung", "rung_name", "hotline", "agreement", "proximity",
     "incidents", "readiness_a", "readiness_b", "trust_ab", "trust_ba", "threat_ab", "threat_ba",
-    "information_ab", "information_ba", "answer_ab", "answer_ba", "pair_name",
+    "information_ab", "information_ba", "answer_ab", "answer_ba", "credibility_ab", "credibility_ba",
+    "pair_name",
 )
 """The CSV's columns for the bundled ruleset (:func:`csv_columns` derives any ruleset's from its
 declarations): ``_ab`` is held by ``a`` about ``b``; empty where the role may not see it.

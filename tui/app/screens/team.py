@@ -307,6 +307,12 @@ class TeamScreen(Screen[None]):
                 extra = "".join(f", {f.label.lower()}" for f in flags if v.value(f.name, p.a, p.b))
                 t.append(f"with {names[other]}: rung {p.rung} ({name}), "
                          f"{escalation.label.lower()} {v.escalation_of(p.a, p.b)}{extra}\n")
+        # The team's own values but its budget (on the status line): readiness, and the pressure
+        # at home that can narrow what it may do.
+        own = [(tr, v.value(tr.name, self.team)) for tr in v.scoped("actor") if tr.name != BUDGET.name]
+        if any(x is not None for _, x in own):
+            t.append("you: " + ", ".join(f"{tr.label.lower()} {value_text(x)}" for tr, x in own
+                                         if x is not None) + "\n")
         # What the team holds about each other actor: its one-way values, as the picture has
         # room for (the first three: trust, threat, information).
         held = v.scoped("directed")[:3]
@@ -389,12 +395,16 @@ class TeamScreen(Screen[None]):
         return self.client.priced_moves(self.team, phase)
 
     def _add_moves(self, actions: OptionList, v: View) -> None:
-        """The phase's moves in the ruleset's order; those the team cannot afford now stay in
-        their place, greyed, with why not (a move that vanished looked like a bug)."""
+        """The phase's moves in the ruleset's order; those the team cannot afford now, or that
+        the rules bar now, stay in their place, greyed, with why not (a move that vanished
+        looked like a bug)."""
         left = self._left(v)
         for lm in self._priced():
             line = f"{move_title(lm.move)} ({lm.cost}) — {lm.move.description}"
-            if lm.cost <= left:
+            if lm.barred:
+                line = f"{move_title(lm.move)} [not now: {lm.barred}]"
+                actions.add_option(Option(Text(line, style="dim"), id=f"no:{lm.move.name}"))
+            elif lm.cost <= left:
                 actions.add_option(Option(line, id=f"mv:{lm.move.name}"))
             else:
                 # The reason first: a long description must not push it out of sight.
@@ -404,7 +414,8 @@ class TeamScreen(Screen[None]):
 
     def _orders_ahead(self, v: View) -> str:
         """In communications: what the orders to come will cost, so calls leave room for them."""
-        later = sorted(self._priced("orders"), key=lambda m: (-m.cost, move_title(m.move)))
+        later = sorted((m for m in self._priced("orders") if not m.barred),
+                       key=lambda m: (-m.cost, move_title(m.move)))
         if not later:
             return ""
         costly = [f"{move_title(m.move)} ({m.cost})" for m in later if m.cost > 1]
@@ -534,7 +545,7 @@ class TeamScreen(Screen[None]):
                 self._send(Respond(team=self.team, proposal=key[3:], accept=choice == "accept"))
             return
         if key.startswith("no:"):
-            self._cannot_afford(key[3:])
+            self._why_not(key[3:])
             return
         if key.startswith("own:"):
             p = self._own_proposal(key[4:])
@@ -582,10 +593,12 @@ class TeamScreen(Screen[None]):
             await self.app.push_screen_wait(CallScreen(self.client, self.team, calls[0].id))
             self.refresh_view()
 
-    def _cannot_afford(self, move: str) -> None:
+    def _why_not(self, move: str) -> None:
         v = self.client.view(self.team)
         lm = next((m for m in self._priced() if m.move.name == move), None)
-        if lm is not None:
+        if lm is not None and lm.barred:
+            self.notify(f"{move_title(lm.move)}: {lm.barred}.", title="Not now", severity="warning")
+        elif lm is not None:
             left = self._left(v)
             self.notify(
                 f"{move_title(lm.move)} costs {lm.cost}, {actions_word(left)} left this turn.",
