@@ -677,7 +677,9 @@ def _hazards(
             escalation_before=f["before"], escalation_after=f["after"],
             escalation_end=end, escalation_next=nxt,
             guarded=f["guarded"], calls=answered,
-            broke_down=_broke_down(initial, outcome, t),
+            # The breakdown that turn, or the next: the hours after an incident (a crisis it
+            # opened that was not contained) are its aftermath.
+            broke_down=_broke_down(initial, outcome, t) or _broke_down(initial, outcome, t + 1),
         ))
     return tuple(out)
 
@@ -715,7 +717,8 @@ def _near_misses(
                 out.append(NearMiss(i.turn, i.severity, i.between,
                                     f"a {i.severity} incident at {track.label.lower()} {before}, "
                                     f"{line - before} below the {line} at which a {i.severity} incident "
-                                    f"starts open conflict"))
+                                    f"starts {hazard.starts}"))
+    starts = hazard.starts if hazard is not None else "open conflict"
     if risk is not None:
         for tr in risk.turns:
             for r in tr.rolls:
@@ -725,11 +728,11 @@ def _near_misses(
                     out.append(NearMiss(r.turn, "dice", r.between,
                                         f"the incident roll drew {r.value:.3f} against p {r.p_incident:.3f}: "
                                         f"an incident with a {r.p_conflict_if_incident:.0%} chance of "
-                                        f"starting open conflict was missed by {r.value - r.p_incident:.3f}"))
+                                        f"starting {starts} was missed by {r.value - r.p_incident:.3f}"))
                 elif r.incident and not _broke_down(initial, outcome, r.turn):
                     out.append(NearMiss(r.turn, "severity", r.between,
                                         f"an incident happened while {r.p_conflict_if_incident:.0%} of its "
-                                        f"severities would have started open conflict; the dice fell short"))
+                                        f"severities would have started {starts}; the dice fell short"))
     out.sort(key=lambda m: (m.turn, m.between, m.kind))
     return tuple(out)
 

@@ -159,7 +159,8 @@ class IncidentFact:
     calls: tuple[str, ...]
     """Ids of answered calls between the two, that turn or the next (as far as the role saw)."""
     broke_down: bool
-    """Whether the session ended in the ruleset's breakdown (:attr:`Report.breakdown`) on that turn."""
+    """Whether the session ended in the ruleset's breakdown (:attr:`Report.breakdown`) on that turn
+    or the next (the hours after an incident: a crisis it opened that was not contained)."""
 
     @property
     def contained(self) -> bool:

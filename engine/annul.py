@@ -8,7 +8,8 @@ back what it did:
   kept within the value's range; a hotline or agreement set back) with the cause
   :data:`CAUSE`, stamped as the original was;
 - a force it moved goes back where it was, known to whom it was known;
-- a marker it set (a conflict started by a grave incident, a call for solidarity) is set back;
+- a marker it set (a crisis a grave incident opened, the victim's right to call on its allies) is
+  set back;
 - an incident no longer counts in the pair's tally the ruleset keeps of them
   (:attr:`~detente.engine.ruleset.Ruleset.counts`).
 
@@ -136,7 +137,7 @@ def _incident_effects(events: Sequence[Event], i: int) -> list[int]:
         if e["kind"] in ("roll", "incident", "move"):
             break
         caused = e["kind"] == "changed" and str(e.get("cause", "")).startswith(text)
-        # A marker the incident set (a conflict it started, a call on allies to stand by).
+        # A marker the incident set (a crisis it opened, a victim's right to call on its allies).
         marked = e["kind"] == "mark" and e["value"] is not None
         if caused or marked:
             out.append(j)

@@ -340,6 +340,22 @@ class IncidentHappened(TimelineEntry):
     """Where a scripted one happened (a rolled one says it in its text)."""
     cause: str = ""
     """What scripted it (``inject ID``; the facilitator's alone); empty for a rolled one."""
+    blame: str = ""
+    """The actor judged to have caused it (whose forces came closer, were more ready, gave no
+    notice); empty when it is unclear (and in logs written before incidents were attributed)."""
+
+
+@frozen
+class CrisisChanged(TimelineEntry):
+    """A crisis between two actors opened, was defused, or failed (the ruleset says how)."""
+
+    kind: ClassVar[str] = "crisis"
+    between: tuple[str, ...] = field(default=(), converter=_names)
+    status: str = ""
+    """``opened``, ``defused`` or ``failed``."""
+    resolves: int = 0
+    """The turn whose adjudication decides it."""
+    text: str = ""
 
 
 @frozen
@@ -405,7 +421,7 @@ TYPES: dict[str, type[TimelineEntry]] = {
         Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, Withdrawn, Pledged, PledgeSettled,
         MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged, Marked,
-        IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
+        IncidentHappened, CrisisChanged, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
     )
 }
 
@@ -474,6 +490,7 @@ __all__ = [
     "Answered",
     "Arrived",
     "ClockSet",
+    "CrisisChanged",
     "Drawn",
     "Ended",
     "Flagged",
