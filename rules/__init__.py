@@ -1,8 +1,8 @@
 """The bundled ``defense-diplomacy`` ruleset (registered under ``detente.rulesets``).
 
 Adjudication runs in a fixed order (docs/rules.md explains why): pledges → transparency →
-cooperation and statements → deployments and readiness → lasting agreements → collective
-defence → incidents → drift. Within a step, teams go in the scenario's actor order, and each
+cooperation and statements → deployments and readiness → lasting agreements → crises →
+incidents → drift. Within a step, teams go in the scenario's actor order, and each
 team's orders in the order it gave them.
 """
 
@@ -12,7 +12,7 @@ import tomllib
 from importlib.resources import files
 
 from detente.engine.ruleset import Ruleset
-from detente.rules import cooperation, deployment, hotline, incidents, transparency
+from detente.rules import alliances, cooperation, crisis, deployment, hotline, incidents, transparency
 from detente.rules.endings import ENDINGS
 from detente.rules.functions import FIGURES, FUNCTIONS
 from detente.rules.values import TRACKS
@@ -25,7 +25,7 @@ ruleset = Ruleset(
     tracks=TRACKS,
     moves={
         mt.name: mt
-        for family in (hotline, transparency, deployment, cooperation)
+        for family in (hotline, transparency, deployment, cooperation, alliances)
         for mt in family.MOVES
     },
     pledges={pt.name: pt for pt in hotline.PLEDGES},
@@ -35,7 +35,7 @@ ruleset = Ruleset(
         *cooperation.STEPS,
         *deployment.STEPS,
         *cooperation.AGREEMENTS,
-        *incidents.COLLECTIVE,
+        *crisis.STEPS,
         *incidents.STEPS,
     ),
     ladder=tuple(NUMBERS["ladder"]["names"]),
@@ -46,6 +46,7 @@ ruleset = Ruleset(
     endings=ENDINGS,
     functions=FUNCTIONS,
     figures=FIGURES,
+    alerts=crisis.alerts,
     counts={"incident": "incidents"},
     # What each move and step can change, for the scenario linter (``detente validate
     # --strict``); tests/engine/test_lint.py checks it against many random games.
@@ -68,6 +69,8 @@ ruleset = Ruleset(
         "alliance_commitment": ("cohesion", "trust", "threat"),
         "multilateral_dialogue": ("tension", "trust"),
         "public_statement": ("threat", "cohesion"),
+        "consultations": ("cohesion", "threat"),
+        "invoke_collective_defence": ("cohesion", "threat", "tension"),
         # Steps; those that only resolve orders change what their moves change.
         "pledges": ("trust", "threat", "pledged", "broken"),
         "transparency": (),
@@ -75,8 +78,8 @@ ruleset = Ruleset(
         "cooperation": (),
         "deployments": (),
         "lasting agreements": ("trust", "cohesion", "information"),
-        "collective defence": ("cohesion",),
-        "incidents": ("incidents", "tension", "threat", "pressure"),
+        "crises": ("tension", "crisis"),
+        "incidents": ("incidents", "tension", "threat", "pressure", "trust", "crisis"),
         "drift": ("tension",),
     },
 )

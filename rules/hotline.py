@@ -14,6 +14,7 @@ from detente.engine.ruleset import COOPERATIVE, MoveType, Param, PledgeType, Ste
 from detente.engine.state import Order, Pledge, Proposal, Reading, pair
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
 from detente.rules.cooperation import agreed_exercises
+from detente.rules.crisis import free_call
 from detente.rules.values import READINESS
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ hotline_call = MoveType(
     accept=_call_accept,
     decline=_call_decline,
     opens_call=True,
+    free=free_call,  # in a crisis, the hotline comes first
 )
 
 

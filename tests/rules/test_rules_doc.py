@@ -22,6 +22,7 @@ SECTION_HOME = {
     "perception": "How a move is read: threat, information, misperception",
     "pledges": "Pledges",
     "incidents": "Incidents",
+    "crisis": "Crises",
     "drift": "Drift: threat perceived becomes tension",
     "end": "How the exercise ends",
     "scoring": "Scoring",
@@ -29,8 +30,6 @@ SECTION_HOME = {
 KEY_HOME = {
     "perception.detect_factor": "deploy",  # detection is part of a deployment
     "perception.detect_near": "deploy",
-    **{f"incidents.{k}": "Collective defence"
-       for k in ("solidarity_tension", "solidarity_cohesion", "solidarity_kept_cohesion")},
 }
 MOVE_PREFIXES = {
     "hotline_call": ("answered_", "declined_", "unanswered_"),
@@ -50,6 +49,8 @@ MOVE_PREFIXES = {
     "alliance_commitment": ("commitment_",),
     "multilateral_dialogue": ("dialogue_",),
     "public_statement": ("statement_",),
+    "consultations": ("consultations_",),
+    "invoke_collective_defence": ("solidarity_", "restraint_"),
 }
 
 
@@ -159,7 +160,8 @@ def test_every_move_and_pledge_has_a_title_declared_as_data() -> None:
 def test_rules_modules_cite_grounding_sections_that_exist() -> None:
     """Each move family's docstring cites its grounding in docs/rules.md, by a heading that exists."""
     headings = {line.lstrip("#").strip() for line in DOC.splitlines() if line.startswith("#")}
-    for module in ("hotline", "transparency", "deployment", "cooperation", "incidents"):
+    modules = ("hotline", "transparency", "deployment", "cooperation", "incidents", "crisis", "alliances")
+    for module in modules:
         doc = ast.get_docstring(ast.parse((ROOT / "rules" / f"{module}.py").read_text("utf-8"))) or ""
         assert "DOMAIN.md" not in doc, module
         cited = re.search(r'Grounding \(docs/rules\.md, "([^"]+)"\)', doc)

@@ -488,7 +488,7 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             if p is None:
                 return "a pledge was broken"
             return f"{n(p.by)} broke its pledge to {n(p.to)} ({nm.pledge_text(p.pledge, p.region, p.until)})"
-        case entries.IncidentHappened():
+        case entries.IncidentHappened() | entries.CrisisChanged():
             return e.text
         case entries.MoveResolved() if e.result not in ("", "done") or e.order.move in _NOTABLE_MOVES:
             return f"{n(e.team)}: {e.text}"

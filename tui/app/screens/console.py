@@ -79,7 +79,7 @@ _KIND_GROUPS = {
         "hang_up",
     },
     "moves": {"move", "orders", "notice", "force", "known"},
-    "incidents": {"incident"},
+    "incidents": {"incident", "crisis"},
     "changes": {"changed", "override"},
     "notes": {"note"},
 }
@@ -334,6 +334,8 @@ class ConsoleScreen(Panels, Screen[None]):
                 "  ·  bots: "
                 + ", ".join(f"{self.team_names([t])} ({p.name})" for t, p in self.client.bots.items())
             )
+        for alert in v.alerts:  # what the rules say the facilitator must see first (a crisis)
+            line.append(f"\n{alert}", style="bold red")
         if v.outcome is not None:
             line = Text.assemble(
                 (v.title, "bold"),
