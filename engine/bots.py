@@ -15,14 +15,17 @@ The policies (:data:`BOTS`):
 
 - ``random``: any legal move, as :mod:`detente.engine.randomplay` plays.
 - ``dove``: transparency measures and other cooperative moves, never an escalation; answers
-  and accepts calls and proposals, places calls where tension is highest, pledges restraint
-  and keeps its pledges.
+  and accepts calls and proposals (but counsels restraint when asked for solidarity against
+  another), places calls where tension is highest, pledges restraint and keeps its pledges.
 - ``hawk``: deployments near non-allies, readiness raises, warnings and shows of alliance;
   often leaves calls unanswered or declines them; pledges nothing.
 - ``tit-for-tat``: cooperative on turn 1; then toward each other team it mirrors what that
   team visibly did toward it since the start of the previous turn (moves, answers to its
   calls, broken pledges): cooperative if that was cooperative, escalatory if the
   escalations were at least as many as the cooperative gestures.
+
+Every policy but ``random`` prefers a call or proposal the rules make free now
+(:data:`FREE_WEIGHT`: a call to the other side of a crisis) to one it must pay for.
 
 >>> bots = parse_bot_specs(["red=hawk", "blue=dove"], session.scenario)   # doctest: +SKIP
 >>> next_command(session.state, session.ruleset, bots, seed=7, events=events)  # doctest: +SKIP
@@ -55,6 +58,9 @@ MAX_PROPOSALS = 2
 """Most calls and proposals a bot places in one communications phase."""
 MAX_ORDERS = 4
 """Most sealed orders a bot gives in one turn."""
+FREE_WEIGHT = 4.0
+"""How much more a bot likes a call or proposal the rules make free now (a call to the other
+side of a crisis): a move the rules price at nothing is one they want made first."""
 
 # -- policies ----------------------------------------------------------------------------------
 
@@ -149,7 +155,7 @@ class Policy:
         urgency: dict[str, float] = {}  # by target
         for (o, c), w in zip(candidates, liking, strict=True):
             if not w > 0:
-                continue  # never picked (urgency only multiplies)
+                continue  # never picked (urgency and a free move's appeal only multiply)
             if mine and (
                 any((o.move, t) in mine for t in o.targets) if o.targets else (o.move, o.target) in mine
             ):
@@ -159,7 +165,7 @@ class Policy:
             u = urgency.get(o.target)
             if u is None:
                 u = urgency[o.target] = _urgency(seat, o)
-            weights.append(w * u)
+            weights.append(w * u * (FREE_WEIGHT if c == 0 else 1.0))
         while pool:
             i = _pick(rng, weights)
             o, _ = pool.pop(i)
@@ -243,6 +249,8 @@ class Dove(Policy):
         return 3.0 if tones else 0.5
 
     def accept(self, seat: Seat, p: ProposalView, rng: random.Random) -> bool:
+        if seat.tones.kind(p.order) == SOLIDARITY:
+            return rng.random() < 0.1  # asked to stand against another: it counsels restraint
         return rng.random() < 0.95
 
     def pledge(self, seat: Seat, call: ProposalView, rng: random.Random) -> tuple[str, str, int] | None:

@@ -181,24 +181,20 @@ def alerts(state: Reading, role: str) -> tuple[str, ...]:
     for (a, b), v in sorted(crises(state).items()):
         turn = int(v.get("turn", state.turn))
         now = turn == state.turn
-        when = "this turn" if now else state.scenario.turns.name(turn)
+        when = "this turn" if now else f"on {state.scenario.turns.name(turn)}"
         if role == FACILITATOR:
-            out.append(f"Crisis between {name(state, a)} and {name(state, b)}, decided {when}: defused if "
-                       "they talk or one steps back and neither escalates; otherwise open conflict")
+            out.append(f"Crisis between {name(state, a)} and {name(state, b)}, decided {when}: defused "
+                       "if they talk or one steps back and neither escalates")
             continue
         if role not in (a, b):
             continue
         other = name(state, b if role == a else a)
-        step = "step back (stand down, withdraw, reassure) and do not escalate"
         if not state.value("hotline", a, b):
-            out.append(f"Crisis with {other}: no hotline between you — {step}, or it becomes open "
-                       f"conflict ({when})")
-        elif now:
-            out.append(f"Crisis with {other}: the hotline first — a call to {other} costs nothing this "
-                       f"turn; talk or {step}, or it becomes open conflict at adjudication")
+            out.append(f"Crisis with {other} ({when}): no hotline — step back (stand down, withdraw, "
+                       "reassure) and do not escalate, or it means open conflict")
         else:
-            out.append(f"Crisis with {other}: the hotline first — {when}, a call to {other} costs "
-                       "nothing; talk or step back, and do not escalate")
+            out.append(f"Crisis with {other}: the hotline first (free {when}); talk or step back, "
+                       "do not escalate, or it means open conflict")
     return tuple(out)
 
 
