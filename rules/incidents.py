@@ -150,9 +150,9 @@ def _near(state: Reading, side: str, other: str) -> list[str]:
             if other in region_near.get(state.forces[f].region, ())]
 
 
-def blame(state: Reading, a: str, b: str, where: str = "") -> tuple[str, tuple[str, ...]]:
-    """Who caused an incident between ``a`` and ``b`` (in region ``where``), and why in words; ``""``
-    and no reasons when it is unclear.
+def blame(state: Reading, a: str, b: str, where: str = "") -> tuple[str, str]:
+    """Who caused an incident between ``a`` and ``b`` (in region ``where``), and why in words
+    (``"Corvania's frigate came closer and gave no notice"``); ``("", "")`` when it is unclear.
 
     Each of three findings counts against one side, as an incidents-at-sea review would weigh
     them: its forces came **closer** (more of its forces in regions bordering the other), it was
@@ -163,24 +163,25 @@ def blame(state: Reading, a: str, b: str, where: str = "") -> tuple[str, tuple[s
     """
     found: dict[str, list[str]] = {a: [], b: []}
     near = {a: _near(state, a, b), b: _near(state, b, a)}
+    closer = ""
     if len(near[a]) != len(near[b]):
         x = a if len(near[a]) > len(near[b]) else b
-        force = next((f for f in near[x] if state.forces[f].region == where), near[x][0])
-        found[x].append(f"{name(state, x)}'s {force_name(state, force)} came closer")
+        closer = next((f for f in near[x] if state.forces[f].region == where), near[x][0])
+        found[x].append("came closer")
     ready = {x: state.value("readiness", x) for x in (a, b)}
     if ready[a] != ready[b]:
-        x = a if ready[a] > ready[b] else b
-        found[x].append(f"{name(state, x)} was on higher alert")
+        found[a if ready[a] > ready[b] else b].append("was on higher alert")
     home = state.scenario.force_home
     silent = {x: [f for f in near[x] if state.forces[f].region != home[f]
                   and not notified(state, x, "deploy", state.forces[f].region)] for x in (a, b)}
     if bool(silent[a]) != bool(silent[b]):
-        x = a if silent[a] else b
-        found[x].append(f"{name(state, x)} gave no notice")
+        found[a if silent[a] else b].append("gave no notice")
     if len(found[a]) == len(found[b]):
-        return "", ()
+        return "", ""
     x = a if len(found[a]) > len(found[b]) else b
-    return x, tuple(found[x])
+    said = found[x]
+    who = f"{name(state, x)}'s {force_name(state, closer)}" if said[0] == "came closer" else name(state, x)
+    return x, f"{who} {', '.join(said[:-1])} and {said[-1]}" if len(said) > 1 else f"{who} {said[0]}"
 
 
 def _incident(r: Resolution, a: str, b: str) -> None:
@@ -203,7 +204,7 @@ def happen(r: Resolution, a: str, b: str, sev: str, where: str, cause: str = "")
     tension_before = st.value("tension", a, b)
     place = f" in {region_name(st, where)}" if where else ""
     blamed, why = blame(st, a, b, where)
-    fault = "; ".join(why) if blamed else "who caused it is unclear"
+    fault = why or "who caused it is unclear"
     text = f"A {sev} incident between {name(st, a)} and {name(st, b)}{place} ({fault})"
     scripted = {"region": where, "cause": cause} if cause else {}
     r.emit("incident", "all", between=[a, b], severity=sev, level=level, text=text, blame=blamed,

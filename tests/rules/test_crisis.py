@@ -44,18 +44,21 @@ def sure(**more: int | float) -> dict[str, dict[str, int | float]]:
 def test_the_side_whose_force_came_closer_unannounced_is_blamed() -> None:
     st = at(start(), red="strait")
     assert blame(st, "blue", "red", "strait") == (
-        "red", ("Borealis's red-fleet came closer", "Borealis gave no notice"))
+        "red", "Borealis's red-fleet came closer and gave no notice")
 
 
 def test_the_side_on_higher_alert_is_blamed_when_both_came_as_close() -> None:
     st = put(at(start(), red="strait", blue="strait"), "readiness", ("red",), 3)
-    assert blame(st, "blue", "red") == ("red", ("Borealis was on higher alert",))
+    assert blame(st, "blue", "red") == ("red", "Borealis was on higher alert")
+    st = put(put(at(start(), red="strait"), "readiness", ("red",), 3), "readiness", ("blue",), 0)
+    assert blame(st, "blue", "red") == (
+        "red", "Borealis's red-fleet came closer, was on higher alert and gave no notice")
 
 
 def test_the_side_that_gave_no_notice_is_blamed() -> None:
     st = at(start(), red="strait", blue="strait")
     st = st.replace(notices=(Notice("blue", "deploy", "strait", 0),))
-    assert blame(st, "blue", "red") == ("red", ("Borealis gave no notice",))
+    assert blame(st, "blue", "red") == ("red", "Borealis gave no notice")
 
 
 @pytest.mark.parametrize("case", ["nothing separates them", "findings cancel out"])
@@ -65,7 +68,7 @@ def test_blame_is_unclear_when_the_findings_do_not_separate_the_sides(case: str)
     else:  # red came closer but had notified it; blue was on higher alert
         st = put(at(start(), red="strait"), "readiness", ("blue",), 3)
         st = st.replace(notices=(Notice("red", "deploy", "strait", 0),))
-    assert blame(st, "blue", "red") == ("", ())
+    assert blame(st, "blue", "red") == ("", "")
 
 
 def test_the_blamed_side_is_named_and_its_victim_feels_more_threat() -> None:
@@ -73,7 +76,7 @@ def test_the_blamed_side_is_named_and_its_victim_feels_more_threat() -> None:
     (inc,) = of_kind(events, "incident")
     assert inc["blame"] == "red" and inc["severity"] == "minor"
     assert inc["text"] == ("A minor incident between Azuria and Borealis in the Strait "
-                           "(Borealis's red-fleet came closer; Borealis gave no notice)")
+                           "(Borealis's red-fleet came closer and gave no notice)")
     assert changed(events, "threat", ("blue", "red")) == INC["minor_threat"] + INC["blame_threat"]
     assert changed(events, "threat", ("red", "blue")) == INC["minor_threat"]
     assert changed(events, "trust", ("blue", "red")) == -INC["blame_trust"]
