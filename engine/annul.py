@@ -1,8 +1,8 @@
-"""Annulling a move's result or an incident during the adjudication review.
+"""Annulling a move's result, an incident or a crisis's turn during the adjudication review.
 
 The facilitator's most common correction in a matrix game is "that did not happen". An
-annulment names one resolved move or one incident of the adjudication under review and sets
-back what it did:
+annulment names one resolved move, one incident or one crisis event (a crisis the ruleset
+opened, defused or let fail) of the adjudication under review and sets back what it did:
 
 - every ``changed`` event it produced is reversed by an inverse change (the opposite amount,
   kept within the value's range; a hotline or agreement set back) with the cause
@@ -46,10 +46,11 @@ class Annullable:
     """A move's result or an incident of the adjudication under review that can be annulled."""
 
     target: str
-    """What :class:`~detente.engine.commands.Annul` names: ``move-N`` or ``incident-N`` (the
-    Nth move or incident of this adjudication, from 1)."""
+    """What :class:`~detente.engine.commands.Annul` names: ``move-N``, ``incident-N`` or
+    ``crisis-N`` (the Nth move, incident or crisis event of this adjudication, from 1)."""
     kind: str
-    """``move`` or ``incident``."""
+    """``move``, ``incident`` or ``crisis`` (a crisis opened, defused or failed: annulling a failed
+    one sets back the open conflict it meant)."""
     team: str
     """The team whose move it is; empty for an incident."""
     text: str
@@ -109,7 +110,7 @@ def _found(session: Session) -> list[_Found]:
     events, _, by_move = got
     flags = session.state.flags
     out: list[_Found] = []
-    n_move = n_incident = 0
+    n_move = n_incident = n_crisis = 0
     for i, e in enumerate(events):
         if e["kind"] == "move":
             n_move += 1
@@ -120,6 +121,10 @@ def _found(session: Session) -> list[_Found]:
             n_incident += 1
             effects = tuple(_incident_effects(events, i))
             target, team = f"incident-{n_incident}", ""
+        elif e["kind"] == "crisis":
+            n_crisis += 1
+            effects = tuple(_incident_effects(events, i, also=("crisis",)))
+            target, team = f"crisis-{n_crisis}", ""
         else:
             continue
         changes = sum(1 for j in effects if events[j]["kind"] == "changed")
@@ -129,12 +134,14 @@ def _found(session: Session) -> list[_Found]:
     return out
 
 
-def _incident_effects(events: Sequence[Event], i: int) -> list[int]:
+def _incident_effects(events: Sequence[Event], i: int, also: tuple[str, ...] = ()) -> list[int]:
+    """What the incident (or crisis) at ``i`` set: the changes it caused and the markers it set,
+    up to the next roll, incident or move (or kind in ``also``)."""
     text = str(events[i]["text"])
     out = []
     for j in range(i + 1, len(events)):
         e = events[j]
-        if e["kind"] in ("roll", "incident", "move"):
+        if e["kind"] in ("roll", "incident", "move", *also):
             break
         caused = e["kind"] == "changed" and str(e.get("cause", "")).startswith(text)
         # A marker the incident set (a crisis it opened, a victim's right to call on its allies).

@@ -88,13 +88,14 @@ def open_crisis(r: Resolution, a: str, b: str, blame: str, where: str = "") -> N
     st = r.state
     parties = sorted((a, b))
     turn = window(st)
-    r.emit("mark", parties, key=crisis_key(a, b), value={"turn": turn, "blame": blame})
     when = "this turn" if turn == st.turn else st.scenario.turns.name(turn)
     place = f" in {region_name(st, where)}" if where else ""
     text = (f"A crisis between {name(st, a)} and {name(st, b)} after the grave incident{place}: the "
             f"hotline first. {when[:1].upper() + when[1:]}, open conflict follows unless they talk "
             "or one steps back, and neither escalates")
     r.emit("crisis", parties, between=parties, status="opened", resolves=turn, text=text)
+    # After its event, so that annulling the crisis (not the incident) sets back only the crisis.
+    r.emit("mark", parties, key=crisis_key(a, b), value={"turn": turn, "blame": blame})
 
 
 # -- deciding a crisis -------------------------------------------------------------------------

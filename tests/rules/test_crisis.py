@@ -285,3 +285,23 @@ def test_consultations_move_cohesion_and_the_requesters_sense_of_threat(reply: b
 
 def test_an_actor_without_allies_cannot_ask_for_consultations() -> None:
     assert "consultations" not in {lm.move.name for lm in legal_moves(talks(start()), "red", ruleset)}
+
+
+def test_the_facilitator_can_annul_a_failed_crisis_and_no_war_follows() -> None:
+    from detente.engine.annul import annullable
+    from detente.engine.commands import Annul
+
+    s = crisis_turn()
+    to_phase(s, "orders")
+    ok(s, SubmitOrders("blue", ()), SubmitOrders("red", ()))
+    to_phase(s, "adjudication")
+    failed = next(a for a in annullable(s) if a.kind == "crisis" and "not contained" in a.text)
+    ok(s, Annul(failed.target, "the two sides were talking through the embassy all day"))
+    assert "conflict" not in s.state.marks
+    # The day's new grave incident would lift the pair to the top of the ladder, and open a new
+    # crisis: annulled too.
+    incident = next(a for a in annullable(s) if a.kind == "incident")
+    ok(s, Annul(incident.target, "no second collision"))
+    assert "crisis:blue:red" not in s.state.marks
+    to_phase(s, "debrief")
+    assert s.state.outcome is None
