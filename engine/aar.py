@@ -65,6 +65,7 @@ from detente.engine.entries import (
     Annulled,
     Answered,
     Arrived,
+    CrisisChanged,
     Drawn,
     Ended,
     IncidentHappened,
@@ -544,6 +545,8 @@ def facts(
                               f"{delta}{cause}")
             case IncidentHappened():
                 add("incident", e.text + (f" (scripted: {n.cause_text(e.cause)})" if e.cause else ""))
+            case CrisisChanged():
+                add("crisis", e.text)
             case Notified():
                 add("notice", f"{who(e.by)} gave notice of {_a(n.choice_name(e.activity))} in "
                               f"{n.region_name(e.region)}")
@@ -561,7 +564,8 @@ def facts(
                 # The result itself shows as annulled where it stands in the timeline.
                 for i in range(len(out) - 1, -1, -1):
                     x = out[i]
-                    if x.turn == e.turn and x.kind in ("result", "incident") and x.text.startswith(e.text):
+                    annulled = x.kind in ("result", "incident", "crisis") and x.text.startswith(e.text)
+                    if x.turn == e.turn and annulled:
                         out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
                         break
             case Noted():

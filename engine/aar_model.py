@@ -48,7 +48,7 @@ class Entry:
     kind: str
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
-    ``incident``, ``notice``, ``override``, ``note``,
+    ``incident``, ``crisis``, ``notice``, ``override``, ``note``,
     ``objective`` or ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
