@@ -79,7 +79,7 @@ ruleset = Ruleset(
         "deployments": (),
         "lasting agreements": ("trust", "cohesion", "information"),
         "crises": ("tension", "crisis"),
-        "incidents": ("incidents", "tension", "threat", "pressure", "trust", "crisis"),
+        "incidents": ("incidents", "tension", "threat", "pressure", "trust", "crisis", "blamed"),
         "drift": ("tension",),
     },
 )

@@ -143,6 +143,16 @@ def _where(state: Reading, a: str, b: str) -> str:
     return ""
 
 
+def blamed_key(blamed: str, other: str) -> str:
+    """The mark counting the incidents with ``other`` that ``blamed`` was blamed for."""
+    return f"blamed:{blamed}:{other}"
+
+
+def blamed_count(state: Reading, blamed: str, other: str) -> int:
+    """How many incidents with ``other`` ``blamed`` was blamed for so far."""
+    return int(state.marks.get(blamed_key(blamed, other), 0))
+
+
 def _near(state: Reading, side: str, other: str) -> list[str]:
     """The forces of ``side`` in a region that borders ``other``, in the scenario's order."""
     region_near = state.scenario.region_near
@@ -223,6 +233,8 @@ def happen(r: Resolution, a: str, b: str, sev: str, where: str, cause: str = "")
         victim = b if blamed == a else a
         r.change("threat", [victim, blamed], add=n["blame_threat"], cause=text)
         r.change("trust", [victim, blamed], add=-n["blame_trust"], cause=text)
+        key = blamed_key(blamed, victim)
+        r.emit("mark", "all", key=key, value=int(st.marks.get(key, 0)) + 1)
     if sev != "grave":
         return
     for victim, other in ((a, b), (b, a)):

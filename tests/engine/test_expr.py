@@ -85,6 +85,9 @@ class FakeFacts:
     def crisis(self, a: str, b: str) -> bool:
         return self._answer("crisis", a, b)
 
+    def blamed(self, a: str, b: str) -> int:
+        return self._answer("blamed", a, b)
+
     def incidents(self, a: str, b: str) -> int:
         return self._answer("incidents", a, b)
 

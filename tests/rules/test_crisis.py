@@ -72,7 +72,11 @@ def test_blame_is_unclear_when_the_findings_do_not_separate_the_sides(case: str)
 
 
 def test_the_blamed_side_is_named_and_its_victim_feels_more_threat() -> None:
-    events, _ = run(at(start(sure(grave_min=13, serious_min=13)), red="strait"))
+    from detente.engine.conditions import Facts
+
+    events, after = run(at(start(sure(grave_min=13, serious_min=13)), red="strait"))
+    facts = Facts(after)
+    assert (facts.blamed("red", "blue"), facts.blamed("blue", "red")) == (1, 0)
     (inc,) = of_kind(events, "incident")
     assert inc["blame"] == "red" and inc["severity"] == "minor"
     assert inc["text"] == ("A minor incident between Azuria and Borealis in the Strait "
