@@ -88,7 +88,7 @@ def make_long_log(path: Path, events_wanted: int) -> int:
     template = new_session(scenario)
     numbers = {k: dict(v) for k, v in template.numbers.items()}
     numbers["end"].update(conflict_rung=11, fracture_floor=-1, deescalation_turns=10**9)
-    numbers["incidents"]["grave_conflict_tension"] = 10**6
+    numbers["crisis"]["tension"] = 10**6  # no crisis, so no crisis left to fail
     session = Session(scenario, template.ruleset, 1, numbers)
     rec = RecordedSession(session, LogWriter.create(path, make_header(session)))
     # The recorder fsyncs every command; building a benchmark log needs no such promise.

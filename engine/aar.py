@@ -67,6 +67,7 @@ from detente.engine.entries import (
     Arrived,
     Breached,
     CallRated,
+    CrisisChanged,
     Declared,
     Drawn,
     Ended,
@@ -586,6 +587,8 @@ def facts(
                               f"{delta}{cause}")
             case IncidentHappened():
                 add("incident", e.text + (f" (scripted: {n.cause_text(e.cause)})" if e.cause else ""))
+            case CrisisChanged():
+                add("crisis", e.text)
             case Notified():
                 add("notice", f"{who(e.by)} gave notice of {_a(n.choice_name(e.activity))} in "
                               f"{n.region_name(e.region)}")
@@ -603,7 +606,8 @@ def facts(
                 # The result itself shows as annulled where it stands in the timeline.
                 for i in range(len(out) - 1, -1, -1):
                     x = out[i]
-                    if x.turn == e.turn and x.kind in ("result", "incident") and x.text.startswith(e.text):
+                    annulled = x.kind in ("result", "incident", "crisis") and x.text.startswith(e.text)
+                    if x.turn == e.turn and annulled:
                         out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
                         break
             case Noted():
@@ -726,7 +730,9 @@ def _hazards(
             escalation_before=f["before"], escalation_after=f["after"],
             escalation_end=end, escalation_next=nxt,
             guarded=f["guarded"], calls=answered,
-            broke_down=_broke_down(initial, outcome, t),
+            # The breakdown that turn, or the next: the hours after an incident (a crisis it
+            # opened that was not contained) are its aftermath.
+            broke_down=_broke_down(initial, outcome, t) or _broke_down(initial, outcome, t + 1),
         ))
     return tuple(out)
 
@@ -764,7 +770,8 @@ def _near_misses(
                 out.append(NearMiss(i.turn, i.severity, i.between,
                                     f"a {i.severity} incident at {track.label.lower()} {before}, "
                                     f"{line - before} below the {line} at which a {i.severity} incident "
-                                    f"starts open conflict"))
+                                    f"starts {hazard.starts}"))
+    starts = hazard.starts if hazard is not None else "open conflict"
     if risk is not None:
         for tr in risk.turns:
             for r in tr.rolls:
@@ -774,11 +781,11 @@ def _near_misses(
                     out.append(NearMiss(r.turn, "dice", r.between,
                                         f"the incident roll drew {r.value:.3f} against p {r.p_incident:.3f}: "
                                         f"an incident with a {r.p_conflict_if_incident:.0%} chance of "
-                                        f"starting open conflict was missed by {r.value - r.p_incident:.3f}"))
+                                        f"starting {starts} was missed by {r.value - r.p_incident:.3f}"))
                 elif r.incident and not _broke_down(initial, outcome, r.turn):
                     out.append(NearMiss(r.turn, "severity", r.between,
                                         f"an incident happened while {r.p_conflict_if_incident:.0%} of its "
-                                        f"severities would have started open conflict; the dice fell short"))
+                                        f"severities would have started {starts}; the dice fell short"))
     out.sort(key=lambda m: (m.turn, m.between, m.kind))
     return tuple(out)
 

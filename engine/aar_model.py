@@ -52,7 +52,7 @@ class Entry:
     kind: str
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
-    ``incident``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
+    ``incident``, ``crisis``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
     ``objective`` or ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
@@ -171,7 +171,8 @@ class IncidentFact:
     calls: tuple[str, ...]
     """Ids of answered calls between the two, that turn or the next (as far as the role saw)."""
     broke_down: bool
-    """Whether the session ended in the ruleset's breakdown (:attr:`Report.breakdown`) on that turn."""
+    """Whether the session ended in the ruleset's breakdown (:attr:`Report.breakdown`) on that turn
+    or the next (the hours after an incident: a crisis it opened that was not contained)."""
 
     @property
     def contained(self) -> bool:

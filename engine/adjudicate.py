@@ -223,14 +223,19 @@ def legal_moves(
     out = []
     for mt, name, required, bare, fixed in _team_moves(state, team, ruleset, phase):
         cost = int(costs.get(name, 1))  # MoveType.cost, without a call per move
-        if cost > left:
+        if cost > left and mt.free is None:
             continue
-        if fixed is not None:  # its arguments do not depend on the state (MoveType.fixed_choices)
+        if fixed is not None and mt.free is None:  # its arguments do not depend on the state
             lm = fixed if fixed.cost == cost else fixed._replace(cost=cost)
         else:
             choices = move_choices(state, mt, team)
             if choices is None:
                 continue
+            if mt.free is not None:
+                priced = _free_where(state, team, mt, choices, cost, left)
+                if priced is None:
+                    continue
+                cost, choices = priced
             if required:
                 if not all(map(choices.get, required)):
                     continue
@@ -248,6 +253,26 @@ def legal_moves(
         out.append(lm)
     memo[key] = out
     return out
+
+
+def _free_where(
+    state: State, team: str, mt: MoveType, choices: Mapping[str, tuple[str, ...]], cost: int, left: int,
+) -> tuple[int, Mapping[str, tuple[str, ...]]] | None:
+    """The cost and choices of a move that is free for some orders (:attr:`MoveType.free`): at
+    no cost when it is free for every target; when the team cannot afford its cost, at no cost
+    for the targets it is free for only (None if there are none); else at its cost."""
+    assert mt.free is not None
+    if "target" not in choices:
+        if mt.free(state, team, Order(mt.name)):
+            return 0, choices
+        return None if cost > left else (cost, choices)
+    targets = choices["target"]
+    free = tuple(t for t in targets if mt.free(state, team, Order(mt.name, target=t)))
+    if free and len(free) == len(targets):
+        return 0, choices
+    if cost <= left:
+        return cost, choices
+    return (0, {**choices, "target": free}) if free else None
 
 
 def move_choices(state: Reading, mt: MoveType, team: str) -> Mapping[str, tuple[str, ...]] | None:

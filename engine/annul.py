@@ -1,14 +1,15 @@
-"""Annulling a move's result or an incident during the adjudication review.
+"""Annulling a move's result, an incident or a crisis's turn during the adjudication review.
 
 The facilitator's most common correction in a matrix game is "that did not happen". An
-annulment names one resolved move or one incident of the adjudication under review and sets
-back what it did:
+annulment names one resolved move, one incident or one crisis event (a crisis the ruleset
+opened, defused or let fail) of the adjudication under review and sets back what it did:
 
 - every ``changed`` event it produced is reversed by an inverse change (the opposite amount,
   kept within the value's range; a hotline or agreement set back) with the cause
   :data:`CAUSE`, stamped as the original was;
 - a force it moved goes back where it was, known to whom it was known;
-- a marker it set (a conflict started by a grave incident, a call for solidarity) is set back;
+- a marker it set (a crisis a grave incident opened, the victim's right to call on its allies) is
+  set back;
 - an incident no longer counts in the pair's tally the ruleset keeps of them
   (:attr:`~detente.engine.ruleset.Ruleset.counts`);
 - neither counts any longer in what conditions ask about what happened (``made``,
@@ -48,10 +49,11 @@ class Annullable:
     """A move's result or an incident of the adjudication under review that can be annulled."""
 
     target: str
-    """What :class:`~detente.engine.commands.Annul` names: ``move-N`` or ``incident-N`` (the
-    Nth move or incident of this adjudication, from 1)."""
+    """What :class:`~detente.engine.commands.Annul` names: ``move-N``, ``incident-N`` or
+    ``crisis-N`` (the Nth move, incident or crisis event of this adjudication, from 1)."""
     kind: str
-    """``move`` or ``incident``."""
+    """``move``, ``incident`` or ``crisis`` (a crisis opened, defused or failed: annulling a failed
+    one sets back the open conflict it meant)."""
     team: str
     """The team whose move it is; empty for an incident."""
     text: str
@@ -111,7 +113,7 @@ def _found(session: Session) -> list[_Found]:
     events, _, by_move = got
     flags = session.state.flags
     out: list[_Found] = []
-    n_move = n_incident = 0
+    n_move = n_incident = n_crisis = 0
     for i, e in enumerate(events):
         if e["kind"] == "move":
             n_move += 1
@@ -122,6 +124,10 @@ def _found(session: Session) -> list[_Found]:
             n_incident += 1
             effects = tuple(_incident_effects(events, i))
             target, team = f"incident-{n_incident}", ""
+        elif e["kind"] == "crisis":
+            n_crisis += 1
+            effects = tuple(_incident_effects(events, i, also=("crisis",)))
+            target, team = f"crisis-{n_crisis}", ""
         else:
             continue
         changes = sum(1 for j in effects if events[j]["kind"] == "changed")
@@ -131,15 +137,17 @@ def _found(session: Session) -> list[_Found]:
     return out
 
 
-def _incident_effects(events: Sequence[Event], i: int) -> list[int]:
+def _incident_effects(events: Sequence[Event], i: int, also: tuple[str, ...] = ()) -> list[int]:
+    """What the incident (or crisis) at ``i`` set: the changes it caused and the markers it set,
+    up to the next roll, incident or move (or kind in ``also``)."""
     text = str(events[i]["text"])
     out = []
     for j in range(i + 1, len(events)):
         e = events[j]
-        if e["kind"] in ("roll", "incident", "move"):
+        if e["kind"] in ("roll", "incident", "move", *also):
             break
         caused = e["kind"] == "changed" and str(e.get("cause", "")).startswith(text)
-        # A marker the incident set (a conflict it started, a call on allies to stand by).
+        # A marker the incident set (a crisis it opened, a victim's right to call on its allies).
         marked = e["kind"] == "mark" and e["value"] is not None
         if caused or marked:
             out.append(j)
@@ -173,7 +181,7 @@ def annul(session: Session, target: str, reason: str, public: str) -> Resolution
     r = Resolution(st, session.ruleset, session.dice_key)
     between = list(f.event.get("between", [])) if f.item.kind == "incident" else []
     # What it annuls, as its event said it, so that the fold can stop counting it (State.tally).
-    said = _ANNULLED[f.item.kind]
+    said = _ANNULLED.get(f.item.kind, ())
     what = {k: f.event[k] for k in said if k in f.event}
     r.emit("annul", f.event.get("vis", "all"), target=target, what=f.item.kind, text=f.item.text,
            between=between, reason=reason, public=public, **what)
@@ -184,7 +192,8 @@ def annul(session: Session, target: str, reason: str, public: str) -> Resolution
 
 _ANNULLED = {"move": ("team", "order", "result"), "incident": ("severity", "cause")}
 """The fields of the annulled event an ``annul`` repeats: a move's team, order and result; an
-incident's severity and (a scripted one's) cause, which only the facilitator reads."""
+incident's severity and (a scripted one's) cause, which only the facilitator reads. Nothing
+for a ruleset's other annullable events (a crisis): conditions do not count them."""
 
 
 def _set_back(r: Resolution, e: Mapping[str, Any], before: State) -> None:

@@ -15,8 +15,9 @@ The policies (:data:`BOTS`):
 
 - ``random``: any legal move, as :mod:`detente.engine.randomplay` plays.
 - ``dove``: transparency measures and other cooperative moves, never an escalation; answers
-  and accepts calls and proposals, places calls where tension is highest, pledges restraint
-  and keeps its pledges; never deceives (a data exchange declares the truth).
+  and accepts calls and proposals (but counsels restraint when asked for solidarity against
+  another), places calls where tension is highest, pledges restraint and keeps its pledges;
+  never deceives (a data exchange declares the truth).
 - ``hawk``: deployments near non-allies, readiness raises, warnings and shows of alliance;
   often leaves calls unanswered or declines them; pledges nothing; deceives non-allies
   whenever a move lets it (its data exchanges with them understate), never allies.
@@ -28,6 +29,9 @@ The policies (:data:`BOTS`):
 An actor nobody sits at (``plays = "background"`` in the scenario) is always played by its bot
 (:func:`scenario_bots`; :data:`BACKGROUND` unless its table names one), wherever the session
 runs; in a dry run so is one the facilitator plays.
+
+Every policy but ``random`` prefers a call or proposal the rules make free now
+(:data:`FREE_WEIGHT`: a call to the other side of a crisis) to one it must pay for.
 
 >>> bots = parse_bot_specs(["red=hawk", "blue=dove"], session.scenario)   # doctest: +SKIP
 >>> next_command(session.state, session.ruleset, bots, seed=7, events=events)  # doctest: +SKIP
@@ -62,6 +66,9 @@ MAX_PROPOSALS = 2
 """Most calls and proposals a bot places in one communications phase."""
 MAX_ORDERS = 4
 """Most sealed orders a bot gives in one turn."""
+FREE_WEIGHT = 4.0
+"""How much more a bot likes a call or proposal the rules make free now (a call to the other
+side of a crisis): a move the rules price at nothing is one they want made first."""
 
 # -- policies ----------------------------------------------------------------------------------
 
@@ -156,7 +163,7 @@ class Policy:
         urgency: dict[str, float] = {}  # by target
         for (o, c), w in zip(candidates, liking, strict=True):
             if not w > 0:
-                continue  # never picked (urgency only multiplies)
+                continue  # never picked (urgency and a free move's appeal only multiply)
             if mine and (
                 any((o.move, t) in mine for t in o.targets) if o.targets else (o.move, o.target) in mine
             ):
@@ -166,7 +173,7 @@ class Policy:
             u = urgency.get(o.target)
             if u is None:
                 u = urgency[o.target] = _urgency(seat, o)
-            weights.append(w * u)
+            weights.append(w * u * (FREE_WEIGHT if c == 0 else 1.0))
         while pool:
             i = _pick(rng, weights)
             o, _ = pool.pop(i)
@@ -270,6 +277,8 @@ class Dove(Policy):
         return 3.0 if tones else 0.5
 
     def accept(self, seat: Seat, p: ProposalView, rng: random.Random) -> bool:
+        if seat.tones.kind(p.order) == SOLIDARITY:
+            return rng.random() < 0.1  # asked to stand against another: it counsels restraint
         return rng.random() < 0.95
 
     def pledge(self, seat: Seat, call: ProposalView, rng: random.Random) -> tuple[str, str, int] | None:

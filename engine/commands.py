@@ -163,8 +163,8 @@ class Annul:
 
     type: ClassVar[str] = "annul"
     target: str
-    """``move-N`` or ``incident-N``: the Nth move or incident of this adjudication, from 1
-    (:func:`detente.engine.annul.annullable` lists them with their text)."""
+    """``move-N``, ``incident-N`` or ``crisis-N``: the Nth move, incident or crisis event of this
+    adjudication, from 1 (:func:`detente.engine.annul.annullable` lists them with their text)."""
     reason: str
     """Why, in the facilitator's words: the facilitator's alone."""
     public: str = ""

@@ -424,6 +424,22 @@ class IncidentHappened(TimelineEntry):
     """Where a scripted one happened (a rolled one says it in its text)."""
     cause: str = ""
     """What scripted it (``inject ID``; the facilitator's alone); empty for a rolled one."""
+    blame: str = ""
+    """The actor judged to have caused it (whose forces came closer, were more ready, gave no
+    notice); empty when it is unclear (and in logs written before incidents were attributed)."""
+
+
+@frozen
+class CrisisChanged(TimelineEntry):
+    """A crisis between two actors opened, was defused, or failed (the ruleset says how)."""
+
+    kind: ClassVar[str] = "crisis"
+    between: tuple[str, ...] = field(default=(), converter=_names)
+    status: str = ""
+    """``opened``, ``defused`` or ``failed``."""
+    resolves: int = 0
+    """The turn whose adjudication decides it."""
+    text: str = ""
 
 
 @frozen
@@ -489,7 +505,8 @@ TYPES: dict[str, type[TimelineEntry]] = {
         Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, CallRated, Withdrawn, Pledged,
         PledgeSettled, Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated,
-        Notified, Flagged, Marked, IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
+        Notified, Flagged, Marked, IncidentHappened, CrisisChanged, ClockSet, Annulled, Noted,
+        ObjectiveChanged, Ended,
     )
 }
 
@@ -560,6 +577,7 @@ __all__ = [
     "Breached",
     "CallRated",
     "ClockSet",
+    "CrisisChanged",
     "Declared",
     "Drawn",
     "Ended",

@@ -81,8 +81,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "notice": ("by, activity, region", "a prior notification was given"),
     "flag": ("flag", "a marker for the rest of this turn (e.g. a pair calmed by a call)"),
     "mark": ("key, value", "a marker that lasts across turns (value null removes it)"),
-    "incident": ("between, severity, level, text, region, cause",
-                 "an incident between two actors (region and cause: one an inject scripted)"),
+    "incident": ("between, severity, level, text, region, cause, blame",
+                 "an incident between two actors (region and cause: one an inject scripted; blame: "
+                 "the actor judged to have caused it, empty when it is unclear)"),
+    "crisis": ("between, status, resolves, text",
+               "a crisis between two actors opened, was defused or failed (resolves: the turn whose "
+               "adjudication decides it)"),
     "clock": ("action, seconds, left, running, auto",
               "the facilitator set, started, paused, extended or stopped the phase clock (seconds: "
               "given to the phase; left: at this moment; the time stamp `at` of its line says when)"),
@@ -420,6 +424,7 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "flag": _flag,
     "mark": _mark,
     "incident": _incident,
+    "crisis": _nothing,  # what the crisis is, the ruleset keeps in its marks: only recorded
     "clock": _clock,
     "annul": _annul,
     "note": _nothing,

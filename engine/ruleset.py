@@ -162,10 +162,20 @@ class MoveType:
     words of restraint a report holds the team to as it holds a pledge of restraint, with
     ``{target}`` for the target (``"public statement reassuring {target}"``); empty if it is
     never such words."""
+    free: Callable[[Reading, str, Order], bool] | None = None
+    """Whether an order of it costs ``team`` nothing now (a call between two sides in a crisis);
+    None: it always costs :meth:`cost`. Legal moves offer it at no cost to the targets it is
+    free for when the team cannot afford it otherwise."""
 
     def cost(self, numbers: Numbers) -> int:
         """What it costs against the team's budget (``[costs]`` in the ruleset numbers)."""
         return int(numbers["costs"].get(self.name, 1))
+
+    def price(self, state: Reading, team: str, order: Order) -> int:
+        """What ``order`` costs ``team`` now: nothing when :attr:`free` says so, else :meth:`cost`."""
+        if self.free is not None and self.free(state, team, order):
+            return 0
+        return self.cost(state.numbers)
 
     @cached_property
     def required(self) -> tuple[str, ...]:
@@ -365,6 +375,10 @@ class Hazard:
     """Make one happen without a roll, as an inject scripts it: ``(resolution, a, b, severity,
     region, cause)``, with its consequences as if rolled; the ``incident`` event carries the
     region and the cause (``inject ID``). None: scenarios cannot script one."""
+    starts: str = "open conflict"
+    """What one of its outcomes past :attr:`line` (or counted in :attr:`share`) starts, in words,
+    for a report's near misses: ``"open conflict"``, or for a ruleset where such an incident
+    opens a crisis that decisions may still contain, ``"a crisis that can end in open conflict"``."""
 
 
 @frozen
@@ -426,6 +440,12 @@ class Ruleset:
     """The section of :attr:`numbers` that gives every team points for how the session ended,
     by outcome (a war is a loss for everyone), added to its objectives' points; empty for none.
     A scenario may override them like any number."""
+    alerts: Callable[[Reading, str], tuple[str, ...]] | None = None
+    """What a role must be told plainly now, one line each, in words (``"Crisis with Corvania:
+    the hotline first"``): ``alerts(state, role)`` with ``role`` a team id, ``"facilitator"`` or
+    ``"public"``, and it must say to each role only what that role may know. Views carry them
+    (:attr:`~detente.engine.views.View.alerts`) and screens show them above everything else;
+    None for none."""
     changes: Mapping[str, tuple[str, ...]] | None = None
     """What each move type and each adjudication step can change, by name, in the names
     conditions read (``"tension"``, ``"deployed"``, ``"pledged"`` …; see

@@ -287,22 +287,34 @@ class Seat:
         The orders of a move with the same valid arguments are the same every time, so they
         are kept (unless some were drawn at random: then they are drawn again, as before)."""
         out: list[tuple[Order, int]] = []
-        for orders, cost, _ in self._groups(phase, rng, cap):
-            out += [(o, cost) for o in orders]
+        for orders, cost, _, free in self._groups(phase, rng, cap):
+            out += self._priced(orders, cost, free)
         return out
 
-    def _groups(self, phase: str, rng: random.Random, cap: int) -> list[tuple[tuple[Order, ...], int, Any]]:
-        """:meth:`candidates` by legal move: (orders, cost, key), the key under which the orders
-        are kept, or None for orders drawn at random."""
-        out: list[tuple[tuple[Order, ...], int, Any]] = []
+    def _priced(self, orders: tuple[Order, ...], cost: int, free: Any) -> list[tuple[Order, int]]:
+        """Each order with its cost: nothing for the orders of a move that is free for them now
+        (:attr:`~detente.engine.ruleset.MoveType.free`: a call in a crisis), else ``cost``."""
+        if free is None:
+            return [(o, cost) for o in orders]
+        state, team = self._state, self.team
+        return [(o, 0 if free(state, team, o) else cost) for o in orders]
+
+    def _groups(
+        self, phase: str, rng: random.Random, cap: int,
+    ) -> list[tuple[tuple[Order, ...], int, Any, Any]]:
+        """:meth:`candidates` by legal move: (orders, cost, key, free), the key under which the
+        orders are kept, or None for orders drawn at random, and the move's
+        :attr:`~detente.engine.ruleset.MoveType.free` (None for most)."""
+        out: list[tuple[tuple[Order, ...], int, Any, Any]] = []
         kept = self.tones.candidates
         fixed = self.tones.fixed_candidates
         for lm in self.legal(phase):
             # A move of fixed choices is the same legal move from one state to the next: its
             # orders are found by the object, without a key made and hashed.
+            free = lm.move.free
             hit = fixed.get(id(lm))
             if hit is not None and hit[0] is lm:
-                out.append((hit[1], lm.cost, hit[2]))
+                out.append((hit[1], lm.cost, hit[2], free))
                 continue
             key: Any = (lm.move.name, tuple(lm.choices.items()))
             try:
@@ -313,7 +325,7 @@ class Seat:
             if orders is None:
                 orders, drawn = _orders_of(lm, rng, cap)
                 if drawn:
-                    out.append((orders, lm.cost, None))
+                    out.append((orders, lm.cost, None, free))
                     continue
                 if len(kept) > 4096:
                     kept.clear()
@@ -322,7 +334,7 @@ class Seat:
                 if len(fixed) > 4096:
                     fixed.clear()
                 fixed[id(lm)] = (lm, orders, key)
-            out.append((orders, lm.cost, key))
+            out.append((orders, lm.cost, key, free))
         return out
 
     def weighed(
@@ -337,7 +349,7 @@ class Seat:
         kept = self.tones.group_weights
         pool: list[tuple[Order, int]] = []
         weights: list[float] = []
-        for orders, cost, key in self._groups(phase, rng, cap):
+        for orders, cost, key, free in self._groups(phase, rng, cap):
             if key is None or context is None:
                 weights += [policy.weight(self, o) for o in orders]
             else:
@@ -348,7 +360,7 @@ class Seat:
                         kept.clear()
                     liking = kept[wkey] = tuple(policy.weight(self, o) for o in orders)
                 weights += liking
-            pool += [(o, cost) for o in orders]
+            pool += self._priced(orders, cost, free)
         return pool, weights
 
     def weights(self, policy: Policy, pool: list[tuple[Order, int]]) -> list[float]:

@@ -345,7 +345,7 @@ def _propose(s: Session, c: Propose) -> Resolution | str:
     if reason:
         return reason
     mt = s.ruleset.moves[c.order.move]
-    cost = mt.cost(st.numbers)
+    cost = mt.price(st, c.team, c.order)
     left = st.left(c.team)
     if cost > left:
         return f"{c.order.move} costs {cost} and {c.team} has {left} left this turn"
@@ -534,7 +534,7 @@ def _withdraw(s: Session, c: Withdraw) -> Resolution | str:
     if p.answers or p.status != "open":
         return f"this {what} has already been answered; it can no longer be withdrawn"
     # The cost comes back: an unanswered call or proposal changed nothing yet.
-    cost = s.ruleset.moves[p.order.move].cost(st.numbers)
+    cost = s.ruleset.moves[p.order.move].price(st, p.by, p.order)
     r = s._resolution()
     r.emit("withdrawn", _parties(p), id=p.id, by=c.team, cost=cost)
     return r
@@ -559,7 +559,7 @@ def _orders(s: Session, c: SubmitOrders) -> Resolution | str:
             if order.force in forces:
                 return f"order {i}: {order.force} already has an order this turn"
             forces.add(order.force)
-        cost += s.ruleset.moves[order.move].cost(st.numbers)
+        cost += s.ruleset.moves[order.move].price(st, c.team, order)
     left = st.left(c.team)
     # An inject or override can cut a budget below what was already spent this turn; orders
     # that cost nothing (a pass included) must still go through, or the phase could never end.

@@ -230,6 +230,10 @@ class View:
     letters: tuple[LetterView, ...] = ()
     """Messages on slow channels the role sent, those that reached it, and (the facilitator)
     every one, in the order sent."""
+    alerts: tuple[str, ...] = ()
+    """What the ruleset says the role must be told plainly now, one line each (a crisis: "Crisis
+    with Corvania: the hotline first"); screens show them above everything else
+    (:attr:`~detente.engine.ruleset.Ruleset.alerts`)."""
     tracks: Mapping[str, Track] = field(factory=dict)
     """Every tracked value's declaration, by name (the engine's budget and the ruleset's), in
     the ruleset's order: what each value is called, means and may be. Declarations are no
@@ -372,6 +376,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
         draws=tuple(DrawView(d.id, d.title, st.marks[draw_key(d.id)]) for d in scenario.draws
                     if draw_key(d.id) in st.marks and may_see_draw(role, d, scenario)),
         letters=_letters(st, role),
+        alerts=tuple(st.ruleset.alerts(st, role)) if st.ruleset.alerts is not None else (),
         tracks=tracks,
     )
 

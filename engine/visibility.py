@@ -182,6 +182,7 @@ EVENTS: dict[str, EventRule] = {
     "mark": _STAMPED,
     # A scripted incident's cause (the inject) is the facilitator's: to teams it just happened.
     "incident": EventRule("stamped", secret=("cause",)),
+    "crisis": _STAMPED,  # stamped with the two sides of the crisis
     # Stamped as what it annuls; the reason is the facilitator's, as an override's, and so is
     # the cause of an annulled scripted incident, as the incident's own.
     "annul": EventRule("stamped", secret=("cause",), stand_in=(("reason", "public", PUBLIC_CAUSE),)),

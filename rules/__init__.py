@@ -1,9 +1,9 @@
 """The bundled ``defense-diplomacy`` ruleset (registered under ``detente.rulesets``).
 
 Adjudication runs in a fixed order (docs/rules.md explains why): pledges → transparency →
-cooperation and statements → deployments and readiness → lasting agreements → collective
-defence → incidents → drift → domestic politics. Within a step, teams go in the scenario's
-actor order, and each team's orders in the order it gave them.
+cooperation and statements → deployments and readiness → lasting agreements → crises →
+incidents → drift → domestic politics. Within a step, teams go in the scenario's actor order,
+and each team's orders in the order it gave them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ import tomllib
 from importlib.resources import files
 
 from detente.engine.ruleset import Ruleset
-from detente.rules import cooperation, deployment, hotline, incidents, politics, transparency
+from detente.rules import (
+    alliances,
+    cooperation,
+    crisis,
+    deployment,
+    hotline,
+    incidents,
+    politics,
+    transparency,
+)
 from detente.rules.endings import ENDINGS
 from detente.rules.functions import FIGURES, FUNCTIONS
 from detente.rules.values import TRACKS
@@ -25,7 +34,7 @@ ruleset = Ruleset(
     tracks=TRACKS,
     moves={
         mt.name: mt
-        for family in (hotline, transparency, deployment, cooperation)
+        for family in (hotline, transparency, deployment, cooperation, alliances)
         for mt in family.MOVES
     },
     pledges={pt.name: pt for pt in hotline.PLEDGES},
@@ -37,7 +46,7 @@ ruleset = Ruleset(
         *cooperation.STEPS,
         *deployment.STEPS,
         *cooperation.AGREEMENTS,
-        *incidents.COLLECTIVE,
+        *crisis.STEPS,
         *incidents.STEPS,
         *politics.STEPS,
     ),
@@ -49,6 +58,7 @@ ruleset = Ruleset(
     endings=ENDINGS,
     functions=FUNCTIONS,
     figures=FIGURES,
+    alerts=crisis.alerts,
     counts={"incident": "incidents"},
     # What each move and step can change, for the scenario linter (``detente validate
     # --strict``); tests/engine/test_lint.py checks it against many random games.
@@ -71,6 +81,8 @@ ruleset = Ruleset(
         "alliance_commitment": ("cohesion", "trust", "threat"),
         "multilateral_dialogue": ("tension", "trust", "pledged"),
         "public_statement": ("threat", "cohesion"),
+        "consultations": ("cohesion", "threat"),
+        "invoke_collective_defence": ("cohesion", "threat", "tension"),
         # Steps; those that only resolve orders change what their moves change.
         "pledges": ("trust", "threat", "pledged", "broken", "credibility"),
         "transparency": (),
@@ -78,8 +90,8 @@ ruleset = Ruleset(
         "cooperation": (),
         "deployments": (),
         "lasting agreements": ("trust", "cohesion", "information"),
-        "collective defence": ("cohesion",),
-        "incidents": ("incidents", "tension", "threat", "pressure"),
+        "crises": ("tension", "crisis"),
+        "incidents": ("incidents", "tension", "threat", "pressure", "trust", "crisis", "blamed"),
         "drift": ("tension",),
         "domestic politics": ("pressure", "credibility", "budget"),
     },

@@ -1,7 +1,7 @@
 """How the defense-diplomacy rules end a session, checked in this order when results are
-published (docs/rules.md, "How the exercise ends"): a grave incident that became open conflict,
-a pair at the conflict rung, an alliance whose cohesion fell below its floor, or every pair calm
-for some turns.
+published (docs/rules.md, "How the exercise ends"): a crisis that was not contained, a pair at
+the conflict rung, an alliance whose cohesion fell below its floor, or every pair calm for some
+turns.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from detente.engine.ruleset import Ending
 from detente.engine.state import rung
 from detente.rules.common import name, proximity
+from detente.rules.crisis import CONFLICT
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
 
 
-def _grave_incident(r: Resolution) -> str | None:
-    conflict = r.state.marks.get("conflict")
+def _failed_crisis(r: Resolution) -> str | None:
+    conflict = r.state.marks.get(CONFLICT)
     return str(conflict) if conflict else None
 
 
@@ -59,8 +60,7 @@ def _calm(r: Resolution) -> str | None:
 
 
 ENDINGS = (
-    Ending("grave-incident", "conflict", "a grave incident at high tension", _grave_incident,
-           mark="conflict"),
+    Ending("failed-crisis", "conflict", "a crisis not contained", _failed_crisis, mark=CONFLICT),
     Ending("conflict-rung", "conflict", "tension reached the conflict rung", _conflict_rung),
     Ending("fracture", "fracture", "an alliance fractured", _fracture),
     Ending("calm", "de-escalation", "lasting calm", _calm),

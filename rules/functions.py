@@ -1,5 +1,6 @@
 """What the defense-diplomacy ruleset lets conditions ask beyond its tracked values: a pair's
-rung on the escalation ladder, and how close the two sides' forces are now."""
+rung on the escalation ladder, how close the two sides' forces are now, whether a crisis
+between them is open, and how many incidents one was blamed for."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from detente.engine.expr import Signature
 from detente.engine.ruleset import Figure, Function
 from detente.engine.state import Reading, pair, rung
 from detente.rules.common import proximity
+from detente.rules.crisis import in_crisis
+from detente.rules.incidents import blamed_count
 
 _PAIR = ("actor", "actor")
 
@@ -40,6 +43,14 @@ FUNCTIONS = {
         Function(Signature("proximity", _PAIR, "number",
                            "How close the two actors' forces are, 0 (far apart) to 5 (in contact)."),
                  _proximity, symmetric=True, span=_proximity_span),
+        Function(Signature("crisis", _PAIR, "bool",
+                           "True while a crisis between the two actors is open: from a grave "
+                           "incident at high tension until the turn that decides it."),
+                 in_crisis, symmetric=True),
+        Function(Signature("blamed", _PAIR, "number",
+                           "How many incidents with the second actor the first was blamed for so far "
+                           "(0 or more): its forces came closer, were more ready or gave no notice."),
+                 blamed_count),
     )
 }
 

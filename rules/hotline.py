@@ -27,6 +27,7 @@ from detente.engine.state import Order, Pledge, Proposal, Reading, pair
 from detente.rules import politics, verification
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
 from detente.rules.cooperation import agreed_exercises
+from detente.rules.crisis import free_call
 from detente.rules.values import READINESS
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ hotline_call = MoveType(
     opens_call=True,
     ended=_call_ended,
     rated=_call_rated,
+    free=free_call,  # in a crisis, the hotline comes first
 )
 
 

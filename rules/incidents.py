@@ -1,10 +1,12 @@
-"""Turn-wide processes: collective defence, incidents, and the drift of tension.
+"""Turn-wide processes: incidents, who caused them, and the drift of tension.
 
-Grounding (docs/rules.md, "Grounding: incidents, collective defence and drift"): incidents come
-more often with forces close, readiness high and information poor, and less often under an
-incidents-at-sea agreement (INCSEA 1972); escalation runs on threat *perceived* (Kahn), so
-tension drifts toward the threat each side feels; an alliance's cohesion is a matter of
-consensus (NATO CMX), tested when an ally is attacked.
+Grounding (docs/rules.md, "Grounding: incidents, crises and alliances"): incidents come more
+often with forces close, readiness high and information poor, and less often under an
+incidents-at-sea agreement (INCSEA 1972); an unsafe encounter is attributed — who came too
+close, who was on a war footing, who gave no notice (INCSEA, CUES 2014, the US–China MMCA
+1998) — and a grave one at high tension opens a crisis (:mod:`detente.rules.crisis`) rather
+than a war; escalation runs on threat *perceived* (Kahn), so tension drifts toward the threat
+each side feels.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import Hazard, Step
 from detente.engine.state import Reading, pair, rung
-from detente.rules.common import name, near, proximity, region_name, whole
-from detente.rules.cooperation import agreed_exercises
+from detente.rules.common import force_name, name, notified, proximity, region_name, whole
+from detente.rules.crisis import attacked_key, open_crisis, window
 
 if TYPE_CHECKING:
     from detente.engine.adjudicate import Resolution
@@ -83,10 +85,10 @@ def severity(state: Reading, total: int) -> str:
 
 
 def conflict_chance(state: Reading, a: str, b: str) -> float:
-    """The probability this turn that ``a`` and ``b`` have a grave incident at high tension
-    (one that starts a conflict): for the after-action *risk run*."""
-    n = state.numbers["incidents"]
-    if state.value("tension", a, b) < n["grave_conflict_tension"]:
+    """The probability this turn that ``a`` and ``b`` have a grave incident at high tension (one
+    that opens a crisis, which ends in open conflict unless contained): for the after-action
+    *risk run*."""
+    if state.value("tension", a, b) < state.numbers["crisis"]["tension"]:
         return 0.0
     mod = _severity_modifier(state, a, b)
     faces = product(range(1, 7), repeat=2)
@@ -96,18 +98,20 @@ def conflict_chance(state: Reading, a: str, b: str) -> float:
 
 _SEVERITY_NUMBERS = (
     "serious_min", "grave_min", "agreement_severity", "readiness_severity", "readiness_severity_at",
-    "minor_tension", "serious_tension", "grave_tension", "grave_conflict_tension",
+    "minor_tension", "serious_tension", "grave_tension",
 )
 
 
 def conflict_share(state: Reading, a: str, b: str) -> float | None:
     """The share of an incident's 2d6 severity outcomes between ``a`` and ``b`` that would start
-    open conflict on ``state`` (just before the incident roll): a grave incident at
-    ``grave_conflict_tension`` or more, or one whose tension rise alone lifts the pair to the
-    conflict rung (ignoring the drift later in the same adjudication). None when the numbers do
-    not say how severity works. For the after-action report's *risk run*."""
+    open conflict, or a crisis that ends in it unless the two contain it, on ``state`` (just before
+    the incident roll): a grave incident at ``crisis.tension`` or more, or one whose tension rise
+    alone lifts the pair to the conflict rung (ignoring the drift later in the same adjudication).
+    None when the numbers do not say how severity works. For the after-action report's *risk
+    run*."""
     n = state.numbers.get("incidents", {})
-    if any(k not in n for k in _SEVERITY_NUMBERS):
+    line = state.numbers.get("crisis", {}).get("tension")
+    if any(k not in n for k in _SEVERITY_NUMBERS) or line is None:
         return None
     top = int(state.numbers.get("end", {}).get("conflict_rung", 9))
     tension = state.value("tension", a, b)
@@ -115,16 +119,16 @@ def conflict_share(state: Reading, a: str, b: str) -> float | None:
     hits = 0
     for d1, d2 in product(range(1, 7), repeat=2):
         sev = severity(state, d1 + d2 + mod)
-        grave_conflict = sev == "grave" and tension >= n["grave_conflict_tension"]
+        crisis = sev == "grave" and tension >= line
         climbs = rung(min(100, tension + n[f"{sev}_tension"])) >= top
-        hits += grave_conflict or climbs
+        hits += crisis or climbs
     return hits / 36
 
 
 def conflict_line(state: Reading, sev: str) -> int | None:
-    """The tension at or above which an incident of severity ``sev`` starts open conflict
-    outright: ``grave_conflict_tension`` for a grave one, None for the others."""
-    line = state.numbers.get("incidents", {}).get("grave_conflict_tension")
+    """The tension at or above which an incident of severity ``sev`` opens a crisis (open
+    conflict unless the two contain it): ``crisis.tension`` for a grave one, None for the others."""
+    line = state.numbers.get("crisis", {}).get("tension")
     return line if sev == "grave" else None
 
 
@@ -139,6 +143,57 @@ def _where(state: Reading, a: str, b: str) -> str:
     return ""
 
 
+def blamed_key(blamed: str, other: str) -> str:
+    """The mark counting the incidents with ``other`` that ``blamed`` was blamed for."""
+    return f"blamed:{blamed}:{other}"
+
+
+def blamed_count(state: Reading, blamed: str, other: str) -> int:
+    """How many incidents with ``other`` ``blamed`` was blamed for so far."""
+    return int(state.marks.get(blamed_key(blamed, other), 0))
+
+
+def _near(state: Reading, side: str, other: str) -> list[str]:
+    """The forces of ``side`` in a region that borders ``other``, in the scenario's order."""
+    region_near = state.scenario.region_near
+    return [f for f in state.scenario.forces_of.get(side, ())
+            if other in region_near.get(state.forces[f].region, ())]
+
+
+def blame(state: Reading, a: str, b: str, where: str = "") -> tuple[str, str]:
+    """Who caused an incident between ``a`` and ``b`` (in region ``where``), and why in words
+    (``"Corvania's frigate came closer and gave no notice"``); ``("", "")`` when it is unclear.
+
+    Each of three findings counts against one side, as an incidents-at-sea review would weigh
+    them: its forces came **closer** (more of its forces in regions bordering the other), it was
+    **more ready** (higher readiness), it gave **no notice** (a force of its deployed near the
+    other without a notice given a turn ahead, while the other's were all notified or at home).
+    The side with more findings against it is to blame; with as many against each (none
+    included), it is unclear.
+    """
+    found: dict[str, list[str]] = {a: [], b: []}
+    near = {a: _near(state, a, b), b: _near(state, b, a)}
+    closer = ""
+    if len(near[a]) != len(near[b]):
+        x = a if len(near[a]) > len(near[b]) else b
+        closer = next((f for f in near[x] if state.forces[f].region == where), near[x][0])
+        found[x].append("came closer")
+    ready = {x: state.value("readiness", x) for x in (a, b)}
+    if ready[a] != ready[b]:
+        found[a if ready[a] > ready[b] else b].append("was on higher alert")
+    home = state.scenario.force_home
+    silent = {x: [f for f in near[x] if state.forces[f].region != home[f]
+                  and not notified(state, x, "deploy", state.forces[f].region)] for x in (a, b)}
+    if bool(silent[a]) != bool(silent[b]):
+        found[a if silent[a] else b].append("gave no notice")
+    if len(found[a]) == len(found[b]):
+        return "", ""
+    x = a if len(found[a]) > len(found[b]) else b
+    said = found[x]
+    who = f"{name(state, x)}'s {force_name(state, closer)}" if said[0] == "came closer" else name(state, x)
+    return x, f"{who} {', '.join(said[:-1])} and {said[-1]}" if len(said) > 1 else f"{who} {said[0]}"
+
+
 def _incident(r: Resolution, a: str, b: str) -> None:
     st = r.state
     mod = _severity_modifier(st, a, b)
@@ -150,15 +205,20 @@ def _incident(r: Resolution, a: str, b: str) -> None:
 def happen(r: Resolution, a: str, b: str, sev: str, where: str, cause: str = "") -> None:
     """An incident of severity ``sev`` between ``a`` and ``b`` in region ``where`` (empty:
     nowhere in particular), with all its consequences: rolled, or scripted by an inject
-    (``cause``: ``inject ID``; the event then says where and why)."""
+    (``cause``: ``inject ID``; the event then says where and why). It is attributed
+    (:func:`blame`); a grave one lets its victims call on their allies, and at
+    ``crisis.tension`` or more opens a crisis (:mod:`detente.rules.crisis`)."""
     n = r.numbers["incidents"]
     st = r.state
     level = SEVERITIES.index(sev) + 1
     tension_before = st.value("tension", a, b)
     place = f" in {region_name(st, where)}" if where else ""
-    text = f"A {sev} incident between {name(st, a)} and {name(st, b)}{place}"
+    blamed, why = blame(st, a, b, where)
+    fault = why or "who caused it is unclear"
+    text = f"A {sev} incident between {name(st, a)} and {name(st, b)}{place} ({fault})"
     scripted = {"region": where, "cause": cause} if cause else {}
-    r.emit("incident", "all", between=[a, b], severity=sev, level=level, text=text, **scripted)
+    r.emit("incident", "all", between=[a, b], severity=sev, level=level, text=text, blame=blamed,
+           **scripted)
     # The forces that met are seen by the other side.
     for fid, fs in st.forces.items():
         owner = st.owner(fid)
@@ -169,27 +229,20 @@ def happen(r: Resolution, a: str, b: str, sev: str, where: str, cause: str = "")
     for x, y in ((a, b), (b, a)):
         r.change("threat", [x, y], add=n[f"{sev}_threat"], cause=text)
         r.change("pressure", [x], add=n[f"{sev}_pressure"], cause=text)
+    if blamed:
+        victim = b if blamed == a else a
+        r.change("threat", [victim, blamed], add=n["blame_threat"], cause=text)
+        r.change("trust", [victim, blamed], add=-n["blame_trust"], cause=text)
+        key = blamed_key(blamed, victim)
+        r.emit("mark", "all", key=key, value=int(st.marks.get(key, 0)) + 1)
     if sev != "grave":
         return
-    if tension_before >= n["grave_conflict_tension"]:
-        r.emit("mark", "fac", key="conflict",
-               value=f"{text} at tension {tension_before}: the crisis turned into open conflict")
-    _rally(r, a, b, text)
-    _rally(r, b, a, text)
-
-
-def _rally(r: Resolution, ally: str, opponent: str, text: str) -> None:
-    """After a grave incident, ``ally``'s alliances are drawn in against ``opponent``, and
-    each member owes ``ally`` a sign of solidarity next turn."""
-    n = r.numbers["incidents"]
-    for al in r.state.scenario.alliances:
-        if ally not in al.members or opponent in al.members:
-            continue
-        for m in al.members:
-            if m != ally:
-                r.change("tension", [m, opponent], add=n["solidarity_tension"],
-                         cause=f"{text}: {name(r.state, m)} stands with its ally")
-        r.emit("mark", "all", key=f"solidarity:{al.id}:{ally}:{opponent}", value=r.turn)
+    for victim, other in ((a, b), (b, a)):
+        if victim != blamed and any(not r.state.allied(m, other) and m != other
+                                    for m in r.state.scenario.allies.get(victim, ())):
+            r.emit("mark", [victim], key=attacked_key(victim, other), value=window(r.state))
+    if tension_before >= r.numbers["crisis"]["tension"]:
+        open_crisis(r, a, b, blamed, where)
 
 
 def incidents(r: Resolution) -> None:
@@ -204,47 +257,6 @@ def incidents(r: Resolution) -> None:
                           "agreement": r.state.value("agreement", a, b),
                           "calm": f"calm:{a}:{b}" in r.state.flags}):
             _incident(r, a, b)
-
-
-def stood_by(state: Reading, member: str, ally: str, opponent: str) -> bool:
-    """Whether ``member`` stood by ``ally`` this turn: a public statement of support, a joint
-    exercise with it, a deployment near it or near ``opponent``, or a commitment reaffirmed
-    with it."""
-    for o in state.orders.get(member, ()):
-        if o.move == "public_statement" and o.target == ally and o.choice == "support":
-            return True
-    if any({by, partner} == {member, ally} for by, partner, _ in agreed_exercises(state)):
-        return True
-    for o in state.orders.get(member, ()):
-        if o.move == "deploy" and ({ally, opponent} & set(near(state, o.region))):
-            return True
-    for p in state.proposals.values():
-        if p.order.move == "alliance_commitment" and (
-            (p.by == member and p.answers.get(ally)) or (p.by == ally and p.answers.get(member))
-        ):
-            return True
-    return False
-
-
-def collective_defence(r: Resolution) -> None:
-    """Adjudication step: a turn after a grave incident, each member of the attacked ally's
-    alliance either stood by it (cohesion rises) or did not (cohesion falls)."""
-    n = r.numbers["incidents"]
-    alliances = {al.id: al for al in r.state.scenario.alliances}
-    for key in sorted(k for k in r.state.marks if k.startswith("solidarity:")):
-        if r.state.marks[key] >= r.turn:
-            continue
-        _, al_id, ally, opponent = key.split(":")
-        for m in alliances[al_id].members:
-            if m == ally:
-                continue
-            if stood_by(r.state, m, ally, opponent):
-                r.change("cohesion", [al_id], add=n["solidarity_kept_cohesion"],
-                         cause=f"{name(r.state, m)} stood by {name(r.state, ally)}")
-            else:
-                r.change("cohesion", [al_id], add=-n["solidarity_cohesion"],
-                         cause=f"{name(r.state, m)} did not stand by {name(r.state, ally)}")
-        r.emit("mark", "all", key=key, value=None)
 
 
 def drift(r: Resolution) -> None:
@@ -262,8 +274,7 @@ def drift(r: Resolution) -> None:
                      cause="tension drifts toward the threat each side feels")
 
 
-COLLECTIVE = (Step("collective defence", collective_defence),)
 STEPS = (Step("incidents", incidents), Step("drift", drift))
 HAZARD = Hazard("incident", conflict_share, conflict_line, guard="agreement", severities=SEVERITIES,
-                happen=happen)
+                happen=happen, starts="a crisis that can end in open conflict")
 """What a report needs to weigh the risk of an incident roll (``incident:A:B``)."""

@@ -308,6 +308,8 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
             assert role in (e["by"], e["to"]) and "missed" not in e, f"{role} reads {e}"
         elif k == "outcome":
             ended = True
+        elif k == "crisis":
+            assert role in e["between"], f"{role} sees a crisis between {e['between']}"
         if k == "phase":
             in_review = e["phase"] == "adjudication"
         elif in_review:
@@ -526,3 +528,109 @@ def test_a_third_team_never_learns_the_tones_or_the_rating_of_a_call(tmp_path: P
             assert forbidden not in text, f"{role}'s report holds {forbidden!r}"
             assert forbidden not in _json(seen), f"{role}'s timeline holds {forbidden!r}"
 
+
+
+# -- a crisis and a call for collective defence (issue 12) -------------------------------------------
+
+CRISIS_WORLD = """
+[scenario]
+id = "crisis-leaks"
+title = "Crisis leaks"
+
+[turns]
+limit = 4
+
+[[actors]]
+id = "blue"
+name = "Azuria"
+
+[[actors]]
+id = "red"
+name = "Corvania"
+
+[[actors]]
+id = "green"
+name = "Cardia"
+
+[[alliances]]
+id = "pact"
+name = "Pact"
+members = ["blue", "green"]
+
+[[regions]]
+id = "strait"
+name = "The Strait"
+near = ["blue", "red"]
+
+[[regions]]
+id = "red-port"
+name = "Port Corv"
+near = ["red"]
+
+[[forces]]
+id = "red-fleet"
+name = "Red Fleet"
+owner = "red"
+home = "red-port"
+
+[[relations]]
+between = ["blue", "red"]
+tension = 70
+hotline = true
+
+[rules.overrides.incidents]
+base = 1.0
+cap = 1.0
+serious_min = 2
+grave_min = 2
+calm_factor = 0.0
+
+[rules.overrides.drift]
+rate = 0.0
+"""
+
+
+def test_a_crisis_is_told_to_its_two_sides_and_allies_answers_to_the_alliance() -> None:
+    """The crisis banner and the crisis's events reach the two sides and the facilitator only (not
+    the victim's ally, not the public); how an ally answered a call for collective defence reaches
+    the alliance's members, not the other side."""
+    from detente.engine.commands import Advance, Propose, Respond, Start, SubmitOrders
+    from detente.engine.loader import load_scenario_text
+    from detente.engine.session import new_session
+    from detente.engine.state import Order
+
+    s = new_session(load_scenario_text(CRISIS_WORLD))
+    events: list[dict[str, Any]] = []
+
+    def do(*commands: Command) -> None:
+        for c in commands:
+            result = s.apply(c)
+            assert result.accepted, result
+            events.extend(result.events)  # type: ignore[union-attr]
+
+    def to(phase: str) -> None:
+        while s.state.phase != phase:
+            do(Advance())
+
+    do(Start())
+    to("orders")
+    do(SubmitOrders("red", (Order("deploy", force="red-fleet", region="strait"),)),
+       SubmitOrders("blue", ()), SubmitOrders("green", ()))
+    to("debrief")
+    assert "crisis:blue:red" in s.state.marks
+    to("communications")
+    do(Propose("blue", Order("invoke_collective_defence", targets=("green",))),
+       Respond("green", f"{s.state.turn}-1", True))
+    sc = s.scenario
+    for role in ("blue", "red", FACILITATOR):
+        assert view(s.state, role).alerts, f"{role} is not told of its crisis"
+        assert any(e["kind"] == "crisis" for e in timeline(events, role, sc)), role
+    for role in ("green", PUBLIC):
+        assert view(s.state, role).alerts == (), f"{role} is told of a crisis it is not party to"
+        assert not any(e["kind"] == "crisis" for e in timeline(events, role, sc)), role
+    solidarity = [e for e in events if e["kind"] == "move" and e.get("result") == "solidarity"]
+    assert solidarity, "the ally's answer was not recorded"
+    for role in ("blue", "green", FACILITATOR):
+        assert any(e.get("result") == "solidarity" for e in timeline(events, role, sc)), role
+    for role in ("red", PUBLIC):
+        assert not any(e.get("result") == "solidarity" for e in timeline(events, role, sc)), role

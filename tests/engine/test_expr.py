@@ -65,7 +65,7 @@ class FakeFacts:
         key = ":".join((name, *args))
         if key in self.values:
             return self.values[key]
-        if name in ("tension", "rung", "proximity", "hotline", "agreement", "incidents"):
+        if name in ("tension", "rung", "proximity", "hotline", "agreement", "incidents", "crisis"):
             args = tuple(sorted(args))  # these are the same either way round
         n = zlib.crc32(f"{self.seed}:{name}:{args}".encode())
         if FUNCTIONS[name].returns == "bool":
@@ -87,6 +87,12 @@ class FakeFacts:
 
     def agreement(self, a: str, b: str) -> bool:
         return self._answer("agreement", a, b)
+
+    def crisis(self, a: str, b: str) -> bool:
+        return self._answer("crisis", a, b)
+
+    def blamed(self, a: str, b: str) -> int:
+        return self._answer("blamed", a, b)
 
     def incidents(self, a: str, b: str) -> int:
         return self._answer("incidents", a, b)

@@ -76,15 +76,18 @@ def test_the_report_lists_it_and_marks_it_scripted_for_the_facilitator_only() ->
     assert "scripted" not in seen and "frigate" not in seen  # red was not told of the inject
 
 
-def test_a_grave_one_at_high_tension_starts_open_conflict_like_a_rolled_one() -> None:
+def test_a_grave_one_at_high_tension_opens_a_crisis_like_a_rolled_one() -> None:
     raise_tension = '\n  [[injects.effects]]\n  value = "tension"\n  of = ["blue", "red"]\n  set = 75\n'
-    for severity, conflict in (("grave", True), ("serious", False)):
+    for severity, crisis in (("grave", True), ("serious", False)):
         s = new_session(load_scenario_text(scenario_text(severity).replace(
             'region = "strait" }\n', 'region = "strait" }\n' + raise_tension, 1)))
         s.apply(Start())
         while s.state.phase != "communications":
             s.apply(Advance())
-        assert ("conflict" in s.state.marks) is conflict, severity
+        assert "conflict" not in s.state.marks and s.state.outcome is None
+        # Scripted before this turn's communications closed: the crisis is decided this turn.
+        opened = s.state.marks.get("crisis:blue:red")
+        assert (opened is not None and opened["turn"] == 1) is crisis, severity
 
 
 @pytest.mark.parametrize(("incident", "where", "says"), [

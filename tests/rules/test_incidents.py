@@ -1,4 +1,5 @@
-"""Incidents, collective defence and the drift of tension."""
+"""Incidents and the drift of tension (who causes an incident, crises and collective defence:
+test_crisis.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,15 @@ import pytest
 from rules_support import (
     QUIET,
     N,
-    answer,
     changed,
-    give,
-    next_turn,
     of_kind,
-    propose,
     put,
     run,
     start,
 )
 
 from detente.engine.events import fold
-from detente.engine.state import ForceState, Order, State
+from detente.engine.state import ForceState, State
 from detente.rules.common import proximity
 from detente.rules.incidents import conflict_chance, incident_chance
 
@@ -59,11 +56,20 @@ def test_no_incidents_far_apart_or_between_allies() -> None:
     assert incident_chance(st, "blue", "green") == 0.0
 
 
+def facing(state: State) -> State:
+    """Both fleets in the strait, neither notified, readiness alike: an incident nobody is
+    clearly to blame for."""
+    everyone = frozenset({"blue", "red", "green"})
+    forces = {**state.forces, "red-fleet": ForceState("strait", everyone),
+              "blue-fleet": ForceState("strait", everyone)}
+    return state.replace(forces=forces)
+
+
 def test_an_incident_raises_tension_threat_and_pressure_by_its_severity() -> None:
-    st = close(start(sure()))
+    st = facing(start(sure()))
     events, after = run(st, seed=5)
     (inc,) = of_kind(events, "incident")
-    assert inc["vis"] == "all" and inc["between"] == ["blue", "red"]
+    assert inc["vis"] == "all" and inc["between"] == ["blue", "red"] and inc["blame"] == ""
     sev = inc["severity"]
     assert inc["level"] == ("minor", "serious", "grave").index(sev) + 1
     assert changed(events, "tension", ("blue", "red"), "incident") == INC[f"{sev}_tension"]
@@ -88,47 +94,10 @@ def grave_at(tension: int) -> State:
     return put(st, "tension", ("blue", "red"), tension)
 
 
-def test_grave_incident_at_high_tension_is_conflict() -> None:
-    events, after = run(grave_at(INC["grave_conflict_tension"]))
-    assert of_kind(events, "incident")[0]["severity"] == "grave"
-    assert "conflict" in after.marks
-    _, calm = run(grave_at(INC["grave_conflict_tension"] - 1))
-    assert "conflict" not in calm.marks
-
-
 def test_conflict_chance_only_at_high_tension() -> None:
-    assert conflict_chance(grave_at(INC["grave_conflict_tension"] - 1), "blue", "red") == 0
-    sure_conflict = conflict_chance(grave_at(INC["grave_conflict_tension"]), "blue", "red")
-    assert sure_conflict == pytest.approx(1.0)
-
-
-def test_grave_incident_draws_in_the_victims_allies() -> None:
-    events, after = run(grave_at(30))
-    assert changed(events, "tension", ("green", "red")) == INC["solidarity_tension"]
-    assert after.marks["solidarity:pact:blue:red"] == 1
-    # Next turn green says nothing: the alliance pays for it.
-    quiet = next_turn(after).replace(numbers=start(QUIET).numbers)
-    events, later = run(quiet)
-    assert later.value("cohesion", "pact") == after.value("cohesion", "pact") - INC["solidarity_cohesion"]
-    assert "solidarity:pact:blue:red" not in later.marks
-
-
-@pytest.mark.parametrize("order", [
-    Order("public_statement", choice="support", target="blue"),
-    Order("joint_exercise", target="blue", region="north"),
-    Order("deploy", force="green-fleet", region="strait"),
-])
-def test_standing_by_an_attacked_ally_holds_the_alliance(order: Order) -> None:
-    _, after = run(grave_at(30))
-    st = next_turn(after).replace(numbers=start(QUIET).numbers)
-    if order.move == "joint_exercise":  # a proposal the ally agrees to (issue 12)
-        talks = fold(st, {"kind": "phase", "turn": st.turn, "phase": "communications"})
-        st, p = propose(talks, "green", order)
-        _, st = answer(st, p.id, "blue", True)
-    else:
-        st = give(st, "green", order)
-    events, _ = run(st)
-    assert changed(events, "cohesion", ("pact",), "stood by") == INC["solidarity_kept_cohesion"]
+    line = N["crisis"]["tension"]
+    assert conflict_chance(grave_at(line - 1), "blue", "red") == 0
+    assert conflict_chance(grave_at(line), "blue", "red") == pytest.approx(1.0)
 
 
 def test_tension_drifts_toward_perceived_threat() -> None:

@@ -23,6 +23,7 @@ SECTION_HOME = {
     "pledges": "Pledges",
     "verification": "Verification: what is seen, declared and found",
     "incidents": "Incidents",
+    "crisis": "Crises",
     "drift": "Drift: threat perceived becomes tension",
     "politics": "Domestic politics and credibility",
     "end": "How the exercise ends",
@@ -31,8 +32,6 @@ SECTION_HOME = {
 KEY_HOME = {
     "perception.detect_factor": "deploy",  # detection is part of a deployment
     "perception.detect_near": "deploy",
-    **{f"incidents.{k}": "Collective defence"
-       for k in ("solidarity_tension", "solidarity_cohesion", "solidarity_kept_cohesion")},
 }
 MOVE_PREFIXES = {
     # What a call does when it ends: its base, each side's tone, its pledges, the rating.
@@ -54,6 +53,8 @@ MOVE_PREFIXES = {
     "alliance_commitment": ("commitment_",),
     "multilateral_dialogue": ("dialogue_", "forum_"),
     "public_statement": ("statement_",),
+    "consultations": ("consultations_",),
+    "invoke_collective_defence": ("solidarity_", "restraint_"),
 }
 
 
@@ -163,7 +164,9 @@ def test_every_move_and_pledge_has_a_title_declared_as_data() -> None:
 def test_rules_modules_cite_grounding_sections_that_exist() -> None:
     """Each move family's docstring cites its grounding in docs/rules.md, by a heading that exists."""
     headings = {line.lstrip("#").strip() for line in DOC.splitlines() if line.startswith("#")}
-    for module in ("hotline", "transparency", "deployment", "cooperation", "incidents", "politics"):
+    modules = ("hotline", "transparency", "deployment", "cooperation", "incidents", "crisis", "alliances",
+               "politics")
+    for module in modules:
         doc = ast.get_docstring(ast.parse((ROOT / "rules" / f"{module}.py").read_text("utf-8"))) or ""
         assert "DOMAIN.md" not in doc, module
         cited = re.search(r'Grounding \(docs/rules\.md, "([^"]+)"\)', doc)

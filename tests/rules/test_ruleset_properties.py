@@ -102,7 +102,8 @@ def _pick(data: Any, lm: LegalMove) -> Order:
         if p.optional and (not values or data.draw(hs.booleans())):
             continue
         if p.name == "targets":
-            args["targets"] = tuple(data.draw(hs.lists(hs.sampled_from(values), min_size=2,
+            # Two or more for a dialogue; one ally is enough to consult.
+            args["targets"] = tuple(data.draw(hs.lists(hs.sampled_from(values), min_size=min(2, len(values)),
                                                        max_size=len(values), unique=True)))
         else:
             args[p.name] = data.draw(hs.sampled_from(values))

@@ -206,12 +206,12 @@ def test_rule_endings_are_told_apart() -> None:
     scenario = load_scenario(STRAIT)
     conflict = Outcome("conflict", "A and B reached rung 9 (Open conflict)", 4)
     assert ending_of(scenario, conflict, {}) == ("rules", "conflict-rung")
-    assert ending_of(scenario, conflict, {"conflict": "a grave incident"}) == ("rules", "grave-incident")
+    assert ending_of(scenario, conflict, {"conflict": "a crisis not contained"}) == ("rules", "failed-crisis")
     shots = next(e for e in scenario.endings if e.id == "shots-fired")
     assert ending_of(scenario, Outcome("conflict", shots.reason, 5), {}) == ("scenario", "shots-fired")
     assert ending_of(scenario, Outcome("de-escalation", "calm", 5), {}) == ("rules", "calm")
     assert ending_of(scenario, Outcome("ended", shots.reason, 5), {}) == ("rules", "ended")
-    assert ending_name(scenario, "rules", "grave-incident") == "a grave incident at high tension"
+    assert ending_name(scenario, "rules", "failed-crisis") == "a crisis not contained"
     assert ending_name(scenario, "scenario", "shots-fired") == "shots-fired"
 
 

@@ -315,8 +315,10 @@ def _how_it_ended(r: Report) -> str:
              if r.risk is not None else "")
     if ending is not None and ending[0] == "scenario":
         return f", through one of the scenario's endings, not an incident roll ({why}){other}"
-    if (ending is not None and ending[1] == "grave-incident") or any(i.broke_down for i in r.hazards):
-        return ", started by a grave incident (an incident roll)"
+    if ending is not None and ending[1] == "failed-crisis":
+        return f", after a grave incident (an incident roll) opened a crisis that was not contained ({why})"
+    if any(i.broke_down for i in r.hazards):
+        return f", in the aftermath of an incident (an incident roll): {why}"
     return f", reached on the escalation ladder, not through an incident roll ({why}){other}"
 
 

@@ -594,7 +594,7 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             return f"revealed after the exercise: {said}" if e.revealed else f"unseen breach: {said}"
         case entries.Verified(result="exposed"):
             return e.text
-        case entries.IncidentHappened():
+        case entries.IncidentHappened() | entries.CrisisChanged():
             return e.text
         case entries.MoveResolved() if e.result not in ("", "done") or e.order.move in _NOTABLE_MOVES:
             return f"{n(e.team)}: {e.text}"

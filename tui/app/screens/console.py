@@ -81,7 +81,7 @@ _KIND_GROUPS = {
         "rating",
     },
     "moves": {"move", "orders", "notice", "force", "known", "declaration", "verification"},
-    "incidents": {"incident"},
+    "incidents": {"incident", "crisis"},
     "changes": {"changed", "override"},
     "notes": {"note"},
 }
@@ -350,6 +350,8 @@ class ConsoleScreen(Panels, Screen[None]):
                 "  ·  bots: "
                 + ", ".join(f"{self.team_names([t])} ({p.name})" for t, p in self.client.bots.items())
             )
+        for alert in v.alerts:  # what the rules say the facilitator must see first (a crisis)
+            line.append(f"\n{alert}", style="bold red")
         if v.outcome is not None:
             line = Text.assemble(
                 (v.title, "bold"),

@@ -223,6 +223,8 @@ class TeamScreen(Screen[None]):
         clock = clock_words(v, self.client.clock_left())
         if clock:
             status.append(f" · {clock}", style="bold")
+        for alert in v.alerts:  # what the rules say this team must see first (a crisis)
+            status.append(f"\n{alert}", style="bold red")
         if self.client.status():
             status.append(f"\n{self.client.status()}", style="dim")
         self.query_one("#team-status", Static).update(status)
