@@ -29,6 +29,7 @@ from detente.engine.adjudicate import (
     legal_moves,
     resolve_turn,
 )
+from detente.engine.argued import HANDLERS as ARGUED_HANDLERS
 from detente.engine.commands import (
     AddInject,
     Advance,
@@ -713,6 +714,7 @@ _HANDLERS: dict[type, Any] = {
     Note: _note,
     Clock: _clock,
     End: _end,
+    **ARGUED_HANDLERS,
 }
 
 

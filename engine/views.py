@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from detente.engine.argued import ArgumentView, argue_cost, arguments_for
 from detente.engine.commands import FACILITATOR
 from detente.engine.scenario import Scenario
 from detente.engine.state import (
@@ -218,6 +219,11 @@ class View:
     letters: tuple[LetterView, ...] = ()
     """Messages on slow channels the role sent, those that reached it, and (the facilitator)
     every one, in the order sent."""
+    arguments: tuple[ArgumentView, ...] = ()
+    """Argued actions the role may know of, in the order argued
+    (:func:`~detente.engine.argued.arguments_for`)."""
+    argue_cost: int = 1
+    """What arguing an action costs a team (:func:`~detente.engine.argued.argue_cost`)."""
     tracks: Mapping[str, Track] = field(factory=dict)
     """Every tracked value's declaration, by name (the engine's budget and the ruleset's), in
     the ruleset's order: what each value is called, means and may be. Declarations are no
@@ -358,6 +364,8 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
         draws=tuple(DrawView(d.id, d.title, st.marks[draw_key(d.id)]) for d in scenario.draws
                     if draw_key(d.id) in st.marks and may_see_draw(role, d, scenario)),
         letters=_letters(st, role),
+        arguments=arguments_for(st, role),
+        argue_cost=argue_cost(st.numbers),
         tracks=tracks,
     )
 

@@ -25,6 +25,7 @@ SECTION_HOME = {
     "drift": "Drift: threat perceived becomes tension",
     "end": "How the exercise ends",
     "scoring": "Scoring",
+    "argued": "Argued actions",
 }
 KEY_HOME = {
     "perception.detect_factor": "deploy",  # detection is part of a deployment
