@@ -29,6 +29,7 @@ from detente.tui.app.panels import (
     release_heap,
     settle_heap,
 )
+from detente.tui.app.screens.argued import ArgumentsScreen, open_count
 from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.app.screens.forms import InjectModal, OverrideModal
 from detente.tui.app.screens.modals import (
@@ -64,6 +65,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("incidents", "incidents"),
     ("changes", "value changes and overrides"),
     ("notes", "facilitator notes"),
+    ("argued", "argued actions"),
 )
 
 _KIND_GROUPS = {
@@ -82,6 +84,7 @@ _KIND_GROUPS = {
     "incidents": {"incident"},
     "changes": {"changed", "override"},
     "notes": {"note"},
+    "argued": {"argued", "counters_asked", "countered", "judged", "narrated"},
 }
 
 
@@ -212,6 +215,9 @@ class ConsoleScreen(Panels, Screen[None]):
         # are in the help (F1) and the command palette, with their tooltips.
         Binding("n", "advance", "Next", tooltip="advance to the next phase (asks if a team has not acted)"),
         Binding("t", "team", "Team", tooltip="hand the keyboard to a team (a hand-over screen first)"),
+        Binding("a", "arguments", "Argued", show=False, tooltip="argued actions: ask for "
+                "counter-arguments, set the odds, say what came of them (the status line says when "
+                "one waits)"),
         Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect",
                 show=False),
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
@@ -236,7 +242,7 @@ class ConsoleScreen(Panels, Screen[None]):
     ]
 
     #: Actions that make no sense once the session has ended (hidden from the footer then).
-    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review", "clock"})
+    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review", "clock", "arguments"})
 
     def __init__(self, client: SessionClient) -> None:
         super().__init__()
@@ -249,6 +255,8 @@ class ConsoleScreen(Panels, Screen[None]):
         self._shown_filter: tuple[str, str] | None = None
         self._shown_count = 0
         self._inject_details: list[str] = []
+        self._argued_open = 0
+        """How many argued actions waited for the facilitator when the console was last drawn."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -306,6 +314,7 @@ class ConsoleScreen(Panels, Screen[None]):
         while self.client.bot_problems:
             self.notify(self.client.bot_problems.pop(0), title="A bot's move was refused", severity="warning")
         v = self.client.view(FACILITATOR)
+        self._arguments_changed(v)
         self._status(v)
         self.show_ladder(v)
         self.show_matrix(v)
@@ -341,6 +350,9 @@ class ConsoleScreen(Panels, Screen[None]):
                 ("ENDED: ", "bold red"),
                 f"{Names.outcome_name(v.outcome.result)} — {v.outcome.reason}  ·  e: outcome, scores, report",
             )
+        waiting_argued = open_count(v)
+        if waiting_argued and v.outcome is None:
+            line.append(f"  ·  argued actions waiting: {waiting_argued} (a)", style="bold")
         if self.client.status():
             line.append(f"\n{self.client.status()}", style="dim")
         lineage = self.client.lineage()
@@ -349,6 +361,14 @@ class ConsoleScreen(Panels, Screen[None]):
             line.append("What-if branch: ", "bold yellow")
             line.append(lineage[0])
         self.set_text("#status", line)
+
+    def _arguments_changed(self, v: View) -> None:
+        """A new argued action waits for the facilitator: say so, once."""
+        waiting = open_count(v)
+        if waiting > self._argued_open and v.outcome is None:
+            self.notify("A team argued an action: press a to see it and set the odds.",
+                        title="Argued action")
+        self._argued_open = waiting
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""
@@ -491,6 +511,9 @@ class ConsoleScreen(Panels, Screen[None]):
         if team:
             await self.app.push_screen_wait(LockedHandover(self.client, team))
             self.refresh_view()
+
+    def action_arguments(self) -> None:
+        self.app.push_screen(ArgumentsScreen(self.client), callback=lambda _: self.refresh_view())
 
     @work
     async def action_inject(self) -> None:
