@@ -314,7 +314,7 @@ def judge(s: Session, c: Judge) -> Resolution | str:
 
 def narrate(s: Session, c: Narrate) -> Resolution | str:
     """The facilitator says what came of an argued action, applies its effects and closes it."""
-    from detente.engine.session import _apply_effect, _check_effect
+    from detente.engine.session import apply_effect, check_effect
 
     m = _argument(s, c.argument)
     if isinstance(m, str):
@@ -331,7 +331,7 @@ def narrate(s: Session, c: Narrate) -> Resolution | str:
     if c.effects and m["status"] == OPEN:
         return "set the odds first: an argued action closed without a roll has no effects"
     for e in c.effects:
-        if (err := _check_effect(s, e)) is not None:
+        if (err := check_effect(s, e)) is not None:
             return f"effect on {e.value}: {err}"
         if not could_change(by, e.of):
             whose = "/".join(_name(st, x) if x in st.scenario.actor_names else x for x in e.of)
@@ -344,7 +344,7 @@ def narrate(s: Session, c: Narrate) -> Resolution | str:
            success=m["success"], odds=m["odds"], roll=m["roll"], narrative=narrative, public=c.public)
     cause = cause_of(c.argument, _name(st, by), m["action"])
     for e in c.effects:
-        _apply_effect(r, e, cause, None if c.public else seen)
+        apply_effect(r, e, cause, None if c.public else seen)
     return r
 
 

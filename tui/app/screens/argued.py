@@ -38,7 +38,7 @@ from detente.engine.scenario import Effect, Scenario
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import Panels, SteadyFooter
-from detente.tui.app.screens.forms import FormModal, _ButtonsInSight, settable_values, value_targets
+from detente.tui.app.screens.forms import ButtonsInSight, FormModal, settable_values, value_targets
 from detente.tui.app.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
 from detente.tui.render.text import Names
 
@@ -90,7 +90,7 @@ def argument_text(a: ArgumentView, names: Names, role: str) -> Text:
 # -- the team's side -------------------------------------------------------------------------------
 
 
-class ArgueModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...]] | None]):
+class ArgueModal(ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...]] | None]):
     """Argue for an action: what the team does (a line), why it should work, and whom it is aimed at."""
 
     def __init__(self, scenario: Scenario, team: str, cost: int) -> None:
@@ -129,7 +129,7 @@ class ArgueModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...]] | N
         self.dismiss((action.value.strip(), arguments.value.strip(), targets))
 
 
-class CounterModal(_ButtonsInSight, FormModal[str | None]):
+class CounterModal(ButtonsInSight, FormModal[str | None]):
     """Argue against another team's argued action, as the facilitator asked."""
 
     def __init__(self, scenario: Scenario, argument: ArgumentView, team: str) -> None:
@@ -252,7 +252,7 @@ class ArguingTeam(_Screen):
 # -- the facilitator's side --------------------------------------------------------------------------
 
 
-class AskCountersModal(_ButtonsInSight, FormModal[tuple[str, ...] | None]):
+class AskCountersModal(ButtonsInSight, FormModal[tuple[str, ...] | None]):
     """Which teams to ask for counter-arguments (those the action is aimed at are ticked)."""
 
     def __init__(self, scenario: Scenario, argument: ArgumentView) -> None:
@@ -280,7 +280,7 @@ class AskCountersModal(_ButtonsInSight, FormModal[tuple[str, ...] | None]):
         self.dismiss(teams)
 
 
-class NarrateModal(_ButtonsInSight, FormModal[tuple[str, tuple[Effect, ...], bool] | None]):
+class NarrateModal(ButtonsInSight, FormModal[tuple[str, tuple[Effect, ...], bool] | None]):
     """What came of an argued action: the narrative, who reads it, and effects on values the
     arguing team could change (a value, whose, the change)."""
 

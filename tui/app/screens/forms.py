@@ -355,4 +355,7 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
         self.dismiss((value, tuple(of.split(",")), to, reason, public))
 
 
-__all__ = ["FormModal", "InjectModal", "OrderModal", "OverrideModal", "value_targets"]
+ButtonsInSight = _ButtonsInSight
+"""For other modules' facilitator forms (the argued actions' forms)."""
+
+__all__ = ["ButtonsInSight", "FormModal", "InjectModal", "OrderModal", "OverrideModal", "value_targets"]
