@@ -292,7 +292,10 @@ def test_every_role_reads_in_its_report_what_it_saw_of_the_argued_actions() -> N
 # -- replay, verify, network ---------------------------------------------------------------------------
 
 
-def test_a_logged_session_with_argued_actions_replays_and_verifies(tmp_path: Path) -> None:
+def test_a_logged_session_with_argued_actions_replays_and_verifies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.tui.cli import main
+
     log = tmp_path / "s.jsonl"
     with RecordedSession.create(SCENARIO, log, seed=5) as rec:
         for c in (Start(), Advance(), ENVOY, AskCounters("1", ("red",)), Counter("red", "1", "No."),
@@ -302,6 +305,7 @@ def test_a_logged_session_with_argued_actions_replays_and_verifies(tmp_path: Pat
             assert rec.apply(c).accepted, c
         state = rec.state
     assert verify(log) == []
+    assert main(["replay", str(log), "--verify"]) == 0, capsys.readouterr()
     again = replay(log).session.state
     for role in ROLES:
         assert view(again, role).arguments == view(state, role).arguments

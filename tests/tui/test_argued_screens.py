@@ -182,3 +182,22 @@ async def test_a_joined_team_argues_over_the_network_and_the_facilitator_is_told
         refused = blue_app.client.apply(Judge("1", 90))
         assert not refused.accepted and "only the facilitator" in refused.reason  # type: ignore[union-attr]
 
+
+
+async def test_a_team_that_cannot_afford_it_is_told_before_it_writes(tmp_path: Path) -> None:
+    from test_app import STRAIT
+
+    dear = tmp_path / "dear.toml"
+    dear.write_text(STRAIT.read_text(encoding="utf-8") + "\n[rules.overrides.argued]\ncost = 3\n",
+                    encoding="utf-8")
+    app = DetenteApp(client=client_for(tmp_path, dear))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await take_keyboard(pilot, "green")  # 2 actions a day
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        assert "An argued action costs 3; you have 2 left this turn." in [
+            str(n.message) for n in app._notifications]

@@ -35,6 +35,7 @@ from detente.engine.argued import (
 )
 from detente.engine.commands import Argue, AskCounters, Command, Counter, Judge, Narrate
 from detente.engine.scenario import Effect, Scenario
+from detente.engine.tracks import BUDGET
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import Panels, SteadyFooter
@@ -223,6 +224,12 @@ class ArguingTeam(_Screen):
         if not self.may_argue(v):
             self.notify("You have argued an action this turn already, or this is not the time "
                         "(communications or orders).", severity="warning")
+            return
+        me = next(a for a in v.actors if a.id == self.team)
+        left = (v.value(BUDGET.name, self.team) or 0) - (me.spent or 0)
+        if v.argue_cost > left:
+            self.notify(f"An argued action costs {v.argue_cost}; you have {left} left this turn.",
+                        title="Cannot afford it now", severity="warning")
             return
         got = await self.app.push_screen_wait(ArgueModal(self.client.scenario, self.team, v.argue_cost))
         if got is not None and self._send(Argue(self.team, *got)):
