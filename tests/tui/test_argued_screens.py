@@ -181,6 +181,11 @@ async def test_a_joined_team_argues_over_the_network_and_the_facilitator_is_told
         # A team cannot send the facilitator's commands.
         refused = blue_app.client.apply(Judge("1", 90))
         assert not refused.accepted and "only the facilitator" in refused.reason  # type: ignore[union-attr]
+        # The facilitator's odds reach the team's screen while it looks at it.
+        assert fac.apply(Judge("1", 90)).accepted
+        await until(lambda: any("rolled" in str(n.message) and "against very likely (90%)" in str(n.message)
+                                for n in blue_app._notifications))
+        await until(lambda: "against very likely (90%)" in panel(blue_app))
 
 
 

@@ -184,6 +184,26 @@ class ArguingTeam(_Screen):
                 "as the facilitator asked"),
     )
 
+    _argued_seen: dict[str, str] | None = None
+    """Each of the team's argued actions and its status when the screen was last drawn (None
+    before the first drawing, which tells nothing new)."""
+
+    def argued_news(self, v: View) -> None:
+        """Tell the team when the facilitator has set the odds of its argued action or said what
+        came of it (over the network this happens while the team looks at its screen)."""
+        now = {a.id: a.status for a in v.arguments if a.by == self.team}
+        seen, self._argued_seen = self._argued_seen, now
+        if seen is None:
+            return
+        for a in v.arguments:
+            if a.by != self.team or seen.get(a.id) == a.status:
+                continue
+            if a.status == JUDGED:
+                self.notify(f"“{_clip(a.action, 40)}”: {state_words(a)}.", title="Argued action")
+            elif a.status == NARRATED:
+                self.notify(f"“{_clip(a.action, 40)}” {state_words(a)}: {a.narrative}", title="Argued action",
+                            timeout=15)
+
     def may_argue(self, v: View) -> bool:
         """Whether the team may argue an action now (the phase, and none argued this turn)."""
         return (v.phase in PHASES and v.outcome is None
@@ -467,8 +487,9 @@ class ArgumentsScreen(Panels, Screen[None]):
             self.notify("The odds are set: it is too late for counter-arguments.", severity="warning")
             return
         teams = await self.app.push_screen_wait(AskCountersModal(self.client.scenario, a))
-        if teams:
-            self._send(AskCounters(a.id, teams))
+        if teams and self._send(AskCounters(a.id, teams)) and self.client.joined is None:
+            who = self.names.actors_names(teams)
+            self.notify(f"Hand the keyboard to {who} (t on the console): o answers on their screen.")
 
     @work
     async def action_odds(self) -> None:

@@ -239,6 +239,7 @@ class TeamScreen(ArguingTeam, Screen[None]):
         self._sealed = self.team in v.orders
         self._ended = v.outcome is not None
         self._may_argue = self.may_argue(v)
+        self.argued_news(v)
         asked = len(self.to_counter(v))
         if asked > self._to_counter:
             self.notify("The facilitator asks for your counter-argument: press o.", title="Argued action")
