@@ -69,8 +69,10 @@ from detente.engine.entries import (
     Answered,
     Argued,
     Arrived,
+    Breached,
     Countered,
     CountersAsked,
+    Declared,
     Drawn,
     Ended,
     IncidentHappened,
@@ -92,6 +94,7 @@ from detente.engine.entries import (
     Sent,
     TimelineEntry,
     ValueChanged,
+    Verified,
     Withdrawn,
     read,
 )
@@ -99,6 +102,7 @@ from detente.engine.events import fold
 from detente.engine.ruleset import TONES, MoveType, Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.state import Order, Outcome, State, pair
+from detente.engine.tracks import GLOBAL_KEY
 from detente.engine.views import PUBLIC, View, timeline, view
 from detente.engine.visibility import header_for
 
@@ -166,7 +170,9 @@ def build(
         seed=header.get("seed"),
         engine=str(header.get("engine", "")),
         lineage=_lineage(header.get("parent")),
-        teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id)) for a in scenario.actors),
+        teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id), a.plays,
+                         a.stand_in if a.plays == "background" and role == FACILITATOR else "")
+                    for a in scenario.actors),
         alliances=tuple(AllianceInfo(al.id, al.name, tuple(al.members)) for al in scenario.alliances),
         ladder=tuple(ladder),
         breakdown_rung=top,
@@ -182,7 +188,8 @@ def build(
         gaps=_gaps(initial, seen, pledges),
         changes={
             t.name: tuple(Change(_ids(k), v, final.table(t.name)[k]) for k, v in start.table(t.name).items())
-            for t in start.tracks.values() if t.scope in ("directed", "alliance") and start.table(t.name)
+            for t in start.tracks.values()
+            if (t.scope in ("directed", "alliance") or t.scenario) and start.table(t.name)
         },
         objectives=objectives,
         scores=scores,
@@ -281,8 +288,8 @@ def _lineage(parent: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _ids(key: str | tuple[str, str]) -> tuple[str, ...]:
-    """A view's table key as the ids it is of."""
-    return key if isinstance(key, tuple) else (key,)
+    """A view's table key as the ids it is of (none for a global value)."""
+    return key if isinstance(key, tuple) else () if key == GLOBAL_KEY else (key,)
 
 
 def _pair_rows(v: View, turn: int) -> tuple[PairTurn, ...]:
@@ -467,6 +474,11 @@ def turn_facts(
     return tuple(f for f in facts(scenario, seen, names) if f.turn == turn)
 
 
+def _of(n: Wording, of: Sequence[str]) -> str:
+    """`` of`` whose a value is (``" of Azuria–Rubria"``); nothing for a global value."""
+    return f" of {n.of_text(of)}" if of else ""
+
+
 def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
@@ -484,6 +496,8 @@ def facts(
     n: Wording = names if names is not None else ScenarioWords(scenario, ruleset)
     # Changes of headline values are entries; the rest (trust, threat, …) are in the series.
     headlines = None if ruleset is None else {t.name for t in ruleset.tracks.values() if t.headline}
+    if headlines is not None and scenario is not None:
+        headlines |= set(scenario.own_tracks)  # every change of a scenario's own value is news
     who = n.actor_name
     out: list[Entry] = []
     e: TimelineEntry
@@ -493,6 +507,9 @@ def facts(
 
     def what(p: Proposed | None) -> str:
         return f"{n.proposal_words(p.order.move)} from {who(p.by)}" if p else "a proposal"
+
+    def day(turn: int) -> str:
+        return scenario.turns.name(turn) if scenario is not None else f"turn {turn}"
 
     channels = {c.id: c.name for c in scenario.channels} if scenario is not None else {}
     on_the_way: dict[str, Sent] = {}
@@ -540,6 +557,18 @@ def facts(
                 else:
                     add("pledge", f"{who(pl.by)}'s pledge to {who(pl.to)} was {e.status} "
                                   f"({n.pledge_text(pl.pledge, pl.region, pl.until, pl.turn)})")
+            case Breached() if e.revealed:
+                add("pledge", f"revealed after the exercise: on {day(e.happened)}, {e.text}; "
+                              f"{who(e.to)} did not detect it")
+            case Breached():
+                add("pledge", f"{e.text} unseen: {who(e.to)} did not detect it (both learn it after the "
+                              "exercise)")
+            case Declared():
+                false = "" if e.truthful else " (a false declaration)"
+                revealed = f"revealed after the exercise: on {day(e.happened)}, " if e.revealed else ""
+                add("declaration", f"{revealed}{e.text}{false}")
+            case Verified():
+                add("verification", e.text + (" (it missed a false declaration)" if e.missed else ""))
             case MoveResolved():
                 result = "" if e.result in ("", "done") else f" [{e.result}]"
                 add("result", f"{e.text}{result}")
@@ -550,7 +579,7 @@ def facts(
                 delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
                 # Without a cause when the why is not the role's (a call it was not on).
                 cause = f": {n.cause_text(e.cause)}" if e.cause else ""
-                add("change", f"{n.value_name(e.value)} of {n.of_text(e.of)} to {n.value_text(e.to)}"
+                add("change", f"{n.value_name(e.value)}{_of(n, e.of)} to {n.value_text(e.to)}"
                               f"{delta}{cause}")
             case Argued():
                 aimed = f" (aimed at {n.actors_names(e.targets)})" if e.targets else ""
@@ -586,7 +615,7 @@ def facts(
                 # facilitator's holds both.
                 reason = f": {e.reason}" if e.reason else ""
                 told = f" (teams read: {e.public})" if e.public else ""
-                add("override", f"the facilitator set {n.value_name(e.value)} of {n.of_text(e.of)} to "
+                add("override", f"the facilitator set {n.value_name(e.value)}{_of(n, e.of)} to "
                                 f"{n.value_text(e.to)}{reason}{told}")
             case Annulled():
                 reason = f": {e.reason}" if e.reason else ""
@@ -616,7 +645,7 @@ def _change_words(n: Wording, e: ValueChanged) -> str:
     """A change in words, without its cause: ``tension of blue–red to 45 (-5)``."""
     by = e.by
     delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
-    return f"{n.value_name(e.value)} of {n.of_text(e.of)} to {n.value_text(e.to)}{delta}"
+    return f"{n.value_name(e.value)}{_of(n, e.of)} to {n.value_text(e.to)}{delta}"
 
 
 def _opens_call(ruleset: Ruleset | None, move: str) -> bool:
@@ -658,9 +687,11 @@ def _calls_and_pledges(
                     calls[e.call]["pledges"].append(e.id)
                 pledges[e.id] = {"id": e.id, "call": e.call, "turn": e.turn, "by": e.by, "to": e.to,
                                  "kind": e.pledge, "region": e.region, "until": e.until,
-                                 "status": "active", "settled": None}
+                                 "status": "active", "settled": None, "unseen": ()}
             case PledgeSettled() if e.id in pledges:
                 pledges[e.id].update(status=e.status, settled=e.turn)
+            case Breached() if e.id in pledges:
+                pledges[e.id]["unseen"] += (e.happened,)
     return (
         tuple(Call(id=c["id"], turn=c["turn"], by=c["by"], to=c["to"], answers=c["answers"],
                    transcript=tuple(c["transcript"]), pledges=tuple(c["pledges"])) for c in calls.values()),

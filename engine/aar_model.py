@@ -26,6 +26,10 @@ class Team:
     name: str
     alliances: tuple[str, ...]
     """Ids of the alliances it belongs to."""
+    plays: str = "team"
+    """Who plays it: ``team``, ``facilitator`` or ``background`` (the scenario's ``plays``)."""
+    bot: str = ""
+    """The bot of a background actor, in the facilitator's report only (teams never learn it)."""
 
 
 @frozen
@@ -48,8 +52,9 @@ class Entry:
     kind: str
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
-    ``incident``, ``notice``, ``override``, ``note``, ``argued`` (an argued action, its
-    counter-arguments, odds and narrative), ``objective`` or ``outcome``."""
+    ``incident``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
+    ``argued`` (an argued action, its counter-arguments, odds and narrative), ``objective`` or
+    ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
 
@@ -135,6 +140,9 @@ class PledgeFact:
     """``kept``, ``broken`` or ``active`` (still in force when the log ends)."""
     settled: int | None
     """The turn it was kept or broken."""
+    unseen: tuple[int, ...] = ()
+    """The turns it was breached without its holder detecting it (kept or still in force in the
+    holder's eyes): the facilitator's, and the parties' once the session has ended."""
 
 
 @frozen
@@ -205,8 +213,9 @@ class Change:
     """A value at the start and at the end."""
 
     of: tuple[str, ...]
-    """(holder, other) for a directed value; (alliance,) for an alliance's."""
+    """(holder, other) for a directed value; (alliance,) for an alliance's; () for a global one."""
     start: int
+    """Where it started (a flag: true or false)."""
     end: int
 
     @property
@@ -318,8 +327,9 @@ class Report:
     near_misses: tuple[NearMiss, ...]
     gaps: tuple[Gap, ...]
     changes: Mapping[str, tuple[Change, ...]]
-    """Each directed and alliance value the role sees, by its track's name: from the start to
-    the end, one :class:`Change` per holder and other (or alliance)."""
+    """Each directed and alliance value the role sees, and each of the scenario's own, by its
+    track's name: from the start to the end, one :class:`Change` per holder and other (or
+    alliance, actor, pair; none for a global value)."""
     objectives: tuple[ObjectiveFact, ...]
     scores: Mapping[str, int]
     """Objective points per team: the outcome's, or what is met so far."""

@@ -16,13 +16,18 @@ The policies (:data:`BOTS`):
 - ``random``: any legal move, as :mod:`detente.engine.randomplay` plays.
 - ``dove``: transparency measures and other cooperative moves, never an escalation; answers
   and accepts calls and proposals, places calls where tension is highest, pledges restraint
-  and keeps its pledges.
+  and keeps its pledges; never deceives (a data exchange declares the truth).
 - ``hawk``: deployments near non-allies, readiness raises, warnings and shows of alliance;
-  often leaves calls unanswered or declines them; pledges nothing.
+  often leaves calls unanswered or declines them; pledges nothing; deceives non-allies
+  whenever a move lets it (its data exchanges with them understate), never allies.
 - ``tit-for-tat``: cooperative on turn 1; then toward each other team it mirrors what that
   team visibly did toward it since the start of the previous turn (moves, answers to its
   calls, broken pledges): cooperative if that was cooperative, escalatory if the
-  escalations were at least as many as the cooperative gestures.
+  escalations were at least as many as the cooperative gestures; never deceives.
+
+An actor nobody sits at (``plays = "background"`` in the scenario) is always played by its bot
+(:func:`scenario_bots`; :data:`BACKGROUND` unless its table names one), wherever the session
+runs; in a dry run so is one the facilitator plays.
 
 >>> bots = parse_bot_specs(["red=hawk", "blue=dove"], session.scenario)   # doctest: +SKIP
 >>> next_command(session.state, session.ruleset, bots, seed=7, events=events)  # doctest: +SKIP
@@ -44,7 +49,7 @@ from detente.engine.ruleset import (
     SOLIDARITY,
     Ruleset,
 )
-from detente.engine.scenario import Scenario
+from detente.engine.scenario import DEFAULT_BOT, Actor, Scenario
 from detente.engine.seat import COOPERATIVE, ESCALATORY, Seat, tone
 from detente.engine.state import Order, State
 from detente.engine.views import ProposalView
@@ -203,6 +208,17 @@ def _tones(seat: Seat, order: Order) -> tuple[tuple[str, int], ...]:
     return seat.tones.toward_others(order, seat.team)
 
 
+def _gives(seat: Seat, order: Order, deceive: bool) -> bool:
+    """Whether a policy that deceives (``deceive``) or does not would give ``order``, as far as its
+    choice goes. For a move with deceptive choices (:attr:`MoveType.deceptive`, a false
+    declaration) a deceiver names one, and an honest policy leaves the choice empty (the move's
+    honest default: an honest choice named is the same order, weighed once); any other order, yes."""
+    mt = seat.tones.ruleset.moves.get(order.move)
+    if mt is None or not mt.deceptive:
+        return True
+    return order.choice in mt.deceptive if deceive else not order.choice
+
+
 @frozen
 class RandomPolicy(Policy):
     """Any legal move, answers at random, sometimes pledges (and does not mind breaking it)."""
@@ -235,6 +251,8 @@ class Dove(Policy):
     stable_weights: ClassVar[bool] = True
 
     def weight(self, seat: Seat, order: Order) -> float:
+        if not _gives(seat, order, deceive=False):
+            return 0.0
         tones = _tones(seat, order)
         if any(t < 0 for _, t in tones):
             return 0.0
@@ -256,6 +274,9 @@ class Hawk(Policy):
     stable_weights: ClassVar[bool] = True
 
     def weight(self, seat: Seat, order: Order) -> float:
+        # It hides from rivals what it declares, never from allies.
+        if not _gives(seat, order, deceive=bool(order.target) and not seat.allied(order.target)):
+            return 0.0
         tones = _tones(seat, order)
         if any(t < 0 and not seat.allied(o) for o, t in tones):
             return 6.0
@@ -281,6 +302,8 @@ class TitForTat(Policy):
         return tuple(seat.stance(o) for o in seat.others)
 
     def weight(self, seat: Seat, order: Order) -> float:
+        if not _gives(seat, order, deceive=False):
+            return 0.0
         score = sum(t if seat.stance(o) == COOPERATIVE else -t for o, t in _tones(seat, order))
         if score < 0:
             return 0.0
@@ -326,13 +349,40 @@ BOTS: Mapping[str, Policy] = {
 """Every bot policy, by name."""
 
 
+BACKGROUND = DEFAULT_BOT
+"""The bot of an actor nobody sits at whose table names none (``bot``): a state that is
+cooperative first and then answers in kind is the plainest stand-in for a government the
+exercise does not train, and it reacts to what the teams do to it (a dove would let them do
+anything, a hawk or a random bot would drive the scenario by itself)."""
+
+
+def actor_bot(actor: Actor) -> Policy:
+    """The bot that plays ``actor`` when no person does: its ``bot``, or :data:`BACKGROUND`."""
+    return BOTS[actor.stand_in]
+
+
+def scenario_bots(scenario: Scenario, *, stand_ins: bool = False) -> dict[str, Policy]:
+    """The bots the scenario seats itself: each background actor's (:func:`actor_bot`); with
+    ``stand_ins``, those of the actors the facilitator plays too — a dry run has no facilitator
+    at the console, so the bot stands in."""
+    return {a.id: actor_bot(a) for a in scenario.actors
+            if a.plays == "background" or (stand_ins and a.plays == "facilitator")}
+
+
+def seated(scenario: Scenario, bots: Mapping[str, Policy]) -> dict[str, Policy]:
+    """``bots`` with the scenario's own (:func:`scenario_bots`) for the actors they leave out:
+    a background actor is always played, and a ``--bot`` for it wins over its ``bot``."""
+    return {**scenario_bots(scenario), **bots}
+
+
 class BotSpecError(ValueError):
     """A ``TEAM=POLICY`` that does not name a team of the scenario and a known policy."""
 
 
 def parse_bot_specs(specs: Iterable[str], scenario: Scenario) -> dict[str, Policy]:
-    """``["red=hawk", "blue=dove"]`` as ``{team: policy}``. ``BotSpecError`` says what is
-    wrong in one line and lists the valid teams or policies."""
+    """``["red=hawk", "blue=dove"]`` as ``{team: policy}``, with the scenario's background
+    actors' bots (:func:`seated`). ``BotSpecError`` says what is wrong in one line and lists the
+    valid teams or policies."""
     teams = scenario.actor_ids
     out: dict[str, Policy] = {}
     for spec in specs:
@@ -347,7 +397,7 @@ def parse_bot_specs(specs: Iterable[str], scenario: Scenario) -> dict[str, Polic
         if team in out and out[team] is not policy:
             raise BotSpecError(f"{spec}: {team} already has a bot ({out[team].name})")
         out[team] = policy
-    return out
+    return seated(scenario, out)
 
 
 # -- the next command --------------------------------------------------------------------------
@@ -565,6 +615,7 @@ def without_teams(script: Script, teams: Collection[str]) -> Script:
 
 
 __all__ = [
+    "BACKGROUND",
     "BOTS",
     "COOPERATIVE",
     "ESCALATORY",
@@ -573,10 +624,13 @@ __all__ = [
     "BotSpecError",
     "Policy",
     "Seat",
+    "actor_bot",
     "bot_command",
     "next_bot_command",
     "next_command",
     "parse_bot_specs",
+    "scenario_bots",
+    "seated",
     "tone",
     "without_teams",
 ]

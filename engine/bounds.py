@@ -30,11 +30,12 @@ from attrs import frozen
 
 from detente.engine.conditions import Facts
 from detente.engine.expr import compile_condition
-from detente.engine.ruleset import Ruleset, find_ruleset, functions_of
+from detente.engine.ruleset import Ruleset, find_ruleset, functions_for, functions_of
 from detente.engine.scenario import Rules, Scenario
 from detente.engine.state import initial_state, pair
 
-__all__ = ["INF", "Key", "Kinds", "Ranges", "Span", "call_text", "calls", "key_of", "kinds_of", "number"]
+__all__ = ["INF", "Key", "Kinds", "Ranges", "Span", "call_text", "calls", "key_of", "kinds_of", "number",
+           "scenario_kinds"]
 
 Key = tuple[str, tuple[str, ...]]
 """A value a condition reads: a function and its ids (``("tension", ("blue", "red"))``), or
@@ -74,6 +75,20 @@ def kinds_of(ruleset: Ruleset | None = None) -> Kinds:
 
 _KINDS: dict[str, tuple[Ruleset, Kinds]] = {}
 INF = math.inf
+
+
+def scenario_kinds(s: Scenario, ruleset: Ruleset | None = None) -> Kinds:
+    """The :class:`Kinds` of the functions of ``s``'s conditions: its ruleset's (the one named
+    if not given) and those of its own values (``[[tracks]]``)."""
+    kinds = kinds_of(ruleset or find_ruleset(s.rules.name))
+    own = s.own_tracks.values()
+    if not own:
+        return kinds
+    return Kinds(
+        symmetric=kinds.symmetric | {t.name for t in own if t.scope == "pair"},
+        boolean=kinds.boolean | {t.name for t in own if t.type is bool},
+        fractions=kinds.fractions,
+    )
 
 
 @frozen
@@ -171,8 +186,10 @@ class Ranges:
     def __init__(self, s: Scenario, ruleset: Ruleset, numbers: Mapping[str, Any]) -> None:
         self.s = s
         self.ruleset = ruleset
-        self.kinds = kinds_of(ruleset)
-        self.functions = functions_of(ruleset)
+        self.kinds = scenario_kinds(s, ruleset)
+        self.functions = functions_for(ruleset, s.own_tracks)
+        self.own = frozenset(s.own_tracks)
+        """The scenario's own values: only injects (and the facilitator) change them."""
         self.start = initial_state(s, numbers, ruleset)
         self.facts = Facts(self.start)
         self.ids = s.ids()
@@ -194,6 +211,8 @@ class Ranges:
         name, args = key
         if name in ("fired", "drew"):
             return True  # injects fire as turns go by; a draw is made when the session starts
+        if name in self.own:  # no move and no step of the ruleset changes a scenario's own value
+            return key in self.inject_changes
         own = self.ruleset.functions.get(name)
         value = own.steps_of if own is not None and own.steps_of else name
         if self.ruleset_changes is None or value in self.ruleset_changes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import keyword
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -21,8 +22,18 @@ from detente.engine import expr
 from detente.engine.expr import ExpressionError
 from detente.engine.locate import FieldPath
 from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
-from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_of
-from detente.engine.scenario import CHANNEL_UNITS, OUTCOMES, Rules
+from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_for
+from detente.engine.scenario import (
+    CHANNEL_UNITS,
+    OUTCOMES,
+    PLAYS,
+    TRACK_AUDIENCES,
+    TRACK_ID,
+    TRACK_SCOPES,
+    TRACK_TYPES,
+    Rules,
+    declared_tracks,
+)
 from detente.engine.tomlfile import MAX_COUNTS, too_many
 from detente.engine.tracks import BUDGET, SCOPES, Track
 
@@ -70,6 +81,13 @@ _COUNT_WORDS = {1: "one", 2: "two"}
 _SCOPE_ORDER = tuple(SCOPES)
 
 
+def bot_names() -> tuple[str, ...]:
+    """The bot policies an actor's ``bot`` may name (:data:`detente.engine.bots.BOTS`)."""
+    from detente.engine.bots import BOTS  # the bots play sessions: loaded only when asked
+
+    return tuple(BOTS)
+
+
 def ending_outcomes(ruleset: Ruleset) -> tuple[str, ...]:
     """The outcomes a scenario's ``[[endings]]`` may give: the ruleset's, and ``scenario``.
 
@@ -79,10 +97,12 @@ def ending_outcomes(ruleset: Ruleset) -> tuple[str, ...]:
     return (*sorted(ruleset.outcomes), OUTCOMES[0])
 
 
-def settable(ruleset: Ruleset) -> dict[str, Track]:
-    """The values an effect or an override may change, by name: the ruleset's settable tracks
-    and the budget, pair values first, then directed, actor and alliance ones."""
-    tracks = [t for t in (*ruleset.tracks.values(), BUDGET) if t.settable]
+def settable(ruleset: Ruleset, own: Mapping[str, Track] | None = None) -> dict[str, Track]:
+    """The values an effect or an override may change, by name: the ruleset's settable tracks,
+    the budget and the scenario's ``own`` values (its ``[[tracks]]``), pair values first, then
+    directed, actor, alliance and global ones."""
+    extra = [t for name, t in (own or {}).items() if name not in ruleset.tracks and name != BUDGET.name]
+    tracks = [t for t in (*ruleset.tracks.values(), BUDGET, *extra) if t.settable]
     return {t.name: t for t in sorted(tracks, key=lambda t: _SCOPE_ORDER.index(t.scope))}
 
 
@@ -147,9 +167,13 @@ class ScenarioChecks:
         self.limit: int | None = limit if _is_int(limit) and limit >= 1 else None
         self.ruleset = scenario_ruleset(self.data)
         tracks = self.ruleset.tracks if self.ruleset is not None else {}
-        self.tracks: dict[str, Track] = {BUDGET.name: BUDGET, **tracks}
+        self.own: dict[str, Track] = {k: t for k, t in declared_tracks(self.data).items()
+                                      if k not in tracks and k != BUDGET.name}
+        """The scenario's own values (``[[tracks]]``) as far as they can be read, but those whose
+        name the ruleset already uses (:meth:`check_tracks` reports them)."""
+        self.tracks: dict[str, Track] = {BUDGET.name: BUDGET, **tracks, **self.own}
         self._ranges: dict[tuple[str, ...], dict[str, tuple[float, float]]] = {}
-        self.settable = settable(self.ruleset) if self.ruleset is not None else None
+        self.settable = settable(self.ruleset, self.own) if self.ruleset is not None else None
         """What an effect may change (worked out once: a big scenario has thousands of effects)."""
 
     # helpers
@@ -199,6 +223,7 @@ class ScenarioChecks:
     def run(self) -> list[tuple[FieldPath, str]]:
         self.collect_ids()
         self.check_draws()  # before the conditions: they may name the draws' options
+        self.check_tracks()
         self.check_meta()
         self.check_actors()
         self.check_alliances()
@@ -250,14 +275,24 @@ class ScenarioChecks:
         actors = self.data.get("actors")
         if isinstance(actors, list) and len(actors) < 2:
             self.add(("actors",), f"a scenario needs at least two actors (it has {len(actors)})")
+        playing = 0
         for i, t in self.tables("actors"):
             self.starting(("actors", i), t, "actor")
+            plays, bot = t.get("plays", PLAYS[0]), t.get("bot")
+            if isinstance(plays, str) and plays not in PLAYS:
+                self.add(("actors", i, "plays"), _one_of("plays", plays, PLAYS))
+            playing += plays == PLAYS[0] or plays not in PLAYS  # a wrong one is reported once
+            if isinstance(bot, str) and bot not in (names := bot_names()):
+                self.add(("actors", i, "bot"), _one_of("bot", bot, names))
             colour = t.get("colour")
             if (isinstance(colour, str) and colour not in COLOURS
                     and not _HEX_COLOUR.fullmatch(colour)):
                 hint = suggest(colour.lower().replace(" ", ""), COLOURS)
                 self.add(("actors", i, "colour"), f"unknown colour '{one_line(colour)}'{hint}; use a colour "
                          'name such as "blue" or "#rrggbb"')
+        if isinstance(actors, list) and len(actors) >= 2 and not playing:
+            self.add(("actors",), 'no actor is played by a team: give at least one plays = "team" '
+                     "(or leave plays out, as a team plays it by default)")
 
     def check_alliances(self) -> None:
         for i, t in self.tables("alliances"):
@@ -438,6 +473,89 @@ class ScenarioChecks:
                         self.add((*here, "pairs", j), f"a pair is two different actors, not "
                                  f"'{one_line(p[0])}' and itself")
 
+    def check_tracks(self) -> None:
+        """``[[tracks]]``: ids conditions can call and no one else uses, a scope and a type,
+        a number's range and every starting value within it, who sees it."""
+        first: dict[str, int] = {}
+        reserved = self.reserved_names()
+        for i, t in self.tables("tracks"):
+            here: FieldPath = ("tracks", i)
+            name = t.get("id")
+            if isinstance(name, str):
+                taken = reserved.get(name)
+                if not TRACK_ID.fullmatch(name):
+                    shown = json.dumps(cut(name), ensure_ascii=False)
+                    self.add((*here, "id"), f"the id {shown} is what conditions call the value: letters, "
+                             "digits and '_', starting with a letter (crew_detained)")
+                elif keyword.iskeyword(name):
+                    self.add((*here, "id"), f"'{name}' is a word of the condition language: give the "
+                             "value another id")
+                elif taken is not None:
+                    self.add((*here, "id"), f"'{name}' is already {taken}: give the scenario's value "
+                             "another id")
+                elif name in first:
+                    self.add((*here, "id"), f"the track id '{name}' is already used by "
+                             f"tracks[{first[name]}]")
+                else:
+                    first[name] = i
+            scope, kind = t.get("scope", "global"), t.get("type", "number")
+            if isinstance(scope, str) and scope not in TRACK_SCOPES:
+                self.add((*here, "scope"), _one_of("scope", scope, TRACK_SCOPES))
+            if isinstance(kind, str) and kind not in TRACK_TYPES:
+                self.add((*here, "type"), _one_of("type", kind, tuple(TRACK_TYPES)))
+            what = name if isinstance(name, str) else "this value"
+            rng, start = t.get("range"), t.get("start")
+            if kind == "flag":
+                if rng is not None:
+                    self.add((*here, "range"), f"{what} is true or false: leave range out")
+                if start is not None and type(start) is not bool:
+                    self.add((*here, "start"), f"{what} is true or false, got {describe(start)}")
+            elif kind == "number":
+                if rng is None:
+                    self.add(here, f"{what} is a number: give its lowest and highest value, "
+                             "range = [0, 10]")
+                elif (isinstance(rng, list) and len(rng) == 2 and all(_is_int(x) for x in rng)
+                      and rng[0] >= rng[1]):
+                    self.add((*here, "range"), f"a range goes from the lowest value to the highest, "
+                             f"[{min(rng)}, {max(rng)}]; got [{rng[0]}, {rng[1]}]")
+                elif isinstance(rng, list) and len(rng) == 2 and all(_is_int(x) for x in rng):
+                    self.within((*here, "start"), start, rng[0], rng[1], what=f"the start of {what}")
+                if type(start) is bool:
+                    self.add((*here, "start"), f"{what} is a number, got {describe(start)}")
+            self.check_audience((*here, "audience"), t.get("audience"), scope)
+
+    def check_audience(self, here: FieldPath, audience: Any, scope: Any) -> None:
+        """A scenario value's ``audience``: a word of :data:`TRACK_AUDIENCES`, or teams."""
+        if isinstance(audience, str):
+            if audience not in TRACK_AUDIENCES:
+                hint = " (or a list of teams, [\"blue\"])"
+                self.add(here, _one_of("audience", audience, TRACK_AUDIENCES) + hint)
+            elif audience == "holder" and scope == "global":
+                self.add(here, "a global value belongs to no one: its audience is everyone, "
+                         "facilitator or a list of teams")
+        elif isinstance(audience, list):
+            if not audience:
+                self.add(here, 'an empty list lets no team see it: write audience = "facilitator"')
+            seen: set[str] = set()
+            for j, a in enumerate(audience):
+                if isinstance(a, str) and a in seen:
+                    self.add((*here, j), f"'{one_line(a)}' is listed twice")
+                elif self.ref((*here, j), a, "actor"):
+                    seen.add(a)
+
+    def reserved_names(self) -> dict[str, str]:
+        """The names a scenario's own value may not take, with what each already is."""
+        ruleset = self.ruleset
+        out: dict[str, str] = {"true": "a word of the condition language",
+                               "false": "a word of the condition language"}
+        out |= {v: "a number conditions read" for v in expr.VARIABLES}
+        out |= {name: "a function conditions call" for name in expr.ENGINE_FUNCTIONS}
+        out[BUDGET.name] = "a value of every scenario (each team's actions per turn)"
+        if ruleset is not None:
+            out |= {name: f"a function of the {ruleset.name} ruleset" for name in ruleset.functions}
+            out |= {name: f"a value of the {ruleset.name} ruleset" for name in ruleset.tracks}
+        return out
+
     def check_incident(self, here: FieldPath, t: Mapping[str, Any]) -> None:
         """An inject's scripted incident: two different actors, a severity of the ruleset, a region."""
         ruleset = self.ruleset
@@ -485,17 +603,24 @@ class ScenarioChecks:
                     hint = f" (did you mean {add / 100:g}?)" if hi - lo == 1 else ""
                     self.add((*here, "add"), f"{value} is {_range_text(lo, hi)}, so add must be "
                              f"between {lo - hi:g} and {hi - lo:g}, got {add:g}{hint}")
-            of = e.get("of")
+            of = e.get("of", [])
             if isinstance(of, list):
                 self.check_of((*here, "of"), value, track.scope, of)
 
     def check_of(self, here: FieldPath, value: str, scope: str, of: list[Any]) -> None:
         id_kind, wanted = SCOPES[scope]
+        if wanted == 0:
+            if of:
+                self.add(here, f"{value} is one value for the whole exercise: leave of out")
+            return
         if len(of) != wanted:
             example = ('["blue", "red"]' if wanted == 2
                        else '["pact"]' if id_kind == "alliance" else '["blue"]')
             held = f"{_COUNT_WORDS[wanted]} {id_kind}{'s' if wanted > 1 else ''}"
-            self.add(here, f"{value} is held by {held}: of = {example}; this has {len(of)}")
+            if not of:
+                self.add(here, f"{value} is held by {held}: give of = {example}")
+            else:
+                self.add(here, f"{value} is held by {held}: of = {example}; this has {len(of)}")
             return
         for j, x in enumerate(of):
             self.ref((*here, j), x, id_kind)
@@ -526,7 +651,7 @@ class ScenarioChecks:
             return
         if source not in self.compiled:
             try:
-                calls = check_condition(source, self.ids, self.ruleset)
+                calls = check_condition(source, self.ids, self.ruleset, self.own)
                 self.compiled[source] = self.draw_mismatch(source, calls)
             except ExpressionError as e:
                 self.compiled[source] = e
@@ -668,12 +793,17 @@ def check_data(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
 
 
 def check_condition(
-    source: str, ids: Mapping[str, Any], ruleset: Ruleset | None = None
+    source: str, ids: Mapping[str, Any], ruleset: Ruleset | None = None,
+    own: Mapping[str, Track] | None = None,
 ) -> frozenset[tuple[str, tuple[str, ...]]]:
     """Raise ExpressionError if ``source`` is not a valid condition under ``ruleset`` (the
-    default ruleset's functions if None); else the calls it makes. Only checks: compiling
-    costs twice as much again, and sessions compile (once, cached) when they start."""
-    return expr.check_condition(source, ids, functions_of(ruleset) if ruleset is not None else None)
+    default ruleset's functions if None) and the scenario's ``own`` values; else the calls it
+    makes. Only checks: compiling costs twice as much again, and sessions compile (once,
+    cached) when they start."""
+    if ruleset is None and own:
+        ruleset = find_ruleset(Rules().name)
+    functions = None if ruleset is None else functions_for(ruleset, own or {})
+    return expr.check_condition(source, ids, functions)
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:

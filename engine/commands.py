@@ -341,7 +341,7 @@ def command_from_dict(d: Mapping[str, Any]) -> Command:
         kw["orders"] = tuple(Order.from_dict(o) for o in kw["orders"])
     if "effects" in kw:
         kw["effects"] = tuple(
-            Effect(value=e["value"], of=tuple(e["of"]), add=e.get("add"), set=e.get("set"))
+            Effect(value=e["value"], of=tuple(e.get("of", ())), add=e.get("add"), set=e.get("set"))
             for e in kw["effects"]
         )
     for k in ("to", "of"):

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from detente.engine.expr import Condition, compile_condition
-from detente.engine.ruleset import find_ruleset, functions_of
+from detente.engine.ruleset import find_ruleset, functions_for
 from detente.engine.scenario import Scenario
 from detente.engine.state import Reading, draw_key
 
@@ -31,12 +31,14 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
     {}
     """
     ids = s.ids()
-    known = tuple(sorted(ids.items()))
+    own = s.own_tracks
+    # A scenario's own values are functions of its conditions too: what each is is part of the key.
+    known = (tuple(sorted(ids.items())), tuple((t.name, t.scope, t.type) for t in own.values()))
     sources = [i.when for i in s.injects if i.when is not None]
     sources += [o.when for o in s.objectives]
     sources += [e.when for e in s.endings]
     compiled: dict[str, Condition] = {}
-    functions = functions_of(find_ruleset(s.rules.name))
+    functions = functions_for(find_ruleset(s.rules.name), own)
     for source in sources:
         if source in compiled:
             continue
@@ -54,7 +56,7 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
 # Compiling a condition takes about a millisecond; a simulation or a replay starts thousands
 # of sessions of one scenario. A condition is a pure function of its source and the ids it
 # may name, so compiled ones are kept (a cache, not state).
-_COMPILED: dict[tuple[str, tuple[tuple[str, frozenset[str]], ...], str], Condition] = {}
+_COMPILED: dict[tuple[str, tuple[Any, ...], str], Condition] = {}
 _CACHE_SIZE = 8192
 
 
@@ -79,7 +81,8 @@ class Facts:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         """The ruleset's own functions (:attr:`Ruleset.functions`), and each tracked value as a
-        function of its ids (``tension("red", "blue")``)."""
+        function of its ids (``tension("red", "blue")``; a scenario's global value takes none:
+        ``crew_detained()``)."""
         state = self._state
         own = state.ruleset.functions.get(name)
         if own is not None:

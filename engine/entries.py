@@ -266,6 +266,79 @@ class PledgeSettled(TimelineEntry):
 
 
 @frozen
+class Breached(TimelineEntry):
+    """A pledge was breached and its holder did not detect it. The facilitator reads it when it
+    happened; its parties only in the debrief (:attr:`revealed`): the holder did not know, and
+    the maker did not know that it went unseen."""
+
+    kind: ClassVar[str] = "breach"
+    id: str = ""
+    """The pledge's id."""
+    by: str = ""
+    """Who made the pledge (and breached it)."""
+    to: str = ""
+    """Whom it was made to (who did not detect the breach)."""
+    pledge: str = ""
+    """The pledge's kind (the ruleset's)."""
+    region: str = ""
+    happened: int = 0
+    """The turn it happened (a revealed entry is read after the end)."""
+    text: str = ""
+    """What happened, in words."""
+    revealed: bool = False
+    """Read after the session ended, by a team that did not know it during play."""
+
+
+@frozen
+class Declared(TimelineEntry):
+    """An actor declared its holdings to another, truthfully or not. The facilitator reads it
+    when it happened; the two parties only in the debrief (:attr:`revealed`)."""
+
+    kind: ClassVar[str] = "declaration"
+    by: str = ""
+    to: str = ""
+    declaration: str = ""
+    """What the declarer chose to declare (the ruleset's word: ``full``, ``understated``)."""
+    declared: Mapping[str, Any] = field(factory=dict)
+    """What it declared (the ruleset's terms: where each force is)."""
+    actual: Mapping[str, Any] = field(factory=dict)
+    """What was there."""
+    hidden: tuple[str, ...] = field(default=(), converter=_names)
+    """What the declaration left out or misstated (ids), empty when it was true."""
+    truthful: bool = True
+    happened: int = 0
+    """The turn it happened."""
+    text: str = ""
+    """The declaration against the truth, in words."""
+    revealed: bool = False
+    """Read after the session ended, by a team that did not know it during play."""
+
+
+@frozen
+class Verified(TimelineEntry):
+    """An inspection or observers compared the latest declaration ``by`` made to ``to`` with
+    what they found."""
+
+    kind: ClassVar[str] = "verification"
+    by: str = ""
+    """The declarer, whose forces were inspected or observed."""
+    to: str = ""
+    """The verifier, to whom the declaration was made."""
+    how: str = ""
+    """The means (the ruleset's word: ``inspection``, ``observers``)."""
+    result: str = ""
+    """``confirmed`` or ``exposed``."""
+    declared_on: int = 0
+    """The turn of the declaration."""
+    hidden: tuple[str, ...] = field(default=(), converter=_names)
+    """What an exposure found (ids)."""
+    text: str = ""
+    missed: bool = False
+    """A false declaration the verifiers did not catch (the facilitator's alone: to the parties
+    it reads as confirmed)."""
+
+
+@frozen
 class MoveResolved(TimelineEntry):
     """A move was resolved, with its result in words."""
 
@@ -476,8 +549,8 @@ TYPES: dict[str, type[TimelineEntry]] = {
     for t in (
         Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, Withdrawn, Pledged, PledgeSettled,
-        MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged, Marked,
-        IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
+        Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged,
+        Marked, IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
         Argued, CountersAsked, Countered, Judged, Narrated,
     )
 }
@@ -547,9 +620,11 @@ __all__ = [
     "Answered",
     "Argued",
     "Arrived",
+    "Breached",
     "ClockSet",
     "Countered",
     "CountersAsked",
+    "Declared",
     "Drawn",
     "Ended",
     "Flagged",
@@ -581,6 +656,7 @@ __all__ = [
     "Started",
     "TimelineEntry",
     "ValueChanged",
+    "Verified",
     "Withdrawn",
     "read",
 ]

@@ -63,6 +63,16 @@ KINDS: dict[str, tuple[str, str]] = {
     "pledge": ("id, call, by, to, pledge, region, until",
                "a pledge made on a call (pledge: its kind; `kind` is the event's)"),
     "pledge_status": ("id, status", "a pledge was kept (expired) or broken"),
+    "breach": ("id, by, to, pledge, region, happened, text",
+               "a pledge was breached and its holder did not detect it: the facilitator's during play, "
+               "its parties' in the debrief"),
+    "declaration": ("by, to, declaration, declared, actual, hidden, truthful, happened, text",
+                    "an actor declared its holdings to another, truthfully or not: the facilitator's "
+                    "during play, its parties' in the debrief"),
+    "verification": ("by, to, how, result, declared_on, hidden, text, missed",
+                     "an inspection or observers compared the latest declaration `by` made to `to` with "
+                     "what they found: confirmed or exposed (missed, the facilitator's: a false one they "
+                     "did not catch)"),
     "hang_up": ("id, by", "a call ended"),
     "withdrawn": ("id, by, cost", "the proposer withdrew an unanswered call or proposal (cost: returned)"),
     "move": ("team, order, result, text", "a move was resolved, with its result in words"),
@@ -319,6 +329,11 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "arrived": _arrived,
     "pledge": _pledge,
     "pledge_status": _pledge_status,
+    # Records only: an unseen breach leaves the pledge in force as its holder knows it, and a
+    # ruleset keeps what it needs of a declaration in its own marks.
+    "breach": _nothing,
+    "declaration": _nothing,
+    "verification": _nothing,
     "hang_up": _hang_up,
     "withdrawn": _withdrawn,
     "move": _nothing,

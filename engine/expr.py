@@ -596,6 +596,8 @@ class _Checker:
             if signature.variadic:
                 self.fail(f"{name} needs at least {wanted} numbers, e.g. {self.example(signature)}",
                           node)
+            if not wanted:
+                self.fail(f"{name} takes no arguments, not {count}: write {name}()", node)
             self.fail(f"{name} takes {_count(wanted, 'argument')} ({', '.join(signature.params)}), "
                       f"not {count}: e.g. {self.example(signature)}", node)
         kinds = signature.params + signature.params[-1:] * (count - wanted)
@@ -605,7 +607,7 @@ class _Checker:
                 self.expect(arg, "number", f"{name} takes numbers")
             else:
                 values.append(self.check_id(name, place, arg, kind))
-        if values:
+        if values or not signature.params:  # a value of no ids (a scenario's global one) is read too
             if len(values) == 2 and kinds == _PAIR and values[0] == values[1]:
                 self.fail(f"{name} needs two different actors, not '{values[0]}' twice",
                           node.args[1])

@@ -29,6 +29,7 @@ from detente.engine.locate import FieldPath, field_lines, nearest_line
 from detente.engine.problems import format_path
 from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
+from detente.engine.tracks import FACILITATOR_ONLY
 
 __all__ = ["RULES", "LintWarning", "lint_scenario"]
 
@@ -36,10 +37,13 @@ RULES: dict[str, str] = {
     "never-true": "a condition (inject, objective or ending) that can never be true",
     "unreachable": "a scheduled inject that arrives after an ending always stops the exercise",
     "unaffected": "an objective whose condition reads only what no move and no inject changes",
-    "no-objectives": "an actor with no objectives",
+    "no-objectives": "an actor a team plays with no objectives",
+    "idle-bot": "a bot named for an actor a team plays (it plays only actors nobody sits at)",
     "unused": "a region or force that nothing uses",
     "same-as-ruleset": "a ruleset override equal to the ruleset's own number",
     "priced-out": "a move whose cost no team can pay: turn it off in [rules.moves] instead",
+    "unused-track": "a value of the scenario's own ([[tracks]]) that no inject changes, or that no "
+                    "condition reads and no team sees",
 }
 """The lint rules, by the name printed at the end of each warning."""
 
@@ -99,6 +103,7 @@ class _Linter:
         self.check_actors()
         self.check_regions_and_forces()
         self.check_overrides()
+        self.check_tracks()
         return self.found
 
     # -- the rules ---------------------------------------------------------------------
@@ -123,7 +128,7 @@ class _Linter:
             if why is not None:
                 self.add(("objectives", i, "when"), f"can never be met: {why}", "never-true")
                 continue
-            reads = sorted(calls(o.when))
+            reads = sorted(calls(o.when, self.ranges.kinds))
             if self.ranges.always(o.when):
                 fixed = [self._describe_fixed(k) for k in reads if not self.affects_objective(k)]
                 because = f" ({', '.join(fixed)})" if fixed else ""
@@ -167,14 +172,18 @@ class _Linter:
     def check_actors(self) -> None:
         scored = {o.actor for o in self.s.objectives}
         for i, a in enumerate(self.s.actors):
-            if a.id not in scored:
+            # An actor nobody sits at needs none: no team's play is scored by it.
+            if a.id not in scored and a.playing:
                 self.add(("actors", i), f"{a.id} has no objectives: nothing scores its play",
                          "no-objectives")
+            if a.bot is not None and a.playing:
+                self.add(("actors", i, "bot"), f"{a.id} is played by a team, so its bot never plays: "
+                         'give it plays = "background" or "facilitator", or leave bot out', "idle-bot")
 
     def check_regions_and_forces(self) -> None:
         named: set[str] = set()
         for source in self._conditions():
-            for _, args in calls(source):
+            for _, args in calls(source, self.ranges.kinds):
                 named.update(args)
         homes = {f.home for f in self.s.forces} | {f.starts_in for f in self.s.forces}
         for i, r in enumerate(self.s.regions):
@@ -216,6 +225,20 @@ class _Linter:
                          f"costs {cost}, more than any team's budget ({most}): no one can make it, yet "
                          f"every team screen shows it greyed; write {move} = false in [rules.moves]",
                          "priced-out")
+
+    def check_tracks(self) -> None:
+        """A scenario's own value is there to be changed by injects (or the facilitator) and to
+        be read by conditions or seen by teams."""
+        changed = {e.value for inj in self.s.injects for e in inj.effects}
+        read = {name for source in self._conditions() for name, _ in calls(source, self.ranges.kinds)}
+        for i, t in enumerate(self.s.tracks):
+            track = self.s.own_tracks[t.id]
+            if t.id not in changed:
+                self.add(("tracks", i), f"no inject changes {t.id}: it stays at its starting values "
+                         "unless the facilitator overrides it", "unused-track")
+            if t.id not in read and track.seen_by == FACILITATOR_ONLY:
+                self.add(("tracks", i), f"no condition reads {t.id} and no team sees it: it changes "
+                         "nothing in the exercise", "unused-track")
 
     def _conditions(self) -> Iterator[str]:
         yield from (inj.when for inj in self.s.injects if inj.when is not None)

@@ -40,12 +40,13 @@ from detente.engine.commands import (
     Propose,
     Respond,
     Say,
+    Send,
     Start,
     SubmitOrders,
 )
 from detente.engine.locate import field_lines
 from detente.engine.problems import MAX_PROBLEMS, Problem, ScenarioError, describe, format_path, one_line
-from detente.engine.state import Order, State
+from detente.engine.state import LETTER_PREFIX, Order, State
 from detente.engine.tomlfile import MAX_FILE_BYTES, decode, read_toml, too_big
 
 _ORDER_KEYS = ("move", "target", "targets", "region", "force", "choice", "text")
@@ -71,6 +72,8 @@ class TurnScript:
     moves: tuple[tuple[str, Order], ...] = ()
     answers: tuple[Answer, ...] = ()
     orders: Mapping[str, tuple[Order, ...]] = {}
+    messages: tuple[tuple[str, str, str, str], ...] = ()
+    """Messages on slow channels sent at the start of communications: (team, channel, to, text)."""
 
 
 @frozen
@@ -196,7 +199,7 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
         if not isinstance(t, dict):
             c.fail(w, "expected a [[turn]] table")
             continue
-        c.unknown(t, w, ("turn", "moves", "answers", "orders"))
+        c.unknown(t, w, ("turn", "moves", "answers", "orders", "messages"))
         number = c.turns(t, w, "turn", required=True)
         moves = []
         for j, m in enumerate(c.get(t, w, "moves", list, [])):
@@ -249,6 +252,17 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
                     Answer(answerer, proposer, move, accept, transcript=tuple(lines),
                            pledges=tuple(pledges))
                 )
+        messages = []
+        for j, m in enumerate(c.get(t, w, "messages", list, [])):
+            wm = (*w, "messages", j)
+            if not isinstance(m, dict):
+                c.fail(wm, 'expected { team = "...", channel = "...", to = "...", text = "..." }')
+                continue
+            c.unknown(m, wm, ("team", "channel", "to", "text"))
+            team, channel, to, said = (c.get(m, wm, k, str, required=True)
+                                       for k in ("team", "channel", "to", "text"))
+            if team and channel and to and said:
+                messages.append((team, channel, to, said))
         orders: dict[str, tuple[Order, ...]] = {}
         raw = c.get(t, w, "orders", dict, {})
         for team, lst in raw.items():
@@ -260,7 +274,8 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
         if number is not None:
             if number in turns:
                 c.fail((*w, "turn"), f"turn {number} is scripted twice")
-            turns[number] = TurnScript(turn=number, moves=tuple(moves), answers=tuple(answers), orders=orders)
+            turns[number] = TurnScript(turn=number, moves=tuple(moves), answers=tuple(answers), orders=orders,
+                                       messages=tuple(messages))
     if c.problems:
         shown = c.problems[:MAX_PROBLEMS]
         if len(c.problems) > MAX_PROBLEMS:
@@ -295,6 +310,9 @@ def next_command(state: State, script: Script) -> Command | None:
         return Start()
     ts = script.for_turn(state.turn)
     if state.phase == "communications":
+        for team, channel, to, text in ts.messages:
+            if not _written(state, team, channel, to, text):
+                return Send(team=team, channel=channel, to=to, text=text)
         for team, order in ts.moves:
             if not _placed(state, team, order):
                 return Propose(team=team, order=order)
@@ -323,6 +341,15 @@ def next_command(state: State, script: Script) -> Command | None:
                 return SubmitOrders(team=team, orders=tuple(ts.orders.get(team, ())))
         return Advance()
     return Advance()
+
+
+def _written(state: State, team: str, channel: str, to: str, text: str) -> bool:
+    """Whether ``team`` sent this message this turn (a scripted one is sent once)."""
+    return any(
+        k.startswith(LETTER_PREFIX) and m["by"] == team and m["channel"] == channel and m["to"] == to
+        and m["text"] == text.strip() and m["turn"] == state.turn
+        for k, m in state.marks.items()
+    )
 
 
 def _placed(state: State, team: str, order: Order) -> bool:

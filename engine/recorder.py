@@ -486,6 +486,14 @@ def _short(e: Mapping[str, Any]) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
+def author(scenario: Scenario, command: Command) -> str:
+    """Who gives ``command`` when a person at the console or a seat sends it: ``facilitator``
+    for a command made for an actor the facilitator plays, else nobody but its actor (empty).
+    A bot's commands are its actor's own, whoever plays it otherwise."""
+    actor = actor_of(command)
+    return FACILITATOR if actor != FACILITATOR and actor in scenario.facilitator_played else ""
+
+
 class RecordedSession:
     """A session whose every accepted command is on disk before it is acknowledged."""
 
@@ -547,16 +555,20 @@ class RecordedSession:
 
     _cids: frozenset[tuple[str, str]] = frozenset()
 
-    def apply(self, command: Command, cid: str = "") -> Result:
+    def apply(self, command: Command, cid: str = "", by: str = "") -> Result:
         """Decide, log (fsync), then commit. A rejected command is not logged.
 
         ``cid`` is the id a network client chose for the command; it is logged with it, so a
-        host restarted on this log still knows the command was applied (:meth:`applied_ids`)."""
+        host restarted on this log still knows the command was applied (:meth:`applied_ids`).
+        ``by`` is who gave a command made for an actor by someone else: ``facilitator`` for an
+        actor the facilitator plays (:func:`author`); logged as the record's ``by``."""
         result = self.session.decide(command)
         if isinstance(result, Accepted):
             record: dict[str, Any] = {
                 "kind": "command", "n": len(result.events), "command": command_to_dict(command)
             }
+            if by:
+                record["by"] = by
             if cid:
                 record["cid"] = cid
             self.writer.append([record, *result.events])

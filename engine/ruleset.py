@@ -135,6 +135,10 @@ class MoveType:
     (a joint exercise reassures the partner and worries outsiders)."""
     choice_tones: Mapping[str, str] = field(factory=dict)
     """A tone per choice, where the choice decides it (a statement that warns or reassures)."""
+    deceptive: tuple[str, ...] = ()
+    """Choices that deceive the move's target, who cannot tell them from the honest ones (a
+    false declaration). Bots that deceive name one; honest bots leave the choice empty, which
+    must then be the honest default (docs/bots.md)."""
     noun: str = ""
     """What a call or proposal of it is in a sentence (``"offer of a hotline"``); its title in
     lower case if empty."""
@@ -216,8 +220,7 @@ def functions_of(ruleset: Ruleset) -> dict[str, Signature]:
     for t in ruleset.tracks.values():
         if t.name in ruleset.functions:
             continue
-        kind, n = SCOPES[t.scope]
-        out[t.name] = Signature(t.name, (kind,) * n, "bool" if t.type is bool else "number", t.doc)
+        out[t.name] = track_signature(t)
     for name, fn in ruleset.functions.items():
         out[name] = fn.signature
     for name, sig in ENGINE_FUNCTIONS.items():
@@ -227,6 +230,26 @@ def functions_of(ruleset: Ruleset) -> dict[str, Signature]:
 
 
 _FUNCTIONS: dict[str, tuple[Ruleset, dict[str, Signature]]] = {}
+
+
+def track_signature(t: Track) -> Signature:
+    """How a condition reads a tracked value: a function of its ids (none for a global value:
+    ``crew_detained()``)."""
+    kind, n = SCOPES[t.scope]
+    return Signature(t.name, (kind,) * n, "bool" if t.type is bool else "number", t.doc or t.label)
+
+
+def functions_for(ruleset: Ruleset, own: Mapping[str, Track]) -> dict[str, Signature]:
+    """Every function a condition of a scenario may call: :func:`functions_of` its ruleset, and
+    one per value the scenario itself tracks (``own``: its ``[[tracks]]``; a name the ruleset or
+    the engine already uses stays theirs, and the loader refuses the scenario)."""
+    base = functions_of(ruleset)
+    if not own:
+        return base
+    out = dict(base)
+    for name, t in own.items():
+        out.setdefault(name, track_signature(t))
+    return out
 
 
 @frozen

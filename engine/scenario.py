@@ -11,12 +11,30 @@ here and compiled once by :func:`detente.engine.conditions.compile_scenario`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 from attrs import field, frozen
 
+from detente.engine.tracks import (
+    AUDIENCE_BY_SCOPE,
+    EVERYONE,
+    FACILITATOR_ONLY,
+    HOLDER,
+    PARTIES,
+    Audience,
+    Track,
+)
+
 PHASES: tuple[str, ...] = ("briefing", "communications", "orders", "adjudication", "debrief")
+PLAYS: tuple[str, ...] = ("team", "facilitator", "background")
+"""Who plays an actor (:attr:`Actor.plays`): a team at its own seat, the facilitator from the
+console, or a bot in the background."""
+DEFAULT_BOT = "tit-for-tat"
+"""The bot of an actor no team plays whose table names none (see
+:data:`detente.engine.bots.BACKGROUND` for why)."""
 OUTCOMES: tuple[str, ...] = ("scenario", "turn-limit", "ended")
 """The engine's own outcomes: a scenario's ending, the turn limit, the facilitator's end. A
 ruleset adds those of its endings (:attr:`detente.engine.ruleset.Ruleset.outcomes`)."""
@@ -130,7 +148,8 @@ class Rules:
 
 @frozen
 class Actor:
-    """A state or organisation played by a team (``[[actors]]``)."""
+    """A state or organisation (``[[actors]]``): played by a team, by the facilitator, or by a
+    bot in the background (:attr:`plays`). Whoever plays it, it is a full actor in the rules."""
 
     id: str
     """Short identifier used everywhere else (``"blue"``)."""
@@ -145,6 +164,24 @@ class Actor:
     values: Values = field(factory=dict)
     """Starting values of the ruleset's actor tracks, written as keys of the table
     (``readiness = 2``)."""
+    plays: str = "team"
+    """Who plays it: ``team`` (a seat and a join code), ``facilitator`` (no seat: the
+    facilitator gives its orders and answers from the console, when it wants to) or
+    ``background`` (no seat: its ``bot`` plays it every turn)."""
+    bot: str | None = None
+    """The bot that plays it when no person does (``random``, ``dove``, ``hawk`` or
+    ``tit-for-tat``): always for a background actor, and in dry runs (``detente simulate``)
+    for one the facilitator plays. Left out: ``tit-for-tat``, a state that answers in kind."""
+
+    @property
+    def playing(self) -> bool:
+        """Whether a team sits at it (a seat, a join code, a hand-over)."""
+        return self.plays == "team"
+
+    @property
+    def stand_in(self) -> str:
+        """The name of the bot that plays it when no person does: :attr:`bot` or :data:`DEFAULT_BOT`."""
+        return self.bot or DEFAULT_BOT
 
 
 @frozen
@@ -227,9 +264,11 @@ class Effect:
     """A change to the state that an inject (or the facilitator) makes."""
 
     value: str
-    """What changes: a settable value the ruleset tracks (or ``budget``)."""
-    of: tuple[str, ...]
-    """Ids: one actor or alliance, or two actors (for directed values the first holds the view)."""
+    """What changes: a settable value the ruleset tracks, ``budget``, or one of the scenario's
+    own values (``[[tracks]]``)."""
+    of: tuple[str, ...] = ()
+    """Ids: one actor or alliance, or two actors (for directed values the first holds the view);
+    none for a global value of the scenario's."""
     add: float | None = None
     """Amount to add (negative to lower); the result is kept within range."""
     set: bool | float | None = None
@@ -331,6 +370,100 @@ class Channel:
         return a != b and (self.pairs is None or (a, b) in self.pairs or (b, a) in self.pairs)
 
 
+TRACK_SCOPES: tuple[str, ...] = ("global", "actor", "pair", "directed")
+"""What a scenario's own value may belong to (``[[tracks]] scope``)."""
+TRACK_TYPES: dict[str, type] = {"number": int, "flag": bool}
+"""What a scenario's own value may be: a whole number within a range, or true/false."""
+TRACK_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+"""What a scenario's own value may be called: conditions call it by its id."""
+TRACK_AUDIENCES: tuple[str, ...] = (EVERYONE, HOLDER, FACILITATOR_ONLY)
+"""The words ``[[tracks]] audience`` may be (or it lists the teams that see the value)."""
+
+
+@frozen
+class ScenarioTrack:
+    """A value the scenario itself keeps (``[[tracks]]``): crew detained, a leader's face, ships
+    at the quarantine line. Inject effects and overrides set it, conditions read it
+    (``crew_detained()``, ``face('usa')``), and views and reports show it to its audience like
+    the ruleset's values. Only injects and the facilitator change it: no move does."""
+
+    id: str
+    """What conditions, effects and overrides call it: letters, digits and ``_``, starting with
+    a letter (``"crew_detained"``), and no name the ruleset or the engine already uses."""
+    title: str = ""
+    """What people read for it (``"Crew detained"``); its id in words if empty."""
+    doc: str = ""
+    """What it means, with its unit, for the facilitator (and the reference of conditions)."""
+    scope: str = "global"
+    """What it belongs to: ``global`` (one value for the whole exercise: ``crew_detained()``),
+    ``actor`` (one per actor: ``face('usa')``), ``pair`` (one per two actors, either way round)
+    or ``directed`` (what the first actor holds about the second)."""
+    type: str = "number"
+    """``number`` (a whole number within :attr:`range`) or ``flag`` (true or false)."""
+    range: tuple[int, int] | None = None
+    """A number's lowest and highest value, ``[lo, hi]`` (every change is kept within them);
+    required for a number, not given for a flag."""
+    start: bool | int | None = None
+    """Its starting value (left out: 0, or the range's lowest if 0 is outside it; false for a
+    flag). An actor's table, or a relation's, may give its own (``face = 3`` in ``[[actors]]``)."""
+    audience: str | tuple[str, ...] | None = None
+    """Who sees it besides the facilitator: ``everyone``, ``holder`` (the actor it belongs to,
+    the holder of a directed value, both actors of a pair), ``facilitator`` (no team), or a list
+    of the teams that do (``["usa"]``). Left out: everyone for a global or pair value, the
+    holder for an actor or directed one."""
+
+    @property
+    def default(self) -> bool | int:
+        """Its starting value where nothing else gives one."""
+        if self.type == "flag":
+            return bool(self.start) if self.start is not None else False
+        if self.start is not None:
+            return int(self.start)
+        lo, hi = self.range or (0, 0)
+        return 0 if lo <= 0 <= hi else lo
+
+    @property
+    def track(self) -> Track:
+        """Its declaration, as the engine keeps, checks, shows and hides every value."""
+        audience: Audience
+        if isinstance(self.audience, tuple):
+            audience = self.audience
+        elif self.audience == HOLDER and self.scope == "pair":
+            audience = PARTIES
+        else:
+            audience = self.audience or AUDIENCE_BY_SCOPE.get(self.scope, EVERYONE)
+        return Track(
+            self.id, self.scope, TRACK_TYPES.get(self.type, int),
+            None if self.type == "flag" or self.range is None else (self.range[0], self.range[1]),
+            audience, self.doc, self.default, settable=True, title=self.title, headline=True,
+            scenario=True,
+        )
+
+
+def declared_tracks(data: Mapping[str, Any]) -> dict[str, Track]:
+    """The scenario's own values as its parsed ``[[tracks]]`` declare them, as far as they can be
+    read (the checks report the rest): what an actor's or a relation's table may give a starting
+    value of, before the scenario is made."""
+    tables = data.get("tracks") if isinstance(data, Mapping) else None
+    out: dict[str, Track] = {}
+    if not isinstance(tables, list):
+        return out
+    for t in tables:
+        if not isinstance(t, Mapping):
+            continue
+        name, scope, kind = t.get("id"), t.get("scope", "global"), t.get("type", "number")
+        if not (isinstance(name, str) and TRACK_ID.fullmatch(name)) or name in out:
+            continue
+        if scope not in TRACK_SCOPES or kind not in TRACK_TYPES:
+            continue
+        rng = t.get("range")
+        bounds = ((rng[0], rng[1]) if isinstance(rng, list) and len(rng) == 2
+                  and all(type(x) is int for x in rng) else None)
+        out[name] = Track(name, scope, TRACK_TYPES[kind], None if kind == "flag" else bounds,
+                          scenario=True)
+    return out
+
+
 @frozen
 class Objective:
     """What a team is trying to achieve (``[[objectives]]``), scored at the end."""
@@ -385,6 +518,8 @@ class Scenario:
     endings: tuple[Ending, ...] = ()
     draws: tuple[Draw, ...] = ()
     channels: tuple[Channel, ...] = ()
+    tracks: tuple[ScenarioTrack, ...] = ()
+    """The scenario's own values (``[[tracks]]``), beside the ruleset's."""
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (``KeyError`` if none)."""
@@ -400,6 +535,26 @@ class Scenario:
 
     # Lookup tables the engine and the rules ask thousands of times a game. A scenario is
     # frozen, so each is a pure function of it, computed on first use and kept with it.
+
+    @cached_property
+    def own_tracks(self) -> Mapping[str, Track]:
+        """The declarations of the scenario's own values (:attr:`tracks`), by id, in order."""
+        return {t.id: t.track for t in self.tracks}
+
+    @cached_property
+    def team_ids(self) -> tuple[str, ...]:
+        """The actors a team plays (``plays = "team"``), in declared order: those with a seat."""
+        return tuple(a.id for a in self.actors if a.playing)
+
+    @cached_property
+    def facilitator_played(self) -> tuple[str, ...]:
+        """The actors the facilitator plays from the console, in declared order."""
+        return tuple(a.id for a in self.actors if a.plays == "facilitator")
+
+    @cached_property
+    def background(self) -> tuple[str, ...]:
+        """The actors a bot plays in the background, in declared order."""
+        return tuple(a.id for a in self.actors if a.plays == "background")
 
     @cached_property
     def actor_names(self) -> Mapping[str, str]:

@@ -20,8 +20,10 @@ implements draft 4.
 >>> schema = scenario_schema()
 >>> schema["properties"]["turns"]["properties"]["limit"]["maximum"]
 200
->>> schema["properties"]["actors"]["items"]["additionalProperties"]
+>>> schema["properties"]["scenario"]["additionalProperties"]
 False
+>>> schema["properties"]["actors"]["items"]["additionalProperties"]["type"]  # the scenario's own values
+['integer', 'boolean']
 >>> schema["properties"]["actors"]["items"]["properties"]["readiness"]["maximum"]
 4
 """
@@ -40,7 +42,7 @@ from typing import Any
 import attrs
 
 from detente.engine import scenario as models
-from detente.engine.checks import MAX_DELAY, ending_outcomes, settable, start_range
+from detente.engine.checks import MAX_DELAY, bot_names, ending_outcomes, settable, start_range
 from detente.engine.loader import (
     CHECKS,
     COLOURS,
@@ -68,6 +70,7 @@ _HEX = "^#[0-9a-fA-F]{6}$"
 _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Turns", "limit"): {"minimum": 1, "maximum": 200},
     ("Actor", "colour"): {"anyOf": [{"enum": sorted(COLOURS)}, {"pattern": _HEX}]},
+    ("Actor", "plays"): {"enum": list(models.PLAYS)},
     ("Alliance", "members"): {"minItems": 2, "uniqueItems": True, "items": _ID},
     ("Region", "near"): {"items": _ID},
     ("Force", "owner"): _ID,
@@ -80,7 +83,9 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Channel", "delay"): {"minimum": 1, "maximum": MAX_DELAY},
     ("Channel", "unit"): {"enum": list(CHANNEL_UNITS)},
     ("Channel", "pairs"): {"minItems": 1, "items": {"minItems": 2, "maxItems": 2, "items": _ID}},
-    ("Effect", "of"): {"minItems": 1, "maxItems": 2, "items": _ID},
+    ("Effect", "of"): {"maxItems": 2, "items": _ID},
+    ("ScenarioTrack", "scope"): {"enum": list(models.TRACK_SCOPES)},
+    ("ScenarioTrack", "type"): {"enum": list(models.TRACK_TYPES)},
     ("Inject", "turn"): {"minimum": 1},
     ("Inject", "phase"): {"enum": list(INJECT_PHASES)},
     ("Inject", "to"): {"items": _ID},
@@ -95,6 +100,21 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     **{("Scenario", kind): {"maxItems": most} for kind, most in MAX_COUNTS.items()
        if kind != "actors"},
 }
+_TRACK_ID = {"type": "string", "pattern": f"^{models.TRACK_ID.pattern}$"}
+# Fields whose schema is written here rather than worked out from their type.
+_WRITTEN: dict[tuple[str, str], dict[str, Any]] = {
+    ("ScenarioTrack", "audience"): {"anyOf": [
+        {"type": "string", "enum": list(models.TRACK_AUDIENCES)},
+        {"type": "array", "items": _ID, "minItems": 1, "uniqueItems": True},
+    ]},
+    ("ScenarioTrack", "id"): _TRACK_ID,
+}
+_OWN_VALUE = {"type": ["integer", "boolean"],
+              "description": "The starting value of one of the scenario's own values ([[tracks]])."}
+"""A key of an actor's, alliance's or relation's table that is none of its fields and none of
+the ruleset's values: the starting value of one of the scenario's own, which the schema cannot
+know (the loader checks it, and refuses a misspelt key)."""
+
 #: The tables that hold tracked values, and the scopes of those they hold.
 _HOLDERS: dict[str, tuple[str, ...]] = {
     "Actor": ("actor",), "Alliance": ("alliance",), "Relation": ("pair", "directed"),
@@ -131,17 +151,23 @@ def _object(cl: type, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict
         if holds is not None and f.name == "seen_by":
             prop = {"type": "object", "additionalProperties": {
                 "type": "object", "properties": _tracked(ruleset, ("directed",)),
-                "additionalProperties": False}}
+                "additionalProperties": _OWN_VALUE}}
+        elif (cl.__name__, f.name) in _WRITTEN:
+            prop = dict(_WRITTEN[cl.__name__, f.name])
         else:
             prop = _type(hints[f.name], docs, ruleset)
         prop.update(_CONSTRAINTS.get((cl.__name__, f.name), {}))
         if (cl.__name__, f.name) == ("Effect", "value"):
-            prop["enum"] = list(settable(ruleset))
+            # One of the ruleset's values, or one of the scenario's own (which the schema cannot know).
+            prop = {k: v for k, v in prop.items() if k != "type"}
+            prop["anyOf"] = [{"type": "string", "enum": list(settable(ruleset))}, _TRACK_ID]
+        if (cl.__name__, f.name) == ("Actor", "bot"):
+            prop["enum"] = list(bot_names())
         if (cl.__name__, f.name) == ("Ending", "outcome"):
             prop["enum"] = list(ending_outcomes(ruleset))
         if (cl.__name__, f.name) == ("ScriptedIncident", "severity") and ruleset.hazard is not None:
             prop["enum"] = list(ruleset.hazard.severities)
-        if f.name == "id":
+        if f.name == "id" and (cl.__name__, f.name) not in _WRITTEN:
             prop.update(_ID)
         if holds is not None and f.name in LIMITS and prop.get("type") in ("integer", "number"):
             prop["minimum"], prop["maximum"] = LIMITS[f.name]
@@ -159,7 +185,8 @@ def _object(cl: type, docs: dict[str, dict[str, str]], ruleset: Ruleset) -> dict
     out["properties"] = properties
     if required:  # draft 4 wants a non-empty list or none
         out["required"] = required
-    out["additionalProperties"] = False
+    # A table of values may give the scenario's own too, which the schema cannot name.
+    out["additionalProperties"] = _OWN_VALUE if holds is not None else False
     return out
 
 

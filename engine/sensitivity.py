@@ -1,7 +1,8 @@
 """Whether each team's choices matter: a scenario's sensitivity to how each team plays.
 
 ``detente simulate SCENARIO --sensitivity`` plays, for each team, runs with that team a dove and
-the same runs (the same seeds) with it a hawk, every other team the random bot, and compares
+the same runs (the same seeds) with it a hawk, every other team the random bot (an actor no
+team plays keeps its scenario bot, and is not tried itself), and compares
 them: the change in each outcome's share and in the team's mean objective score, each with a
 95% interval. A team whose play moves no outcome by :data:`SHARE_MATTERS` and its own score by
 less than :data:`SCORE_MATTERS` is flagged: in this scenario its choices change nothing a

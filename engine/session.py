@@ -153,10 +153,13 @@ class Session:
         return None
 
     def waiting_for(self) -> tuple[str, ...]:
-        """Teams the current phase is still waiting for (the facilitator may move on anyway)."""
+        """Teams the current phase is still waiting for (the facilitator may move on anyway).
+        Never an actor no team plays: a background actor's bot acts at once, and what the
+        facilitator does for the actors it plays is up to the facilitator."""
         st = self.state
+        teams = self.scenario.team_ids
         if st.phase == "orders":
-            return tuple(a for a in self.scenario.actor_ids if a not in st.orders)
+            return tuple(a for a in teams if a not in st.orders)
         if st.phase == "communications":
             waiting: list[str] = []
             for p in st.proposals.values():
@@ -164,7 +167,7 @@ class Session:
                     waiting += [t for t in p.to if t not in p.answers]
                 elif p.status == "talking":
                     waiting += [p.by, *p.to]
-            return tuple(a for a in self.scenario.actor_ids if a in waiting)
+            return tuple(a for a in teams if a in waiting)
         return ()
 
     # -- injects and end of turn -----------------------------------------------------------
@@ -550,6 +553,8 @@ def _check_effect(s: Session, e: Effect) -> str | None:
         return f"unknown value {e.value!r} (values: {settable})"
     ids = s.scenario.ids()
     need = SCOPES[track.scope]
+    if not need[1] and e.of:
+        return f"{e.value} is one value for the whole exercise: it takes no ids"
     if len(e.of) != need[1] or any(x not in ids[need[0]] for x in e.of) or len(set(e.of)) != len(e.of):
         return f"{e.value} takes {need[1]} {need[0]} id{'s' if need[1] > 1 else ''}"
     if (e.add is None) == (e.set is None):

@@ -20,7 +20,7 @@ from typing import Any
 from attrs import field, frozen
 
 from detente.engine.adjudicate import Sink
-from detente.engine.bots import BOTS, Policy, next_command
+from detente.engine.bots import BOTS, Policy, next_command, scenario_bots
 from detente.engine.ruleset import Ruleset, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Session, new_session
@@ -174,8 +174,10 @@ def play_run(
     template: Session | None = None,
     full: bool = False,
 ) -> RunResult:
-    """Play run ``run`` to its end in memory: ``bots`` play their teams and ``random`` the
-    others. ``template`` (a session of the same scenario) saves looking up its ruleset again.
+    """Play run ``run`` to its end in memory: ``bots`` play their teams, the scenario's bots
+    the actors no team plays (:func:`~detente.engine.bots.scenario_bots`, the facilitator's
+    included: no one is at the console) and ``random`` the others. ``template`` (a session of
+    the same scenario) saves looking up its ruleset again.
 
     The run's events leave out what a dry run never reads (:func:`thin_sink`: rolls and the
     changes of values but the escalation value) unless ``full``; the result is the same."""
@@ -184,7 +186,8 @@ def play_run(
     session = Session(scenario, base.ruleset, s, base.numbers)
     if not full:
         session.sink = thin_sink(base.ruleset)
-    players = {team: bots.get(team, BOTS["random"]) for team in scenario.actor_ids}
+    stand_ins = scenario_bots(scenario, stand_ins=True)
+    players = {team: bots.get(team) or stand_ins.get(team) or BOTS["random"] for team in scenario.actor_ids}
     events: list[Any] = []
     ladder = base.ruleset.escalation
     peak = max(session.state.values[ladder].values(), default=0) if ladder else 0

@@ -346,7 +346,8 @@ class State(Reading):
     numbers: Mapping[str, Mapping[str, Any]] = field(repr=False)
     """The ruleset's numbers with the scenario's overrides (static)."""
     tracks: Mapping[str, Track] = field(repr=False)
-    """The tracked values' declarations, by name: the engine's and the ruleset's (static)."""
+    """The tracked values' declarations, by name: the engine's, the ruleset's and the scenario's
+    own (static)."""
     ruleset: Ruleset = field(repr=False)
     """The ruleset adjudicating (static)."""
     turn: int
@@ -471,7 +472,9 @@ def starting_values(
     given = {pair(*r.between): r for r in scenario.relations}
     out: dict[str, dict[Any, Any]] = {}
     for t in tracks:
-        fallback = defaults.get(t.name, t.default)
+        # A scenario's own value starts where its declaration says: the ruleset's [defaults]
+        # are the ruleset's values'.
+        fallback = t.default if t.scenario else defaults.get(t.name, t.default)
 
         def pick(*sources: Mapping[str, Any] | None, t: Track = t, fallback: Any = fallback) -> Any:
             for source in sources:
@@ -490,6 +493,8 @@ def starting_values(
         elif t.scope == "alliance":
             for al in scenario.alliances:
                 table[al.id] = pick(al.values)
+        elif t.scope == "global":
+            table[t.key(())] = pick()
         else:
             for i, a in enumerate(ids):
                 for b in ids[i + 1:]:
@@ -508,13 +513,15 @@ def initial_state(
     scenario: Scenario, numbers: Mapping[str, Mapping[str, Any]], ruleset: Ruleset | None = None,
 ) -> State:
     """The state before the first turn: the scenario's starting values, with the
-    ruleset's ``[defaults]`` wherever the scenario is silent. ``ruleset`` is the scenario's
+    ruleset's ``[defaults]`` wherever the scenario is silent. The values tracked are the
+    engine's budget, the ruleset's and the scenario's own (``[[tracks]]``). ``ruleset`` is the scenario's
     (found by its name if not given)."""
     if ruleset is None:
         from detente.engine.ruleset import find_ruleset
 
         ruleset = find_ruleset(scenario.rules.name)
-    declared = {t.name: t for t in (BUDGET, *ruleset.tracks.values())}
+    # The scenario's own values come after the ruleset's (a checked scenario reuses no name).
+    declared = {t.name: t for t in (BUDGET, *ruleset.tracks.values(), *scenario.own_tracks.values())}
     # Forces at home are public knowledge: everyone knows where a fleet is based.
     everyone = frozenset(scenario.actor_ids)
     forces = {f.id: ForceState(region=f.starts_in, known_to=everyone) for f in scenario.forces}

@@ -35,7 +35,15 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from detente.engine.locate import FieldPath
 from detente.engine.problems import describe, one_line, suggest
 from detente.engine.ruleset import RulesetNotFound, find_ruleset
-from detente.engine.scenario import Actor, Alliance, MoveRule, Relation, Rules, Scenario
+from detente.engine.scenario import (
+    Actor,
+    Alliance,
+    MoveRule,
+    Relation,
+    Rules,
+    Scenario,
+    declared_tracks,
+)
 from detente.engine.tracks import Track
 
 
@@ -106,6 +114,27 @@ def _structure_setting(value: Any, _: Any) -> bool | float | None:
     raise _WrongType("a number or true/false", value)
 
 
+def _structure_start(value: Any, _: Any) -> bool | int | None:
+    """``[[tracks]] start``: a whole number, or true/false (the checks hold it to its type)."""
+    if value is None or type(value) in (bool, int):
+        return typing.cast(bool | int | None, value)
+    if isinstance(value, float):
+        _structure_int(value, int)  # says how to write it as a whole number
+    note = _unquote_hint(value, int) or (" (write true or false without quotes)"
+                                         if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS
+                                         else "")
+    raise _WrongType("a whole number or true/false", value, note)
+
+
+def _structure_audience(value: Any, _: Any) -> str | tuple[str, ...] | None:
+    """``[[tracks]] audience``: a word, or a list of team ids."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, list):
+        return converter.structure(value, tuple[str, ...])
+    raise _WrongType('"everyone", "holder", "facilitator" or a list of team ids', value)
+
+
 def _structure_override(value: Any, _: Any) -> Any:
     """A ruleset number: checked against the ruleset's own value later, so kept as written."""
     if type(value) in (bool, int, str) or (type(value) is float and math.isfinite(value)):
@@ -125,10 +154,12 @@ def _structure_value(value: Any, _: Any) -> bool | int | float:
 class _UnknownKeys(Exception):
     """Keys a table may not have; ``known`` are those it may."""
 
-    def __init__(self, keys: list[str], known: list[str]) -> None:
+    def __init__(self, keys: list[str], known: list[str], notes: Mapping[str, str] | None = None) -> None:
         super().__init__(keys)
         self.keys = keys
         self.known = known
+        self.notes = notes or {}
+        """What some keys are instead (a scenario's own value of another scope), by key."""
 
 
 _TRACKS: contextvars.ContextVar[Mapping[str, Track] | None] = contextvars.ContextVar(
@@ -179,7 +210,9 @@ def _values(table: Mapping[str, Any], tracks: Mapping[str, Track] | None, scopes
     out: dict[str, Any] = {}
     errors: list[Exception] = []
     if unknown:
-        errors.append(_UnknownKeys(unknown, [*sorted(engine), *mine]))
+        notes = {k: _elsewhere(tracks[k]) for k in unknown
+                 if tracks is not None and k in tracks and tracks[k].scenario}
+        errors.append(_UnknownKeys(unknown, [*sorted(engine), *mine], notes))
     for name in order:
         track = None if tracks is None else tracks[name]
         try:
@@ -190,6 +223,15 @@ def _values(table: Mapping[str, Any], tracks: Mapping[str, Track] | None, scopes
     if errors:
         raise ClassValidationError("While structuring values", errors, dict)
     return out
+
+
+def _elsewhere(track: Track) -> str:
+    """Where the starting value of a scenario's own value goes, when written in another table."""
+    if track.scope == "global":
+        return f"{track.name} is one value for the whole exercise: give it start = … in its [[tracks]]"
+    each, where = {"actor": ("actor", "[[actors]]"), "pair": ("pair", "[[relations]]"),
+                   "directed": ("one-way pair", "[[relations]] (or its seen_by)")}[track.scope]
+    return f"{track.name} is a value of each {each}: give it in {where}"
 
 
 def _seen_by(value: Any, tracks: Mapping[str, Track] | None) -> dict[str, dict[str, Any]]:
@@ -260,7 +302,11 @@ def _holder_hook(cl: type) -> Callable[[Any, Any], Any]:
 
 def _holder_unstructure(cl: type) -> Callable[[Any], dict[str, Any]]:
     """The way back: the ``values`` of the table as keys of its own, where its fields were."""
-    generated: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cl, converter)
+    # An actor a team plays says nothing of it: a log header of a scenario that does not use
+    # ``plays`` stays as it was before the field existed (and so do its hashes).
+    generated: Callable[[Any], dict[str, Any]] = (
+        make_dict_unstructure_fn(cl, converter, plays=override(omit_if_default=True)) if cl is Actor
+        else make_dict_unstructure_fn(cl, converter))
 
     def unstructure(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -275,16 +321,21 @@ def _holder_unstructure(cl: type) -> Callable[[Any], dict[str, Any]]:
 
 
 def tracks_for(data: Mapping[str, Any]) -> Mapping[str, Track] | None:
-    """The tracks of the ruleset ``data`` names (by default the bundled one); None if the
-    name is not one (the checks report that)."""
+    """The tracks of the ruleset ``data`` names (by default the bundled one) and the scenario's
+    own (:func:`~detente.engine.scenario.declared_tracks`); None if the name is not one (the
+    checks report that)."""
     rules = data.get("rules") if isinstance(data, Mapping) else None
     name = rules.get("name", Rules().name) if isinstance(rules, Mapping) else Rules().name
     if not isinstance(name, str):
         return None
     try:
-        return find_ruleset(name).tracks
+        declared = find_ruleset(name).tracks
     except RulesetNotFound:
         return None
+    own = declared_tracks(data)
+    if not own:
+        return declared
+    return {**declared, **{k: t for k, t in own.items() if k not in declared}}
 
 
 def _fail(errors: list[Exception], message: str, t: Any) -> None:
@@ -373,6 +424,8 @@ def _make_converter() -> cattrs.Converter:
     c.register_structure_hook(str, _structure_str)
     c.register_structure_hook(bool | float | None, _structure_setting)
     c.register_structure_hook(bool | int | float | str, _structure_override)
+    c.register_structure_hook(bool | int | None, _structure_start)
+    c.register_structure_hook(str | tuple[str, ...] | None, _structure_audience)
     c.register_structure_hook_factory(_is_tuple, _tuple_hook)
     c.register_structure_hook_factory(_is_dict, _dict_hook)
     c.register_structure_hook_factory(attrs.has, _class_hook)
@@ -454,7 +507,9 @@ def _walk(exc: BaseException, path: FieldPath, t: Any, out: list[tuple[FieldPath
                 _walk(sub, path, None, out)
     elif isinstance(exc, _UnknownKeys):
         for key in sorted(exc.keys):
-            out.append(((*path, key), f"unknown field '{one_line(key)}'{suggest(key, exc.known)}"))
+            instead = exc.notes.get(key)
+            out.append(((*path, key), instead if instead is not None else
+                        f"unknown field '{one_line(key)}'{suggest(key, exc.known)}"))
     elif isinstance(exc, IterableValidationError):
         at_index, unplaced = exc.group_exceptions()
         for sub, item in at_index:

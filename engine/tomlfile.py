@@ -62,6 +62,7 @@ MAX_COUNTS: dict[str, int] = {
     "endings": 50,
     "draws": 50,
     "channels": 20,
+    "tracks": 50,
 }
 """The most ``[[actors]]``, ``[[injects]]`` … tables a scenario may have. Play slows with the
 square of the number of actors and more (two turns of 50 actors take a third of a second, of

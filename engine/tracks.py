@@ -26,10 +26,15 @@ SCOPES: dict[str, tuple[str, int]] = {
     "directed": ("actor", 2),
     "actor": ("actor", 1),
     "alliance": ("alliance", 1),
+    "global": ("", 0),
 }
 """Each scope: the kind of id its ``of`` names, and how many. A ``pair`` value is symmetric
 (``of = [a, b]`` in either order); a ``directed`` value is held by the first actor about the
-second; ``actor`` and ``alliance`` values take one id."""
+second; ``actor`` and ``alliance`` values take one id; a ``global`` value is one for the whole
+exercise and takes none (a scenario's own value: "crew detained")."""
+
+GLOBAL_KEY = ""
+"""Where a ``global`` value is kept in its table (it belongs to no id)."""
 
 EVERYONE = "everyone"
 """Every team and the public."""
@@ -40,11 +45,17 @@ MEMBERS = "members"
 """The members of the alliance a value belongs to."""
 FACILITATOR_ONLY = "facilitator"
 """Nobody but the facilitator (who sees everything)."""
+PARTIES = "parties"
+"""Both actors of a pair value (a scenario's pair value written ``audience = "holder"``)."""
 
 #: Who sees a value whose declaration does not say, by its scope.
 AUDIENCE_BY_SCOPE: dict[str, str] = {
-    "pair": EVERYONE, "directed": HOLDER, "actor": HOLDER, "alliance": MEMBERS,
+    "pair": EVERYONE, "directed": HOLDER, "actor": HOLDER, "alliance": MEMBERS, "global": EVERYONE,
 }
+
+Audience = str | tuple[str, ...]
+"""Who may see a value: one of the words above, or the ids of the only teams that may (besides
+the facilitator), as a scenario's own value may say (``audience = ["usa", "ussr"]``)."""
 
 Key = str | tuple[str, str]
 
@@ -61,9 +72,10 @@ class Track:
     """``int``, ``float`` (kept to 3 decimals) or ``bool``."""
     range: tuple[float, float] | None = None
     """Inclusive bounds of a number; every change is kept within them."""
-    audience: str = ""
-    """Who may see it: :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS` or
-    :data:`FACILITATOR_ONLY`; empty for its scope's default (:data:`AUDIENCE_BY_SCOPE`)."""
+    audience: Audience = ""
+    """Who may see it: :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS`, :data:`PARTIES`,
+    :data:`FACILITATOR_ONLY` or a tuple of team ids; empty for its scope's default
+    (:data:`AUDIENCE_BY_SCOPE`)."""
     doc: str = ""
     """What it means, with its unit, for facilitators (conditions and effects name it)."""
     default: Any = None
@@ -76,6 +88,9 @@ class Track:
     headline: bool = False
     """Whether each change of it is an entry in a report's timeline (a change of a value that
     moves often, trust say, is in the report's series instead)."""
+    scenario: bool = False
+    """Whether the scenario declares it (its ``[[tracks]]``) rather than the ruleset or the
+    engine: screens and reports list such values together, as the scenario's own."""
 
     @property
     def label(self) -> str:
@@ -92,10 +107,12 @@ class Track:
             return (a, b) if a < b else (b, a)
         if self.scope == "directed":
             return (of[0], of[1])
+        if self.scope == "global":
+            return GLOBAL_KEY
         return of[0]
 
     @property
-    def seen_by(self) -> str:
+    def seen_by(self) -> Audience:
         """Who may see it (its :attr:`audience`, or its scope's default)."""
         return self.audience or AUDIENCE_BY_SCOPE[self.scope]
 

@@ -15,7 +15,9 @@ each track, the entries the role may see, and :attr:`View.tracks` says what each
 screen can name and scale any ruleset's values.
 
 During adjudication, teams still see the state as it was when orders closed:
-results reach them when the facilitator publishes (the debrief).
+results reach them when the facilitator publishes (the debrief). What a team did not know during
+play (an event kind the table reveals in the debrief: a breach it did not detect) reaches its
+timeline right after the session's outcome.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from detente.engine.state import (
     rung,
 )
 from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, Key, Track
-from detente.engine.visibility import in_audience, may_see_draw, shown
+from detente.engine.visibility import in_audience, may_see_draw, revealed, shown
 
 if TYPE_CHECKING:
     from detente.engine.ruleset import Ruleset
@@ -443,7 +445,9 @@ def timeline(
     """The events ``role`` may see, in order, each as the role may see it
     (:func:`detente.engine.visibility.shown`: a change whose why is private reaches third
     parties without its cause; the seed, rolls and notes stay with the facilitator).
-    Results of an adjudication reach teams only once the facilitator publishes them.
+    Results of an adjudication reach teams only once the facilitator publishes them, and what
+    the table keeps for the debrief (:func:`detente.engine.visibility.revealed`) only after
+    the session's ``outcome``, in the order it happened.
 
     ``scenario`` says who belongs to each alliance; without it a team sees no alliance value
     in the timeline (its members are unknown)."""
@@ -452,16 +456,20 @@ def timeline(
 
 class Timeline:
     """:func:`timeline` read a piece at a time: each :meth:`feed` gives what the new events
-    show ``role``, holding back adjudication results until they are published, as one call of
-    :func:`timeline` over all the events would. A bot keeps one and feeds it what is new."""
+    show ``role``, holding back adjudication results until they are published, and what is
+    revealed in the debrief until the session's outcome, as one call of :func:`timeline` over
+    all the events would. A bot keeps one and feeds it what is new."""
 
-    __slots__ = ("_held", "_in_review", "role", "scenario")
+    __slots__ = ("_ended", "_held", "_in_review", "_later", "role", "scenario")
 
     def __init__(self, role: str, scenario: Scenario | None = None) -> None:
         self.role = role
         self.scenario = scenario
         self._held: list[Mapping[str, Any]] = []
         self._in_review = False
+        self._later: list[Mapping[str, Any]] = []
+        """What the role reads only once the session has ended, in order."""
+        self._ended = False
 
     def feed(self, events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         """What ``events`` (the next events of the session) show the role."""
@@ -475,6 +483,18 @@ class Timeline:
                 continue
             e = shown(event, role, scenario)
             if e is None:
+                late = revealed(event, role, scenario) if role != FACILITATOR else None
+                if late is None:
+                    continue
+                if not self._ended:
+                    self._later.append(late)
+                    continue
+                e = late
+            elif kind == "outcome" and not self._ended:
+                # What the role did not know comes out right after the end.
+                self._ended = True
+                (held if in_review else out).extend((e, *self._later))
+                self._later = []
                 continue
             if kind == "phase":
                 if e["phase"] == "adjudication":

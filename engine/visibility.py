@@ -47,7 +47,16 @@ from attrs import frozen
 
 from detente.engine.commands import FACILITATOR
 from detente.engine.scenario import Draw, Scenario
-from detente.engine.tracks import BUDGET, EVERYONE, FACILITATOR_ONLY, HOLDER, MEMBERS, Track
+from detente.engine.tracks import (
+    BUDGET,
+    EVERYONE,
+    FACILITATOR_ONLY,
+    HOLDER,
+    MEMBERS,
+    PARTIES,
+    Audience,
+    Track,
+)
 
 
 @cache
@@ -62,6 +71,28 @@ def tracks_of(rules: str) -> Mapping[str, Track]:
     except RulesetNotFound:
         declared = {}
     return {BUDGET.name: BUDGET, **declared}
+
+
+def scenario_tracks(scenario: Scenario) -> Mapping[str, Track]:
+    """Every value a session of ``scenario`` tracks, by name: :func:`tracks_of` its ruleset, then
+    the scenario's own (its ``[[tracks]]``), as the session's state declares them."""
+    base = tracks_of(scenario.rules.name)
+    own = scenario.own_tracks
+    if not own:
+        return base
+    hit = _SCENARIO_TRACKS.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    merged = {**base, **{k: t for k, t in own.items() if k not in base}}
+    if len(_SCENARIO_TRACKS) > 64:
+        _SCENARIO_TRACKS.clear()
+    _SCENARIO_TRACKS[id(scenario)] = (scenario, merged)
+    return merged
+
+
+# Worked out once per scenario (a timeline reads a declaration for every change it shows); the
+# scenario is kept with its entry, so an id reused by a later scenario is never taken for it.
+_SCENARIO_TRACKS: dict[int, tuple[Scenario, Mapping[str, Track]]] = {}
 
 
 @cache
@@ -82,8 +113,9 @@ class EventRule:
 
     audience: str
     """``stamped``: the event's ``vis``; ``value``: the stamp for the whole event, and whoever may
-    see the value (its track's ``seen_by``) for the event without its :attr:`private` fields; or
-    ``facilitator``."""
+    see the value (its track's ``seen_by``) for the event without its :attr:`private` fields;
+    ``facilitator``; or :data:`DEBRIEF`: the facilitator during play, and the stamp once the
+    session has ended (what a team did not know, revealed in the debrief)."""
     owner: str | None = None
     """A field naming the one team (besides the facilitator) the event belongs to, whatever its stamp."""
     private: tuple[str, ...] = ()
@@ -96,6 +128,12 @@ class EventRule:
     the role), and never ``source`` itself. An override's reason is the facilitator's; teams
     read the public text the facilitator gave, or a neutral cause."""
 
+
+DEBRIEF = "debrief"
+"""The audience of an event kind that only the facilitator reads during play and its stamp reads
+once the session has ended (:func:`revealed`): a breach the victim did not detect, a false
+declaration. :func:`shown` gives it to no team; :class:`~detente.engine.views.Timeline` gives it
+to the stamped teams after the ``outcome``, marked ``revealed``."""
 
 PUBLIC_CAUSE = "facilitator adjustment"
 """What teams read as the cause of an override the facilitator gave no public text for."""
@@ -123,6 +161,15 @@ EVENTS: dict[str, EventRule] = {
     "message": _STAMPED,
     "pledge": _STAMPED,
     "pledge_status": _STAMPED,
+    # Stamped with the parties, who learn of it only in the debrief: during play the holder of
+    # the pledge did not detect it, and the maker does not know whether it was detected.
+    "breach": EventRule(DEBRIEF),
+    # Stamped with the parties; what was declared against what was there is the facilitator's
+    # until the debrief (the receiver had only the declared data).
+    "declaration": EventRule(DEBRIEF),
+    # Stamped with the parties; a false declaration the verifiers missed reads to them as a
+    # confirmation: only the facilitator reads that it was missed.
+    "verification": EventRule("stamped", secret=("missed",)),
     "hang_up": _STAMPED,
     "withdrawn": _STAMPED,
     "move": _STAMPED,  # stamped by the rule that resolved it (a private move: its parties)
@@ -156,23 +203,34 @@ EVENTS: dict[str, EventRule] = {
 HEADER_SECRET: tuple[str, ...] = ("seed", "secret")
 
 
-def value_audience(value: Track | str, tracks: Mapping[str, Track] | None = None) -> str:
-    """Who may see a value: one of :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS` or
-    :data:`FACILITATOR_ONLY` (a value nobody declared). ``value`` is its declaration, or its name
-    looked up in ``tracks`` (without them, in every installed ruleset's declarations)."""
+def value_audience(value: Track | str, tracks: Mapping[str, Track] | None = None) -> Audience:
+    """Who may see a value: one of :data:`EVERYONE`, :data:`HOLDER`, :data:`MEMBERS`,
+    :data:`PARTIES`, :data:`FACILITATOR_ONLY` (a value nobody declared), or the teams a
+    scenario's own value names. ``value`` is its declaration, or its name looked up in
+    ``tracks`` (without them, in every installed ruleset's declarations)."""
     if isinstance(value, Track):
         return value.seen_by
     track = (tracks if tracks is not None else _installed()).get(value)
     return track.seen_by if track is not None else FACILITATOR_ONLY
 
 
-def in_audience(audience: str, role: str, of: Sequence[str], scenario: Scenario | None = None) -> bool:
+def in_audience(audience: Audience, role: str, of: Sequence[str], scenario: Scenario | None = None) -> bool:
     """Whether ``role`` is in ``audience`` (:func:`value_audience`) for a value of ``of``.
-    Without the scenario, an alliance's members are unknown: nobody but the facilitator."""
+    Without the scenario, an alliance's members are unknown: nobody but the facilitator.
+
+    >>> in_audience(("usa",), "usa", ()), in_audience(("usa",), "ussr", ())
+    (True, False)
+    >>> in_audience("parties", "b", ("a", "b")), in_audience("parties", "c", ("a", "b"))
+    (True, False)
+    """
     if role == FACILITATOR or audience == EVERYONE:
         return True
+    if isinstance(audience, tuple):
+        return role in audience
     if audience == HOLDER:
         return bool(of) and role == of[0]
+    if audience == PARTIES:
+        return role in of
     if audience == MEMBERS:
         return scenario is not None and bool(of) and of[0] in scenario.alliances_by_actor.get(role, ())
     return False
@@ -183,7 +241,7 @@ def may_see(
     tracks: Mapping[str, Track] | None = None,
 ) -> bool:
     """Whether ``role`` may see ``value`` of ``of``, by the value's declaration (its track's
-    ``seen_by``): among ``tracks``, or the scenario's ruleset's and the engine's budget. A value
+    ``seen_by``): among ``tracks``, or the scenario's (:func:`scenario_tracks`). A value
     nobody declared, or any value when neither the scenario nor the tracks are given, is the
     facilitator's alone: privacy by default.
 
@@ -199,7 +257,7 @@ def may_see(
     if tracks is None:
         if scenario is None:
             return False
-        tracks = tracks_of(scenario.rules.name)
+        tracks = scenario_tracks(scenario)
     track = tracks.get(value)
     return track is not None and in_audience(track.seen_by, role, of, scenario)
 
@@ -214,7 +272,7 @@ def shown(
         return event
     rule = EVENTS.get(event["kind"], _FACILITATOR)
     audience = rule.audience
-    if audience == FACILITATOR_ONLY:
+    if audience in (FACILITATOR_ONLY, DEBRIEF):
         return None
     # visible_to(event, role), inlined: a bot reads the timeline at every decision.
     vis = event.get("vis", "all")
@@ -231,6 +289,31 @@ def shown(
     if rule.secret:
         event = _without(event, rule.secret)
     return _stand_in(event, rule.stand_in) if rule.stand_in else event
+
+
+def revealed(
+    event: Mapping[str, Any], role: str, scenario: Scenario | None = None
+) -> Mapping[str, Any] | None:
+    """``event``, of a kind whose audience is :data:`DEBRIEF`, as ``role`` reads it once the
+    session has ended: a copy marked ``revealed`` (without its secret fields) for a role in its
+    stamp, else None. None for any other kind, and for the facilitator, who read it when it
+    happened (:func:`shown`).
+
+    >>> e = {"kind": "breach", "id": "2-1-1", "by": "red", "to": "blue", "vis": ["blue", "red"]}
+    >>> shown(e, "blue") is None, revealed(e, "blue")["revealed"], revealed(e, "green")
+    (True, True, None)
+    """
+    if role == FACILITATOR:
+        return None
+    rule = EVENTS.get(event["kind"], _FACILITATOR)
+    if rule.audience != DEBRIEF:
+        return None
+    vis = event.get("vis", "all")
+    if not (vis == "all" or (vis != "fac" and role in vis)):
+        return None
+    out = dict(_without(event, rule.secret) if rule.secret else event)
+    out["revealed"] = True
+    return out
 
 
 def _stand_in(event: Mapping[str, Any], rules: tuple[tuple[str, str, str], ...]) -> Mapping[str, Any]:
@@ -272,10 +355,13 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     track's ``seen_by``) is left out, so that it starts at its default (the ruleset's): with the
     bundled ruleset, other actors' budgets and pressure, other alliances' cohesion, other
     actors' trust, threat, information and answer. A directed value the relation gives both
-    ways is spelled out in the team's own ``seen_by``. Injects and endings are gone (their
-    texts and conditions are the facilitator's; a released inject reaches its addressees as an
-    event), and so is the seed. ``public`` or ``spectator``: as a team of no actor (no private
-    briefing, no objectives).
+    ways is spelled out in the team's own ``seen_by``. The scenario's own values
+    (``[[tracks]]``) keep their declarations, but the ``start`` of one the role sees none of
+    is left out (it starts at 0 or false, as far as the role is told). Injects and endings are
+    gone (their texts and conditions are the facilitator's; a released inject reaches its
+    addressees as an event), and so is the seed. Who plays each actor (``plays``) stays, as the
+    room knows who sits where; the bot of an actor no team plays (``bot``) goes. ``public`` or
+    ``spectator``: as a team of no actor (no private briefing, no objectives).
 
     >>> from detente.engine.loader import load_scenario_text, EXAMPLE
     >>> s = load_scenario_text(EXAMPLE)
@@ -289,7 +375,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     team = None if role in PUBLIC_ROLES else role
     if team is not None and team not in scenario.actor_ids:
         raise ValueError(f"unknown role {role!r}")
-    tracks = tracks_of(scenario.rules.name)
+    tracks = scenario_tracks(scenario)
 
     def seen(name: str, *ofs: Sequence[str]) -> bool:
         return name in tracks and all(may_see(role, name, of, scenario, tracks) for of in ofs)
@@ -300,6 +386,7 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
             briefing="",
             budget=a.budget if seen(BUDGET.name, [a.id]) else BUDGET.default,
             values={k: v for k, v in a.values.items() if seen(k, [a.id])},
+            bot=None,  # who plays an actor is known in the room (plays); how its bot plays is not
         )
         for a in scenario.actors
     )
@@ -322,9 +409,17 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
             if mine:
                 seen_by[holder] = mine
         relations.append(evolve(rel, values=values, seen_by=seen_by))
+    # A scenario's own value the role sees none of starts, as far as the role is told, where its
+    # type does (0 or false): its declaration is no secret, its starting value is.
+    tracks_told = tuple(
+        t if t.start is None or any(seen(t.id, of) for of in _holders(t.scope, scenario.actor_ids))
+        else evolve(t, start=None)
+        for t in scenario.tracks
+    )
     return evolve(
         scenario,
         scenario=evolve(scenario.scenario, seed=0),
+        tracks=tracks_told,
         actors=actors,
         alliances=alliances,
         relations=tuple(relations),
@@ -337,9 +432,18 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
     )
 
 
+def _holders(scope: str, actors: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The ids of every value of ``scope`` among ``actors``."""
+    if scope == "global":
+        return [()]
+    if scope == "actor":
+        return [(a,) for a in actors]
+    return [(a, b) for a in actors for b in actors if a != b]
+
+
 __all__ = [
-    "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
+    "DEBRIEF", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
     "PUBLIC_ROLES",
-    "EventRule", "header_for", "in_audience", "may_see", "may_see_draw", "scenario_for", "shown", "tracks_of",
-    "value_audience",
+    "EventRule", "header_for", "in_audience", "may_see", "may_see_draw", "revealed", "scenario_for",
+    "scenario_tracks", "shown", "tracks_of", "value_audience",
 ]

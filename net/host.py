@@ -23,7 +23,7 @@ import ssl
 import sys
 import time
 import traceback
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,13 +33,13 @@ from websockets.exceptions import ConnectionClosed
 
 from detente.engine.adjudicate import legal_moves
 from detente.engine.annul import annullable
-from detente.engine.bots import Policy, play_bots
+from detente.engine.bots import Policy, play_bots, seated
 from detente.engine.commands import FACILITATOR, Advance, Clock, Command, actor_of
 from detente.engine.events import Event
-from detente.engine.recorder import RecordedSession
+from detente.engine.recorder import RecordedSession, author
 from detente.engine.session import Result
 from detente.engine.state import PhaseClock
-from detente.engine.views import PUBLIC, timeline, view
+from detente.engine.views import PUBLIC, Timeline, view
 from detente.engine.visibility import scenario_for
 from detente.net import protocol
 from detente.net.codes import role_for
@@ -82,40 +82,28 @@ class _Feed:
     """One role's timeline as the events come, each event filtered once.
 
     ``engine.views.timeline`` holds back an adjudication's results from teams until the
-    facilitator publishes them, so filtering only the newest events would lose what was held.
-    The feed filters from :attr:`base`, a point where nothing is held (the start, or after the
-    last event when the role was not in a review): from there the filter starts as it would on
-    the whole log, so its output is the whole timeline's from that point (tests/net/test_feed.py
-    checks this over every bundled scenario)."""
+    facilitator publishes them, and what the debrief reveals until the session ends, so filtering
+    only the newest events would lose what was held. The feed keeps one
+    :class:`~detente.engine.views.Timeline`, which holds them, and feeds it each event once: its
+    output is the whole timeline's (tests/net/test_feed.py checks this over every bundled
+    scenario)."""
 
-    __slots__ = ("base", "entries", "pending")
+    __slots__ = ("entries", "filter", "read")
 
     def __init__(self) -> None:
         self.entries: list[Any] = []
         """The role's whole timeline so far."""
-        self.base = 0
-        self.pending = 0
-        """Entries of the timeline from :attr:`base` already in :attr:`entries`."""
+        self.filter: Timeline | None = None
+        self.read = 0
+        """Events of the session fed to the filter so far."""
 
     def catch_up(self, events: Sequence[Event], role: str, scenario: Any) -> None:
-        if self.base == len(events):
+        if self.read == len(events):
             return
-        fresh = timeline(events[self.base :], role, scenario)
-        self.entries += fresh[self.pending :]
-        self.pending = len(fresh)
-        if not _holding(events, self.base, role):
-            self.base, self.pending = len(events), 0
-
-
-def _holding(events: Sequence[Event], since: int, role: str) -> bool:
-    """Whether the timeline filter still holds results back from ``role`` after ``events``
-    (read from ``since``, where it held nothing): it does in an adjudication review."""
-    if role == FACILITATOR:
-        return False
-    for i in range(len(events) - 1, since - 1, -1):
-        if events[i]["kind"] == "phase":
-            return bool(events[i]["phase"] == "adjudication")
-    return False
+        if self.filter is None:
+            self.filter = Timeline(role, scenario)
+        self.entries += self.filter.feed(events[self.read :])
+        self.read = len(events)
 
 
 class _Seat:
@@ -149,8 +137,9 @@ def view_role(role: str) -> str:
     return PUBLIC if role == SPECTATOR else role
 
 
-def may_send(role: str, command: Command) -> str | None:
-    """Why ``role`` may not send ``command``, in words, or None if it may.
+def may_send(role: str, command: Command, played: Collection[str] = ()) -> str | None:
+    """Why ``role`` may not send ``command``, in words, or None if it may. The facilitator acts
+    for the actors it plays (``played``) and for no team.
 
     >>> from detente.engine.commands import Advance, SubmitOrders
     >>> may_send("blue", SubmitOrders(team="blue", orders=())) is None
@@ -161,12 +150,14 @@ def may_send(role: str, command: Command) -> str | None:
     'only the facilitator may advance'
     >>> may_send("facilitator", SubmitOrders(team="red", orders=()))
     'the facilitator does not act for a team: red sends its own commands'
+    >>> may_send("facilitator", SubmitOrders(team="red", orders=()), played={"red"}) is None
+    True
     """
     actor = actor_of(command)
     if role == SPECTATOR:
         return "spectators watch: they send no commands"
     if role == FACILITATOR:
-        return None if actor == FACILITATOR else (
+        return None if actor == FACILITATOR or actor in played else (
             f"the facilitator does not act for a team: {actor} sends its own commands"
         )
     if actor == FACILITATOR:
@@ -189,13 +180,19 @@ class Host:
         as soon as a phase lets them, through the same logged commands, and have no code."""
         self.recorded = recorded
         self.codes = dict(codes)
-        self.bots: dict[str, Policy] = dict(bots or {})
+        scenario = recorded.session.scenario
+        self.bots: dict[str, Policy] = seated(scenario, bots or {})
+        """Teams a bot plays, the scenario's background actors always among them."""
         self.bot_problems: list[str] = []
         """Commands a bot made that the session refused (the bots stop until the next command)."""
-        scenario = recorded.session.scenario
+        self.played: frozenset[str] = frozenset(scenario.facilitator_played) - set(self.bots)
+        """The actors the facilitator plays (from the console, or joined with the facilitator's
+        code): no code, no seat; the facilitator's commands for them are theirs."""
         unknown = set(self.codes) - {*scenario.actor_ids, FACILITATOR, SPECTATOR}
         if unknown:
             raise ValueError(f"codes for unknown roles: {', '.join(sorted(unknown))}")
+        if seatless := sorted(set(self.codes) & (set(scenario.actor_ids) - set(scenario.team_ids))):
+            raise ValueError(f"no team plays {', '.join(seatless)}: it has no code")
         if both := sorted(set(self.codes) & set(self.bots)):
             raise ValueError(f"a bot plays {', '.join(both)}: it has no code")
         self.port: int | None = None
@@ -237,8 +234,8 @@ class Host:
 
     def roles(self) -> list[str]:
         """Every role a person can join as, teams first, in the scenario's order (a bot's team
-        is the bot's)."""
-        teams = [t for t in self.recorded.session.scenario.actor_ids if t not in self.bots]
+        is the bot's; an actor no team plays has no seat)."""
+        teams = [t for t in self.recorded.session.scenario.team_ids if t not in self.bots]
         return [*teams, FACILITATOR, SPECTATOR]
 
     def _view(self, role: str) -> dict[str, Any]:
@@ -255,22 +252,33 @@ class Host:
     def _extras(self, role: str) -> dict[str, Any]:
         """What the role's screens need beside its view (docs/protocol.md, "Beside the view"):
         a team's legal moves now and with its whole turn's budget, the facilitator's waiting
-        teams and the results it may annul, everyone's clock as measured now."""
+        teams, the results it may annul and the views and moves of the actors it plays,
+        everyone's clock as measured now."""
         session = self.recorded.session
         st = session.state
         more = protocol.extras(clock_left=self.clock_left())
         if role in session.scenario.actor_ids:
-            more["moves"] = protocol.legal_to_dict(legal_moves(st, role, session.ruleset))
-            unspent = st.replace(spent={**st.spent, role: 0})
-            more["priced"] = {
-                phase: protocol.legal_to_dict(legal_moves(unspent, role, session.ruleset, phase))
-                for phase in dict.fromkeys((st.phase, "orders"))
-            }
+            more.update(self._moves(role))
         elif role == FACILITATOR:
             more["waiting"] = list(session.waiting_for())
             if st.phase == "adjudication":
                 more["annullable"] = [attrs.asdict(a) for a in annullable(session)]
+            # What the screen of each actor the facilitator plays needs: its view and moves.
+            more["played"] = {a: {"view": self._view(a), **self._moves(a)}
+                              for a in session.scenario.actor_ids if a in self.played}
         return more
+
+    def _moves(self, actor: str) -> dict[str, Any]:
+        """``moves`` and ``priced`` of an actor: its legal moves now, and with its whole turn's
+        budget in this phase and in orders."""
+        session = self.recorded.session
+        st = session.state
+        unspent = st.replace(spent={**st.spent, actor: 0})
+        return {
+            "moves": protocol.legal_to_dict(legal_moves(st, actor, session.ruleset)),
+            "priced": {phase: protocol.legal_to_dict(legal_moves(unspent, actor, session.ruleset, phase))
+                       for phase in dict.fromkeys((st.phase, "orders"))},
+        }
 
     # -- the phase clock -----------------------------------------------------------------------
 
@@ -504,7 +512,7 @@ class Host:
         await self._command(ws, seat, command_id, command)
 
     async def _command(self, ws: ServerConnection, seat: _Seat, command_id: str, command: Command) -> None:
-        refusal = may_send(seat.role, command)
+        refusal = may_send(seat.role, command, self.played)
         if refusal is not None:
             await ws.send(protocol.encode(protocol.ack(command_id, False, refusal)))
             return
@@ -517,7 +525,8 @@ class Host:
                 await ws.send(protocol.encode(again))
                 return
             try:
-                result = self._apply(self._measured(command), cid=command_id)
+                result = self._apply(self._measured(command), cid=command_id,
+                                     by=author(self.recorded.session.scenario, command))
             except Exception:  # a bug or a full disk: the session is as it was, the host goes on
                 traceback.print_exc(file=sys.stderr)
                 await ws.send(protocol.encode(protocol.ack(
@@ -533,10 +542,11 @@ class Host:
             self._acks[key] = reply
             await self._send(ws, reply)
 
-    def _apply(self, command: Command, cid: str = "") -> Result:
-        """Apply and log (fsync) a command; the host's own events and clock follow it, and every
+    def _apply(self, command: Command, cid: str = "", by: str = "") -> Result:
+        """Apply and log (fsync) a command (``by``: who gave it for its actor, see
+        :meth:`RecordedSession.apply`); the host's own events and clock follow it, and every
         connection is told (soon: :meth:`_publish`)."""
-        result = self.recorded.apply(command, cid=cid)
+        result = self.recorded.apply(command, cid=cid, by=by)
         if result.accepted:
             self._events += result.events
             self.play_bots()
@@ -569,7 +579,7 @@ class Host:
         """A command from a front end in the host's own process (the facilitator's console in
         the host's terminal): applied, logged and published like a connection's."""
         async with self._lock:
-            return self._apply(self._measured(command))
+            return self._apply(self._measured(command), by=author(self.recorded.session.scenario, command))
 
     async def _publishing(self) -> None:
         """While serving: after each change, every connection gets its role's view and the

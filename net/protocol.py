@@ -8,7 +8,7 @@ Client → host: ``hello {code}``, ``command {id, command}``, ``ping``.
 Host → client: ``welcome {role, name, scenario, view, timeline, bots, log, …extras}``, ``ack {id,
 accepted, reason?}``, ``update {view, events, …extras}``, ``error {error, detail}``, ``notice
 {text}`` (to the facilitator), ``pong``. The extras (:data:`EXTRAS`: ``moves``, ``priced``,
-``waiting``, ``annullable``, ``clock_left``) are what a role's screens need that its view does
+``waiting``, ``annullable``, ``clock_left``, ``played``) are what a role's screens need that its view does
 not hold; each is always present, empty where the role gets none.
 
 Everything a client sends is checked strictly (:func:`parse_client`): an unknown type, a
@@ -235,7 +235,7 @@ def view_to_dict(view: View) -> dict[str, Any]:
 
 def view_from_dict(data: Mapping[str, Any], tracks: Mapping[str, Track]) -> View:
     """The inverse of :func:`view_to_dict` (after a trip through JSON), with the declarations
-    of the values (:func:`detente.engine.visibility.tracks_of` the scenario's ruleset)."""
+    of the values (:func:`detente.engine.visibility.scenario_tracks` of the scenario)."""
     rest = {k: v for k, v in data.items() if k != "values"}
     view: View = _converter.structure({**rest, "values": {}}, View)
     values = {
@@ -264,7 +264,7 @@ def message(kind: str, **fields: Any) -> dict[str, Any]:
     return {"v": VERSION, "type": kind, **fields}
 
 
-EXTRAS = ("moves", "priced", "waiting", "annullable", "clock_left")
+EXTRAS = ("moves", "priced", "waiting", "annullable", "clock_left", "played")
 """The fields every ``welcome`` and ``update`` carries beside the view (docs/protocol.md)."""
 
 
@@ -281,14 +281,18 @@ def extras(
     waiting: Sequence[str] = (),
     annullable: Sequence[Mapping[str, Any]] = (),
     clock_left: float | None = None,
+    played: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The :data:`EXTRAS` of a welcome or an update, each present (empty when not given).
+    ``played``: the facilitator's, for each actor it plays, that actor's ``view``, ``moves``
+    and ``priced``.
 
     >>> extras()
-    {'moves': [], 'priced': {}, 'waiting': [], 'annullable': [], 'clock_left': None}
+    {'moves': [], 'priced': {}, 'waiting': [], 'annullable': [], 'clock_left': None, 'played': {}}
     """
     return {"moves": list(moves), "priced": {k: list(v) for k, v in (priced or {}).items()},
-            "waiting": list(waiting), "annullable": list(annullable), "clock_left": clock_left}
+            "waiting": list(waiting), "annullable": list(annullable), "clock_left": clock_left,
+            "played": dict(played or {})}
 
 
 def welcome(role: str, name: str, scenario: Mapping[str, Any], view: Mapping[str, Any],

@@ -42,7 +42,7 @@ from detente.engine.entries import (
 from detente.engine.scenario import Scenario
 from detente.engine.session import Accepted, Rejected, Result
 from detente.engine.views import View
-from detente.engine.visibility import tracks_of
+from detente.engine.visibility import scenario_tracks
 from detente.net import protocol
 
 ANSWER_WITHIN = 10.0
@@ -120,6 +120,8 @@ class RemoteClient:
         self._moves: list[dict[str, Any]] = []
         self._priced: dict[str, list[dict[str, Any]]] = {}
         self._waiting: tuple[str, ...] = ()
+        self._played: dict[str, dict[str, Any]] = {}
+        """The facilitator's: each actor it plays, its view (read) and its moves as sent."""
         self._annullable: list[dict[str, Any]] = []
         self._clock: tuple[float | None, float] = (None, 0.0)
         self._log = ""
@@ -259,7 +261,7 @@ class RemoteClient:
             self.name = str(msg.get("name", self.joined))
             self._scenario = scenario
             self._ruleset = ruleset
-            self._view = protocol.view_from_dict(msg["view"], tracks_of(ruleset.name))
+            self._view = protocol.view_from_dict(msg["view"], scenario_tracks(scenario))
             self._timeline = list(msg.get("timeline") or [])
             self._reader, self._read = Reader(), 0
             self.bots = {t: BotSeat() for t in msg.get("bots") or ()}
@@ -272,13 +274,17 @@ class RemoteClient:
         self._moves = list(msg.get("moves") or [])
         self._priced = {k: list(v) for k, v in (msg.get("priced") or {}).items()}
         self._waiting = tuple(msg.get("waiting") or ())
+        tracks = self._tracks()
+        self._played = {a: {**more, "view": protocol.view_from_dict(more["view"], tracks)}
+                        for a, more in (msg.get("played") or {}).items()}
         self._annullable = list(msg.get("annullable") or [])
         left = msg.get("clock_left")
         self._clock = (float(left) if isinstance(left, int | float) else None, time.monotonic())
 
     def _tracks(self) -> Mapping[str, Any]:
-        """The declarations of the values the views hold (the engine's and the ruleset's)."""
-        return tracks_of(self._ruleset.name) if self._ruleset is not None else {}
+        """The declarations of the values the views hold (the engine's, the ruleset's and the
+        scenario's own)."""
+        return scenario_tracks(self._scenario) if self._scenario is not None else {}
 
     def _receive(self, msg: Mapping[str, Any]) -> None:
         kind = msg.get("type")
@@ -380,7 +386,11 @@ class RemoteClient:
         return []
 
     def view(self, role: str) -> View:
-        """This role's view (the only one a network client has)."""
+        """This role's view (the only one a network client has), or, for the facilitator, that
+        of an actor it plays."""
+        played = self._played.get(role)
+        if played is not None and role != self.joined:
+            return played["view"]
         assert self._view is not None, "not joined"
         return self._view
 
@@ -438,12 +448,16 @@ class RemoteClient:
         ]
 
     def moves(self, team: str) -> list[LegalMove]:
+        if team in self._played:
+            return self._legal(self._played[team]["moves"])
         return self._legal(self._moves) if team == self.joined else []
 
     def priced_moves(self, team: str, phase: str | None = None) -> list[LegalMove]:
+        key = phase or (self._view.phase if self._view is not None else "")
+        if team in self._played:
+            return self._legal(self._played[team]["priced"].get(key, []))
         if team != self.joined:
             return []
-        key = phase or (self._view.phase if self._view is not None else "")
         return self._legal(self._priced.get(key, []))
 
     def clock_left(self) -> float | None:

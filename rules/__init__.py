@@ -54,7 +54,7 @@ ruleset = Ruleset(
                          "pledged"),
         "propose_hotline": ("hotline", "trust"),
         "notify_activity": ("trust",),
-        "invite_observers": ("information", "trust"),
+        "invite_observers": ("information", "trust", "threat"),
         "data_exchange": ("information", "trust"),
         "request_inspection": ("information", "trust", "threat"),
         "deploy": ("deployed", "forces_in", "proximity", "trust", "threat"),
@@ -66,7 +66,7 @@ ruleset = Ruleset(
         "intelligence_sharing": ("information", "trust"),
         "defense_cooperation_agreement": ("trust", "threat"),
         "alliance_commitment": ("cohesion", "trust", "threat"),
-        "multilateral_dialogue": ("tension", "trust"),
+        "multilateral_dialogue": ("tension", "trust", "pledged"),
         "public_statement": ("threat", "cohesion"),
         # Steps; those that only resolve orders change what their moves change.
         "pledges": ("trust", "threat", "pledged", "broken"),

@@ -334,9 +334,17 @@ alliance_commitment = MoveType(
 
 # -- multilateral_dialogue ---------------------------------------------------------------------
 
+DECLARATION = "declaration"
+"""A forum's text that commits its parties to nothing the rules can check: words only."""
+
+
 def _dialogue_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
     rest = others(state, team)
-    return {"targets": rest if len(rest) >= 2 else ()}
+    return {
+        "targets": rest if len(rest) >= 2 else (),
+        "choice": (DECLARATION, *state.ruleset.pledges),
+        "region": tuple(r.id for r in state.scenario.regions),
+    }
 
 
 def _dialogue_check(state: Reading, team: str, order: Order) -> str | None:
@@ -345,7 +353,52 @@ def _dialogue_check(state: Reading, team: str, order: Order) -> str | None:
     mine = (p for p in state.proposals.values() if p.by == team)
     if any(p.order.move == "multilateral_dialogue" for p in mine):
         return "you already convened a dialogue this turn"
+    kind = state.ruleset.pledges.get(order.choice)
+    if kind is not None and kind.needs_region and not order.region:
+        return f"a text committing the parties to {(kind.title or order.choice).lower()} needs a region"
+    if (kind is None or not kind.needs_region) and order.region:
+        return "only a text about a region (no deployment there) names a region"
     return None
+
+
+def _agreed_text(r: Resolution, p: Proposal, came: list[str]) -> None:
+    """The chair's dialogue ends: with every invitee there, the text is agreed by consensus
+    and each party is held to what it commits them to; with anyone missing, it is the chair's
+    statement alone (ASEAN and ADMM-Plus decide by consensus)."""
+    order = p.order
+    parties = [p.by, *came]
+    draft = f" “{order.text}”" if order.text else ""
+    chair = name(r.state, p.by)
+    kind = r.ruleset.pledges.get(order.choice)
+    if len(came) < len(p.to):
+        missing = ", ".join(name(r.state, t) for t in p.to if t not in came)
+        r.move(p.by, order, f"the dialogue chaired by {chair} ended without an agreed text{draft} "
+               f"(no consensus: {missing} stayed away); a chair's statement only",
+               result="no consensus", vis=_invited(p))
+        return
+    n = r.numbers["cooperation"]
+    commits = ""
+    if kind is not None:
+        what = kind.title or order.choice
+        commits = f", committing every party to {what[:1].lower() + what[1:]}"
+        if kind.needs_region:
+            commits += f" ({region_name(r.state, order.region)})"
+    text = (f"the dialogue chaired by {chair} agreed {'a text' if draft else 'a joint statement'} "
+            f"by consensus{draft}{commits}, among {', '.join(name(r.state, x) for x in parties)}")
+    r.move(p.by, order, text, result="agreed", vis=_invited(p))
+    for i, a in enumerate(parties):
+        for b in parties[i + 1:]:
+            both_ways(r, "trust", a, b, n["forum_trust"], text)
+    if kind is None:
+        return
+    until = min(r.turn + n["forum_turns"] - 1, r.state.scenario.turns.limit)
+    k = 0
+    for a in parties:
+        for b in parties:
+            if a != b:
+                k += 1
+                r.emit("pledge", _invited(p), id=f"{p.id}-t{k}", call=p.id, by=a, to=b,
+                       pledge=order.choice, region=order.region, until=until)
 
 
 def _dialogue_close(r: Resolution, p: Proposal) -> None:
@@ -361,6 +414,7 @@ def _dialogue_close(r: Resolution, p: Proposal) -> None:
         for b in came[i + 1:]:
             r.change("tension", [a, b], add=-n["dialogue_attendee_tension"],
                      cause=f"{name(r.state, a)} and {name(r.state, b)} met at a dialogue", vis=_invited(p))
+    _agreed_text(r, p, came)
 
 
 def _invited(p: Proposal) -> list[str]:
@@ -390,8 +444,15 @@ multilateral_dialogue = MoveType(
     tone=COOPERATIVE,
     family="cooperation",
     phase="communications",
-    description="Convene two or more actors to talk: tensions with those who come ease",
-    params=(Param("targets", "whom to invite (two or more)"),),
+    description="Chair a dialogue of two or more actors: tensions with those who come ease; with "
+                "all there, its text is agreed and binds them",
+    params=(
+        Param("targets", "whom to invite (two or more)"),
+        Param("choice", "what the text commits the parties to: declaration (words only) or a "
+                        "pledge kind", optional=True),
+        Param("region", "the region, for a text about one (no deployment there)", optional=True),
+        Param("text", "the draft text", optional=True),
+    ),
     choices=_dialogue_choices,
     check=_dialogue_check,
     consent=True,

@@ -25,7 +25,7 @@ from detente.rules.common import (
     perceived,
     region_name,
 )
-from detente.rules.hotline import watching
+from detente.rules.hotline import unaware, watching
 from detente.rules.values import READINESS
 
 if TYPE_CHECKING:
@@ -55,15 +55,18 @@ def _deploy_check(state: Reading, team: str, order: Order) -> str | None:
 
 def _detected_by(r: Resolution, team: str, force: str, region: str) -> set[str]:
     """Who learns of the deployment: roll per observer, information × detect factor
-    (more where the region borders the observer: it watches its own approaches)."""
+    (more where the region borders the observer: it watches its own approaches). A team whose
+    pledge it breaches sees it if, and only if, it detected the breach (the pledges step rolled)."""
     n = r.numbers["perception"]
     st = r.state
-    certain = watching(st, team, region) | {
-        o for o in others(st, team) if f"observers:{team}:{o}" in st.flags
-    }
+    watchers = watching(st, team, region)
+    certain = watchers | {o for o in others(st, team) if f"observers:{team}:{o}" in st.flags}
+    missed = unaware(st, team, region) - watchers
     borders = near(st, region)
     seen = set()
     for o in others(st, team):
+        if o in missed:
+            continue
         if o in certain:
             seen.add(o)
             continue

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import COOPERATIVE, MoveType, Param, PledgeType, Step
 from detente.engine.state import Order, Pledge, Proposal, Reading, pair
+from detente.rules import verification
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
 from detente.rules.cooperation import agreed_exercises
 from detente.rules.values import READINESS
@@ -153,14 +154,40 @@ PLEDGES = (
 )
 
 
-def watching(state: Reading, team: str, region: str) -> frozenset[str]:
-    """Teams that hold a pledge from ``team`` in force now that covers deployments into
-    ``region``: they watch for a breach, so they see the deployment that breaks it."""
+def _covering(state: Reading, team: str, region: str, seen: str) -> frozenset[str]:
+    """Holders of a pledge from ``team`` in force that covers deployments into ``region``, whose
+    breach this turn was ``seen`` or ``unseen`` (the flag :func:`check_pledges` set)."""
     return frozenset(
         p.to for p in state.pledges.values()
-        if p.by == team and _in_force(state, p)
+        if p.by == team and _in_force(state, p) and f"breach:{p.id}:{seen}" in state.flags
         and (p.kind == "notify_activities" or (p.kind == "no_deployment" and p.region == region))
     )
+
+
+def watching(state: Reading, team: str, region: str) -> frozenset[str]:
+    """Teams that detected this turn's breach of a pledge from ``team`` covering deployments into
+    ``region``: they see the deployment that breaks it."""
+    return _covering(state, team, region, "seen")
+
+
+def unaware(state: Reading, team: str, region: str) -> frozenset[str]:
+    """Teams whose pledge from ``team`` covering deployments into ``region`` was breached this
+    turn without their detecting it: the deployment that breaks it goes unseen by them (observers
+    they have on ``team``'s ground were kept away from it)."""
+    return _covering(state, team, region, "unseen")
+
+
+def _hidden(state: Reading, p: Pledge, orders: tuple[Order, ...]) -> bool:
+    """Whether this turn's breach of ``p`` lies only in what its holder does not see as a matter
+    of course: deployments not notified ahead. Readiness is public and so are exercises, so a
+    breach by them is always seen (rules/verification.py rolls for the rest)."""
+    if p.kind == "no_deployment":
+        return not any(o.move == "deploy" and o.region == p.region
+                       and notified(state, p.by, "deploy", o.region) for o in orders)
+    if p.kind == "notify_activities":
+        return not any(by == p.by and not notified(state, p.by, "exercise", region)
+                       for by, _, region in agreed_exercises(state))
+    return False
 
 
 def _describe(state: Reading, p: Pledge) -> str:
@@ -173,8 +200,24 @@ def _describe(state: Reading, p: Pledge) -> str:
     return f"{name(state, p.by)}'s pledge to {name(state, p.to)} ({what})"
 
 
+def _detected(r: Resolution, p: Pledge, orders: tuple[Order, ...]) -> bool:
+    """Whether the holder of ``p`` detects this turn's breach of it: always when the breach shows
+    in what it sees anyway, else on a roll (:func:`detente.rules.verification.breach_seen`). A
+    breach it misses is the facilitator's (a ``breach`` event), revealed to both parties in the
+    debrief: the holder does not know, and the maker knows what it ordered but not whether it
+    was seen. The flag tells the deployment step who sees the deployment that breaks it."""
+    seen = not _hidden(r.state, p, orders) or verification.breach_seen(r, p)
+    r.emit("flag", "fac", flag=f"breach:{p.id}:{'seen' if seen else 'unseen'}")
+    if not seen:
+        r.emit("breach", sorted({p.by, p.to}), id=p.id, by=p.by, to=p.to, pledge=p.kind, region=p.region,
+               happened=r.turn, text=f"{_describe(r.state, p)} was breached")
+    return seen
+
+
 def check_pledges(r: Resolution) -> None:
-    """Adjudication step: break or keep each pledge in force, against this turn's orders."""
+    """Adjudication step: break or keep each pledge in force, against this turn's orders. A
+    breach its holder does not detect leaves the pledge in force as the holder knows it: kept,
+    if it runs out unbroken in its holder's eyes."""
     n = r.numbers["pledges"]
     st = r.state
     for pid in sorted(st.pledges):
@@ -183,7 +226,9 @@ def check_pledges(r: Resolution) -> None:
         if p.status != "active" or kind is None:
             continue
         parties = sorted({p.by, p.to})
-        if kind.broken(r.state, p, r.state.orders.get(p.by, ())):
+        orders = r.state.orders.get(p.by, ())
+        if kind.broken(r.state, p, orders) and _detected(r, p, orders):
+            # A breach detected: the one place a pledge is broken.
             cause = f"{_describe(r.state, p)} was broken"
             r.emit("pledge_status", parties, id=p.id, status="broken")
             r.change("trust", [p.to, p.by], add=-n["broken_trust"], cause=cause)

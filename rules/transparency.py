@@ -1,7 +1,9 @@
 """Transparency measures: prior notification, observers, data exchange, inspection.
 
 Grounding (docs/rules.md, "Grounding: transparency"): the Vienna Document's prior notification,
-observers, annual information exchange and inspections; Open Skies' observation flights.
+observers, annual information exchange and inspections; Open Skies' observation flights. What a
+data exchange declares may be false, and observers and inspections may expose the gap
+(``rules/verification.py``).
 Transparency makes a move easier to tell apart from preparation for attack (Jervis), so it
 lowers the threat the same move causes; refusing a request is itself a signal.
 """
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from detente.engine.ruleset import EVERYONE, TRANSPARENT, MoveType, Param
 from detente.engine.state import Order, Proposal, Reading
+from detente.rules import verification
 from detente.rules.common import (
     each_order,
     name,
@@ -78,11 +81,14 @@ def _observers(r: Resolution, team: str, order: Order) -> None:
     cause = f"{name(r.state, t)} observers were invited by {name(r.state, team)}"
     text = f"{name(r.state, team)} hosted observers from {name(r.state, t)}"
     r.move(team, order, text, vis=parties)
+    # On the host's ground, the observers may find a gap in what it declared to their side.
+    verification.verify(r, team, t, verification.OBSERVERS)
     r.change("information", [t, team], add=n["observers_information"], cause=cause)
     r.change("trust", [t, team], add=n["observers_trust"], cause=cause)
     _reveal_forces(r, team, t, parties)
     # The observers are on the ground this turn: they see this turn's deployments too.
     r.emit("flag", "fac", flag=f"observers:{team}:{t}")
+    verification.hosted(r, team, t, verification.OBSERVERS)
 
 
 invite_observers = MoveType(
@@ -100,12 +106,19 @@ invite_observers = MoveType(
 
 # -- data_exchange -----------------------------------------------------------------------------
 
+def _exchange_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
+    return {"target": others(state, team), "choice": verification.DECLARATIONS}
+
+
 def _exchange(r: Resolution, team: str, order: Order) -> None:
     n = r.numbers["transparency"]
     t = order.target
     mutual = any(tm == t and o.target == team for tm, o in each_order(r.state, ("data_exchange",)))
     how = "exchanged data with" if mutual else "shared its data with"
-    r.move(team, order, f"{name(r.state, team)} {how} {name(r.state, t)}", vis=sorted({team, t}))
+    # What it chose to declare is its own: the target reads that data came, not whether it is true.
+    r.move(team, Order(order.move, target=t), f"{name(r.state, team)} {how} {name(r.state, t)}",
+           vis=sorted({team, t}))
+    verification.declare(r, team, t, order.choice or verification.FULL)
     cause = f"{name(r.state, team)} shared military data"
     # One direction per order: a mutual exchange is two orders, so both ways, each once.
     r.change("information", [t, team], add=n["exchange_information"], cause=cause)
@@ -118,9 +131,15 @@ data_exchange = MoveType(
     tone=TRANSPARENT,
     family="transparency",
     phase="orders",
-    description="Share military data: the target learns more about you (both ways if mutual)",
-    params=(Param("target", "with whom"),),
-    choices=_targets,
+    description="Declare your forces to an actor, in full or understated: it learns more about you "
+                "(both ways if mutual); observers and inspections may later expose a false declaration",
+    params=(
+        Param("target", "with whom"),
+        # Short: the order form shows it on one line. Empty means full (docs/rules.md).
+        Param("choice", "what you declare: full or understated", optional=True),
+    ),
+    choices=_exchange_choices,
+    deceptive=(verification.UNDERSTATED,),
     resolve=_exchange,
 )
 
@@ -135,9 +154,12 @@ def _inspection_accept(r: Resolution, p: Proposal, responder: str) -> None:
     n = r.numbers["transparency"]
     parties = sorted({p.by, responder})
     cause = f"{name(r.state, responder)} accepted an inspection"
+    # The inspectors hold what the host declared to their side against what they find.
+    verification.verify(r, responder, p.by, verification.INSPECTION)
     r.change("information", [p.by, responder], add=n["inspection_information"], cause=cause)
     r.change("trust", [p.by, responder], add=n["inspection_trust"], cause=cause)
     _reveal_forces(r, responder, p.by, parties)
+    verification.hosted(r, responder, p.by, verification.INSPECTION)
 
 
 def _inspection_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -> None:

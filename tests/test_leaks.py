@@ -11,6 +11,9 @@ see it, written out here from the issue rather than read from the engine's table
 - tension, hotline, agreement, proximity, incidents and readiness: everyone; trust, threat,
   information and answer: their holder; pressure and budget: their actor; cohesion: the alliance's members;
 - no seed, no roll, no flag, no facilitator note, no other team's sealed orders;
+- a breach of a pledge its holder did not detect, and what a data exchange declared against what was
+  there, only to their two parties and only after the session's outcome (issue 12); that a
+  verification missed a false declaration, to no team;
 - an inject's text and the why of its effects only to its addressees;
 - the why of what a call or proposal changed (a dialogue's attendance, a call answered) only to
   its parties: a third party may see a public value move, never why;
@@ -120,15 +123,16 @@ def corner_commands(
     value of every kind; overrides of that alliance's cohesion and of the member's pressure; a note;
     an argued action of the outsider (a budget override first pays for it), countered by the member
     when asked, judged and narrated privately; and one the next turn whose result is announced."""
-    al = scenario.alliances[0]
-    member, other = al.members[0], al.members[1]
-    outsider = next(a for a in scenario.actor_ids if a not in al.members)
+    al = scenario.alliances[0] if scenario.alliances else None
+    # Without an alliance (Incident at Sea), two actors stand in for its members.
+    member, other = al.members[:2] if al is not None else scenario.actor_ids[:2]
+    outsider = next(a for a in scenario.actor_ids if a not in (al.members if al else (member, other)))
     inject = AddInject(
         title=f"{MARK} private cable",
         text=f"{MARK} cable text for {outsider} and {member} only",
         to=(outsider, member),
         effects=(
-            Effect("cohesion", (al.id,), add=1),
+            *((Effect("cohesion", (al.id,), add=1),) if al is not None else ()),
             Effect("pressure", (member,), add=1),
             Effect("trust", (outsider, member), add=1),
             Effect("threat", (other, outsider), add=1),
@@ -165,7 +169,7 @@ def corner_commands(
             Judge("1", 70),
             Narrate("1", f"{MARK} private narrative", private_effects),
             inject,
-            Override("cohesion", (al.id,), 33, f"{MARK} cohesion override reason"),
+            *([Override("cohesion", (al.id,), 33, f"{MARK} cohesion override reason")] if al else []),
             Override("pressure", (member,), 44, f"{MARK} pressure override reason"),
             tension,
             Note(f"{MARK} facilitator note"),
@@ -341,6 +345,7 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
     causes = private_causes(p)
     in_review = False
     asked: dict[str, set[str]] = {}  # argued action → its team and the teams asked, as the role saw
+    ended = False
     for e in seen:
         k = e["kind"]
         assert k not in HIDDEN_KINDS, f"{role} sees a {k}: {e}"
@@ -372,6 +377,13 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
             assert role in parties[pid], f"{role} sees {k} of {pid}, a proposal it is not party to"
         elif k == "objective":
             assert e["actor"] == role, f"{role} sees {e['actor']}'s objective"
+        elif k in ("breach", "declaration"):
+            assert ended and e.get("revealed"), f"{role} learns of a {k} during play: {e}"
+            assert role in (e["by"], e["to"]), f"{role} reads a {k} between {e['by']} and {e['to']}"
+        elif k == "verification":
+            assert role in (e["by"], e["to"]) and "missed" not in e, f"{role} reads {e}"
+        elif k == "outcome":
+            ended = True
         if k == "phase":
             in_review = e["phase"] == "adjudication"
         elif in_review:
@@ -542,7 +554,8 @@ def test_the_corners_are_reached(played: Played) -> None:
     p = played
     causes = private_causes(p)
     assert any(c.startswith("inject adhoc-") for c in causes)
-    assert any(e["kind"] == "changed" and e["value"] == "cohesion" for e in p.events)
+    if p.scenario.alliances:
+        assert any(e["kind"] == "changed" and e["value"] == "cohesion" for e in p.events)
     assert any(e["kind"] == "start" for e in p.events)
     assert any(e["kind"] == "annul" for e in p.events)
     assert {"argued", "counters_asked", "countered", "judged", "narrated"} <= {e["kind"] for e in p.events}

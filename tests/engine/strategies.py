@@ -22,6 +22,7 @@ from detente.engine.scenario import (
     Relation,
     Rules,
     Scenario,
+    ScenarioTrack,
     Turns,
 )
 from detente.engine.tracks import Track
@@ -102,8 +103,8 @@ def starting_values(draw: st.DrawFn, *scopes: str) -> dict:
 
 
 @st.composite
-def conditions(draw: st.DrawFn, known: dict[str, list[str]]) -> str:
-    """A valid condition over the ids in ``known`` (by kind)."""
+def conditions(draw: st.DrawFn, known: dict[str, list[str]], tracks: tuple[ScenarioTrack, ...] = ()) -> str:
+    """A valid condition over the ids in ``known`` (by kind) and the scenario's own ``tracks``."""
     actors = known["actor"]
     a, b = draw(st.permutations(actors))[:2]
     number = draw(st.integers(0, 100))
@@ -124,6 +125,11 @@ def conditions(draw: st.DrawFn, known: dict[str, list[str]]) -> str:
         atoms.append(f"forces_in('{a}', '{region}') >= 1")
     if known["inject"]:
         atoms.append(f"fired('{draw(st.sampled_from(known['inject']))}')")
+    for t in tracks:
+        ids = {"global": "", "actor": f"'{a}'"}.get(t.scope, f"'{a}', '{b}'")
+        call = f"{t.id}({ids})"
+        lo, hi = t.range or (0, 1)
+        atoms.append(call if t.type == "flag" else f"{call} >= {draw(st.integers(lo - 1, hi + 1))}")
     chosen = draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=3))
     joined = ""
     for atom in chosen:
@@ -134,7 +140,15 @@ def conditions(draw: st.DrawFn, known: dict[str, list[str]]) -> str:
 
 
 @st.composite
-def effects(draw: st.DrawFn, known: dict[str, list[str]]) -> Effect:
+def effects(draw: st.DrawFn, known: dict[str, list[str]], own: tuple[ScenarioTrack, ...] = ()) -> Effect:
+    if own and draw(st.booleans()):
+        t = draw(st.sampled_from(own))
+        a, b = draw(st.permutations(known["actor"]))[:2]
+        of_own = {"global": (), "actor": (a,)}.get(t.scope, (a, b))
+        if t.type == "flag":
+            return Effect(value=t.id, of=of_own, set=draw(st.booleans()))
+        lo, hi = t.range or (0, 0)
+        return Effect(value=t.id, of=of_own, add=draw(st.integers(lo - hi, hi - lo)))
     tracks = settable(find_ruleset(Rules().name))
     values = [v for v, t in tracks.items() if t.scope != "alliance" or known["alliance"]]
     value = draw(st.sampled_from(values))
@@ -154,6 +168,35 @@ def effects(draw: st.DrawFn, known: dict[str, list[str]]) -> Effect:
 
 
 @st.composite
+def own_tracks(draw: st.DrawFn, actor_ids: list[str]) -> tuple[ScenarioTrack, ...]:
+    """Some values of the scenario's own (``[[tracks]]``), of every scope, type and audience."""
+    out = []
+    for name in draw(st.lists(st.from_regex(r"own_[a-z0-9_]{0,6}", fullmatch=True), unique=True,
+                              max_size=3)):
+        scope = draw(st.sampled_from(["global", "actor", "pair", "directed"]))
+        words = [None, "everyone", "facilitator", *(["holder"] if scope != "global" else [])]
+        audience = draw(st.sampled_from(words)
+                        | st.lists(st.sampled_from(actor_ids), min_size=1, unique=True).map(tuple))
+        if draw(st.booleans()):
+            out.append(ScenarioTrack(id=name, title=draw(texts), doc=draw(texts), scope=scope, type="flag",
+                                     start=draw(maybe(st.booleans())), audience=audience))
+            continue
+        lo = draw(st.integers(-50, 50))
+        hi = draw(st.integers(lo + 1, lo + 100))
+        out.append(ScenarioTrack(id=name, title=draw(texts), doc=draw(texts), scope=scope,
+                                 range=(lo, hi), start=draw(maybe(st.integers(lo, hi))), audience=audience))
+    return tuple(out)
+
+
+def own_value(track: ScenarioTrack) -> st.SearchStrategy:
+    """Any value a scenario's own ``track`` may start at."""
+    if track.type == "flag":
+        return st.booleans()
+    lo, hi = track.range or (0, 0)
+    return st.integers(lo, hi)
+
+
+@st.composite
 def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
               overrides: bool = False) -> Scenario:
     """A valid scenario: distinct ids, references that resolve, values in range, conditions
@@ -168,9 +211,13 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
              "force": force_ids, "inject": inject_ids}
     limit = draw(st.integers(1, 30))
 
+    tracks = draw(own_tracks(actor_ids))
+    held = [t for t in tracks if t.scope == "actor"]
     actors = tuple(
         Actor(id=a, name=draw(texts), colour=draw(colours), briefing=draw(texts),
-              budget=draw(st.integers(1, 20)), values=draw(starting_values("actor")))
+              budget=draw(st.integers(1, 20)),
+              values={**draw(starting_values("actor")),
+                      **{t.id: v for t in held if (v := draw(maybe(own_value(t)))) is not None}})
         for a in actor_ids
     )
     alliances = tuple(
@@ -197,9 +244,12 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
             who: draw(starting_values("directed"))
             for who in draw(st.lists(st.sampled_from([a, b]), unique=True))
         }
+        shared = [t for t in tracks if t.scope in ("pair", "directed")]
         relations.append(Relation(
             between=(a, b) if draw(st.booleans()) else (b, a),
-            values=draw(starting_values("pair", "directed")), seen_by=seen_by,
+            values={**draw(starting_values("pair", "directed")),
+                    **{t.id: v for t in shared if (v := draw(maybe(own_value(t)))) is not None}},
+            seen_by=seen_by,
         ))
     injects = []
     for i in inject_ids:
@@ -208,20 +258,20 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
             id=i, title=draw(texts), text=draw(texts),
             turn=draw(st.integers(1, limit)) if scheduled else None,
             phase=draw(st.sampled_from(["briefing", "communications", "orders"])),
-            when=None if scheduled else draw(conditions(known)),
+            when=None if scheduled else draw(conditions(known, tracks)),
             repeat=False if scheduled else draw(st.booleans()),
             to=tuple(draw(st.lists(st.sampled_from(actor_ids), unique=True))),
-            effects=tuple(draw(st.lists(effects(known), max_size=2))),
+            effects=tuple(draw(st.lists(effects(known, tracks), max_size=2))),
         ))
     objectives = tuple(
         Objective(id=o, actor=draw(st.sampled_from(actor_ids)), text=draw(texts),
-                  when=draw(conditions(known)),
+                  when=draw(conditions(known, tracks)),
                   check=draw(st.sampled_from(["end", "ever", "always"])),
                   points=draw(st.integers(0, 10)))
         for o in draw(st.lists(ids, unique=True, **small))
     )
     endings = tuple(
-        Ending(id=e, when=draw(conditions(known)), reason=draw(texts),
+        Ending(id=e, when=draw(conditions(known, tracks)), reason=draw(texts),
                outcome=draw(st.sampled_from(["conflict", "de-escalation", "fracture", "scenario"])))
         for e in draw(st.lists(ids, unique=True, **small))
     )
@@ -248,4 +298,5 @@ def scenarios(draw: st.DrawFn, max_actors: int = 4, max_items: int = 3,
         injects=tuple(injects),
         objectives=objectives,
         endings=endings,
+        tracks=tracks,
     )

@@ -299,7 +299,7 @@ def test_missing_fields_point_at_their_table() -> None:
         (None, "turns", "missing required table [turns]"),
         (2, "scenario.title", "missing required field 'title'"),  # the [scenario] line
         (9, "actors[1].name", "missing required field 'name'"),  # the second [[actors]]
-        (17, "injects[0].effects[0].of", "missing required field 'of'"),  # the inline table
+        (17, "injects[0].effects[0].of", 'tension is held by two actors: give of = ["blue", "red"]'),
     ]
 
 

@@ -182,5 +182,8 @@ def test_the_schema_describes_the_rulesets_values() -> None:
     assert set(relation["seen_by"]["additionalProperties"]["properties"]) == {"rapport"}
     assert relation["rapport"]["default"] == 0.25
     effect = schema["injects"]["items"]["properties"]["effects"]["items"]["properties"]
-    assert effect["value"]["enum"] == ["alarm", "rapport", "credibility", "budget", "unity"]
+    # The ruleset's settable values, listed for the editor; or a scenario's own ([[tracks]]).
+    ruleset_values, own = effect["value"]["anyOf"]
+    assert ruleset_values["enum"] == ["alarm", "rapport", "credibility", "budget", "unity"]
+    assert own["pattern"].startswith("^[A-Za-z]")
     assert schema["endings"]["items"]["properties"]["outcome"]["enum"] == ["collapse", "scenario"]

@@ -58,7 +58,8 @@ def _strait() -> dict[str, Any]:
 
 @pytest.mark.parametrize(("change", "where"), [
     (lambda d: d.update(extra=1), ": Additional properties are not allowed ('extra' was unexpected)"),
-    (lambda d: d["actors"][0].update(budjet=3), "actors.0: Additional properties"),
+    # A key no field has may be a starting value of the scenario's own (the loader knows which).
+    (lambda d: d["actors"][0].update(budjet="3"), "actors.0.budjet: '3' is not of type 'integer', 'boolean'"),
     (lambda d: d["rules"].setdefault("overrides", {}).update(incident={"base": 0.1}),
      "rules.overrides: Additional properties"),
     (lambda d: d["rules"].setdefault("overrides", {}).update(incidents={"bogus": 0.1}),
@@ -71,7 +72,7 @@ def _strait() -> dict[str, Any]:
     (lambda d: d["turns"].update(limit=0), "turns.limit: 0 is less than the minimum of 1"),
     (lambda d: d["injects"][0].update(phase="lunch"), "injects.0.phase: 'lunch' is not one of"),
     (lambda d: d["objectives"][0].update(check="sometimes"), "objectives.0.check: 'sometimes'"),
-    (lambda d: d["injects"][0]["effects"][0].update(value="tensions"), "injects.0.effects.0.value"),
+    (lambda d: d["injects"][0]["effects"][0].update(value="tension level"), "injects.0.effects.0.value"),
     (lambda d: d["actors"][0].update(id="blue team"), "actors.0.id: 'blue team' does not match"),
     (lambda d: d["actors"][0].update(colour="sky blue"), "actors.0.colour: 'sky blue' is not valid"),
     (lambda d: d["scenario"].pop("title"), "scenario: 'title' is a required property"),
@@ -116,7 +117,8 @@ def test_fields_carry_their_docstrings_and_defaults() -> None:
     assert "`briefing`" in inject["phase"]["description"]  # reStructuredText ``x`` made Markdown
     assert SCHEMA["properties"]["injects"]["items"]["properties"]["effects"]["items"][
         "properties"]["value"]["description"] == (
-        "What changes: a settable value the ruleset tracks (or `budget`).")
+        "What changes: a settable value the ruleset tracks, `budget`, or one of the scenario's own "
+        "values (`[[tracks]]`).")
     overrides = SCHEMA["properties"]["rules"]["properties"]["overrides"]["properties"]
     assert overrides["incidents"]["properties"]["base"] == {"type": "number", "default": 0.02,
                                                             "minimum": 0, "maximum": 1}

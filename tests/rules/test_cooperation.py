@@ -192,3 +192,48 @@ def test_statement_checks() -> None:
     assert check_order(st, "blue", Order("public_statement", choice="warn"), ruleset, "orders")
     neutral = Order("public_statement", choice="neutral")
     assert check_order(st, "blue", neutral, ruleset, "orders") is None
+
+
+def test_a_dialogue_everyone_attends_agrees_its_text_and_binds_every_party() -> None:
+    """A forum produces something (ADMM-Plus, CUES 2014): with every invitee there, the chair's
+    draft is agreed by consensus, and what it commits them to binds each party to each other
+    as a pledge the rules check, for ``cooperation.forum_turns`` turns."""
+    st = start(QUIET, phase="communications")
+    order = Order("multilateral_dialogue", targets=("red", "green"), choice="no_deployment",
+                  region="strait", text="Code for unplanned encounters")
+    st, p = propose(st, "blue", order)
+    _, st = answer(st, p.id, "red", True)
+    events, st = answer(st, p.id, "green", True)
+    (result,) = of_kind(events, "move")
+    assert result["result"] == "agreed"
+    assert "chaired by Azuria" in result["text"] and "Code for unplanned encounters" in result["text"]
+    assert result["vis"] == ["blue", "green", "red"]  # the parties read it; no one else
+    bound = {(pl.by, pl.to) for pl in st.pledges.values()}
+    assert bound == {(a, b) for a in ("blue", "red", "green") for b in ("blue", "red", "green") if a != b}
+    assert {(pl.kind, pl.region, pl.until, pl.status) for pl in st.pledges.values()} == {
+        ("no_deployment", "strait", st.turn + C["forum_turns"] - 1, "active")}
+    assert changed(events, "trust", ("red", "green"), "agreed a text by consensus") == C["forum_trust"]
+
+
+def test_a_dialogue_with_anyone_missing_ends_with_a_chairs_statement_only() -> None:
+    st, p = propose(start(QUIET, phase="communications"), "blue",
+                    Order("multilateral_dialogue", targets=("red", "green"), choice="no_readiness_increase"))
+    _, st = answer(st, p.id, "red", True)
+    events, st = answer(st, p.id, "green", False)
+    (result,) = of_kind(events, "move")
+    assert result["result"] == "no consensus" and "Cardia stayed away" in result["text"]
+    assert st.pledges == {}
+
+
+@pytest.mark.parametrize(("choice", "region", "says"), [
+    ("no_deployment", "", "needs a region"),
+    ("stand_down", "strait", "only a text about a region"),
+    ("declaration", "strait", "only a text about a region"),
+])
+def test_a_forum_text_names_a_region_exactly_when_it_is_about_one(
+    choice: str, region: str, says: str,
+) -> None:
+    st = start(QUIET, phase="communications")
+    order = Order("multilateral_dialogue", targets=("red", "green"), choice=choice, region=region)
+    reason = check_order(st, "blue", order, ruleset, "communications")
+    assert reason is not None and says in reason

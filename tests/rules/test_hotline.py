@@ -88,7 +88,10 @@ def test_proposed_hotline_declined_costs_trust() -> None:
 # -- pledges -----------------------------------------------------------------------------------
 
 def test_no_deployment_pledge_broken_by_a_deployment_there() -> None:
-    st = pledge(start(QUIET), "blue", "red", "no_deployment", region="strait", until=3)
+    # A deployment is a hidden breach, detected on a roll (tests/rules/test_verification.py):
+    # here the holder is sure to detect it.
+    seen = {**QUIET, "verification": {"detect_base": 1.0, "detect_cap": 1.0}}
+    st = pledge(start(seen), "blue", "red", "no_deployment", region="strait", until=3)
     st = give(st, "blue", Order("deploy", force="blue-fleet", region="strait"))
     events, after = run(st)
     (status,) = of_kind(events, "pledge_status")
@@ -96,7 +99,7 @@ def test_no_deployment_pledge_broken_by_a_deployment_there() -> None:
     assert after.pledges["1-1-1"].status == "broken"
     assert changed(events, "trust", ("red", "blue"), "pledge") == -P["broken_trust"]
     assert changed(events, "threat", ("red", "blue"), "pledge") == P["broken_threat"]
-    # Red watches the strait because of the pledge: it sees the deployment that breaks it.
+    # Red detected the breach: it sees the deployment that made it.
     assert "red" in after.forces["blue-fleet"].known_to
 
 

@@ -21,6 +21,7 @@ SECTION_HOME = {
     "defaults": "The values in play",
     "perception": "How a move is read: threat, information, misperception",
     "pledges": "Pledges",
+    "verification": "Verification: what is seen, declared and found",
     "incidents": "Incidents",
     "drift": "Drift: threat perceived becomes tension",
     "end": "How the exercise ends",
@@ -49,7 +50,7 @@ MOVE_PREFIXES = {
     "intelligence_sharing": ("sharing_",),
     "defense_cooperation_agreement": ("dca_",),
     "alliance_commitment": ("commitment_",),
-    "multilateral_dialogue": ("dialogue_",),
+    "multilateral_dialogue": ("dialogue_", "forum_"),
     "public_statement": ("statement_",),
 }
 

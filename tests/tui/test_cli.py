@@ -38,7 +38,7 @@ def test_validate_every_bundled_scenario(capsys: pytest.CaptureFixture[str]) -> 
     paths = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
     code, out, _ = run(capsys, "validate", *paths)
     assert code == 0, out
-    assert out.count(": ok") == len(paths) == 3
+    assert out.count(": ok") == len(paths) == 4
 
 
 def test_validate_missing_file_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,7 +40,7 @@ def test_validate_names_the_bundled_scenarios_for_an_unknown_name(
     code, out, _ = run(capsys, "validate", "strait_standof", "strait_standoff")
     assert code == 1
     assert "strait_standof: <file>: cannot read the file" in out
-    assert "bundled: border_exercise, regional_forum, strait_standoff" in out
+    assert "bundled: border_exercise, incident_at_sea, regional_forum, strait_standoff" in out
     assert out.endswith("strait_standoff: ok\n")
 
 

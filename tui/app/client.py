@@ -24,7 +24,7 @@ from detente.engine.adjudicate import LegalMove, legal_moves
 from detente.engine.commands import FACILITATOR, Advance, Clock, Command
 from detente.engine.entries import Reader, TimelineEntry
 from detente.engine.events import Event
-from detente.engine.recorder import RecordedSession, describe_lineage, make_header, states_by_turn
+from detente.engine.recorder import RecordedSession, author, describe_lineage, make_header, states_by_turn
 from detente.engine.scenario import Scenario
 from detente.engine.session import Result
 from detente.engine.views import Timeline, View, view
@@ -186,8 +186,7 @@ class LocalClient:
         self._events: list[Event] = list(events)
         self._seen: dict[str, tuple[Timeline, Reader, list[int]]] = {}
         """Each role's timeline read so far, and how many events it has read."""
-        self.bots: dict[str, Policy] = dict(bots or {})
-        """Teams a bot plays (team → policy); they act as soon as a phase lets them."""
+        self.bots = dict(bots or {})
         self.bot_problems: list[str] = []
         """Commands a bot made that the session refused (the bots stop until the next command)."""
         self._clock_at: float | None = None
@@ -244,6 +243,20 @@ class LocalClient:
 
     joined: str | None = None
     """Hot-seat: one keyboard, every role (see :attr:`SessionClient.joined`)."""
+
+    _bots: dict[str, Policy]
+
+    @property
+    def bots(self) -> dict[str, Policy]:
+        """Teams a bot plays (team → policy); they act as soon as a phase lets them. Always
+        with the scenario's background actors (:func:`detente.engine.bots.seated`)."""
+        return self._bots
+
+    @bots.setter
+    def bots(self, bots: Mapping[str, Policy]) -> None:
+        from detente.engine.bots import seated
+
+        self._bots = seated(self.scenario, bots)
 
     @property
     def warnings(self) -> list[str]:
@@ -329,16 +342,17 @@ class LocalClient:
         return list(reader.entries)
 
     def apply(self, command: Command) -> Result:
-        """Apply a person's command; then the bots make whatever moves it opened to them."""
-        result = self._apply(command)
+        """Apply a person's command (one made for an actor the facilitator plays is logged as the
+        facilitator's); then the bots make whatever moves it opened to them."""
+        result = self._apply(command, author(self.scenario, command))
         if result.accepted:
             self.play_bots()
         return result
 
-    def _apply(self, command: Command) -> Result:
+    def _apply(self, command: Command, by: str = "") -> Result:
         command = self._measured(command)
         before = self._rec.state.clock
-        result = self._rec.apply(command)
+        result = self._rec.apply(command, by=by)
         if result.accepted:
             self._events += result.events
             clock = self._rec.state.clock

@@ -101,7 +101,8 @@ class HostedClient(LocalClient):
         for callback in self._listeners:
             callback()
 
-    def _apply(self, command: Command) -> Result:
+    def _apply(self, command: Command, by: str = "") -> Result:
+        # The host says who gave it (apply_here): the console is the facilitator's.
         try:
             result: Result = self._served.run(self._served.host.apply_here(command))
         except TimeoutError:

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from detente.engine.views import View
-from detente.tui.render.text import Names
+from detente.tui.render.text import Names, own_value_lines
 
 #: Colour of each ladder rung, from calm to war.
 RUNG_STYLE = ["green"] * 3 + ["yellow"] * 2 + ["dark_orange"] * 2 + ["red"] * 2 + ["bold red"] * 2
@@ -122,6 +122,12 @@ def cohesion_text(v: View, names: Names | None = None) -> str:
     return "\n".join(lines)
 
 
+def values_text(v: View, names: Names | None = None) -> str:
+    """The line under the matrix: each alliance value (:func:`cohesion_text`), then the
+    scenario's own values the view holds, by title (:func:`own_value_lines`)."""
+    return "\n".join(x for x in (cohesion_text(v, names), *own_value_lines(v, names)) if x)
+
+
 class Panels:
     """Screen mixin: update a panel only when what it shows changed.
 
@@ -179,8 +185,8 @@ class Panels:
         cache[selector] = shown
 
     def session_panels(self) -> Iterator[Widget]:
-        """The ladder, the matrix and the alliances' line, as the console and the replay show
-        them (yield them inside the screen's left column)."""
+        """The ladder, the matrix and the alliances' and scenario's values, as the console and the
+        replay show them (yield them inside the screen's left column)."""
         yield Static("Escalation", classes="panel-title")
         yield DataTable(id="ladder", cursor_type="none", zebra_stripes=True)
         yield Static("", id="matrix-title", classes="panel-title")
@@ -192,13 +198,14 @@ class Panels:
         self.fill_table("#ladder", ladder_columns(v), ladder_rows(v, self.names))
 
     def show_matrix(self, v: View) -> None:
-        """The relations matrix (``#matrix``, its title) and the alliances' line (``#cohesion``)."""
+        """The relations matrix (``#matrix``, its title), the alliances' line and the scenario's
+        own values (``#cohesion``)."""
         if not self.matrix_value:
             self.matrix_value = next_matrix_value(v, "")
         self.set_text("#matrix-title", Text(matrix_title(v, self.matrix_value)))
         rows = matrix_rows(v, self.matrix_value, self.names)
         self.fill_table("#matrix", matrix_columns(v, self.names), rows)
-        self.set_text("#cohesion", Text(cohesion_text(v, self.names)))
+        self.set_text("#cohesion", Text(values_text(v, self.names)))
 
 
 class SteadyFooter(Footer):

@@ -106,7 +106,10 @@ def cmd_play(args: argparse.Namespace) -> int:
             say(f"Step through it with: detente play --replay {log}")
             say(f"Write the report with: detente report {log}")
         else:
-            seats = "".join(f" --bot {t}={p.name}" for t, p in app.client.bots.items())
+            from detente.engine.bots import scenario_bots
+
+            own = scenario_bots(app.client.scenario)  # the scenario seats these again itself
+            seats = "".join(f" --bot {t}={p.name}" for t, p in app.client.bots.items() if own.get(t) is not p)
             say(f"Resume with: detente play --resume {log}{seats}")
     return EXIT_OK
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from detente.engine.bots import BotSpecError, parse_bot_specs, without_teams
+    from detente.engine.bots import BotSpecError, parse_bot_specs, scenario_bots, without_teams
     from detente.engine.log import LogError
     from detente.engine.orders import Script, ScriptError, load_script
     from detente.engine.recorder import RecordedSession
@@ -81,7 +81,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if bots:
         say("Bots: " + ", ".join(f"{t}={p.name}" for t, p in bots.items()))
     again = f"detente run --resume {rec.path}" + (f" --orders {args.orders}" if args.orders else "")
-    again += "".join(f" --bot {t}={p.name}" for t, p in bots.items())
+    own = scenario_bots(scenario)  # the scenario seats these again itself
+    again += "".join(f" --bot {t}={p.name}" for t, p in bots.items() if own.get(t) is not p)
     with rec:
         return _drive(rec, without_teams(script, bots), bots, events, again)
 
@@ -93,6 +94,7 @@ def _drive(
     from detente.engine.bots import next_command
     from detente.engine.commands import FACILITATOR, command_to_dict
     from detente.engine.entries import Reader
+    from detente.engine.recorder import author
     from detente.engine.state import rung
     from detente.engine.views import timeline, view
     from detente.tui.render.text import turn_summary
@@ -118,7 +120,9 @@ def _drive(
             )
         ) is not None:
             before_phase = session.state.phase
-            result = rec.apply(command)
+            # The orders file speaks for the facilitator where it plays an actor (a bot, for itself).
+            by = "" if getattr(command, "team", None) in bots else author(session.scenario, command)
+            result = rec.apply(command, by=by)
             if not result.accepted:
                 who = getattr(command, "team", FACILITATOR)
                 where = f"turn {session.state.turn}"

@@ -146,12 +146,21 @@ def _announce(host: Host, rec: RecordedSession, args: argparse.Namespace, url: s
         "Join codes (one per role; never written to the log):",
         *(f"  {role:<12} {host.role_name(role):<28} {host.codes[role]}" for role in host.roles()
           if role in host.codes),
-        *(f"  {team:<12} {host.role_name(team):<28} played by the {policy.name} bot"
-          for team, policy in host.bots.items()),
+        *(f"  {actor:<12} {host.role_name(actor):<28} {_seatless(host, actor)}"
+          for actor in rec.session.scenario.actor_ids if actor in host.bots or actor in host.played),
         f"URL: {url}",
         *([f"Browsers: {page} (each tab asks for a code)"] if page else []),
         *([f"Codes written to {args.codes}"] if args.codes else []),
     )
+
+
+def _seatless(host: Host, actor: str) -> str:
+    """Who plays an actor that has no code, for the list of codes."""
+    policy = host.bots.get(actor)
+    if policy is None:
+        return "played by the facilitator (no code)"
+    background = actor in host.recorded.session.scenario.background
+    return f"{'background, ' if background else ''}played by the {policy.name} bot"
 
 
 def _console(

@@ -25,8 +25,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "outcome distribution with 95%% confidence intervals, the share of each ending (the "
             "scenario's own endings and the ruleset's), the peak tension, how often each "
             "inject fired, each team's objective score and the turn conflict broke out. Teams without "
-            "a --bot are played by the random bot. The same --seed gives the same results whatever "
-            "--jobs is."
+            "a --bot are played by the random bot; actors no team plays (background or played by the "
+            "facilitator) by the scenario's bot for them (tit-for-tat unless it names one). The same "
+            "--seed gives the same results whatever --jobs is."
         ),
     )
     s.add_argument("scenario", help="a scenario file, or the name of a bundled one")
@@ -46,7 +47,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--sensitivity", action="store_true",
         help="for each team, play it dove and then hawk against random bots (the same seeds) and "
         "print what its choices change: each outcome's share and its mean score, with 95%% "
-        "intervals; teams whose choices change nothing are flagged",
+        "intervals; teams whose choices change nothing are flagged (actors no team plays keep "
+        "their bots and are not tried)",
     )
     s.add_argument(
         "--out", metavar="FILE",
@@ -57,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from detente.engine.bots import BotSpecError, parse_bot_specs
+    from detente.engine.bots import BotSpecError, parse_bot_specs, scenario_bots
     from detente.engine.simulate import summarise
     from detente.tui.cli.common import load, resolve_scenario
     from detente.tui.errors import UserError
@@ -81,7 +83,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise UserError("--sensitivity prints its table; --out is for the runs of one set of bots")
         return cmd_sensitivity(str(path), scenario, args)
     try:
-        bots = parse_bot_specs(args.bot, scenario)
+        # The actors no team plays keep the scenario's bots (the facilitator's too: nobody is at
+        # the console in a dry run), unless --bot says otherwise.
+        bots = {**scenario_bots(scenario, stand_ins=True), **parse_bot_specs(args.bot, scenario)}
     except BotSpecError as exc:
         raise UserError(f"--bot {exc}") from None
     seed = scenario.scenario.seed if args.seed is None else args.seed
@@ -96,26 +100,32 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(path: str, scenario: Any, args: argparse.Namespace) -> int:
-    """Each team dove, then hawk, against random bots: what its choices change."""
+    """Each team dove, then hawk, against random bots: what its choices change. Only the
+    actors a team plays are tried; those it does not keep the scenario's bots throughout."""
+    from detente.engine.bots import scenario_bots
     from detente.engine.ruleset import find_ruleset
     from detente.engine.sensitivity import DOVE, HAWK, plays, team_sensitivity
     from detente.engine.simulate import main_outcomes
 
     seed = scenario.scenario.seed if args.seed is None else args.seed
-    teams = scenario.actor_ids
+    teams = scenario.team_ids
+    kept = {t: p.name for t, p in scenario_bots(scenario, stand_ins=True).items()}
     outcomes = main_outcomes(find_ruleset(scenario.rules.name))
     advance = _progress_bar(2 * len(teams) * args.runs)
     found = []
     try:
         for team in teams:
-            doves = run_all(path, plays(teams, team, DOVE), seed, args.runs, args.jobs, advance, close=False)
-            hawks = run_all(path, plays(teams, team, HAWK), seed, args.runs, args.jobs, advance, close=False)
+            doves = run_all(path, {**kept, **plays(teams, team, DOVE)}, seed, args.runs, args.jobs, advance,
+                            close=False)
+            hawks = run_all(path, {**kept, **plays(teams, team, HAWK)}, seed, args.runs, args.jobs, advance,
+                            close=False)
             found.append(team_sensitivity(team, doves, hawks, outcomes))
     finally:
         if advance is not None and hasattr(advance, "close"):
             advance.close()
     names = {a.id: a.name for a in scenario.actors}
-    print("\n".join(render_sensitivity(scenario.scenario.title, names, seed, args.runs, found)), flush=True)
+    print("\n".join(render_sensitivity(scenario.scenario.title, names, seed, args.runs, found, kept)),
+          flush=True)
     return 0
 
 
@@ -249,18 +259,26 @@ def _pp(x: float) -> str:
 
 
 def render_sensitivity(
-    title: str, names: Mapping[str, str], seed: int, runs: int, found: Sequence[Any]
+    title: str, names: Mapping[str, str], seed: int, runs: int, found: Sequence[Any],
+    kept: Mapping[str, str] | None = None,
 ) -> list[str]:
     """What each team's choices change, as lines of text: per team, each outcome's share with
     the team a dove and a hawk, the change in percentage points with its 95% interval, and the
-    same for the team's mean score; then the teams whose choices change nothing."""
+    same for the team's mean score; then the teams whose choices change nothing. ``kept``: the
+    actors no team plays, each with the bot that played it in every run."""
     import textwrap
 
     from detente.engine.sensitivity import SCORE_MATTERS, SHARE_MATTERS
 
+    kept = kept or {}
+
     out = [f"{title}: what each team's choices change",
            *textwrap.wrap(f"Each team played dove, then hawk, against random bots: {runs} "
-                          f"run{'s' if runs != 1 else ''} each, the same seeds (seed {seed}).", 80), ""]
+                          f"run{'s' if runs != 1 else ''} each, the same seeds (seed {seed}).", 80)]
+    if kept:
+        out += textwrap.wrap("Played by their bots throughout (no team plays them): " + ", ".join(
+            f"{names.get(t, t)} ({p})" for t, p in kept.items()) + ".", 80)
+    out.append("")
     for t in found:
         who = f"{names.get(t.team, t.team)} ({t.team})"
         out.append(f"{who}{'' if t.matters else '   ← its choices change nothing measurable'}")

@@ -30,7 +30,7 @@ from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
 from detente.engine.views import PUBLIC
-from detente.tui.render.text import Names
+from detente.tui.render.text import Names, played_by, player
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names."""
@@ -218,7 +218,7 @@ def document(r: Report) -> list[Block]:
     if r.lineage:
         out += [Heading(2, "Lineage"), Para("This session was branched from another log."),
                 Table(("", ""), tuple((k, v) for k, v in r.lineage))]
-    out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r)
+    out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r) + _own_values(r)
     out += _calls(r) + _pledges(r) + _incidents(r) + _near_misses(r) + _gaps(r) + _objectives(r)
     out += _arguments(r)
     out += _timeline(r)
@@ -232,8 +232,14 @@ def _teams(r: Report) -> list[Block]:
         out.append(Para(r.summary))
     if r.learning_objectives:
         out += [Para("What this exercise trains:", strong=True), Items(r.learning_objectives)]
-    rows = tuple((t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
-    out.append(Table(("team", "alliances"), rows))
+    rows: tuple[tuple[str, ...], ...] = tuple(
+        (t.name, ", ".join(r.name(a) for a in t.alliances) or "—") for t in r.teams)
+    if any(t.plays != "team" for t in r.teams):  # who plays each, where a team does not
+        rows = tuple((*row, player(t.plays, t.bot))
+                     for row, t in zip(rows, r.teams, strict=True))
+        out.append(Table(("actor", "alliances", "played by"), rows))
+    else:
+        out.append(Table(("team", "alliances"), rows))
     if r.alliances:
         out.append(Items(tuple(f"{al.name}: {', '.join(r.name(m) for m in al.members)}"
                                for al in r.alliances)))
@@ -250,8 +256,22 @@ def _outcome(r: Report) -> list[Block]:
         o = r.outcome
         out.append(Para(f"{Names.outcome_name(o.result).capitalize()} on {_turn(r, o.turn)}: {o.reason}",
                         strong=True))
-    out.append(Table(("team", "objective points"), tuple((r.name(k), str(v)) for k, v in r.scores.items())))
+    out.append(Table(("team", "objective points"), _scored(r)))
     return out
+
+
+def _scored(r: Report) -> tuple[tuple[str, str], ...]:
+    """Each actor's objective points: the teams first, then the actors no team plays, each
+    marked with who played it (their points are listed, not ranked with the teams')."""
+    plays = {t.id: t for t in r.teams}
+    rows = []
+    for team_first in (True, False):
+        for k, v in r.scores.items():
+            t = plays.get(k)
+            if (t is None or t.plays == "team") == team_first:
+                who = "" if t is None else played_by(t.plays, t.bot)
+                rows.append((r.name(k) + (f" ({who})" if who else ""), str(v)))
+    return tuple(rows)
 
 
 def _risk(r: Report) -> list[Block]:
@@ -410,6 +430,27 @@ def _cohesion(r: Report) -> list[Block]:
     return out
 
 
+def _own_values(r: Report) -> list[Block]:
+    """The scenario's own values (its ``[[tracks]]``) the role saw: each from start to end."""
+    own = [t for t in r.tracks.values() if t.scenario]
+    if not own:
+        return []
+    rows = []
+    for track in own:
+        for c in r.changes.get(track.name, ()):
+            whose = ("→" if track.scope == "directed" else "–").join(r.name(x) for x in c.of)
+            change = "" if track.type is bool or c.delta == 0 else f"{c.delta:+}"
+            rows.append((track.label, whose or "—", _setting(c.start), _setting(c.end), change))
+    out: list[Block] = [Heading(2, "The scenario's values")]
+    if not rows:
+        return [*out, Para("None this role saw.")]
+    return [*out, Table(("value", "of", "start", "end", "change"), tuple(rows))]
+
+
+def _setting(x: object) -> str:
+    return ("yes" if x else "no") if isinstance(x, bool) else str(x)
+
+
 def _calls(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Hotline calls")]
     out.append(Para(f"Placed {r.count_calls()}, answered {r.count_calls('answered')}, declined "
@@ -442,17 +483,27 @@ def _pledge_said(r: Report, p: Any) -> str:
 def _pledges(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Pledges")]
     counts = {s: sum(1 for p in r.pledges if p.status == s) for s in ("kept", "broken", "active")}
+    unseen = sum(1 for p in r.pledges if p.unseen)
+    also = (f" Breached without its holder detecting it: {unseen} (revealed after the exercise)."
+            if unseen else "")
     out.append(Para(f"Made {len(r.pledges)}: kept {counts['kept']}, broken {counts['broken']}, still in "
-                    f"force when the log ends {counts['active']}."))
+                    f"force when the log ends {counts['active']}.{also}"))
     if r.pledges:
         n = _names(r)
         out.append(Table(
             ("made", "by", "to", "promise", "status"),
             tuple((_turn(r, p.turn), r.name(p.by), r.name(p.to),
-                   n.pledge_text(p.kind, p.region, p.until, p.turn),
-                   p.status if p.settled is None else f"{p.status} ({_turn(r, p.settled)})")
+                   n.pledge_text(p.kind, p.region, p.until, p.turn), _pledge_status(r, p))
                   for p in r.pledges)))
     return out
+
+
+def _pledge_status(r: Report, p: Any) -> str:
+    """``kept (Day 4)``; ``kept (Day 4); breached unseen on Day 2`` when its holder missed a breach."""
+    status = p.status if p.settled is None else f"{p.status} ({_turn(r, p.settled)})"
+    if p.unseen:
+        status += f"; breached unseen on {', '.join(_turn(r, t) for t in p.unseen)}"
+    return status
 
 
 def _incidents(r: Report) -> list[Block]:

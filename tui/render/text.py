@@ -45,6 +45,19 @@ _OUTCOME_WORDS = {
 }
 
 
+def in_sentence(title: str) -> str:
+    """A title as it reads inside a sentence: its first letter in lower case, unless its first
+    word is an acronym or a name written in capitals.
+
+    >>> in_sentence("Ships at the quarantine line"), in_sentence("USA face")
+    ('ships at the quarantine line', 'USA face')
+    """
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 @frozen
 class Names:
     """Id → what a person reads, for one scenario and its ruleset.
@@ -72,6 +85,8 @@ class Names:
     """Slow channel id → its name (``[[channels]]``)."""
     nouns: Mapping[str, str] = field(factory=dict)
     """Move id → what a call or proposal of it is (:func:`~detente.engine.aar.proposal_noun`)."""
+    values: Mapping[str, str] = field(factory=dict)
+    """The scenario's own values (``[[tracks]]``): id → title, as a sentence says it."""
 
     @classmethod
     def of(cls, scenario: Scenario | None, ruleset: Ruleset | None = None) -> Names:
@@ -97,6 +112,7 @@ class Names:
             turn_labels=tuple(scenario.turns.labels),
             channels={c.id: c.name for c in scenario.channels},
             nouns={k: proposal_noun(ruleset, k) for k in ruleset.moves} if ruleset else {},
+            values={k: in_sentence(t.label) for k, t in scenario.own_tracks.items()},
         )
 
     @classmethod
@@ -171,8 +187,9 @@ class Names:
         return self.pledges[kind][0] if kind in self.pledges else default_title(kind)
 
     def value_name(self, value: str) -> str:
-        """A tracked value in words (``answer`` → ``chance of answering``)."""
-        return _VALUE_WORDS.get(value, value.replace("_", " "))
+        """A tracked value in words (``answer`` → ``chance of answering``; a scenario's own by
+        its title: ``ships at the quarantine line``)."""
+        return self.values.get(value) or _VALUE_WORDS.get(value, value.replace("_", " "))
 
     @staticmethod
     def outcome_name(result: str) -> str:
@@ -312,6 +329,29 @@ def value_text(x: object) -> str:
     return str(x)
 
 
+def own_value_lines(v: View, names: Names | None = None,
+                    scopes: Sequence[str] = ("global", "actor", "pair", "directed")) -> list[str]:
+    """The scenario's own values (its ``[[tracks]]``) of ``scopes`` that the view holds, one line
+    each, by title: ``Crew detained: yes``, ``Face: Azuria 4, Rubria 1``, ``Talks:
+    Azuria–Rubria 2``. Empty when the scenario has none or the role sees none of them."""
+    n = names or Names.of_view(v)
+    lines = []
+    for t in v.tracks.values():
+        table = v.table(t.name) if t.scenario and t.scope in scopes else {}
+        if not table:
+            continue
+        if t.scope == "global":
+            lines.append(f"{t.label}: {value_text(next(iter(table.values())))}")
+            continue
+        said = []
+        for k, x in table.items():
+            ids = k if isinstance(k, tuple) else (k,)
+            whose = (" → " if t.scope == "directed" else "–").join(n.actor_name(i) for i in ids)
+            said.append(f"{whose} {value_text(x)}")
+        lines.append(f"{t.label}: {', '.join(said)}")
+    return lines
+
+
 def _rung_name(ladder: Sequence[str], r: int) -> str:
     return ladder[r] if 0 <= r < len(ladder) else ""
 
@@ -378,6 +418,10 @@ def render_view(v: View, scenario: Scenario | None = None, names: Names | None =
             line = ", ".join(f"{t.label.lower()} {value_text(v.value(t.name, str(k)))}"
                              for t in alliance_tracks if v.value(t.name, str(k)) is not None)
             out.append(f"  {n.actor_name(str(k))}: {line}")
+    own = own_value_lines(v, n, scopes=("global",))  # the others are said with what they belong to
+    if own:
+        out.append("The scenario's values")
+        out += [f"  {line}" for line in own]
     out.append("Forces")
     for f in v.forces:
         where = n.region_name(f.region) if f.region is not None else "unknown"
@@ -411,6 +455,33 @@ def _order_text(o: Mapping[str, Any], names: Names | None = None) -> str:
     return str(o["move"]) + (f" {' '.join(args)}" if args else "")
 
 
+def player(plays: str, bot: str = "") -> str:
+    """Who plays an actor, as a table's ``played by`` column says it.
+
+    >>> player("team"), player("facilitator"), player("background"), player("background", "dove")
+    ('a team', 'the facilitator', 'a bot (background)', 'the dove bot (background)')
+    """
+    if plays == "facilitator":
+        return "the facilitator"
+    if plays == "background":
+        return f"the {bot} bot (background)" if bot else "a bot (background)"
+    return "a team"
+
+
+def played_by(plays: str, bot: str = "") -> str:
+    """Who plays an actor, in words (empty for a team: that goes without saying); ``bot``, the
+    name of a background actor's bot, only where the reader may know it (the facilitator).
+
+    >>> played_by("team"), played_by("facilitator"), played_by("background"), played_by("background", "dove")
+    ('', 'played by the facilitator', 'background', 'background: the dove bot')
+    """
+    if plays == "facilitator":
+        return "played by the facilitator"
+    if plays == "background":
+        return f"background: the {bot} bot" if bot else "background"
+    return ""
+
+
 def facilitator_briefing(scenario: Scenario, v: View, names: Names | None = None) -> str:
     """The facilitator's briefing as text: what the exercise trains, the public briefing, each
     team's private briefing, and what the draws gave (``v``: the facilitator's view)."""
@@ -421,7 +492,9 @@ def facilitator_briefing(scenario: Scenario, v: View, names: Names | None = None
         parts.append(("What this exercise trains", "\n".join(f"- {g}" for g in goals)))
     parts.append(("Public briefing", scenario.scenario.briefing))
     for a in scenario.actors:
-        parts.append((f"Private briefing of {n.actor_name(a.id)}", a.briefing))
+        role = played_by(a.plays, a.stand_in if a.plays == "background" else "")
+        head = f"Private briefing of {n.actor_name(a.id)}" + (f" ({role})" if role else "")
+        parts.append((head, a.briefing))
     if v.draws:
         parts.append(("What was drawn", "\n".join(f"{d.title}: {d.option}" for d in v.draws)))
     return "\n\n".join(f"{head}:\n{body.strip()}" for head, body in parts if body.strip())
@@ -489,13 +562,18 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             if p is None:
                 return "a pledge was broken"
             return f"{n(p.by)} broke its pledge to {n(p.to)} ({nm.pledge_text(p.pledge, p.region, p.until)})"
+        case entries.Breached():
+            said = f"{e.text}; {n(e.to)} did not detect it"
+            return f"revealed after the exercise: {said}" if e.revealed else f"unseen breach: {said}"
+        case entries.Verified(result="exposed"):
+            return e.text
         case entries.IncidentHappened():
             return e.text
         case entries.MoveResolved() if e.result not in ("", "done") or e.order.move in _NOTABLE_MOVES:
             return f"{n(e.team)}: {e.text}"
         case entries.Overridden():
-            return (f"facilitator set {nm.value_name(e.value)} of "
-                    f"{'/'.join(nm.actor_name(x) for x in e.of)} to {e.to}: {e.reason}")
+            of = f" of {'/'.join(nm.actor_name(x) for x in e.of)}" if e.of else ""  # none: a global value
+            return f"facilitator set {nm.value_name(e.value)}{of} to {e.to}: {e.reason}"
         case entries.Ended():
             return f"OUTCOME: {nm.outcome_name(e.result)} — {e.reason}"
         case entries.Argued() | entries.CountersAsked() | entries.Countered() | entries.Judged() \

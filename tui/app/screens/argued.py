@@ -316,7 +316,9 @@ class NarrateModal(ButtonsInSight, FormModal[tuple[str, tuple[Effect, ...], bool
         self.scenario = scenario
         self.argument = argument
         self.names = Names.of(scenario)
-        self.values = {v: t for v, t in settable_values(scenario).items() if t.scope != "alliance"}
+        # Only values an actor is part of: an alliance's or the whole exercise's are no team's.
+        self.values = {v: t for v, t in settable_values(scenario).items()
+                       if t.scope in ("actor", "pair", "directed")}
 
     def _whose(self, value: str) -> list[tuple[str, str]]:
         """The entries of ``value`` the arguing team is part of, as Select options."""

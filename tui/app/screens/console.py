@@ -40,7 +40,7 @@ from detente.tui.app.screens.modals import (
     TextModal,
     screen_keys,
 )
-from detente.tui.app.screens.team import HandoverScreen, ReturnScreen, TeamScreen
+from detente.tui.app.screens.team import HandoverScreen, PlayedScreen, ReturnScreen, TeamScreen
 from detente.tui.render.text import Names, clock_words, facilitator_briefing, notable
 
 PHASE_HINT = {
@@ -78,9 +78,10 @@ _KIND_GROUPS = {
         "message",
         "pledge",
         "pledge_status",
+        "breach",
         "hang_up",
     },
-    "moves": {"move", "orders", "notice", "force", "known"},
+    "moves": {"move", "orders", "notice", "force", "known", "declaration", "verification"},
     "incidents": {"incident"},
     "changes": {"changed", "override"},
     "notes": {"note"},
@@ -218,6 +219,8 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("a", "arguments", "Argued", show=False, tooltip="argued actions: ask for "
                 "counter-arguments, set the odds, say what came of them (the status line says when "
                 "one waits)"),
+        Binding("p", "play", "Play",
+                tooltip="play an actor no team plays: its calls, answers and orders, on its own screen"),
         Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect",
                 show=False),
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
@@ -242,7 +245,8 @@ class ConsoleScreen(Panels, Screen[None]):
     ]
 
     #: Actions that make no sense once the session has ended (hidden from the footer then).
-    PLAY_ACTIONS = frozenset({"advance", "team", "inject", "override", "review", "clock", "arguments"})
+    PLAY_ACTIONS = frozenset({"advance", "team", "play", "inject", "override", "review", "clock",
+                              "arguments"})
 
     def __init__(self, client: SessionClient) -> None:
         super().__init__()
@@ -288,6 +292,8 @@ class ConsoleScreen(Panels, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "team" and self.client.joined is not None:
             return False  # teams are on their own laptops: no keyboard to hand over
+        if action == "play" and not self.played:
+            return False  # no actor the facilitator plays: the key is not offered at all
         return not (action in self.PLAY_ACTIONS and self.ended)
 
     def show_end(self) -> None:
@@ -301,6 +307,11 @@ class ConsoleScreen(Panels, Screen[None]):
         v = self.client.view(FACILITATOR)
         if v.clock is not None and v.clock.running and self.is_mounted:
             self._status(v)
+
+    @property
+    def played(self) -> tuple[str, ...]:
+        """The actors the facilitator plays from this console (those a ``--bot`` plays aside)."""
+        return tuple(a for a in self.client.scenario.facilitator_played if a not in self.client.bots)
 
     def humans_waiting(self) -> tuple[str, ...]:
         """The teams the phase waits for that a person plays (a bot acts on its own)."""
@@ -334,6 +345,8 @@ class ConsoleScreen(Panels, Screen[None]):
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
+        if self.played and v.outcome is None:
+            line.append(f"  ·  you play {self._yours(v)} (p)", style="bold")
         clock = clock_words(v, self.client.clock_left())
         if clock:
             line.append(f"  ·  {clock}" + ("  ·  runs out: advances by itself" if v.clock and v.clock.auto
@@ -369,6 +382,22 @@ class ConsoleScreen(Panels, Screen[None]):
             self.notify("A team argued an action: press a to see it and set the odds.",
                         title="Argued action")
         self._argued_open = waiting
+
+    def _yours(self, v: View) -> str:
+        """The actors the facilitator plays, each with what it has left to do now."""
+        return ", ".join(self.team_names([a]) + (f": {todo}" if (todo := self._todo(v, a)) else "")
+                         for a in self.played)
+
+    @staticmethod
+    def _todo(v: View, actor: str) -> str:
+        """What an actor the facilitator plays has left to do now, in words: calls and proposals
+        to answer, orders to give (the turn never waits for them)."""
+        if v.phase == "communications":
+            n = sum(1 for p in v.proposals if p.status == "open" and actor in p.to and actor not in p.answers)
+            return f"{n} to answer" if n else ""
+        if v.phase == "orders" and actor not in v.orders:
+            return "orders not given"
+        return ""
 
     def _timeline(self) -> None:
         """Append the events not shown yet; start again only when the filter changed."""
@@ -499,6 +528,7 @@ class ConsoleScreen(Panels, Screen[None]):
             return
         waiting = set(self.client.waiting_for())
         bots = self.client.bots
+        seated = self.client.scenario.team_ids  # an actor no team plays has no seat to hand over
         options = [
             (
                 a.id,
@@ -506,6 +536,7 @@ class ConsoleScreen(Panels, Screen[None]):
                 f"{f'  (played by the {bots[a.id].name} bot)' if a.id in bots else ''}",
             )
             for a in v.actors
+            if a.id in seated
         ]
         team = await self.app.push_screen_wait(ChooseModal("Which team takes the keyboard?", options))
         if team:
@@ -514,6 +545,25 @@ class ConsoleScreen(Panels, Screen[None]):
 
     def action_arguments(self) -> None:
         self.app.push_screen(ArgumentsScreen(self.client), callback=lambda _: self.refresh_view())
+
+    @work
+    async def action_play(self) -> None:
+        """The screen of an actor the facilitator plays: the team screen, for that actor, with
+        no hand-over (the facilitator sees everything anyway)."""
+        played = self.played
+        v = self.client.view(FACILITATOR)
+        if not played or v.outcome is not None:
+            self.notify("No actor of this scenario is played by the facilitator (plays = \"facilitator\")."
+                        if not played else "The session has ended.", severity="warning")
+            return
+        actor: str | None = played[0]
+        if len(played) > 1:
+            options = [(a, self.team_names([a]) + (f"  ({todo})" if (todo := self._todo(v, a)) else ""))
+                       for a in played]
+            actor = await self.app.push_screen_wait(ChooseModal("Play which actor?", options))
+        if actor:
+            await self.app.push_screen_wait(PlayedScreen(self.client, actor))
+            self.refresh_view()
 
     @work
     async def action_inject(self) -> None:

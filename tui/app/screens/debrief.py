@@ -34,7 +34,7 @@ from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import Panels, SteadyFooter
 from detente.tui.app.screens.forms import OverrideModal
 from detente.tui.app.screens.modals import ChooseModal, HelpModal, TextModal, screen_keys
-from detente.tui.render.text import Names, clock_words
+from detente.tui.render.text import Names, clock_words, played_by
 
 
 def since_last(seen: Sequence[TimelineEntry], phase: str) -> list[TimelineEntry]:
@@ -286,12 +286,14 @@ DEBRIEF_LEAVES_OUT = frozenset({"roll", "said"})
 
 
 def _worth_discussing(kind: str, text: str) -> bool:
-    """A fact the debrief calls out: incidents, annulments, broken pledges, calls declined or
-    left unanswered."""
+    """A fact the debrief calls out: incidents, annulments, broken pledges and breaches that went
+    unseen, false declarations exposed, calls declined or left unanswered."""
     if kind in ("incident", "annulled"):
         return True
     if kind == "pledge":
-        return " was broken" in text
+        return " was broken" in text or " was breached" in text
+    if kind == "verification":
+        return " exposed " in text
     return kind == "answer" and (" declined " in text or " unanswered" in text)
 
 
@@ -410,7 +412,9 @@ class EndScreen(Screen[None]):
                 met = {
                     e.id: e.met for e in self.client.timeline(FACILITATOR) if isinstance(e, ObjectiveChanged)
                 }
-                names = {a.id: a.name for a in self.client.scenario.actors}
+                # An actor no team plays is named with who played it, and listed after the teams.
+                names = {a.id: a.name + (f" ({who})" if (who := played_by(a.plays)) else "")
+                         for a in self.client.scenario.actors}
                 for obj in self.client.scenario.objectives:
                     done = bool(met.get(obj.id))
                     table.add_row(
@@ -420,7 +424,9 @@ class EndScreen(Screen[None]):
                         obj.text,
                     )
                 yield table
-                scores = ", ".join(f"{names.get(k, k)}: {s}" for k, s in outcome.scores.items())
+                teams = self.client.scenario.team_ids
+                ranked = sorted(outcome.scores.items(), key=lambda kv: kv[0] not in teams)
+                scores = ", ".join(f"{names.get(k, k)}: {s}" for k, s in ranked)
                 yield Static(Text.assemble(("Scores: ", "bold"), scores))
             if self.client.log_here:
                 yield Static(
@@ -468,7 +474,7 @@ class EndScreen(Screen[None]):
         if chosen is None:
             return
         jobs = (
-            [("html", a.id) for a in self.client.scenario.actors]
+            [("html", a) for a in self.client.scenario.team_ids]  # no one to hand the others to
             if chosen == "teams"
             else [(chosen, FACILITATOR)]
         )

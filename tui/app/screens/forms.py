@@ -272,17 +272,27 @@ class InjectModal(_ButtonsInSight, FormModal[tuple[str, str, tuple[str, ...], tu
             if not isinstance(of, str):
                 self.problem("say whose value the effect changes")
                 return
-            effects = (Effect(value=value, of=tuple(of.split(",")), add=amount),)
+            effects = (Effect(value=value, of=_ids(of), add=amount),)
         self.dismiss((title, self.query_one("#text", Input).value.strip(), to, effects))
+
+
+WHOLE_EXERCISE = "the whole exercise"
+"""Whose a global value is, in the "of whom" list (it takes no ids)."""
+
+
+def _ids(of: str) -> tuple[str, ...]:
+    """The ids an "of whom" choice stands for (joined with commas; none for a global value)."""
+    return tuple(x for x in of.split(",") if x)
 
 
 def settable_values(scenario: Scenario) -> dict[str, Track]:
     """The values an effect or an override may change, by the declarations of the scenario's
-    ruleset (and the budget); alliance values only if the scenario has alliances."""
+    ruleset (and the budget) and the scenario's own; alliance values only if the scenario has
+    alliances."""
     from detente.engine.checks import settable
     from detente.engine.ruleset import find_ruleset
 
-    return {v: t for v, t in settable(find_ruleset(scenario.rules.name)).items()
+    return {v: t for v, t in settable(find_ruleset(scenario.rules.name), scenario.own_tracks).items()
             if t.scope != "alliance" or scenario.alliances}
 
 
@@ -291,10 +301,13 @@ def _numeric_values(scenario: Scenario) -> list[str]:
 
 
 def value_targets(scenario: Scenario, value: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Every (label, ids) a value can be set for: pairs, directed pairs, actors or alliances."""
+    """Every (label, ids) a value can be set for: pairs, directed pairs, actors or alliances; the
+    whole exercise (no ids) for a global value."""
     kind = settable_values(scenario)[value].scope
     ids = scenario.actor_ids
     name = {a.id: a.name for a in scenario.actors}
+    if kind == "global":
+        return [(WHOLE_EXERCISE, ())]
     if kind == "pair":
         return [(f"{name[a]} – {name[b]}", (a, b)) for i, a in enumerate(ids) for b in ids[i + 1 :]]
     if kind == "directed":
@@ -352,7 +365,7 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
                          self.query_one("#reason", Input))
             return
         public = self.query_one("#public", Input).value.strip()
-        self.dismiss((value, tuple(of.split(",")), to, reason, public))
+        self.dismiss((value, _ids(of), to, reason, public))
 
 
 ButtonsInSight = _ButtonsInSight

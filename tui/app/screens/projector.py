@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Digits, Static
 from detente.engine.entries import InjectDelivered
 from detente.engine.views import PUBLIC, View
 from detente.tui.app.panels import SteadyFooter, ladder_columns, ladder_rows
-from detente.tui.render.text import Names, clock_text, notable
+from detente.tui.render.text import Names, clock_text, notable, played_by
 
 
 def _now() -> float:
@@ -53,6 +53,7 @@ class ProjectorScreen(Screen[None]):
     ProjectorScreen #proj-left { width: 1fr; padding: 0 1; }
     ProjectorScreen #proj-right { width: 1fr; padding: 0 1; }
     ProjectorScreen #proj-ladder { height: 1fr; }
+    ProjectorScreen #proj-roles { height: auto; color: $text-muted; }
     ProjectorScreen #proj-events { height: 1fr; overflow-y: hidden; }
     ProjectorScreen #proj-inject { height: auto; max-height: 9; border: heavy $accent; padding: 0 2; }
     ProjectorScreen #proj-inject.fresh { border: heavy $warning; background: $warning 15%; }
@@ -75,13 +76,20 @@ class ProjectorScreen(Screen[None]):
             with Vertical(id="proj-left"):
                 yield Static(Text("Escalation", style="bold"), classes="proj-heading")
                 yield DataTable(id="proj-ladder", cursor_type="none", zebra_stripes=True)
+                yield Static(self._roles(), id="proj-roles")
             with Vertical(id="proj-right"):
                 yield Static(Text("What the room knows", style="bold"), classes="proj-heading")
                 yield Static(id="proj-events")
         yield Static(id="proj-inject")
         yield SteadyFooter()
 
+    def _roles(self) -> Text:
+        """The actors no team plays, and who plays them (the room knows who sits where)."""
+        return Text("\n".join(f"{a.name}: {played_by(a.plays)}" for a in self.client.scenario.actors
+                               if not a.playing))
+
     def on_mount(self) -> None:
+        self.query_one("#proj-roles", Static).display = bool(self._roles())
         v: View = self.client.view(self.role)
         self.query_one("#proj-ladder", DataTable).add_columns(*ladder_columns(v))
         self.refresh_view()

@@ -41,7 +41,7 @@ from detente.tui.app.screens.argued import ArguingTeam
 from detente.tui.app.screens.debrief import this_turn
 from detente.tui.app.screens.forms import OrderModal
 from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
-from detente.tui.render.text import Names, _order_text, clock_words, notable, value_text
+from detente.tui.render.text import Names, _order_text, clock_words, notable, own_value_lines, value_text
 
 
 class HandoverScreen(Screen[None]):
@@ -221,10 +221,14 @@ class TeamScreen(ArguingTeam, Screen[None]):
             self._status(v)
 
     # -- rendering -------------------------------------------------------------------------
+    def _who(self, name: str) -> str:
+        """The team as the status line names it."""
+        return name
+
     def _status(self, v: View) -> None:
         me = next(a for a in v.actors if a.id == self.team)
         status = Text.assemble(
-            (me.name, "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
+            (self._who(me.name), "bold"), " · ", v.label, " · ", (v.phase, "reverse"), " · ", self._plan(v)
         )
         clock = clock_words(v, self.client.clock_left())
         if clock:
@@ -327,9 +331,12 @@ class TeamScreen(ArguingTeam, Screen[None]):
             if any(x is not None for _, x in shown):
                 said = ", ".join(f"{t.label.lower()} {value_text(x)}" for t, x in shown if x is not None)
                 t.append(f"you → {names[other]}: {said}\n")
+        n = self.names
+        # The scenario's own values the team sees (crew detained, ships at the line …).
+        for line in own_value_lines(v, n):
+            t.append(f"{line}\n")
         known = [f for f in v.forces if f.region is not None and f.owner != self.team]
         mine = [f for f in v.forces if f.owner == self.team]
-        n = self.names
         for f in mine:
             t.append(f"your {f.name}: {n.region_name(f.region) or 'at home'}\n")
         for f in known:
@@ -681,6 +688,29 @@ class TeamScreen(ArguingTeam, Screen[None]):
                 "request for a counter-argument.",
             )
         )
+
+
+class PlayedScreen(TeamScreen):
+    """The screen of an actor the facilitator plays (``plays = "facilitator"``), opened from the
+    console: the team screen for that actor — its view, its moves, its answers and orders —
+    with no hand-over, since the facilitator sees everything anyway. Its orders are optional:
+    the turn goes on without them."""
+
+    BINDINGS = [
+        Binding("escape", "finish", "Console",
+                tooltip="Back to the console (what was sent stays; unsealed draft orders are lost)")
+        if b.action == "finish" else b
+        for b in TeamScreen.BINDINGS
+        if isinstance(b, Binding)
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "finish":
+            return True  # the facilitator's own console is always there to go back to
+        return super().check_action(action, parameters)
+
+    def _who(self, name: str) -> str:
+        return f"{name} (you play it)"
 
 
 class CallScreen(Screen[None]):
