@@ -70,6 +70,7 @@ from detente.engine.entries import (
     Argued,
     Arrived,
     Breached,
+    CallRated,
     Countered,
     CountersAsked,
     Declared,
@@ -452,6 +453,12 @@ class ScenarioWords:
         return self._TOKEN.sub(swap, text)
 
 
+def tone_title(ruleset: Ruleset | None, tone: str) -> str:
+    """A call tone's title (the ruleset's ``[titles.tones]``; its id in words if unknown)."""
+    known = ruleset.call_tones.get(tone) if ruleset is not None else None
+    return known.title if known is not None else default_title(tone)
+
+
 Fact = Entry
 """One fact of a turn, in words: the report's timeline and the debrief's "This turn" are made of them."""
 
@@ -546,7 +553,12 @@ def facts(
                 p = e.about
                 other = "" if p is None else who(p.by) if p.by != e.by else n.actors_names(p.to)
                 on = f" on the call with {other}" if other else ""
-                add("said", f"{who(e.by)}{on}: \"{e.text}\"")
+                tone = f" ({tone_title(ruleset, e.tone)})" if e.tone else ""
+                add("said", f"{who(e.by)}{on}{tone}: \"{e.text}\"")
+            case CallRated():
+                p = e.about
+                between = f"the call between {who(p.by)} and {n.actors_names(p.to)}" if p else "a call"
+                add("rating", f"the facilitator rated {between} {e.rating:+d}")
             case Pledged():
                 add("pledge", f"{who(e.by)} pledged to {who(e.to)}: "
                               f"{n.pledge_text(e.pledge, e.region, e.until, e.turn)}")
@@ -674,7 +686,7 @@ def _calls_and_pledges(
         match e:
             case Proposed() if _opens_call(ruleset, e.order.move):
                 calls[e.id] = {"id": e.id, "turn": e.turn, "by": e.by, "to": e.to,
-                               "answers": {}, "transcript": [], "pledges": []}
+                               "answers": {}, "transcript": [], "pledges": [], "tones": {}, "rating": None}
             case Answered() if e.id in calls:
                 calls[e.id]["answers"][e.by] = "answered" if e.accept else "declined"
             case LeftUnanswered() if e.id in calls:
@@ -682,6 +694,10 @@ def _calls_and_pledges(
                     calls[e.id]["answers"][t] = "unanswered"
             case Said() if e.id in calls:
                 calls[e.id]["transcript"].append((e.by, e.text))
+                if e.tone:
+                    calls[e.id]["tones"][e.by] = e.tone
+            case CallRated() if e.id in calls:
+                calls[e.id]["rating"] = e.rating
             case Pledged():
                 if e.call in calls:
                     calls[e.call]["pledges"].append(e.id)
@@ -694,7 +710,8 @@ def _calls_and_pledges(
                 pledges[e.id]["unseen"] += (e.happened,)
     return (
         tuple(Call(id=c["id"], turn=c["turn"], by=c["by"], to=c["to"], answers=c["answers"],
-                   transcript=tuple(c["transcript"]), pledges=tuple(c["pledges"])) for c in calls.values()),
+                   transcript=tuple(c["transcript"]), pledges=tuple(c["pledges"]), tones=c["tones"],
+                   rating=c["rating"]) for c in calls.values()),
         tuple(PledgeFact(**p) for p in pledges.values()),
     )
 

@@ -120,6 +120,11 @@ class Call:
     """(speaker, words) in order."""
     pledges: tuple[str, ...] = ()
     """Ids of the pledges made on the call."""
+    tones: Mapping[str, str] = field(factory=dict)
+    """Side → the call tone it chose (that of its last line that gave one); a side that chose
+    none is left out."""
+    rating: int | None = None
+    """The facilitator's rating of the call (-2 to +2), None if not rated."""
 
 
 @frozen

@@ -46,9 +46,11 @@ from detente.engine.commands import Command, HangUp, MakePledge, Propose, Respon
 from detente.engine.orders import Script
 from detente.engine.orders import next_command as script_command
 from detente.engine.ruleset import (
+    COERCIVE,
     SOLIDARITY,
     Ruleset,
 )
+from detente.engine.ruleset import COOPERATIVE as READS_COOPERATIVE
 from detente.engine.scenario import DEFAULT_BOT, Actor, Scenario
 from detente.engine.seat import COOPERATIVE, ESCALATORY, Seat, tone
 from detente.engine.state import Order, State
@@ -185,6 +187,10 @@ class Policy:
         """What to say on an answered call."""
         return rng.choice(self.lines)
 
+    def tone(self, seat: Seat, call: ProposalView, rng: random.Random) -> str:
+        """The call tone to say it in (one of the ruleset's), or empty for none."""
+        return ""
+
     def restraint(self, seat: Seat, call: ProposalView, turns: int) -> tuple[str, str, int] | None:
         """A pledge of restraint the policy can keep, the ruleset's first choice that applies
         (:attr:`PledgeType.restraint`): one that names a region names one bordering the other side."""
@@ -243,6 +249,9 @@ class RandomPolicy(Policy):
         left = seat.scenario.turns.limit - seat.turn + 1
         return (kind, region, rng.randint(1, min(2, left)))
 
+    def tone(self, seat: Seat, call: ProposalView, rng: random.Random) -> str:
+        return rng.choice(["", *seat.any_call_tone])
+
 
 @frozen
 class Dove(Policy):
@@ -265,6 +274,9 @@ class Dove(Policy):
 
     def pledge(self, seat: Seat, call: ProposalView, rng: random.Random) -> tuple[str, str, int] | None:
         return self.restraint(seat, call, 2)
+
+    def tone(self, seat: Seat, call: ProposalView, rng: random.Random) -> str:
+        return next(iter(seat.call_tones(READS_COOPERATIVE)), "")
 
 
 @frozen
@@ -291,6 +303,14 @@ class Hawk(Policy):
 
     def accept(self, seat: Seat, p: ProposalView, rng: random.Random) -> bool:
         return rng.random() < (0.8 if seat.allied(p.by) else 0.25)
+
+    def tone(self, seat: Seat, call: ProposalView, rng: random.Random) -> str:
+        # Warnings and demands for a rival; an ally hears what a dove would say.
+        other = call.by if call.by != seat.team else call.to[0]
+        if seat.allied(other):
+            return next(iter(seat.call_tones(READS_COOPERATIVE)), "")
+        coercive = seat.call_tones(COERCIVE)
+        return rng.choice(coercive) if coercive else ""
 
 
 @frozen
@@ -327,6 +347,11 @@ class TitForTat(Policy):
         if seat.stance(other) == COOPERATIVE:
             return "We will match restraint with restraint."
         return "Every move against us will be answered in kind."
+
+    def tone(self, seat: Seat, call: ProposalView, rng: random.Random) -> str:
+        other = call.by if call.by != seat.team else call.to[0]
+        reads = READS_COOPERATIVE if seat.stance(other) == COOPERATIVE else COERCIVE
+        return next(iter(seat.call_tones(reads)), "")
 
 
 BOTS: Mapping[str, Policy] = {
@@ -502,7 +527,8 @@ def bot_command(
             if pledge is not None and not pledged:
                 kind, region, turns = pledge
                 return MakePledge(team=team, proposal=p.id, kind=kind, region=region, turns=turns)
-            return Say(team=team, proposal=p.id, text=policy.line(seat, p, r))
+            line = policy.line(seat, p, r)
+            return Say(team=team, proposal=p.id, text=line, tone=policy.tone(seat, p, r))
         if all(t in bot_teams and t in spoke for t in (p.by, *p.to) if t != team):
             return HangUp(team=team, proposal=p.id)
     made = sum(1 for p in mine if p.by == team)

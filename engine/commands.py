@@ -60,6 +60,9 @@ class Say:
     team: str
     proposal: str
     text: str
+    tone: str = ""
+    """The tone the line is said in (one of the ruleset's call tones: a reassurance, a warning
+    …); empty: none. A side's tone for the call is that of its last line that gave one."""
 
 
 @frozen
@@ -94,6 +97,18 @@ class HangUp:
     type: ClassVar[str] = "hang_up"
     team: str
     proposal: str
+
+
+@frozen
+class RateCall:
+    """The facilitator rates an answered call of this turn, in progress or ended: how much what
+    was said helped (+1, +2) or harmed (-1, -2); the ruleset says what a rating does."""
+
+    type: ClassVar[str] = "rate_call"
+    proposal: str
+    """The call's id (``"3-1"``)."""
+    rating: int
+    """-2 to +2 (:data:`detente.engine.ruleset.RATINGS`)."""
 
 
 @frozen
@@ -263,6 +278,7 @@ Command = (
     | Send
     | MakePledge
     | HangUp
+    | RateCall
     | Withdraw
     | SubmitOrders
     | AddInject
@@ -289,6 +305,7 @@ COMMAND_TYPES: dict[str, type] = {
         Send,
         MakePledge,
         HangUp,
+        RateCall,
         Withdraw,
         SubmitOrders,
         AddInject,

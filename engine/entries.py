@@ -195,6 +195,8 @@ class Said(_AboutProposal):
     kind: ClassVar[str] = "message"
     by: str = ""
     text: str = ""
+    tone: str = ""
+    """The call tone it was said in (the ruleset's); empty: none given."""
 
 
 @frozen
@@ -229,6 +231,15 @@ class Arrived(TimelineEntry):
 class HungUp(_AboutProposal):
     kind: ClassVar[str] = "hang_up"
     by: str = ""
+
+
+@frozen
+class CallRated(_AboutProposal):
+    """The facilitator rated an answered call."""
+
+    kind: ClassVar[str] = "rating"
+    rating: int = 0
+    """-2 (it made things much worse) to +2 (it helped a great deal)."""
 
 
 @frozen
@@ -548,9 +559,9 @@ TYPES: dict[str, type[TimelineEntry]] = {
     t.kind: t
     for t in (
         Started, Drawn, PhaseBegan, InjectDelivered, ValueChanged, Overridden, OrdersSealed, Proposed,
-        Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, Withdrawn, Pledged, PledgeSettled,
-        Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated, Notified, Flagged,
-        Marked, IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
+        Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, CallRated, Withdrawn, Pledged,
+        PledgeSettled, Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated,
+        Notified, Flagged, Marked, IncidentHappened, ClockSet, Annulled, Noted, ObjectiveChanged, Ended,
         Argued, CountersAsked, Countered, Judged, Narrated,
     )
 }
@@ -621,6 +632,7 @@ __all__ = [
     "Argued",
     "Arrived",
     "Breached",
+    "CallRated",
     "ClockSet",
     "Countered",
     "CountersAsked",

@@ -56,7 +56,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "response": ("id, by, accept", "a target answered a proposal"),
     "unanswered": ("id, by", "the phase ended with these targets not answering"),
     "settled": ("id", "every target of a proposal has answered"),
-    "message": ("id, by, text", "a line said on a call"),
+    "message": ("id, by, text, tone", "a line said on a call (tone: the call tone it was said in, if any)"),
     "sent": ("id, channel, by, to, text, due",
              "a message was sent on a slow channel (due: the [turn, phase] it arrives)"),
     "arrived": ("id, channel, by, to, text, sent", "a message on a slow channel arrived (sent: the turn)"),
@@ -74,6 +74,7 @@ KINDS: dict[str, tuple[str, str]] = {
                      "what they found: confirmed or exposed (missed, the facilitator's: a false one they "
                      "did not catch)"),
     "hang_up": ("id, by", "a call ended"),
+    "rating": ("id, rating", "the facilitator rated an answered call, -2 to +2"),
     "withdrawn": ("id, by, cost", "the proposer withdrew an unanswered call or proposal (cost: returned)"),
     "move": ("team, order, result, text", "a move was resolved, with its result in words"),
     "roll": ("id, p, value, success, inputs, about", "a seeded roll: success when value < p"),
@@ -217,7 +218,12 @@ def _withdrawn(w: Working, e: Read) -> None:
 
 def _message(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
-    _update_proposal(w, e["id"], transcript=(*p.transcript, Message(by=e["by"], text=e["text"])))
+    line = Message(by=e["by"], text=e["text"], tone=e.get("tone", ""))
+    _update_proposal(w, e["id"], transcript=(*p.transcript, line))
+
+
+def _rating(w: Working, e: Read) -> None:
+    _update_proposal(w, e["id"], rating=e["rating"])
 
 
 def _sent(w: Working, e: Read) -> None:
@@ -335,6 +341,7 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "declaration": _nothing,
     "verification": _nothing,
     "hang_up": _hang_up,
+    "rating": _rating,
     "withdrawn": _withdrawn,
     "move": _nothing,
     "roll": _nothing,

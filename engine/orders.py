@@ -18,7 +18,7 @@ The orders file format is documented in docs/authoring.md::
       from = "blue"
       move = "hotline_call"
       accept = true
-      transcript = [ { by = "blue", text = "..." } ]
+      transcript = [ { by = "blue", text = "...", tone = "..." } ]   # tone: optional
       pledges = [ { by = "blue", kind = "no_deployment", region = "strait", turns = 2 } ]
       [turn.orders]                  # sealed orders per team
       blue = [ { move = "deploy", force = "blue-fleet", region = "strait" } ]
@@ -61,7 +61,8 @@ class Answer:
     """The proposer (``from`` in the file)."""
     move: str
     accept: bool
-    transcript: tuple[tuple[str, str], ...] = ()
+    transcript: tuple[tuple[str, str, str], ...] = ()
+    """(by, text, tone): tone empty where the line gives none."""
     pledges: tuple[tuple[str, str, str, int], ...] = ()
     """(by, kind, region, turns)."""
 
@@ -219,13 +220,13 @@ def parse_script(text: str, path: str = "<orders>") -> Script:
             for k, line in enumerate(c.get(a, wa, "transcript", list, [])):
                 wl = (*wa, "transcript", k)
                 if isinstance(line, dict):
-                    c.unknown(line, wl, ("by", "text"))
+                    c.unknown(line, wl, ("by", "text", "tone"))
                     by, said = (
                         c.get(line, wl, "by", str, required=True),
                         c.get(line, wl, "text", str, required=True),
                     )
                     if by and said:
-                        lines.append((by, said))
+                        lines.append((by, said, c.get(line, wl, "tone", str, "")))
                 else:
                     c.fail(wl, 'expected { by = "team", text = "..." }')
             pledges = []
@@ -327,8 +328,8 @@ def next_command(state: State, script: Script) -> Command | None:
                 a = answer or _answer_for(ts, p.by, p.order.move, p.to[0])
                 said = len(p.transcript)
                 if a is not None and said < len(a.transcript):
-                    by, text = a.transcript[said]
-                    return Say(team=by, proposal=p.id, text=text)
+                    by, text, tone = a.transcript[said]
+                    return Say(team=by, proposal=p.id, text=text, tone=tone)
                 made = sum(1 for pl in state.pledges.values() if pl.id.startswith(f"{p.id}-"))
                 if a is not None and made < len(a.pledges):
                     by, kind, region, turns = a.pledges[made]

@@ -38,9 +38,9 @@ RANGES = "ranges"
 """The section of a ruleset's numbers that holds :data:`Ranges` rather than numbers."""
 
 TITLES = "titles"
-"""The section of a ruleset's numbers that holds the titles people read: ``moves`` and
-``pledges`` tables of id → title. Taken out of the numbers into :attr:`MoveType.title` and
-:attr:`PledgeType.title`, so no scenario can override it."""
+"""The section of a ruleset's numbers that holds the titles people read: ``moves``, ``pledges``
+and ``tones`` tables of id → title. Taken out of the numbers into :attr:`MoveType.title`,
+:attr:`PledgeType.title` and :attr:`CallTone.title`, so no scenario can override it."""
 
 
 def default_title(name: str) -> str:
@@ -124,6 +124,12 @@ class MoveType:
     """Consent moves: a target declined (fourth argument False) or left it unanswered (True)."""
     opens_call: bool = False
     """Whether acceptance opens a call where the two sides talk and may pledge."""
+    ended: Callable[[Resolution, Proposal], None] | None = None
+    """Calls: the call ended (either side hung up, or communications closed with it open): what
+    was said on it (each side's :class:`CallTone`, the pledges made) takes effect, once."""
+    rated: Callable[[Resolution, Proposal, int], None] | None = None
+    """Calls: the facilitator rated the answered call (:data:`RATINGS`); its effect, at once.
+    None: the facilitator cannot rate calls of this move."""
     tone: str = NEUTRAL
     """How other teams read the move (:data:`TONES`): what bots weigh, and how a report sums up a
     team's conduct. A ``transparent`` move reads as cooperative and is a transparency measure."""
@@ -188,6 +194,31 @@ class PledgeType:
     restraint: int = 0
     """Whether it promises restraint (0: it does not), and if so the order in which a bot
     prefers to offer it on a call (1 first). A report holds a team to a promise of restraint."""
+
+
+RATINGS = range(-2, 3)
+"""What the facilitator may rate an answered call: -2 (it made things much worse) to +2 (it
+helped a great deal); 0 records a call that changed nothing."""
+
+
+@frozen
+class CallTone:
+    """A tone a side of an answered call can give its words (a reassurance, a warning …): what
+    the call carried, which decides its effect when it ends (:attr:`MoveType.ended`)."""
+
+    name: str
+    """Identifier, in commands and logs (the tone of a ``say`` command)."""
+    reads: str
+    """How the other side takes it (:data:`TONES`): what a bot weighs when it picks one."""
+    description: str
+    """What saying it does, in a few words, for the call screen's choice."""
+    title: str = ""
+    """What people read for it (``"Reassure"``). Filled from the ruleset's ``[titles.tones]``
+    (or :func:`default_title`) when the ruleset is made."""
+
+
+def _tones_by_name(tones: Mapping[str, CallTone] | Iterable[CallTone]) -> Mapping[str, CallTone]:
+    return tones if isinstance(tones, Mapping) else {t.name: t for t in tones}
 
 
 @frozen
@@ -339,6 +370,12 @@ class Ruleset:
     moves: Mapping[str, MoveType]
     """All move types, by name."""
     pledges: Mapping[str, PledgeType] = field(factory=dict)
+    call_tones: Mapping[str, CallTone] = field(factory=dict, converter=_tones_by_name)
+    """The tones a side of an answered call can give its words, by name, in the order screens
+    offer them (a sequence is keyed by name); empty: calls carry no tone."""
+    default_tone: str = ""
+    """The tone (a key of :attr:`call_tones`) a side that chose none on an answered call counts
+    as; empty if none."""
     steps: tuple[Step, ...] = ()
     """Adjudication, in order. A step may resolve one family of sealed orders or run a
     turn-wide process (incidents, collective defence, end checks)."""
@@ -385,6 +422,8 @@ class Ruleset:
     override outside its range, so that no scenario can make play overflow or stall."""
 
     def __attrs_post_init__(self) -> None:
+        if self.default_tone and self.default_tone not in self.call_tones:
+            raise ValueError(f"default_tone {self.default_tone!r} is not one of the call tones")
         self._take_titles()
         declared = self.numbers.get(RANGES)
         if declared is None:
@@ -401,7 +440,7 @@ class Ruleset:
         # Frozen, like the ranges: the titles are declared as data next to the numbers, read
         # once here into each move and pledge kind, and the numbers keep only numbers.
         titles = self.numbers.get(TITLES, {})
-        moves, pledges = titles.get("moves", {}), titles.get("pledges", {})
+        moves, pledges, tones = titles.get("moves", {}), titles.get("pledges", {}), titles.get("tones", {})
         object.__setattr__(self, "moves", {
             k: mt if mt.title and k not in moves else evolve(mt, title=moves.get(k) or default_title(k))
             for k, mt in self.moves.items()
@@ -409,6 +448,10 @@ class Ruleset:
         object.__setattr__(self, "pledges", {
             k: pt if pt.title and k not in pledges else evolve(pt, title=pledges.get(k) or default_title(k))
             for k, pt in self.pledges.items()
+        })
+        object.__setattr__(self, "call_tones", {
+            k: ct if ct.title and k not in tones else evolve(ct, title=tones.get(k) or default_title(k))
+            for k, ct in self.call_tones.items()
         })
         if TITLES in self.numbers:
             object.__setattr__(self, "numbers", {k: v for k, v in self.numbers.items() if k != TITLES})

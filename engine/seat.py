@@ -250,6 +250,16 @@ class Seat:
         """The ruleset's pledge kinds: name → whether it names a region."""
         return {k: p.needs_region for k, p in self._ruleset.pledges.items()}
 
+    def call_tones(self, reads: str) -> list[str]:
+        """The ruleset's call tones the other side reads as ``reads`` (``cooperative``,
+        ``coercive`` …), in the ruleset's order."""
+        return [k for k, t in self._ruleset.call_tones.items() if t.reads == reads]
+
+    @property
+    def any_call_tone(self) -> list[str]:
+        """Every call tone of the ruleset, in its order."""
+        return list(self._ruleset.call_tones)
+
     @property
     def restraints(self) -> list[tuple[str, bool]]:
         """The pledges of restraint a bot may offer, the ruleset's first choice first: (kind,

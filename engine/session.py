@@ -42,6 +42,7 @@ from detente.engine.commands import (
     Note,
     Override,
     Propose,
+    RateCall,
     Respond,
     Say,
     Send,
@@ -52,7 +53,7 @@ from detente.engine.commands import (
 from detente.engine.conditions import Facts, compile_scenario
 from detente.engine.events import Event, fold_all
 from detente.engine.expr import Condition
-from detente.engine.ruleset import Ruleset, find_ruleset
+from detente.engine.ruleset import RATINGS, Ruleset, find_ruleset
 from detente.engine.scenario import PHASES, Channel, Effect, Inject, Scenario
 from detente.engine.state import (
     LETTER_PREFIX,
@@ -222,7 +223,15 @@ class Session:
                     for t in silent:
                         mt.decline(r, r.state.proposals[p.id], t, True)
             elif p.status == "talking":
-                r.emit("hang_up", _parties(p), id=p.id, by="facilitator")
+                self._end_call(r, p, "facilitator")
+
+    def _end_call(self, r: Resolution, p: Proposal, by: str) -> None:
+        """A call ends (``by``: the side that hung up, or ``facilitator`` when communications
+        close): what was said on it takes effect, once (a call ends once)."""
+        r.emit("hang_up", _parties(p), id=p.id, by=by)
+        ended = self.ruleset.moves[p.order.move].ended
+        if ended is not None:
+            ended(r, r.state.proposals[p.id])
 
     def _publish(self, r: Resolution) -> None:
         """Results are out: track objectives and check whether the game ends."""
@@ -407,8 +416,14 @@ def _say(s: Session, c: Say) -> Resolution | str:
         return "say something: the message is empty"
     if len(text) > MAX_TEXT:
         return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
+    tones = s.ruleset.call_tones
+    if c.tone and c.tone not in tones:
+        known = f"tones: {', '.join(tones)}" if tones else "this ruleset's calls carry no tone"
+        return f"unknown tone {c.tone!r} ({known})"
     r = s._resolution()
-    r.emit("message", _parties(p), id=p.id, by=c.team, text=text)
+    # The tone only when one is given: a line without one is logged as it always was.
+    tone = {"tone": c.tone} if c.tone else {}
+    r.emit("message", _parties(p), id=p.id, by=c.team, text=text, **tone)
     return r
 
 
@@ -479,7 +494,29 @@ def _hang_up(s: Session, c: HangUp) -> Resolution | str:
     if isinstance(p, str):
         return p
     r = s._resolution()
-    r.emit("hang_up", _parties(p), id=p.id, by=c.team)
+    s._end_call(r, p, c.team)
+    return r
+
+
+def _rate_call(s: Session, c: RateCall) -> Resolution | str:
+    st = s.state
+    p = st.proposals.get(c.proposal)
+    mt = s.ruleset.moves.get(p.order.move) if p is not None else None
+    if p is None or mt is None or not mt.opens_call:
+        return f"no call {c.proposal!r} this turn"
+    if mt.rated is None:
+        return f"the {s.scenario.rules.name} rules give a rating of a call no effect"
+    if st.phase not in ("communications", "orders"):
+        return f"a call is rated before adjudication: in communications or orders (now: {st.phase})"
+    if p.status not in ("talking", "ended"):
+        return f"call {p.id} was not answered: there is nothing to rate"
+    if p.rating is not None:
+        return f"call {p.id} is already rated {p.rating:+d}"
+    if type(c.rating) is not int or c.rating not in RATINGS:
+        return f"a call is rated from {RATINGS[0]} to {RATINGS[-1]:+d}, not {c.rating!r}"
+    r = s._resolution()
+    r.emit("rating", _parties(p), id=p.id, rating=c.rating)
+    mt.rated(r, r.state.proposals[p.id], c.rating)
     return r
 
 
@@ -711,6 +748,7 @@ _HANDLERS: dict[type, Any] = {
     Send: _send,
     MakePledge: _pledge,
     HangUp: _hang_up,
+    RateCall: _rate_call,
     Withdraw: _withdraw,
     SubmitOrders: _orders,
     AddInject: _inject,

@@ -133,6 +133,8 @@ class Message:
 
     by: str
     text: str
+    tone: str = ""
+    """The call tone it was said in (the ruleset's); empty: none given."""
 
 
 @frozen(slots=False)
@@ -153,6 +155,13 @@ class Proposal:
     """``open``, ``settled`` (everyone answered or time ran out), or for a call ``talking``/``ended``."""
     transcript: tuple[Message, ...] = ()
     """For an answered call: what was said."""
+    rating: int | None = None
+    """For an answered call: the facilitator's rating of it (-2 to +2), None while unrated."""
+
+    def tone_of(self, team: str) -> str:
+        """The call tone ``team`` chose on this call: that of its last line that gave one;
+        empty if none did."""
+        return next((m.tone for m in reversed(self.transcript) if m.by == team and m.tone), "")
 
 
 @frozen(slots=False)

@@ -106,6 +106,16 @@ class ProposalView:
     call: bool = False
     """Whether answering it opens a call where the two sides talk (the ruleset's
     :attr:`~detente.engine.ruleset.MoveType.opens_call`)."""
+    tones: tuple[str, ...] = ()
+    """The call tone of each line of :attr:`transcript`, in order (empty where none was given)."""
+    rating: int | None = None
+    """For an answered call: the facilitator's rating (-2 to +2), None while unrated."""
+
+    def tone_of(self, team: str) -> str:
+        """The call tone ``team`` chose on this call: that of its last line that gave one;
+        empty if none did."""
+        said = zip(self.transcript, self.tones, strict=False)
+        return next((tone for (by, _), tone in reversed(list(said)) if by == team and tone), "")
 
 
 @frozen
@@ -270,6 +280,8 @@ def proposal_view(p: Proposal, ruleset: Ruleset | None = None) -> ProposalView:
         status=p.status,
         transcript=tuple((m.by, m.text) for m in p.transcript),
         call=mt is not None and mt.opens_call,
+        tones=tuple(m.tone for m in p.transcript),
+        rating=p.rating,
     )
 
 

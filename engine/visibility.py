@@ -171,6 +171,7 @@ EVENTS: dict[str, EventRule] = {
     # confirmation: only the facilitator reads that it was missed.
     "verification": EventRule("stamped", secret=("missed",)),
     "hang_up": _STAMPED,
+    "rating": _STAMPED,  # stamped with the call's parties: the facilitator's verdict on their call
     "withdrawn": _STAMPED,
     "move": _STAMPED,  # stamped by the rule that resolved it (a private move: its parties)
     "roll": _FACILITATOR,

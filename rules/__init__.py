@@ -29,6 +29,8 @@ ruleset = Ruleset(
         for mt in family.MOVES
     },
     pledges={pt.name: pt for pt in hotline.PLEDGES},
+    call_tones=hotline.CALL_TONES,
+    default_tone=hotline.DEFAULT_TONE,
     steps=(
         *hotline.STEPS,
         *transparency.STEPS,
@@ -50,8 +52,8 @@ ruleset = Ruleset(
     # What each move and step can change, for the scenario linter (``detente validate
     # --strict``); tests/engine/test_lint.py checks it against many random games.
     changes={
-        "hotline_call": ("tension", "trust", "threat", "called", "answered", "declined",
-                         "pledged"),
+        "hotline_call": ("tension", "trust", "threat", "information", "called", "answered",
+                         "declined", "pledged"),
         "propose_hotline": ("hotline", "trust"),
         "notify_activity": ("trust",),
         "invite_observers": ("information", "trust", "threat"),

@@ -2,7 +2,10 @@
 
 Grounding (docs/rules.md, "Grounding: hotline"): the 1963 Moscow–Washington hotline speeds
 messages but does not make them friendly; answering is a choice, and an unanswered call is
-itself a signal (the EP-3 collision, April 2001; the refused calls of February 2023).
+itself a signal (the EP-3 collision, April 2001; the refused calls of February 2023). What a
+call does depends on what was said on it: the tone each side chose (the Kennedy–Khrushchev
+letters of October 1962 carried reassurance, warnings and demands), the pledges made, and the
+facilitator's rating of it; a call that only trades demands raises tension.
 """
 
 from __future__ import annotations
@@ -10,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from detente.engine.ruleset import COOPERATIVE, MoveType, Param, PledgeType, Step
+from detente.engine.ruleset import (
+    COERCIVE,
+    COOPERATIVE,
+    TRANSPARENT,
+    CallTone,
+    MoveType,
+    Param,
+    PledgeType,
+    Step,
+)
 from detente.engine.state import Order, Pledge, Proposal, Reading, pair
 from detente.rules import verification
 from detente.rules.common import both_ways, name, not_proposed, notified, others, region_name
@@ -33,14 +45,84 @@ def _call_choices(state: Reading, team: str) -> Mapping[str, tuple[str, ...]]:
 
 
 def _call_accept(r: Resolution, p: Proposal, responder: str) -> None:
-    n = r.numbers["hotline"]
+    # The pair talks: calmer for the rest of the turn (fewer incidents). What the call does to
+    # tension, trust and threat waits for what is said on it (_call_ended).
     a, b = pair(p.by, responder)
-    parties = [a, b]
-    cause = f"hotline call between {name(r.state, p.by)} and {name(r.state, responder)} answered"
-    # The call is private: third parties see the tension but not why it moved.
-    r.change("tension", parties, add=-n["answered_tension"], cause=cause, vis=parties)
-    both_ways(r, "trust", p.by, responder, n["answered_trust"], cause)
     r.emit("flag", "fac", flag=f"calm:{a}:{b}")
+
+
+#: The tones a side of an answered call can choose (the call screen offers them in this order).
+CALL_TONES = (
+    CallTone("reassure", COOPERATIVE, "say you mean no harm: lowers tension and their threat felt"),
+    CallTone("apologise", COOPERATIVE, "regret what happened: lowers tension, raises their trust"),
+    CallTone("inform", TRANSPARENT, "explain what you are doing: they know more of you"),
+    CallTone("warn", COERCIVE, "say where your line is: they feel more threat, and know more"),
+    CallTone("demand", COERCIVE, "insist on what you want: raises tension, lowers their trust"),
+)
+DEFAULT_TONE = "inform"
+"""What a side that chose no tone counts as: it talked, and the other learned something."""
+
+_SAID = {"reassure": "reassured", "apologise": "apologised", "inform": "informed",
+         "warn": "warned", "demand": "made demands"}
+
+# The sign each tone gives each of its numbers (``hotline.<tone>_<value>``, all given as sizes):
+# the pair's tension, and the listener's threat perceived from, trust in and information on
+# the speaker.
+_TONE_SIGNS: dict[str, dict[str, int]] = {
+    "reassure": {"tension": -1, "threat": -1},
+    "apologise": {"tension": -1, "trust": 1},
+    "inform": {"information": 1},
+    "warn": {"threat": 1, "information": 1},
+    "demand": {"tension": 1, "trust": -1},
+}
+
+
+def _tone_effect(n: Mapping[str, float], tone: str, value: str) -> float:
+    sign = _TONE_SIGNS.get(tone, {}).get(value, 0)
+    return sign * n[f"{tone}_{value}"] if sign else 0
+
+
+def _on_call(r: Resolution, p: Proposal) -> list[Pledge]:
+    """The pledges made on call ``p`` (their ids are the call's, then a number)."""
+    return [pl for pid, pl in sorted(r.state.pledges.items()) if pid.startswith(f"{p.id}-")]
+
+
+def _call_ended(r: Resolution, p: Proposal) -> None:
+    n = r.numbers["hotline"]
+    st = r.state
+    caller, callee = p.by, p.to[0]
+    parties = [caller, callee]
+    tones = {side: p.tone_of(side) or DEFAULT_TONE for side in parties}
+    pledges = _on_call(r, p)
+    said = [f"{name(st, side)} {_SAID[tones[side]]}" + ("" if p.tone_of(side) else " (no tone chosen)")
+            for side in parties]
+    made = f"; {len(pledges)} pledge{'s' if len(pledges) != 1 else ''} made" if pledges else ""
+    cause = f"hotline call between {name(st, caller)} and {name(st, callee)}: {', '.join(said)}{made}"
+    tension = -n["answered_tension"] - n["pledge_tension"] * len(pledges)
+    tension += sum(_tone_effect(n, tones[side], "tension") for side in parties)
+    # The call is private: third parties see the tension move but not why.
+    r.change("tension", parties, add=tension, cause=cause, vis=parties)
+    for speaker, listener in ((caller, callee), (callee, caller)):
+        tone = tones[speaker]
+        given = sum(1 for pl in pledges if pl.by == speaker)
+        threat = _tone_effect(n, tone, "threat") - n["pledge_threat"] * given
+        trust = n["answered_trust"] + _tone_effect(n, tone, "trust")
+        for value, add in (("threat", threat), ("trust", trust),
+                           ("information", _tone_effect(n, tone, "information"))):
+            if add:
+                r.change(value, [listener, speaker], add=add, cause=cause)
+
+
+def _call_rated(r: Resolution, p: Proposal, rating: int) -> None:
+    n = r.numbers["hotline"]
+    caller, callee = p.by, p.to[0]
+    parties = [caller, callee]
+    verdict = "helped" if rating > 0 else "made things worse" if rating < 0 else "changed nothing"
+    cause = (f"the facilitator rated the call between {name(r.state, caller)} and "
+             f"{name(r.state, callee)} {rating:+d}: it {verdict}")
+    if rating:
+        r.change("tension", parties, add=-rating * n["rating_tension"], cause=cause, vis=parties)
+        both_ways(r, "trust", caller, callee, rating * n["rating_trust"], cause)
 
 
 def _call_decline(r: Resolution, p: Proposal, responder: str, unanswered: bool) -> None:
@@ -65,6 +147,8 @@ hotline_call = MoveType(
     accept=_call_accept,
     decline=_call_decline,
     opens_call=True,
+    ended=_call_ended,
+    rated=_call_rated,
 )
 
 

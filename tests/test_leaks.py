@@ -75,7 +75,7 @@ NEUTRAL = "facilitator adjustment"
 PUBLIC_VALUES = ("tension", "hotline", "agreement", "readiness", "proximity", "incidents")
 HIDDEN_KINDS = ("roll", "flag", "note", "command")
 PROPOSAL_KINDS = (
-    "proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "withdrawn",
+    "proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "rating", "withdrawn",
 )
 ARGUED_KINDS = ("argued", "counters_asked", "countered", "judged", "narrated")
 
@@ -236,7 +236,8 @@ def private_causes(p: Played) -> dict[str, set[str]]:
                 audience = None
             elif e["kind"] == "inject":
                 audience = set(e["to"]) or None
-            elif e["kind"] in ("response", "unanswered"):
+            elif e["kind"] in ("response", "unanswered", "hang_up", "rating"):
+                # An answer, and what was said on a call when it ends or is rated: its parties'.
                 audience = parties[e["id"]]
             elif e["kind"] == "narrated":
                 audience = None if e["public"] else argued_audience(p.events)[e["id"]]
@@ -565,3 +566,51 @@ def test_the_corners_are_reached(played: Played) -> None:
     member = next(e["to"][0] for e in p.events if e["kind"] == "counters_asked")
     narratives = [e["narrative"] for e in seen_by(p, p.events, member) if e["kind"] == "narrated"]
     assert narratives == [f"{MARK} private narrative", f"{MARK} announced narrative"]
+
+
+def test_a_third_team_never_learns_the_tones_or_the_rating_of_a_call(tmp_path: Path) -> None:
+    """Issue 12: each side's tone on a call, and the facilitator's rating of it, are seen by the
+    two parties and the facilitator only; a third team sees the tension move, never why."""
+    from detente.engine.commands import Advance, HangUp, Propose, RateCall, Respond, Say, Start
+    from detente.engine.state import Order
+    from detente.tui.render.report import load_report
+
+    scenario = load_scenario(ROOT / "scenarios" / "strait_standoff.toml")
+    words = (f"{MARK} we mean no harm", f"{MARK} leave the strait")
+    with RecordedSession.create(scenario, tmp_path / "call.jsonl") as rec:
+        for c in (Start(), Advance()):
+            assert rec.apply(c).accepted
+        caller, callee = next((a, b) for a in scenario.actor_ids for b in scenario.actor_ids
+                              if a < b and rec.state.value("hotline", a, b))
+        for c in (Propose(caller, Order("hotline_call", target=callee)), Respond(callee, "1-1", True),
+                  Say(caller, "1-1", words[0], tone="reassure"), Say(callee, "1-1", words[1], tone="demand"),
+                  RateCall("1-1", -1), HangUp(caller, "1-1"), Advance()):
+            result = rec.apply(c)
+            assert result.accepted, getattr(result, "reason", "")
+        events = list(replay(rec.path).events)
+        state = rec.state
+    parties = {caller, callee}
+    tones = {"reassure", "demand"}
+    causes = {e["cause"] for e in events if e["kind"] == "changed" and "call between" in e["cause"]}
+    assert any("reassured" in c and "made demands" in c for c in causes), causes
+    assert any("rated the call" in c for c in causes), causes
+    for role in [*scenario.actor_ids, PUBLIC, FACILITATOR]:
+        seen = timeline(events, role, scenario)
+        said = [e.get("tone") for e in seen if e["kind"] == "message"]
+        rated = [e["rating"] for e in seen if e["kind"] == "rating"]
+        calls = [p for p in view(state, role).proposals if p.id == "1-1"]
+        report = load_report(tmp_path / "call.jsonl", role)
+        text = render_markdown(report)
+        if role in parties or role == FACILITATOR:
+            assert said == ["reassure", "demand"] and rated == [-1], role
+            assert {calls[0].tone_of(caller), calls[0].tone_of(callee)} == tones and calls[0].rating == -1
+            assert "Tone: " in text and "rated the call" in text and "Reassure" in text, role
+            continue
+        assert not said and not rated and not calls, f"{role} sees the call"
+        assert not any(e.get("cause") in causes for e in seen), f"{role} reads why tension moved"
+        assert any(e["kind"] == "changed" and e["value"] == "tension" and set(e["of"]) == parties
+                   for e in seen), f"{role} sees the tension of the pair move"
+        for forbidden in (*words, *causes, "reassure", "Reassure", "made demands", "rated the call"):
+            assert forbidden not in text, f"{role}'s report holds {forbidden!r}"
+            assert forbidden not in _json(seen), f"{role}'s timeline holds {forbidden!r}"
+

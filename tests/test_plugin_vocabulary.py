@@ -25,7 +25,7 @@ ENGINE_WORDS = {
 
 def vocabulary() -> set[str]:
     rs = find_ruleset("defense-diplomacy")
-    words = {*rs.moves, *rs.tracks, *rs.pledges, *rs.outcomes, *(e.name for e in rs.endings)}
+    words = {*rs.moves, *rs.tracks, *rs.pledges, *rs.call_tones, *rs.outcomes, *(e.name for e in rs.endings)}
     return words - set(ENGINE_WORDS)
 
 

@@ -19,7 +19,8 @@ from detente.engine.bots import (
     parse_bot_specs,
     tone,
 )
-from detente.engine.commands import Advance, Command, Respond, Start, SubmitOrders, actor_of
+from detente.engine.commands import Advance, Command, Propose, Respond, Say, Start, SubmitOrders, actor_of
+from detente.engine.events import set_value
 from detente.engine.loader import load_scenario
 from detente.engine.orders import parse_script
 from detente.engine.session import Accepted, Session, new_session
@@ -170,6 +171,32 @@ def test_a_bot_decides_the_same_whatever_another_team_sealed(policy: str) -> Non
     ]
     assert got[0] == got[1]
     assert isinstance(got[0], SubmitOrders) and got[0].team == "blue"
+
+
+def _on_a_call(seed: int) -> Session:
+    """MINI in communications, a hotline between blue and red, and blue answering red's call."""
+    session = new_session(MINI, seed)
+    for cmd in (Start(), Advance()):
+        session.apply(cmd)
+    session.state = set_value(session.state, "hotline", ("blue", "red"), True)
+    for cmd in (Propose("red", Order("hotline_call", target="blue")), Respond("blue", "1-1", True)):
+        assert session.apply(cmd).accepted
+    return session
+
+
+@pytest.mark.parametrize(("policy", "tones"), [("dove", {"reassure"}), ("hawk", {"warn", "demand"}),
+                                               ("tit-for-tat", {"reassure"})])
+def test_a_bot_speaks_on_a_call_in_a_tone_that_fits_its_policy(policy: str, tones: set[str]) -> None:
+    said = set()
+    for seed in range(8):
+        session = _on_a_call(seed)
+        bot = BOTS[policy]
+        while (cmd := bot_command(session.state, "blue", bot, session.ruleset, seed=seed)) is not None:
+            assert session.apply(cmd).accepted
+            if isinstance(cmd, Say):
+                said.add(cmd.tone)
+                break
+    assert said == tones
 
 
 def test_bot_specs_name_a_team_and_a_policy() -> None:

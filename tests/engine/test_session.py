@@ -126,11 +126,13 @@ def test_answered_call_transcript_pledge_and_hang_up(session: Session) -> None:
     pid = placed.events[0]["id"]
     assert session.waiting_for() == ("red",)
     ok(session, Respond("red", pid, True))
-    assert session.state.value("tension", "blue", "red") < tension
     ok(session, Say("blue", pid, "Our fleet stays in port."))
     ok(session, Say("red", pid, "Noted."))
     ok(session, MakePledge("blue", pid, "no_deployment", region="strait", turns=2))
+    # What the call does waits for its end (what was said on it decides).
+    assert session.state.value("tension", "blue", "red") == tension
     ok(session, HangUp("red", pid))
+    assert session.state.value("tension", "blue", "red") < tension
     call = session.state.proposals[pid]
     assert [m.text for m in call.transcript] == ["Our fleet stays in port.", "Noted."]
     assert call.status == "ended"

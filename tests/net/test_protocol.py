@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.engine.commands import COMMAND_TYPES, Advance, Override, Propose, SubmitOrders
+from detente.engine.commands import (
+    COMMAND_TYPES,
+    Advance,
+    Override,
+    Propose,
+    RateCall,
+    Say,
+    SubmitOrders,
+)
 from detente.engine.loader import load_scenario
 from detente.engine.randomplay import random_commands
 from detente.engine.session import new_session
@@ -93,6 +101,8 @@ def test_well_formed_commands_come_through_as_the_engine_writes_them() -> None:
         SubmitOrders(team="blue", orders=(Order(move="deploy", force="f", region="r"),)),
         Propose(team="red", order=Order(move="dialogue", targets=("blue", "green"))),
         Override(value="tension", of=("blue", "red"), to=40, reason="why", public="because"),
+        Say(team="blue", proposal="1-1", text="We mean no harm.", tone="reassure"),
+        RateCall(proposal="1-1", rating=-2),
     ):
         assert command_from_wire(json.loads(json.dumps(command_to_dict(command)))) == command
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from detente.engine.commands import Advance, Propose, Respond, Say, Start, SubmitOrders
+from detente.engine.commands import Advance, Propose, RateCall, Respond, Say, Start, SubmitOrders
 from detente.engine.entries import InjectDelivered, PhaseBegan, Said
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log
@@ -149,9 +149,15 @@ def test_apply_is_accepted_or_refused_as_the_local_client_answers(served, rec, c
     assert not refused.accepted and "only for itself" in refused.reason  # type: ignore[union-attr]
     assert red.apply(Respond(team="red", proposal=pid, accept=True)).accepted
     until(lambda: any(p.status == "talking" for p in blue.view("blue").proposals))
-    assert blue.apply(Say(team="blue", proposal=pid, text="Stand down?")).accepted
+    assert blue.apply(Say(team="blue", proposal=pid, text="Stand down?", tone="demand")).accepted
     until(lambda: any(p.transcript for p in red.view("red").proposals if p.id == pid))
-    assert [e for e in red.timeline("red") if isinstance(e, Said)][-1].text == "Stand down?"
+    said = [e for e in red.timeline("red") if isinstance(e, Said)][-1]
+    assert (said.text, said.tone) == ("Stand down?", "demand")
+    # The tone travels in the view, and the facilitator (only) rates the call over the wire.
+    assert next(p for p in red.view("red").proposals if p.id == pid).tone_of("blue") == "demand"
+    assert not blue.apply(RateCall(proposal=pid, rating=2)).accepted
+    assert fac.apply(RateCall(proposal=pid, rating=-1)).accepted
+    until(lambda: next(p for p in red.view("red").proposals if p.id == pid).rating == -1)
     # The team's moves come from the host, as the local ruleset's move types; another team's
     # are not this client's to know.
     assert "hotline_call" in {lm.move.name for lm in blue.moves("blue")}

@@ -35,7 +35,9 @@ KEY_HOME = {
        for k in ("solidarity_tension", "solidarity_cohesion", "solidarity_kept_cohesion")},
 }
 MOVE_PREFIXES = {
-    "hotline_call": ("answered_", "declined_", "unanswered_"),
+    # What a call does when it ends: its base, each side's tone, its pledges, the rating.
+    "hotline_call": ("answered_", "declined_", "unanswered_", "reassure_", "apologise_", "inform_",
+                     "warn_", "demand_", "pledge_", "rating_"),
     "propose_hotline": ("established_", "refused_"),
     "notify_activity": ("notice_",),
     "invite_observers": ("observers_",),
@@ -114,9 +116,9 @@ def test_every_number_is_documented_in_its_own_part_with_its_default() -> None:
 
 
 def test_a_number_in_the_wrong_part_or_with_the_wrong_value_is_caught() -> None:
-    moved = DOC.replace("`hotline.answered_trust` (2)", "(2)").replace(
-        "`hotline.refused_trust` (2)", "`hotline.refused_trust` (2), `hotline.answered_trust` (2)")
-    assert misplaced(moved) == ["hotline.answered_trust = 2 (in 'hotline_call')"]
+    moved = DOC.replace("`hotline.declined_trust` (4)", "(4)").replace(
+        "`hotline.refused_trust` (2)", "`hotline.refused_trust` (2), `hotline.declined_trust` (4)")
+    assert misplaced(moved) == ["hotline.declined_trust = 4 (in 'hotline_call')"]
     wrong = DOC.replace("`deployment.deploy_threat` (10)", "`deployment.deploy_threat` (12)")
     assert misplaced(wrong) == ["deployment.deploy_threat = 10 (in 'deploy')"]
     elsewhere = DOC.replace("`drift.rate` (0.25)", "a share").replace(

@@ -463,6 +463,11 @@ def _calls(r: Report) -> list[Block]:
                               f"{', '.join(r.name(t) for t in c.to)} — {answers}"))
         if c.transcript:
             out.append(Quote(tuple(f"{r.name(by)}: {text}" for by, text in c.transcript)))
+        if any(how == "answered" for how in c.answers.values()):
+            n = _names(r)
+            tones = "; ".join(f"{r.name(t)}: {n.tone_chosen(c.tones.get(t, ''))}" for t in (c.by, *c.to))
+            rated = f" The facilitator rated the call {c.rating:+d}." if c.rating is not None else ""
+            out.append(Para(f"Tone: {tones}.{rated}"))
         if c.pledges:
             made = {p.id: p for p in r.pledges}
             said = [_pledge_said(r, made[p]) if p in made else "a pledge" for p in c.pledges]

@@ -87,6 +87,10 @@ class Names:
     """Move id → what a call or proposal of it is (:func:`~detente.engine.aar.proposal_noun`)."""
     values: Mapping[str, str] = field(factory=dict)
     """The scenario's own values (``[[tracks]]``): id → title, as a sentence says it."""
+    tones: Mapping[str, tuple[str, str]] = field(factory=dict)
+    """Call tone → (title, what saying it does), in the ruleset's order (``[titles.tones]``)."""
+    default_tone: str = ""
+    """The call tone a side that chose none counts as (the ruleset's); empty if none."""
 
     @classmethod
     def of(cls, scenario: Scenario | None, ruleset: Ruleset | None = None) -> Names:
@@ -113,6 +117,8 @@ class Names:
             channels={c.id: c.name for c in scenario.channels},
             nouns={k: proposal_noun(ruleset, k) for k in ruleset.moves} if ruleset else {},
             values={k: in_sentence(t.label) for k, t in scenario.own_tracks.items()},
+            tones={k: (t.title, t.description) for k, t in ruleset.call_tones.items()} if ruleset else {},
+            default_tone=ruleset.default_tone if ruleset else "",
         )
 
     @classmethod
@@ -185,6 +191,24 @@ class Names:
     def pledge_title(self, kind: str) -> str:
         """A pledge kind's title (``No deployment``)."""
         return self.pledges[kind][0] if kind in self.pledges else default_title(kind)
+
+    def tone_title(self, tone: str) -> str:
+        """A call tone's title (``Reassure``); empty for no tone."""
+        return (self.tones[tone][0] if tone in self.tones else default_title(tone)) if tone else ""
+
+    def tone_chosen(self, tone: str) -> str:
+        """A side's tone on a call, as a person reads it: its title, or for a side that chose
+        none what that counts as (``no tone chosen (counts as Inform)``).
+
+        >>> n = Names(tones={"inform": ("Inform", "")}, default_tone="inform")
+        >>> n.tone_chosen("warn"), n.tone_chosen("")
+        ('Warn', 'no tone chosen (counts as Inform)')
+        """
+        if tone:
+            return self.tone_title(tone)
+        if self.default_tone:
+            return f"no tone chosen (counts as {self.tone_title(self.default_tone)})"
+        return "no tone chosen"
 
     def value_name(self, value: str) -> str:
         """A tracked value in words (``answer`` → ``chance of answering``; a scenario's own by
@@ -557,6 +581,10 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             return f"message from {n(e.by)} to {n(e.to)} by {nm.channel_name(e.channel)} arrived: “{e.text}”"
         case entries.Pledged():
             return f"pledge: {n(e.by)} to {n(e.to)}: {nm.pledge_text(e.pledge, e.region, e.until)}"
+        case entries.CallRated():
+            call = e.about
+            between = f"the call between {n(call.by)} and {nm.actors_names(call.to)}" if call else "a call"
+            return f"the facilitator rated {between} {e.rating:+d}"
         case entries.PledgeSettled(status="broken"):
             p = e.pledge
             if p is None:

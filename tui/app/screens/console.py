@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, RichLog, Static
 
-from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, Start
+from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, RateCall, Start
 from detente.engine.entries import Noted, PhaseBegan, TimelineEntry
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
@@ -80,6 +80,7 @@ _KIND_GROUPS = {
         "pledge_status",
         "breach",
         "hang_up",
+        "rating",
     },
     "moves": {"move", "orders", "notice", "force", "known", "declaration", "verification"},
     "incidents": {"incident"},
@@ -226,6 +227,8 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
                 show=False),
         Binding("b", "note", "Note", tooltip="an observation for the debrief and the report", show=False),
+        Binding("c", "rate_call", "Rate call", show=False,
+                tooltip="rate an answered call of this turn, -2 to +2: how much what was said helped"),
         Binding("g", "briefings", "Briefings", show=False,
                 tooltip="what the exercise trains, the public and every private briefing, the draws"),
         Binding("k", "clock", "Clock",
@@ -245,8 +248,8 @@ class ConsoleScreen(Panels, Screen[None]):
     ]
 
     #: Actions that make no sense once the session has ended (hidden from the footer then).
-    PLAY_ACTIONS = frozenset({"advance", "team", "play", "inject", "override", "review", "clock",
-                              "arguments"})
+    PLAY_ACTIONS = frozenset(
+        {"advance", "team", "play", "inject", "override", "review", "clock", "rate_call", "arguments"})
 
     def __init__(self, client: SessionClient) -> None:
         super().__init__()
@@ -612,6 +615,34 @@ class ConsoleScreen(Panels, Screen[None]):
                 self.notify(f"{typed!r} is not a number of minutes", severity="error")
                 return
         self._send(Clock(action, seconds=seconds))
+
+    @work
+    async def action_rate_call(self) -> None:
+        """Rate an answered call of this turn, in progress or ended: the rules add its effect."""
+        v = self.client.view(FACILITATOR)
+        calls = [p for p in v.proposals if p.call and p.status in ("talking", "ended") and p.rating is None]
+        if v.phase not in ("communications", "orders") or not calls:
+            self.notify("No answered call of this turn waits for a rating (calls are rated during "
+                        "communications and orders).", severity="warning")
+            return
+        n = self.names
+
+        def said(p: Any) -> str:
+            sides = (p.by, p.to[0])
+            return "; ".join(f"{n.short_name(side)}: {n.tone_chosen(p.tone_of(side))}" for side in sides)
+
+        options = [(p.id, f"{n.actor_name(p.by)} ↔ {n.actor_name(p.to[0])} "
+                          f"({'in progress' if p.status == 'talking' else 'ended'}) — {said(p)}")
+                   for p in calls]
+        pid = await self.app.push_screen_wait(ChooseModal("Rate which call?", options))
+        if not pid:
+            return
+        rating = await self.app.push_screen_wait(ChooseModal("How much did what was said help?", [
+            ("2", "+2  it helped a great deal"), ("1", "+1  it helped"), ("0", " 0  it changed nothing"),
+            ("-1", "-1  it made things worse"), ("-2", "-2  it made things much worse"),
+        ]))
+        if rating:
+            self._send(RateCall(proposal=pid, rating=int(rating)))
 
     @work
     async def action_note(self) -> None:

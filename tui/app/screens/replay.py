@@ -199,7 +199,8 @@ def timeline_lines(
                     f"{e.value} vs p {e.p} — {'success' if e.success else 'failure'}")
                 lines.append(Text(f"roll: {n.roll_text(e.about)}: {drawn}", style="dim"))
             case Said():
-                lines.append(Text(f"{n.actor_name(e.by)} on the call: {e.text}"))
+                tone = f" ({n.tone_title(e.tone)})" if e.tone else ""
+                lines.append(Text(f"{n.actor_name(e.by)} on the call{tone}: {e.text}"))
             case ObjectiveChanged():
                 met = "met" if e.met else "not met"
                 lines.append(Text(f"{n.actor_name(e.actor)}: objective {met}: {n.objective_name(e.id)}"))

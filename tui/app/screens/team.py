@@ -718,6 +718,8 @@ class CallScreen(Screen[None]):
 
     BINDINGS = [
         Binding("f2", "pledge", "Pledge", tooltip="Pledge something, as the side speaking now"),
+        Binding("f4", "tone", "Tone",
+                tooltip="Choose the tone (reassure, warn …) the side speaking now says its lines in"),
         Binding("f3", "hang_up", "Hang up", tooltip="End the call for both sides"),
         Binding("f1", "help", "Help", tooltip="The keys of this screen"),
         Binding("escape", "leave", "Back", tooltip="Back to the team's screen (the call stays open)"),
@@ -731,6 +733,9 @@ class CallScreen(Screen[None]):
         self.client = client
         self.team = team
         self.call = call
+        self.tones: dict[str, str] = {}
+        """The tone each side chose here for its next lines (F4)."""
+        self.words = Names.of(client.scenario)
 
     def compose(self) -> ComposeResult:
         yield Static(id="call-status")
@@ -766,11 +771,20 @@ class CallScreen(Screen[None]):
             return
         self._header(p)
         names = {a.id: a.name for a in self.client.scenario.actors}
-        self.query_one("#say", Input).placeholder = f"{names[self.speaker]}: type a line and press Enter"
+        words = self.words
+        tone = self._tone(p, self.speaker)
+        said_in = f" ({words.tone_title(tone)})" if tone else ""
+        self.query_one("#say", Input).placeholder = (
+            f"{names[self.speaker]}{said_in}: type a line and press Enter")
         log = self.query_one("#transcript", RichLog)
         log.clear()
-        for by, text in p.transcript:
-            log.write(Text.assemble((f"{names[by]}: ", "bold"), text))
+        for (by, text), line_tone in zip(p.transcript, p.tones or ("",) * len(p.transcript), strict=True):
+            shown = f" [{words.tone_title(line_tone)}]" if line_tone else ""
+            log.write(Text.assemble((f"{names[by]}{shown}: ", "bold"), text))
+
+    def _tone(self, p: ProposalView, side: str) -> str:
+        """The tone ``side``'s next line is said in: the one chosen here (F4), else its last."""
+        return self.tones.get(side) or p.tone_of(side)
 
     def _header(self, p: ProposalView) -> None:
         names = {a.id: a.name for a in self.client.scenario.actors}
@@ -792,16 +806,21 @@ class CallScreen(Screen[None]):
                 else Text.assemble(("next: ", "bold"), names[listener], " (keyboard passes after a line)"),
             )
         clock = clock_words(self.client.view(self.team), self.client.clock_left())
+        words = self.words
+        tones = Text.assemble(("Tone: ", "bold"), "  ·  ".join(
+            f"{names[side]}: {words.tone_chosen(self._tone(p, side))}" for side in (p.by, p.to[0])),
+            f"  ·  facilitator's rating {p.rating:+d}" if p.rating is not None else "")
         self.query_one("#call-status", Static).update(
             Text.assemble(("Hotline: ", "bold"), f"{names[p.by]} ↔ {names[p.to[0]]}  ·  {state}",
-                          f"  ·  {clock}" if clock else "", "\n", turn)
+                          f"  ·  {clock}" if clock else "", "\n", turn, "\n", tones)
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         p = self._proposal()
         if p is None or not event.value.strip():
             return
-        result = self.client.apply(Say(team=self.speaker, proposal=self.call, text=event.value))
+        tone = self._tone(p, self.speaker)
+        result = self.client.apply(Say(team=self.speaker, proposal=self.call, text=event.value, tone=tone))
         if not result.accepted:
             self.notify(result.reason, severity="error")
             return
@@ -849,6 +868,25 @@ class CallScreen(Screen[None]):
         else:
             self.notify(f"Pledge recorded: {names.pledge_text(kind, region or None)}")
 
+    @work
+    async def action_tone(self) -> None:
+        # The tone is chosen by the side typing now (named in the header and in this title);
+        # it goes with each line that side says from now on.
+        by = self.speaker
+        words = self.words
+        if not words.tones:
+            self.notify("These rules give a call no tone: what is said is all there is.")
+            return
+        name = self.client.scenario.actor(by).name
+        tone = await self.app.push_screen_wait(
+            ChooseModal(f"{name} speaks in which tone?",
+                        [(k, f"{title} — {does}") for k, (title, does) in words.tones.items()])
+        )
+        if tone:
+            self.tones[by] = tone
+            self.refresh_view()
+            self.notify(f"{name} now speaks in the tone: {words.tone_title(tone)}")
+
     def action_hang_up(self) -> None:
         result = self.client.apply(HangUp(team=self.team, proposal=self.call))
         if not result.accepted:
@@ -864,6 +902,8 @@ class CallScreen(Screen[None]):
                 "hotline call",
                 screen_keys(self),
                 "Each side types in turn: the header names who is speaking now and who is next. "
-                "F2 makes a pledge for the side speaking now.",
+                "F2 makes a pledge for the side speaking now; F4 chooses the tone its lines carry "
+                "(reassure, apologise, inform, warn, demand …), which decides, with the pledges, "
+                "what the call does when it ends. A side that chooses none counts as informing.",
             )
         )
