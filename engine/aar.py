@@ -40,11 +40,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 from detente.engine.aar_model import (
     AllianceInfo,
     AllianceTurn,
+    ArgumentFact,
     Call,
     Change,
     Entry,
@@ -60,21 +62,27 @@ from detente.engine.aar_model import (
     Team,
     TurnRisk,
 )
+from detente.engine.argued import argument_facts, odds_words
 from detente.engine.commands import FACILITATOR
 from detente.engine.entries import (
     Annulled,
     Answered,
+    Argued,
     Arrived,
     Breached,
     CallRated,
+    Countered,
+    CountersAsked,
     CrisisChanged,
     Declared,
     Drawn,
     Ended,
     IncidentHappened,
     InjectDelivered,
+    Judged,
     LeftUnanswered,
     MoveResolved,
+    Narrated,
     Noted,
     Notified,
     ObjectiveChanged,
@@ -195,6 +203,7 @@ def build(
         tracks=start.tracks,
         escalation=start.escalation,
         breakdown=ruleset.breakdown,
+        arguments=argument_facts(seen, partial(_change_words, names or ScenarioWords(scenario, ruleset))),
         guard=ruleset.hazard.guard if ruleset.hazard is not None else "",
     )
 
@@ -512,7 +521,7 @@ def facts(
 
     channels = {c.id: c.name for c in scenario.channels} if scenario is not None else {}
     on_the_way: dict[str, Sent] = {}
-
+    arguing: dict[str, str] = {}  # argued action id -> the action, for its counter-arguments
     for e in seen:
         match e:
             case Drawn():
@@ -585,6 +594,30 @@ def facts(
                 cause = f": {n.cause_text(e.cause)}" if e.cause else ""
                 add("change", f"{n.value_name(e.value)}{_of(n, e.of)} to {n.value_text(e.to)}"
                               f"{delta}{cause}")
+            case Argued():
+                aimed = f" (aimed at {n.actors_names(e.targets)})" if e.targets else ""
+                arguing[e.id] = e.action
+                add("argued", f"{who(e.by)} argued an action{aimed}: “{e.action}” — its arguments: "
+                              f"{e.arguments}")
+            case CountersAsked():
+                arguing[e.id] = e.action
+                add("argued", f"the facilitator asked {n.actors_names(e.to)} for counter-arguments to "
+                              f"{who(e.by)}'s argued action “{e.action}”")
+            case Countered():
+                about = f" “{arguing[e.id]}”" if e.id in arguing else ""
+                add("argued", f"{who(e.by)} argued against the action{about}: {e.text}")
+            case Judged():
+                result = "it succeeds" if e.success else "it fails"
+                add("argued", f"the facilitator gave {who(e.by)}'s argued action “{e.action}” "
+                              f"{odds_words(e.odds)} odds; the die rolled {e.roll}: {result}")
+            case Narrated():
+                if e.success is None:
+                    how = "closed without a roll"
+                else:
+                    how = ("succeeded" if e.success else "failed") + (
+                        f" ({odds_words(e.odds)} odds, rolled {e.roll})" if e.odds is not None else "")
+                told = " (announced to every team)" if e.public else ""
+                add("argued", f"{who(e.by)}'s argued action “{e.action}” {how}{told}: {e.narrative}")
             case IncidentHappened():
                 add("incident", e.text + (f" (scripted: {n.cause_text(e.cause)})" if e.cause else ""))
             case CrisisChanged():
@@ -622,6 +655,13 @@ def facts(
                                    "exercise ended first")
                 add("outcome", f"{n.outcome_name(e.result)}: {e.reason}")
     return tuple(out)
+
+
+def _change_words(n: Wording, e: ValueChanged) -> str:
+    """A change in words, without its cause: ``tension of blue–red to 45 (-5)``."""
+    by = e.by
+    delta = f" ({by:+})" if isinstance(by, int | float) and not isinstance(by, bool) else ""
+    return f"{n.value_name(e.value)}{_of(n, e.of)} to {n.value_text(e.to)}{delta}"
 
 
 def _opens_call(ruleset: Ruleset | None, move: str) -> bool:
@@ -861,6 +901,7 @@ __all__ = [
     "GAP_TURNS",
     "NEAR_ROLL",
     "NEAR_TENSION",
+    "ArgumentFact",
     "Call",
     "Change",
     "Entry",

@@ -53,7 +53,8 @@ class Entry:
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
     ``incident``, ``crisis``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
-    ``objective`` or ``outcome``."""
+    ``argued`` (an argued action, its counter-arguments, odds and narrative), ``objective`` or
+    ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
 
@@ -269,6 +270,33 @@ class AllianceTurn:
 
 
 @frozen
+class ArgumentFact:
+    """An argued action, as far as the role saw it (:mod:`detente.engine.argued`)."""
+
+    id: str
+    turn: int
+    """The turn it was argued in (or, for a role that read only its announced result, narrated in)."""
+    by: str
+    action: str
+    arguments: str = ""
+    """Empty where the role did not read them (an announced result only)."""
+    targets: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
+    """The teams asked for counter-arguments, as far as the role knows."""
+    counters: tuple[tuple[str, str], ...] = ()
+    """``(team, text)``: every one for the facilitator, a team's own for a team."""
+    odds: int | None = None
+    roll: int | None = None
+    success: bool | None = None
+    narrative: str = ""
+    public: bool = False
+    closed: bool = False
+    """Narrated and closed (otherwise still open, or judged and waiting for the narrative)."""
+    changes: tuple[str, ...] = ()
+    """What it changed, in words (``tension of blue–red to 45 (-5)``), as the role saw it."""
+
+
+@frozen
 class Report:
     """Everything an after-action report says, for one role."""
 
@@ -331,6 +359,8 @@ class Report:
     breakdown: str = ""
     """The ruleset's worst outcome (:attr:`Ruleset.breakdown
     <detente.engine.ruleset.Ruleset.breakdown>`); empty if none."""
+    arguments: tuple[ArgumentFact, ...] = ()
+    """The argued actions the role saw, in the order argued."""
     guard: str = ""
     """The pair flag that contains the ruleset's hazard (:attr:`Hazard.guard
     <detente.engine.ruleset.Hazard.guard>`); empty if none."""

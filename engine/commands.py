@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from attrs import asdict, fields, frozen
+from attrs import asdict, field, fields, frozen
 
 from detente.engine.scenario import Effect
 from detente.engine.state import Order
@@ -202,6 +202,73 @@ class End:
     reason: str
 
 
+@frozen
+class Argue:
+    """A team argues for an action no move covers, in words (a matrix game's argument): what it
+    does, and why it should work. The facilitator may ask other teams for counter-arguments,
+    sets the odds (:class:`Judge`), and narrates what came of it (:class:`Narrate`); see
+    :mod:`detente.engine.argued`. Communications or orders phase; one a turn; it costs actions."""
+
+    type: ClassVar[str] = "argue"
+    team: str
+    action: str
+    """What the team does, in a line (at most :data:`~detente.engine.argued.MAX_ACTION` characters)."""
+    arguments: str
+    """Why it should work: the team's reasons (at most
+    :data:`~detente.engine.argued.MAX_ARGUMENTS` characters)."""
+    targets: tuple[str, ...] = field(default=(), converter=tuple)
+    """The actors it is aimed at, if any (the facilitator's first guess of whom to ask for
+    counter-arguments)."""
+
+
+@frozen
+class AskCounters:
+    """The facilitator asks teams for counter-arguments to an open argued action: it is shown
+    to them, and each may answer with a :class:`Counter` until the odds are set."""
+
+    type: ClassVar[str] = "ask_counters"
+    argument: str
+    """The argued action's id."""
+    teams: tuple[str, ...] = field(converter=tuple)
+    """The teams asked (not the one that argued)."""
+
+
+@frozen
+class Counter:
+    """A team asked for counter-arguments says why an argued action should fail (or how)."""
+
+    type: ClassVar[str] = "counter"
+    team: str
+    argument: str
+    text: str
+
+
+@frozen
+class Judge:
+    """The facilitator sets the odds of an argued action: a die decides at once (a logged roll)."""
+
+    type: ClassVar[str] = "judge"
+    argument: str
+    odds: int
+    """The chance it succeeds, in percent (0–100); :data:`~detente.engine.argued.ODDS` names the
+    usual bands (very unlikely 10 … very likely 90)."""
+
+
+@frozen
+class Narrate:
+    """The facilitator says what came of an argued action and closes it: a narrative, and
+    effects on values the arguing team is part of (none: no effect). Before the odds are set,
+    it closes the argument without a roll (and without effects)."""
+
+    type: ClassVar[str] = "narrate"
+    argument: str
+    narrative: str
+    effects: tuple[Effect, ...] = ()
+    public: bool = False
+    """Announce the action, its result and the narrative to every team (otherwise only those who
+    saw the argument read them; teams that see a value still see it move, without the why)."""
+
+
 Command = (
     Start
     | Advance
@@ -220,6 +287,11 @@ Command = (
     | Note
     | Clock
     | End
+    | Argue
+    | AskCounters
+    | Counter
+    | Judge
+    | Narrate
 )
 
 COMMAND_TYPES: dict[str, type] = {
@@ -242,6 +314,11 @@ COMMAND_TYPES: dict[str, type] = {
         Note,
         Clock,
         End,
+        Argue,
+        AskCounters,
+        Counter,
+        Judge,
+        Narrate,
     )
 }
 """Every command class by its ``type`` (as logged and as sent over the network)."""

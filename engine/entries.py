@@ -494,6 +494,78 @@ class Ended(TimelineEntry):
 
 
 @frozen
+class Argued(TimelineEntry):
+    """A team argued an action in words (:mod:`detente.engine.argued`): the team's and the
+    facilitator's."""
+
+    kind: ClassVar[str] = "argued"
+    id: str = ""
+    by: str = ""
+    action: str = ""
+    arguments: str = ""
+    targets: tuple[str, ...] = field(default=(), converter=_names)
+    cost: int = 0
+
+
+@frozen
+class CountersAsked(TimelineEntry):
+    """The facilitator showed an argued action to teams and asked them for counter-arguments."""
+
+    kind: ClassVar[str] = "counters_asked"
+    id: str = ""
+    by: str = ""
+    """The team that argued it."""
+    action: str = ""
+    arguments: str = ""
+    targets: tuple[str, ...] = field(default=(), converter=_names)
+    to: tuple[str, ...] = field(default=(), converter=_names)
+    """The teams asked."""
+
+
+@frozen
+class Countered(TimelineEntry):
+    """A counter-argument (its author's and the facilitator's)."""
+
+    kind: ClassVar[str] = "countered"
+    id: str = ""
+    """The argued action's id."""
+    by: str = ""
+    text: str = ""
+
+
+@frozen
+class Judged(TimelineEntry):
+    """The facilitator set the odds of an argued action and a d100 decided."""
+
+    kind: ClassVar[str] = "judged"
+    id: str = ""
+    by: str = ""
+    action: str = ""
+    odds: int = 0
+    """Percent."""
+    roll: int = 0
+    """The d100 (1–100): success at the odds or under."""
+    success: bool = False
+
+
+@frozen
+class Narrated(TimelineEntry):
+    """The facilitator said what came of an argued action and closed it."""
+
+    kind: ClassVar[str] = "narrated"
+    id: str = ""
+    by: str = ""
+    action: str = ""
+    success: bool | None = None
+    """None: closed without a roll."""
+    odds: int | None = None
+    roll: int | None = None
+    narrative: str = ""
+    public: bool = False
+    """Announced to every team."""
+
+
+@frozen
 class Other(TimelineEntry):
     """An event of a kind this engine does not know (a newer log): only its :attr:`fields`."""
 
@@ -506,7 +578,7 @@ TYPES: dict[str, type[TimelineEntry]] = {
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, CallRated, Withdrawn, Pledged,
         PledgeSettled, Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated,
         Notified, Flagged, Marked, IncidentHappened, CrisisChanged, ClockSet, Annulled, Noted,
-        ObjectiveChanged, Ended,
+        ObjectiveChanged, Ended, Argued, CountersAsked, Countered, Judged, Narrated,
     )
 }
 
@@ -573,10 +645,13 @@ __all__ = [
     "TYPES",
     "Annulled",
     "Answered",
+    "Argued",
     "Arrived",
     "Breached",
     "CallRated",
     "ClockSet",
+    "Countered",
+    "CountersAsked",
     "CrisisChanged",
     "Declared",
     "Drawn",
@@ -587,9 +662,11 @@ __all__ = [
     "HungUp",
     "IncidentHappened",
     "InjectDelivered",
+    "Judged",
     "LeftUnanswered",
     "Marked",
     "MoveResolved",
+    "Narrated",
     "Noted",
     "Notified",
     "ObjectiveChanged",

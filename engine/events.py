@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from detente.engine.argued import FOLD as ARGUED_FOLD
+from detente.engine.argued import KINDS as ARGUED_KINDS
 from detente.engine.state import (
     LETTERS,
     Delivery,
@@ -98,6 +100,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "note": ("text", "a facilitator's observation for the debrief"),
     "objective": ("id, actor, met", "an objective's tracked status changed"),
     "outcome": ("result, reason, turn, scores", "the session ended"),
+    **ARGUED_KINDS,
 }
 
 
@@ -431,6 +434,7 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "objective": _objective,
     "outcome": _outcome,
     "command": _nothing,
+    **ARGUED_FOLD,
 }
 """How each event kind changes a working state, in place."""
 

@@ -29,6 +29,7 @@ from detente.engine.adjudicate import (
     legal_moves,
     resolve_turn,
 )
+from detente.engine.argued import HANDLERS as ARGUED_HANDLERS
 from detente.engine.commands import (
     AddInject,
     Advance,
@@ -756,6 +757,7 @@ _HANDLERS: dict[type, Any] = {
     Note: _note,
     Clock: _clock,
     End: _end,
+    **ARGUED_HANDLERS,
 }
 
 
@@ -798,4 +800,9 @@ def new_session(
     return Session(scenario, ruleset, scenario.scenario.seed if seed is None else seed, nums, secret=secret)
 
 
-__all__ = ["Accepted", "Rejected", "Result", "Session", "new_session", "pair"]
+#: An effect's check and its application, for the commands of other modules that apply effects
+#: (an argued action's narrative, :mod:`detente.engine.argued`): the same rules as an inject's.
+check_effect = _check_effect
+apply_effect = _apply_effect
+
+__all__ = ["Accepted", "Rejected", "Result", "Session", "apply_effect", "check_effect", "new_session", "pair"]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from detente.engine.argued import ArgumentView, argue_cost, arguments_for
 from detente.engine.commands import FACILITATOR
 from detente.engine.scenario import Scenario
 from detente.engine.state import (
@@ -234,6 +235,11 @@ class View:
     """What the ruleset says the role must be told plainly now, one line each (a crisis: "Crisis
     with Corvania: the hotline first"); screens show them above everything else
     (:attr:`~detente.engine.ruleset.Ruleset.alerts`)."""
+    arguments: tuple[ArgumentView, ...] = ()
+    """Argued actions the role may know of, in the order argued
+    (:func:`~detente.engine.argued.arguments_for`)."""
+    argue_cost: int = 1
+    """What arguing an action costs a team (:func:`~detente.engine.argued.argue_cost`)."""
     tracks: Mapping[str, Track] = field(factory=dict)
     """Every tracked value's declaration, by name (the engine's budget and the ruleset's), in
     the ruleset's order: what each value is called, means and may be. Declarations are no
@@ -377,6 +383,8 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
                     if draw_key(d.id) in st.marks and may_see_draw(role, d, scenario)),
         letters=_letters(st, role),
         alerts=tuple(st.ruleset.alerts(st, role)) if st.ruleset.alerts is not None else (),
+        arguments=arguments_for(st, role),
+        argue_cost=argue_cost(st.numbers),
         tracks=tracks,
     )
 

@@ -191,6 +191,15 @@ EVENTS: dict[str, EventRule] = {
     "objective": EventRule("stamped", owner="actor"),
     "outcome": _STAMPED,
     "command": _FACILITATOR,
+    # Argued actions (engine.argued): the argument is its team's until the facilitator asks others
+    # for counter-arguments (stamped then with the arguer and those asked); a counter-argument is
+    # its author's alone; the odds and the narrative go to whoever saw the argument, or, when the
+    # facilitator announces the result, to everyone (their stamp).
+    "argued": EventRule("stamped", owner="by"),
+    "counters_asked": _STAMPED,
+    "countered": EventRule("stamped", owner="by"),
+    "judged": _STAMPED,
+    "narrated": _STAMPED,
 }
 
 #: Log header keys only the facilitator reads: the seed and the dice secret.

@@ -17,7 +17,10 @@ see it, written out here from the issue rather than read from the engine's table
   verification missed a false declaration, to no team;
 - an inject's text and the why of its effects only to its addressees;
 - the why of what a call or proposal changed (a dialogue's attendance, a call answered) only to
-  its parties: a third party may see a public value move, never why.
+  its parties: a third party may see a public value move, never why;
+- an argued action only to its team until the facilitator asks others for counter-arguments, then
+  to those asked too; a counter-argument only to its author; the odds, the roll, the narrative and
+  the why of what it changed only to those who saw the argument, unless the result is announced.
 
 Structured data (views, timeline events, report facts) is compared against those rules; the
 rendered text (Markdown, HTML, CSV, the replay text) is searched for forbidden words computed
@@ -40,7 +43,19 @@ import pytest
 
 from detente.engine.aar import Report, build
 from detente.engine.annul import annullable
-from detente.engine.commands import FACILITATOR, AddInject, Annul, Command, Note, Override
+from detente.engine.commands import (
+    FACILITATOR,
+    AddInject,
+    Annul,
+    Argue,
+    AskCounters,
+    Command,
+    Counter,
+    Judge,
+    Narrate,
+    Note,
+    Override,
+)
 from detente.engine.loader import load_scenario
 from detente.engine.orders import load_script, next_command
 from detente.engine.recorder import RecordedSession, replay, states_by_turn
@@ -65,6 +80,7 @@ HIDDEN_KINDS = ("roll", "flag", "note", "command")
 PROPOSAL_KINDS = (
     "proposal", "response", "unanswered", "settled", "message", "pledge", "hang_up", "rating", "withdrawn",
 )
+ARGUED_KINDS = ("argued", "counters_asked", "countered", "judged", "narrated")
 
 
 # -- the rules, as the issue states them ----------------------------------------------------------
@@ -107,7 +123,9 @@ def corner_commands(
     scenario: Scenario,
 ) -> dict[tuple[int, str], list[Command | Callable[[RecordedSession], Command]]]:
     """A private inject to an outsider of the first alliance and one of its members, touching a
-    value of every kind; overrides of that alliance's cohesion and of the member's pressure; a note."""
+    value of every kind; overrides of that alliance's cohesion and of the member's pressure; a note;
+    an argued action of the outsider (a budget override first pays for it), countered by the member
+    when asked, judged and narrated privately; and one the next turn whose result is announced."""
     al = scenario.alliances[0] if scenario.alliances else None
     # Without an alliance (Incident at Sea), two actors stand in for its members.
     member, other = al.members[:2] if al is not None else scenario.actor_ids[:2]
@@ -130,8 +148,29 @@ def corner_commands(
         return Override("tension", (outsider, member), now + 1 if now < 50 else now - 1,
                         f"{MARK} tension override reason", public=PUBLIC_TEXT)
 
+    def budget(rec: RecordedSession) -> Command:
+        return Override("budget", (outsider,), rec.state.value("budget", outsider) + 1,
+                        f"{MARK} budget override reason")
+
+    private_effects = (Effect("tension", (member, outsider), add=-1),
+                       Effect("trust", (member, outsider), add=1), Effect("pressure", (outsider,), add=1))
     return {
+        (1, "briefing"): [budget],
+        (1, "communications"): [
+            Argue(outsider, f"{MARK} argued action of {outsider}", f"{MARK} arguments of {outsider}",
+                  (member,)),
+            AskCounters("1", (member,)),
+            Counter(member, "1", f"{MARK} counter-argument of {member}"),
+        ],
+        (2, "communications"): [
+            Argue(outsider, f"{MARK} announced action of {outsider}", f"{MARK} secret reasons of {outsider}"),
+            Judge("2", 50),
+            Narrate("2", f"{MARK} announced narrative", (Effect("tension", (member, outsider), add=1),),
+                    public=True),
+        ],
         (1, "orders"): [
+            Judge("1", 70),
+            Narrate("1", f"{MARK} private narrative", private_effects),
             inject,
             *([Override("cohesion", (al.id,), 33, f"{MARK} cohesion override reason")] if al else []),
             Override("pressure", (member,), 44, f"{MARK} pressure override reason"),
@@ -203,8 +242,21 @@ def private_causes(p: Played) -> dict[str, set[str]]:
             elif e["kind"] in ("response", "unanswered", "hang_up", "rating"):
                 # An answer, and what was said on a call when it ends or is rated: its parties'.
                 audience = parties[e["id"]]
+            elif e["kind"] == "narrated":
+                audience = None if e["public"] else argued_audience(p.events)[e["id"]]
             elif e["kind"] == "changed" and audience is not None and e["cause"] not in public_words:
                 out[e["cause"]] = out.get(e["cause"], audience) & audience
+    return out
+
+
+def argued_audience(events: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Argued action id → the teams that may read it: its team and every team asked to counter it."""
+    out: dict[str, set[str]] = {}
+    for e in events:
+        if e["kind"] == "argued":
+            out[e["id"]] = {e["by"]}
+        elif e["kind"] == "counters_asked":
+            out[e["id"]] |= set(e["to"])
     return out
 
 
@@ -221,6 +273,19 @@ def forbidden_words(p: Played, role: str) -> set[str]:
         if e["kind"] == "inject" and e["to"] and role not in e["to"]:
             words |= {e["title"], f"inject {e['id']}"} | ({e["text"]} if e["text"] else set())
     words |= {cause for cause, who in private_causes(p).items() if role not in who}
+    # Argued actions: the argument to its audience, a counter to its author, the narrative and the
+    # action to the audience unless announced (then the action and narrative are everyone's).
+    audience = argued_audience(p.events)
+    announced = {e["id"] for e in p.events if e["kind"] == "narrated" and e["public"]}
+    for e in p.events:
+        if e["kind"] == "argued" and role not in audience[e["id"]]:
+            words.add(e["arguments"])
+            if e["id"] not in announced:
+                words.add(e["action"])
+        elif e["kind"] == "countered" and e["by"] != role:
+            words.add(e["text"])
+        elif e["kind"] == "narrated" and not e["public"] and role not in audience[e["id"]]:
+            words.add(e["narrative"])
     for a in sc.actors:
         if a.id != role and a.briefing:
             words.add(a.briefing.strip().splitlines()[0])
@@ -267,6 +332,12 @@ def check_view(p: Played, v: View, role: str) -> None:
         assert not d.to or role in d.to, f"{role} holds inject {d.id} addressed to {d.to}"
     for pv in v.proposals:
         assert role in (pv.by, *pv.to), f"{role} sees proposal {pv.id}"
+    audience = argued_audience(p.events)
+    for a in v.arguments:
+        assert all(by == role for by, _ in a.counters), f"{role} reads another team's counter to {a.id}"
+        if role not in audience[a.id]:
+            assert a.public and a.status == "narrated", f"{role} sees argued action {a.id}"
+            assert a.arguments == "" and a.asked == (), f"{role} reads the arguments of {a.id}"
     assert v.briefings == {} and v.injects == ()
 
 
@@ -277,10 +348,19 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
     parties = parties_by_proposal(p.events)
     causes = private_causes(p)
     in_review = False
+    asked: dict[str, set[str]] = {}  # argued action → its team and the teams asked, as the role saw
     ended = False
     for e in seen:
         k = e["kind"]
         assert k not in HIDDEN_KINDS, f"{role} sees a {k}: {e}"
+        if k in ARGUED_KINDS:
+            known = asked.setdefault(e["id"], {e["by"]})
+            if k == "counters_asked":
+                known |= set(e["to"])
+            if k in ("argued", "countered"):
+                assert e["by"] == role, f"{role} reads {k} {e['id']} of {e['by']}"
+            elif not (k == "narrated" and e["public"]):
+                assert role in known, f"{role} sees {k} of argued action {e['id']} before it was shared"
         assert "seed" not in e, f"{role} sees the seed in {e}"
         if k == "orders":
             assert e["team"] == role, f"{role} sees {e['team']}'s sealed orders"
@@ -345,6 +425,10 @@ def check_report(p: Played, r: Report, role: str) -> None:
             assert may_see_value(sc, role, value, of), f"{role}'s report: {entry.text}"
     for o in r.objectives:
         assert o.actor == role
+    audience = argued_audience(p.events)
+    for a in r.arguments:
+        assert all(by == role for by, _ in a.counters), f"{role}'s report: a counter to {a.id}"
+        assert role in audience[a.id] or (a.public and not a.arguments), f"{role}'s report: {a.id}"
 
 
 def check_csv(p: Played, text: str, role: str) -> None:
@@ -480,6 +564,13 @@ def test_the_corners_are_reached(played: Played) -> None:
         assert any(e["kind"] == "changed" and e["value"] == "cohesion" for e in p.events)
     assert any(e["kind"] == "start" for e in p.events)
     assert any(e["kind"] == "annul" for e in p.events)
+    assert {"argued", "counters_asked", "countered", "judged", "narrated"} <= {e["kind"] for e in p.events}
+    assert any(c.startswith("argued action 1 ") for c in causes)
+    # And those who may read an argued action do: the member asked to counter reads the private
+    # narrative (the checks above are not passing because nothing is shown).
+    member = next(e["to"][0] for e in p.events if e["kind"] == "counters_asked")
+    narratives = [e["narrative"] for e in seen_by(p, p.events, member) if e["kind"] == "narrated"]
+    assert narratives == [f"{MARK} private narrative", f"{MARK} announced narrative"]
 
 
 def test_a_third_team_never_learns_the_tones_or_the_rating_of_a_call(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ SECTION_HOME = {
     "politics": "Domestic politics and credibility",
     "end": "How the exercise ends",
     "scoring": "Scoring",
+    "argued": "Argued actions",
 }
 KEY_HOME = {
     "perception.detect_factor": "deploy",  # detection is part of a deployment

@@ -25,6 +25,7 @@ import attrs
 from attrs import field, frozen
 
 from detente.engine.aar import PairTurn, Report, build
+from detente.engine.argued import odds_words
 from detente.engine.commands import FACILITATOR
 from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
@@ -219,6 +220,7 @@ def document(r: Report) -> list[Block]:
                 Table(("", ""), tuple((k, v) for k, v in r.lineage))]
     out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r) + _own_values(r)
     out += _calls(r) + _pledges(r) + _incidents(r) + _near_misses(r) + _gaps(r) + _objectives(r)
+    out += _arguments(r)
     out += _timeline(r)
     out.append(Para("Definitions (risk run, near miss, gap between words and deeds): see docs/report.md."))
     return out
@@ -601,6 +603,43 @@ def _objectives(r: Report) -> list[Block]:
     met = {True: "met", False: "not met", None: "not yet scored"}
     out.append(Table(("team", "objective", "points", "status"),
                      tuple((r.name(o.actor), o.text, str(o.points), met[o.met]) for o in r.objectives)))
+    return out
+
+
+def _arguments(r: Report) -> list[Block]:
+    """Argued actions: what each team argued and why, the counter-arguments (the facilitator's,
+    or a team's own), the odds and the die, what came of it. Nothing when none was argued."""
+    if not r.arguments:
+        return []
+    closed = [a for a in r.arguments if a.closed]
+    won = sum(1 for a in closed if a.success)
+    lost = sum(1 for a in closed if a.success is False)
+    out: list[Block] = [Heading(2, "Argued actions"), Para(
+        f"Argued {len(r.arguments)}: succeeded {won}, failed {lost}, closed without a roll "
+        f"{len(closed) - won - lost}, still open {len(r.arguments) - len(closed)}.")]
+    if r.role != FACILITATOR:
+        out.append(Para("Only what this role saw: its own arguments and counter-arguments, those it "
+                        "was asked to counter, and results announced to every team."))
+    for a in r.arguments:
+        aimed = f" (aimed at {', '.join(r.name(t) for t in a.targets)})" if a.targets else ""
+        out.append(Heading(3, f"{_turn(r, a.turn)}: {r.name(a.by)} — “{a.action}”{aimed}"))
+        if a.arguments:
+            out.append(Quote((f"Arguments: {a.arguments}",)))
+        if a.asked:
+            out.append(Para(f"Counter-arguments asked of {', '.join(r.name(t) for t in a.asked)}."))
+        if a.counters:
+            out.append(Quote(tuple(f"{r.name(by)} against: {text}" for by, text in a.counters)))
+        if a.odds is not None:
+            verdict = "succeeded" if a.success else "failed"
+            out.append(Para(f"Odds {odds_words(a.odds)}; the d100 rolled {a.roll}: {verdict}.", strong=True))
+        if a.closed:
+            told = " (announced to every team)" if a.public else ""
+            out.append(Para(f"What came of it{told}: {a.narrative}"))
+            if a.changes:
+                out.append(Items(a.changes))
+        else:
+            out.append(Para("Still open: the facilitator had not " +
+                            ("narrated the result." if a.odds is not None else "set the odds.")))
     return out
 
 

@@ -21,6 +21,7 @@ from attrs import field, frozen
 
 from detente.engine import entries
 from detente.engine.aar import proposal_noun
+from detente.engine.argued import odds_words
 from detente.engine.entries import TimelineEntry
 from detente.engine.ruleset import Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
@@ -603,4 +604,26 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
             return f"facilitator set {nm.value_name(e.value)}{of} to {e.to}: {e.reason}"
         case entries.Ended():
             return f"OUTCOME: {nm.outcome_name(e.result)} — {e.reason}"
+        case entries.Argued() | entries.CountersAsked() | entries.Countered() | entries.Judged() \
+                | entries.Narrated():
+            return argued_line(e, nm)
+    return None
+
+
+def argued_line(e: entries.TimelineEntry, nm: Names) -> str | None:
+    """An argued action's entry in a line (a summary, the console's timeline, a debrief)."""
+    n = nm.actor_name
+    match e:
+        case entries.Argued():
+            return f"{n(e.by)} argued an action: “{e.action}”"
+        case entries.CountersAsked():
+            return f"counter-arguments asked of {nm.actors_names(e.to)} on {n(e.by)}'s “{e.action}”"
+        case entries.Countered():
+            return f"{n(e.by)} argued against argued action {e.id}: “{e.text}”"
+        case entries.Judged():
+            verdict = "it succeeds" if e.success else "it fails"
+            return f"odds for {n(e.by)}'s “{e.action}”: {odds_words(e.odds)}, rolled {e.roll}: {verdict}"
+        case entries.Narrated():
+            how = "closed" if e.success is None else "succeeded" if e.success else "failed"
+            return f"{n(e.by)}'s “{e.action}” {how}: {e.narrative}"
     return None

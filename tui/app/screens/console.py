@@ -29,6 +29,7 @@ from detente.tui.app.panels import (
     release_heap,
     settle_heap,
 )
+from detente.tui.app.screens.argued import ArgumentsScreen, open_count
 from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
 from detente.tui.app.screens.forms import InjectModal, OverrideModal
 from detente.tui.app.screens.modals import (
@@ -64,6 +65,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("incidents", "incidents"),
     ("changes", "value changes and overrides"),
     ("notes", "facilitator notes"),
+    ("argued", "argued actions"),
 )
 
 _KIND_GROUPS = {
@@ -84,6 +86,7 @@ _KIND_GROUPS = {
     "incidents": {"incident", "crisis"},
     "changes": {"changed", "override"},
     "notes": {"note"},
+    "argued": {"argued", "counters_asked", "countered", "judged", "narrated"},
 }
 
 
@@ -214,6 +217,9 @@ class ConsoleScreen(Panels, Screen[None]):
         # are in the help (F1) and the command palette, with their tooltips.
         Binding("n", "advance", "Next", tooltip="advance to the next phase (asks if a team has not acted)"),
         Binding("t", "team", "Team", tooltip="hand the keyboard to a team (a hand-over screen first)"),
+        Binding("a", "arguments", "Argued", show=False, tooltip="argued actions: ask for "
+                "counter-arguments, set the odds, say what came of them (the status line says when "
+                "one waits)"),
         Binding("p", "play", "Play",
                 tooltip="play an actor no team plays: its calls, answers and orders, on its own screen"),
         Binding("i", "inject", "Inject", tooltip="an ad-hoc inject: text, addressees and an effect",
@@ -243,7 +249,7 @@ class ConsoleScreen(Panels, Screen[None]):
 
     #: Actions that make no sense once the session has ended (hidden from the footer then).
     PLAY_ACTIONS = frozenset(
-        {"advance", "team", "play", "inject", "override", "review", "clock", "rate_call"})
+        {"advance", "team", "play", "inject", "override", "review", "clock", "rate_call", "arguments"})
 
     def __init__(self, client: SessionClient) -> None:
         super().__init__()
@@ -256,6 +262,8 @@ class ConsoleScreen(Panels, Screen[None]):
         self._shown_filter: tuple[str, str] | None = None
         self._shown_count = 0
         self._inject_details: list[str] = []
+        self._argued_open = 0
+        """How many argued actions waited for the facilitator when the console was last drawn."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -320,6 +328,7 @@ class ConsoleScreen(Panels, Screen[None]):
         while self.client.bot_problems:
             self.notify(self.client.bot_problems.pop(0), title="A bot's move was refused", severity="warning")
         v = self.client.view(FACILITATOR)
+        self._arguments_changed(v)
         self._status(v)
         self.show_ladder(v)
         self.show_matrix(v)
@@ -359,6 +368,9 @@ class ConsoleScreen(Panels, Screen[None]):
                 ("ENDED: ", "bold red"),
                 f"{Names.outcome_name(v.outcome.result)} — {v.outcome.reason}  ·  e: outcome, scores, report",
             )
+        waiting_argued = open_count(v)
+        if waiting_argued and v.outcome is None:
+            line.append(f"  ·  argued actions waiting: {waiting_argued} (a)", style="bold")
         if self.client.status():
             line.append(f"\n{self.client.status()}", style="dim")
         lineage = self.client.lineage()
@@ -367,6 +379,14 @@ class ConsoleScreen(Panels, Screen[None]):
             line.append("What-if branch: ", "bold yellow")
             line.append(lineage[0])
         self.set_text("#status", line)
+
+    def _arguments_changed(self, v: View) -> None:
+        """A new argued action waits for the facilitator: say so, once."""
+        waiting = open_count(v)
+        if waiting > self._argued_open and v.outcome is None:
+            self.notify("A team argued an action: press a to see it and set the odds.",
+                        title="Argued action")
+        self._argued_open = waiting
 
     def _yours(self, v: View) -> str:
         """The actors the facilitator plays, each with what it has left to do now."""
@@ -527,6 +547,9 @@ class ConsoleScreen(Panels, Screen[None]):
         if team:
             await self.app.push_screen_wait(LockedHandover(self.client, team))
             self.refresh_view()
+
+    def action_arguments(self) -> None:
+        self.app.push_screen(ArgumentsScreen(self.client), callback=lambda _: self.refresh_view())
 
     @work
     async def action_play(self) -> None:

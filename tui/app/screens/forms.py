@@ -368,4 +368,7 @@ class OverrideModal(_ButtonsInSight, FormModal[tuple[str, tuple[str, ...], objec
         self.dismiss((value, _ids(of), to, reason, public))
 
 
-__all__ = ["FormModal", "InjectModal", "OrderModal", "OverrideModal", "value_targets"]
+ButtonsInSight = _ButtonsInSight
+"""For other modules' facilitator forms (the argued actions' forms)."""
+
+__all__ = ["ButtonsInSight", "FormModal", "InjectModal", "OrderModal", "OverrideModal", "value_targets"]

@@ -37,6 +37,7 @@ from detente.engine.tracks import BUDGET
 from detente.engine.views import ProposalView, View
 from detente.tui.app.client import SessionClient
 from detente.tui.app.panels import SteadyFooter
+from detente.tui.app.screens.argued import ArguingTeam
 from detente.tui.app.screens.debrief import this_turn
 from detente.tui.app.screens.forms import OrderModal
 from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
@@ -128,7 +129,7 @@ def actions_word(n: int) -> str:
     return f"{n} action" + ("" if n == 1 else "s")
 
 
-class TeamScreen(Screen[None]):
+class TeamScreen(ArguingTeam, Screen[None]):
     """One team's view: briefing, injects, picture, and the moves it may make now."""
 
     # Short words, Help and Done first: at 80 columns the footer shows every key of the phase.
@@ -147,6 +148,7 @@ class TeamScreen(Screen[None]):
             tooltip="Remove the last order drafted, or withdraw the highlighted unanswered proposal",
         ),
         Binding("w", "write", "Write", tooltip="Write a message on a slow channel: it arrives later"),
+        *ArguingTeam.BINDINGS_ARGUED,
     ]
 
     OFFERS_QUIT = False
@@ -161,6 +163,10 @@ class TeamScreen(Screen[None]):
             return self.client.joined is None
         if action == "help":
             return True
+        if action == "argue":
+            return self._may_argue
+        if action == "counter":
+            return self._to_counter > 0
         if action == "write":
             # Only where the scenario has slow channels, while the exercise runs.
             return bool(self._channels()) and (self._phase or "setup") != "setup" and not self._ended
@@ -178,6 +184,10 @@ class TeamScreen(Screen[None]):
     """Whether this team's orders were sealed when the screen was last drawn."""
     _ended = False
     """Whether the exercise had ended when the screen was last drawn."""
+    _may_argue = False
+    """Whether the team could argue an action when the screen was last drawn."""
+    _to_counter = 0
+    """How many argued actions the team was asked to counter when the screen was last drawn."""
 
     def __init__(self, client: SessionClient, team: str) -> None:
         super().__init__()
@@ -234,6 +244,12 @@ class TeamScreen(Screen[None]):
         self._phase = v.phase
         self._sealed = self.team in v.orders
         self._ended = v.outcome is not None
+        self._may_argue = self.may_argue(v)
+        self.argued_news(v)
+        asked = len(self.to_counter(v))
+        if asked > self._to_counter:
+            self.notify("The facilitator asks for your counter-argument: press o.", title="Argued action")
+        self._to_counter = asked
         self._status(v)
         self.query_one("#briefing", Static).update(self._briefing(v))
         self.query_one("#picture", Static).update(self._picture(v))
@@ -263,7 +279,7 @@ class TeamScreen(Screen[None]):
         return f"actions spent {spent} of {budget}"
 
     def _briefing(self, v: View) -> Text:
-        t = Text()
+        t = self.argued_text(v, self.names)
         # Messages first: they change, the briefing does not.
         if v.letters:
             t.append("Messages (w writes one)\n" if self._channels() else "Messages\n",
@@ -682,7 +698,9 @@ class TeamScreen(Screen[None]):
                 "Enter on a move opens its form. Communications: a accepts, d declines, c opens "
                 "a call, r withdraws your unanswered call or proposal. Orders: r removes the last "
                 "order, s seals. Calls and orders share the turn's actions (top line); moves you "
-                "cannot afford now are greyed, with what they cost.",
+                "cannot afford now are greyed, with what they cost. g argues for an action no move "
+                "covers (once a turn, in communications or orders); o answers the facilitator's "
+                "request for a counter-argument.",
             )
         )
 
