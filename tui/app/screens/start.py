@@ -49,11 +49,15 @@ def scenario_line(path: Path) -> str:
         data: dict[str, Any] = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
         head = data["scenario"]
         title, summary = str(head["title"]), str(head.get("summary", "")).strip()
-        teams = len(data.get("actors", []))
+        actors = data.get("actors", [])
+        teams = sum(1 for a in actors if a.get("plays", "team") == "team")
+        others = len(actors) - teams
         limit = data.get("turns", {}).get("limit", "?")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError):
         return f"{path.stem} (has errors: choose it to see them)"
-    return f"{title} — {teams} teams, {limit} turns\n  {summary}"
+    # An actor the facilitator or a bot plays has no seat: the room needs to know how many teams sit.
+    more = f" and {others} non-playing actor{'s' if others > 1 else ''}" if others else ""
+    return f"{title} — {teams} teams{more}, {limit} turns\n  {summary}"
 
 
 class StartScreen(Screen[None]):
