@@ -32,8 +32,9 @@ def condition_ids(s: Scenario, ruleset: Ruleset) -> dict[str, frozenset[str]]:
 def move_choices(s: Scenario, ruleset: Ruleset) -> dict[str, frozenset[str]]:
     """The choices of each move of the ruleset that takes one and declares its choices fixed
     (:attr:`~detente.engine.ruleset.MoveType.fixed_choices`), as ids under
-    :func:`~detente.engine.expr.choice_kind`: what any team of ``s`` may choose. A condition's
-    ``choice=`` (or ``tone=``) of such a move must be one of them.
+    :func:`~detente.engine.expr.choice_kind`: what any team of ``s`` may choose; and for a move
+    that opens a call, the ruleset's call tones. A condition's ``choice=`` (or ``tone=``) of such
+    a move must be one of them.
 
     >>> from detente.engine.loader import EXAMPLE, load_scenario_text
     >>> s = load_scenario_text(EXAMPLE)
@@ -41,12 +42,16 @@ def move_choices(s: Scenario, ruleset: Ruleset) -> dict[str, frozenset[str]]:
     >>> all(kind.startswith("choice:") for kind in choices)
     True
     """
+    out: dict[str, frozenset[str]] = {}
+    if ruleset.call_tones:  # on a call, the choice is the tone a side spoke in
+        for mt in ruleset.moves.values():
+            if mt.opens_call:
+                out[choice_kind(mt.name)] = frozenset(ruleset.call_tones)
     moves = [mt for mt in ruleset.moves.values()
              if mt.fixed_choices and any(p.name == "choice" for p in mt.params)]
     if not moves:
-        return {}
+        return out
     state = initial_state(s, merge_numbers(ruleset.numbers, s.rules.overrides), ruleset)
-    out: dict[str, frozenset[str]] = {}
     for mt in moves:
         found: set[str] = set()
         for actor in s.actor_ids:
@@ -196,11 +201,20 @@ class Facts:
     ) -> int:
         """How many times ``actor``'s ``move`` was carried out (an order resolved, a call or
         proposal accepted: once per actor who accepted), with that target, region, force or
-        choice where given (``tone`` is the choice under another name)."""
+        choice where given (``tone`` is the choice under another name). For a move that opens a
+        call, ``tone`` (or ``choice``) counts the calls on which ``actor`` said a line in that
+        call tone, whoever placed the call."""
         choice = choice or tone
+        state = self._state
+        mt = state.ruleset.moves.get(move)
+        if choice and mt is not None and mt.opens_call:
+            # A call's tone is what was said on it: the calls on which the actor spoke in it.
+            said = ("said", actor, move)
+            return sum(count for key, count in state.tally.items()
+                       if key[:3] == said and (not target or key[3] == target) and key[4] == choice)
         wanted = ("move", actor, move)
         n = 0
-        for key, count in self._state.tally.items():
+        for key, count in state.tally.items():
             if (key[:3] == wanted and (not target or key[3] == target)
                     and (not region or key[4] == region) and (not force or key[5] == force)
                     and (not choice or key[6] == choice)):

@@ -228,7 +228,13 @@ def _withdrawn(w: Working, e: Read) -> None:
 
 def _message(w: Working, e: Read) -> None:
     p = w.proposals[e["id"]]
-    line = Message(by=e["by"], text=e["text"], tone=e.get("tone", ""))
+    tone = e.get("tone", "")
+    line = Message(by=e["by"], text=e["text"], tone=tone)
+    if tone and not any(m.by == e["by"] and m.tone == tone for m in p.transcript):
+        # The first line a side says in a tone on a call: the call counts once for that tone
+        # (``made(a, 'hotline_call', tone='apologise')``).
+        other = p.to[0] if e["by"] == p.by else p.by
+        _tally(w, said_key(e["by"], p.order.move, other, tone), 1)
     _update_proposal(w, e["id"], transcript=(*p.transcript, line))
 
 
@@ -314,6 +320,12 @@ def made_key(team: str, order: Read) -> tuple[str, ...]:
     get = order.get
     return ("move", team, order["move"], get("target", ""), get("region", ""), get("force", ""),
             get("choice", ""))
+
+
+def said_key(team: str, move: str, other: str, tone: str) -> tuple[str, ...]:
+    """The key under which :attr:`State.tally` counts the calls on which ``team`` spoke to
+    ``other`` in ``tone`` (one of the ruleset's call tones): ``("said", team, move, other, tone)``."""
+    return ("said", team, move, other, tone)
 
 
 def incident_key(e: Read) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from detente.engine.commands import (
     MakePledge,
     Propose,
     Respond,
+    Say,
     Start,
     SubmitOrders,
 )
@@ -208,6 +209,26 @@ def pledge_on_a_call(s: Session, by: str, to: str, kind: str, region: str = "", 
     ok(s, HangUp(by, pid))
 
 
+def test_what_a_side_said_on_a_call_counts_by_its_tone() -> None:
+    """``made(a, 'hotline_call', tone=…)``: the calls on which ``a`` spoke in that tone, once a
+    call however many lines, whoever placed it."""
+    s = session_of()
+    to_phase(s, "communications")
+    pid = ok(s, Propose("red", Order("hotline_call", target="blue"))).events[0]["id"]
+    ok(s, Respond("blue", pid, True))
+    ok(s, Say("blue", pid, "We regret the loss of your sailors.", tone="apologise"))
+    ok(s, Say("blue", pid, "Again, we are sorry.", tone="apologise"))
+    ok(s, Say("red", pid, "Withdraw your ships.", tone="demand"))
+    ok(s, HangUp("red", pid))
+    f = facts(s)
+    assert f.made("blue", "hotline_call", tone="apologise") == 1
+    assert f.made("blue", "hotline_call", tone="apologise", target="red") == 1
+    assert f.made("blue", "hotline_call", tone="apologise", target="green") == 0
+    assert f.made("red", "hotline_call", tone="demand") == 1
+    assert f.made("red", "hotline_call", tone="apologise") == 0
+    assert f.made("red", "hotline_call") == 1  # the call itself: placed by red, answered by blue
+
+
 def test_pledges_made_kept_and_broken() -> None:
     s = session_of()
     pledge_on_a_call(s, "red", "blue", "no_deployment", "strait", turns=1)
@@ -366,6 +387,9 @@ def test_conditions_on_what_happened_load() -> None:
         ("made('red', 'public_statement', tone='apologise') >= 1",
          "column 38: tone='apologise' is not a choice of public_statement (its choices: neutral, "
          "reassure, support, warn)"),
+        ("made('red', 'hotline_call', tone='shout') >= 1",
+         "column 34: tone='shout' is not a choice of hotline_call (its choices: apologise, demand, inform, "
+         "reassure, warn)"),
         ("made('red', 'public_statement', tone='warn', choice='warn') >= 1",
          "column 46: made takes one choice: give tone= or choice=, not both"),
         ("made('red', 'public_statement', target='strait') >= 1",
