@@ -44,6 +44,8 @@ RULES: dict[str, str] = {
     "priced-out": "a move whose cost no team can pay: turn it off in [rules.moves] instead",
     "unused-track": "a value of the scenario's own ([[tracks]]) that no inject changes, or that no "
                     "condition reads and no team sees",
+    "unused-draw": "a draw ([[draws]]) that no condition reads and no team learns",
+    "idle-channel": "a slow channel ([[channels]]) on which no one at a seat or the console can write",
 }
 """The lint rules, by the name printed at the end of each warning."""
 
@@ -104,6 +106,7 @@ class _Linter:
         self.check_regions_and_forces()
         self.check_overrides()
         self.check_tracks()
+        self.check_draws_and_channels()
         return self.found
 
     # -- the rules ---------------------------------------------------------------------
@@ -239,6 +242,22 @@ class _Linter:
             if t.id not in read and track.seen_by == FACILITATOR_ONLY:
                 self.add(("tracks", i), f"no condition reads {t.id} and no team sees it: it changes "
                          "nothing in the exercise", "unused-track")
+
+    def check_draws_and_channels(self) -> None:
+        """A draw is there to be read by conditions or learnt by teams; a slow channel to be
+        written on by a team or the facilitator (a bot in the background writes no messages)."""
+        read = {args[0] for source in self._conditions()
+                for name, args in calls(source, self.ranges.kinds) if name == "drew" and args}
+        for i, d in enumerate(self.s.draws):
+            if d.id not in read and not d.seen_by(self.s.actor_ids):
+                self.add(("draws", i), f"no condition reads the draw '{d.id}' and no team learns it: "
+                         "it changes nothing in the exercise", "unused-draw")
+        writers = [a.id for a in self.s.actors if a.plays != "background"]
+        for i, c in enumerate(self.s.channels):
+            if not any(c.links(a, b) for a in writers for b in self.s.actor_ids):
+                self.add(("channels", i), f"no team and no actor the facilitator plays can write on "
+                         f"{c.name}: its pairs link only actors a bot plays in the background",
+                         "idle-channel")
 
     def _conditions(self) -> Iterator[str]:
         yield from (inj.when for inj in self.s.injects if inj.when is not None)

@@ -437,3 +437,24 @@ def test_the_authoring_modules_need_no_ui_network_or_validator() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_draw_nothing_reads_and_no_team_learns_is_flagged() -> None:
+    text = (ROOT / "scenarios" / "strait_standoff.toml").read_text(encoding="utf-8") + (
+        '\n[[draws]]\nid = "weather"\ntitle = "Whether a storm comes"\noptions = ["calm", "storm"]\n')
+    warnings = lint_scenario(load_scenario_text(text))
+    assert [(w.field, w.rule) for w in warnings if w.rule == "unused-draw"] == [("draws[0]", "unused-draw")]
+    # Learnt by a team, it informs that team: no warning.
+    learnt = lint_scenario(load_scenario_text(text + "hidden_from = []\n"))
+    assert not [w for w in learnt if w.rule == "unused-draw"]
+
+
+def test_a_channel_only_background_actors_can_use_is_flagged() -> None:
+    text = (ROOT / "scenarios" / "strait_standoff.toml").read_text(encoding="utf-8")
+    for name in ("Corvanian Federation", "Kingdom of Lysmark"):
+        text = text.replace(f'name = "{name}"\n', f'name = "{name}"\nplays = "background"\n', 1)
+    channel = '\n[[channels]]\nid = "envoy"\nname = "Special envoy"\npairs = [["{}", "green"]]\n'
+    idle = lint_scenario(load_scenario_text(text + channel.format("red")))
+    assert [w.field for w in idle if w.rule == "idle-channel"] == ["channels[0]"]
+    used = lint_scenario(load_scenario_text(text + channel.format("blue")))  # blue sits at a seat
+    assert not [w for w in used if w.rule == "idle-channel"]
