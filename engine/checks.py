@@ -459,6 +459,18 @@ class ScenarioChecks:
                     self.ref((*here, "hidden_from", j), a, "actor")
         self.ids["option"] = options
 
+    def check_pairs(self, here: FieldPath, pairs: Any) -> None:
+        """``pairs`` (of ``[rules.moves]`` or a channel): each two known, different actors."""
+        if not isinstance(pairs, list):
+            return
+        for j, p in enumerate(pairs):
+            if not (isinstance(p, list) and len(p) == 2):
+                continue
+            ok = [self.ref((*here, "pairs", j, k), a, "actor") for k, a in enumerate(p)]
+            if all(ok) and p[0] == p[1]:
+                self.add((*here, "pairs", j), f"a pair is two different actors, not "
+                         f"'{one_line(p[0])}' and itself")
+
     def check_channels(self) -> None:
         """Each slow channel: a delay of 1 to :data:`MAX_DELAY`, a unit, pairs of two actors."""
         for i, t in self.tables("channels"):
@@ -472,14 +484,7 @@ class ScenarioChecks:
             if pairs == []:
                 self.add((*here, "pairs"), "an empty list links no one: leave pairs out for a "
                          "channel between any two actors")
-            if isinstance(pairs, list):
-                for j, p in enumerate(pairs):
-                    if not (isinstance(p, list) and len(p) == 2):
-                        continue
-                    ok = [self.ref((*here, "pairs", j, k), a, "actor") for k, a in enumerate(p)]
-                    if all(ok) and p[0] == p[1]:
-                        self.add((*here, "pairs", j), f"a pair is two different actors, not "
-                                 f"'{one_line(p[0])}' and itself")
+            self.check_pairs(here, pairs)
 
     def check_tracks(self) -> None:
         """``[[tracks]]``: ids conditions can call and no one else uses, a scope and a type,
@@ -760,14 +765,7 @@ class ScenarioChecks:
             if isinstance(actors, list):
                 for j, a in enumerate(actors):
                     self.ref((*here, "actors", j), a, "actor")
-            if isinstance(pairs, list):
-                for j, p in enumerate(pairs):
-                    if not (isinstance(p, list) and len(p) == 2):
-                        continue
-                    ok = [self.ref((*here, "pairs", j, k), a, "actor") for k, a in enumerate(p)]
-                    if all(ok) and p[0] == p[1]:
-                        self.add((*here, "pairs", j), f"a pair is two different actors, not "
-                                 f"'{one_line(p[0])}' and itself")
+            self.check_pairs(here, pairs)
 
     def check_override(self, here: FieldPath, v: Any, default: Any) -> bool:
         """Whether ``v`` is of the kind of the ruleset's ``default`` (a list: as long, with
