@@ -257,3 +257,36 @@ def test_teams_do_not_see_expectations_during_play_and_see_their_own_after_the_e
     assert all(e["revealed"] for e in after["blue"])
     assert {e["id"] for e in after["red"]} == {"red-pledges"}
     assert after["public"] == []
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+def test_the_facilitators_report_lists_each_expectation_with_its_evidence(tmp_path: Path) -> None:
+    from detente.tui.render.report import load_report, render
+
+    path = tmp_path / "s.jsonl"
+    with RecordedSession.create(load_scenario_text(GOOD, "x.toml"), path) as rec:
+        ok(rec, Start())
+        call_and_answer(rec)
+        ok(rec, Assess("blue-explains", "partly", "A statement, but a day late"))
+        ok(rec, End("time"))
+    report = load_report(path)
+    facts = {x.id: x for x in report.expectations}
+    calls = facts["blue-calls"]
+    assert (calls.status, calls.turn, calls.phase) == ("met", 1, "orders")
+    assert calls.objective == "Use the hotline" and calls.capability == "Operational communications"
+    assert any("communications" in e and "Rubria accepted Azuria's hotline call" in e for e in calls.evidence)
+    assert facts["red-pledges"].status == "missed" and facts["red-pledges"].due == (1, "orders")
+    assert facts["blue-explains"].reason == "A statement, but a day late"
+    md = render(report, "md")
+    section = md.split("## Expectations", 1)[1].split("\n## ", 1)[0]
+    assert "Azuria calls Rubria on the hotline" in section
+    assert "Rubria accepted Azuria's hotline call" in section
+    assert "deadline Turn 1, orders passed" in section
+    assert "partly (rated)" in section and "A statement, but a day late" in section
+    assert "## Expectations" in render(report, "html").replace("<h2>", "## ").replace("</h2>", "")
+    # A team's report holds its own expectations (after the end), never another team's.
+    blue = load_report(path, "blue")
+    assert {x.id for x in blue.expectations} == {"blue-calls", "blue-explains"}
+    assert "Rubria pledges restraint" not in render(blue, "md")
