@@ -101,6 +101,7 @@ from detente.engine.entries import (
     read,
 )
 from detente.engine.events import fold
+from detente.engine.expected import expectation_facts
 from detente.engine.ruleset import TONES, MoveType, Ruleset, RulesetNotFound, default_title, find_ruleset
 from detente.engine.scenario import Scenario
 from detente.engine.state import Order, Outcome, State, pair
@@ -205,6 +206,7 @@ def build(
         breakdown=ruleset.breakdown,
         arguments=argument_facts(seen, partial(_change_words, names or ScenarioWords(scenario, ruleset))),
         guard=ruleset.hazard.guard if ruleset.hazard is not None else "",
+        expectations=expectation_facts(scenario, seen),
     )
 
 

@@ -297,6 +297,37 @@ class ArgumentFact:
 
 
 @frozen
+class ExpectationFact:
+    """One of an inject's expectations and what became of it (:mod:`detente.engine.expected`)."""
+
+    id: str
+    inject: str
+    """The inject's title."""
+    who: tuple[str, ...]
+    """The teams expected to act (ids)."""
+    text: str
+    """What was expected, in words."""
+    status: str
+    """``open`` (not decided), ``met``, ``partly`` or ``missed``."""
+    due: tuple[int, str]
+    """The deadline: ``(turn, phase)``."""
+    checked: bool
+    """Decided from the log (a condition); otherwise judged by a person."""
+    turn: int | None = None
+    """When it was decided (met, missed, or rated): the turn…"""
+    phase: str = ""
+    """… and the phase."""
+    reason: str = ""
+    """A person's reason for the rating."""
+    evidence: tuple[str, ...] = ()
+    """For one met from the log: the logged events that made its condition true, in words
+    (``Turn 1, communications: Rubria answered Azuria's hotline call``)."""
+    objective: str = ""
+    """The learning objective it serves, in words (empty: none named)."""
+    capability: str = ""
+
+
+@frozen
 class Report:
     """Everything an after-action report says, for one role."""
 
@@ -361,6 +392,9 @@ class Report:
     <detente.engine.ruleset.Ruleset.breakdown>`); empty if none."""
     arguments: tuple[ArgumentFact, ...] = ()
     """The argued actions the role saw, in the order argued."""
+    expectations: tuple[ExpectationFact, ...] = ()
+    """The injects' expectations the role may see (the facilitator's; a team's own after the
+    end), in the order they opened."""
     guard: str = ""
     """The pair flag that contains the ruleset's hazard (:attr:`Hazard.guard
     <detente.engine.ruleset.Hazard.guard>`); empty if none."""

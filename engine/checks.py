@@ -26,6 +26,8 @@ from detente.engine.problems import ID, cut, describe, nice, one_line, suggest
 from detente.engine.ruleset import Ruleset, RulesetNotFound, find_ruleset, functions_for, ruleset_ids
 from detente.engine.scenario import (
     CHANNEL_UNITS,
+    EXPECT_UNITS,
+    MAX_WITHIN,
     OUTCOMES,
     PLAYS,
     TRACK_AUDIENCES,
@@ -166,6 +168,8 @@ class ScenarioChecks:
         self.found: list[tuple[FieldPath, str]] = []
         self.ids: dict[str, set[str]] = {}
         self.compiled: dict[str, ExpressionError | None] = {}
+        self.expectation_ids: dict[str, FieldPath] = {}
+        """Where each expectation id was first given (they are unique across the injects)."""
         self.draw_options: dict[str, tuple[str, ...]] = {}
         """Each draw's options, by its id (:meth:`check_draws`)."""
         turns = self.table("turns")
@@ -409,6 +413,41 @@ class ScenarioChecks:
             incident = t.get("incident")
             if isinstance(incident, dict):
                 self.check_incident((*here, "incident"), incident)
+            expect = t.get("expect")
+            if isinstance(expect, list):
+                for j, x in enumerate(expect):
+                    if isinstance(x, dict):
+                        self.check_expectation((*here, "expect", j), x)
+
+    def check_expectation(self, here: FieldPath, x: Mapping[str, Any]) -> None:
+        """An inject's expectation: an id unique in the scenario, known teams, a learning
+        objective that exists, a deadline of 1–50 turns or phases, a valid condition."""
+        xid = x.get("id")
+        if isinstance(xid, str):
+            if not ID.fullmatch(xid):
+                self.add((*here, "id"), f"the id {json.dumps(cut(xid), ensure_ascii=False)} may "
+                         "contain only letters, digits, '-' and '_'")
+            first = self.expectation_ids.setdefault(xid, here)
+            if first != here:
+                self.add((*here, "id"), f"the expectation id '{one_line(xid)}' is already used by "
+                         f"injects[{first[1]}].expect[{first[3]}]")
+        who = x.get("who")
+        if isinstance(who, list):
+            for j, a in enumerate(who):
+                self.ref((*here, "who", j), a, "actor")
+        objective = x.get("objective")
+        objectives = self.table("scenario").get("learning_objectives")
+        count = len(objectives) if isinstance(objectives, list) else 0
+        if _is_int(objective) and not 1 <= objective <= count:
+            self.add((*here, "objective"), (
+                f"objective must be 1–{count} (the number of the learning objective it serves), "
+                f"got {objective}" if count else
+                "objective names one of [scenario] learning_objectives, and this scenario has none"))
+        self.within((*here, "within"), x.get("within"), 1, MAX_WITHIN)
+        unit = x.get("unit")
+        if isinstance(unit, str) and unit not in EXPECT_UNITS:
+            self.add((*here, "unit"), _one_of("unit", unit, EXPECT_UNITS))
+        self.condition((*here, "when"), x.get("when"))
 
     def draw_mismatch(
         self, source: str, calls: Iterable[tuple[str, tuple[str, ...]]]

@@ -180,6 +180,22 @@ class Note:
 
 
 @frozen
+class Assess:
+    """The facilitator (or an evaluator) rates an expectation a person judges (one without a
+    condition): ``met``, ``partly`` or ``missed``, with the reason. Allowed once its inject has
+    been delivered, during play and after the end (the hot wash); a later rating replaces an
+    earlier one."""
+
+    type: ClassVar[str] = "assess"
+    expectation: str
+    """The expectation's id (``[[injects.expect]]``)."""
+    status: str
+    """``met``, ``partly`` or ``missed``."""
+    reason: str
+    """Why, in words: what the team did or did not do (it goes in the report)."""
+
+
+@frozen
 class Clock:
     """The facilitator runs the phase clock: ``set`` gives this phase ``seconds`` (paused),
     ``start`` runs it, ``pause`` stops it with ``left`` seconds left, ``extend`` adds ``seconds``
@@ -285,6 +301,7 @@ Command = (
     | Override
     | Annul
     | Note
+    | Assess
     | Clock
     | End
     | Argue
@@ -312,6 +329,7 @@ COMMAND_TYPES: dict[str, type] = {
         Override,
         Annul,
         Note,
+        Assess,
         Clock,
         End,
         Argue,

@@ -61,8 +61,9 @@ def move_choices(s: Scenario, ruleset: Ruleset) -> dict[str, frozenset[str]]:
 
 
 def compile_scenario(s: Scenario) -> dict[str, Condition]:
-    """Every distinct ``when`` of the scenario (injects, objectives, endings), compiled, by its
-    source. The scenario must have been checked by the loader (``ExpressionError`` otherwise).
+    """Every distinct ``when`` of the scenario (injects, their expectations, objectives,
+    endings), compiled, by its source. The scenario must have been checked by the loader
+    (``ExpressionError`` otherwise).
 
     >>> from detente.engine.loader import EXAMPLE, load_scenario_text
     >>> compile_scenario(load_scenario_text(EXAMPLE))
@@ -76,6 +77,7 @@ def compile_scenario(s: Scenario) -> dict[str, Condition]:
     sources = [i.when for i in s.injects if i.when is not None]
     sources += [o.when for o in s.objectives]
     sources += [e.when for e in s.endings]
+    sources += [x.when for i in s.injects for x in i.expect if x.when is not None]
     compiled: dict[str, Condition] = {}
     functions = functions_for(ruleset, own)
     for source in sources:

@@ -52,6 +52,10 @@ def _due(value: Any) -> tuple[int, str]:
     return (int(value[0]), str(value[1]))
 
 
+def _maybe_due(value: Any) -> tuple[int, str] | None:
+    return None if value is None else _due(value)
+
+
 def _orders(value: Any) -> tuple[Order, ...]:
     return tuple(_order(o) for o in value or ())
 
@@ -476,6 +480,31 @@ class Noted(TimelineEntry):
 
 
 @frozen
+class Expected(TimelineEntry):
+    """An inject's expectation opened (``status`` ``open``, with what and by when) or was
+    decided: met or missed from the log, or rated by a person with a reason. The facilitator
+    reads it when it happens; the teams expected to act only after the end (:attr:`revealed`)."""
+
+    kind: ClassVar[str] = "expectation"
+    id: str = ""
+    """The expectation's id."""
+    inject: str = ""
+    """The inject it belongs to (on opening)."""
+    who: tuple[str, ...] = field(default=(), converter=_names)
+    """The teams expected to act (on opening)."""
+    due: tuple[int, str] | None = field(default=None, converter=_maybe_due)
+    """The deadline, ``(turn, phase)`` (on opening)."""
+    text: str = ""
+    """What is expected, in words (on opening)."""
+    status: str = "open"
+    """``open``, ``met``, ``partly`` or ``missed``."""
+    reason: str = ""
+    """A person's reason for the rating (empty when the log decided it)."""
+    revealed: bool = False
+    """Read after the session ended, by a team expected to act."""
+
+
+@frozen
 class ObjectiveChanged(TimelineEntry):
     kind: ClassVar[str] = "objective"
     id: str = ""
@@ -578,7 +607,7 @@ TYPES: dict[str, type[TimelineEntry]] = {
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, CallRated, Withdrawn, Pledged,
         PledgeSettled, Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated,
         Notified, Flagged, Marked, IncidentHappened, CrisisChanged, ClockSet, Annulled, Noted,
-        ObjectiveChanged, Ended, Argued, CountersAsked, Countered, Judged, Narrated,
+        Expected, ObjectiveChanged, Ended, Argued, CountersAsked, Countered, Judged, Narrated,
     )
 }
 
@@ -656,6 +685,7 @@ __all__ = [
     "Declared",
     "Drawn",
     "Ended",
+    "Expected",
     "Flagged",
     "ForceLocated",
     "ForceMoved",

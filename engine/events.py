@@ -36,6 +36,7 @@ from detente.engine.state import (
     Working,
     changed_copy,
     draw_key,
+    expectation_key,
     letter_key,
     pair,
 )
@@ -98,6 +99,10 @@ KINDS: dict[str, tuple[str, str]] = {
               "the facilitator annulled a move's result or an incident (what sets it back follows; "
               "team, order, result: the move's; severity, cause: the incident's)"),
     "note": ("text", "a facilitator's observation for the debrief"),
+    "expectation": ("id, inject, who, due, text, status, turn, phase, reason",
+                    "an inject's expectation opened (status open; due: the [turn, phase] of its "
+                    "deadline) or was decided: met or missed from the log, or rated met, partly or "
+                    "missed by a person with a reason"),
     "objective": ("id, actor, met", "an objective's tracked status changed"),
     "outcome": ("result, reason, turn, scores", "the session ended"),
     **ARGUED_KINDS,
@@ -402,6 +407,16 @@ def _outcome(w: Working, e: Read) -> None:
     w.outcome = Outcome(result=e["result"], reason=e["reason"], turn=e["turn"], scores=dict(e["scores"]))
 
 
+def _expectation(w: Working, e: Read) -> None:
+    marks = w.own("marks")
+    key = expectation_key(e["id"])
+    fields = {k: e[k] for k in _EXPECTATION_FIELDS if k in e}
+    marks[key] = {**marks.get(key, {}), **fields}
+
+
+_EXPECTATION_FIELDS = ("inject", "who", "due", "text", "status", "turn", "phase", "reason")
+
+
 def _nothing(w: Working, e: Read) -> None:
     return None
 
@@ -443,6 +458,7 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "clock": _clock,
     "annul": _annul,
     "note": _nothing,
+    "expectation": _expectation,
     "objective": _objective,
     "outcome": _outcome,
     "command": _nothing,

@@ -288,6 +288,35 @@ class ScriptedIncident:
     """Where it happened (empty: where the two sides' forces are near each other, if anywhere)."""
 
 
+EXPECT_UNITS: tuple[str, ...] = ("turns", "phases")
+"""What an expectation's deadline (:attr:`Expectation.within`) is counted in."""
+MAX_WITHIN = 50
+"""The longest deadline of an expectation, in its unit."""
+
+
+@frozen
+class Expectation:
+    """What an inject's addressees are expected to do (``[[injects.expect]]``): checked from the
+    log when it has a condition, judged by a person when it has none."""
+
+    id: str
+    """Short identifier, unique among all expectations of the scenario."""
+    text: str
+    """What is expected, in words (``"Azuria calls Corvania on the hotline"``)."""
+    who: tuple[str, ...] = ()
+    """The teams expected to act; empty: the inject's addressees (or every team)."""
+    when: str | None = None
+    """The machine check, a condition; none: a person judges it (the facilitator's Assess)."""
+    within: int = 1
+    """The deadline, 1–50 turns or phases counted from when the inject is delivered."""
+    unit: str = "turns"
+    """What ``within`` counts: ``turns`` or ``phases`` (five a turn)."""
+    objective: int | None = None
+    """Which of ``[scenario] learning_objectives`` it serves (1 is the first)."""
+    capability: str = ""
+    """The capability it exercises (an HSEEP core capability, or the scenario's own words)."""
+
+
 @frozen
 class Inject:
     """A scripted event in the master scenario events list (``[[injects]]``)."""
@@ -312,6 +341,8 @@ class Inject:
     """State changes applied when it fires."""
     incident: ScriptedIncident | None = None
     """An incident it makes happen when it fires."""
+    expect: tuple[Expectation, ...] = ()
+    """What its addressees are expected to do once it is delivered (``[[injects.expect]]``)."""
 
 
 @frozen
@@ -641,3 +672,12 @@ class Scenario:
             "channel": frozenset(c.id for c in self.channels),
             "option": frozenset(o for d in self.draws for o in d.options),
         }
+
+    @cached_property
+    def expectations(self) -> Mapping[str, tuple[Inject, Expectation]]:
+        """Expectation id → its inject and itself, in the order written (the first of an id)."""
+        out: dict[str, tuple[Inject, Expectation]] = {}
+        for i in self.injects:
+            for x in i.expect:
+                out.setdefault(x.id, (i, x))
+        return out

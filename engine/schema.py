@@ -96,6 +96,11 @@ _CONSTRAINTS: dict[tuple[str, str], dict[str, Any]] = {
     ("Ending", "when"): {"maxLength": MAX_CONDITION_LENGTH},
     ("Inject", "when"): {"maxLength": MAX_CONDITION_LENGTH},
     ("Inject", "effects"): {"maxItems": MAX_EFFECTS},
+    ("Expectation", "who"): {"items": _ID},
+    ("Expectation", "when"): {"maxLength": MAX_CONDITION_LENGTH},
+    ("Expectation", "within"): {"minimum": 1, "maximum": models.MAX_WITHIN},
+    ("Expectation", "unit"): {"enum": list(models.EXPECT_UNITS)},
+    ("Expectation", "objective"): {"minimum": 1},
     ("Scenario", "actors"): {"minItems": 2, "maxItems": MAX_COUNTS["actors"]},
     **{("Scenario", kind): {"maxItems": most} for kind, most in MAX_COUNTS.items()
        if kind != "actors"},

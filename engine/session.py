@@ -34,6 +34,7 @@ from detente.engine.commands import (
     AddInject,
     Advance,
     Annul,
+    Assess,
     Clock,
     Command,
     End,
@@ -54,7 +55,7 @@ from detente.engine.conditions import Facts, compile_scenario
 from detente.engine.events import Event, fold_all
 from detente.engine.expr import Condition
 from detente.engine.ruleset import RATINGS, Ruleset, find_ruleset
-from detente.engine.scenario import PHASES, Channel, Effect, Inject, Scenario
+from detente.engine.scenario import PHASES, Channel, Effect, Expectation, Inject, Scenario
 from detente.engine.state import (
     LETTER_PREFIX,
     LETTERS,
@@ -62,6 +63,7 @@ from detente.engine.state import (
     Proposal,
     Reading,
     State,
+    expectation_key,
     initial_state,
     pair,
 )
@@ -122,7 +124,7 @@ class Session:
     def decide(self, command: Command) -> Result:
         """What ``command`` would do now, without doing it. Pure."""
         state = self.state
-        if state.outcome is not None and not isinstance(command, Note):
+        if state.outcome is not None and not isinstance(command, Note | Assess):
             return Rejected(f"the session has ended ({state.outcome.result})")
         if state.phase == "setup" and not isinstance(command, Start):
             return Rejected("the session has not started yet")
@@ -181,6 +183,38 @@ class Session:
         if incident is not None and hazard is not None and hazard.happen is not None:
             a, b = incident.between
             hazard.happen(r, a, b, incident.severity, incident.region, f"inject {inject.id}")
+        st = r.state
+        for x in inject.expect:
+            if expectation_key(x.id) in st.marks:  # a repeating inject opens them once
+                continue
+            who = list(self._expected(inject, x))
+            r.emit("expectation", who, id=x.id, inject=inject.id, who=who,
+                   due=list(due(st.turn, st.phase, x)), text=x.text, status="open")
+
+    def _expected(self, inject: Inject, x: Expectation) -> tuple[str, ...]:
+        """The teams an expectation is about: its own ``who``, else the inject's addressees,
+        else every team (every actor when no team plays)."""
+        return x.who or inject.to or self.scenario.team_ids or self.scenario.actor_ids
+
+    def _check_expectations(self, r: Resolution, final: bool = False) -> None:
+        """Every open expectation with a condition: met when the condition holds now, missed
+        when its deadline has come (or the session ends, ``final``) without it."""
+        st = r.state
+        now = (st.turn, PHASES.index(st.phase))
+        facts: Facts | None = None
+        for xid, (_, x) in self.scenario.expectations.items():
+            if x.when is None:
+                continue
+            mark = st.marks.get(expectation_key(xid))
+            if mark is None or mark["status"] != "open":
+                continue
+            if facts is None:
+                facts = Facts(r.state)
+            turn, phase = mark["due"]
+            if self.conditions[x.when].evaluate(facts):
+                r.emit("expectation", mark["who"], id=xid, status="met", turn=st.turn, phase=st.phase)
+            elif final or now >= (turn, PHASES.index(phase)):
+                r.emit("expectation", mark["who"], id=xid, status="missed", turn=st.turn, phase=st.phase)
 
     def _injects_for_phase(self, r: Resolution) -> None:
         st = r.state
@@ -265,6 +299,7 @@ class Session:
         return None
 
     def _finish(self, r: Resolution, result: str, reason: str) -> None:
+        self._check_expectations(r, final=True)
         facts = Facts(r.state)
         scores = {a: 0 for a in self.scenario.actor_ids}
         for obj in self.scenario.objectives:
@@ -296,7 +331,23 @@ def _start(s: Session, c: Start) -> Resolution | str:
         r.emit("draw", list(d.seen_by(s.scenario.actor_ids)) or "fac", id=d.id, title=d.title, option=option)
     r.emit("phase", "all", turn=1, phase="briefing")
     s._injects_for_phase(r)
+    s._check_expectations(r)
     return r
+
+
+def due(turn: int, phase: str, x: Expectation) -> tuple[int, str]:
+    """The deadline of an expectation whose inject was delivered in ``turn`` and ``phase``:
+    ``(turn, phase)``, the phase at whose start it is checked for the last time.
+
+    >>> due(2, "briefing", Expectation("e", "calls", within=1))
+    (3, 'briefing')
+    >>> due(2, "orders", Expectation("e", "calls", within=3, unit="phases"))
+    (3, 'briefing')
+    """
+    if x.unit == "turns":
+        return turn + x.within, phase
+    at = (turn - 1) * len(PHASES) + PHASES.index(phase) + x.within
+    return at // len(PHASES) + 1, PHASES[at % len(PHASES)]
 
 
 def arrival(turn: int, phase: str, channel: Channel) -> tuple[int, str]:
@@ -320,6 +371,7 @@ def _advance(s: Session, c: Advance) -> Resolution | str:
         r.emit("phase", "all", turn=st.turn + 1, phase="briefing")
         s._deliver_mail(r)
         s._injects_for_phase(r)
+        s._check_expectations(r)
         return r
     nxt = PHASES[PHASES.index(st.phase) + 1]
     if st.phase == "communications":
@@ -332,6 +384,8 @@ def _advance(s: Session, c: Advance) -> Resolution | str:
         s._publish(r)
     else:
         s._injects_for_phase(r)
+    if r.state.outcome is None:  # an ending checks them itself (_finish)
+        s._check_expectations(r)
     return r
 
 
@@ -678,6 +732,35 @@ def _note(s: Session, c: Note) -> Resolution | str:
     return r
 
 
+#: How a person rates an expectation (:class:`~detente.engine.commands.Assess`).
+ASSESSMENTS = ("met", "partly", "missed")
+
+
+def _assess(s: Session, c: Assess) -> Resolution | str:
+    found = s.scenario.expectations.get(c.expectation)
+    if found is None:
+        known = ", ".join(s.scenario.expectations) or "none"
+        return f"no expectation {c.expectation!r} (expectations: {known})"
+    x = found[1]
+    if x.when is not None:
+        return f"expectation {x.id} is checked from the log ({x.when}); it is not rated by hand"
+    mark = s.state.marks.get(expectation_key(x.id))
+    if mark is None:
+        return f"expectation {x.id} is not open: its inject {found[0].id} has not been delivered"
+    if c.status not in ASSESSMENTS:
+        return f"an expectation is rated {', '.join(ASSESSMENTS)}, not {c.status!r}"
+    reason = c.reason.strip()
+    if not reason:
+        return "say why (the reason goes in the log and the report)"
+    if len(reason) > MAX_TEXT:
+        return f"the reason is too long ({len(reason)} characters; at most {MAX_TEXT})"
+    st = s.state
+    r = s._resolution()
+    r.emit("expectation", list(mark["who"]), id=x.id, status=c.status, turn=st.turn, phase=st.phase,
+           reason=reason)
+    return r
+
+
 #: What the facilitator can do with the phase clock (:class:`~detente.engine.commands.Clock`).
 CLOCK_ACTIONS = ("set", "start", "pause", "extend", "stop", "auto", "manual")
 #: The longest a phase clock runs: ten hours, in seconds.
@@ -755,6 +838,7 @@ _HANDLERS: dict[type, Any] = {
     Override: _override,
     Annul: _annul,
     Note: _note,
+    Assess: _assess,
     Clock: _clock,
     End: _end,
     **ARGUED_HANDLERS,

@@ -127,6 +127,17 @@ def letter_key(letter: str) -> str:
     return f"{LETTER_PREFIX}{letter}"
 
 
+EXPECTATION_PREFIX = "expect:"
+"""Marks under this prefix, and an expectation's id, hold each expectation opened
+(:func:`expectation_key`): inject, who, due ``[turn, phase]``, text, status (``open``,
+``met``, ``partly``, ``missed``) and, once decided, the turn and phase and a person's reason."""
+
+
+def expectation_key(expectation: str) -> str:
+    """The mark an expectation is kept under once its inject is delivered (:attr:`State.marks`)."""
+    return f"{EXPECTATION_PREFIX}{expectation}"
+
+
 @frozen
 class Message:
     """One line of a hotline call's transcript."""

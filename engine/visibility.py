@@ -187,6 +187,9 @@ EVENTS: dict[str, EventRule] = {
     # the cause of an annulled scripted incident, as the incident's own.
     "annul": EventRule("stamped", secret=("cause",), stand_in=(("reason", "public", PUBLIC_CAUSE),)),
     "note": _FACILITATOR,
+    # Stamped with the teams expected to act: the facilitator's during play (a team is not told
+    # what it is expected to do), those teams' own once the session has ended.
+    "expectation": EventRule(DEBRIEF),
     "clock": _STAMPED,  # everyone sees the time left: stamped "all"
     "objective": EventRule("stamped", owner="actor"),
     "outcome": _STAMPED,

@@ -220,7 +220,7 @@ def document(r: Report) -> list[Block]:
                 Table(("", ""), tuple((k, v) for k, v in r.lineage))]
     out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r) + _own_values(r)
     out += _calls(r) + _pledges(r) + _incidents(r) + _near_misses(r) + _gaps(r) + _objectives(r)
-    out += _arguments(r)
+    out += _expectations(r) + _arguments(r)
     out += _timeline(r)
     out.append(Para("Definitions (risk run, near miss, gap between words and deeds): see docs/report.md."))
     return out
@@ -604,6 +604,33 @@ def _objectives(r: Report) -> list[Block]:
     out.append(Table(("team", "objective", "points", "status"),
                      tuple((r.name(o.actor), o.text, str(o.points), met[o.met]) for o in r.objectives)))
     return out
+
+
+def _expectations(r: Report) -> list[Block]:
+    """What each inject's addressees were expected to do and what became of it, with the
+    evidence: the logged events that met it, the deadline that passed, a person's reason.
+    Nothing when the role saw none (a scenario without expectations; a team during play)."""
+    if not r.expectations:
+        return []
+    rows = []
+    for x in r.expectations:
+        if x.status == "open":
+            status = "not rated" if not x.checked else "open"
+            when = f"due {_turn(r, x.due[0])}, {x.due[1]}"
+        elif x.checked and x.status == "missed":
+            status = "missed"
+            when = f"deadline {_turn(r, x.due[0])}, {x.due[1]} passed"
+        else:
+            status = x.status if x.checked else f"{x.status} (rated)"
+            when = f"{_turn(r, x.turn or 0)}, {x.phase}"
+        evidence = "; ".join(x.evidence) if x.evidence else x.reason
+        serves = " · ".join(s for s in (x.objective, x.capability) if s)
+        rows.append((x.inject, ", ".join(r.name(t) for t in x.who), x.text, status, when, evidence, serves))
+    return [Heading(2, "Expectations"),
+            Para("What each inject's addressees were expected to do: checked from the log where the "
+                 "scenario gives a condition, otherwise rated by the facilitator with a reason."),
+            Table(("inject", "who", "expected", "status", "when", "evidence or reason", "serves"),
+                  tuple(rows))]
 
 
 def _arguments(r: Report) -> list[Block]:

@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, RichLog, Static
 
-from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, RateCall, Start
-from detente.engine.entries import Noted, PhaseBegan, TimelineEntry
+from detente.engine.commands import AddInject, Advance, Assess, Command, End, Note, Override, RateCall, Start
+from detente.engine.entries import Expected, Noted, PhaseBegan, TimelineEntry
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
 from detente.tui.app.panels import (
@@ -85,7 +85,7 @@ _KIND_GROUPS = {
     "moves": {"move", "orders", "notice", "force", "known", "declaration", "verification"},
     "incidents": {"incident", "crisis"},
     "changes": {"changed", "override"},
-    "notes": {"note"},
+    "notes": {"note", "expectation"},
     "argued": {"argued", "counters_asked", "countered", "judged", "narrated"},
 }
 
@@ -227,6 +227,9 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("o", "override", "Override", tooltip="set a value, with a reason that is logged",
                 show=False),
         Binding("b", "note", "Note", tooltip="an observation for the debrief and the report", show=False),
+        Binding("x", "assess", "Expectations", show=False,
+                tooltip="rate an expectation a person judges (met, partly, missed) with a reason; "
+                "also after the end"),
         Binding("c", "rate_call", "Rate call", show=False,
                 tooltip="rate an answered call of this turn, -2 to +2: how much what was said helped"),
         Binding("g", "briefings", "Briefings", show=False,
@@ -425,6 +428,10 @@ class ConsoleScreen(Panels, Screen[None]):
                 continue
             if isinstance(e, Noted):
                 log.write(Text(f"note: {e.text}", style="italic"))
+                continue
+            if isinstance(e, Expected):
+                said = e.text if e.status == "open" else e.reason or f"{e.turn}, {e.phase}"
+                log.write(Text(f"expectation {e.id} {e.status}: {said}", style="italic"))
                 continue
             text = notable(self.client.scenario, e, names=self.names)
             if text:
@@ -646,6 +653,41 @@ class ConsoleScreen(Panels, Screen[None]):
         ]))
         if rating:
             self._send(RateCall(proposal=pid, rating=int(rating)))
+
+    @work
+    async def action_assess(self) -> None:
+        """Rate an expectation without a condition, once its inject is out: the open ones first."""
+        scenario = self.client.scenario
+        status: dict[str, str] = {}
+        for e in self.client.timeline(FACILITATOR):
+            if isinstance(e, Expected):
+                status[e.id] = e.status
+        judged = [(xid, st) for xid, st in status.items()
+                  if xid in scenario.expectations and scenario.expectations[xid][1].when is None]
+        if not judged:
+            self.notify("No expectation waits for a person's rating (those with a condition are "
+                        "checked from the log; the others open when their inject is delivered).",
+                        severity="warning")
+            return
+        n = self.names
+        judged.sort(key=lambda x: x[1] != "open")
+        options = []
+        for xid, st in judged:
+            inject, x = scenario.expectations[xid]
+            who = n.actors_names(x.who or inject.to) or "all"
+            options.append((xid, f"({st}) {who} — {x.text}"))
+        chosen = await self.app.push_screen_wait(ChooseModal("Rate which expectation?", options))
+        if not chosen:
+            return
+        rating = await self.app.push_screen_wait(ChooseModal("Was it done?", [
+            ("met", "met: done as expected"), ("partly", "partly: done in part, or late"),
+            ("missed", "missed: not done"),
+        ]))
+        if not rating:
+            return
+        reason = await self.app.push_screen_wait(TextModal(f"Why {rating}? (logged, in the report)"))
+        if reason:
+            self._send(Assess(expectation=chosen, status=rating, reason=reason))
 
     @work
     async def action_note(self) -> None:

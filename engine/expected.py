@@ -1,0 +1,115 @@
+"""What became of the injects' expectations, for the report, with the evidence from the log.
+
+An expectation (:class:`~detente.engine.scenario.Expectation`) opens when its inject is
+delivered and is decided by the session: met or missed by its condition, or rated by a person
+(:class:`~detente.engine.commands.Assess`). :func:`expectation_facts` reads a role's timeline
+(the facilitator's: every one; a team's: its own, revealed after the end) and says, for each
+one met from the log, which logged events made its condition true: for the calls a condition
+makes of ``made``, ``called``, ``answered``, ``pledges`` and ``pledged``, the moves, answers and
+pledges that match them between its opening and the phase it was met; for any other condition,
+the turn and phase alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from detente.engine.aar_model import ExpectationFact
+from detente.engine.conditions import compile_scenario
+from detente.engine.entries import Answered, Expected, MoveResolved, Pledged, Proposed, TimelineEntry
+from detente.engine.scenario import Scenario
+
+__all__ = ["expectation_facts"]
+
+Call = tuple[str, tuple[str, ...]]
+
+
+def expectation_facts(scenario: Scenario, seen: Sequence[TimelineEntry]) -> tuple[ExpectationFact, ...]:
+    """The expectations in ``seen`` (a role's timeline as entries), in the order they opened,
+    each with its last status and, when met from the log, its evidence."""
+    opened: dict[str, tuple[int, Expected]] = {}
+    last: dict[str, tuple[int, Expected]] = {}
+    for i, e in enumerate(seen):
+        if isinstance(e, Expected):
+            if e.status == "open" and e.id not in opened:
+                opened[e.id] = (i, e)
+            else:
+                last[e.id] = (i, e)
+    conditions = compile_scenario(scenario)
+    objectives = scenario.scenario.learning_objectives
+    out = []
+    for xid, (start, o) in opened.items():
+        found = scenario.expectations.get(xid)
+        x = found[1] if found is not None else None
+        inject = found[0].title if found is not None else o.inject
+        end, d = last.get(xid, (start, o))
+        evidence: tuple[str, ...] = ()
+        if d.status == "met" and x is not None and x.when is not None:
+            calls = conditions[x.when].names if x.when in conditions else frozenset()
+            evidence = tuple(_evidence(scenario, seen[start:end + 1], calls))
+        objective = ""
+        if x is not None and x.objective is not None and 1 <= x.objective <= len(objectives):
+            objective = objectives[x.objective - 1]
+        out.append(ExpectationFact(
+            id=xid, inject=inject, who=o.who, text=o.text, status=d.status,
+            due=o.due or (o.turn, o.phase), checked=x is not None and x.when is not None,
+            turn=d.turn if d is not o else None, phase=d.phase if d is not o else "",
+            reason=d.reason, evidence=evidence, objective=objective,
+            capability=x.capability if x is not None else "",
+        ))
+    return tuple(out)
+
+
+def _kw(args: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    """A call's arguments as logged by the compiler: positional ids, then ``name=value``."""
+    plain = [a for a in args if "=" not in a]
+    named = dict(a.split("=", 1) for a in args if "=" in a)
+    return plain, named
+
+
+def _evidence(scenario: Scenario, window: Sequence[TimelineEntry], calls: Iterable[Call]) -> list[str]:
+    """The entries of ``window`` that match one of ``calls``, in words with their turn and
+    phase; the phase it was met in alone when none matches."""
+    found: list[str] = []
+    for e in window:
+        words = _matches(scenario, e, calls)
+        if words:
+            found.append(f"{scenario.turns.name(e.turn)}, {e.phase}: {words}")
+    if not found and window:
+        e = window[-1]
+        found.append(f"{scenario.turns.name(e.turn)}, {e.phase}: the condition held")
+    return found
+
+
+def _matches(scenario: Scenario, e: TimelineEntry, calls: Iterable[Call]) -> str:
+    """What ``e`` did towards one of ``calls``, in words (empty when it matches none)."""
+    def who(a: str) -> str:
+        return scenario.actor_names.get(a, a)
+
+    for name, args in calls:
+        plain, kw = _kw(args)
+        if name == "made" and len(plain) >= 2:
+            team, move = plain[0], plain[1]
+            target = kw.get("target", "")
+            if (isinstance(e, MoveResolved) and e.team == team and e.order.move == move
+                    and (not target or e.order.target == target)
+                    and (not kw.get("region") or e.order.region == kw["region"])):
+                return e.text or f"{who(team)}: {move.replace('_', ' ')}"
+            if (isinstance(e, Answered) and e.accept and e.about is not None and e.about.by == team
+                    and e.about.order.move == move and (not target or e.by == target)):
+                return f"{who(e.by)} accepted {who(team)}'s {move.replace('_', ' ')}"
+        elif name == "answered" and len(plain) == 2:
+            if (isinstance(e, Answered) and e.accept and e.about is not None
+                    and e.about.by == plain[0] and e.by == plain[1]):
+                return f"{who(e.by)} answered {who(plain[0])}'s {e.about.order.move.replace('_', ' ')}"
+        elif name == "called" and len(plain) == 2:
+            if isinstance(e, Proposed) and e.by == plain[0] and plain[1] in e.to:
+                return f"{who(e.by)} placed a {e.order.move.replace('_', ' ')} to {who(plain[1])}"
+        elif name in ("pledges", "pledged") and plain:
+            to = plain[1] if name == "pledged" and len(plain) > 1 else kw.get("to", "")
+            if (isinstance(e, Pledged) and e.by == plain[0] and (not to or e.to == to)
+                    and (not kw.get("kind") or e.pledge == kw["kind"])):
+                where = f" in {scenario.region_names.get(e.region, e.region)}" if e.region else ""
+                return (f"{who(e.by)} pledged {e.pledge.replace('_', ' ')}{where} to {who(e.to)} "
+                        f"until turn {e.until}")
+    return ""
