@@ -312,6 +312,9 @@ class Inject:
     """State changes applied when it fires."""
     incident: ScriptedIncident | None = None
     """An incident it makes happen when it fires."""
+    notes: str = ""
+    """The facilitator's own notes on it (an MSEL's controller notes): how to stage it, what
+    to watch for. Never shown to a team, in no team's view or report."""
 
 
 @frozen
