@@ -181,6 +181,18 @@ def test_an_inject_id_already_in_the_scenario_is_refused(
     assert f"{sheet}:4: ID: an inject 'fresh' is already in row 3" in out
 
 
+def test_a_condition_the_scenario_check_refuses_is_told_by_its_row(
+    tmp_path: Path, scenario: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = [["Serial", "Trigger", "Time", "Message"], ["1", "", "Day 1", "Fine."],
+            ["2", "tension('blue', 'red') >", "", "Broken."], ["3", "turn >= 2", "", "Fine too."]]
+    sheet = write_sheet(tmp_path / "msel.csv", rows, delimiter=",")
+    code, out, _ = run(capsys, "msel", "import", str(sheet), "--into", str(scenario), "--dry-run")
+    assert code == 1 and f"{sheet}:3: Trigger: " in out
+    assert "row 2: msel-1" in out and "row 4: msel-3 “Fine too.” · when turn >= 2" in out
+    assert "2 injects read, 1 row could not be" in out
+
+
 def test_a_session_log_is_never_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "s.jsonl"
     log.write_text('{"format": "detente-log"}\n', encoding="utf-8")

@@ -210,7 +210,6 @@ class Reader:
         self.scenario, self.columns, self.headings = scenario, columns, headings
         self.ids = {i.id for i in scenario.injects}
         self.objectives = list(scenario.scenario.learning_objectives)
-        self.new_objectives: list[str] = []
         self.problems: list[Problem] = []
         self.planned: list[Planned] = []
         t = scenario.turns
@@ -248,7 +247,8 @@ class Reader:
         if not value or value.casefold() in EVERYONE:
             return []
         parts = [value] if value.casefold() in self.teams else re.split(r"\s*(?:[,;/&+]|\band\b)\s*", value)
-        out, unknown = [], []
+        out: list[str] = []
+        unknown: list[str] = []
         for p in filter(None, parts):
             (out if p.casefold() in self.teams else unknown).append(self.teams.get(p.casefold(), p))
         if unknown:
@@ -258,7 +258,9 @@ class Reader:
             return None
         return list(dict.fromkeys(out))
 
-    def objective(self, n: int, value: str) -> int | None:
+    def objective(self, n: int, value: str) -> int | str | None:
+        """The number of an existing learning objective, or the text of a new one (numbered
+        when the rows to write are known: see :func:`number_objectives`)."""
         m = re.fullmatch(r"(?:lo|objective|learning objective|#)?\s*(\d+)", value.casefold())
         if m:
             k = int(m[1])
@@ -271,9 +273,7 @@ class Reader:
         for k, text in enumerate(self.objectives, start=1):
             if " ".join(text.split()).casefold() == words:
                 return k
-        self.objectives.append(value)
-        self.new_objectives.append(value)
-        return len(self.objectives)
+        return value
 
     def within(self, n: int, value: str) -> tuple[int, str] | None:
         m = re.fullmatch(r"(\d+)\s*(turns?|phases?)?", value.casefold())
@@ -390,6 +390,23 @@ class Reader:
 # -- writing the scenario ------------------------------------------------------------------------
 
 
+def number_objectives(planned: list[Planned], existing: Sequence[str]) -> list[str]:
+    """Give each new learning objective the rows name its number after the existing ones (once,
+    however many rows name it); returns the new ones in order."""
+    new: list[str] = []
+    for p in planned:
+        for e in p.expect:
+            o = e.get("objective")
+            if isinstance(o, str):
+                key = " ".join(o.split()).casefold()
+                found = next((k for k, t in enumerate(new) if " ".join(t.split()).casefold() == key), None)
+                if found is None:
+                    new.append(o)
+                    found = len(new) - 1
+                e["objective"] = len(existing) + found + 1
+    return new
+
+
 def add_to_toml(text: str, planned: list[Planned], objectives: list[str], sheet: str) -> str:
     """The scenario's TOML text with the injects (and new learning objectives) added; the rest
     of the file, comments and layout included, is kept as it was."""
@@ -418,8 +435,11 @@ def add_to_toml(text: str, planned: list[Planned], objectives: list[str], sheet:
                 et = tomlkit.table()
                 for k, v in e.items():
                     et[k] = v
+                et.add(tomlkit.nl())
                 expect.append(et)
             t["expect"] = expect
+        else:
+            t.add(tomlkit.nl())
         aot.append(t)
     return tomlkit.dumps(doc)
 
@@ -444,8 +464,52 @@ def describe(p: Planned, scenario: Scenario, objectives: list[str]) -> str:
     return out
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def checked(
+    text: str, good: list[Planned], scenario: Scenario, names: tuple[str, str], reader: Reader,
+) -> tuple[str, list[Planned], list[str]]:
+    """The scenario file's new text, the injects in it and every learning objective after.
+
+    The whole file is checked as a session would load it; an added inject the check refuses (a
+    condition that does not parse) is a problem of its row, left out, and the text built again."""
+    import copy
+
     from detente.engine.loader import ScenarioError, load_scenario_text
+
+    sheet, into = names
+    existing = scenario.scenario.learning_objectives
+    while True:
+        planned = copy.deepcopy(good)
+        new = number_objectives(planned, existing)
+        new_text = add_to_toml(text, planned, new, sheet)
+        try:
+            load_scenario_text(new_text, into)
+        except ScenarioError as exc:
+            rows_of = {len(scenario.injects) + k: p for k, p in enumerate(good)}
+            dropped, others = set(), []
+            for pr in exc.problems:
+                m = re.match(r"injects\[(\d+)\]\.?(\w*)", pr.field)
+                p = rows_of.get(int(m[1])) if m else None
+                if p is None or m is None:
+                    others.append(Problem(0, pr.field, str(pr)))
+                    continue
+                name = {"when": "condition", "expect": "expected"}.get(m[2], m[2])
+                col = reader.headings[reader.columns[name]] if name in reader.columns else m[2] or "(row)"
+                reader.problems.append(Problem(p.row, col, pr.message))
+                dropped.add(p.row)
+            if dropped:
+                good = [p for p in good if p.row not in dropped]
+                continue
+            reader.problems += others
+        return new_text, planned, [*existing, *new]
+
+
+def shout(*lines: str) -> None:
+    """Lines to stdout, if there are any."""
+    if lines:
+        say(*lines)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
     from detente.tui.cli.common import load
     from detente.tui.render.output import check_output, write_output
 
@@ -465,35 +529,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     reader = Reader(scenario, columns, headings)
     for n, row in body:
         reader.read(n, row)
-    good = reader.good()
     text = Path(into).read_text(encoding="utf-8-sig")
-    new_objectives = [o for o in reader.new_objectives
-                      if any(reader.objectives[e["objective"] - 1] == o
-                             for p in good for e in p.expect if "objective" in e)]
-    new_text = add_to_toml(text, good, new_objectives, sheet)
-    # The whole file is checked as a session would load it; a mistake in an added inject is
-    # told by its row.
-    try:
-        load_scenario_text(new_text, into)
-    except ScenarioError as exc:
-        rows_of = {len(scenario.injects) + k: p for k, p in enumerate(good)}
-        for pr in exc.problems:
-            m = re.match(r"injects\[(\d+)\]\.?(\w*)", pr.field or "")
-            p = rows_of.get(int(m[1])) if m else None
-            if p is None:
-                reader.problems.append(Problem(0, pr.field or "", str(pr)))
-                continue
-            name = {"when": "condition", "expect": "expected"}.get(m[2] if m else "", m[2] if m else "")
-            col = headings[columns[name]] if name in columns else (m[2] if m else "") or "(row)"
-            reader.problems.append(Problem(p.row, col, pr.message))
+    new_text, good, objectives = checked(text, reader.good(), scenario, (sheet, into), reader)
     if args.dry_run or (reader.problems and not args.skip_bad):
-        objectives = reader.objectives
         if args.dry_run:
-            say(*(describe(p, scenario, objectives) for p in good))
+            shout(*(describe(p, scenario, objectives) for p in good))
             if unread:
                 say(f"columns not read: {', '.join(unread)} (--map 'Heading=field' to read one)")
         broken = sorted({p.row for p in reader.problems})
-        say(*(p.show(sheet) if p.row else p.why for p in reader.problems))
+        shout(*(p.show(sheet) if p.row else p.why for p in reader.problems))
         say(f"{len(good)} inject{'s' * (len(good) != 1)} read" +
             (f", {len(broken)} row{'s' * (len(broken) != 1)} could not be" if broken else "") +
             ("; nothing was written (a dry run)" if args.dry_run else
@@ -502,7 +546,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if any(p.row == 0 for p in reader.problems):
         say(*(p.why for p in reader.problems if p.row == 0))
         return EXIT_ERROR
-    say(*(p.show(sheet) for p in reader.problems))
+    shout(*(p.show(sheet) for p in reader.problems))
     write_output(into, new_text, overwrite=True)
     say(f"{into}: {len(good)} inject{'s' * (len(good) != 1)} added from {sheet}" +
         (f"; {len(reader.problems)} problem(s) above, those rows skipped" if reader.problems else ""))
@@ -579,7 +623,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Add injects from a Master Scenario Events List (CSV) to a scenario, or "
         "write a scenario's injects as one. See docs/authoring.md, 'Injects from a spreadsheet: MSEL'.",
     )
-    p.set_defaults(func=lambda _a: (p.print_help(), EXIT_USAGE)[1])
+
+    def usage(_args: argparse.Namespace) -> int:
+        p.print_help()
+        return EXIT_USAGE
+
+    p.set_defaults(func=usage)
     verbs = p.add_subparsers(dest="verb", metavar="import|export")
     im = verbs.add_parser(
         "import",
