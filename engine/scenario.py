@@ -343,6 +343,9 @@ class Inject:
     """An incident it makes happen when it fires."""
     expect: tuple[Expectation, ...] = ()
     """What its addressees are expected to do once it is delivered (``[[injects.expect]]``)."""
+    notes: str = ""
+    """The facilitator's own notes on it (an MSEL's controller notes): how to stage it, what
+    to watch for. Never shown to a team, in no team's view or report."""
 
 
 @frozen

@@ -29,6 +29,7 @@ from detente.tui.errors import UserError
 #: The subcommands, in the order ``detente --help`` lists them: each is the module of that name.
 COMMANDS = (
     "play", "validate", "run", "replay", "branch", "join", "new", "report", "schema", "serve", "simulate",
+    "msel",
 )
 
 

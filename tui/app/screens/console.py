@@ -430,8 +430,7 @@ class ConsoleScreen(Panels, Screen[None]):
                 log.write(Text(f"note: {e.text}", style="italic"))
                 continue
             if isinstance(e, Expected):
-                said = e.text if e.status == "open" else e.reason or f"{e.turn}, {e.phase}"
-                log.write(Text(f"expectation {e.id} {e.status}: {said}", style="italic"))
+                log.write(Text(self._expected_words(e), style="italic"))
                 continue
             text = notable(self.client.scenario, e, names=self.names)
             if text:
@@ -471,6 +470,18 @@ class ConsoleScreen(Panels, Screen[None]):
             return
         self.filter = (team, kind)
         self._timeline()
+
+    def _expected_words(self, e: Expected) -> str:
+        """An expectation's line in the timeline, in words: what was expected of whom, by when;
+        then whether it was met, with the person's reason for a rating."""
+        found = self.client.scenario.expectations.get(e.id)
+        what = e.text or (found[1].text if found is not None else e.id)
+        if e.status == "open":
+            whom = self.names.actors_names(e.who) or "every team"
+            due = f", by {self.names.due_text(e.due)}" if e.due else ""
+            return f"expected of {whom}: {what}{due}"
+        why = f": {e.reason}" if e.reason else ""
+        return f"expectation {e.status}: {what}{why}"
 
     def _send(self, command: Command) -> bool:
         result = self.client.apply(command)
