@@ -94,6 +94,7 @@ from detente.engine.entries import (
     Rolled,
     Said,
     Sent,
+    TeamNoted,
     TimelineEntry,
     ValueChanged,
     Verified,
@@ -207,6 +208,8 @@ def build(
         arguments=argument_facts(seen, partial(_change_words, names or ScenarioWords(scenario, ruleset))),
         guard=ruleset.hazard.guard if ruleset.hazard is not None else "",
         expectations=expectation_facts(scenario, seen),
+        notes=tuple(Entry(e.turn, e.phase, "your note", e.text)
+                    for e in seen if isinstance(e, TeamNoted) and e.team == role),
     )
 
 
@@ -647,6 +650,8 @@ def facts(
                         break
             case Noted():
                 add("note", e.text)
+            case TeamNoted():
+                add("your note", e.text)
             case ObjectiveChanged():
                 met = "met" if e.met else "not met"
                 add("objective", f"{who(e.actor)}: \"{n.objective_name(e.id)}\" {met}")

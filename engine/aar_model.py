@@ -53,6 +53,7 @@ class Entry:
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
     ``incident``, ``crisis``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
+    ``your note`` (a team's own notepad, in its report only),
     ``argued`` (an argued action, its counter-arguments, odds and narrative), ``objective`` or
     ``outcome``."""
     text: str
@@ -395,6 +396,8 @@ class Report:
     expectations: tuple[ExpectationFact, ...] = ()
     """The injects' expectations the role may see (the facilitator's; a team's own after the
     end), in the order they opened."""
+    notes: tuple[Entry, ...] = ()
+    """A team's own notepad, in the order written (``team_note``): in that team's report only."""
     guard: str = ""
     """The pair flag that contains the ruleset's hazard (:attr:`Hazard.guard
     <detente.engine.ruleset.Hazard.guard>`); empty if none."""

@@ -180,6 +180,17 @@ class Note:
 
 
 @frozen
+class TeamNote:
+    """A team writes in its private notepad: logged, read back to that team alone (its screens,
+    its replay, its report), never to another team nor to the facilitator. Allowed in any phase
+    while the session runs, and after the end (the hot wash)."""
+
+    type: ClassVar[str] = "team_note"
+    team: str
+    text: str
+
+
+@frozen
 class Assess:
     """The facilitator (or an evaluator) rates an expectation a person judges (one without a
     condition): ``met``, ``partly`` or ``missed``, with the reason. Allowed once its inject has
@@ -301,6 +312,7 @@ Command = (
     | Override
     | Annul
     | Note
+    | TeamNote
     | Assess
     | Clock
     | End
@@ -329,6 +341,7 @@ COMMAND_TYPES: dict[str, type] = {
         Override,
         Annul,
         Note,
+        TeamNote,
         Assess,
         Clock,
         End,

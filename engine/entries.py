@@ -480,6 +480,15 @@ class Noted(TimelineEntry):
 
 
 @frozen
+class TeamNoted(TimelineEntry):
+    """A line in a team's private notepad: only that team reads it."""
+
+    kind: ClassVar[str] = "team_note"
+    team: str = ""
+    text: str = ""
+
+
+@frozen
 class Expected(TimelineEntry):
     """An inject's expectation opened (``status`` ``open``, with what and by when) or was
     decided: met or missed from the log, or rated by a person with a reason. The facilitator
@@ -607,7 +616,7 @@ TYPES: dict[str, type[TimelineEntry]] = {
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, CallRated, Withdrawn, Pledged,
         PledgeSettled, Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated,
         Notified, Flagged, Marked, IncidentHappened, CrisisChanged, ClockSet, Annulled, Noted,
-        Expected, ObjectiveChanged, Ended, Argued, CountersAsked, Countered, Judged, Narrated,
+        TeamNoted, Expected, ObjectiveChanged, Ended, Argued, CountersAsked, Countered, Judged, Narrated,
     )
 }
 
@@ -713,6 +722,7 @@ __all__ = [
     "Sent",
     "Settled",
     "Started",
+    "TeamNoted",
     "TimelineEntry",
     "ValueChanged",
     "Verified",

@@ -99,6 +99,7 @@ KINDS: dict[str, tuple[str, str]] = {
               "the facilitator annulled a move's result or an incident (what sets it back follows; "
               "team, order, result: the move's; severity, cause: the incident's)"),
     "note": ("text", "a facilitator's observation for the debrief"),
+    "team_note": ("team, text", "a line in a team's private notepad (that team's alone)"),
     "expectation": ("id, inject, who, due, text, status, turn, phase, reason",
                     "an inject's expectation opened (status open; due: the [turn, phase] of its "
                     "deadline) or was decided: met or missed from the log, or rated met, partly or "
@@ -458,6 +459,7 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "clock": _clock,
     "annul": _annul,
     "note": _nothing,
+    "team_note": _nothing,
     "expectation": _expectation,
     "objective": _objective,
     "outcome": _outcome,

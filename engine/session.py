@@ -49,6 +49,7 @@ from detente.engine.commands import (
     Send,
     Start,
     SubmitOrders,
+    TeamNote,
     Withdraw,
 )
 from detente.engine.conditions import Facts, compile_scenario
@@ -124,7 +125,7 @@ class Session:
     def decide(self, command: Command) -> Result:
         """What ``command`` would do now, without doing it. Pure."""
         state = self.state
-        if state.outcome is not None and not isinstance(command, Note | Assess):
+        if state.outcome is not None and not isinstance(command, Note | TeamNote | Assess):
             return Rejected(f"the session has ended ({state.outcome.result})")
         if state.phase == "setup" and not isinstance(command, Start):
             return Rejected("the session has not started yet")
@@ -732,6 +733,19 @@ def _note(s: Session, c: Note) -> Resolution | str:
     return r
 
 
+def _team_note(s: Session, c: TeamNote) -> Resolution | str:
+    if (err := s._team(c.team)) is not None:
+        return err
+    text = c.text.strip()
+    if not text:
+        return "the note is empty"
+    if len(text) > MAX_TEXT:
+        return f"the note is too long ({len(text)} characters; at most {MAX_TEXT})"
+    r = s._resolution()
+    r.emit("team_note", [c.team], team=c.team, text=text)
+    return r
+
+
 #: How a person rates an expectation (:class:`~detente.engine.commands.Assess`).
 ASSESSMENTS = ("met", "partly", "missed")
 
@@ -838,6 +852,7 @@ _HANDLERS: dict[type, Any] = {
     Override: _override,
     Annul: _annul,
     Note: _note,
+    TeamNote: _team_note,
     Assess: _assess,
     Clock: _clock,
     End: _end,

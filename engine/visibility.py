@@ -27,6 +27,9 @@ none (as in every log written before the public text existed).
 
 >>> shown({"kind": "note", "text": "x", "vis": "fac"}, "blue") is None
 True
+>>> n = {"kind": "team_note", "team": "blue", "text": "x", "vis": ["blue"]}
+>>> shown(n, "blue")["text"], shown(n, "red"), shown(n, "facilitator")
+('x', None, None)
 >>> shown({"kind": "start", "seed": 7, "vis": "all"}, "blue")
 {'kind': 'start', 'vis': 'all'}
 >>> from detente.engine.loader import load_scenario_text, EXAMPLE
@@ -127,6 +130,9 @@ class EventRule:
     event's ``source`` (or ``default`` when the event has none, or ``source`` is private to
     the role), and never ``source`` itself. An override's reason is the facilitator's; teams
     read the public text the facilitator gave, or a neutral cause."""
+    facilitator: bool = True
+    """Whether the facilitator reads it. False for what is a team's own and nobody else's (its
+    notepad): then only the :attr:`owner` reads it, in its views, replay and report."""
 
 
 DEBRIEF = "debrief"
@@ -187,6 +193,9 @@ EVENTS: dict[str, EventRule] = {
     # the cause of an annulled scripted incident, as the incident's own.
     "annul": EventRule("stamped", secret=("cause",), stand_in=(("reason", "public", PUBLIC_CAUSE),)),
     "note": _FACILITATOR,
+    # A team's private notepad: that team's alone, not even the facilitator's screens, replay or
+    # report show it (the log file holds it, for replay and verification).
+    "team_note": EventRule("stamped", owner="team", facilitator=False),
     # Stamped with the teams expected to act: the facilitator's during play (a team is not told
     # what it is expected to do), those teams' own once the session has ended.
     "expectation": EventRule(DEBRIEF),
@@ -204,6 +213,9 @@ EVENTS: dict[str, EventRule] = {
     "judged": _STAMPED,
     "narrated": _STAMPED,
 }
+
+#: The event kinds the facilitator does not read (:attr:`EventRule.facilitator`).
+_NOT_FACILITATOR = frozenset(k for k, r in EVENTS.items() if not r.facilitator)
 
 #: Log header keys only the facilitator reads: the seed and the dice secret.
 HEADER_SECRET: tuple[str, ...] = ("seed", "secret")
@@ -275,7 +287,7 @@ def shown(
     may not read, or None. ``scenario`` says which ruleset declares the values and who belongs
     to an alliance: without it, a change of a tracked value stays with the facilitator."""
     if role == FACILITATOR:
-        return event
+        return None if event["kind"] in _NOT_FACILITATOR else event
     rule = EVENTS.get(event["kind"], _FACILITATOR)
     audience = rule.audience
     if audience in (FACILITATOR_ONLY, DEBRIEF):

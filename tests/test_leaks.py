@@ -12,6 +12,7 @@ see it, written out here from the issue rather than read from the engine's table
   information, answer and credibility: their holder; pressure and budget: their actor; cohesion: the
   alliance's members;
 - no seed, no roll, no flag, no facilitator note, no other team's sealed orders;
+- a team's notepad only to that team: not to another team, the public, nor the facilitator (issue 13);
 - a breach of a pledge its holder did not detect, and what a data exchange declared against what was
   there, only to their two parties and only after the session's outcome (issue 12); that a
   verification missed a false declaration, to no team;
@@ -55,6 +56,7 @@ from detente.engine.commands import (
     Narrate,
     Note,
     Override,
+    TeamNote,
 )
 from detente.engine.loader import load_scenario
 from detente.engine.orders import load_script, next_command
@@ -161,6 +163,7 @@ def corner_commands(
                   (member,)),
             AskCounters("1", (member,)),
             Counter(member, "1", f"{MARK} counter-argument of {member}"),
+            TeamNote(member, f"{MARK} notepad of {member}"),
         ],
         (2, "communications"): [
             Argue(outsider, f"{MARK} announced action of {outsider}", f"{MARK} secret reasons of {outsider}"),
@@ -176,6 +179,7 @@ def corner_commands(
             Override("pressure", (member,), 44, f"{MARK} pressure override reason"),
             tension,
             Note(f"{MARK} facilitator note"),
+            TeamNote(outsider, f"{MARK} notepad of {outsider}"),
         ],
         # The first result of the first adjudication is annulled, with a reason only the facilitator reads.
         (1, "adjudication"): [
@@ -262,11 +266,13 @@ def argued_audience(events: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
 
 def forbidden_words(p: Played, role: str) -> set[str]:
     """Words that must appear in none of ``role``'s outputs."""
+    # A team's notepad is its own (issue 13): no other role reads it, the facilitator included.
+    notes = {str(e["text"]) for e in p.events if e["kind"] == "team_note" and e["team"] != role}
     if role == FACILITATOR:
-        return set()
+        return notes
     sc = p.scenario
     # The facilitator's words are the facilitator's (issue 9): every note and override reason.
-    words = {f"{MARK} facilitator note"}
+    words = {f"{MARK} facilitator note"} | notes
     words |= {str(e["reason"]) for e in p.events if e["kind"] in ("override", "annul")}
     words |= {str(e["text"]) for e in p.events if e["kind"] == "note"}
     for e in p.events:
@@ -343,6 +349,9 @@ def check_view(p: Played, v: View, role: str) -> None:
 
 def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> None:
     sc = p.scenario
+    for e in seen:
+        if e["kind"] == "team_note":
+            assert e["team"] == role, f"{role} reads {e['team']}'s notepad"
     if role == FACILITATOR:
         return
     parties = parties_by_proposal(p.events)
@@ -401,6 +410,9 @@ _CHANGE = re.compile(r"^(?:the facilitator set )?(\w+) of (\S+) to ")
 
 def check_report(p: Played, r: Report, role: str) -> None:
     sc = p.scenario
+    own = [str(e["text"]) for e in p.events if e["kind"] == "team_note" and e["team"] == role]
+    assert [n.text for n in r.notes] == own, f"{role}'s report: notes {r.notes}"
+    assert [e.text for e in r.timeline if e.kind == "your note"] == own
     if role == FACILITATOR:
         assert r.seed == p.seed
         return
@@ -571,6 +583,11 @@ def test_the_corners_are_reached(played: Played) -> None:
     member = next(e["to"][0] for e in p.events if e["kind"] == "counters_asked")
     narratives = [e["narrative"] for e in seen_by(p, p.events, member) if e["kind"] == "narrated"]
     assert narratives == [f"{MARK} private narrative", f"{MARK} announced narrative"]
+    # Each team that wrote in its notepad reads its own note back (and the checks above show no
+    # one else does).
+    for e in p.events:
+        if e["kind"] == "team_note":
+            assert e in seen_by(p, p.events, e["team"]), e
 
 
 def test_a_third_team_never_learns_the_tones_or_the_rating_of_a_call(tmp_path: Path) -> None:

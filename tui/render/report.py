@@ -220,7 +220,7 @@ def document(r: Report) -> list[Block]:
                 Table(("", ""), tuple((k, v) for k, v in r.lineage))]
     out += _teams(r) + _outcome(r) + _risk(r) + _escalation(r) + _trust(r) + _cohesion(r) + _own_values(r)
     out += _calls(r) + _pledges(r) + _incidents(r) + _near_misses(r) + _gaps(r) + _objectives(r)
-    out += _expectations(r) + _arguments(r)
+    out += _expectations(r) + _arguments(r) + _notes(r)
     out += _timeline(r)
     out.append(Para("Definitions (risk run, near miss, gap between words and deeds): see docs/report.md."))
     return out
@@ -668,6 +668,15 @@ def _arguments(r: Report) -> list[Block]:
             out.append(Para("Still open: the facilitator had not " +
                             ("narrated the result." if a.odds is not None else "set the odds.")))
     return out
+
+
+def _notes(r: Report) -> list[Block]:
+    """A team's own notepad, read back to it (nothing for anyone else, nor when it wrote none)."""
+    if not r.notes:
+        return []
+    return [Heading(2, "Your notes"),
+            Para("What your team wrote in its notepad during the exercise: no one else reads it."),
+            Items(tuple(f"{_turn(r, e.turn)}, {e.phase}: {e.text}" for e in r.notes))]
 
 
 def _timeline(r: Report) -> list[Block]:
