@@ -98,6 +98,40 @@ class TextModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class NotepadModal(ModalScreen[str | None]):
+    """A team's private notepad: the notes written so far (the last few), and a line to add one."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close")]
+    SHOWN = 8
+    """How many of the latest notes fit above the line (80×24)."""
+
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__()
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Your notepad — only your team reads it", classes="dialog-title")
+            if self.notes:
+                earlier = len(self.notes) - self.SHOWN
+                lines = ([f"({earlier} earlier)"] if earlier > 0 else []) + [
+                    f"• {n}" for n in self.notes[-self.SHOWN:]]
+                yield Static("\n".join(lines), id="notes", markup=False)
+            else:
+                yield Static("No notes yet.", id="notes")
+            yield Input(placeholder="a new note", id="text")
+            yield Static("Enter to add, Escape to close", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class HelpModal(ModalScreen[None]):
     """The keys of the screen underneath (F1)."""
 

@@ -28,9 +28,10 @@ from detente.engine.commands import (
     Say,
     Send,
     SubmitOrders,
+    TeamNote,
     Withdraw,
 )
-from detente.engine.entries import LeftUnanswered
+from detente.engine.entries import LeftUnanswered, TeamNoted
 from detente.engine.scenario import Channel
 from detente.engine.state import Order
 from detente.engine.tracks import BUDGET
@@ -40,7 +41,14 @@ from detente.tui.app.panels import SteadyFooter
 from detente.tui.app.screens.argued import ArguingTeam
 from detente.tui.app.screens.debrief import this_turn
 from detente.tui.app.screens.forms import OrderModal
-from detente.tui.app.screens.modals import ChooseModal, ConfirmModal, HelpModal, TextModal, screen_keys
+from detente.tui.app.screens.modals import (
+    ChooseModal,
+    ConfirmModal,
+    HelpModal,
+    NotepadModal,
+    TextModal,
+    screen_keys,
+)
 from detente.tui.render.text import Names, _order_text, clock_words, notable, own_value_lines, value_text
 
 
@@ -148,6 +156,9 @@ class TeamScreen(ArguingTeam, Screen[None]):
             tooltip="Remove the last order drafted, or withdraw the highlighted unanswered proposal",
         ),
         Binding("w", "write", "Write", tooltip="Write a message on a slow channel: it arrives later"),
+        # Not in the footer (it would not fit at 80 columns): F1 help names it.
+        Binding("k", "notepad", "Notes", show=False,
+                tooltip="Your team's private notepad: read it, add a line (no one else reads it)"),
         *ArguingTeam.BINDINGS_ARGUED,
     ]
 
@@ -532,6 +543,14 @@ class TeamScreen(ArguingTeam, Screen[None]):
             mine = [m for m in v.letters if m.by == self.team]
             if mine:
                 self.notify(f"Sent. It arrives {self.names.due_text(mine[-1].due)}.")
+
+    @work
+    async def action_notepad(self) -> None:
+        """The team's private notepad: its notes so far, and a line to add one."""
+        notes = [e.text for e in self.client.timeline(self.team) if isinstance(e, TeamNoted)]
+        text = await self.app.push_screen_wait(NotepadModal(notes))
+        if text and text.strip() and self._send(TeamNote(team=self.team, text=text)):
+            self.notify("Noted in your notepad (only your team reads it).")
 
     def _send(self, command: Command) -> bool:
         result = self.client.apply(command)
