@@ -143,6 +143,8 @@ class InjectView:
     """The turn it last fired, or None."""
     armed: bool
     """Whether it can still fire."""
+    notes: str = ""
+    """The facilitator's own notes on it (an MSEL's controller notes)."""
 
 
 @frozen
@@ -448,6 +450,7 @@ def _injects(st: State) -> tuple[InjectView, ...]:
                 to=tuple(inj.to),
                 fired=fired,
                 armed=armed and st.outcome is None,
+                notes=inj.notes,
             )
         )
     return tuple(out)

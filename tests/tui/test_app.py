@@ -470,3 +470,35 @@ async def test_a_team_writes_a_message_on_a_slow_channel_and_reads_the_reply_whe
         shown = screen_text(app)
         assert "We mean no harm." in shown
         assert "from Republic of Azuria by" in shown and "Diplomatic cable" in shown
+
+
+async def test_the_console_shows_an_injects_controller_notes_and_no_team_view_holds_them(
+    tmp_path: Path,
+) -> None:
+    """``[[injects]] notes`` (an MSEL's controller notes) are the facilitator's: Enter on the inject
+    in the console shows them; no team's view carries them."""
+    import json
+
+    from textual.widgets import DataTable
+
+    from detente.net.protocol import view_to_dict
+    from detente.tui.app.screens.modals import HelpModal
+
+    text = STRAIT.read_text(encoding="utf-8").replace(
+        'id = "survey-ship"\n', 'id = "survey-ship"\nnotes = "Play it loud: ZEBRA-NOTE"\n', 1)
+    assert "ZEBRA-NOTE" in text
+    (tmp_path / "noted.toml").write_text(text, encoding="utf-8")
+    client = client_for(tmp_path, tmp_path / "noted.toml")
+    app = DetenteApp(client=client)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#injects", DataTable)
+        table.focus()
+        titles = [str(table.get_row_at(r)[0]) for r in range(table.row_count)]
+        table.move_cursor(row=next(r for r, t in enumerate(titles) if t.startswith("Survey vessel")))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert "your notes: Play it loud: ZEBRA-NOTE" in app.screen.text
+    for team in client.scenario.actor_ids:
+        assert "ZEBRA-NOTE" not in json.dumps(view_to_dict(client.view(team)))

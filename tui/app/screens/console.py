@@ -448,7 +448,8 @@ class ConsoleScreen(Panels, Screen[None]):
             # A condition can be a line long: the table shows its start, Enter shows it all.
             rows.append([Text(_clip(i.title, 30), style=style), _clip(i.schedule, 22), status, short])
             # The schedule says "Day 3, briefing" or "when <condition>": it reads as it stands.
-            self._inject_details.append(f"{i.title}\n\n{i.schedule}\nto: {to}\nstatus: {status}")
+            notes = f"\n\nyour notes: {i.notes}" if i.notes else ""
+            self._inject_details.append(f"{i.title}\n\n{i.schedule}\nto: {to}\nstatus: {status}{notes}")
         self.fill_table("#injects", ("inject", "when", "status", "to"), rows)
 
     @on(DataTable.RowSelected, "#injects")
