@@ -63,7 +63,7 @@ from detente.engine.aar_model import (
     TurnRisk,
 )
 from detente.engine.argued import argument_facts, odds_words
-from detente.engine.commands import FACILITATOR
+from detente.engine.commands import FACILITATOR, SEES_ALL
 from detente.engine.entries import (
     Annulled,
     Answered,
@@ -141,12 +141,12 @@ def build(
     ``names`` say the timeline's things (:func:`facts`).
     Raises ``ValueError`` for an unknown role.
     """
-    if role not in (FACILITATOR, PUBLIC) and role not in initial.actors:
+    if role not in (*SEES_ALL, PUBLIC) and role not in initial.actors:
         raise ValueError(f"unknown role {role!r}")
     header = header_for(header or {}, role)
     scenario = initial.scenario
     ruleset = initial.ruleset
-    states, risk = _fold(initial, events, role == FACILITATOR)
+    states, risk = _fold(initial, events, role in SEES_ALL)
     views = {t: view(s, role, ladder, ruleset.escalation) for t, s in states.items()}
     start = view(initial, role, ladder, ruleset.escalation)
     last = max(views) if views else 0
@@ -175,7 +175,7 @@ def build(
         engine=str(header.get("engine", "")),
         lineage=_lineage(header.get("parent")),
         teams=tuple(Team(a.id, a.name, initial.alliances_of(a.id), a.plays,
-                         a.stand_in if a.plays == "background" and role == FACILITATOR else "")
+                         a.stand_in if a.plays == "background" and role in SEES_ALL else "")
                     for a in scenario.actors),
         alliances=tuple(AllianceInfo(al.id, al.name, tuple(al.members)) for al in scenario.alliances),
         ladder=tuple(ladder),
@@ -900,7 +900,7 @@ def _objectives(initial: State, seen: Sequence[TimelineEntry], role: str) -> tup
     return tuple(
         ObjectiveFact(id=o.id, actor=o.actor, text=o.text, points=o.points, met=met.get(o.id))
         for o in initial.scenario.objectives
-        if role == FACILITATOR or o.actor == role
+        if role in SEES_ALL or o.actor == role
     )
 
 

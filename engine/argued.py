@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from detente.engine.aar_model import ArgumentFact
-from detente.engine.commands import FACILITATOR, Argue, AskCounters, Counter, Judge, Narrate
+from detente.engine.commands import SEES_ALL, Argue, AskCounters, Counter, Judge, Narrate
 from detente.engine.entries import (
     Argued,
     Countered,
@@ -158,7 +158,7 @@ def arguments_for(state: Reading, role: str) -> tuple[ArgumentView, ...]:
     facilitator; for a team, those it argued, those it was asked to counter, and those whose
     result was announced (an announced one without its arguments or counters for a team that
     did not see it argued)."""
-    fac = role == FACILITATOR
+    fac = role in SEES_ALL
     out = []
     for key, m in state.marks.items():
         if not key.startswith(ARGUED_PREFIX):

@@ -17,6 +17,17 @@ from detente.engine.scenario import Effect
 from detente.engine.state import Order
 
 FACILITATOR = "facilitator"
+EVALUATOR = "evaluator"
+"""The evaluator's role: sees the game as the facilitator does (not the facilitator's private
+notes, nor any team's notepad) and cannot change it; records observations and ratings."""
+SEES_ALL = (FACILITATOR, EVALUATOR)
+"""The roles that see the whole game: every value, every sealed order, every roll."""
+#: The HSEEP rating scale, best first: performed without challenges, with some challenges, with
+#: major challenges, unable to be performed.
+HSEEP = {"P": "performed without challenges", "S": "performed with some challenges",
+         "M": "performed with major challenges", "U": "unable to be performed"}
+#: What an observation records: a strength, an area for improvement, or neither (a plain note).
+FINDINGS = ("strength", "improvement", "")
 
 
 @frozen
@@ -204,6 +215,59 @@ class Assess:
     """``met``, ``partly`` or ``missed``."""
     reason: str
     """Why, in words: what the team did or did not do (it goes in the report)."""
+    team: str = ""
+    """The one team of several expected to act this rating is for; empty: all of them."""
+    by: str = FACILITATOR
+    """Who rates: ``facilitator`` or ``evaluator``."""
+
+
+@frozen
+class Observe:
+    """The evaluator (or the facilitator) records an observation for the after-action report,
+    bound to a turn and, where it applies, a team, an inject and the logged decision it refers
+    to. Never shown to a team or the public. Allowed during play and after the end."""
+
+    type: ClassVar[str] = "observe"
+    text: str
+    """What was seen, in words."""
+    about: str = ""
+    """The team observed (an actor id); empty: the exercise as a whole."""
+    inject: str = ""
+    """The inject it follows (an inject id); empty: none."""
+    decision: int = 0
+    """The logged event it refers to, by its line in the log (``seq``); 0: none."""
+    turn: int = 0
+    """The turn it concerns; 0: the current one."""
+    finding: str = ""
+    """``strength``, ``improvement`` (an area for improvement) or empty (a plain observation)."""
+    objective: int = 0
+    """The learning objective it bears on (1 is the first); 0: none."""
+    capability: str = ""
+    """The capability it bears on (as the expectations name them); empty: none."""
+    by: str = EVALUATOR
+    """Who observed: ``evaluator`` or ``facilitator``."""
+
+
+@frozen
+class Evaluate:
+    """The evaluator (or the facilitator) rates a learning objective or a capability on the
+    HSEEP scale (:data:`HSEEP`), for one team or the exercise as a whole, with the reason. The
+    rating the expectations suggest is logged beside it. A later rating of the same thing
+    replaces an earlier one. Allowed during play and after the end."""
+
+    type: ClassVar[str] = "evaluate"
+    rating: str
+    """``P``, ``S``, ``M`` or ``U``."""
+    reason: str
+    """Why, in words (it goes in the after-action report)."""
+    objective: int = 0
+    """The learning objective rated (1 is the first); 0 when a capability is rated."""
+    capability: str = ""
+    """The capability rated; empty when an objective is."""
+    about: str = ""
+    """The team rated (an actor id); empty: the exercise as a whole."""
+    by: str = EVALUATOR
+    """Who rates: ``evaluator`` or ``facilitator``."""
 
 
 @frozen
@@ -314,6 +378,8 @@ Command = (
     | Note
     | TeamNote
     | Assess
+    | Observe
+    | Evaluate
     | Clock
     | End
     | Argue
@@ -343,6 +409,8 @@ COMMAND_TYPES: dict[str, type] = {
         Note,
         TeamNote,
         Assess,
+        Observe,
+        Evaluate,
         Clock,
         End,
         Argue,
@@ -356,7 +424,9 @@ COMMAND_TYPES: dict[str, type] = {
 
 
 def actor_of(command: Command) -> str:
-    """Who issues the command: a team id, or ``facilitator``."""
+    """Who issues the command: a team id, ``facilitator`` or ``evaluator``."""
+    if isinstance(command, Assess | Observe | Evaluate):
+        return command.by
     return getattr(command, "team", FACILITATOR)
 
 

@@ -509,8 +509,51 @@ class Expected(TimelineEntry):
     """``open``, ``met``, ``partly`` or ``missed``."""
     reason: str = ""
     """A person's reason for the rating (empty when the log decided it)."""
+    team: str = ""
+    """A person's rating of one team of several: that team (empty: all of them)."""
+    by: str = ""
+    """``evaluator`` when the evaluator rated it (empty: the facilitator, or the log)."""
     revealed: bool = False
     """Read after the session ended, by a team expected to act."""
+
+
+@frozen
+class Observed(TimelineEntry):
+    """An evaluator's (or the facilitator's) observation for the after-action report: theirs
+    alone, never a team's."""
+
+    kind: ClassVar[str] = "observation"
+    id: str = ""
+    by: str = ""
+    """``evaluator`` or ``facilitator``."""
+    text: str = ""
+    on_turn: int = 0
+    """The turn it concerns (the entry's :attr:`turn` is when it was recorded)."""
+    about: str = ""
+    """The team observed; empty: the exercise."""
+    inject: str = ""
+    decision: int = 0
+    """The logged event it refers to (its ``seq``); 0: none."""
+    finding: str = ""
+    """``strength``, ``improvement`` or empty."""
+    objective: int = 0
+    capability: str = ""
+
+
+@frozen
+class Evaluated(TimelineEntry):
+    """An evaluator's (or the facilitator's) HSEEP rating of a learning objective or capability,
+    for one team or the exercise, with the rating the expectations suggested."""
+
+    kind: ClassVar[str] = "evaluation"
+    by: str = ""
+    rating: str = ""
+    """``P``, ``S``, ``M`` or ``U``."""
+    suggested: str = ""
+    reason: str = ""
+    objective: int = 0
+    capability: str = ""
+    about: str = ""
 
 
 @frozen
@@ -616,7 +659,8 @@ TYPES: dict[str, type[TimelineEntry]] = {
         Answered, LeftUnanswered, Settled, Said, Sent, Arrived, HungUp, CallRated, Withdrawn, Pledged,
         PledgeSettled, Breached, Declared, Verified, MoveResolved, Rolled, ForceMoved, ForceLocated,
         Notified, Flagged, Marked, IncidentHappened, CrisisChanged, ClockSet, Annulled, Noted,
-        TeamNoted, Expected, ObjectiveChanged, Ended, Argued, CountersAsked, Countered, Judged, Narrated,
+        TeamNoted, Expected, Observed, Evaluated, ObjectiveChanged, Ended, Argued, CountersAsked, Countered,
+        Judged, Narrated,
     )
 }
 
@@ -694,6 +738,7 @@ __all__ = [
     "Declared",
     "Drawn",
     "Ended",
+    "Evaluated",
     "Expected",
     "Flagged",
     "ForceLocated",
@@ -709,6 +754,7 @@ __all__ = [
     "Noted",
     "Notified",
     "ObjectiveChanged",
+    "Observed",
     "OrdersSealed",
     "Other",
     "Overridden",

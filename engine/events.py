@@ -22,6 +22,7 @@ from detente.engine.argued import FOLD as ARGUED_FOLD
 from detente.engine.argued import KINDS as ARGUED_KINDS
 from detente.engine.state import (
     LETTERS,
+    OBSERVED,
     Delivery,
     ForceState,
     Message,
@@ -100,10 +101,19 @@ KINDS: dict[str, tuple[str, str]] = {
               "team, order, result: the move's; severity, cause: the incident's)"),
     "note": ("text", "a facilitator's observation for the debrief"),
     "team_note": ("team, text", "a line in a team's private notepad (that team's alone)"),
-    "expectation": ("id, inject, who, due, text, status, turn, phase, reason",
+    "expectation": ("id, inject, who, due, text, status, turn, phase, reason, team, by",
                     "an inject's expectation opened (status open; due: the [turn, phase] of its "
                     "deadline) or was decided: met or missed from the log, or rated met, partly or "
-                    "missed by a person with a reason"),
+                    "missed by a person (by: evaluator, when not the facilitator) with a reason, for "
+                    "all the teams expected to act or one of them (team)"),
+    "observation": ("id, by, text, on_turn, about, inject, decision, finding, objective, capability",
+                    "an evaluator's (or the facilitator's) observation for the after-action report: "
+                    "about a team, after an inject, on a logged decision (its seq); a strength or an "
+                    "area for improvement, bearing on a learning objective or a capability"),
+    "evaluation": ("by, rating, suggested, reason, objective, capability, about",
+                   "an evaluator's (or the facilitator's) HSEEP rating (P, S, M, U) of a learning "
+                   "objective or capability, for one team (about) or the exercise, with the rating "
+                   "the expectations suggested and the reason"),
     "objective": ("id, actor, met", "an objective's tracked status changed"),
     "outcome": ("result, reason, turn, scores", "the session ended"),
     **ARGUED_KINDS,
@@ -411,8 +421,18 @@ def _outcome(w: Working, e: Read) -> None:
 def _expectation(w: Working, e: Read) -> None:
     marks = w.own("marks")
     key = expectation_key(e["id"])
+    team = e.get("team")
+    if team:  # a person's rating of one team of several: that team's status
+        old = marks.get(key, {})
+        marks[key] = {**old, "teams": {**old.get("teams", {}), team: e["status"]}}
+        return
     fields = {k: e[k] for k in _EXPECTATION_FIELDS if k in e}
     marks[key] = {**marks.get(key, {}), **fields}
+
+
+def _observation(w: Working, e: Read) -> None:
+    marks = w.own("marks")
+    marks[OBSERVED] = {"n": int(marks.get(OBSERVED, {}).get("n", 0)) + 1}
 
 
 _EXPECTATION_FIELDS = ("inject", "who", "due", "text", "status", "turn", "phase", "reason")
@@ -461,6 +481,8 @@ FOLD: dict[str, Callable[[Working, Read], None]] = {
     "note": _nothing,
     "team_note": _nothing,
     "expectation": _expectation,
+    "observation": _observation,
+    "evaluation": _nothing,
     "objective": _objective,
     "outcome": _outcome,
     "command": _nothing,

@@ -31,6 +31,10 @@ from detente.engine.adjudicate import (
 )
 from detente.engine.argued import HANDLERS as ARGUED_HANDLERS
 from detente.engine.commands import (
+    FACILITATOR,
+    FINDINGS,
+    HSEEP,
+    SEES_ALL,
     AddInject,
     Advance,
     Annul,
@@ -38,9 +42,11 @@ from detente.engine.commands import (
     Clock,
     Command,
     End,
+    Evaluate,
     HangUp,
     MakePledge,
     Note,
+    Observe,
     Override,
     Propose,
     RateCall,
@@ -60,6 +66,7 @@ from detente.engine.scenario import PHASES, Channel, Effect, Expectation, Inject
 from detente.engine.state import (
     LETTER_PREFIX,
     LETTERS,
+    OBSERVED,
     PhaseClock,
     Proposal,
     Reading,
@@ -71,6 +78,9 @@ from detente.engine.state import (
 from detente.engine.tracks import SCOPES
 
 MAX_TEXT = 2000
+
+#: The commands a session takes after its end: notes, ratings and observations (the hot wash).
+AFTER_END = (Note, TeamNote, Assess, Observe, Evaluate)
 """Longest message, note or statement accepted, in characters."""
 
 
@@ -125,7 +135,7 @@ class Session:
     def decide(self, command: Command) -> Result:
         """What ``command`` would do now, without doing it. Pure."""
         state = self.state
-        if state.outcome is not None and not isinstance(command, Note | TeamNote | Assess):
+        if state.outcome is not None and not isinstance(command, AFTER_END):
             return Rejected(f"the session has ended ({state.outcome.result})")
         if state.phase == "setup" and not isinstance(command, Start):
             return Rejected("the session has not started yet")
@@ -751,6 +761,8 @@ ASSESSMENTS = ("met", "partly", "missed")
 
 
 def _assess(s: Session, c: Assess) -> Resolution | str:
+    if (err := _rater(c.by)) is not None:
+        return err
     found = s.scenario.expectations.get(c.expectation)
     if found is None:
         known = ", ".join(s.scenario.expectations) or "none"
@@ -763,6 +775,9 @@ def _assess(s: Session, c: Assess) -> Resolution | str:
         return f"expectation {x.id} is not open: its inject {found[0].id} has not been delivered"
     if c.status not in ASSESSMENTS:
         return f"an expectation is rated {', '.join(ASSESSMENTS)}, not {c.status!r}"
+    if c.team and c.team not in mark["who"]:
+        names = ", ".join(mark["who"])
+        return f"{c.team!r} is not expected to act on {x.id} (expected: {names})"
     reason = c.reason.strip()
     if not reason:
         return "say why (the reason goes in the log and the report)"
@@ -770,8 +785,94 @@ def _assess(s: Session, c: Assess) -> Resolution | str:
         return f"the reason is too long ({len(reason)} characters; at most {MAX_TEXT})"
     st = s.state
     r = s._resolution()
-    r.emit("expectation", list(mark["who"]), id=x.id, status=c.status, turn=st.turn, phase=st.phase,
-           reason=reason)
+    extra: dict[str, Any] = {"team": c.team} if c.team else {}
+    if c.by != FACILITATOR:
+        extra["by"] = c.by
+    r.emit("expectation", [c.team] if c.team else list(mark["who"]), id=x.id, status=c.status,
+           turn=st.turn, phase=st.phase, reason=reason, **extra)
+    return r
+
+
+def _rater(by: str) -> str | None:
+    """Why ``by`` may not observe or rate (None: it may)."""
+    if by not in SEES_ALL:
+        return f"observations and ratings are the facilitator's or an evaluator's, not {by!r}'s"
+    return None
+
+
+def _bound(s: Session, about: str, objective: int, capability: str) -> str | None:
+    """Why a team, learning objective or capability an observation or rating names is not the
+    scenario's (None: each is, or is not given)."""
+    if about and (err := s._team(about)) is not None:
+        return err
+    objectives = s.scenario.scenario.learning_objectives
+    if objective and not 1 <= objective <= len(objectives):
+        return (f"no learning objective {objective} (the scenario has {len(objectives)})"
+                if objectives else "the scenario names no learning objectives")
+    if len(capability) > 200:
+        return "a capability is named in at most 200 characters"
+    return None
+
+
+def _observe(s: Session, c: Observe) -> Resolution | str:
+    if (err := _rater(c.by)) is not None:
+        return err
+    text = c.text.strip()
+    if not text:
+        return "the observation is empty"
+    if len(text) > MAX_TEXT:
+        return f"the observation is too long ({len(text)} characters; at most {MAX_TEXT})"
+    if (err := _bound(s, c.about, c.objective, c.capability.strip())) is not None:
+        return err
+    if c.inject and c.inject not in {i.id for i in s.scenario.injects} | set(s.state.fired):
+        return f"no inject {c.inject!r} in this session"
+    if c.finding not in FINDINGS:
+        return f"an observation is a strength, an improvement or neither, not {c.finding!r}"
+    if c.decision < 0:
+        return "a decision is named by its line in the log (a positive number)"
+    st = s.state
+    turn = c.turn or st.turn
+    if not 1 <= turn <= max(st.turn, 1):
+        return f"turn {c.turn} has not been played (turns so far: 1 to {max(st.turn, 1)})"
+    n = int(st.marks.get(OBSERVED, {}).get("n", 0)) + 1
+    r = s._resolution()
+    fields: dict[str, Any] = {"id": f"o{n}", "by": c.by, "text": text, "on_turn": turn}
+    for name, value in (("about", c.about), ("inject", c.inject), ("decision", c.decision),
+                        ("finding", c.finding), ("objective", c.objective),
+                        ("capability", c.capability.strip())):
+        if value:
+            fields[name] = value
+    r.emit("observation", "fac", **fields)
+    return r
+
+
+def _evaluate(s: Session, c: Evaluate) -> Resolution | str:
+    from detente.engine.evaluation import suggested
+
+    if (err := _rater(c.by)) is not None:
+        return err
+    capability = c.capability.strip()
+    if bool(c.objective) == bool(capability):
+        return "rate one learning objective or one capability"
+    if (err := _bound(s, c.about, c.objective, capability)) is not None:
+        return err
+    if c.rating not in HSEEP:
+        return f"a rating is one of {', '.join(HSEEP)} (HSEEP), not {c.rating!r}"
+    reason = c.reason.strip()
+    if not reason:
+        return "say why (the reason goes in the log and the after-action report)"
+    if len(reason) > MAX_TEXT:
+        return f"the reason is too long ({len(reason)} characters; at most {MAX_TEXT})"
+    hint = suggested(s.scenario, s.state.marks, c.objective, capability, c.about)
+    r = s._resolution()
+    fields: dict[str, Any] = {"by": c.by, "rating": c.rating, "suggested": hint or "", "reason": reason}
+    if c.objective:
+        fields["objective"] = c.objective
+    else:
+        fields["capability"] = capability
+    if c.about:
+        fields["about"] = c.about
+    r.emit("evaluation", "fac", **fields)
     return r
 
 
@@ -854,6 +955,8 @@ _HANDLERS: dict[type, Any] = {
     Note: _note,
     TeamNote: _team_note,
     Assess: _assess,
+    Observe: _observe,
+    Evaluate: _evaluate,
     Clock: _clock,
     End: _end,
     **ARGUED_HANDLERS,

@@ -116,6 +116,8 @@ def draw_key(draw: str) -> str:
 
 LETTERS = "letters"
 """The mark counting the messages sent on slow channels (the next one's id is one more)."""
+OBSERVED = "observations"
+"""The mark counting the observations recorded (the next one's id is ``o`` and one more)."""
 LETTER_PREFIX = "letter:"
 """Marks under this prefix, and the message's id, hold each message sent
 (:func:`letter_key`): channel, by, to, text, the turn sent, ``due`` ``[turn, phase]``, and

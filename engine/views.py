@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from detente.engine.argued import ArgumentView, argue_cost, arguments_for
-from detente.engine.commands import FACILITATOR
+from detente.engine.commands import SEES_ALL
 from detente.engine.scenario import Scenario
 from detente.engine.state import (
     LETTER_PREFIX,
@@ -297,7 +297,7 @@ def view(state: State, role: str, ladder: tuple[str, ...] = (), escalation: str 
     ``ladder`` names the escalation rungs; ``escalation`` is the pair value they read (by
     default the scenario's ruleset's, :attr:`Ruleset.escalation`)."""
     scenario = state.scenario
-    fac = role == FACILITATOR
+    fac = role in SEES_ALL
     team = role if role in scenario.actor_names else None
     if not fac and team is None and role != PUBLIC:
         raise ValueError(f"unknown role {role!r}")
@@ -399,7 +399,7 @@ def _letters(st: State, role: str) -> tuple[LetterView, ...]:
         if not key.startswith(LETTER_PREFIX):
             continue
         arrived = "arrived" in m
-        if role == FACILITATOR or m["by"] == role or (m["to"] == role and arrived):
+        if role in SEES_ALL or m["by"] == role or (m["to"] == role and arrived):
             turn, phase = m["due"]
             out.append(LetterView(id=key[len(LETTER_PREFIX):], channel=m["channel"], by=m["by"],
                                   to=m["to"], text=m["text"], sent=m["turn"], due=(turn, phase),
@@ -410,7 +410,7 @@ def _letters(st: State, role: str) -> tuple[LetterView, ...]:
 def _values(st: State, role: str) -> dict[str, Mapping[Key, Any]]:
     """Each track's entries ``role`` may see (:func:`~detente.engine.visibility.in_audience`
     of the track's ``seen_by``); tracks it sees none of are left out."""
-    if role == FACILITATOR:
+    if role in SEES_ALL:
         return dict(st.values)  # a state's tables never change (a working copy copies on write)
     scenario = st.scenario
     out: dict[str, Mapping[Key, Any]] = {}
@@ -503,7 +503,7 @@ class Timeline:
                 continue
             e = shown(event, role, scenario)
             if e is None:
-                late = revealed(event, role, scenario) if role != FACILITATOR else None
+                late = revealed(event, role, scenario) if role not in SEES_ALL else None
                 if late is None:
                     continue
                 if not self._ended:
@@ -518,7 +518,7 @@ class Timeline:
                 continue
             if kind == "phase":
                 if e["phase"] == "adjudication":
-                    in_review = role != FACILITATOR
+                    in_review = role not in SEES_ALL
                     if in_review:
                         out.append(e)
                         continue

@@ -48,7 +48,7 @@ from typing import Any
 
 from attrs import frozen
 
-from detente.engine.commands import FACILITATOR
+from detente.engine.commands import EVALUATOR, FACILITATOR, SEES_ALL
 from detente.engine.scenario import Draw, Scenario
 from detente.engine.tracks import (
     BUDGET,
@@ -135,6 +135,10 @@ class EventRule:
     notepad): then only the :attr:`owner` reads it, in its views, replay and report."""
 
 
+EVALUATORS = "evaluators"
+"""The audience of what evaluators record (observations, HSEEP ratings): the facilitator and the
+evaluator, never a team or the public, during play or after."""
+
 DEBRIEF = "debrief"
 """The audience of an event kind that only the facilitator reads during play and its stamp reads
 once the session has ended (:func:`revealed`): a breach the victim did not detect, a false
@@ -192,7 +196,11 @@ EVENTS: dict[str, EventRule] = {
     # Stamped as what it annuls; the reason is the facilitator's, as an override's, and so is
     # the cause of an annulled scripted incident, as the incident's own.
     "annul": EventRule("stamped", secret=("cause",), stand_in=(("reason", "public", PUBLIC_CAUSE),)),
+    # The facilitator's private notes: not even the evaluator's (who sees the game as the
+    # facilitator does, but not the facilitator's own words to themself).
     "note": _FACILITATOR,
+    "observation": EventRule(EVALUATORS),
+    "evaluation": EventRule(EVALUATORS),
     # A team's private notepad: that team's alone, not even the facilitator's screens, replay or
     # report show it (the log file holds it, for replay and verification).
     "team_note": EventRule("stamped", owner="team", facilitator=False),
@@ -216,6 +224,9 @@ EVENTS: dict[str, EventRule] = {
 
 #: The event kinds the facilitator does not read (:attr:`EventRule.facilitator`).
 _NOT_FACILITATOR = frozenset(k for k, r in EVENTS.items() if not r.facilitator)
+#: The event kinds the evaluator does not read: what the facilitator does not, and the
+#: facilitator's private notes.
+_NOT_EVALUATOR = _NOT_FACILITATOR | {"note"}
 
 #: Log header keys only the facilitator reads: the seed and the dice secret.
 HEADER_SECRET: tuple[str, ...] = ("seed", "secret")
@@ -241,7 +252,7 @@ def in_audience(audience: Audience, role: str, of: Sequence[str], scenario: Scen
     >>> in_audience("parties", "b", ("a", "b")), in_audience("parties", "c", ("a", "b"))
     (True, False)
     """
-    if role == FACILITATOR or audience == EVERYONE:
+    if role in SEES_ALL or audience == EVERYONE:
         return True
     if isinstance(audience, tuple):
         return role in audience
@@ -261,7 +272,7 @@ def may_see(
     """Whether ``role`` may see ``value`` of ``of``, by the value's declaration (its track's
     ``seen_by``): among ``tracks``, or the scenario's (:func:`scenario_tracks`). A value
     nobody declared, or any value when neither the scenario nor the tracks are given, is the
-    facilitator's alone: privacy by default.
+    facilitator's (and the evaluator's) alone: privacy by default.
 
     >>> from detente.engine.loader import load_scenario_text, EXAMPLE
     >>> s = load_scenario_text(EXAMPLE)
@@ -270,7 +281,7 @@ def may_see(
     >>> may_see("red", "tension", ["blue", "red"], s), may_see("red", "tension", ["blue", "red"])
     (True, False)
     """
-    if role == FACILITATOR:
+    if role in SEES_ALL:
         return True
     if tracks is None:
         if scenario is None:
@@ -288,9 +299,11 @@ def shown(
     to an alliance: without it, a change of a tracked value stays with the facilitator."""
     if role == FACILITATOR:
         return None if event["kind"] in _NOT_FACILITATOR else event
+    if role == EVALUATOR:
+        return None if event["kind"] in _NOT_EVALUATOR else event
     rule = EVENTS.get(event["kind"], _FACILITATOR)
     audience = rule.audience
-    if audience in (FACILITATOR_ONLY, DEBRIEF):
+    if audience in (FACILITATOR_ONLY, DEBRIEF, EVALUATORS):
         return None
     # visible_to(event, role), inlined: a bot reads the timeline at every decision.
     vis = event.get("vis", "all")
@@ -321,7 +334,7 @@ def revealed(
     >>> shown(e, "blue") is None, revealed(e, "blue")["revealed"], revealed(e, "green")
     (True, True, None)
     """
-    if role == FACILITATOR:
+    if role in SEES_ALL:
         return None
     rule = EVENTS.get(event["kind"], _FACILITATOR)
     if rule.audience != DEBRIEF:
@@ -350,11 +363,12 @@ def _without(event: Mapping[str, Any], fields: tuple[str, ...]) -> Mapping[str, 
 def may_see_draw(role: str, draw: Draw, scenario: Scenario) -> bool:
     """Whether ``role`` learns the result of ``draw``: the facilitator always, a team unless
     the scenario hides it from that team (:attr:`Draw.hidden_from`: left out, from every team)."""
-    return role == FACILITATOR or role in draw.seen_by(scenario.actor_ids)
+    return role in SEES_ALL or role in draw.seen_by(scenario.actor_ids)
 
 
 def header_for(header: Mapping[str, Any], role: str) -> Mapping[str, Any]:
-    """A log header as ``role`` may read it (no seed but for the facilitator)."""
+    """A log header as ``role`` may read it (no seed but for the facilitator: the evaluator,
+    who sees every roll, has no need of what predicts the next)."""
     if role == FACILITATOR:
         return header
     return {k: v for k, v in header.items() if k not in HEADER_SECRET}
@@ -390,6 +404,8 @@ def scenario_for(scenario: Scenario, role: str) -> Scenario:
 
     if role == FACILITATOR:
         return scenario
+    if role == EVALUATOR:  # the whole scenario (injects and their expectations), without the seed
+        return evolve(scenario, scenario=evolve(scenario.scenario, seed=0))
     team = None if role in PUBLIC_ROLES else role
     if team is not None and team not in scenario.actor_ids:
         raise ValueError(f"unknown role {role!r}")
@@ -460,8 +476,8 @@ def _holders(scope: str, actors: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 __all__ = [
-    "DEBRIEF", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS", "PUBLIC_CAUSE",
-    "PUBLIC_ROLES",
+    "DEBRIEF", "EVALUATORS", "EVENTS", "EVERYONE", "FACILITATOR_ONLY", "HEADER_SECRET", "HOLDER", "MEMBERS",
+    "PUBLIC_CAUSE", "PUBLIC_ROLES",
     "EventRule", "header_for", "in_audience", "may_see", "may_see_draw", "revealed", "scenario_for",
     "scenario_tracks", "shown", "tracks_of", "value_audience",
 ]
