@@ -43,6 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
+from detente.engine.aar_eval import evaluation
 from detente.engine.aar_model import (
     AllianceInfo,
     AllianceTurn,
@@ -161,6 +162,9 @@ def build(
     opening = _pair_rows(start, 0)
     hazards = _hazards(initial, seen, views, calls, outcome)
     objectives = _objectives(initial, seen, role)
+    expectations = expectation_facts(scenario, seen)
+    gaps = _gaps(initial, seen, pledges)
+    judged = evaluation(scenario, ruleset, seen, entries, expectations, gaps, role in SEES_ALL)
     scores = dict(outcome.scores) if outcome is not None else {
         a: sum(o.points for o in objectives if o.actor == a and o.met) for a in scenario.actor_ids
     }
@@ -189,7 +193,7 @@ def build(
         pledges=pledges,
         hazards=hazards,
         near_misses=_near_misses(initial, views, hazards, risk, top, outcome),
-        gaps=_gaps(initial, seen, pledges),
+        gaps=gaps,
         changes={
             t.name: tuple(Change(_ids(k), v, final.table(t.name)[k]) for k, v in start.table(t.name).items())
             for t in start.tracks.values()
@@ -207,9 +211,14 @@ def build(
         breakdown=ruleset.breakdown,
         arguments=argument_facts(seen, partial(_change_words, names or ScenarioWords(scenario, ruleset))),
         guard=ruleset.hazard.guard if ruleset.hazard is not None else "",
-        expectations=expectation_facts(scenario, seen),
+        expectations=expectations,
         notes=tuple(Entry(e.turn, e.phase, "your note", e.text)
                     for e in seen if isinstance(e, TeamNoted) and e.team == role),
+        observations=judged.observations,
+        ratings=judged.ratings,
+        measures=judged.measures,
+        responses=judged.responses,
+        findings=judged.findings,
     )
 
 
@@ -516,7 +525,7 @@ def facts(
     e: TimelineEntry
 
     def add(kind: str, text: str) -> None:
-        out.append(Entry(e.turn, e.phase, kind, text))
+        out.append(Entry(e.turn, e.phase, kind, text, e.seq))
 
     def what(p: Proposed | None) -> str:
         return f"{n.proposal_words(p.order.move)} from {who(p.by)}" if p else "a proposal"
@@ -646,7 +655,7 @@ def facts(
                     x = out[i]
                     annulled = x.kind in ("result", "incident", "crisis") and x.text.startswith(e.text)
                     if x.turn == e.turn and annulled:
-                        out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]")
+                        out[i] = Entry(x.turn, x.phase, x.kind, f"{x.text} [annulled]", x.seq)
                         break
             case Noted():
                 add("note", e.text)
@@ -846,9 +855,10 @@ def _gaps(
     near = {rg.id: tuple(rg.near) for rg in initial.scenario.regions}
     moves, kinds = initial.ruleset.moves, initial.ruleset.pledges
     annulled = annulled_in(seen)
-    # (team, to, from turn, until turn, words, words' form with {target} for the party)
-    promises: list[tuple[str, str, int, int, str, str]] = []
-    deeds: list[tuple[str, int, Order, str]] = []  # (team, turn, order, words)
+    # (team, to, from turn, until turn, words, words' form with {target} for the party, seq)
+    promises: list[tuple[str, str, int, int, str, str, int]] = []
+    deeds: list[tuple[str, int, Order, str, int]] = []  # (team, turn, order, words, seq)
+    pledged = {e.id: e.seq for e in seen if isinstance(e, Pledged)}
     for e in seen:
         if not isinstance(e, MoveResolved) or e.result not in ("", "done") or (e.turn, e.text) in annulled:
             continue
@@ -859,23 +869,24 @@ def _gaps(
         if mt.assurance and o.target and _reads_cooperative(mt, o.choice):
             said = f': "{o.text}"' if o.text else ""
             promises.append((e.team, o.target, e.turn, e.turn + GAP_TURNS,
-                             mt.assurance.replace("{target}", o.target) + said, mt.assurance))
+                             mt.assurance.replace("{target}", o.target) + said, mt.assurance, e.seq))
         elif mt.breaks_restraint:
-            deeds.append((e.team, e.turn, o, e.text))
+            deeds.append((e.team, e.turn, o, e.text, e.seq))
     for p in pledges:
         pt = kinds.get(p.kind)
         if pt is not None and pt.restraint > 0:
             region = f" in {p.region}" if p.region else ""
             words = f"pledge to {p.to}: {p.kind.replace('_', ' ')}{region} until turn {p.until}"
-            promises.append((p.by, p.to, p.turn, p.until, words, ""))
+            promises.append((p.by, p.to, p.turn, p.until, words, "", pledged.get(p.id, 0)))
     out = []
-    for team, to, since, until, words, form in promises:
-        for who, t, o, did in deeds:
+    for team, to, since, until, words, form, said_seq in promises:
+        for who, t, o, did, did_seq in deeds:
             if who != team or not since <= t <= until:
                 continue
             if moves[o.move].breaks_restraint == "near" and to not in near.get(o.region, ()):
                 continue
-            out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did, form=form))
+            out.append(Gap(team=team, to=to, said_turn=since, said=words, did_turn=t, did=did, form=form,
+                           said_seq=said_seq, did_seq=did_seq))
     out.sort(key=lambda g: (g.said_turn, g.did_turn, g.team, g.to))
     return tuple(out)
 

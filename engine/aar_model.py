@@ -58,6 +58,8 @@ class Entry:
     ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
+    seq: int = 0
+    """The event's line in the log (``seq``): where the replay viewer opens on it; 0: unknown."""
 
 
 @frozen
@@ -213,6 +215,10 @@ class Gap:
     """How the ruleset words the words it said, with ``{target}`` for the party
     (:attr:`~detente.engine.ruleset.MoveType.assurance`), so that a renderer can name it; empty
     for a pledge."""
+    said_seq: int = 0
+    """The logged event of the words (the statement or the pledge): its ``seq``."""
+    did_seq: int = 0
+    """The logged event of the deed: its ``seq``."""
 
 
 @frozen
@@ -298,6 +304,123 @@ class ArgumentFact:
 
 
 @frozen
+class Evidence:
+    """A logged event a finding rests on: its place in the log (the replay position) and what it
+    was, in words."""
+
+    seq: int
+    """Its line in the log (``seq``): ``detente play --replay LOG --at SEQ`` opens there."""
+    turn: int
+    phase: str
+    words: str
+
+
+@frozen
+class ObservationFact:
+    """An evaluator's (or the facilitator's) observation (the facilitator's and evaluator's report only)."""
+
+    id: str
+    by: str
+    text: str
+    turn: int
+    """The turn it concerns."""
+    seq: int
+    """Where it was recorded in the log."""
+    about: str = ""
+    """The team observed (id); empty: the exercise."""
+    inject: str = ""
+    """The inject it follows, by title."""
+    finding: str = ""
+    """``strength``, ``improvement`` or empty."""
+    objective_n: int = 0
+    objective: str = ""
+    capability: str = ""
+    decision: Evidence | None = None
+    """The logged decision it refers to, when it names one the role may see."""
+
+
+@frozen
+class RatingFact:
+    """The last HSEEP rating of a learning objective or capability, for one team or the exercise,
+    and what the expectations suggest (:func:`detente.engine.evaluation.rating_for`)."""
+
+    objective_n: int
+    """The learning objective (1 is the first); 0 for a capability."""
+    objective: str
+    """The learning objective in words, or the capability."""
+    about: str
+    """The team (id); empty: the exercise as a whole."""
+    suggested: str
+    """What the expectations that serve it suggest now (P, S, M, U; empty: none decided)."""
+    rating: str = ""
+    """The rating a person confirmed (empty: not rated)."""
+    reason: str = ""
+    by: str = ""
+    seq: int = 0
+    """Where the rating stands in the log (0: not rated)."""
+    turn: int = 0
+    phase: str = ""
+
+
+@frozen
+class TurnMeasure:
+    """What one team did in one turn, counted from its timeline (docs/report.md defines each)."""
+
+    team: str
+    turn: int
+    calls_placed: int = 0
+    """Calls it placed (moves that open a call)."""
+    calls_answered: int = 0
+    """Of those, the ones the other side answered."""
+    proposals: int = 0
+    """Other proposals it made (requests and offers)."""
+    answered_others: int = 0
+    """Calls and proposals to it that it accepted."""
+    declined_others: int = 0
+    """Calls and proposals to it that it declined or left unanswered."""
+    escalations: int = 0
+    """Moves it made that read as coercive."""
+    statements: int = 0
+    """What it said: lines on calls, statements of reassurance, pledges made."""
+    actions: int = 0
+    """Other moves it made (deployments, measures, exchanges)."""
+
+
+@frozen
+class Response:
+    """How long a team took to act on an inject delivered to it."""
+
+    team: str
+    inject: str
+    """The inject's title."""
+    delivered: Evidence
+    first: Evidence | None
+    """Its first act after delivery (a call, an answer, a move, a pledge, a message, an
+    argument); None: none before the session ended."""
+    phases: int | None
+    """Phases from delivery to that act (0: in the same phase); None: no act."""
+
+
+@frozen
+class Finding:
+    """A strength or an area for improvement in the after-action report, with its evidence."""
+
+    kind: str
+    """``strength`` or ``improvement``."""
+    text: str
+    """The finding in words (team names filled in)."""
+    evidence: tuple[Evidence, ...]
+    """The logged events it rests on (never empty)."""
+    teams: tuple[str, ...] = ()
+    """The teams it is about (ids); empty: the exercise."""
+    objective_n: int = 0
+    """The learning objective it bears on (1 is the first); 0: none."""
+    capability: str = ""
+    source: str = ""
+    """``expectation``, ``observation`` or ``gap`` (words against deeds)."""
+
+
+@frozen
 class ExpectationFact:
     """One of an inject's expectations and what became of it (:mod:`detente.engine.expected`)."""
 
@@ -326,6 +449,13 @@ class ExpectationFact:
     objective: str = ""
     """The learning objective it serves, in words (empty: none named)."""
     capability: str = ""
+    objective_n: int = 0
+    """The learning objective it serves, by number (1 is the first; 0: none)."""
+    cites: tuple[Evidence, ...] = ()
+    """The logged events it was decided by, with their place in the log: those that met it, the
+    deadline that passed (the event that marked it missed), or a person's rating."""
+    teams: tuple[tuple[str, str, str], ...] = ()
+    """A person's rating of one team of several: ``(team, status, reason)`` each, the last of each."""
 
 
 @frozen
@@ -397,6 +527,17 @@ class Report:
     """The injects' expectations the role may see (the facilitator's; a team's own after the
     end), in the order they opened."""
     notes: tuple[Entry, ...] = ()
+    observations: tuple[ObservationFact, ...] = ()
+    """The evaluators' and facilitator's observations (their reports only)."""
+    ratings: tuple[RatingFact, ...] = ()
+    """Every learning objective and capability, for the exercise and each team expected to act:
+    its suggested rating and the last confirmed one."""
+    measures: tuple[TurnMeasure, ...] = ()
+    """Per team and turn: calls, answers, escalation steps, statements and actions."""
+    responses: tuple[Response, ...] = ()
+    """Per inject delivered and team it reached: the first act after it."""
+    findings: tuple[Finding, ...] = ()
+    """Strengths and areas for improvement, each with its evidence."""
     """A team's own notepad, in the order written (``team_note``): in that team's report only."""
     guard: str = ""
     """The pair flag that contains the ruleset's hazard (:attr:`Hazard.guard

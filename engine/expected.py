@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from detente.engine.aar_model import ExpectationFact
+from detente.engine.aar_model import Evidence, ExpectationFact
 from detente.engine.conditions import compile_scenario
 from detente.engine.entries import Answered, Expected, MoveResolved, Pledged, Proposed, TimelineEntry
 from detente.engine.scenario import Scenario
@@ -29,10 +29,13 @@ def expectation_facts(scenario: Scenario, seen: Sequence[TimelineEntry]) -> tupl
     each with its last status and, when met from the log, its evidence."""
     opened: dict[str, tuple[int, Expected]] = {}
     last: dict[str, tuple[int, Expected]] = {}
+    per_team: dict[str, dict[str, Expected]] = {}
     for i, e in enumerate(seen):
         if isinstance(e, Expected):
             if e.status == "open" and e.id not in opened:
                 opened[e.id] = (i, e)
+            elif e.team:
+                per_team.setdefault(e.id, {})[e.team] = e
             else:
                 last[e.id] = (i, e)
     conditions = compile_scenario(scenario)
@@ -43,21 +46,39 @@ def expectation_facts(scenario: Scenario, seen: Sequence[TimelineEntry]) -> tupl
         x = found[1] if found is not None else None
         inject = found[0].title if found is not None else o.inject
         end, d = last.get(xid, (start, o))
-        evidence: tuple[str, ...] = ()
+        cites: tuple[Evidence, ...] = ()
         if d.status == "met" and x is not None and x.when is not None:
             calls = conditions[x.when].names if x.when in conditions else frozenset()
-            evidence = tuple(_evidence(scenario, seen[start:end + 1], calls))
-        objective = ""
+            cites = tuple(_evidence(scenario, seen[start:end + 1], calls))
+        elif d is not o:  # the deadline that passed, or a person's rating
+            cites = (_decided(scenario, d),)
+        teams = per_team.get(xid, {})
+        cites += tuple(_decided(scenario, t) for t in teams.values())
+        objective, n = "", 0
         if x is not None and x.objective is not None and 1 <= x.objective <= len(objectives):
-            objective = objectives[x.objective - 1]
+            objective, n = objectives[x.objective - 1], x.objective
         out.append(ExpectationFact(
             id=xid, inject=inject, who=o.who, text=o.text, status=d.status,
             due=o.due or (o.turn, o.phase), checked=x is not None and x.when is not None,
             turn=d.turn if d is not o else None, phase=d.phase if d is not o else "",
-            reason=d.reason, evidence=evidence, objective=objective,
-            capability=x.capability if x is not None else "",
+            reason=d.reason, evidence=tuple(c.words for c in cites if d.status == "met"),
+            objective=objective, capability=x.capability if x is not None else "", objective_n=n,
+            cites=cites, teams=tuple((t, e.status, e.reason) for t, e in teams.items()),
         ))
     return tuple(out)
+
+
+def _decided(scenario: Scenario, e: Expected) -> Evidence:
+    """The event that decided an expectation (or rated one team of it), as evidence."""
+    who = f" for {scenario.actor_names.get(e.team, e.team)}" if e.team else ""
+    if e.reason:
+        rater = "the evaluator" if e.by == "evaluator" else "the facilitator"
+        words = f"{rater} rated it {e.status}{who}: {e.reason}"
+    elif e.status == "missed":
+        words = "its deadline passed without it"
+    else:
+        words = f"its condition held ({e.status})"
+    return Evidence(e.seq, e.turn, e.phase, f"{_when(scenario, e)}: {words}")
 
 
 def _kw(args: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
@@ -67,18 +88,22 @@ def _kw(args: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
     return plain, named
 
 
-def _evidence(scenario: Scenario, window: Sequence[TimelineEntry], calls: Iterable[Call]) -> list[str]:
+def _evidence(scenario: Scenario, window: Sequence[TimelineEntry], calls: Iterable[Call]) -> list[Evidence]:
     """The entries of ``window`` that match one of ``calls``, in words with their turn and
-    phase; the phase it was met in alone when none matches."""
-    found: list[str] = []
+    phase; the event that marked it met alone when none matches."""
+    found: list[Evidence] = []
     for e in window:
         words = _matches(scenario, e, calls)
         if words:
-            found.append(f"{scenario.turns.name(e.turn)}, {e.phase}: {words}")
+            found.append(Evidence(e.seq, e.turn, e.phase, f"{_when(scenario, e)}: {words}"))
     if not found and window:
         e = window[-1]
-        found.append(f"{scenario.turns.name(e.turn)}, {e.phase}: the condition held")
+        found.append(Evidence(e.seq, e.turn, e.phase, f"{_when(scenario, e)}: the condition held"))
     return found
+
+
+def _when(scenario: Scenario, e: TimelineEntry) -> str:
+    return f"{scenario.turns.name(e.turn)}, {e.phase}"
 
 
 def _matches(scenario: Scenario, e: TimelineEntry, calls: Iterable[Call]) -> str:
