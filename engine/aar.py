@@ -64,7 +64,7 @@ from detente.engine.aar_model import (
     TurnRisk,
 )
 from detente.engine.argued import argument_facts, odds_words
-from detente.engine.commands import FACILITATOR, SEES_ALL
+from detente.engine.commands import EVALUATOR, FACILITATOR, HSEEP, SEES_ALL
 from detente.engine.entries import (
     Annulled,
     Answered,
@@ -78,6 +78,7 @@ from detente.engine.entries import (
     Declared,
     Drawn,
     Ended,
+    Evaluated,
     IncidentHappened,
     InjectDelivered,
     Judged,
@@ -87,6 +88,7 @@ from detente.engine.entries import (
     Noted,
     Notified,
     ObjectiveChanged,
+    Observed,
     OrdersSealed,
     Overridden,
     Pledged,
@@ -661,6 +663,22 @@ def facts(
                 add("note", e.text)
             case TeamNoted():
                 add("your note", e.text)
+            case Observed():
+                rater = "the evaluator" if e.by == EVALUATOR else "the facilitator"
+                whom = f" of {who(e.about)}" if e.about else ""
+                kind = {"strength": " (a strength)", "improvement": " (an area for improvement)"}.get(
+                    e.finding, "")
+                add("observation", f"{rater} observed{whom}{kind}: {e.text}")
+            case Evaluated():
+                rater = "the evaluator" if e.by == EVALUATOR else "the facilitator"
+                objectives = scenario.scenario.learning_objectives if scenario is not None else ()
+                what = (f"learning objective {e.objective}" if e.objective else e.capability)
+                if e.objective and e.objective <= len(objectives):
+                    what = f"learning objective {e.objective} ({objectives[e.objective - 1]})"
+                whom = f" for {who(e.about)}" if e.about else ""
+                hint = f"; the expectations suggested {e.suggested}" if e.suggested else ""
+                add("rating", f"{rater} rated {what}{whom} {e.rating} ({HSEEP.get(e.rating, '')}): "
+                              f"{e.reason}{hint}")
             case ObjectiveChanged():
                 met = "met" if e.met else "not met"
                 add("objective", f"{who(e.actor)}: \"{n.objective_name(e.id)}\" {met}")

@@ -53,7 +53,8 @@ class Entry:
     """``inject``, ``orders``, ``call``, ``answer``, ``withdrawn``, ``annulled``, ``said``,
     ``message`` (a slow channel's), ``pledge``, ``proposal``, ``result``, ``roll``, ``change``,
     ``incident``, ``crisis``, ``notice``, ``declaration``, ``verification``, ``override``, ``note``,
-    ``your note`` (a team's own notepad, in its report only),
+    ``your note`` (a team's own notepad, in its report only), ``observation`` and ``rating``
+    (the evaluator's or the facilitator's, in their reports only),
     ``argued`` (an argued action, its counter-arguments, odds and narrative), ``objective`` or
     ``outcome``."""
     text: str

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from detente import engine
-from detente.engine.commands import FACILITATOR, Command, actor_of, command_from_dict, command_to_dict
+from detente.engine.commands import (
+    FACILITATOR,
+    Command,
+    Observe,
+    actor_of,
+    command_from_dict,
+    command_to_dict,
+)
 from detente.engine.events import Event, fold_all
 from detente.engine.gcpause import paused_gc
 from detente.engine.loader import ScenarioError, structure_scenario, unstructure_scenario
@@ -35,7 +42,7 @@ from detente.engine.log import (
 )
 from detente.engine.ruleset import RulesetNotFound, find_ruleset
 from detente.engine.scenario import Scenario
-from detente.engine.session import Accepted, Result, Session, new_session
+from detente.engine.session import Accepted, Rejected, Result, Session, new_session
 from detente.engine.state import State, initial_state
 
 if TYPE_CHECKING:
@@ -561,7 +568,11 @@ class RecordedSession:
         ``cid`` is the id a network client chose for the command; it is logged with it, so a
         host restarted on this log still knows the command was applied (:meth:`applied_ids`).
         ``by`` is who gave a command made for an actor by someone else: ``facilitator`` for an
-        actor the facilitator plays (:func:`author`); logged as the record's ``by``."""
+        actor the facilitator plays (:func:`author`); logged as the record's ``by``.
+        An observation's ``decision`` must be a line the log already holds."""
+        if isinstance(command, Observe) and command.decision >= self.writer.next_seq:
+            return Rejected(f"the log has no event #{command.decision} yet "
+                            f"(its last line is #{self.writer.next_seq - 1})")
         result = self.session.decide(command)
         if isinstance(result, Accepted):
             record: dict[str, Any] = {
