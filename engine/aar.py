@@ -672,12 +672,12 @@ def facts(
             case Evaluated():
                 rater = "the evaluator" if e.by == EVALUATOR else "the facilitator"
                 objectives = scenario.scenario.learning_objectives if scenario is not None else ()
-                what = (f"learning objective {e.objective}" if e.objective else e.capability)
+                rated = (f"learning objective {e.objective}" if e.objective else e.capability)
                 if e.objective and e.objective <= len(objectives):
-                    what = f"learning objective {e.objective} ({objectives[e.objective - 1]})"
+                    rated = f"learning objective {e.objective} ({objectives[e.objective - 1]})"
                 whom = f" for {who(e.about)}" if e.about else ""
                 hint = f"; the expectations suggested {e.suggested}" if e.suggested else ""
-                add("rating", f"{rater} rated {what}{whom} {e.rating} ({HSEEP.get(e.rating, '')}): "
+                add("rating", f"{rater} rated {rated}{whom} {e.rating} ({HSEEP.get(e.rating, '')}): "
                               f"{e.reason}{hint}")
             case ObjectiveChanged():
                 met = "met" if e.met else "not met"

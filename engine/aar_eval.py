@@ -173,11 +173,11 @@ def _ratings(
         teams = sorted(named, key=scenario.actor_ids.index) if all_teams else []
         for about in ("", *teams):
             statuses = [_status(x, about) for x in serving if not about or about in x.who]
-            e = last.get((n, cap, about))
+            r = last.get((n, cap, about))
             out.append(RatingFact(
                 objective_n=n, objective=label, about=about, suggested=rating_for(statuses) or "",
-                rating=e.rating if e else "", reason=e.reason if e else "", by=e.by if e else "",
-                seq=e.seq if e else 0, turn=e.turn if e else 0, phase=e.phase if e else "",
+                rating=r.rating if r else "", reason=r.reason if r else "", by=r.by if r else "",
+                seq=r.seq if r else 0, turn=r.turn if r else 0, phase=r.phase if r else "",
             ))
     return tuple(out)
 

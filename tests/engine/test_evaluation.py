@@ -81,7 +81,8 @@ def test_the_evaluator_sees_the_facilitators_game_but_not_its_notes_nor_the_seed
     # Everything else the facilitator reads, the evaluator reads: rolls, sealed orders, notes aside.
     assert [e for e in fac if e["kind"] != "note"] == ev
     assert any(e["kind"] == "roll" for e in ev)
-    assert view(s.state, EVALUATOR, s.ruleset.ladder).values == view(s.state, FACILITATOR, s.ruleset.ladder).values
+    ladder = s.ruleset.ladder
+    assert view(s.state, EVALUATOR, ladder).values == view(s.state, FACILITATOR, ladder).values
     assert "seed" not in header_for(rep.contents.header, EVALUATOR)
     whole = scenario_for(s.scenario, EVALUATOR)
     assert whole.injects == s.scenario.injects and whole.scenario.seed == 0
