@@ -250,6 +250,66 @@ def test_export_writes_a_file_excel_reads_and_says_what_it_cannot_carry(
     assert "not in the MSEL: survey-ship: its 2 effect(s)" in err
 
 
+def write_workbook(path: Path, rows: list[list[str]]) -> Path:
+    """``rows`` as Excel saves them: numbers as numbers, an empty cell as nothing."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append([int(c) if c.isdigit() and not c.startswith("0") else (c or None) for c in row])
+    book.save(path)
+    return path
+
+
+def test_an_excel_workbook_imports_as_its_csv_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = msel_rows(expectations=False)
+    by_csv, by_book = (Path(shutil.copy(STRAIT, tmp_path / f"{n}.toml")) for n in ("csv", "book"))
+    sheet = write_sheet(tmp_path / "msel.csv", rows)
+    book = write_workbook(tmp_path / "msel.xlsx", rows)
+    assert run(capsys, "msel", "import", str(sheet), "--into", str(by_csv), *map_args())[0] == 0
+    code, out, _ = run(capsys, "msel", "import", str(book), "--into", str(by_book), *map_args())
+    assert code == 0, out
+    assert load_scenario(by_book).injects == load_scenario(by_csv).injects
+    # A broken cell in a workbook is told by its row and column as in a CSV.
+    rows[5][1] = "someday"
+    fresh = Path(shutil.copy(STRAIT, tmp_path / "fresh.toml"))
+    code, out, err = run(capsys, "msel", "import", str(write_workbook(tmp_path / "bad.xlsx", rows)),
+                         "--into", str(fresh), *map_args())
+    assert code == 1 and "bad.xlsx:6: " in out + err, out + err
+
+
+def test_an_export_to_xlsx_is_a_workbook_that_imports_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "msel.xlsx"
+    assert run(capsys, "msel", "export", "strait_standoff", "-o", str(book))[0] == 0
+    sheet = load_workbook(book).worksheets[0]
+    assert [c.value for c in sheet[1]][:3] == ["Sequence", "ID", "Turn"]
+    code, csv_text, _ = run(capsys, "msel", "export", "strait_standoff")
+    assert sheet.max_row == len(list(csv.reader(io.StringIO(csv_text))))
+    # Its rows, imported into the scenario without its injects, give the same injects back.
+    bare = tmp_path / "bare.toml"
+    text = STRAIT.read_text(encoding="utf-8")
+    bare.write_text(text[: text.index("[[injects]]")], encoding="utf-8")
+    code, out, err = run(capsys, "msel", "import", str(book), "--into", str(bare))
+    assert code == 0, out + err
+    assert [i.id for i in load_scenario(bare).injects] == [i.id for i in load_scenario(STRAIT).injects]
+
+
+def test_a_file_that_is_not_a_workbook_is_one_line(tmp_path: Path, scenario: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "msel.xlsx"
+    fake.write_text("Sequence,Inject\n1,x\n", encoding="utf-8")
+    code, _, err = run(capsys, "msel", "import", str(fake), "--into", str(scenario))
+    assert code == 1 and "not an Excel workbook" in err and len(err.strip().splitlines()) == 1
+
+
 def test_controller_notes_reach_no_team(
     tmp_path: Path, scenario: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -17,7 +17,9 @@ docs/authoring.md ("Injects from a spreadsheet: MSEL") is the user's account; th
 - a row with no inject text but an expected action adds a further expectation to the inject of
   the row above (an export writes an inject's second expectation so).
 
-CSV only: openpyxl is not a dependency; Excel and LibreOffice save a sheet as CSV.
+A sheet is CSV or, by its name's ending ``.xlsx``, an Excel workbook (its first worksheet, read
+with openpyxl: values as shown, dates as ``YYYY-MM-DD``, whole numbers without ``.0``); an export
+to ``-o FILE.xlsx`` writes a workbook with the same columns.
 """
 
 from __future__ import annotations
@@ -95,8 +97,11 @@ _SYNONYMS = {heading_key(h): f for f, hs in FIELDS.items() for h in hs}
 def read_sheet(path: str) -> list[tuple[int, list[str]]]:
     """The sheet's non-empty rows with their spreadsheet row numbers (1 is the heading).
 
-    UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), else Windows-1252 (Excel's
-    plain "CSV"); the delimiter (comma, semicolon, tab) is sniffed."""
+    A ``.xlsx`` file is read as a workbook (:func:`read_workbook`). A CSV is UTF-8 with or
+    without a byte-order mark (Excel's "CSV UTF-8"), else Windows-1252 (Excel's plain "CSV");
+    the delimiter (comma, semicolon, tab) is sniffed."""
+    if path.lower().endswith(".xlsx"):
+        return read_workbook(path)
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -108,6 +113,64 @@ def read_sheet(path: str) -> list[tuple[int, list[str]]]:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return [(n, row) for n, row in enumerate(reader, start=1) if any(c.strip() for c in row)]
+
+
+def _cell_text(value: Any) -> str:
+    """A workbook cell as the sheet shows it: text as is, 3.0 as ``3``, a date as ``YYYY-MM-DD``."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_workbook(path: str) -> list[tuple[int, list[str]]]:
+    """The first worksheet of an Excel workbook, as :func:`read_sheet` gives a CSV's rows.
+    Raises :class:`~detente.tui.errors.UserError` for a file that is not a workbook."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError(f"{path}: not an Excel workbook that can be read ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+
+
+def workbook_bytes(rows: list[list[str]]) -> bytes:
+    """``rows`` (the heading first) as an Excel workbook of one worksheet, ``MSEL``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "MSEL"
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 @dataclass
@@ -607,7 +670,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     csv.writer(buf).writerows(rows)
     for what in lost:
         err(f"not in the MSEL: {what}")
-    if args.output and args.output != "-":
+    if args.output and args.output.lower().endswith(".xlsx"):
+        write_output(args.output, workbook_bytes(rows), overwrite=True)
+    elif args.output and args.output != "-":
         # With a byte-order mark: Excel reads UTF-8 as such only then.
         write_output(args.output, "\ufeff" + buf.getvalue(), overwrite=True)
     else:
@@ -619,8 +684,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``msel import`` and ``msel export``."""
     p = sub.add_parser(
         "msel",
-        help="injects from a spreadsheet (a Master Scenario Events List, CSV) and back",
-        description="Add injects from a Master Scenario Events List (CSV) to a scenario, or "
+        help="injects from a spreadsheet (a Master Scenario Events List, CSV or XLSX) and back",
+        description="Add injects from a Master Scenario Events List (CSV or .xlsx) to a scenario, or "
         "write a scenario's injects as one. See docs/authoring.md, 'Injects from a spreadsheet: MSEL'.",
     )
 
@@ -638,7 +703,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "cannot be read is reported as SHEET:ROW: COLUMN: why and nothing is written (exit 1), "
         "unless --skip-bad.",
     )
-    im.add_argument("sheet", metavar="SHEET.csv", help="the MSEL, saved as CSV (comma, semicolon or tab)")
+    im.add_argument("sheet", metavar="SHEET",
+                    help="the MSEL: CSV (comma, semicolon or tab) or an Excel workbook (.xlsx)")
     im.add_argument("--into", required=True, metavar="SCENARIO.toml", help="the scenario file to add to")
     im.add_argument(
         "--map", action="append", default=[], metavar="HEADING=FIELD",
@@ -651,10 +717,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     im.set_defaults(func=cmd_import)
     ex = verbs.add_parser(
         "export",
-        help="write a scenario's injects as an MSEL (CSV)",
+        help="write a scenario's injects as an MSEL (CSV, or XLSX with -o FILE.xlsx)",
         description="Write SCENARIO's injects as an MSEL with the standard headings; "
         "`detente msel import` reads it back.",
     )
     ex.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled scenario's name")
-    ex.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (default: print it)")
+    ex.add_argument("-o", "--output", metavar="FILE",
+                    help="write it to FILE, a workbook if it ends in .xlsx (default: print the CSV)")
     ex.set_defaults(func=cmd_export)
