@@ -186,3 +186,53 @@ def test_an_observation_cannot_name_a_line_the_log_does_not_hold(tmp_path: Path)
         result = rec.apply(Observe("x", decision=rec.writer.next_seq))
         assert not result.accepted and "no event" in result.reason
         assert rec.apply(Observe("x", decision=rec.writer.next_seq - 1)).accepted
+
+
+@pytest.fixture(scope="module")
+def at_turn_four() -> object:
+    from detente.engine.session import new_session
+
+    s = new_session(load_scenario(STRAIT), seed=3)
+    assert s.apply(Start()).accepted
+    while s.state.turn < 4:
+        if s.state.phase == "orders":
+            for t in s.waiting_for():
+                assert s.apply(SubmitOrders(t, ())).accepted
+        assert s.apply(Advance()).accepted
+    return s
+
+
+def test_any_observation_or_rating_is_taken_or_refused_in_words(at_turn_four: object) -> None:
+    """Fuzz: whatever a client types into the fields (of the right types, as the network checks
+    them), the session accepts it or says why, and never changes the game."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    s = at_turn_four
+    words = st.text(max_size=40)
+    ids = st.sampled_from(["", "blue", "red", "green", "nobody", "strait-isa-talks", "isa-offer", "P", "S"])
+    number = st.integers(min_value=-3, max_value=12)
+    by = st.sampled_from([FACILITATOR, EVALUATOR, "blue", ""])
+    command = st.one_of(
+        st.builds(Observe, text=words, about=ids, inject=ids, decision=number, turn=number,
+                  finding=st.sampled_from(["", "strength", "improvement", "other"]), objective=number,
+                  capability=words, by=by),
+        st.builds(Evaluate, rating=ids | words, reason=words, objective=number, capability=words, about=ids,
+                  by=by),
+        st.builds(Assess, expectation=ids, status=st.sampled_from(["met", "partly", "missed", "x"]),
+                  reason=words, team=ids, by=by),
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(command)
+    def check(c: object) -> None:
+        before = s.state  # type: ignore[attr-defined]
+        result = s.decide(c)  # type: ignore[attr-defined]
+        if not result.accepted:
+            assert result.reason and "\n" not in result.reason
+            return
+        kinds = {e["kind"] for e in result.events}
+        assert kinds <= {"observation", "evaluation", "expectation"}, kinds
+        assert s.state is before  # type: ignore[attr-defined]
+
+    check()
