@@ -174,11 +174,11 @@ def _ratings(
         teams = sorted(named, key=scenario.actor_ids.index) if all_teams else []
         for about in ("", *teams):
             statuses = [_status(x, about) for x in serving if not about or about in x.who]
-            e = last.get((n, cap, about))
+            q = last.get((n, cap, about))
             out.append(RatingFact(
                 objective_n=n, objective=label, about=about, suggested=rating_for(statuses) or "",
-                rating=e.rating if e else "", reason=e.reason if e else "", by=e.by if e else "",
-                seq=e.seq if e else 0, turn=e.turn if e else 0, phase=e.phase if e else "",
+                rating=q.rating if q else "", reason=q.reason if q else "", by=q.by if q else "",
+                seq=q.seq if q else 0, turn=q.turn if q else 0, phase=q.phase if q else "",
             ))
     return tuple(out)
 
