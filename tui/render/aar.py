@@ -514,6 +514,8 @@ class _Doc:
 
     # -- (g) evidence -------------------------------------------------------------------------
     def appendix(self) -> list[AarBlock]:
+        if not self.cited:
+            return [Heading(2, "Evidence"), Para("This report names no logged event.")]
         return [Heading(2, "Evidence"), Para(
             "Every event this report names, by its number in the log. The replay viewer opens on "
             f"any of them: detente play --replay {self.log} --at N"),
