@@ -214,7 +214,7 @@ def build(
         arguments=argument_facts(seen, partial(_change_words, names or ScenarioWords(scenario, ruleset))),
         guard=ruleset.hazard.guard if ruleset.hazard is not None else "",
         expectations=expectations,
-        notes=tuple(Entry(e.turn, e.phase, "your note", e.text)
+        notes=tuple(Entry(e.turn, e.phase, "your note", e.text, e.seq)
                     for e in seen if isinstance(e, TeamNoted) and e.team == role),
         observations=judged.observations,
         ratings=judged.ratings,

@@ -528,6 +528,7 @@ class Report:
     """The injects' expectations the role may see (the facilitator's; a team's own after the
     end), in the order they opened."""
     notes: tuple[Entry, ...] = ()
+    """A team's own notepad, in the order written (``team_note``): in that team's report only."""
     observations: tuple[ObservationFact, ...] = ()
     """The evaluators' and facilitator's observations (their reports only)."""
     ratings: tuple[RatingFact, ...] = ()
@@ -539,7 +540,6 @@ class Report:
     """Per inject delivered and team it reached: the first act after it."""
     findings: tuple[Finding, ...] = ()
     """Strengths and areas for improvement, each with its evidence."""
-    """A team's own notepad, in the order written (``team_note``): in that team's report only."""
     guard: str = ""
     """The pair flag that contains the ruleset's hazard (:attr:`Hazard.guard
     <detente.engine.ruleset.Hazard.guard>`); empty if none."""

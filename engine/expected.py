@@ -49,7 +49,7 @@ def expectation_facts(scenario: Scenario, seen: Sequence[TimelineEntry]) -> tupl
         cites: tuple[Evidence, ...] = ()
         if d.status == "met" and x is not None and x.when is not None:
             calls = conditions[x.when].names if x.when in conditions else frozenset()
-            cites = tuple(_evidence(scenario, seen[start:end + 1], calls))
+            cites = tuple(_evidence(scenario, _between(seen, start, end), calls))
         elif d is not o:  # the deadline that passed, or a person's rating
             cites = (_decided(scenario, d),)
         teams = per_team.get(xid, {})
@@ -60,12 +60,32 @@ def expectation_facts(scenario: Scenario, seen: Sequence[TimelineEntry]) -> tupl
         out.append(ExpectationFact(
             id=xid, inject=inject, who=o.who, text=o.text, status=d.status,
             due=o.due or (o.turn, o.phase), checked=x is not None and x.when is not None,
-            turn=d.turn if d is not o else None, phase=d.phase if d is not o else "",
+            turn=_at(d)[0] if d is not o else None, phase=_at(d)[1] if d is not o else "",
             reason=d.reason, evidence=tuple(c.words for c in cites if d.status == "met"),
             objective=objective, capability=x.capability if x is not None else "", objective_n=n,
             cites=cites, teams=tuple((t, e.status, e.reason) for t, e in teams.items()),
         ))
     return tuple(out)
+
+
+def _between(seen: Sequence[TimelineEntry], start: int, end: int) -> Sequence[TimelineEntry]:
+    """The entries of ``seen`` from the one at ``start`` to the one at ``end``, in the log's
+    order. A team reads its expectations after the end (revealed), so between their places in
+    its timeline lies nothing it did; between their places in the log lies what met them."""
+    first, last = seen[start].seq, seen[end].seq
+    if not first or not last:  # events without their place in the log: the timeline's order
+        return seen[start:end + 1]
+    return [e for e in seen if first <= e.seq <= last]
+
+
+def _at(e: TimelineEntry) -> tuple[int, str]:
+    """The turn and phase ``e`` happened in: a decided expectation's own (a team reads it after
+    the end, where its entry stands), any other entry's where it stands."""
+    if isinstance(e, Expected) and e.revealed:
+        turn, phase = e.fields.get("turn"), e.fields.get("phase")
+        if isinstance(turn, int) and isinstance(phase, str):
+            return turn, phase
+    return e.turn, e.phase
 
 
 def _decided(scenario: Scenario, e: Expected) -> Evidence:
@@ -78,7 +98,7 @@ def _decided(scenario: Scenario, e: Expected) -> Evidence:
         words = "its deadline passed without it"
     else:
         words = f"its condition held ({e.status})"
-    return Evidence(e.seq, e.turn, e.phase, f"{_when(scenario, e)}: {words}")
+    return Evidence(e.seq, *_at(e), f"{_when(scenario, e)}: {words}")
 
 
 def _kw(args: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
@@ -98,12 +118,13 @@ def _evidence(scenario: Scenario, window: Sequence[TimelineEntry], calls: Iterab
             found.append(Evidence(e.seq, e.turn, e.phase, f"{_when(scenario, e)}: {words}"))
     if not found and window:
         e = window[-1]
-        found.append(Evidence(e.seq, e.turn, e.phase, f"{_when(scenario, e)}: the condition held"))
+        found.append(Evidence(e.seq, *_at(e), f"{_when(scenario, e)}: the condition held"))
     return found
 
 
 def _when(scenario: Scenario, e: TimelineEntry) -> str:
-    return f"{scenario.turns.name(e.turn)}, {e.phase}"
+    turn, phase = _at(e)
+    return f"{scenario.turns.name(turn)}, {phase}"
 
 
 def _matches(scenario: Scenario, e: TimelineEntry, calls: Iterable[Call]) -> str:

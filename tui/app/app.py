@@ -44,6 +44,7 @@ class DetenteApp(App[None]):
         seed: int | None = None,
         sessions: Path = Path("sessions"),
         replay: str | Path | Tape | None = None,
+        replay_at: int = 0,
         bot_specs: Sequence[str] = (),
         theme: str = "dark",
         join_url: str | None = None,
@@ -61,6 +62,8 @@ class DetenteApp(App[None]):
         self.seed = seed
         self.sessions = sessions
         self.replay = replay
+        self.replay_at = replay_at
+        """Where the replay opens: how many events in (``detente play --replay LOG --at N``)."""
         self.start_theme = THEMES.get(theme, theme)
         self.bot_specs = list(bot_specs)
         """``TEAM=POLICY`` seats for bots in the session the start screen opens."""
@@ -73,7 +76,7 @@ class DetenteApp(App[None]):
             self.ask_code(self.join_url)
         elif self.client is not None:
             self._open(self.client)
-        elif self.replay is None or not self.open_replay(self.replay):
+        elif self.replay is None or not self.open_replay(self.replay, self.replay_at):
             self.push_screen(StartScreen(self.scenarios))
 
     async def action_quit(self) -> None:
@@ -193,8 +196,9 @@ class DetenteApp(App[None]):
             self.notify(f"--bot {exc}", title="Cannot seat the bots", severity="error", timeout=10)
             return None
 
-    def open_replay(self, log: str | Path | Tape) -> bool:
-        """Open the replay viewer on a log (or a tape already read); False if it cannot be read."""
+    def open_replay(self, log: str | Path | Tape, at: int = 0) -> bool:
+        """Open the replay viewer on a log (or a tape already read), ``at`` that many events in
+        (:meth:`Tape.position_of`); False if it cannot be read."""
         from detente.engine.log import LogError
         from detente.tui.app.screens.replay import ReplayScreen, Tape
 
@@ -203,7 +207,7 @@ class DetenteApp(App[None]):
         except (LogError, OSError) as exc:
             self.notify(str(exc), title="Cannot replay", severity="error", timeout=10)
             return False
-        self.push_screen(ReplayScreen(tape))
+        self.push_screen(ReplayScreen(tape, at=at))
         return True
 
     def _open(self, client: SessionClient) -> None:

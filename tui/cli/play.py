@@ -48,6 +48,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise UserError("--pin is chosen when a session starts; a resumed session keeps the PIN in its log")
     client = None
     tape = None
+    at = 0
     # Only what the chosen start needs is imported before the first frame.
     if args.replay:
         if args.scenario or args.resume:
@@ -57,6 +58,14 @@ def cmd_play(args: argparse.Namespace) -> int:
         tape = Tape.load(args.replay)  # a log that cannot be read at all is a LogError: one line, exit 1
         if args.bot:
             raise UserError("--replay shows a logged session: bots (--bot) have nothing to play")
+        if args.at is not None:
+            pos = tape.position_of(args.at)
+            if pos is None:
+                why = tape.where_is(args.at)
+                raise UserError(f"--at {args.at}: {args.replay} has no event {args.at}: {why}")
+            at = pos
+    elif args.at is not None:
+        raise UserError(f"--at {args.at} opens a logged session at one of its events: give --replay LOG too")
     elif args.resume:
         from detente.tui.app.client import LocalClient
 
@@ -93,6 +102,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         seed=args.seed,
         sessions=sessions,
         replay=tape,
+        replay_at=at,
         bot_specs=args.bot,
         theme=args.theme,
     )
@@ -120,6 +130,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pl.add_argument("--resume", metavar="LOG", help="continue a session from its log")
     pl.add_argument(
         "--replay", metavar="LOG", help="step through a logged session, as the facilitator or one team"
+    )
+    pl.add_argument(
+        "--at", type=int, metavar="N",
+        help="with --replay: open at event N, its number in the log (the after-action report names "
+        "its evidence so: event #N)",
     )
     pl.add_argument("--seed", type=int, help="seed of the dice (default: the scenario's)")
     pl.add_argument(

@@ -26,15 +26,16 @@ from attrs import field, frozen
 
 from detente.engine.aar import PairTurn, Report, build
 from detente.engine.argued import odds_words
-from detente.engine.commands import FACILITATOR
+from detente.engine.commands import EVALUATOR, FACILITATOR, SEES_ALL
 from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
 from detente.engine.views import PUBLIC
 from detente.tui.render.text import Names, played_by, player
 
 FORMATS = ("md", "html", "csv")
-"""The report formats, by the ``--format`` names."""
-SUFFIX = {"md": ".md", "html": ".html", "csv": ".csv"}
+"""The report formats, by the ``--format`` names (the after-action report's are
+:data:`detente.tui.render.aar.AAR_FORMATS`)."""
+SUFFIX = {"md": ".md", "html": ".html", "csv": ".csv", "aar": ".md", "aar-html": ".html"}
 
 
 # -- from a log ----------------------------------------------------------------------------------
@@ -51,10 +52,14 @@ class NamedReport(Report):
     or ``("rules", key)``; None while it has not."""
     ending_name: str = ""
     """That ending as a person reads it."""
+    started: str = ""
+    """When the session began: its first command's time stamp (UTC, ``2026-03-02T09:15:00.000Z``),
+    the one wall-clock time a log holds; empty when it holds none."""
 
 
 def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Report:
-    """The report on a logged session for ``role`` (a team id, ``facilitator`` or ``public``).
+    """The report on a logged session for ``role`` (a team id, ``facilitator``, ``evaluator`` or
+    ``public``).
 
     A log cut short (a crash mid-write) reports up to its last complete command, with the
     reader's warning in :attr:`Report.warnings`. Raises :class:`~detente.engine.log.LogError`
@@ -64,8 +69,8 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
 
     rep = replay(log_path)
     session = rep.session
-    if role not in (FACILITATOR, PUBLIC) and role not in session.scenario.actor_ids:
-        roles = ", ".join(["facilitator", "public", *session.scenario.actor_ids])
+    if role not in (*SEES_ALL, PUBLIC) and role not in session.scenario.actor_ids:
+        roles = ", ".join([FACILITATOR, EVALUATOR, PUBLIC, *session.scenario.actor_ids])
         raise ValueError(f"--as {role}: not a role in this session (roles: {roles})")
     names = Names.of(session.scenario, session.ruleset)
     report = build(
@@ -77,11 +82,13 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
         warnings=rep.contents.warnings,
         names=names,
     )
-    return named(report, names, session.state)
+    started = next((str(r.get("at", "")) for r in rep.contents.records if r["kind"] == "command"), "")
+    return named(report, names, session.state, started=started)
 
 
-def named(report: Report, names: Names, final: Any = None) -> NamedReport:
-    """``report`` with the names to say it in and (given the final state) how the session ended."""
+def named(report: Report, names: Names, final: Any = None, started: str = "") -> NamedReport:
+    """``report`` with the names to say it in, (given the final state) how the session ended,
+    and when it began (``started``: the first command's time stamp)."""
     from detente.engine.simulate import ending_name, ending_of
 
     ending: tuple[str, str] | None = None
@@ -90,7 +97,7 @@ def named(report: Report, names: Names, final: Any = None) -> NamedReport:
         ending = ending_of(final.scenario, report.outcome, final.marks)
         said = ending_name(final.scenario, *ending)
     fields = {f.name: getattr(report, f.name) for f in attrs.fields(Report)}
-    return NamedReport(**fields, names=names, ending=ending, ending_name=said)
+    return NamedReport(**fields, names=names, ending=ending, ending_name=said, started=started)
 
 
 def _names(r: Report) -> Names:
@@ -112,10 +119,12 @@ def render(report: Report, fmt: str) -> str:
 
 
 def default_path(log_path: str | os.PathLike[str], fmt: str, role: str = FACILITATOR) -> Path:
-    """Where a report goes when no path is given: beside the log, ``NAME.report[-ROLE].EXT``."""
+    """Where a report goes when no path is given: beside the log, ``NAME.report[-ROLE].EXT``
+    (the after-action report's formats: ``NAME.aar[-ROLE].EXT``)."""
     log = Path(log_path)
     who = "" if role == FACILITATOR else f"-{role}"
-    return log.with_name(f"{log.stem}.report{who}{SUFFIX[fmt]}")
+    kind = "aar" if fmt.startswith("aar") else "report"
+    return log.with_name(f"{log.stem}.{kind}{who}{SUFFIX[fmt]}")
 
 
 def write_report(
@@ -187,6 +196,8 @@ def _pct(p: float) -> str:
 def _role_words(r: Report) -> str:
     if r.role == FACILITATOR:
         return "the facilitator (everything)"
+    if r.role == EVALUATOR:
+        return "the evaluator (everything but the facilitator's notes and the teams' notepads)"
     if r.role == PUBLIC:
         return "the public (what every team saw)"
     return f"{r.name(r.role)}: only what this team saw"
@@ -457,7 +468,7 @@ def _calls(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Hotline calls")]
     out.append(Para(f"Placed {r.count_calls()}, answered {r.count_calls('answered')}, declined "
                     f"{r.count_calls('declined')}, unanswered {r.count_calls('unanswered')}."))
-    if r.role != FACILITATOR:
+    if r.role not in SEES_ALL:
         out.append(Para("Only the calls this role was party to are shown."))
     for c in r.calls:
         answers = ", ".join(f"{r.name(t)} {_HOW[how]}" for t, how in c.answers.items()) or "no answer yet"
@@ -557,7 +568,7 @@ def _near_misses(r: Report) -> list[Block]:
                                for m in r.near_misses)))
     else:
         out.append(Para("None."))
-    if r.role != FACILITATOR:
+    if r.role not in SEES_ALL:
         out.append(Para("Near misses read from the dice are in the facilitator's report only."))
     return out
 
@@ -644,7 +655,7 @@ def _arguments(r: Report) -> list[Block]:
     out: list[Block] = [Heading(2, "Argued actions"), Para(
         f"Argued {len(r.arguments)}: succeeded {won}, failed {lost}, closed without a roll "
         f"{len(closed) - won - lost}, still open {len(r.arguments) - len(closed)}.")]
-    if r.role != FACILITATOR:
+    if r.role not in SEES_ALL:
         out.append(Para("Only what this role saw: its own arguments and counter-arguments, those it "
                         "was asked to counter, and results announced to every team."))
     for a in r.arguments:
@@ -702,23 +713,33 @@ def md_escape(text: object) -> str:
 
 def render_markdown(r: Report) -> str:
     """The report in Markdown; the charts' series are tables."""
+    return markdown(document(r))
+
+
+def markdown(blocks: Iterable[Block]) -> str:
+    """Blocks in Markdown (a chart has no Markdown: its series is a table beside it)."""
     lines: list[str] = []
-    for b in document(r):
-        if isinstance(b, Heading):
-            lines += ["#" * b.level + " " + md_escape(b.text), ""]
-        elif isinstance(b, Para):
-            text = md_escape(b.text)
-            lines += [f"**{text}**" if b.strong else text, ""]
-        elif isinstance(b, Table):
-            lines.append("| " + " | ".join(md_escape(h) for h in b.head) + " |")
-            lines.append("|" + "|".join("---" for _ in b.head) + "|")
-            lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in b.rows]
-            lines.append("")
-        elif isinstance(b, Items):
-            lines += [f"- {md_escape(i)}" for i in b.items] + [""]
-        elif isinstance(b, Quote):
-            lines += [f"> {md_escape(x)}  " for x in b.lines] + [""]
+    for b in blocks:
+        lines += markdown_block(b)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def markdown_block(b: Block) -> list[str]:
+    """One block's Markdown lines, with the blank line that ends it; text is escaped."""
+    if isinstance(b, Heading):
+        return ["#" * b.level + " " + md_escape(b.text), ""]
+    if isinstance(b, Para):
+        text = md_escape(b.text)
+        return [f"**{text}**" if b.strong else text, ""]
+    if isinstance(b, Table):
+        return ["| " + " | ".join(md_escape(h) for h in b.head) + " |",
+                "|" + "|".join("---" for _ in b.head) + "|",
+                *("| " + " | ".join(md_escape(c) for c in row) + " |" for row in b.rows), ""]
+    if isinstance(b, Items):
+        return [*(f"- {md_escape(i)}" for i in b.items), ""]
+    if isinstance(b, Quote):
+        return [*(f"> {md_escape(x)}  " for x in b.lines), ""]
+    return []
 
 
 # -- HTML ----------------------------------------------------------------------------------------
@@ -744,33 +765,42 @@ svg { max-width: 100%; height: auto; }
 def render_html(r: Report) -> str:
     """The report as one self-contained HTML page: inline CSS and inline SVG charts, no script,
     no external link — it opens offline."""
-    esc = html.escape
     charts = _charts(r)
-    body: list[str] = []
-    for b in document(r):
-        if isinstance(b, Heading):
-            body.append(f"<h{b.level}>{esc(b.text)}</h{b.level}>")
-        elif isinstance(b, Para):
-            cls = ""
-            if b.strong:
-                cls = ' class="warning"' if b.text.startswith("Warning:") else ' class="strong"'
-            body.append(f"<p{cls}>{esc(b.text)}</p>")
-        elif isinstance(b, Table):
-            head = "".join(f"<th>{esc(h)}</th>" for h in b.head)
-            rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in b.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        elif isinstance(b, Items):
-            body.append("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in b.items) + "</ul>")
-        elif isinstance(b, Quote):
-            body.append("<blockquote>" + "<br>".join(esc(x) for x in b.lines) + "</blockquote>")
-        elif isinstance(b, Chart) and b.name in charts:
-            body.append(f"<figure>{charts[b.name]}</figure>")
+    return html_page(f"After-action report: {r.title}", (html_block(b, charts) for b in document(r)))
+
+
+def html_page(title: str, body: Iterable[str], css: str = "") -> str:
+    """One self-contained HTML page: ``body`` (HTML, one piece a block) under ``title`` (text),
+    with the report's CSS and ``css`` inline."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{esc('After-action report: ' + r.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}{css}</style>\n</head>\n<body>\n"
+        + "\n".join(b for b in body if b)
         + "\n</body>\n</html>\n"
     )
+
+
+def html_block(b: Block, charts: dict[str, str] | None = None) -> str:
+    """One block as HTML, text escaped (empty for a chart not among ``charts``)."""
+    esc = html.escape
+    if isinstance(b, Heading):
+        return f"<h{b.level}>{esc(b.text)}</h{b.level}>"
+    if isinstance(b, Para):
+        cls = ""
+        if b.strong:
+            cls = ' class="warning"' if b.text.startswith("Warning:") else ' class="strong"'
+        return f"<p{cls}>{esc(b.text)}</p>"
+    if isinstance(b, Table):
+        head = "".join(f"<th>{esc(h)}</th>" for h in b.head)
+        rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in b.rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    if isinstance(b, Items):
+        return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in b.items) + "</ul>"
+    if isinstance(b, Quote):
+        return "<blockquote>" + "<br>".join(esc(x) for x in b.lines) + "</blockquote>"
+    if isinstance(b, Chart) and charts and b.name in charts:
+        return f"<figure>{charts[b.name]}</figure>"
+    return ""
 
 
 def _charts(r: Report) -> dict[str, str]:
@@ -934,5 +964,7 @@ def render_csv(r: Report) -> str:
     return buf.getvalue()
 
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "csv_columns", "default_path", "document", "load_report", "md_escape",
-           "render", "render_csv", "render_html", "render_markdown", "write_report"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "Block", "Chart", "Heading", "Items", "Para", "Quote", "Table",
+           "csv_columns", "default_path", "document", "html_block", "html_page", "load_report", "markdown",
+           "markdown_block", "md_escape", "render", "render_csv", "render_html", "render_markdown",
+           "write_report"]

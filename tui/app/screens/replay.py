@@ -162,6 +162,24 @@ class Tape:
             p += by
         return max(0, min(p, end))
 
+    def position_of(self, seq: int) -> int | None:
+        """The position just after the event whose ``seq`` (its number in the log) is ``seq``,
+        where the replay shows it as the last thing that happened; None if no event has it."""
+        for i, e in enumerate(self.events):
+            if e.get("seq") == seq:
+                return i + 1
+        return None
+
+    def where_is(self, seq: int) -> str:
+        """Why ``seq`` is not one of the events (:meth:`position_of` is None), in words."""
+        numbers = [e["seq"] for e in self.events if isinstance(e.get("seq"), int)]
+        if not numbers:
+            return "the log holds no event"
+        if 1 <= seq < numbers[-1]:  # every line from the first to the last event is one or the other
+            after = min(n for n in numbers if n > seq)
+            return f"{seq} is the number of a command, not of an event (the next event is {after})"
+        return f"its events are numbered {numbers[0]} to {numbers[-1]}"
+
     def next_turn(self, pos: int) -> int:
         """The start of the next turn after ``pos`` (the end of the log after the last)."""
         return min((p for p in self.turn_starts.values() if p > pos), default=len(self.events))
@@ -256,13 +274,16 @@ class ReplayScreen(Panels, Screen[None]):
         """The app this screen runs in (``self.app`` is typed as any Textual app)."""
         return cast("DetenteApp", self.app)
 
-    def __init__(self, tape: Tape, role: str = FACILITATOR) -> None:
+    def __init__(self, tape: Tape, role: str = FACILITATOR, at: int = 0) -> None:
         super().__init__()
         self.tape = tape
         self.role = role
         self.names = Names.of(tape.scenario)
         """What the screen calls each thing of the scenario."""
-        self.pos = 0
+        self.pos = max(0, min(at, len(tape)))
+        """How many events have happened at the position shown (``at``: where it opens)."""
+        self.opened_at = self.pos
+        """Where it opened (0: at the start; else it says so when it opens)."""
         self.matrix_value = ""
         """The value the relations matrix shows (a track's name); empty for the first it can."""
         self.status_line = ""
@@ -289,6 +310,12 @@ class ReplayScreen(Panels, Screen[None]):
         if lines:
             self.notify("\n".join(line.removeprefix("Log: ") for line in lines), title="Log", timeout=10,
                         severity="information" if status == "this machine" else "warning")
+        if self.pos and self.pos == self.opened_at:
+            seq = self.tape.events[self.pos - 1].get("seq")
+            state = self.tape.state_at(self.pos)
+            when = f"{self.tape.scenario.turns.name(state.turn)}, {state.phase}"
+            self.notify(f"The session just after event #{seq} ({when}).", title="Opened at an event",
+                        timeout=8)
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
