@@ -41,6 +41,7 @@ from detente.engine.aar_model import (
     Response,
     TurnMeasure,
 )
+from detente.engine.commands import EVALUATOR
 from detente.engine.entries import (
     Answered,
     Argued,
@@ -173,11 +174,11 @@ def _ratings(
         teams = sorted(named, key=scenario.actor_ids.index) if all_teams else []
         for about in ("", *teams):
             statuses = [_status(x, about) for x in serving if not about or about in x.who]
-            r = last.get((n, cap, about))
+            q = last.get((n, cap, about))
             out.append(RatingFact(
                 objective_n=n, objective=label, about=about, suggested=rating_for(statuses) or "",
-                rating=r.rating if r else "", reason=r.reason if r else "", by=r.by if r else "",
-                seq=r.seq if r else 0, turn=r.turn if r else 0, phase=r.phase if r else "",
+                rating=q.rating if q else "", reason=q.reason if q else "", by=q.by if q else "",
+                seq=q.seq if q else 0, turn=q.turn if q else 0, phase=q.phase if q else "",
             ))
     return tuple(out)
 
@@ -328,7 +329,16 @@ def _findings(
     for o in observations:
         if o.finding not in ("strength", "improvement"):
             continue
-        own = Evidence(o.seq, o.turn, "", f"{scenario.turns.name(o.turn)}: observation {o.id}: {o.text}")
+        # Where the observation stands in the log (the replay opens there), in words with the
+        # turn it concerns when that is another: no id, as everything a person reads.
+        at = evidence_at(o.seq)
+        turn, phase = (at.turn, at.phase) if at is not None else (o.turn, "")
+        rater = "the evaluator" if o.by == EVALUATOR else "the facilitator"
+        about = f" of {_name(scenario, o.about)}" if o.about else ""
+        of = f", {scenario.turns.name(o.turn)}" if o.turn != turn else ""
+        own = Evidence(o.seq, turn, phase,
+                       f"{_when(scenario, turn, phase) if phase else scenario.turns.name(turn)}: "
+                       f"{rater}'s observation{about}{of}: {o.text}")
         cites = (o.decision, own) if o.decision is not None else (own,)
         out.append(Finding(kind=o.finding, text=o.text, evidence=cites, teams=(o.about,) if o.about else (),
                            objective_n=o.objective_n, capability=o.capability, source="observation"))
