@@ -607,7 +607,28 @@ def notable(scenario: Scenario | None, e: TimelineEntry, *, names: Names | None 
         case entries.Argued() | entries.CountersAsked() | entries.Countered() | entries.Judged() \
                 | entries.Narrated():
             return argued_line(e, nm)
+        case entries.Observed() | entries.Evaluated():
+            return evaluation_line(scenario, e, nm)
     return None
+
+
+_FINDING_WORDS = {"strength": "a strength", "improvement": "an area for improvement"}
+
+
+def evaluation_line(scenario: Scenario | None, e: entries.Observed | entries.Evaluated, nm: Names) -> str:
+    """An observation or an HSEEP rating in words (the facilitator's and the evaluator's lines)."""
+    from detente.engine.commands import EVALUATOR, HSEEP
+
+    rater = "evaluator" if e.by == EVALUATOR else "facilitator"
+    whom = f" {nm.actor_name(e.about)}" if e.about else ""
+    if isinstance(e, entries.Observed):
+        finding = f" ({_FINDING_WORDS[e.finding]})" if e.finding in _FINDING_WORDS else ""
+        of = f", {scenario.turns.name(e.on_turn)}" if scenario is not None and e.on_turn != e.turn else ""
+        return f"{rater} observed{whom}{of}{finding}: {e.text}"
+    what = f"objective {e.objective}" if e.objective else e.capability
+    hint = f" (suggested {e.suggested})" if e.suggested and e.suggested != e.rating else ""
+    return (f"{rater} rated {what}{' for' + whom if whom else ''}: {e.rating} — "
+            f"{HSEEP.get(e.rating, '')}{hint}: {e.reason}")
 
 
 def argued_line(e: entries.TimelineEntry, nm: Names) -> str | None:

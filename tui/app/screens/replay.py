@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, RichLog, Static
 
-from detente.engine.commands import FACILITATOR
+from detente.engine.commands import EVALUATOR, FACILITATOR
 from detente.engine.entries import (
     Noted,
     ObjectiveChanged,
@@ -194,6 +194,8 @@ def role_name(scenario: Scenario, role: str) -> str:
         return "facilitator"
     if role == PUBLIC:
         return "public"
+    if role == EVALUATOR:
+        return "evaluator"
     return scenario.actor(role).name
 
 
@@ -406,7 +408,9 @@ class ReplayScreen(Panels, Screen[None]):
 
     @work
     async def action_perspective(self) -> None:
-        options = [(FACILITATOR, "Facilitator (everything)"), (PUBLIC, "Public (what everyone sees)")]
+        options = [(FACILITATOR, "Facilitator (everything)"),
+                   (EVALUATOR, "Evaluator (everything but the facilitator's notes)"),
+                   (PUBLIC, "Public (what everyone sees)")]
         options += [(a.id, f"{a.name} — only what this team saw") for a in self.tape.scenario.actors]
         chosen = await self.app.push_screen_wait(ChooseModal("Whose perspective?", options))
         if chosen is not None:
