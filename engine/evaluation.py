@@ -14,7 +14,7 @@ missed 0, and the mean gives
 
 no suggestion while none is decided. An expectation still open does not count.
 
->>> rating_for(["met", "met"]), rating_for(["met", "partly", "met"]), rating_for(["partly", "partly", "missed"])
+>>> rating_for(["met", "met"]), rating_for(["met", "partly", "met"]), rating_for(["met", "missed"])
 ('P', 'S', 'M')
 >>> rating_for(["missed", "missed", "partly"]), rating_for([]), rating_for(["open"])
 ('U', None, None)
