@@ -55,6 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rp = sub.add_parser("replay", help="rebuild a session from its log and print the state or a view")
     rp.add_argument("log", metavar="LOG")
     rp.add_argument("--turn", type=int, help="show the state at the end of this turn")
-    rp.add_argument("--as", dest="as_role", metavar="ROLE", help="a team id, facilitator (default), evaluator or public")
+    rp.add_argument("--as", dest="as_role", metavar="ROLE",
+                    help="a team id, facilitator (default), evaluator or public")
     rp.add_argument("--verify", action="store_true", help="re-adjudicate every command and compare")
     rp.set_defaults(func=cmd_replay)
