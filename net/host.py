@@ -175,15 +175,15 @@ def may_send(role: str, command: Command, played: Collection[str] = ()) -> str |
     >>> may_send("facilitator", SubmitOrders(team="red", orders=()), played={"red"}) is None
     True
     >>> may_send("evaluator", Advance())
-    'an evaluator observes and rates and changes nothing in the game: it may not advance'
+    'an evaluator observes and rates and changes nothing in the game: no “advance” command'
     """
     actor = actor_of(command)
     if role == SPECTATOR:
         return "spectators watch: they send no commands"
     if role == EVALUATOR:
         if not isinstance(command, EVALUATOR_COMMANDS):
-            return ("an evaluator observes and rates and changes nothing in the game: it may not "
-                    f"{command.type.replace('_', ' ')}")
+            return ("an evaluator observes and rates and changes nothing in the game: no "
+                    f"“{command.type.replace('_', ' ')}” command")
         return None if actor == EVALUATOR else f"an evaluator records as the evaluator, not as {actor}"
     if actor == EVALUATOR:
         return "observations and ratings as the evaluator come from the evaluator's seat"
