@@ -354,8 +354,8 @@ async def ask_assessment(app: App[Any], client: SessionClient, role: str, by: st
     options = []
     for xid, mark in judged:
         _, x = scenario.expectations[xid]
-        who = n.actors_names(mark.get("who", ())) or "all"
-        options.append((xid, f"({decided_for(mark)}) {who} — {x.text}"))
+        whom = n.actors_names(mark.get("who", ())) or "all"
+        options.append((xid, f"({decided_for(mark)}) {whom} — {x.text}"))
     chosen = await app.push_screen_wait(ChooseModal("Rate which expectation?", options))
     if not chosen:
         return None
@@ -541,8 +541,8 @@ class EvaluatorScreen(Panels, Screen[None]):
             if len(who) > 1 and mark.get("teams"):
                 for t in who:  # rated one team at a time: each team's own status
                     mine = decided_for(mark, t)
-                    whose = Text(f"  for {_clip(n.short_name(t), 12)}", style="dim")
-                    opened.append(([Text(mine, style=_style(mine)), whose, ""], details))
+                    for_team = Text(f"  for {_clip(n.short_name(t), 12)}", style="dim")
+                    opened.append(([Text(mine, style=_style(mine)), for_team, ""], details))
         self._expectations = [d for _, d in opened + later]
         self.fill_table("#expectations", ("status", "expected", "of"), [r for r, _ in opened + later])
 
