@@ -125,7 +125,7 @@ async def test_the_console_key_opens_the_evaluator_who_observes_and_rates_at_80x
         decision = form.query_one("#decision", Select)
         offered = dict((value, str(label)) for label, value in decision._options)
         # The call, in words, by its line in the log: the decision a person picks.
-        assert offered[str(call["seq"])].startswith("Turn 1, communications: Azuria: hotline call to Rub")
+        assert offered[str(call["seq"])].startswith("Turn 1, communications: hotline call to Rubria")
         decision.value = str(call["seq"])
         form.query_one("#inject", Select).value = "ship"
         form.query_one("#finding", Select).value = "strength"

@@ -666,11 +666,16 @@ class EvaluatorScreen(Panels, Screen[None]):
             team = decider(e)
             if team not in scenario.actor_names:
                 continue
-            words = f"{n.turn_name(e.turn)}, {e.phase}: {decision_words(e, scenario, n)}"
-            for key in (team, NONE):
+            line = decision_words(e, scenario, n)
+            # In the chosen team's list its full name is room lost: said short, or not at all.
+            name = n.actor_name(team)
+            mine_only = line.removeprefix(f"{name}: ")
+            if mine_only.startswith(f"{name} "):
+                mine_only = n.short_name(team) + mine_only[len(name):]
+            for key, said in ((team, mine_only), (NONE, line)):
                 mine = out.setdefault(key, [])
                 if len(mine) < DECISIONS_OFFERED:
-                    mine.append((e.seq, words))
+                    mine.append((e.seq, f"{n.turn_name(e.turn)}, {e.phase}: {said}"))
         return out
 
     # -- actions -----------------------------------------------------------------------------------
