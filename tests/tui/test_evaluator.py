@@ -11,7 +11,7 @@ from test_app import screen_text
 from test_join import ServedHost
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from detente.engine.commands import Advance, Note, Propose, Start
+from detente.engine.commands import Advance, Assess, Note, Propose, Start
 from detente.engine.loader import load_scenario_text
 from detente.engine.log import read_log
 from detente.engine.recorder import RecordedSession
@@ -243,3 +243,54 @@ async def test_the_evaluators_code_opens_the_evaluator_screen_over_the_network(t
             fac.close()
             evaluator.close()
     rec.close()
+
+
+async def test_enter_on_a_row_shows_an_expectation_in_full_or_rates_that_objective_for_that_team(
+    tmp_path: Path,
+) -> None:
+    client = session(tmp_path)
+    for command in (Assess("talk", "met", "explained at once", team="blue", by="evaluator"),
+                    Assess("talk", "missed", "said nothing", team="red", by="evaluator")):
+        assert client.apply(command).accepted
+    app = DetenteApp(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvaluatorScreen)
+        await pilot.pause()
+        # Rated one team at a time: the expectation's row, then each team's.
+        table = screen.query_one("#expectations", DataTable)
+        assert [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)] == [
+            ["missed", "Each side explain…", "Azuria,…"], ["met", "  for Azuria", ""],
+            ["missed", "  for Rubria", ""]]
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        details = app.screen.text
+        for words in ("after: A survey ship off the coast", "Azuria met, Rubria missed",
+                      "objective 1: Keep a channel open in a crisis", "met (Azuria): explained at once",
+                      "missed (Rubria): said nothing", "judged by a person"):
+            assert words in details, words
+        await pilot.press("escape")
+        ratings = screen.query_one("#ratings", DataTable)
+        rows = [[str(c) for c in ratings.get_row_at(i)] for i in range(ratings.row_count)]
+        row = rows.index(["  Obj 1: Keep a …", "Rubria", "U", "–"])
+        ratings.focus()
+        ratings.move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RateModal)
+        chosen = form.query_one("#what", Select).value, form.query_one("#whom", Select).value
+        assert chosen == ("o:1", "red")
+        assert form.query_one("#rating", Select).value == "U"
+        assert form.focused is form.query_one("#reason", Input)  # the suggestion stands: why is next
+        await pilot.press(*"no word to Azuria", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+    (rating,) = logged(tmp_path / "s.jsonl", "evaluation")
+    assert (rating["rating"], rating["suggested"], rating["about"], rating["reason"]) == (
+        "U", "U", "red", "no word to Azuria")

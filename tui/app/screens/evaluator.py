@@ -291,6 +291,10 @@ class RateModal(ButtonsInSight, FormModal[Evaluate | None]):
         return out
 
     def on_mount(self) -> None:
+        # After the form's own first focus (its first field), which this one overrides.
+        self.call_after_refresh(self._first_focus)
+
+    def _first_focus(self) -> None:
         # Opened on a row of the ratings table, what and for whom are chosen: the rating next,
         # or the reason when the suggestion stands in for it.
         if not self.chosen:
@@ -642,9 +646,9 @@ class EvaluatorScreen(Panels, Screen[None]):
         if e.status == "open":
             due = f", by {n.due_text(e.due)}" if e.due else ""
             return f"expected of {n.actors_names(e.who) or 'every team'}: {what}{due}"
-        whose = f" ({n.actor_name(e.team)})" if e.team else ""
-        by = f" (rated by the {e.by})" if e.by else ""
-        why = f": {e.reason}" if e.reason else ""
+        whose = f" for {n.actor_name(e.team)}" if e.team else ""
+        by = f", rated by the {e.by}" if e.by else ""
+        why = f" — {e.reason}" if e.reason else ""
         return f"expectation {e.status}{whose}{by}: {what}{why}"
 
     # -- choices for the forms -------------------------------------------------------------------
