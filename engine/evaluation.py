@@ -14,7 +14,7 @@ missed 0, and the mean gives
 
 no suggestion while none is decided. An expectation still open does not count.
 
->>> rating_for(["met", "met"]), rating_for(["met", "partly", "met"]), rating_for(["partly", "missed"])
+>>> rating_for(["met", "met"]), rating_for(["met", "partly", "met"]), rating_for(["met", "missed"])
 ('P', 'S', 'M')
 >>> rating_for(["missed", "missed", "partly"]), rating_for([]), rating_for(["open"])
 ('U', None, None)
@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from detente.engine.entries import Expected, TimelineEntry
 from detente.engine.scenario import Scenario
 from detente.engine.state import expectation_key
 
-__all__ = ["SCORE", "decided_for", "rating_for", "suggested"]
+__all__ = ["SCORE", "decided_for", "marks_from", "rating_for", "suggested"]
 
 #: What each decided status of an expectation scores towards a suggested rating.
 SCORE = {"met": 1.0, "partly": 0.5, "missed": 0.0}
@@ -82,3 +83,33 @@ def suggested(
             continue
         statuses.append(decided_for(mark, team))
     return rating_for(statuses)
+
+
+#: What an expectation's mark keeps of its events (as the fold does, engine/events.py).
+_MARK_FIELDS = ("inject", "who", "due", "text", "status", "turn", "phase", "reason")
+
+
+def marks_from(entries: Iterable[TimelineEntry]) -> dict[str, dict[str, Any]]:
+    """The expectations' marks as a state holds them (what :func:`suggested` and
+    :func:`decided_for` read), from a timeline's :class:`~detente.engine.entries.Expected`
+    entries: for a front end that has a role's timeline and no state (an evaluator over the
+    network). The same fold as the state's, so both suggest the same.
+
+    >>> from detente.engine.entries import read
+    >>> m = marks_from(read([
+    ...     {"kind": "expectation", "id": "x1", "who": ["blue", "red"], "status": "open", "turn": 1},
+    ...     {"kind": "expectation", "id": "x1", "status": "partly", "team": "red", "turn": 2}]))
+    >>> decided_for(m["expect:x1"], "red"), decided_for(m["expect:x1"], "blue")
+    ('partly', 'open')
+    """
+    marks: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        if not isinstance(e, Expected):
+            continue
+        key = expectation_key(e.id)
+        old = marks.get(key, {})
+        if e.team:  # a person's rating of one team of several
+            marks[key] = {**old, "teams": {**old.get("teams", {}), e.team: e.status}}
+        else:
+            marks[key] = {**old, **{k: e.fields[k] for k in _MARK_FIELDS if k in e.fields}}
+    return marks

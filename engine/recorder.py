@@ -493,6 +493,19 @@ def _short(e: Mapping[str, Any]) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
+def numbered(events: Sequence[Event], next_seq: int) -> list[Event]:
+    """The events of a command just logged, each with its line in the log (``seq``), as a
+    resumed log's events have theirs; ``next_seq`` is the log's next line
+    (:attr:`LogWriter.next_seq`). A front end that keeps a live session's events keeps them so,
+    and an evaluator's observation can name the decision it refers to.
+
+    >>> numbered([{"kind": "phase"}, {"kind": "inject"}], 12)
+    [{'kind': 'phase', 'seq': 10}, {'kind': 'inject', 'seq': 11}]
+    """
+    first = next_seq - len(events)
+    return [{**e, "seq": first + i} for i, e in enumerate(events)]
+
+
 def author(scenario: Scenario, command: Command) -> str:
     """Who gives ``command`` when a person at the console or a seat sends it: ``facilitator``
     for a command made for an actor the facilitator plays, else nobody but its actor (empty).

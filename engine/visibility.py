@@ -227,6 +227,9 @@ _NOT_FACILITATOR = frozenset(k for k, r in EVENTS.items() if not r.facilitator)
 #: The event kinds the evaluator does not read: what the facilitator does not, and the
 #: facilitator's private notes.
 _NOT_EVALUATOR = _NOT_FACILITATOR | {"note"}
+#: Fields the evaluator does not read of an event the facilitator reads whole: the seed, as in
+#: the log header (:func:`header_for`): it predicts the rolls to come.
+_EVALUATOR_SECRET = {"start": ("seed",)}
 
 #: Log header keys only the facilitator reads: the seed and the dice secret.
 HEADER_SECRET: tuple[str, ...] = ("seed", "secret")
@@ -300,7 +303,10 @@ def shown(
     if role == FACILITATOR:
         return None if event["kind"] in _NOT_FACILITATOR else event
     if role == EVALUATOR:
-        return None if event["kind"] in _NOT_EVALUATOR else event
+        kind = event["kind"]
+        if kind in _NOT_EVALUATOR:
+            return None
+        return _without(event, _EVALUATOR_SECRET[kind]) if kind in _EVALUATOR_SECRET else event
     rule = EVENTS.get(event["kind"], _FACILITATOR)
     audience = rule.audience
     if audience in (FACILITATOR_ONLY, DEBRIEF, EVALUATORS):

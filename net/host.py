@@ -34,9 +34,20 @@ from websockets.exceptions import ConnectionClosed
 from detente.engine.adjudicate import legal_moves
 from detente.engine.annul import annullable
 from detente.engine.bots import Policy, play_bots, seated
-from detente.engine.commands import FACILITATOR, Advance, Clock, Command, actor_of
+from detente.engine.commands import (
+    EVALUATOR,
+    FACILITATOR,
+    SEES_ALL,
+    Advance,
+    Assess,
+    Clock,
+    Command,
+    Evaluate,
+    Observe,
+    actor_of,
+)
 from detente.engine.events import Event
-from detente.engine.recorder import RecordedSession, author
+from detente.engine.recorder import RecordedSession, author, numbered
 from detente.engine.session import Result
 from detente.engine.state import PhaseClock
 from detente.engine.views import PUBLIC, Timeline, view
@@ -75,7 +86,8 @@ one address; one more is closed with :data:`TRY_AGAIN`."""
 TRY_AGAIN = 1013
 """WebSocket close code for a connection refused because the host is full (try again later)."""
 
-_LOG_KEYS = ("seq", "sha256")
+_LOG_KEYS = ("sha256",)
+"""What a resumed log's events lose, to be as a fresh session's are (:func:`numbered`)."""
 
 
 class _Feed:
@@ -102,7 +114,12 @@ class _Feed:
             return
         if self.filter is None:
             self.filter = Timeline(role, scenario)
-        self.entries += self.filter.feed(events[self.read :])
+        new = events[self.read :]
+        if role not in SEES_ALL:
+            # An event's line in the log is for those who see every line: the gaps would tell
+            # a team how much happened out of its sight.
+            new = [{k: v for k, v in e.items() if k != "seq"} for e in new]
+        self.entries += self.filter.feed(new)
         self.read = len(events)
 
 
@@ -137,9 +154,14 @@ def view_role(role: str) -> str:
     return PUBLIC if role == SPECTATOR else role
 
 
+#: What an evaluator may send: observations, HSEEP ratings and ratings of expectations, as itself.
+EVALUATOR_COMMANDS = (Observe, Evaluate, Assess)
+
+
 def may_send(role: str, command: Command, played: Collection[str] = ()) -> str | None:
     """Why ``role`` may not send ``command``, in words, or None if it may. The facilitator acts
-    for the actors it plays (``played``) and for no team.
+    for the actors it plays (``played``) and for no team; the evaluator changes nothing in the
+    game: it observes and rates (:data:`EVALUATOR_COMMANDS`), as the evaluator.
 
     >>> from detente.engine.commands import Advance, SubmitOrders
     >>> may_send("blue", SubmitOrders(team="blue", orders=())) is None
@@ -152,10 +174,19 @@ def may_send(role: str, command: Command, played: Collection[str] = ()) -> str |
     'the facilitator does not act for a team: red sends its own commands'
     >>> may_send("facilitator", SubmitOrders(team="red", orders=()), played={"red"}) is None
     True
+    >>> may_send("evaluator", Advance())
+    'an evaluator observes and rates and changes nothing in the game: no “advance” command'
     """
     actor = actor_of(command)
     if role == SPECTATOR:
         return "spectators watch: they send no commands"
+    if role == EVALUATOR:
+        if not isinstance(command, EVALUATOR_COMMANDS):
+            return ("an evaluator observes and rates and changes nothing in the game: no "
+                    f"“{command.type.replace('_', ' ')}” command")
+        return None if actor == EVALUATOR else f"an evaluator records as the evaluator, not as {actor}"
+    if actor == EVALUATOR:
+        return "observations and ratings as the evaluator come from the evaluator's seat"
     if role == FACILITATOR:
         return None if actor == FACILITATOR or actor in played else (
             f"the facilitator does not act for a team: {actor} sends its own commands"
@@ -175,8 +206,8 @@ class Host:
     ) -> None:
         """A host for ``recorded`` with one join code per role (role id → code).
 
-        Roles are the scenario's team ids, ``facilitator`` and ``spectator``; a role without a
-        code cannot be joined. ``bots`` (team → policy) play those teams at the host: they act
+        Roles are the scenario's team ids, ``facilitator``, ``evaluator`` and ``spectator``; a role
+        without a code cannot be joined. ``bots`` (team → policy) play those teams at the host: they act
         as soon as a phase lets them, through the same logged commands, and have no code."""
         self.recorded = recorded
         self.codes = dict(codes)
@@ -188,7 +219,7 @@ class Host:
         self.played: frozenset[str] = frozenset(scenario.facilitator_played) - set(self.bots)
         """The actors the facilitator plays (from the console, or joined with the facilitator's
         code): no code, no seat; the facilitator's commands for them are theirs."""
-        unknown = set(self.codes) - {*scenario.actor_ids, FACILITATOR, SPECTATOR}
+        unknown = set(self.codes) - {*scenario.actor_ids, FACILITATOR, EVALUATOR, SPECTATOR}
         if unknown:
             raise ValueError(f"codes for unknown roles: {', '.join(sorted(unknown))}")
         if seatless := sorted(set(self.codes) & (set(scenario.actor_ids) - set(scenario.team_ids))):
@@ -199,7 +230,7 @@ class Host:
         """The port the host listens on, once :meth:`serving` has bound it."""
         self._events: list[Event] = []
         if recorded.contents is not None:
-            # As a fresh session's events are: without the log's own line number and chain.
+            # As a fresh session's events are: with their line in the log, without its chain.
             self._events = [{k: v for k, v in r.items() if k not in _LOG_KEYS}
                             for r in recorded.contents.records if r["kind"] != "command"]
         self._lock = asyncio.Lock()
@@ -228,6 +259,8 @@ class Host:
         """How a role is named on screen."""
         if role == FACILITATOR:
             return "Facilitator"
+        if role == EVALUATOR:
+            return "Evaluator"
         if role == SPECTATOR:
             return "Spectator"
         return self.recorded.session.scenario.actor(role).name
@@ -236,7 +269,7 @@ class Host:
         """Every role a person can join as, teams first, in the scenario's order (a bot's team
         is the bot's; an actor no team plays has no seat)."""
         teams = [t for t in self.recorded.session.scenario.team_ids if t not in self.bots]
-        return [*teams, FACILITATOR, SPECTATOR]
+        return [*teams, FACILITATOR, EVALUATOR, SPECTATOR]
 
     def _view(self, role: str) -> dict[str, Any]:
         ladder = self.recorded.session.ruleset.ladder
@@ -549,7 +582,7 @@ class Host:
         connection is told (soon: :meth:`_publish`)."""
         result = self.recorded.apply(command, cid=cid, by=by)
         if result.accepted:
-            self._events += result.events
+            self._events += numbered(result.events, self.recorded.writer.next_seq)
             self.play_bots()
             self._clock_changed()
             self._publish()
@@ -565,7 +598,7 @@ class Host:
     def _apply_bot(self, command: Command) -> Result:
         result = self.recorded.apply(command)
         if result.accepted:
-            self._events += result.events
+            self._events += numbered(result.events, self.recorded.writer.next_seq)
         return result
 
     def _publish(self) -> None:

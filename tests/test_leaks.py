@@ -2,17 +2,20 @@
 
 Every bundled scenario is played with its example orders, plus a few facilitator commands that
 reach the corners (a private inject whose effects touch values of every kind, overrides of a
-cohesion and a pressure, a note). Then for every role — each team, the public, and the
-facilitator as a control — every output is walked: the view after every command, the timeline
-after every command, the replay at the end of every turn (views, timelines, ``detente replay
---as``), and the report in every format. Each value and event shown is checked against who may
-see it, written out here from the issue rather than read from the engine's table:
+cohesion and a pressure, a note; an evaluator's observation and rating). Then for every role —
+each team, the public, the evaluator, and the facilitator as a control — every output is walked:
+the view after every command, the timeline after every command, the replay at the end of every
+turn (views, timelines, ``detente replay --as``), and the report in every format. Each value and
+event shown is checked against who may see it, written out here from the issue rather than read
+from the engine's table:
 
 - tension, hotline, agreement, proximity, incidents and readiness: everyone; trust, threat,
   information, answer and credibility: their holder; pressure and budget: their actor; cohesion: the
   alliance's members;
 - no seed, no roll, no flag, no facilitator note, no other team's sealed orders;
 - a team's notepad only to that team: not to another team, the public, nor the facilitator (issue 13);
+- the evaluator sees what the facilitator sees but the facilitator's notes and the seed; its
+  observations and ratings reach no team and not the public (issue 13);
 - a breach of a pledge its holder did not detect, and what a data exchange declared against what was
   there, only to their two parties and only after the session's outcome (issue 12); that a
   verification missed a false declaration, to no team;
@@ -45,16 +48,20 @@ import pytest
 from detente.engine.aar import Report, build
 from detente.engine.annul import annullable
 from detente.engine.commands import (
+    EVALUATOR,
     FACILITATOR,
+    SEES_ALL,
     AddInject,
     Annul,
     Argue,
     AskCounters,
     Command,
     Counter,
+    Evaluate,
     Judge,
     Narrate,
     Note,
+    Observe,
     Override,
     TeamNote,
 )
@@ -94,7 +101,7 @@ def members(scenario: Scenario, alliance: str) -> tuple[str, ...]:
 
 def may_see_value(scenario: Scenario, role: str, value: str, of: Sequence[str]) -> bool:
     """Whether ``role`` may see ``value`` of ``of``."""
-    if role == FACILITATOR or value in PUBLIC_VALUES:
+    if role in SEES_ALL or value in PUBLIC_VALUES:
         return True
     kind = "actor" if value == "budget" else find_ruleset(scenario.rules.name).tracks[value].scope
     if kind in ("directed", "actor"):
@@ -180,6 +187,8 @@ def corner_commands(
             tension,
             Note(f"{MARK} facilitator note"),
             TeamNote(outsider, f"{MARK} notepad of {outsider}"),
+            Observe(f"{MARK} evaluator observation of {member}", about=member, finding="improvement"),
+            Evaluate("M", f"{MARK} evaluator rating reason", capability=f"{MARK} capability"),
         ],
         # The first result of the first adjudication is annulled, with a reason only the facilitator reads.
         (1, "adjudication"): [
@@ -270,11 +279,16 @@ def forbidden_words(p: Played, role: str) -> set[str]:
     notes = {str(e["text"]) for e in p.events if e["kind"] == "team_note" and e["team"] != role}
     if role == FACILITATOR:
         return notes
+    if role == EVALUATOR:  # all the facilitator sees but the facilitator's own notes
+        return notes | {str(e["text"]) for e in p.events if e["kind"] == "note"}
     sc = p.scenario
     # The facilitator's words are the facilitator's (issue 9): every note and override reason.
     words = {f"{MARK} facilitator note"} | notes
     words |= {str(e["reason"]) for e in p.events if e["kind"] in ("override", "annul")}
     words |= {str(e["text"]) for e in p.events if e["kind"] == "note"}
+    # What the evaluator records is the facilitator's and the evaluator's (issue 13).
+    words |= {str(e["text"]) for e in p.events if e["kind"] == "observation"}
+    words |= {str(e["reason"]) for e in p.events if e["kind"] == "evaluation"}
     for e in p.events:
         if e["kind"] == "inject" and e["to"] and role not in e["to"]:
             words |= {e["title"], f"inject {e['id']}"} | ({e["text"]} if e["text"] else set())
@@ -314,7 +328,7 @@ def assert_clean(text: str, p: Played, role: str, where: str, escape: Any = str)
 
 def check_view(p: Played, v: View, role: str) -> None:
     sc = p.scenario
-    if role == FACILITATOR:
+    if role in SEES_ALL:
         return
     for a in v.actors:
         if a.id != role:
@@ -352,7 +366,10 @@ def check_timeline(p: Played, seen: Sequence[Mapping[str, Any]], role: str) -> N
     for e in seen:
         if e["kind"] == "team_note":
             assert e["team"] == role, f"{role} reads {e['team']}'s notepad"
-    if role == FACILITATOR:
+    if role == EVALUATOR:
+        for e in seen:
+            assert e["kind"] not in ("note", "command") and "seed" not in e, f"the evaluator reads {e}"
+    if role in SEES_ALL:
         return
     parties = parties_by_proposal(p.events)
     causes = private_causes(p)
@@ -417,6 +434,8 @@ def check_report(p: Played, r: Report, role: str) -> None:
         assert r.seed == p.seed
         return
     assert r.seed is None, f"{role}'s report holds the seed"
+    if role == EVALUATOR:
+        return
     assert r.risk is None
     for c in r.changes.get("cohesion", ()):
         assert may_see_value(sc, role, "cohesion", c.of), f"{role}'s report holds the cohesion of {c.of}"
@@ -456,7 +475,7 @@ def check_csv(p: Played, text: str, role: str) -> None:
 
 
 def roles(p: Played) -> list[str]:
-    return [*p.scenario.actor_ids, PUBLIC, FACILITATOR]
+    return [*p.scenario.actor_ids, PUBLIC, EVALUATOR, FACILITATOR]
 
 
 def _plain(x: Any) -> Any:
@@ -490,7 +509,7 @@ def test_every_view_and_timeline_after_every_command(played: Played) -> None:
         assert_clean(_json(seen), p, role, "timeline")
         check_entries(p, seen, role)
         assert_clean("\n".join(debrief_lines(p, seen)), p, role, "debrief")
-        if role != FACILITATOR:
+        if role not in SEES_ALL:
             # The tension override's public text is what every team and the public read.
             assert PUBLIC_TEXT in "\n".join(debrief_lines(p, seen)), f"{role}'s debrief lacks the public text"
 
@@ -588,6 +607,9 @@ def test_the_corners_are_reached(played: Played) -> None:
     for e in p.events:
         if e["kind"] == "team_note":
             assert e in seen_by(p, p.events, e["team"]), e
+    # The evaluator reads what it recorded, and what the facilitator reads but the notes.
+    kinds = {e["kind"] for e in seen_by(p, p.events, EVALUATOR)}
+    assert {"observation", "evaluation", "roll", "override", "annul"} <= kinds and "note" not in kinds
 
 
 def test_a_third_team_never_learns_the_tones_or_the_rating_of_a_call(tmp_path: Path) -> None:

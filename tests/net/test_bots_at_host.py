@@ -27,7 +27,7 @@ async def test_bots_play_their_seats_and_the_facilitator_waits_only_for_people(t
     bots = parse_bot_specs(["red=hawk", "green=dove"], scenario)
     with RecordedSession.create(scenario, tmp_path / "s.jsonl") as rec:
         host = Host(rec, {}, bots=bots)
-        assert host.roles() == ["blue", "facilitator", "spectator"]  # no code for a bot's seat
+        assert host.roles() == ["blue", "facilitator", "evaluator", "spectator"]  # no code for a bot's seat
         host.codes = new_codes(host.roles())
         async with host.serving() as url:
             fac = await Client.join(url, host.codes["facilitator"])

@@ -31,8 +31,8 @@ def rec(tmp_path: Path) -> RecordedSession:
 
 def test_no_join_code_is_issued_for_an_actor_no_team_plays(rec: RecordedSession) -> None:
     host = Host(rec, {})
-    assert host.roles() == ["blue", "red", "facilitator", "spectator"]
-    assert set(new_codes(host.roles())) == {"blue", "red", "facilitator", "spectator"}
+    assert host.roles() == ["blue", "red", "facilitator", "evaluator", "spectator"]
+    assert set(new_codes(host.roles())) == {"blue", "red", "facilitator", "evaluator", "spectator"}
     assert host.bots == {"fish": BOTS["dove"]} and host.played == {"coast"}
     for actor in ("coast", "fish"):
         with pytest.raises(ValueError, match=f"no team plays {actor}: it has no code"):

@@ -56,7 +56,7 @@ def test_serve_prints_and_writes_codes_and_stops_cleanly_on_ctrl_c(tmp_path: Pat
         codes_file = tmp_path / "codes.toml"
         assert stat.S_IMODE(os.stat(codes_file).st_mode) == 0o600
         written = tomllib.loads(codes_file.read_text())
-        assert set(written["codes"]) == {"blue", "red", "green", "facilitator", "spectator"}
+        assert set(written["codes"]) == {"blue", "red", "green", "facilitator", "evaluator", "spectator"}
         assert written["url"].startswith("ws://127.0.0.1:") and f"URL: {written['url']}" in out
         for role, code in written["codes"].items():
             assert any(line.split()[:1] == [role] and line.endswith(code) for line in out), role

@@ -1,7 +1,7 @@
 """Every bundled scenario played to its end through a real host, each command sent by the
-connection of the role that issues it, with a spectator and a second laptop per team watching:
-what each connection was told is exactly what replay shows its role, and never a word of what
-it may not see."""
+connection of the role that issues it, with a spectator, an evaluator and a second laptop per
+team watching: what each connection was told is exactly what replay shows its role, and never a
+word of what it may not see."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from wire import Client
 
-from detente.engine.commands import FACILITATOR, Note, actor_of, command_to_dict
+from detente.engine.commands import EVALUATOR, FACILITATOR, SEES_ALL, Note, actor_of, command_to_dict
 from detente.engine.loader import load_scenario
 from detente.engine.log import read_log
 from detente.engine.orders import load_script, next_command
@@ -46,7 +46,7 @@ async def test_a_whole_session_over_the_network_tells_each_role_only_its_own(
     scenario = load_scenario(path)
     script = load_script(ROOT / "scenarios" / "examples" / f"{path.stem}.orders.toml")
     teams = scenario.team_ids  # an actor the facilitator plays has no seat: its orders come from the console
-    codes = new_codes([*teams, FACILITATOR, "spectator"])
+    codes = new_codes([*teams, FACILITATOR, EVALUATOR, "spectator"])
     with RecordedSession.create(scenario, tmp_path / "s.jsonl") as rec:
         async with Host(rec, codes).serving() as url:
             seats = {role: await Client.join(url, code) for role, code in codes.items()}
@@ -66,14 +66,18 @@ async def test_a_whole_session_over_the_network_tells_each_role_only_its_own(
             assert rec.state.ended
             for client in [*seats.values(), *watchers.values()]:
                 await client.drain(0.2)
-        events = [{k: v for k, v in r.items() if k not in ("seq", "sha256")}
+        events = [{k: v for k, v in r.items() if k != "sha256"}
                   for r in read_log(rec.path).records if r["kind"] != "command"]
     for role, client in [*seats.items(), *watchers.items()]:
         as_role = "public" if role == "spectator" else role
-        assert client.timeline() == json.loads(json.dumps(timeline(events, as_role, scenario))), role
-        if role == FACILITATOR:
-            continue
+        # Only the roles that see every line are told each event's line in the log.
+        told = events if role in SEES_ALL else [{k: v for k, v in e.items() if k != "seq"} for e in events]
+        assert client.timeline() == json.loads(json.dumps(timeline(told, as_role, scenario))), role
         text = json.dumps([client.welcome, *client.received], ensure_ascii=False)
+        if role == EVALUATOR:  # sees the game as the facilitator does, not the facilitator's notes
+            assert "A NOTE FOR THE FACILITATOR ALONE" not in text
+        if role in SEES_ALL:
+            continue
         for secret in _forbidden(scenario, role):
             assert secret not in text, (role, secret[:60])
         assert '"kind":"roll"' not in text.replace(" ", "")

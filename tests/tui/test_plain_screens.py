@@ -1,8 +1,9 @@
 """Plain words on screen (issue 9): every screen a person sees in a played session — the console in
 each matrix mode and with its filter, the adjudication review, the debrief of every role, the end
-screen, each team's screen, the hand-over and hand-back screens, a call, the F1 help of each, and
-the replay viewer stepping through the turns — names moves, pledge kinds, pledges, values, regions,
-forces, actors and objectives by their names: no raw id, pledge id or unfilled template.
+screen, each team's screen, the hand-over and hand-back screens, a call, the evaluator's screen and
+its forms, the F1 help of each, and the replay viewer stepping through the turns — names moves,
+pledge kinds, pledges, values, regions, forces, actors and objectives by their names: no raw id,
+pledge id or unfilled template.
 
 What a screen shows is read from its widgets: every cell of a table, every line of a log, every
 option of a list, every label and footer key — not only what fits on screen. Text people wrote
@@ -30,6 +31,7 @@ from detente.tui.app.app import DetenteApp
 from detente.tui.app.client import LocalClient
 from detente.tui.app.screens.console import ConsoleScreen, HandBackScreen
 from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
+from detente.tui.app.screens.evaluator import EvaluatorScreen, ObserveModal, RateModal
 from detente.tui.app.screens.modals import ChooseModal
 from detente.tui.app.screens.replay import ReplayScreen
 from detente.tui.app.screens.team import CallScreen, HandoverScreen, ReturnScreen, TeamScreen
@@ -160,6 +162,16 @@ async def console_screens(
         await visit(pilot, scan, TeamScreen(client, team), f"{name} team screen of {team}")
     await visit(pilot, scan, ReturnScreen(), f"{name} hand-back")
     await visit(pilot, scan, HandBackScreen(client), f"{name} locked hand-back")
+    pilot.app.push_screen(EvaluatorScreen(client))
+    await scan(pilot, f"{name} evaluator's screen")
+    for key, form in (("o", ObserveModal), ("r", RateModal)):
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, form), name
+        await scan(pilot, f"{name} evaluator's {form.__name__}")
+        await pilot.press("escape")
+    pilot.app.pop_screen()
+    await pilot.pause()
 
 
 def strait_log(folder: Path) -> Path:

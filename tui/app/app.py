@@ -257,7 +257,8 @@ class DetenteApp(App[None]):
 
     def open_joined(self, client: SessionClient) -> None:
         """Open a joined client's home screen: a team's own screen, the facilitator console (no
-        hand-overs: teams are on their own laptops), or the projector view for spectators."""
+        hand-overs: teams are on their own laptops), the evaluator's screen, or the projector
+        view for spectators."""
         self.client = client
         role = client.joined
         self.sub_title = client.status()
@@ -266,6 +267,10 @@ class DetenteApp(App[None]):
             from detente.tui.app.screens.console import ConsoleScreen
 
             self.push_screen(ConsoleScreen(client))
+        elif role == "evaluator":
+            from detente.tui.app.screens.evaluator import EvaluatorScreen
+
+            self.push_screen(EvaluatorScreen(client))
         elif role == "spectator":
             try:
                 from detente.tui.app.screens.projector import ProjectorScreen
@@ -285,7 +290,7 @@ class DetenteApp(App[None]):
 
     def _calls_ringing(self) -> set[str]:
         client = self.client
-        if client is None or client.joined in (None, "facilitator", "spectator"):
+        if client is None or client.joined in (None, "facilitator", "evaluator", "spectator"):
             return set()
         team = str(client.joined)
         return {

@@ -24,7 +24,14 @@ from detente.engine.adjudicate import LegalMove, legal_moves
 from detente.engine.commands import FACILITATOR, Advance, Clock, Command
 from detente.engine.entries import Reader, TimelineEntry
 from detente.engine.events import Event
-from detente.engine.recorder import RecordedSession, author, describe_lineage, make_header, states_by_turn
+from detente.engine.recorder import (
+    RecordedSession,
+    author,
+    describe_lineage,
+    make_header,
+    numbered,
+    states_by_turn,
+)
 from detente.engine.scenario import Scenario
 from detente.engine.session import Result
 from detente.engine.views import Timeline, View, view
@@ -64,8 +71,9 @@ class SessionClient(Protocol):
     and with a host over the network (:class:`detente.net.remote.RemoteClient`, ``detente join``)."""
 
     joined: str | None
-    """The role a network client joined as (a team id, ``facilitator`` or ``spectator``); None for
-    hot-seat, where one keyboard is handed around. Screens use it only to leave out hand-overs."""
+    """The role a network client joined as (a team id, ``facilitator``, ``evaluator`` or
+    ``spectator``); None for hot-seat, where one keyboard is handed around. Screens use it only
+    to leave out hand-overs (and keys that are another seat's over the network)."""
 
     @property
     def bots(self) -> Mapping[str, Any]:
@@ -355,7 +363,7 @@ class LocalClient:
         before = self._rec.state.clock
         result = self._rec.apply(command, by=by)
         if result.accepted:
-            self._events += result.events
+            self._events += numbered(result.events, self._rec.writer.next_seq)
             clock = self._rec.state.clock
             if clock is None or not clock.running:
                 self._clock_at = None

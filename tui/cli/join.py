@@ -1,6 +1,7 @@
 """``detente join``: this terminal as one role's screen in a workshop — a team's own screen,
-the facilitator console or the projector view — talking to a ``detente serve`` host over the
-network (see docs/protocol.md). Without ``--code`` the code is asked for on screen."""
+the facilitator console, the evaluator's screen or the projector view — talking to a ``detente
+serve`` host over the network (see docs/protocol.md). Without ``--code`` the code is asked for on
+screen."""
 
 from __future__ import annotations
 
@@ -55,11 +56,12 @@ def cmd_join(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser(
         "join",
-        help="join a hosted session from this terminal: a team, the facilitator or the projector",
+        help="join a hosted session from this terminal: a team, the facilitator, the evaluator or the "
+        "projector",
         description="Join a session that `detente serve` hosts, with the code it printed for your role: "
-        "a team's code opens that team's screen, the facilitator's the console, the spectators' the "
-        "projector view. Without --code the code is asked for on screen. A dropped connection is "
-        "mended by itself.",
+        "a team's code opens that team's screen, the facilitator's the console, the evaluator's the "
+        "evaluator's screen (observations and HSEEP ratings), the spectators' the projector view. "
+        "Without --code the code is asked for on screen. A dropped connection is mended by itself.",
     )
     s.add_argument("url", metavar="URL", help="the host's address, as serve printed it: ws://HOST:PORT")
     s.add_argument("--code", help="your role's join code (asked for on screen when left out)")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from detente.engine.commands import FACILITATOR
+    from detente.engine.commands import FACILITATOR, SEES_ALL
     from detente.engine.recorder import describe_lineage, replay, states_by_turn, verify
     from detente.engine.views import PUBLIC, view
     from detente.tui.render.provenance import located, notes
@@ -28,10 +28,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         say(line)
     session = rep.session
     role = args.as_role or FACILITATOR
-    if role not in (FACILITATOR, PUBLIC) and role not in session.state.actors:
+    if role not in (*SEES_ALL, PUBLIC) and role not in session.state.actors:
         raise UserError(
             f"--as {role}: not a role in this session "
-            f"(roles: facilitator, public, {', '.join(session.scenario.actor_ids)})"
+            f"(roles: facilitator, evaluator, public, {', '.join(session.scenario.actor_ids)})"
         )
     state: State = session.state
     if args.turn is not None:
@@ -55,6 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rp = sub.add_parser("replay", help="rebuild a session from its log and print the state or a view")
     rp.add_argument("log", metavar="LOG")
     rp.add_argument("--turn", type=int, help="show the state at the end of this turn")
-    rp.add_argument("--as", dest="as_role", metavar="ROLE", help="a team id, facilitator (default) or public")
+    rp.add_argument("--as", dest="as_role", metavar="ROLE",
+                    help="a team id, facilitator (default), evaluator or public")
     rp.add_argument("--verify", action="store_true", help="re-adjudicate every command and compare")
     rp.set_defaults(func=cmd_replay)

@@ -215,7 +215,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser(
         "serve",
         help="host a session for teams on their own terminals (network play)",
-        description="Host a session: teams, the facilitator and spectators join over the network with "
+        description="Host a session: teams, the facilitator, an evaluator and spectators join over the "
+        "network with "
         "the codes it prints, with detente join or (--web) a browser (see docs/protocol.md). The host "
         "keeps the log; only what each role may see reaches it. The facilitator console runs in this "
         "terminal, unless --headless (then the facilitator joins like anyone else).",

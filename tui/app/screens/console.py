@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, RichLog, Static
 
-from detente.engine.commands import AddInject, Advance, Assess, Command, End, Note, Override, RateCall, Start
+from detente.engine.commands import AddInject, Advance, Command, End, Note, Override, RateCall, Start
 from detente.engine.entries import Expected, Noted, PhaseBegan, TimelineEntry
 from detente.engine.views import View
 from detente.tui.app.client import FACILITATOR, SessionClient
@@ -31,6 +31,7 @@ from detente.tui.app.panels import (
 )
 from detente.tui.app.screens.argued import ArgumentsScreen, open_count
 from detente.tui.app.screens.debrief import DebriefScreen, EndScreen, ReviewScreen
+from detente.tui.app.screens.evaluator import EvaluatorScreen, ask_assessment
 from detente.tui.app.screens.forms import InjectModal, OverrideModal
 from detente.tui.app.screens.modals import (
     BriefingModal,
@@ -53,7 +54,7 @@ PHASE_HINT = {
 
 ENDED_HINT = (
     "the session has ended: press e for the outcome, the scores and the report; "
-    "notes (press b) can still be added"
+    "notes (press b), ratings (x) and the evaluator's observations (v) can still be added"
 )
 
 
@@ -230,6 +231,9 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("x", "assess", "Expectations", show=False,
                 tooltip="rate an expectation a person judges (met, partly, missed) with a reason; "
                 "also after the end"),
+        Binding("v", "evaluator", "Evaluator", show=False,
+                tooltip="the evaluator's screen: the person at the keyboard observes and rates (HSEEP) "
+                "as the evaluator; changes nothing in the game; also after the end"),
         Binding("c", "rate_call", "Rate call", show=False,
                 tooltip="rate an answered call of this turn, -2 to +2: how much what was said helped"),
         Binding("g", "briefings", "Briefings", show=False,
@@ -300,6 +304,8 @@ class ConsoleScreen(Panels, Screen[None]):
             return False  # teams are on their own laptops: no keyboard to hand over
         if action == "play" and not self.played:
             return False  # no actor the facilitator plays: the key is not offered at all
+        if action == "evaluator" and self.client.joined is not None:
+            return False  # over the network the evaluator has a seat (and a code) of its own
         return not (action in self.PLAY_ACTIONS and self.ended)
 
     def show_end(self) -> None:
@@ -668,38 +674,15 @@ class ConsoleScreen(Panels, Screen[None]):
 
     @work
     async def action_assess(self) -> None:
-        """Rate an expectation without a condition, once its inject is out: the open ones first."""
-        scenario = self.client.scenario
-        status: dict[str, str] = {}
-        for e in self.client.timeline(FACILITATOR):
-            if isinstance(e, Expected):
-                status[e.id] = e.status
-        judged = [(xid, st) for xid, st in status.items()
-                  if xid in scenario.expectations and scenario.expectations[xid][1].when is None]
-        if not judged:
-            self.notify("No expectation waits for a person's rating (those with a condition are "
-                        "checked from the log; the others open when their inject is delivered).",
-                        severity="warning")
-            return
-        n = self.names
-        judged.sort(key=lambda x: x[1] != "open")
-        options = []
-        for xid, st in judged:
-            inject, x = scenario.expectations[xid]
-            who = n.actors_names(x.who or inject.to) or "all"
-            options.append((xid, f"({st}) {who} — {x.text}"))
-        chosen = await self.app.push_screen_wait(ChooseModal("Rate which expectation?", options))
-        if not chosen:
-            return
-        rating = await self.app.push_screen_wait(ChooseModal("Was it done?", [
-            ("met", "met: done as expected"), ("partly", "partly: done in part, or late"),
-            ("missed", "missed: not done"),
-        ]))
-        if not rating:
-            return
-        reason = await self.app.push_screen_wait(TextModal(f"Why {rating}? (logged, in the report)"))
-        if reason:
-            self._send(Assess(expectation=chosen, status=rating, reason=reason))
+        """Rate an expectation without a condition, once its inject is out: the open ones first;
+        for one team of several, or all of them."""
+        command = await ask_assessment(self.app, self.client, FACILITATOR, FACILITATOR)
+        if command is not None:
+            self._send(command)
+
+    def action_evaluator(self) -> None:
+        """Hot-seat: the evaluator's screen, for the person at the keyboard (commands by the evaluator)."""
+        self.app.push_screen(EvaluatorScreen(self.client), callback=lambda _: self.refresh_view())
 
     @work
     async def action_note(self) -> None:

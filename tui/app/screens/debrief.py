@@ -378,6 +378,9 @@ class EndScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "report", "Write report",
                 tooltip="the after-action report: HTML, Markdown, CSV, or one HTML per team"),
+        Binding("v", "evaluator", "Evaluator",
+                tooltip="the hot wash: the evaluator's screen, to observe and rate (HSEEP) before the "
+                "report"),
         Binding("escape", "back", "Back", tooltip="back to the console, where notes can still be added"),
         Binding("f1", "help", "keys", key_display="F1"),
         Binding("q", "app.quit", "Quit"),
@@ -455,8 +458,16 @@ class EndScreen(Screen[None]):
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "evaluator":
+            # Hot-seat only: over the network the evaluator has a seat of its own.
+            return self.client.joined is None
         # The log is on the host: the report is written there.
         return self.client.log_here or action != "report"
+
+    def action_evaluator(self) -> None:
+        from detente.tui.app.screens.evaluator import EvaluatorScreen
+
+        self.app.push_screen(EvaluatorScreen(self.client))
 
     @work
     async def action_report(self) -> None:
