@@ -44,6 +44,9 @@ class TestScreens:
     def test_help(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app, terminal_size=SIZE, press=["f1"])
 
+    def test_evaluator(self, snap_compare, app: DetenteApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app, terminal_size=SIZE, press=["n", "v"])
+
 
 class TestThemesAndSizes:
     """The console in the light theme (a bright room, a projector) and on a large terminal."""
