@@ -180,7 +180,13 @@ async def test_a_whole_scenario_through_the_ui_with_a_quit_and_resume(tmp_path: 
         await pilot.press("end", "enter")  # HTML for each team
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
-        facilitators, *teams = (Path(p) for p in end.report_paths)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # the after-action report (HSEEP), HTML
+        await pilot.pause()
+        *written, aar = (Path(p) for p in end.report_paths)
+        assert aar.name.endswith(".aar.html") and "Improvement plan" in aar.read_text()
+        facilitators, *teams = written
         assert len(teams) == len(resumed.scenario.actors)
         outcome_text = resumed.view(FACILITATOR).outcome.reason  # type: ignore[union-attr]
         assert html.escape(outcome_text, quote=False) in facilitators.read_text()

@@ -472,12 +472,15 @@ class EndScreen(Screen[None]):
     @work
     async def action_report(self) -> None:
         from detente.engine.log import LogError
+        from detente.tui.render.aar import AAR_FORMATS, render_aar
         from detente.tui.render.output import OutputError, write_output
         from detente.tui.render.report import default_path, load_report, render
 
         options = [
             ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
             ("md", "Markdown, the facilitator's"),
+            ("aar-html", "After-action report (HSEEP), HTML: findings with their evidence, ratings, plan"),
+            ("aar", "After-action report (HSEEP), Markdown"),
             ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
             ("teams", "HTML for each team, from its own view only (to hand out)"),
         ]
@@ -493,7 +496,9 @@ class EndScreen(Screen[None]):
         try:
             for fmt, role in jobs:
                 # The same rules as `detente report -o`: never over a log, atomic, no *.tmp left.
-                text = render(load_report(self.client.log_path, role), fmt)
+                report = load_report(self.client.log_path, role)
+                text = (render_aar(report, fmt, log=self.client.log_path) if fmt in AAR_FORMATS
+                        else render(report, fmt))
                 out = write_output(default_path(self.client.log_path, fmt, role), text, overwrite=True)
                 written.append(str(out))
         except (LogError, OSError, ValueError, OutputError) as exc:
