@@ -59,8 +59,10 @@ class Entry:
     ``outcome``."""
     text: str
     """The entry in words (team-written text inside is not escaped: renderers escape)."""
-    seq: int = 0
-    """The event's line in the log (``seq``): where the replay viewer opens on it; 0: unknown."""
+    seq: int = field(default=0, eq=False)
+    """The event's line in the log (``seq``): where the replay viewer opens on it; 0: unknown (a
+    team over the network is not told where an event stands in the log). Not part of equality:
+    the same fact is the same fact wherever it was read."""
 
 
 @frozen
