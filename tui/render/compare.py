@@ -160,9 +160,8 @@ def divergence_words(c: Comparison) -> tuple[str, list[tuple[str, list[str]]], s
                 "no divergence.")
         rows: list[tuple[str, list[str]]] = []
     else:
-        whose = ", ".join(who(c, a) for a in d.actors)
-        head = (f"The choices first differ on {where(c, d.turn, d.phase)} (the choices of {whose}); "
-                "before it every syndicate chose the same.")
+        head = (f"The choices first differ on {where(c, d.turn, d.phase)}; before it every syndicate "
+                "chose the same.")
         rows = [(s.name, [f"{who(c, x.actor)} {x.words}" for x in chose])
                 for s, chose in zip(c.syndicates, d.chose, strict=True)]
     if c.dice is not None:
@@ -421,4 +420,5 @@ __all__ = [
     "syndicate_names",
     "tension_cell",
     "where",
+    "who",
 ]
