@@ -234,12 +234,14 @@ class Phase:
         return tuple(sorted(k for k, _ in self.choices.get(actor, ())))
 
 
-class _Words:
-    """A command in words: the names, and what the log says of the calls and argued actions it
-    names."""
+class ChoiceWords:
+    """A command in words (:meth:`say`): the scenario's names (``names``, its
+    :class:`~detente.engine.aar.ScenarioWords` without them), and what the log says of the calls
+    and argued actions a command names."""
 
-    def __init__(self, scenario: Scenario, ruleset: Ruleset, names: Wording) -> None:
-        self.scenario, self.ruleset, self.n = scenario, ruleset, names
+    def __init__(self, scenario: Scenario, ruleset: Ruleset, names: Wording | None = None) -> None:
+        self.scenario, self.ruleset = scenario, ruleset
+        self.n: Wording = names if names is not None else ScenarioWords(scenario, ruleset)
         self.channels = {c.id: c.name for c in scenario.channels}
         self.forces = dict(scenario.force_names)
 
@@ -350,7 +352,7 @@ def _compared(c: Mapping[str, Any], proposals: Mapping[str, Any], arguments: Map
     return json.dumps(d, sort_keys=True, ensure_ascii=False)
 
 
-def phases(records: Sequence[Mapping[str, Any]], words: _Words) -> list[Phase]:
+def phases(records: Sequence[Mapping[str, Any]], words: ChoiceWords) -> list[Phase]:
     """The log's phases in order, each with the choices made and the dice rolled in it (the
     records before the first phase stand in :data:`SETUP`)."""
     proposals: dict[str, Mapping[str, Any]] = {}
@@ -504,7 +506,7 @@ def compare(
     if len(played) < 2:
         raise ComparisonError("a comparison needs two or more sessions")
     same_scenario((p.file, p.header) for p in played)
-    words = _Words(scenario, ruleset, names if names is not None else ScenarioWords(scenario, ruleset))
+    words = ChoiceWords(scenario, ruleset, names)
     logs = [phases(p.records, words) for p in played]
     point, last = divergence(logs, scenario.actor_ids)
     seeds = [p.header.get("seed") for p in played]
@@ -547,6 +549,7 @@ __all__ = [
     "NOT_CHOICES",
     "SETUP",
     "Choice",
+    "ChoiceWords",
     "Comparison",
     "ComparisonError",
     "Divergence",
