@@ -120,7 +120,7 @@ class Figures:
     pledges_broken: int
     pledges_active: int
     """Still in force when the log ends."""
-    incidents: int
+    incidents_happened: int
     """Incidents that happened (:attr:`Report.hazards`)."""
     incidents_contained: int
     """Of those, the ones contained (:attr:`IncidentFact.contained
@@ -178,7 +178,7 @@ def figures(report: Report, ending: str = "") -> Figures:
         pledges_kept=sum(1 for p in report.pledges if p.status == "kept"),
         pledges_broken=sum(1 for p in report.pledges if p.status == "broken"),
         pledges_active=sum(1 for p in report.pledges if p.status == "active"),
-        incidents=len(report.hazards),
+        incidents_happened=len(report.hazards),
         incidents_contained=sum(1 for i in report.hazards if i.contained),
         near_misses=len(report.near_misses),
         gaps=len(report.gaps),

@@ -136,7 +136,7 @@ def test_every_figure_is_the_one_in_each_syndicates_own_report(
         statuses = [p.status for p in own.pledges]
         assert (f.pledges_made, f.pledges_kept, f.pledges_broken, f.pledges_active) == (
             len(statuses), statuses.count("kept"), statuses.count("broken"), statuses.count("active"))
-        assert f.incidents == len(own.hazards)
+        assert f.incidents_happened == len(own.hazards)
         assert f.incidents_contained == sum(1 for i in own.hazards if i.contained)
         assert f.near_misses == len(own.near_misses) and f.gaps == len(own.gaps)
         assert own.risk is not None
@@ -151,7 +151,7 @@ def test_every_figure_is_the_one_in_each_syndicates_own_report(
         assert (f"Made {f.pledges_made}: kept {f.pledges_kept}, broken {f.pledges_broken}, still in force "
                 f"when the log ends {f.pledges_active}.") in md
         assert f"Risk of open conflict run: {f.risk:.1%}" in md
-        assert f"incidents that happened {f.incidents}." in md
+        assert f"incidents that happened {f.incidents_happened}." in md
 
 
 def test_the_same_choices_have_no_divergence_point(logs: list[Path], tmp_path: Path) -> None:

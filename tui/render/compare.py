@@ -193,7 +193,7 @@ def figure_rows(c: Comparison) -> list[tuple[str, ...]]:
         ("kept", lambda f: f.pledges_kept),
         ("broken", lambda f: f.pledges_broken),
         ("still in force", lambda f: f.pledges_active),
-        ("incidents", lambda f: f.incidents),
+        ("incidents", lambda f: f.incidents_happened),
         ("contained", lambda f: f.incidents_contained),
         ("near misses", lambda f: f.near_misses),
         ("gaps between words and deeds", lambda f: f.gaps),
@@ -208,7 +208,7 @@ def risk_rows(c: Comparison) -> list[tuple[str, ...]]:
         f: Figures = s.figures
         expected = "—" if f.incidents_expected is None else f"{f.incidents_expected:.2f}"
         outcome, when, _ = outcome_words(c, s)
-        out.append((s.name, _pct(f.risk), _pct(f.incident_chance), expected, str(f.incidents),
+        out.append((s.name, _pct(f.risk), _pct(f.incident_chance), expected, str(f.incidents_happened),
                     f"{outcome} ({when})"))
     return out
 
