@@ -210,6 +210,23 @@ class DetenteApp(App[None]):
         self.push_screen(ReplayScreen(tape, at=at))
         return True
 
+    def open_compare(self, logs: Sequence[str | Path], names: Sequence[str] | None = None) -> bool:
+        """Open the cohort debrief on two or more syndicates' logs of one scenario (``names``:
+        theirs, in order; default ``Syndicate 1`` …); False, with the reason shown, if they
+        cannot be compared (fewer than two, one twice, different scenarios, a damaged log)."""
+        from detente.engine.compare import ComparisonError
+        from detente.engine.log import LogError
+        from detente.tui.app.screens.compare import CompareScreen
+        from detente.tui.render.compare import load_comparison
+
+        try:
+            comparison = load_comparison(logs, names)
+        except (ComparisonError, LogError, OSError) as exc:
+            self.notify(str(exc), title="Cannot compare", severity="error", timeout=10)
+            return False
+        self.push_screen(CompareScreen(comparison, logs))
+        return True
+
     def _open(self, client: SessionClient) -> None:
         from detente.tui.app.screens.console import ConsoleScreen
 

@@ -28,7 +28,8 @@ from detente.tui.errors import UserError
 
 #: The subcommands, in the order ``detente --help`` lists them: each is the module of that name.
 COMMANDS = (
-    "play", "validate", "run", "replay", "branch", "join", "new", "report", "schema", "serve", "simulate",
+    "play", "validate", "run", "replay", "branch", "join", "new", "report", "compare", "schema", "serve",
+    "simulate",
     "msel",
 )
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from attrs import field, frozen
@@ -31,6 +31,9 @@ from detente.engine.state import initial_state
 from detente.engine.tracks import EVERYONE, Track
 from detente.engine.views import PUBLIC
 from detente.tui.render.text import Names, played_by, player
+
+if TYPE_CHECKING:
+    from detente.engine.recorder import Replayed
 
 FORMATS = ("md", "html", "csv")
 """The report formats, by the ``--format`` names (the after-action report's are
@@ -67,7 +70,13 @@ def load_report(log_path: str | os.PathLike[str], role: str = FACILITATOR) -> Re
     """
     from detente.engine.recorder import replay
 
-    rep = replay(log_path)
+    return report_of(replay(log_path), role)
+
+
+def report_of(rep: Replayed, role: str = FACILITATOR) -> NamedReport:
+    """The report on a log already read back (:func:`detente.engine.recorder.replay`) for
+    ``role``, as :func:`load_report` makes it: what the cohort debrief reads each syndicate's
+    figures from. Raises ``ValueError`` for an unknown role."""
     session = rep.session
     if role not in (*SEES_ALL, PUBLIC) and role not in session.scenario.actor_ids:
         roles = ", ".join([FACILITATOR, EVALUATOR, PUBLIC, *session.scenario.actor_ids])
@@ -919,6 +928,12 @@ def _svg(
     return text.strip()
 
 
+line_chart = _svg
+"""One line chart as an inline ``<svg>``, drawn as the report draws its own (a fixed, labelled
+value axis; same data, same bytes): the cohort debrief (:mod:`detente.tui.render.compare`) draws
+with it."""
+
+
 # -- CSV -----------------------------------------------------------------------------------------
 
 CSV_COLUMNS = (
@@ -965,6 +980,6 @@ def render_csv(r: Report) -> str:
 
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "Block", "Chart", "Heading", "Items", "Para", "Quote", "Table",
-           "csv_columns", "default_path", "document", "html_block", "html_page", "load_report", "markdown",
-           "markdown_block", "md_escape", "render", "render_csv", "render_html", "render_markdown",
-           "write_report"]
+           "csv_columns", "default_path", "document", "html_block", "html_page", "line_chart", "load_report",
+           "markdown", "markdown_block", "md_escape", "render", "render_csv", "render_html",
+           "render_markdown", "report_of", "write_report"]

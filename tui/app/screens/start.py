@@ -82,6 +82,8 @@ class StartScreen(Screen[None]):
             options.append(Option("Open a scenario file…", id="open"))
             options.append(Option("Resume a session…", id="resume"))
             options.append(Option("Replay a session…", id="replay"))
+            options.append(Option("Compare sessions… (the cohort debrief of several syndicates)",
+                                  id="compare"))
             yield OptionList(*options, id="menu")
         yield Footer()
 
@@ -119,6 +121,13 @@ class StartScreen(Screen[None]):
             )
             if chosen:
                 self.detente.open_replay(Path(chosen))
+        elif key == "compare":
+            from detente.tui.app.screens.compare import PickLogsModal
+
+            picked = await self.app.push_screen_wait(
+                PickLogsModal(recent_logs(getattr(self.app, "sessions", SESSIONS))))
+            if picked:
+                self.detente.open_compare(picked)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal("start", screen_keys(self), "Enter chooses; arrows move."))
