@@ -114,8 +114,14 @@ class DetenteApp(App[None]):
                 severity="warning",
             )
             return
-        if self.client is not None and self.client.view("facilitator").outcome is None:
+        running = self.client is not None and self.client.view("facilitator").outcome is None
+        if self.syndicates is not None:
+            running = not self.syndicates.all_ended()  # any syndicate still playing
+        if self.client is not None and running:
             detail = f"Nothing is lost: the log is {self.client.log_path}; detente play --resume reopens it."
+            if self.syndicates is not None:
+                detail = ("Nothing is lost: every syndicate's log is kept; detente serve --resume "
+                          "LOG1 LOG2 … reopens them.")
 
             def answered(yes: bool | None) -> None:
                 if yes:
