@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
 import os
 import ssl
@@ -198,6 +199,106 @@ def may_send(role: str, command: Command, played: Collection[str] = ()) -> str |
     return None
 
 
+Attend = Callable[[ServerConnection], Coroutine[Any, Any, None]]
+"""What a connection with a good code gets: a seat at a host's table (:meth:`Host.attend`), or
+(a code for a whole cohort) the codes it opens (:class:`detente.net.cohort.CohortHost`)."""
+
+
+def close_later(ws: ServerConnection, reason: str, tasks: set[asyncio.Task[None]]) -> None:
+    """Close for abuse without waiting here: the handler goes on reading (and dropping) what
+    the client had already sent, or the client's answer to the close would queue behind it."""
+    task = asyncio.create_task(ws.close(ABUSE, reason))
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+class Door:
+    """Where connections come in: the limits on how many, the ``hello`` each must send first,
+    the wait after a wrong code. ``route`` says what a code opens (None: nothing), so one door
+    serves one host (:class:`Host`) or several behind one listener (a cohort of syndicates)."""
+
+    def __init__(self, route: Callable[[str], Attend | None]) -> None:
+        self.route = route
+        self._open = 0
+        self._unjoined: dict[str, int] = {}
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+
+    async def handle(self, ws: ServerConnection) -> None:
+        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        if self._open >= MAX_CONNECTIONS or self._unjoined.get(address, 0) >= MAX_UNJOINED:
+            with contextlib.suppress(ConnectionClosed):
+                await ws.close(TRY_AGAIN, "try again later")
+            return
+        self._open += 1
+        self._unjoined[address] = self._unjoined.get(address, 0) + 1
+        try:
+            try:
+                attend = await self._join(ws)
+            finally:
+                self._unjoined[address] -= 1
+                if not self._unjoined[address]:
+                    del self._unjoined[address]
+            if attend is not None:
+                await attend(ws)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._open -= 1
+
+    async def _join(self, ws: ServerConnection) -> Attend | None:
+        """Wait for a ``hello`` with a good code: what it opens (or None: the connection is closed)."""
+        errors = 0
+        try:
+            async with asyncio.timeout(HELLO_WITHIN):
+                async for frame in ws:
+                    if errors >= MAX_ERRORS:
+                        continue  # closing: what is still queued is read and dropped
+                    try:
+                        msg = protocol.parse_client(frame)
+                        if msg["type"] != "hello":
+                            raise ProtocolError("hello-first", "say who you are first: hello {code}")
+                    except ProtocolError as exc:
+                        errors += 1
+                        await ws.send(protocol.encode(protocol.error(exc.error, exc.detail)))
+                        if errors >= MAX_ERRORS:
+                            close_later(ws, "too many messages the protocol does not allow", self._closing)
+                        continue
+                    attend = self.route(msg["code"])
+                    if attend is None:
+                        await self._refuse(ws)
+                    return attend
+        except TimeoutError:
+            await ws.close(ABUSE, f"no hello within {HELLO_WITHIN:g} seconds")
+        return None
+
+    async def _refuse(self, ws: ServerConnection) -> None:
+        """A wrong code: answered late (later with each failure from the address), then closed."""
+        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        now = time.monotonic()
+        for stale in [a for a, (_, last) in self._failures.items() if now - last > FAILED_FORGET]:
+            del self._failures[stale]
+        count = self._failures.get(address, (0, now))[0]
+        self._failures[address] = (count + 1, now)
+        await asyncio.sleep(min(FAILED_CAP, FAILED_DELAY * 2**count))
+        await ws.send(protocol.encode(protocol.error("bad-code", "that code opens nothing here")))
+        await ws.close(ABUSE, "wrong code")
+
+
+@contextlib.asynccontextmanager
+async def listening(
+    handler: Callable[[ServerConnection], Coroutine[Any, Any, None]], host: str = "127.0.0.1", port: int = 0,
+    tls: ssl.SSLContext | None = None,
+) -> AsyncIterator[tuple[str, int]]:
+    """A WebSocket listener on ``host``:``port`` (0: any free port) while the block runs; yields
+    the URL clients join (``wss://`` with ``tls``) and the port bound. Leaving the block closes
+    every connection."""
+    async with serve(handler, host, port, max_size=protocol.MAX_FRAME, ssl=tls, compression=None) as server:
+        bound = next(iter(server.sockets)).getsockname()[1]
+        where = f"[{host}]" if ":" in host else host
+        yield f"{'wss' if tls is not None else 'ws'}://{where}:{bound}", bound
+
+
 class Host:
     """An authoritative session served over WebSocket (see the module's docstring)."""
 
@@ -233,14 +334,15 @@ class Host:
             # As a fresh session's events are: with their line in the log, without its chain.
             self._events = [{k: v for k, v in r.items() if k not in _LOG_KEYS}
                             for r in recorded.contents.records if r["kind"] != "command"]
+        self.syndicate = ""
+        """The syndicate this session is, by name (``Syndicate 2``), when it is one of several
+        behind one listener (:class:`detente.net.cohort.CohortHost`); empty for a host of one."""
         self._lock = asyncio.Lock()
         self._feeds: dict[str, _Feed] = {}
         self._dirty = asyncio.Event()
-        self._open = 0
-        self._unjoined: dict[str, int] = {}
+        self._door = Door(self._route)
         self._seats: dict[ServerConnection, _Seat] = {}
         self._acks: dict[tuple[str, str], dict[str, Any]] = {}
-        self._failures: dict[str, tuple[int, float]] = {}
         self._closing: set[asyncio.Task[None]] = set()
         self._clock_seen: PhaseClock | None = None
         self._clock_at: float | None = None
@@ -411,97 +513,42 @@ class Host:
         """Listen on ``host``:``port`` (0: any free port; :attr:`port` says which) while the
         block runs; yields the URL clients join (``wss://`` with ``tls``, a server context
         holding the certificate and key). Leaving the block closes every connection."""
-        async with serve(self._handle, host, port, max_size=protocol.MAX_FRAME, ssl=tls,
-                         compression=None) as server:
-            self.port = next(iter(server.sockets)).getsockname()[1]
-            where = f"[{host}]" if ":" in host else host
-            scheme = "wss" if tls is not None else "ws"
-            self._live = True
-            self._clock_seen, self._clock_at = None, None
-            self._clock_changed()  # a clock already running starts counting now
-            publisher = asyncio.create_task(self._publishing())
-            try:
-                yield f"{scheme}://{where}:{self.port}"
-            finally:
-                self._live = False
-                if self._clock_timer is not None:
-                    self._clock_timer.cancel()
-                publisher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await publisher
+        async with listening(self._door.handle, host, port, tls) as (url, self.port), self.running():
+            yield url
 
-    async def _handle(self, ws: ServerConnection) -> None:
-        address = str(ws.remote_address[0]) if ws.remote_address else "?"
-        if self._open >= MAX_CONNECTIONS or self._unjoined.get(address, 0) >= MAX_UNJOINED:
-            with contextlib.suppress(ConnectionClosed):
-                await ws.close(TRY_AGAIN, "try again later")
-            return
-        self._open += 1
-        self._unjoined[address] = self._unjoined.get(address, 0) + 1
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """The host at work while the block runs: its publisher sends each change to the
+        connections, its phase clock counts. :meth:`serving` runs it behind a listener of its
+        own; a :class:`~detente.net.cohort.CohortHost` runs several behind one."""
+        self._live = True
+        self._clock_seen, self._clock_at = None, None
+        self._clock_changed()  # a clock already running starts counting now
+        publisher = asyncio.create_task(self._publishing())
         try:
-            try:
-                seat = await self._join(ws)
-            finally:
-                self._unjoined[address] -= 1
-                if not self._unjoined[address]:
-                    del self._unjoined[address]
-            if seat is None:
-                return
-            try:
-                async for frame in ws:
-                    await self._receive(ws, seat, frame)
-            finally:
-                self._seats.pop(ws, None)
-        except ConnectionClosed:
-            pass
+            yield
         finally:
-            self._open -= 1
+            self._live = False
+            if self._clock_timer is not None:
+                self._clock_timer.cancel()
+            publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publisher
 
-    async def _join(self, ws: ServerConnection) -> _Seat | None:
-        """Wait for a ``hello`` with a good code; welcome the connection or close it."""
-        errors = 0
+    def _route(self, code: str) -> Attend | None:
+        """What a connection that said ``code`` gets: a seat as the role the code opens, or None."""
+        role = role_for(self.codes, code)
+        return None if role is None else functools.partial(self.attend, role=role)
+
+    async def attend(self, ws: ServerConnection, role: str) -> None:
+        """Seat a connection whose code opened ``role``: welcome it, then take what it sends until
+        it goes."""
+        seat = await self._welcome(ws, role)
         try:
-            async with asyncio.timeout(HELLO_WITHIN):
-                async for frame in ws:
-                    if errors >= MAX_ERRORS:
-                        continue  # closing: what is still queued is read and dropped
-                    try:
-                        msg = protocol.parse_client(frame)
-                        if msg["type"] != "hello":
-                            raise ProtocolError("hello-first", "say who you are first: hello {code}")
-                    except ProtocolError as exc:
-                        errors += 1
-                        await ws.send(protocol.encode(protocol.error(exc.error, exc.detail)))
-                        if errors >= MAX_ERRORS:
-                            self._close(ws, "too many messages the protocol does not allow")
-                        continue
-                    role = role_for(self.codes, msg["code"])
-                    if role is None:
-                        await self._refuse(ws)
-                        return None
-                    return await self._welcome(ws, role)
-        except TimeoutError:
-            await ws.close(ABUSE, f"no hello within {HELLO_WITHIN:g} seconds")
-        return None
-
-    def _close(self, ws: ServerConnection, reason: str) -> None:
-        """Close for abuse without waiting here: the handler goes on reading (and dropping) what
-        the client had already sent, or the client's answer to the close would queue behind it."""
-        task = asyncio.create_task(ws.close(ABUSE, reason))
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
-
-    async def _refuse(self, ws: ServerConnection) -> None:
-        """A wrong code: answered late (later with each failure from the address), then closed."""
-        address = str(ws.remote_address[0]) if ws.remote_address else "?"
-        now = time.monotonic()
-        for stale in [a for a, (_, last) in self._failures.items() if now - last > FAILED_FORGET]:
-            del self._failures[stale]
-        count = self._failures.get(address, (0, now))[0]
-        self._failures[address] = (count + 1, now)
-        await asyncio.sleep(min(FAILED_CAP, FAILED_DELAY * 2**count))
-        await ws.send(protocol.encode(protocol.error("bad-code", "that code opens nothing here")))
-        await ws.close(ABUSE, "wrong code")
+            async for frame in ws:
+                await self._receive(ws, seat, frame)
+        finally:
+            self._seats.pop(ws, None)
 
     async def _welcome(self, ws: ServerConnection, role: str) -> _Seat:
         seat = _Seat(role)
@@ -511,7 +558,7 @@ class Host:
             seat.sent = len(entries)
             msg = protocol.welcome(role, self.role_name(role), protocol.scenario_to_dict(scenario),
                                    self._view(role), entries, self._extras(role), bots=tuple(self.bots),
-                                   log=os.path.basename(self.recorded.path))
+                                   log=os.path.basename(self.recorded.path), syndicate=self.syndicate)
             await ws.send(protocol.encode(msg))
             self._seats[ws] = seat
         return seat
@@ -541,7 +588,7 @@ class Host:
             await ws.send(protocol.encode(reply))
             if seat.errors >= MAX_ERRORS:
                 seat.closing = True
-                self._close(ws, "too many messages the protocol does not allow")
+                close_later(ws, "too many messages the protocol does not allow", self._closing)
             return
         await self._command(ws, seat, command_id, command)
 
@@ -693,6 +740,6 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
 
 
 __all__ = [
-    "ABUSE", "MAX_CONNECTIONS", "MAX_UNJOINED", "SPECTATOR", "TRY_AGAIN", "Host", "may_send", "tls_context",
-    "view_role",
+    "ABUSE", "MAX_CONNECTIONS", "MAX_UNJOINED", "SPECTATOR", "TRY_AGAIN", "Attend", "Door", "Host",
+    "close_later", "listening", "may_send", "tls_context", "view_role",
 ]

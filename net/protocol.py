@@ -5,9 +5,10 @@ one with an example exchange; this module is the one place that builds and check
 the host and (later) the remote client cannot disagree.
 
 Client → host: ``hello {code}``, ``command {id, command}``, ``ping``.
-Host → client: ``welcome {role, name, scenario, view, timeline, bots, log, …extras}``, ``ack {id,
-accepted, reason?}``, ``update {view, events, …extras}``, ``error {error, detail}``, ``notice
-{text}`` (to the facilitator), ``pong``. The extras (:data:`EXTRAS`: ``moves``, ``priced``,
+Host → client: ``welcome {role, name, scenario, view, timeline, bots, log, syndicate, …extras}``,
+``ack {id, accepted, reason?}``, ``update {view, events, …extras}``, ``error {error, detail}``,
+``notice {text}`` (to the facilitator), ``pong``, and ``cohort {role, syndicates}`` (the answer to
+a code for every syndicate of a host that runs several). The extras (:data:`EXTRAS`: ``moves``, ``priced``,
 ``waiting``, ``annullable``, ``clock_left``, ``played``) are what a role's screens need that its view does
 not hold; each is always present, empty where the role gets none.
 
@@ -82,7 +83,7 @@ CLIENT_MESSAGES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
 }
 """Each message type a client may send: its fields, how each is checked and what it must be."""
 
-HOST_MESSAGES = ("welcome", "ack", "update", "error", "notice", "pong")
+HOST_MESSAGES = ("welcome", "ack", "update", "error", "notice", "pong", "cohort")
 
 
 def parse_client(text: str | bytes) -> dict[str, Any]:
@@ -299,11 +300,13 @@ def extras(
 
 def welcome(role: str, name: str, scenario: Mapping[str, Any], view: Mapping[str, Any],
             timeline: Sequence[Mapping[str, Any]], more: Mapping[str, Any] | None = None, *,
-            bots: Sequence[str] = (), log: str = "") -> dict[str, Any]:
+            bots: Sequence[str] = (), log: str = "", syndicate: str = "") -> dict[str, Any]:
     """``more``: the :data:`EXTRAS` (:func:`extras`); ``bots``: the teams bots play; ``log``:
-    the log file's name (not its folder)."""
+    the log file's name (not its folder); ``syndicate``: the name of the syndicate the code
+    opened, when the host runs several (empty when it runs one session)."""
     return message("welcome", role=role, name=name, scenario=scenario, view=view, timeline=list(timeline),
-                   bots=list(bots), log=log, **(dict(more) if more is not None else extras()))
+                   bots=list(bots), log=log, syndicate=syndicate,
+                   **(dict(more) if more is not None else extras()))
 
 
 def ack(command_id: str, accepted: bool, reason: str | None = None) -> dict[str, Any]:
@@ -328,6 +331,13 @@ def error(slug: str, detail: str) -> dict[str, Any]:
     return message("error", error=slug, detail=detail)
 
 
+def cohort(role: str, syndicates: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+    """The answer to a code for every syndicate of a host that runs several (the lead
+    facilitator's, the projector's): each syndicate's ``name``, ``code`` for ``role`` and ``log``
+    (its file's name). The client joins each with its code; the host closes this connection."""
+    return message("cohort", role=role, syndicates=[dict(s) for s in syndicates])
+
+
 def encode(msg: Mapping[str, Any]) -> str:
     """A message as one JSON text frame."""
     return json.dumps(msg, ensure_ascii=False, separators=(",", ":"))
@@ -335,6 +345,7 @@ def encode(msg: Mapping[str, Any]) -> str:
 
 __all__ = [
     "CLIENT_MESSAGES", "EXTRAS", "HOST_MESSAGES", "MAX_FRAME", "MAX_ID", "VERSION", "ProtocolError", "ack",
-    "command_from_wire", "encode", "error", "extras", "legal_to_dict", "message", "notice", "parse_client",
-    "scenario_from_dict", "scenario_to_dict", "update", "view_from_dict", "view_to_dict", "welcome",
+    "cohort", "command_from_wire", "encode", "error", "extras", "legal_to_dict", "message", "notice",
+    "parse_client", "scenario_from_dict", "scenario_to_dict", "update", "view_from_dict", "view_to_dict",
+    "welcome",
 ]

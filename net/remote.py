@@ -74,6 +74,10 @@ class HostUnreachable(Exception):
     """No host answered at the URL."""
 
 
+class _CohortAnswer(Exception):
+    """The code was one for every syndicate of the host: the answer holds each syndicate's code."""
+
+
 class BotSeat:
     """A team a bot plays on the host (the host names only the team)."""
 
@@ -104,6 +108,12 @@ class RemoteClient:
         self._cafile = cafile
         self.joined: str | None = None
         self.name = ""
+        self.syndicate = ""
+        """The syndicate the code opened, by name, when the host runs several; else empty."""
+        self.syndicates: list[dict[str, str]] = []
+        """When the code was one for every syndicate (the lead facilitator's, the projector's):
+        each syndicate's ``name``, ``code`` and ``log`` as the host answered; this client then holds
+        no session: :func:`join_cohort` joins each syndicate."""
         self.bots: dict[str, BotSeat] = {}
         self.bot_problems: list[str] = []
         self.warnings: list[str] = []
@@ -196,6 +206,9 @@ class RemoteClient:
             try:
                 if await self._session(ws):
                     wait = BACKOFF_FIRST
+            except _CohortAnswer:
+                self._first.set()
+                return
             except JoinError as exc:
                 self.failure = str(exc)
                 if not self._first.is_set():
@@ -230,6 +243,11 @@ class RemoteClient:
             first = json.loads(await ws.recv())
         if first.get("type") == "error":
             raise JoinError(str(first.get("detail") or first.get("error") or "the host refused the code"))
+        if first.get("type") == "cohort" and not self._first.is_set():
+            self.joined = str(first.get("role") or "")
+            self.syndicates = [{k: str(s.get(k) or "") for k in ("name", "code", "log")}
+                               for s in first.get("syndicates") or () if isinstance(s, dict)]
+            raise _CohortAnswer
         if first.get("type") != "welcome":
             raise ConnectionClosed(None, None)
         self._welcome(first)
@@ -259,6 +277,7 @@ class RemoteClient:
         with self._lock:
             self.joined = str(msg["role"])
             self.name = str(msg.get("name", self.joined))
+            self.syndicate = str(msg.get("syndicate") or "")
             self._scenario = scenario
             self._ruleset = ruleset
             self._view = protocol.view_from_dict(msg["view"], scenario_tracks(scenario))
@@ -335,7 +354,7 @@ class RemoteClient:
             return f"disconnected from {where}: {self.failure}"
         if not self._connected:
             return "reconnecting…"
-        return f"connected to {where} as {self.name}"
+        return f"connected to {where} as {self.name}" + (f" ({self.syndicate})" if self.syndicate else "")
 
     @property
     def scenario(self) -> Scenario:
@@ -549,4 +568,22 @@ def join(
     return RemoteClient(url, code, cafile, wording).join()
 
 
-__all__ = ["BotSeat", "HostUnreachable", "JoinError", "RemoteClient", "join", "unreachable"]
+def join_cohort(answer: RemoteClient) -> list[tuple[str, RemoteClient]]:
+    """Each syndicate a cohort code opened (``answer.syndicates``), joined with its own code on a
+    connection of its own: (the syndicate's name, its client), in the host's order. Raises what
+    :meth:`RemoteClient.join` raises (after closing those already joined)."""
+    joined: list[tuple[str, RemoteClient]] = []
+    try:
+        for s in answer.syndicates:
+            client = RemoteClient(answer.url, s["code"], answer._cafile, answer._wording).join()
+            joined.append((s["name"] or client.syndicate, client))
+    except BaseException:
+        for _, client in joined:
+            client.close()
+        raise
+    if not joined:
+        raise JoinError("that code opens no syndicate here")
+    return joined
+
+
+__all__ = ["BotSeat", "HostUnreachable", "JoinError", "RemoteClient", "join", "join_cohort", "unreachable"]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from detente.engine.bots import Policy
     from detente.tui.app.client import SessionClient
     from detente.tui.app.screens.replay import Tape
+    from detente.tui.app.syndicates import Syndicates
 
 # The engine, the console and the replay viewer are imported when first needed, not before the
 # start screen's first frame: a trainer waits for that in front of the room.
@@ -49,8 +50,15 @@ class DetenteApp(App[None]):
         theme: str = "dark",
         join_url: str | None = None,
         join_cafile: str | None = None,
+        syndicates: Syndicates | None = None,
     ) -> None:
         super().__init__()
+        self.syndicates = syndicates
+        """Every syndicate of a workshop whose host runs several (``serve --syndicates N``): the
+        console shows one (``client``) and switches between them."""
+        self._compared = False
+        if syndicates is not None:
+            client = syndicates.client
         self.client = client
         self.join_url = join_url
         """``detente join`` without a code: the URL to join once the code is typed on screen."""
@@ -70,6 +78,10 @@ class DetenteApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = self.start_theme
+        if self.syndicates is not None:
+            for m in self.syndicates.members:
+                if m.client is not self.client:  # the shown one's is listened to where it opens
+                    m.client.on_change(self._changed)
         if self.client is not None and self.client.joined is not None:
             self.open_joined(self.client)
         elif self.join_url is not None:
@@ -102,8 +114,14 @@ class DetenteApp(App[None]):
                 severity="warning",
             )
             return
-        if self.client is not None and self.client.view("facilitator").outcome is None:
+        running = self.client is not None and self.client.view("facilitator").outcome is None
+        if self.syndicates is not None:
+            running = not self.syndicates.all_ended()  # any syndicate still playing
+        if self.client is not None and running:
             detail = f"Nothing is lost: the log is {self.client.log_path}; detente play --resume reopens it."
+            if self.syndicates is not None:
+                detail = ("Nothing is lost: every syndicate's log is kept; detente serve --resume "
+                          "LOG1 LOG2 … reopens them.")
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -235,7 +253,43 @@ class DetenteApp(App[None]):
         self.client = client
         # A hot-seat session changes by itself only when its clock runs out.
         client.on_change(self._changed)
-        self.push_screen(ConsoleScreen(client))
+        self.push_screen(ConsoleScreen(client, self.syndicates))
+        self.call_after_refresh(self._compare_when_all_ended)
+
+    # -- several syndicates ---------------------------------------------------------------
+
+    def show_syndicate(self, index: int) -> None:
+        """Show syndicate ``index``'s console in place of the one shown (the switcher)."""
+        from detente.tui.app.screens.console import ConsoleScreen
+
+        syndicates = self.syndicates
+        if syndicates is None or not 0 <= index < len(syndicates) or index == syndicates.shown:
+            return
+        syndicates.shown = index
+        self.client = client = syndicates.client
+        self.sub_title = client.status()
+        # One that has already ended shows its end screen when asked (e), not at every switch.
+        self._ended = client.view(client.joined or "facilitator").outcome is not None
+        self.switch_screen(ConsoleScreen(client, syndicates, switched=True))
+
+    def open_syndicates(self, syndicates: Syndicates) -> None:
+        """Open a workshop's syndicates joined with a cohort code (the lead facilitator's: the
+        console with the switcher; the projector's: every syndicate side by side)."""
+        self.syndicates = syndicates
+        for m in syndicates.members[1:]:
+            m.client.on_change(self._changed)
+        self.open_joined(syndicates.client)
+
+    def _compare_when_all_ended(self) -> None:
+        """Once every syndicate has ended, the cohort comparison (when its screen is there and
+        the logs are on this machine), once."""
+        syndicates = self.syndicates
+        if syndicates is None or self._compared or not syndicates.all_ended():
+            return
+        self._compared = True
+        paths = syndicates.log_paths()
+        if paths is not None and hasattr(self, "open_compare"):
+            self.open_compare(paths)
 
     # -- detente join ---------------------------------------------------------------------
 
@@ -257,11 +311,16 @@ class DetenteApp(App[None]):
 
     def _join(self, url: str, code: str) -> None:
         def connect() -> None:
-            from detente.net.remote import HostUnreachable, JoinError, RemoteClient
+            from detente.net.remote import HostUnreachable, JoinError, RemoteClient, join_cohort
+            from detente.tui.app.syndicates import Syndicate, Syndicates
             from detente.tui.render.text import Names
 
             try:
                 client = RemoteClient(url, code, self.join_cafile, Names.of).join()
+                if client.syndicates:  # a code for every syndicate: one connection each
+                    members = [Syndicate(name, c) for name, c in join_cohort(client)]
+                    self.call_from_thread(self.open_syndicates, Syndicates(members))
+                    return
             except JoinError as exc:
                 self.call_from_thread(self.exit, return_code=1, message=f"{url}: {exc}")
                 return
@@ -283,7 +342,12 @@ class DetenteApp(App[None]):
         if role == "facilitator":
             from detente.tui.app.screens.console import ConsoleScreen
 
-            self.push_screen(ConsoleScreen(client))
+            self.push_screen(ConsoleScreen(client, self.syndicates))
+        elif role == "spectator" and self.syndicates is not None and len(self.syndicates) > 1:
+            from detente.tui.app.screens.projector import CohortProjectorScreen
+
+            self.push_screen(CohortProjectorScreen(self.syndicates))
+            return
         elif role == "evaluator":
             from detente.tui.app.screens.evaluator import EvaluatorScreen
 
@@ -334,9 +398,9 @@ class DetenteApp(App[None]):
             if callable(refresh) and screen.is_mounted:
                 with contextlib.suppress(NoMatches):
                     refresh()
-        for text in client.notices():
+        for text in client.notices() if self.syndicates is None else self.syndicates.notices():
             self.bell()
-            self.notify(text, title="Phase clock" if text.startswith("Time is up") else "Host",
+            self.notify(text, title="Phase clock" if "Time is up" in text else "Host",
                         severity="warning", timeout=15)
         ringing = self._calls_ringing()
         for pid in sorted(ringing - self._ringing):
@@ -345,8 +409,10 @@ class DetenteApp(App[None]):
             self.notify(f"{client.scenario.actor(p.by).name} is calling — a answers",
                         title="Hotline", timeout=20)
         self._ringing = ringing
-        if client.view(client.joined or "facilitator").outcome is not None:
+        watching_all = self.syndicates is not None and client.joined == "spectator"
+        if client.view(client.joined or "facilitator").outcome is not None and not watching_all:
             self._show_end()
+        self._compare_when_all_ended()
 
     def _show_end(self) -> None:
         from detente.tui.app.screens.debrief import EndScreen
@@ -360,5 +426,7 @@ class DetenteApp(App[None]):
         self.push_screen(EndScreen(self.client))
 
     def on_unmount(self) -> None:
-        if self.client is not None:
+        if self.syndicates is not None:
+            self.syndicates.close()
+        elif self.client is not None:
             self.client.close()

@@ -2,7 +2,11 @@
 ``--headless``): the host runs in a thread of its own, with its own event loop, serving the
 teams and the projector over the network; the console is a :class:`HostedClient`, the hot-seat
 client whose commands go through the host, so they are logged once and every connection hears
-of them, and whose screens redraw when a team's command arrives over the network."""
+of them, and whose screens redraw when a team's command arrives over the network.
+
+With several syndicates (``serve --syndicates N``) the thread serves a
+:class:`~detente.net.cohort.CohortHost` and the console holds one :class:`HostedClient` per
+syndicate, each bound to its syndicate's host (:mod:`detente.tui.app.syndicates`)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from typing import Any
 
 from detente.engine.commands import Command
 from detente.engine.session import Rejected, Result
+from detente.net.cohort import CohortHost
 from detente.net.host import Host
 from detente.tui.app.client import LocalClient
 
@@ -23,9 +28,10 @@ APPLY_WITHIN = 10.0
 
 
 class HostThread:
-    """A :class:`Host` serving from a thread of its own until :meth:`stop`."""
+    """A :class:`Host` (or a :class:`CohortHost`: every syndicate on one port) serving from a
+    thread of its own until :meth:`stop`."""
 
-    def __init__(self, host: Host, address: str, port: int, tls: ssl.SSLContext | None = None,
+    def __init__(self, host: Host | CohortHost, address: str, port: int, tls: ssl.SSLContext | None = None,
                  web: int | None = None, web_url: Callable[[str], str] | None = None,
                  cafile: str | None = None) -> None:
         self.host = host
@@ -83,11 +89,15 @@ class HostThread:
 
 class HostedClient(LocalClient):
     """The hot-seat client of a session a :class:`HostThread` serves: what it shows is the host's
-    session; what it sends goes through the host."""
+    session; what it sends goes through the host. ``host``: which syndicate's, when the thread
+    serves several (a :class:`CohortHost`)."""
 
-    def __init__(self, served: HostThread) -> None:
-        host = served.host
+    def __init__(self, served: HostThread, host: Host | None = None) -> None:
+        if host is None:
+            assert isinstance(served.host, Host), "a cohort's console names the syndicate's host"
+            host = served.host
         self._served = served
+        self._host = host
         self._host_notices: list[str] = []
         self._lock = threading.Lock()
         super().__init__(host.recorded, bots=host.bots)
@@ -97,14 +107,15 @@ class HostedClient(LocalClient):
     def _changed(self, notice: str | None) -> None:  # in the host's thread
         if notice:
             with self._lock:
-                self._host_notices.append(notice)
+                self._host_notices.append(f"{self._host.syndicate}: {notice}" if self._host.syndicate
+                                          else notice)
         for callback in self._listeners:
             callback()
 
     def _apply(self, command: Command, by: str = "") -> Result:
         # The host says who gave it (apply_here): the console is the facilitator's.
         try:
-            result: Result = self._served.run(self._served.host.apply_here(command))
+            result: Result = self._served.run(self._host.apply_here(command))
         except TimeoutError:
             return Rejected("the host did not apply it in time; nothing changed")
         return result
@@ -113,7 +124,7 @@ class HostedClient(LocalClient):
         return 0  # the host plays its bots after every command
 
     def clock_left(self) -> float | None:
-        return self._served.host.clock_left()
+        return self._host.clock_left()
 
     def notices(self) -> list[str]:
         with self._lock:
@@ -121,6 +132,8 @@ class HostedClient(LocalClient):
         return out
 
     def status(self) -> str:
+        if self._host.syndicate:
+            return f"hosting {self._host.syndicate} at {self._served.url}"
         return f"hosting at {self._served.url}"
 
     def close(self) -> None:

@@ -6,6 +6,10 @@ screen."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from detente.tui.app.client import SessionClient
 
 
 def join_url(text: str) -> str:
@@ -31,23 +35,30 @@ def cmd_join(args: argparse.Namespace) -> int:
             f"--theme {args.theme}: not a theme (dark, light, or one of {', '.join(BUILTIN_THEMES)})"
         )
     url = join_url(args.url)
-    client = None
+    client: SessionClient | None = None
+    syndicates = None
     if args.code:
-        from detente.net.remote import HostUnreachable, JoinError, RemoteClient
+        from detente.net.remote import HostUnreachable, JoinError, RemoteClient, join_cohort
+        from detente.tui.app.syndicates import Syndicate, Syndicates
         from detente.tui.render.text import Names
 
         try:
             client = RemoteClient(url, args.code, args.cafile, Names.of).join()
+            if client.syndicates:  # a code for every syndicate (lead facilitator, projector)
+                syndicates = Syndicates([Syndicate(name, c) for name, c in join_cohort(client)])
+                client = syndicates.client
         except JoinError as exc:
             raise UserError(f"{url}: {exc}") from None
         except HostUnreachable as exc:
             raise UserError(str(exc)) from None
     app = DetenteApp(client=client, join_url=None if client else url, join_cafile=args.cafile,
-                     theme=args.theme)
+                     theme=args.theme, syndicates=syndicates)
     try:
         app.run()
     finally:
-        if app.client is not None:
+        if app.syndicates is not None:
+            app.syndicates.close()
+        elif app.client is not None:
             app.client.close()
     # A wrong code typed on screen: the app said so on its way out and ends with 1.
     return int(app.return_code or 0)
@@ -60,7 +71,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "projector",
         description="Join a session that `detente serve` hosts, with the code it printed for your role: "
         "a team's code opens that team's screen, the facilitator's the console, the evaluator's the "
-        "evaluator's screen (observations and HSEEP ratings), the spectators' the projector view. "
+        "evaluator's screen (observations and HSEEP ratings), the spectators' the projector view; of a "
+        "host with several syndicates, the lead facilitator's code opens the console of every syndicate "
+        "and the projector's code every syndicate side by side. "
         "Without --code the code is asked for on screen. A dropped connection is mended by itself.",
     )
     s.add_argument("url", metavar="URL", help="the host's address, as serve printed it: ws://HOST:PORT")

@@ -7,7 +7,7 @@ take the keyboard through a hand-over screen that shows no team's information.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -43,6 +43,9 @@ from detente.tui.app.screens.modals import (
 )
 from detente.tui.app.screens.team import HandoverScreen, PlayedScreen, ReturnScreen, TeamScreen
 from detente.tui.render.text import Names, clock_words, facilitator_briefing, notable
+
+if TYPE_CHECKING:
+    from detente.tui.app.syndicates import Syndicates
 
 PHASE_HINT = {
     "briefing": "teams read their briefings; press n to move on to communications",
@@ -107,7 +110,8 @@ class FacilitatorCommands(Provider):
         return [
             (f"{b.description}: {b.tooltip}" if b.tooltip else b.description, b.action, f"key {b.key}")
             for b in screen.BINDINGS
-            if isinstance(b, Binding) and b.action not in ("app.quit", "help")
+            if isinstance(b, Binding) and b.description and b.action not in ("app.quit", "help")
+            and not (b.action == "next_syndicate" and screen.check_action(b.action, ()) is False)
         ]
 
     async def discover(self) -> Hits:
@@ -250,6 +254,9 @@ class ConsoleScreen(Panels, Screen[None]):
         Binding("d", "debrief", "Debrief",
                 tooltip="what changed this turn (the facilitator's view, everything); tension charts"),
         Binding("e", "end", "End", tooltip="end the session now (asks why); once ended, the end screen"),
+        Binding("s", "next_syndicate", "Syndicate",
+                tooltip="show the next syndicate (keys 1–9 show that one; the strip above shows them all)"),
+        *(Binding(str(k), f"show_syndicate({k - 1})", "", show=False) for k in range(1, 10)),
         Binding("f1", "help", "keys", key_display="F1", tooltip="this help: every key of the console"),
         Binding("q", "app.quit", "Quit", tooltip="quit (asks first while the session runs)"),
     ]
@@ -258,9 +265,15 @@ class ConsoleScreen(Panels, Screen[None]):
     PLAY_ACTIONS = frozenset(
         {"advance", "team", "play", "inject", "override", "review", "clock", "rate_call", "arguments"})
 
-    def __init__(self, client: SessionClient) -> None:
+    def __init__(self, client: SessionClient, syndicates: Syndicates | None = None,
+                 switched: bool = False) -> None:
+        """``syndicates``: every syndicate of the workshop when the host runs several (the strip
+        and the switcher); ``switched``: opened by the switcher (an ended syndicate's end screen
+        then waits for e)."""
         super().__init__()
         self.client = client
+        self.syndicates = syndicates if syndicates is not None and len(syndicates) > 1 else None
+        self.switched = switched
         self.names = Names.of(client.scenario)
         self.matrix_value = ""
         """The value the relations matrix shows (a track's name); empty for the first it can."""
@@ -274,6 +287,8 @@ class ConsoleScreen(Panels, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
+        if self.syndicates is not None:
+            yield Static(id="syndicates")
         with Horizontal(id="console"):
             with Vertical(id="left"):
                 yield from self.session_panels()
@@ -285,13 +300,15 @@ class ConsoleScreen(Panels, Screen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        if self.client.view(FACILITATOR).phase == "setup":
-            self.client.apply(Start())
+        # Opening the console begins the session (every syndicate's, when the host runs several).
+        for client in [m.client for m in self.syndicates] if self.syndicates is not None else [self.client]:
+            if client.view(FACILITATOR).phase == "setup":
+                client.apply(Start())
         # After the first layout, so the timeline wraps at its real width.
         self.call_after_refresh(self.refresh_view)
         self.call_after_refresh(settle_heap)
         self.set_interval(1.0, self._tick)
-        if self.ended:
+        if self.ended and not self.switched:
             # A resumed log that had ended opens on its end screen, as any ending does.
             self.call_after_refresh(self.show_end)
 
@@ -300,12 +317,16 @@ class ConsoleScreen(Panels, Screen[None]):
         return self.client.view(FACILITATOR).outcome is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "team" and self.client.joined is not None:
-            return False  # teams are on their own laptops: no keyboard to hand over
+        if action == "team" and (self.client.joined is not None or self.syndicates is not None):
+            # Teams are on their own laptops (every syndicate's are, when the host runs several):
+            # no keyboard to hand over.
+            return False
         if action == "play" and not self.played:
             return False  # no actor the facilitator plays: the key is not offered at all
         if action == "evaluator" and self.client.joined is not None:
             return False  # over the network the evaluator has a seat (and a code) of its own
+        if action in ("next_syndicate", "show_syndicate"):
+            return self.syndicates is not None  # one session: no syndicate to switch to
         return not (action in self.PLAY_ACTIONS and self.ended)
 
     def show_end(self) -> None:
@@ -339,6 +360,7 @@ class ConsoleScreen(Panels, Screen[None]):
         v = self.client.view(FACILITATOR)
         self._arguments_changed(v)
         self._status(v)
+        self._summary()
         self.show_ladder(v)
         self.show_matrix(v)
         self._timeline()
@@ -351,12 +373,15 @@ class ConsoleScreen(Panels, Screen[None]):
     def _status(self, v: View) -> None:
         waiting = self.humans_waiting()
         hint = PHASE_HINT.get(v.phase, "")
-        if self.client.joined is not None:
+        if self.client.joined is not None or self.syndicates is not None:
             hint = hint.replace(" (press t to hand over)", "")
         wait = f"waiting for: {self.team_names(waiting)}" if waiting else hint
         line = Text.assemble(
             (v.title, "bold"), "  ·  ", (v.label, "bold"), "  ·  ", (v.phase, "reverse"), "  ", wait
         )
+        heading = self.syndicates.heading(self.client) if self.syndicates is not None else ""
+        if heading:
+            line = Text.assemble((f" {heading} ", "bold reverse"), "  ", line)
         if self.played and v.outcome is None:
             line.append(f"  ·  you play {self._yours(v)} (p)", style="bold")
         clock = clock_words(v, self.client.clock_left())
@@ -377,6 +402,8 @@ class ConsoleScreen(Panels, Screen[None]):
                 ("ENDED: ", "bold red"),
                 f"{Names.outcome_name(v.outcome.result)} — {v.outcome.reason}  ·  e: outcome, scores, report",
             )
+            if heading:
+                line = Text.assemble((f" {heading} ", "bold reverse"), "  ", line)
         waiting_argued = open_count(v)
         if waiting_argued and v.outcome is None:
             line.append(f"  ·  argued actions waiting: {waiting_argued} (a)", style="bold")
@@ -388,6 +415,24 @@ class ConsoleScreen(Panels, Screen[None]):
             line.append("What-if branch: ", "bold yellow")
             line.append(lineage[0])
         self.set_text("#status", line)
+
+    def _summary(self) -> None:
+        """The strip of every syndicate (turn, phase, who is still to act, each pair's rung)."""
+        if self.syndicates is None:
+            return
+        from detente.tui.app.syndicates import summary
+
+        self.set_text("#syndicates", summary(self.syndicates, max(40, self.app.size.width - 2)))
+
+    def action_next_syndicate(self) -> None:
+        if self.syndicates is not None:
+            self.action_show_syndicate((self.syndicates.shown + 1) % len(self.syndicates))
+
+    def action_show_syndicate(self, index: int) -> None:
+        """Show another syndicate: its own console, in place of this one."""
+        show = getattr(self.app, "show_syndicate", None)
+        if self.syndicates is not None and callable(show) and 0 <= index < len(self.syndicates):
+            show(index)
 
     def _arguments_changed(self, v: View) -> None:
         """A new argued action waits for the facilitator: say so, once."""
@@ -497,9 +542,48 @@ class ConsoleScreen(Panels, Screen[None]):
         self.refresh_view()
         return result.accepted
 
+    async def _which(self, what: str) -> str | None:
+        """With several syndicates: ``this`` or ``all`` (None: cancelled); else ``this``."""
+        if self.syndicates is None:
+            return "this"
+        name = self.syndicates.name_of(self.client)
+        return await self.app.push_screen_wait(ChooseModal(f"{what}: which syndicates?", [
+            ("this", f"this syndicate ({name})"),
+            ("all", f"all syndicates ({len(self.syndicates)}), each from where it is, each in its own log"),
+        ]))
+
+    async def _to_all(self, command: Command, what: str) -> bool:
+        """Apply the same command to every syndicate that has not ended (each logs it in its own
+        log) and say what became of it in each; whether the shown syndicate took it."""
+        assert self.syndicates is not None
+        said, shown = [], False
+        for m in self.syndicates:
+            v = m.client.view(FACILITATOR)
+            if v.outcome is not None:
+                said.append(f"{m.name}: has ended")
+                continue
+            result = m.client.apply(command)
+            if result.accepted:
+                after = m.client.view(FACILITATOR)
+                said.append(f"{m.name}: {what} — now {after.label}, {after.phase}")
+                shown = shown or m.client is self.client
+            else:
+                said.append(f"{m.name}: refused — {result.reason}")
+        refused = any(": refused" in line for line in said)
+        self.notify("\n".join(said), title=f"{what.capitalize()}: every syndicate",
+                    severity="warning" if refused else "information", timeout=12)
+        self.refresh_view()
+        return shown
+
     @work
     async def action_advance(self) -> None:
         v = self.client.view(FACILITATOR)
+        which = await self._which("Advance")
+        if which is None:
+            return
+        if which == "all":
+            await self._advance_all()
+            return
         if v.outcome is not None:
             self.notify("The session has ended.", severity="warning")
             return
@@ -513,6 +597,25 @@ class ConsoleScreen(Panels, Screen[None]):
             if not await self.app.push_screen_wait(ConfirmModal(f"Leave {v.phase} and move on?", detail)):
                 return
         if self._send(Advance()):
+            await self._follow_phase()
+
+    async def _advance_all(self) -> None:
+        """Advance every syndicate that has not ended, once each, after asking when a person
+        is still to act in any of them; then open what the shown syndicate's new phase needs."""
+        from detente.tui.app.syndicates import still_to_act
+
+        assert self.syndicates is not None
+        waiting = []
+        for m in self.syndicates:
+            m.client.play_bots()
+            if m.client.view(FACILITATOR).outcome is None and (who := still_to_act(m.client)):
+                waiting.append(f"{m.name}: {self.team_names(who)}")
+        if waiting:
+            detail = ("Still to act — " + "; ".join(waiting) + ". Teams that have not acted pass; "
+                      "unanswered calls and requests count as unanswered.")
+            if not await self.app.push_screen_wait(ConfirmModal("Move every syndicate on?", detail)):
+                return
+        if await self._to_all(Advance(), "advanced"):
             await self._follow_phase()
 
     async def _follow_phase(self) -> None:
@@ -550,7 +653,7 @@ class ConsoleScreen(Panels, Screen[None]):
 
     @work
     async def action_team(self) -> None:
-        if self.client.joined is not None:
+        if self.client.joined is not None or self.syndicates is not None:
             self.notify("The teams are on their own screens: there is no keyboard to hand over.")
             return
         v = self.client.view(FACILITATOR)
@@ -632,6 +735,9 @@ class ConsoleScreen(Panels, Screen[None]):
         action = await self.app.push_screen_wait(ChooseModal("Phase clock", options))
         if not action:
             return
+        which = await self._which("Phase clock") if self.syndicates is not None else "this"
+        if which is None:
+            return
         seconds = 0
         if action in ("set", "extend"):
             typed = await self.app.push_screen_wait(TextModal("How many minutes?", value="10"))
@@ -642,6 +748,9 @@ class ConsoleScreen(Panels, Screen[None]):
             except ValueError:
                 self.notify(f"{typed!r} is not a number of minutes", severity="error")
                 return
+        if which == "all":
+            await self._to_all(Clock(action, seconds=seconds), f"clock {action}")
+            return
         self._send(Clock(action, seconds=seconds))
 
     @work

@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Digits, Static
 
 from detente.engine.entries import InjectDelivered
 from detente.engine.views import PUBLIC, View
-from detente.tui.app.panels import SteadyFooter, ladder_columns, ladder_rows
-from detente.tui.render.text import Names, clock_text, notable, played_by
+from detente.tui.app.panels import RUNG_STYLE, SteadyFooter, ladder_columns, ladder_rows
+from detente.tui.render.text import Names, clock_text, clock_words, notable, played_by
 
 
 def _now() -> float:
@@ -99,7 +99,9 @@ class ProjectorScreen(Screen[None]):
     def refresh_view(self) -> None:
         v: View = self.client.view(self.role)
         n = self.names
-        title = Text.assemble((v.title, "bold"), "\n", (f"{v.label}  ·  {v.phase}", "bold reverse"))
+        syndicate = getattr(self.client, "syndicate", "")
+        title = Text.assemble((v.title, "bold"), (f"  ·  {syndicate}" if syndicate else "", "bold"), "\n",
+                              (f"{v.label}  ·  {v.phase}", "bold reverse"))
         if v.outcome is not None:
             title.append(f"\nOutcome: {n.outcome_name(v.outcome.result)}", style="bold")
         self.query_one("#proj-title", Static).update(title)
@@ -168,4 +170,97 @@ class ProjectorScreen(Screen[None]):
         ))
 
 
-__all__ = ["ProjectorScreen"]
+#: How many of each syndicate's latest public events the side-by-side projector lists.
+COHORT_EVENTS_SHOWN = 8
+
+
+class CohortProjectorScreen(Screen[None]):
+    """Every syndicate of a workshop side by side, each as the room may see it: its own
+    ``public`` view and timeline (the spectator's seat of that syndicate), never a team's or
+    the facilitator's. One column per syndicate, however narrow the wall: each column says its
+    turn, phase and clock, the rung of each pair and its latest public events, wrapped to fit."""
+
+    BINDINGS = [
+        Binding("f1", "help", "keys", key_display="F1", tooltip="the keys of this screen"),
+        Binding("q", "app.quit", "Quit", tooltip="close the projector (the sessions go on)"),
+    ]
+
+    OFFERS_QUIT = True
+
+    DEFAULT_CSS = """
+    CohortProjectorScreen #cohort-title { height: auto; padding: 0 1; }
+    CohortProjectorScreen #cohort { height: 1fr; }
+    CohortProjectorScreen .cohort-column { width: 1fr; padding: 0 1; border-left: solid $primary 40%; }
+    CohortProjectorScreen .cohort-head { height: auto; }
+    CohortProjectorScreen .cohort-events { height: 1fr; overflow-y: hidden; color: $text-muted; }
+    """
+
+    def __init__(self, syndicates: Any) -> None:
+        """``syndicates``: a :class:`~detente.tui.app.syndicates.Syndicates` whose clients each
+        may read their syndicate's ``public`` view."""
+        super().__init__()
+        self.syndicates = syndicates
+        self.names = Names.of(syndicates.members[0].client.scenario)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cohort-title")
+        with Horizontal(id="cohort"):
+            for i, _ in enumerate(self.syndicates.members):
+                with Vertical(classes="cohort-column"):
+                    yield Static(id=f"cohort-head-{i}", classes="cohort-head")
+                    yield Static(id=f"cohort-events-{i}", classes="cohort-events")
+        yield SteadyFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.set_interval(1.0, self._tick)
+
+    def refresh_view(self) -> None:
+        first: View = self.syndicates.members[0].client.view(PUBLIC)
+        self.query_one("#cohort-title", Static).update(Text.assemble(
+            (first.title, "bold"), f"  ·  {len(self.syndicates)} syndicates, one scenario"))
+        for i, m in enumerate(self.syndicates.members):
+            self.query_one(f"#cohort-head-{i}", Static).update(self._head(m))
+            seen = m.client.timeline(PUBLIC)
+            lines = [t for e in seen if (t := notable(m.client.scenario, e, names=self.names))]
+            self.query_one(f"#cohort-events-{i}", Static).update(
+                Text("\n".join(lines[-COHORT_EVENTS_SHOWN:]) or "Nothing yet."))
+
+    def _head(self, m: Any) -> Text:
+        """A syndicate's name, where it is (or how it ended), its clock, and each pair's rung."""
+        v: View = m.client.view(PUBLIC)
+        n = self.names
+        head = Text(f" {m.name} ", style="bold reverse")
+        if v.outcome is not None:
+            head.append(f"\nENDED: {n.outcome_name(v.outcome.result)}", style="bold red")
+        else:
+            head.append(f"\n{v.label if v.turn else 'Setup'} · {v.phase}", style="bold")
+            if v.clock is not None:
+                head.append(f"\n{clock_words(v, m.client.clock_left())}")
+        for p in v.pairs:
+            if p.rung is None:
+                continue
+            rung = v.ladder[p.rung] if p.rung < len(v.ladder) else ""
+            head.append(f"\n{n.short_name(p.a)[:3]}–{n.short_name(p.b)[:3]} {p.rung} {rung}",
+                        style=RUNG_STYLE[min(p.rung, len(RUNG_STYLE) - 1)])
+        head.append("\n")
+        return head
+
+    def _tick(self) -> None:
+        """A running clock counts down in its column."""
+        for i, m in enumerate(self.syndicates.members):
+            v = m.client.view(PUBLIC)
+            if v.clock is not None and v.clock.running:
+                self.query_one(f"#cohort-head-{i}", Static).update(self._head(m))
+
+    def action_help(self) -> None:
+        from detente.tui.app.screens.modals import HelpModal, screen_keys
+
+        self.app.push_screen(HelpModal(
+            "projector, every syndicate", screen_keys(self),
+            "Every syndicate of the workshop side by side, each as every team may see it: its public "
+            "picture, its clock and its public events. Nothing of one syndicate reaches another.",
+        ))
+
+
+__all__ = ["CohortProjectorScreen", "ProjectorScreen"]
