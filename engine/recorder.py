@@ -541,16 +541,19 @@ class RecordedSession:
         seed: int | None = None,
         source: str = "",
         key: Key | object | None = MACHINE_KEY,
+        settings: Mapping[str, Any] | None = None,
     ) -> RecordedSession:
         """Start a new session and its log (which must not exist yet), signed with ``key``
         (this machine's by default; None writes an unsigned log). The dice secret is derived
-        from the key and the seed (see :func:`detente.engine.signing.dice_secret`)."""
+        from the key and the seed (see :func:`detente.engine.signing.dice_secret`).
+        ``settings`` go in the header (:func:`make_header`): a syndicate's number, so that
+        syndicates of one scenario and seed are told apart (their headers would be the same)."""
         from detente.engine.signing import dice_secret
 
         signing = _key(key)
         seed = scenario.scenario.seed if seed is None else seed
         session = new_session(scenario, seed, secret=dice_secret(signing, seed))
-        writer = LogWriter.create(log_path, make_header(session, source), key=signing)
+        writer = LogWriter.create(log_path, make_header(session, source, settings=settings), key=signing)
         return cls(session, writer)
 
     @classmethod

@@ -84,6 +84,41 @@ def test_three_syndicates_with_different_bots_play_to_the_end_through_one_host(t
     text = "".join(p.read_text() for p in logs)
     for s in codes["syndicates"]:
         assert not any(code in text for code in s["codes"].values())  # codes never in a log
+    # The cohort debrief: detente compare names the first phase whose choices differ, and each outcome.
+    done = subprocess.run([*CLI, "compare", *map(str, logs)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    first = _first_difference(logs)
+    assert first is not None
+    scenario = load_scenario(SCENARIOS / "strait_standoff.toml")
+    where = f"{scenario.turns.name(first[0])}, {first[1]}"
+    said = done.stdout.split("## Where the choices diverged", 1)[1].split("\n## ", 1)[0]
+    assert where in said, (where, said)
+    for k, o in enumerate(outcomes, 1):
+        assert o is not None and o.reason in done.stdout, (k, o)
+
+
+def _first_difference(logs: list[Path]) -> tuple[int, str] | None:
+    """The first (turn, phase) in which the teams' commands differ between the logs, read straight
+    from the logs: each command in the phase the events had reached when it was given, as a set
+    per phase (the order within a phase is not a choice). Only what teams send counts here."""
+    per_log = []
+    for log in logs:
+        phases: dict[tuple[int, str], list[str]] = {}
+        at = (0, "setup")
+        for r in read_log(log).records:
+            if r["kind"] == "phase":
+                at = (r["turn"], r["phase"])
+            elif r["kind"] == "command" and "team" in r["command"]:
+                c = {k: v for k, v in r["command"].items() if k not in ("proposal", "id")}
+                phases.setdefault(at, []).append(json.dumps(c, sort_keys=True))
+            phases.setdefault(at, [])
+        per_log.append(phases)
+    common = [p for p in per_log[0] if all(p in other for other in per_log[1:])]
+    for p in common:
+        if len({tuple(sorted(ph[p])) for ph in per_log}) > 1:
+            return p
+    return None
 
 
 def _progress(log: Path, notes: int) -> None:
@@ -153,3 +188,23 @@ def test_seeds_logs_and_bots_per_syndicate(tmp_path: Path) -> None:
                             "--headless"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
     assert again.returncode == 1 and "w-s1.jsonl exists already" in again.stderr
     assert json.loads((tmp_path / "w-s1.jsonl").read_text().splitlines()[0])["seed"] == 5  # untouched
+
+
+def test_syndicates_of_one_seed_are_distinct_logs(tmp_path: Path) -> None:
+    """Their headers differ by the syndicate's number, so this machine keeps each log's last line
+    apart (a report of one never warns that lines were cut off because another is longer)."""
+    from detente.tui.render.provenance import notes
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "strait_standoff.toml")
+    logs = [tmp_path / f"s{k}.jsonl" for k in (1, 2)]
+    for k, log in enumerate(logs, start=1):
+        with RecordedSession.create(scenario, log, seed=5, settings={"syndicate": k}) as rec:
+            assert rec.apply(Start()).accepted
+            for _ in range(k * 2):  # the second goes further
+                assert rec.apply(Advance()).accepted
+    headers = [read_log(log).header for log in logs]
+    assert headers[0]["sha256"] != headers[1]["sha256"]
+    assert [h["settings"]["syndicate"] for h in headers] == [1, 2]
+    for log in logs:
+        _, lines = notes(str(log), read_log(log))
+        assert not any("warning" in line for line in lines), lines

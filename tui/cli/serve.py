@@ -140,9 +140,12 @@ def _cmd_cohort(args: argparse.Namespace, tls: ssl.SSLContext | None) -> int:
             scenario = load(path)
             logs = cohort_logs(args.log, scenario.scenario.id, n)
             try:
+                # Each header names its syndicate: with one seed the headers would be the same,
+                # and this machine would take the logs for one (engine.signing.remember_head).
                 recs = [stack.enter_context(RecordedSession.create(scenario, log, seed=seed,
-                                                                   source=str(path)))
-                        for log, seed in zip(logs, seeds, strict=True)]
+                                                                   source=str(path),
+                                                                   settings={"syndicate": k}))
+                        for k, (log, seed) in enumerate(zip(logs, seeds, strict=True), start=1)]
             except LogError as exc:
                 raise UserError(str(exc)) from None
         cohort = _cohort(recs, args)
