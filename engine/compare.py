@@ -470,6 +470,8 @@ class Comparison:
     warnings: tuple[str, ...] = ()
     """What the debrief should know before it reads the figures (seeds that differ, a log cut
     short)."""
+    public: bool = False
+    """The copy for the whole room: public reports, the divergence the public saw, no seeds or dice."""
 
     def label(self, turn: int) -> str:
         """A turn's name (``Day 3``)."""
@@ -495,26 +497,71 @@ def _title(header: Mapping[str, Any]) -> str:
     return f"“{title}”" if title else "a scenario without a title"
 
 
+def public_divergence(reports: Sequence[Report]) -> tuple[Divergence | None, Phase | None]:
+    """The divergence point as the room saw it, for the public copy of a comparison: the first
+    turn and phase every session reached whose timeline, as the public read it (each public
+    report's :attr:`~detente.engine.aar_model.Report.timeline`), differs between them — the
+    lines of that phase compared as a set — with each syndicate's lines there that not every
+    syndicate has (its choices as their results were announced). Nothing here comes from a
+    command, a sealed order or a private call: only from what the public was shown.
+    ``(None, the last phase they all reached)`` when they never differ."""
+    from detente.engine.scenario import PHASES
+
+    per: list[dict[tuple[int, str], list[Any]]] = []
+    for r in reports:
+        by_phase: dict[tuple[int, str], list[Any]] = {}
+        for e in r.timeline:
+            by_phase.setdefault((e.turn, e.phase), []).append(e)
+        per.append(by_phase)
+    reached = min(r.turns for r in reports)  # a phase with nothing public in it has no lines
+
+    def rank(key: tuple[int, str]) -> tuple[int, int]:
+        return key[0], PHASES.index(key[1]) if key[1] in PHASES else -1
+
+    keys = sorted({k for p in per for k in p if k[0] <= reached}, key=rank)
+    last = None
+    for key in keys:
+        texts = [sorted(e.text for e in p.get(key, ())) for p in per]
+        if any(t != texts[0] for t in texts[1:]):
+            common = set.intersection(*(set(t) for t in texts))
+            chose = tuple(
+                tuple(Choice("", e.text, e.seq) for e in p.get(key, ()) if e.text not in common)
+                or (Choice("", "nothing the others did not"),)
+                for p in per)
+            return Divergence(key[0], key[1], (), chose), None
+        last = Phase(key[0], key[1], {}, ())
+    return None, last
+
+
 def compare(
-    played: Sequence[Played], scenario: Scenario, ruleset: Ruleset, names: Wording | None = None
+    played: Sequence[Played], scenario: Scenario, ruleset: Ruleset, names: Wording | None = None,
+    *, public: bool = False,
 ) -> Comparison:
     """The syndicates of ``played`` (two or more sessions of ``scenario``) side by side.
 
     Raises :class:`ComparisonError` for fewer than two sessions or sessions of different
     scenarios. ``names`` say the choices in words (:class:`~detente.engine.aar.ScenarioWords`
-    without them)."""
+    without them). ``public``: the copy for the whole room (the cohort debrief on the projector):
+    the reports in ``played`` must be the public's, the divergence point is the one the public
+    saw (:func:`public_divergence`), and neither a seed nor where the dice differ is told."""
     if len(played) < 2:
         raise ComparisonError("a comparison needs two or more sessions")
     same_scenario((p.file, p.header) for p in played)
     words = ChoiceWords(scenario, ruleset, names)
     logs = [phases(p.records, words) for p in played]
-    point, last = divergence(logs, scenario.actor_ids)
+    if public:
+        point, last = public_divergence([p.report for p in played])
+    else:
+        point, last = divergence(logs, scenario.actor_ids)
     seeds = [p.header.get("seed") for p in played]
     keys = {(p.header.get("seed"), p.header.get("secret", "")) for p in played}
     until = (point.turn, point.phase) if point is not None else None
-    dice = dice_differ(logs, until)
+    dice = None if public else dice_differ(logs, until)
     warnings = []
-    if len(set(seeds)) > 1:
+    if len(set(seeds)) > 1 and public:
+        warnings.append("The syndicates played with different dice: the differences may come from the "
+                        "dice as well as from the choices.")
+    elif len(set(seeds)) > 1:
         said = ", ".join(f"{p.name} {s}" for p, s in zip(played, seeds, strict=True))
         warnings.append(f"The seeds differ ({said}): the dice differ, so the differences may come from the "
                         "dice as well as from the choices.")
@@ -531,7 +578,8 @@ def compare(
         title=played[0].report.title,
         scenario_id=played[0].report.scenario_id,
         syndicates=tuple(
-            Syndicate(p.name, p.file, p.header.get("seed") if isinstance(p.header.get("seed"), int) else None,
+            Syndicate(p.name, p.file,
+                      p.header.get("seed") if isinstance(p.header.get("seed"), int) and not public else None,
                       p.report, figures(p.report, p.ending))
             for p in played),
         pairs=tuple(longest.pairs),
@@ -542,6 +590,7 @@ def compare(
         same_dice=len(keys) == 1,
         dice=(dice.turn, dice.phase) if dice is not None else None,
         warnings=tuple(warnings),
+        public=public,
     )
 
 
@@ -563,5 +612,6 @@ __all__ = [
     "divergence",
     "figures",
     "phases",
+    "public_divergence",
     "same_scenario",
 ]

@@ -35,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("-o", "--output", metavar="PATH", help="where to write it (- for standard output)")
     p.add_argument("--names", metavar="A,B,C",
                    help="the syndicates' names, one per log in order (default: Syndicate 1, Syndicate 2 …)")
+    p.add_argument("--as", dest="as_role", metavar="ROLE", default="facilitator",
+                   help="facilitator (default: everything) or public: the copy for the whole room, from "
+                   "each syndicate's public report (no sealed orders, private calls, dice, seeds or ratings)")
     p.set_defaults(func=cmd_compare)
 
 
@@ -67,14 +70,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         same_scenario((p, c.header) for p, c in zip(args.logs, contents, strict=True))
         provenance = [line for p, c in zip(args.logs, contents, strict=True)
                       for line in vouched(p, c, "comparison")]
-        comparison = load_comparison(args.logs, names)
+        comparison = load_comparison(args.logs, names, args.as_role)
     except ComparisonError as exc:
         raise UserError(str(exc)) from None
     for w in comparison.warnings:
         print(f"detente: warning: {w}", file=sys.stderr, flush=True)
     text = render(comparison, args.fmt)
     if out is None and args.fmt == "html":
-        out = str(default_path(args.logs[0], "html"))
+        out = str(default_path(args.logs[0], "html", args.as_role))
     if out is None or out == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

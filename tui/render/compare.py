@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from detente.engine.commands import FACILITATOR
 from detente.engine.compare import Comparison, ComparisonError, Figures, Played, Syndicate, compare
 from detente.engine.ruleset import default_title
+from detente.engine.views import PUBLIC
 from detente.tui.render.report import (
     Block,
     Chart,
@@ -80,15 +81,19 @@ def check_logs(paths: Sequence[str | os.PathLike[str]]) -> None:
 
 
 def load_comparison(
-    paths: Sequence[str | os.PathLike[str]], names: Sequence[str] | None = None
+    paths: Sequence[str | os.PathLike[str]], names: Sequence[str] | None = None, role: str = FACILITATOR,
 ) -> Comparison:
     """The comparison of the sessions logged at ``paths`` (one per syndicate), named ``names``
     (default ``Syndicate 1`` …). Each syndicate's figures come from its own facilitator's report.
 
     Raises :class:`~detente.engine.compare.ComparisonError` (fewer than two logs, one twice, logs
     of different scenarios, names that do not fit) and :class:`~detente.engine.log.LogError` (a
-    missing or damaged log)."""
+    missing or damaged log). ``role``: ``facilitator`` (everything) or ``public`` (the copy for the
+    whole room: each syndicate's public report, the divergence the public saw, no seed, no dice)."""
     from detente.engine.compare import same_scenario
+
+    if role not in (FACILITATOR, PUBLIC):
+        raise ComparisonError(f"--as {role}: a comparison is the facilitator's or the public's")
     from detente.engine.recorder import replay
     from detente.tui.render.report import report_of
 
@@ -98,18 +103,20 @@ def load_comparison(
     same_scenario((os.fspath(p), r.contents.header) for p, r in zip(paths, replays, strict=True))
     played = []
     for name, p, rep in zip(called, paths, replays, strict=True):
-        report = report_of(rep, FACILITATOR)
+        report = report_of(rep, role)
         played.append(Played(name=name, file=Path(p).name, header=rep.contents.header,
                              records=rep.contents.records, report=report, ending=report.ending_name))
     session = replays[0].session
-    return compare(played, session.scenario, session.ruleset, Names.of(session.scenario, session.ruleset))
+    return compare(played, session.scenario, session.ruleset, Names.of(session.scenario, session.ruleset),
+                   public=role == PUBLIC)
 
 
-def default_path(first_log: str | os.PathLike[str], fmt: str) -> Path:
+def default_path(first_log: str | os.PathLike[str], fmt: str, role: str = FACILITATOR) -> Path:
     """Where the comparison goes when no path is given: beside the first log,
-    ``NAME.compare.EXT``."""
+    ``NAME.compare.EXT`` (the public copy: ``NAME.compare-public.EXT``)."""
     log = Path(first_log)
-    return log.with_name(f"{log.stem}.compare{SUFFIX[fmt]}")
+    tail = "" if role == FACILITATOR else f"-{role}"
+    return log.with_name(f"{log.stem}.compare{tail}{SUFFIX[fmt]}")
 
 
 # -- words ---------------------------------------------------------------------------------------
@@ -147,6 +154,8 @@ def ending_words(s: Syndicate) -> str:
 
 
 def who(c: Comparison, actor: str) -> str:
+    if not actor:  # the public copy: the line says who
+        return ""
     return "the facilitator" if actor == FACILITATOR else names_of(c).actor_name(actor)
 
 
@@ -162,7 +171,7 @@ def divergence_words(c: Comparison) -> tuple[str, list[tuple[str, list[str]]], s
     else:
         head = (f"The choices first differ on {where(c, d.turn, d.phase)}; before it every syndicate "
                 "chose the same.")
-        rows = [(s.name, [f"{who(c, x.actor)} {x.words}" for x in chose])
+        rows = [(s.name, [f"{who(c, x.actor)} {x.words}".strip() for x in chose])
                 for s, chose in zip(c.syndicates, d.chose, strict=True)]
     if c.dice is not None:
         at = where(c, *c.dice)
@@ -171,8 +180,9 @@ def divergence_words(c: Comparison) -> tuple[str, list[tuple[str, list[str]]], s
                                                   else "before any choice differed")
                 + ": differences from there on may come from the dice, not only from the choices.")
     elif c.same_dice:
-        dice = ("Every syndicate played with the same dice (one seed, one machine): up to this point "
-                "everything happened alike, and what differs after it follows from the choices.")
+        dice = ("Every syndicate played with the same dice" + ("" if c.public else " (one seed, one machine)")
+                + ": up to this point everything happened alike, and what differs after it follows from "
+                "the choices.")
     else:
         dice = "The dice drew the same up to this point, though the seeds differ: later draws may differ."
     return head, rows, dice
@@ -282,11 +292,18 @@ def document(c: Comparison) -> list[Block]:
     heads = tuple(s.name for s in c.syndicates)
     out: list[Block] = [
         Heading(1, f"Cohort debrief: {c.title}"),
-        Para(f"scenario {c.scenario_id} · {len(c.syndicates)} syndicates · for the facilitator"),
+        Para(f"scenario {c.scenario_id} · {len(c.syndicates)} syndicates · "
+             + ("for the whole room: what the public saw in each syndicate (no sealed orders, private "
+                "calls, dice or ratings)" if c.public else "for the facilitator")),
     ]
     out += [Para(f"Warning: {w}", strong=True) for w in c.warnings]
-    out.append(Table(("syndicate", "log", "seed", "turns played"), tuple(
-        (s.name, s.file, "" if s.seed is None else str(s.seed), str(s.figures.turns)) for s in c.syndicates)))
+    if c.public:
+        out.append(Table(("syndicate", "log", "turns played"), tuple(
+            (s.name, s.file, str(s.figures.turns)) for s in c.syndicates)))
+    else:
+        out.append(Table(("syndicate", "log", "seed", "turns played"), tuple(
+            (s.name, s.file, "" if s.seed is None else str(s.seed), str(s.figures.turns))
+            for s in c.syndicates)))
 
     out.append(Heading(2, "Outcomes"))
     rows = []

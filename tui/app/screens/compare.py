@@ -47,6 +47,9 @@ class CompareScreen(Screen[None]):
                 "first log"),
         Binding("d", "divergence", "Divergence in full",
                 tooltip="every choice each syndicate made in the phase where the choices first differ"),
+        Binding("r", "room", "Room copy",
+                tooltip="the copy for the whole room (the projector): what the public saw in each "
+                "syndicate, without sealed orders, private calls, dice or ratings"),
         Binding("escape", "back", "Back"),
         Binding("f1", "help", "keys", key_display="F1"),
         Binding("q", "app.quit", "Quit"),
@@ -63,8 +66,9 @@ class CompareScreen(Screen[None]):
         c = self.comparison
         heads = [s.name for s in c.syndicates]
         with VerticalScroll(id="compare"):
-            yield Static(Text(f"Cohort debrief: {c.title} — {len(c.syndicates)} syndicates", style="bold"),
-                         classes="title")
+            whose = " — the room's copy (what the public saw)" if c.public else ""
+            yield Static(Text(f"Cohort debrief: {c.title} — {len(c.syndicates)} syndicates{whose}",
+                              style="bold"), classes="title")
             for w in c.warnings:
                 yield Static(Text(f"⚠ {w}"), classes="error")
             yield Label("Outcomes", classes="panel-title")
@@ -118,9 +122,10 @@ class CompareScreen(Screen[None]):
         assert d is not None
         out = Text()
         for s, chose in zip(c.syndicates, d.chose, strict=True):
-            first = [x for x in chose if x.actor == d.actors[0]]
+            # The room's copy names no actor: its lines (what the public read) say who.
+            first = [x for x in chose if x.actor == d.actors[0]] if d.actors else list(chose)
             out.append(f"{s.name}: ", style="bold")
-            out.append("; ".join(f"{who(c, x.actor)} {x.words}" for x in first[:self.SHOWN]))
+            out.append("; ".join(f"{who(c, x.actor)} {x.words}".strip() for x in first[:self.SHOWN]))
             more = len(chose) - min(len(first), self.SHOWN)
             if more:
                 out.append(f" (+{more} more: d)", style="dim")
@@ -159,7 +164,22 @@ class CompareScreen(Screen[None]):
         self.query_one("#compare", VerticalScroll).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "room":
+            return not self.comparison.public
         return action != "divergence" or self.comparison.divergence is not None
+
+    def action_room(self) -> None:
+        from detente.engine.compare import ComparisonError
+        from detente.engine.log import LogError
+        from detente.engine.views import PUBLIC
+        from detente.tui.render.compare import load_comparison
+
+        try:
+            public = load_comparison(self.logs, [s.name for s in self.comparison.syndicates], PUBLIC)
+        except (ComparisonError, LogError, OSError) as exc:
+            self.notify(str(exc), title="Cannot compare", severity="error", timeout=10)
+            return
+        self.app.push_screen(CompareScreen(public, self.logs))
 
     def action_divergence(self) -> None:
         head, chose, dice = divergence_words(self.comparison)
@@ -186,7 +206,7 @@ class CompareScreen(Screen[None]):
         ]))
         if chosen is None:
             return
-        path = default_path(self.logs[0], chosen)
+        path = default_path(self.logs[0], chosen, "public" if self.comparison.public else "facilitator")
         try:
             written = write_output(path, render(self.comparison, chosen), overwrite=True)
         except (OutputError, OSError) as exc:
