@@ -177,12 +177,12 @@ async def test_a_whole_scenario_through_the_ui_with_a_quit_and_resume(tmp_path: 
         await pilot.pause()
         await pilot.press("w")
         await pilot.pause()
-        await pilot.press("end", "enter")  # HTML for each team
+        await pilot.press("down", "down", "down", "enter")  # HTML for each team
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
         await pilot.press("w")
         await pilot.pause()
-        await pilot.press("down", "down", "enter")  # the after-action report (HSEEP), HTML
+        await pilot.press("end", "up", "enter")  # the after-action report (HSEEP), HTML
         await pilot.pause()
         *written, aar = (Path(p) for p in end.report_paths)
         assert aar.name.endswith(".aar.html") and "Improvement plan" in aar.read_text()

@@ -479,10 +479,10 @@ class EndScreen(Screen[None]):
         options = [
             ("html", "HTML, the facilitator's: one page with charts, opens in any browser"),
             ("md", "Markdown, the facilitator's"),
-            ("aar-html", "After-action report (HSEEP), HTML: findings with their evidence, ratings, plan"),
-            ("aar", "After-action report (HSEEP), Markdown"),
             ("csv", "CSV: every tracked value per pair per turn, for a spreadsheet"),
             ("teams", "HTML for each team, from its own view only (to hand out)"),
+            ("aar-html", "After-action report (HSEEP), HTML: findings with their evidence, ratings, plan"),
+            ("aar", "After-action report (HSEEP), Markdown"),
         ]
         chosen = await self.app.push_screen_wait(ChooseModal("Write which report?", options))
         if chosen is None:
