@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cohort import FORUM, POLICIES, STRAIT, play, syndicates
 
 from detente.engine.aar import ScenarioWords
 from detente.engine.compare import (
@@ -22,33 +23,13 @@ from detente.engine.compare import (
     same_scenario,
 )
 from detente.engine.log import read_log
-from detente.tui.cli import main
 from detente.tui.render.compare import load_comparison
 from detente.tui.render.report import NamedReport, load_report, render_markdown
-
-ROOT = Path(__file__).resolve().parents[2]
-STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
-FORUM = ROOT / "scenarios" / "regional_forum.toml"
-POLICIES = (
-    ("blue=dove", "red=dove", "green=dove"),
-    ("blue=hawk", "red=dove", "green=dove"),
-    ("blue=tit-for-tat", "red=hawk", "green=dove"),
-)
-
-
-def play(scenario: Path, log: Path, bots: tuple[str, ...], seed: int = 5) -> Path:
-    """``detente run SCENARIO --bot … --seed S --log LOG``."""
-    args = ["run", str(scenario), "--seed", str(seed), "--log", str(log)]
-    for b in bots:
-        args += ["--bot", b]
-    assert main(args) == 0
-    return log
 
 
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("syndicates")
-    return [play(STRAIT, folder / f"syndicate-{i}.jsonl", bots) for i, bots in enumerate(POLICIES, 1)]
+    return syndicates(tmp_path_factory.mktemp("syndicates"))
 
 
 @pytest.fixture(scope="module")

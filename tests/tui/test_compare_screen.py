@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cohort import FORUM, POLICIES, STRAIT, play, syndicates
 from plain import forbidden, leaks, written
 from textual.containers import VerticalScroll
 from textual.widgets import Input
@@ -25,28 +26,10 @@ from detente.tui.render.compare import default_path, load_comparison
 from detente.tui.render.text import Names
 
 ROOT = Path(__file__).resolve().parents[2]
-STRAIT = ROOT / "scenarios" / "strait_standoff.toml"
-FORUM = ROOT / "scenarios" / "regional_forum.toml"
 SIZE = (80, 24)
-POLICIES = (
-    ("blue=dove", "red=dove", "green=dove"),
-    ("blue=hawk", "red=dove", "green=dove"),
-    ("blue=tit-for-tat", "red=hawk", "green=dove"),
-)
-
-
-def play(scenario: Path, log: Path, bots: tuple[str, ...], seed: int = 5) -> Path:
-    args = ["run", str(scenario), "--seed", str(seed), "--log", str(log)]
-    for b in bots:
-        args += ["--bot", b]
-    assert main(args) == 0
-    return log
-
-
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("sessions")
-    return [play(STRAIT, folder / f"syndicate-{i}.jsonl", bots) for i, bots in enumerate(POLICIES, 1)]
+    return syndicates(tmp_path_factory.mktemp("sessions"))
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
