@@ -440,3 +440,38 @@ async def test_the_replay_opens_at_the_event_a_finding_cites(played: dict[str, A
         await pilot.press("right")
         await pilot.pause()
         assert screen.pos > at  # and it steps on from there
+
+
+def test_any_plan_file_is_read_or_refused_in_lines_that_name_it() -> None:
+    """Fuzz: whatever a facilitator writes in a plan file (TOML or not), it is read as a plan or
+    refused with lines that start with the file's name: never another error."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from detente.tui.render.plan import PlanError, parse_plan
+
+    value = st.one_of(st.text(max_size=30), st.integers(-5, 12), st.booleans(),
+                      st.dates().map(lambda d: d.isoformat()), st.just("2027-02-30"))
+    item = st.dictionaries(st.sampled_from(["issue", "finding", "action", "owner", "due", "objective",
+                                            "capability", "other"]), value, max_size=6)
+
+    def toml(items: list[dict[str, object]]) -> str:
+        out = []
+        for it in items:
+            out.append("[[item]]")
+            for k, v in it.items():
+                out.append(f"{k} = {v!r}".replace("True", "true").replace("False", "false")
+                           if not isinstance(v, str) else f'{k} = "{v}"')
+        return "\n".join(out) + "\n"
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.lists(item, max_size=4).map(toml), st.text(max_size=80)))
+    def check(text: str) -> None:
+        try:
+            plan = parse_plan(text, "plan.toml", areas=3, objectives=2)
+        except PlanError as exc:
+            assert exc.problems and all(str(p).startswith("plan.toml") for p in exc.problems), exc.problems
+        else:
+            assert all(0 <= i.finding <= 3 and 0 <= i.objective <= 2 for i in plan.items)
+
+    check()
