@@ -162,6 +162,11 @@ def test_serve_resumes_three_logs_as_three_syndicates_and_refuses_another_scenar
     assert refused.returncode == 1
     assert refused.stderr.count("\n") == 1 and "scenario_sha256" in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr
+    twice = subprocess.run([*CLI, "serve", "--resume", str(logs[0]), str(logs[1]), f"./{logs[0].name}",
+                            "--headless", "--port", "0"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=30)
+    assert twice.returncode == 1 and "the same log twice" in twice.stderr, twice.stderr
+    assert twice.stderr.count("\n") == 1
 
 
 def test_seeds_logs_and_bots_per_syndicate(tmp_path: Path) -> None:

@@ -170,11 +170,17 @@ def same_scenario(logs: Sequence[str]) -> None:
     """A :class:`UserError` (one line) unless every log's header holds the same scenario (by its
     ``scenario_sha256``): the syndicates of a cohort play one scenario."""
     import json
+    import os
 
     from detente.tui.errors import UserError
 
     first: tuple[str, str] | None = None
+    seen: dict[str, str] = {}
     for log in logs:
+        real = os.path.realpath(log)
+        if real in seen:
+            raise UserError(f"{seen[real]} and {log}: the same log twice; each syndicate has its own log")
+        seen[real] = log
         try:
             with open(log, encoding="utf-8") as f:
                 header = json.loads(f.readline())
