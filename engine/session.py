@@ -477,10 +477,8 @@ def _say(s: Session, c: Say) -> Resolution | str:
     if isinstance(p, str):
         return p
     text = c.text.strip()
-    if not text:
-        return "say something: the message is empty"
-    if len(text) > MAX_TEXT:
-        return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
+    if (err := _unwritten(text, "message", "say something: the message is empty")) is not None:
+        return err
     tones = s.ruleset.call_tones
     if c.tone and c.tone not in tones:
         known = f"tones: {', '.join(tones)}" if tones else "this ruleset's calls carry no tone"
@@ -511,10 +509,8 @@ def _send(s: Session, c: Send) -> Resolution | str:
             return "a message goes to another actor"
         return f"the {channel.name} does not link {_name(st, c.team)} and {_name(st, c.to)}"
     text = c.text.strip()
-    if not text:
-        return "write something: the message is empty"
-    if len(text) > MAX_TEXT:
-        return f"the message is too long ({len(text)} characters; at most {MAX_TEXT})"
+    if (err := _unwritten(text, "message", "write something: the message is empty")) is not None:
+        return err
     turn, phase = arrival(st.turn, st.phase, channel)
     r = s._resolution()
     r.emit("sent", [c.team], id=str(st.marks.get(LETTERS, 0) + 1), channel=channel.id, by=c.team,
@@ -732,12 +728,20 @@ def _annul(s: Session, c: Annul) -> Resolution | str:
     return annul(s, c.target, reason, public)
 
 
+def _unwritten(text: str, noun: str, empty: str) -> str | None:
+    """Why ``text`` (stripped) cannot be taken — ``empty`` when there is none, too long past
+    :data:`MAX_TEXT` — or None."""
+    if not text:
+        return empty
+    if len(text) > MAX_TEXT:
+        return f"the {noun} is too long ({len(text)} characters; at most {MAX_TEXT})"
+    return None
+
+
 def _note(s: Session, c: Note) -> Resolution | str:
     text = c.text.strip()
-    if not text:
-        return "the note is empty"
-    if len(text) > MAX_TEXT:
-        return f"the note is too long ({len(text)} characters; at most {MAX_TEXT})"
+    if (err := _unwritten(text, "note", "the note is empty")) is not None:
+        return err
     r = s._resolution()
     r.emit("note", "fac", text=text)
     return r
@@ -747,10 +751,8 @@ def _team_note(s: Session, c: TeamNote) -> Resolution | str:
     if (err := s._team(c.team)) is not None:
         return err
     text = c.text.strip()
-    if not text:
-        return "the note is empty"
-    if len(text) > MAX_TEXT:
-        return f"the note is too long ({len(text)} characters; at most {MAX_TEXT})"
+    if (err := _unwritten(text, "note", "the note is empty")) is not None:
+        return err
     r = s._resolution()
     r.emit("team_note", [c.team], team=c.team, text=text)
     return r
@@ -779,10 +781,9 @@ def _assess(s: Session, c: Assess) -> Resolution | str:
         names = ", ".join(mark["who"])
         return f"{c.team!r} is not expected to act on {x.id} (expected: {names})"
     reason = c.reason.strip()
-    if not reason:
-        return "say why (the reason goes in the log and the report)"
-    if len(reason) > MAX_TEXT:
-        return f"the reason is too long ({len(reason)} characters; at most {MAX_TEXT})"
+    why = "say why (the reason goes in the log and the report)"
+    if (err := _unwritten(reason, "reason", why)) is not None:
+        return err
     st = s.state
     r = s._resolution()
     extra: dict[str, Any] = {"team": c.team} if c.team else {}
@@ -818,10 +819,8 @@ def _observe(s: Session, c: Observe) -> Resolution | str:
     if (err := _rater(c.by)) is not None:
         return err
     text = c.text.strip()
-    if not text:
-        return "the observation is empty"
-    if len(text) > MAX_TEXT:
-        return f"the observation is too long ({len(text)} characters; at most {MAX_TEXT})"
+    if (err := _unwritten(text, "observation", "the observation is empty")) is not None:
+        return err
     if (err := _bound(s, c.about, c.objective, c.capability.strip())) is not None:
         return err
     if c.inject and c.inject not in {i.id for i in s.scenario.injects} | set(s.state.fired):
@@ -859,10 +858,9 @@ def _evaluate(s: Session, c: Evaluate) -> Resolution | str:
     if c.rating not in HSEEP:
         return f"a rating is one of {', '.join(HSEEP)} (HSEEP), not {c.rating!r}"
     reason = c.reason.strip()
-    if not reason:
-        return "say why (the reason goes in the log and the after-action report)"
-    if len(reason) > MAX_TEXT:
-        return f"the reason is too long ({len(reason)} characters; at most {MAX_TEXT})"
+    why = "say why (the reason goes in the log and the after-action report)"
+    if (err := _unwritten(reason, "reason", why)) is not None:
+        return err
     hint = suggested(s.scenario, s.state.marks, c.objective, capability, c.about)
     r = s._resolution()
     fields: dict[str, Any] = {"by": c.by, "rating": c.rating, "suggested": hint or "", "reason": reason}
