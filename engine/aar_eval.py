@@ -89,13 +89,13 @@ def evaluation(
     words = _words(scenario, timeline)
     objectives = scenario.scenario.learning_objectives
 
+    at_seq = {e.seq: e for e in seen if e.seq > 0}
+
     def evidence_at(seq: int) -> Evidence | None:
-        if seq <= 0:
+        e = at_seq.get(seq)
+        if e is None:
             return None
-        for e in seen:
-            if e.seq == seq:
-                return Evidence(seq, e.turn, e.phase, words.get(seq) or _when(scenario, e.turn, e.phase))
-        return None
+        return Evidence(seq, e.turn, e.phase, words.get(seq) or _when(scenario, e.turn, e.phase))
 
     observations = tuple(
         ObservationFact(
